@@ -1,0 +1,64 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+
+/** Largest request body accepted; a GraphQL operation with variables is far smaller. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Reads a request body up to `MAX_BODY_BYTES`; a larger one is refused with 413. */
+export async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw Object.assign(new Error('request body too large'), { status: 413 });
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Serves an Apollo Server on a plain Node `http` request. We host Apollo ourselves rather than
+ * through a web framework so one port carries GraphQL, health probes and graphql-ws upgrades.
+ */
+export function apolloHandler<TContext extends BaseContext>(
+  server: ApolloServer<TContext>,
+  context: (req: IncomingMessage) => Promise<TContext>,
+  onResponse?: (res: ServerResponse) => void,
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  return async (req, res) => {
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    let body: unknown;
+    try {
+      const text = req.method === 'POST' ? await readBody(req) : '';
+      body = text && (headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text;
+    } catch (error) {
+      const status = (error as { status?: number }).status ?? 400;
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ errors: [{ message: status === 413 ? 'Request body too large.' : 'Request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] }));
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const response = await server.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
+      context: () => context(req),
+    });
+    for (const [name, value] of response.headers) res.setHeader(name, value);
+    onResponse?.(res);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  };
+}
+
+/** Writes a small JSON response. */
+export function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(value));
+}

@@ -1,0 +1,172 @@
+import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { parse, print, type DocumentNode, type GraphQLFormattedError } from 'graphql';
+import type { Db } from './db';
+import { INTERNAL_PRINCIPAL_HEADER, type InternalTokens, type Principal } from './auth';
+import { runInScope } from './context';
+import { componentLogger } from './logger';
+import { ErrorCode, Messages, graphqlError, unauthenticated } from './graphql/errors';
+import { apolloHandler, sendJson } from './http/apollo-handler';
+import { listen, router, type RunningServer } from './http/server';
+import { CORRELATION_HEADER } from './correlation';
+
+/**
+ * A subgraph's resolver map: type name to field resolvers (plus `__resolveReference`), or a
+ * scalar. Kept loose on purpose; each subgraph types its own resolver functions.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ResolverMap = Record<string, any>;
+
+/** What every resolver of every subgraph receives. */
+export interface SubgraphContext<TLoaders = unknown> {
+  db: Db;
+  principal: Principal;
+  correlationId: string;
+  /** Per-request DataLoaders, so entity references in one query plan are fetched in batches. */
+  loaders: TLoaders;
+}
+
+/** One subgraph: its name, schema file, resolvers and per-request loaders. */
+export interface SubgraphDefinition<TLoaders> {
+  name: 'orders' | 'returns' | 'inventory' | 'refunds';
+  /** The subgraph's SDL, as published to the schema registry. */
+  typeDefs: DocumentNode;
+  resolvers: ResolverMap;
+  /** Builds fresh loaders for one request; loaders never outlive a request, so caches never go stale. */
+  loaders(db: Db, principal: Principal): TLoaders;
+}
+
+/** Reads and parses a `schema.graphql` file. */
+export function loadTypeDefs(path: string): DocumentNode {
+  return parse(readFileSync(path, 'utf8'));
+}
+
+/** The SDL text the registry stores for a subgraph. */
+export function subgraphSdl(definition: Pick<SubgraphDefinition<unknown>, 'typeDefs'>): string {
+  return print(definition.typeDefs);
+}
+
+/** Dependencies of a running subgraph. */
+export interface SubgraphOptions {
+  db: Db;
+  /** Verifies the principal the gateway asserts; a subgraph answers nobody else. */
+  internalTokens: InternalTokens;
+  port: number;
+  /** Shows stack traces and unmasked messages; never in production. */
+  development?: boolean;
+}
+
+/** A running subgraph server. */
+export interface RunningSubgraph extends RunningServer {
+  name: string;
+  sdl: string;
+  apollo: ApolloServer<SubgraphContext<unknown>>;
+}
+
+/** Builds the Apollo Server of a subgraph (no HTTP); tests execute operations on it directly. */
+export function buildSubgraphServer<TLoaders>(definition: SubgraphDefinition<TLoaders>, development = false) {
+  const log = componentLogger(definition.name);
+  return new ApolloServer<SubgraphContext<TLoaders>>({
+    schema: buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: definition.resolvers as never }]),
+    includeStacktraceInErrorResponses: development,
+    formatError: (formatted, error) => maskUnexpected(formatted, error, development, log),
+  });
+}
+
+/** Starts a subgraph on `options.port` with `/graphql`, `/healthz` and `/readyz`. */
+export async function startSubgraph<TLoaders>(
+  definition: SubgraphDefinition<TLoaders>,
+  options: SubgraphOptions,
+): Promise<RunningSubgraph> {
+  const apollo = buildSubgraphServer(definition, options.development);
+  await apollo.start();
+  const graphql = apolloHandler(apollo, (req) => subgraphContext(definition, options, req));
+  const running = await listen(
+    router({
+      '/graphql': (req, res) => {
+        const correlationId = headerValue(req, CORRELATION_HEADER) ?? randomUUID();
+        res.setHeader(CORRELATION_HEADER, correlationId);
+        return runInScope({ correlationId }, () => graphql(req, res));
+      },
+      '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok', service: definition.name }),
+      '/readyz': async (_req, res) => {
+        try {
+          await options.db.ping();
+          sendJson(res, 200, { status: 'ready', service: definition.name });
+        } catch {
+          sendJson(res, 503, { status: 'unavailable', service: definition.name, reason: 'database' });
+        }
+      },
+    }),
+    options.port,
+  );
+  const close = running.close;
+  return {
+    ...running,
+    name: definition.name,
+    sdl: subgraphSdl(definition),
+    apollo: apollo as unknown as ApolloServer<SubgraphContext<unknown>>,
+    async close() {
+      await close();
+      await apollo.stop();
+    },
+  };
+}
+
+async function subgraphContext<TLoaders>(
+  definition: SubgraphDefinition<TLoaders>,
+  options: SubgraphOptions,
+  req: IncomingMessage,
+): Promise<SubgraphContext<TLoaders>> {
+  const token = headerValue(req, INTERNAL_PRINCIPAL_HEADER);
+  if (!token) throw unauthenticated(Messages.internalPrincipalMissing);
+  let principal: Principal;
+  try {
+    principal = await options.internalTokens.verify(token);
+  } catch {
+    throw unauthenticated(Messages.internalPrincipalMissing);
+  }
+  const correlationId = headerValue(req, CORRELATION_HEADER) ?? randomUUID();
+  return { db: options.db, principal, correlationId, loaders: definition.loaders(options.db, principal) };
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+const KNOWN_CODES = new Set<string>(Object.values(ErrorCode).filter((code) => code !== ErrorCode.INTERNAL_SERVER_ERROR));
+/** Codes Apollo Server itself assigns to malformed requests; they carry no secrets. */
+const REQUEST_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE']);
+
+/**
+ * Errors with a registered code pass through; anything else is a fault whose message could leak
+ * internals (SQL, hostnames), so outside development it is logged and replaced.
+ */
+function maskUnexpected(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  development: boolean,
+  log: ReturnType<typeof componentLogger>,
+): GraphQLFormattedError {
+  const code = String(formatted.extensions?.code ?? '');
+  if (KNOWN_CODES.has(code) || REQUEST_CODES.has(code)) return formatted;
+  const cause = (error as { originalError?: unknown }).originalError ?? error;
+  if (isConnectionFailure(cause)) {
+    return { ...formatted, message: Messages.databaseUnavailable, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } };
+  }
+  log.error({ err: cause }, 'unexpected error in resolver');
+  if (development) return formatted;
+  return { message: 'Internal server error.', path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+}
+
+function isConnectionFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const message = error instanceof Error ? error.message : '';
+  return code === 'ECONNREFUSED' || code === '57P01' || /timeout exceeded when trying to connect|Connection terminated/i.test(message);
+}
+
+export { graphqlError };
