@@ -1,3 +1,4 @@
 export * from './principal';
 export * from './tokens';
 export * from './internal';
+export * from './tenancy';

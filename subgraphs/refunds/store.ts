@@ -1,0 +1,46 @@
+import type { Queryable } from '../../platform/db';
+import { scopeCondition, type ReadScope } from '../../platform/auth';
+
+/** A refund row as stored, with its credit memo's columns when one exists. */
+export interface RefundRow {
+  id: string;
+  order_id: string;
+  return_id: string | null;
+  status: string;
+  amount_minor: number;
+  currency: string;
+  customer_id: string | null;
+  partner_id: string | null;
+  created_at: Date;
+  updated_at: Date;
+  memo_status: string | null;
+  memo_amount_minor: number | null;
+  memo_tax_minor: number | null;
+  memo_erp_reference: string | null;
+  memo_queued_at: Date | null;
+  memo_posted_at: Date | null;
+}
+
+const SELECT_REFUNDS = `
+  SELECT r.id, r.order_id, r.return_id, r.status, r.amount_minor, r.currency, r.customer_id, r.partner_id,
+         r.created_at, r.updated_at, m.status AS memo_status, m.amount_minor AS memo_amount_minor,
+         m.tax_minor AS memo_tax_minor, m.erp_reference AS memo_erp_reference, m.queued_at AS memo_queued_at,
+         m.posted_at AS memo_posted_at
+    FROM refunds.refunds r LEFT JOIN refunds.credit_memos m ON m.refund_id = r.id`;
+
+/** Refunds whose `column` is one of `values`, visible in `scope`, newest first. */
+async function refundsWhere(db: Queryable, column: 'id' | 'order_id' | 'return_id', values: readonly string[], scope: ReadScope): Promise<RefundRow[]> {
+  const scoped = scopeCondition(scope, 2, 'r');
+  const { rows } = await db.query<RefundRow & Record<string, unknown>>(
+    `${SELECT_REFUNDS} WHERE r.${column} = ANY($1) AND ${scoped.sql} ORDER BY r.created_at DESC, r.id DESC`,
+    [values, ...scoped.params],
+  );
+  return rows;
+}
+
+/** Refunds by id. */
+export const refundsByIds = (db: Queryable, ids: readonly string[], scope: ReadScope) => refundsWhere(db, 'id', ids, scope);
+/** Refunds of several orders. */
+export const refundsByOrderIds = (db: Queryable, ids: readonly string[], scope: ReadScope) => refundsWhere(db, 'order_id', ids, scope);
+/** Refunds of several returns. */
+export const refundsByReturnIds = (db: Queryable, ids: readonly string[], scope: ReadScope) => refundsWhere(db, 'return_id', ids, scope);

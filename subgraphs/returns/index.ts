@@ -1,0 +1,12 @@
+import { join } from 'node:path';
+import { loadTypeDefs, type SubgraphDefinition } from '../../platform/subgraph';
+import { returnsLoaders, type ReturnsLoaders } from './loaders';
+import { returnsResolvers } from './resolvers';
+
+/** The returns subgraph: return authorizations and their lifecycle. */
+export const returnsSubgraph: SubgraphDefinition<ReturnsLoaders> = {
+  name: 'returns',
+  typeDefs: loadTypeDefs(join(__dirname, 'schema.graphql')),
+  resolvers: returnsResolvers,
+  loaders: returnsLoaders,
+};

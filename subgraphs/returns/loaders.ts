@@ -1,0 +1,17 @@
+import type { Db } from '../../platform/db';
+import { readScope, type Principal } from '../../platform/auth';
+import { groupLoader, rowLoader } from '../../platform/graphql/loaders';
+import { linesByReturnIds, returnsByIds, returnsByOrderIds } from './store';
+
+/** Per-request loaders of the returns subgraph; tenancy is applied inside, from the principal. */
+export function returnsLoaders(db: Db, principal: Principal) {
+  const scope = readScope(principal);
+  return {
+    scope,
+    returnById: rowLoader((ids: readonly string[]) => returnsByIds(db, ids, scope), (row) => row.id),
+    returnsByOrderId: groupLoader((ids: readonly string[]) => returnsByOrderIds(db, ids, scope), (row) => row.order_id),
+    linesByReturnId: groupLoader((ids: readonly string[]) => linesByReturnIds(db, ids), (row) => row.return_id),
+  };
+}
+
+export type ReturnsLoaders = ReturnType<typeof returnsLoaders>;
