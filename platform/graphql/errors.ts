@@ -15,7 +15,11 @@ export const ErrorCode = {
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-/** HTTP status that goes with each code when the error ends the whole request. */
+/**
+ * HTTP status that goes with each code when the error ends the whole request (authentication in
+ * the context function, a refused operation). Errors raised inside resolvers stay HTTP 200 with
+ * partial data: a non-2xx answer from a subgraph would make the gateway discard its errors' codes.
+ */
 const HTTP_STATUS: Record<ErrorCode, number> = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
@@ -35,12 +39,18 @@ export const Messages = {
   databaseUnavailable: 'The database is not reachable; try again shortly.',
 } as const;
 
-/** A GraphQL error with a code from the registry and the matching HTTP status. */
+/** A GraphQL error with a code from the registry, for resolvers (HTTP status stays 200). */
 export function graphqlError(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, http: { status: HTTP_STATUS[code] }, ...extra } });
+  return new GraphQLError(message, { extensions: { code, ...extra } });
 }
 
-export const unauthenticated = (message: string = Messages.missingToken) => graphqlError(ErrorCode.UNAUTHENTICATED, message);
+/** A GraphQL error that ends the whole request with the HTTP status matching its code. */
+export function requestError(code: ErrorCode, message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, http: { status: HTTP_STATUS[code] } } });
+}
+
+/** The caller is not authenticated; raised before execution, so HTTP 401. */
+export const unauthenticated = (message: string = Messages.missingToken) => requestError(ErrorCode.UNAUTHENTICATED, message);
 export const forbidden = (message: string = Messages.forbidden) => graphqlError(ErrorCode.FORBIDDEN, message);
 /** Bad input in an argument; `argument` names it so clients can point at the field. */
 export const badUserInput = (message: string, argument?: string) =>

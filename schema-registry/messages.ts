@@ -1,0 +1,18 @@
+/**
+ * Every user-facing message of the schema registry, together so they read consistently and a
+ * wording change is one edit.
+ */
+export const Messages = {
+  compositionError: (publishing: string, code: string, detail: string) =>
+    `Composing subgraph "${publishing}" with the latest version of every other subgraph failed: [${code}] ${detail}`,
+  invalidName: (name: string) =>
+    `Subgraph name "${name}" is invalid: use 2 to 41 characters, lowercase letters, digits and "-", starting with a letter.`,
+  noSupergraph: 'No supergraph has been composed yet: publish a subgraph first.',
+  missingToken: 'Publishing needs Authorization: Bearer <registry token>.',
+  invalidToken: 'The registry token is not valid.',
+  badJson: 'The request body is not valid JSON.',
+  bodyTooLarge: 'The request body is too large.',
+  badBody: (details: string) => `The request body is invalid: ${details}`,
+  methodNotAllowed: (method: string, path: string) => `${method} is not allowed on ${path}.`,
+  databaseUnavailable: 'The registry database is not reachable.',
+} as const;
