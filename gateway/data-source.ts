@@ -1,0 +1,26 @@
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { INTERNAL_PRINCIPAL_HEADER } from '../platform/auth';
+import { CORRELATION_HEADER } from '../platform/correlation';
+import type { GatewayContext } from './context';
+import type { SubgraphFetcher } from './fetcher';
+
+/**
+ * A subgraph as the gateway calls it: every fetch carries the request's correlation id and the
+ * principal the gateway signed for it. Subgraphs refuse anything without a verifiable principal.
+ */
+export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(url: string, fetcher: SubgraphFetcher) {
+    super({ url, fetcher: fetcher.fetch });
+  }
+
+  /** Adds the correlation id and internal principal of the client request this fetch serves. */
+  override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    const headers = options.request.http?.headers;
+    if (!headers) return;
+    // Health checks and schema loading have no client request, hence no principal; the gateway
+    // does neither (the registry supplies the supergraph), so only operations reach this point.
+    const context = options.context as Partial<GatewayContext>;
+    if (context.correlationId) headers.set(CORRELATION_HEADER, context.correlationId);
+    if (context.internalPrincipalToken) headers.set(INTERNAL_PRINCIPAL_HEADER, context.internalPrincipalToken);
+  }
+}

@@ -1,0 +1,10 @@
+/** User-facing messages of the gateway's own top-level errors, together so they read consistently. */
+export const GatewayMessages = {
+  notReady: 'The gateway has not loaded a supergraph yet; try again shortly.',
+  methodNotAllowed: 'Send GraphQL operations to /graphql with HTTP POST.',
+  tooDeep: (depth: number, max: number) => `The operation is ${depth} levels deep; the limit is ${max}.`,
+  tooCostly: (cost: number, max: number) =>
+    `The operation's estimated cost is ${cost}; the limit is ${max}. Ask for fewer items per page or fewer fields.`,
+  subgraphUnavailable: 'A backing service is not reachable; try again shortly.',
+  internal: 'Internal server error.',
+} as const;

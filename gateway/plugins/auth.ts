@@ -1,0 +1,45 @@
+import type { ClientTokenVerifier, InternalTokens, Principal } from '../../platform/auth';
+import { currentScope } from '../../platform/context';
+import { Messages, unauthenticated } from '../../platform/graphql/errors';
+
+/** An authenticated caller and the principal token subgraphs will accept for this request. */
+export interface Authenticated {
+  principal: Principal;
+  /** `x-internal-principal` for every subgraph fetch of this request. */
+  internalPrincipalToken: string;
+}
+
+/** Options of `bearerAuth`. */
+export interface BearerAuthOptions {
+  /** Verifies client JWTs (signature, issuer, audience, expiry, claims). */
+  verifier: ClientTokenVerifier;
+  /** Signs the principal the gateway asserts to subgraphs. */
+  internalTokens: InternalTokens;
+}
+
+/** Header scheme of client tokens (RFC 6750), matched case-insensitively as the RFC asks. */
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/**
+ * Authenticates a request from its `Authorization` value (for HTTP the header, for graphql-ws
+ * `connectionParams.authorization`). Every operation needs a valid token; anything else throws
+ * an `UNAUTHENTICATED` error (HTTP 401) before any subgraph is called. The principal is signed for
+ * the subgraphs once here, not per subgraph fetch.
+ */
+export function bearerAuth(options: BearerAuthOptions): (authorization: string | undefined) => Promise<Authenticated> {
+  return async (authorization) => {
+    const token = authorization ? BEARER.exec(authorization)?.[1] : undefined;
+    if (!token) throw unauthenticated(Messages.missingToken);
+    let principal: Principal;
+    try {
+      ({ principal } = await options.verifier.verify(token));
+    } catch {
+      // The reason (expired, bad signature, wrong audience) stays out of the response: it would
+      // help someone forging tokens more than it helps a client, which just needs a new token.
+      throw unauthenticated(Messages.invalidToken);
+    }
+    const scope = currentScope();
+    if (scope) scope.principal = principal;
+    return { principal, internalPrincipalToken: await options.internalTokens.sign(principal) };
+  };
+}

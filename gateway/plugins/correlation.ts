@@ -1,0 +1,18 @@
+import { randomUUID } from 'node:crypto';
+import type { Route } from '../../platform/http/server';
+import { runInScope } from '../../platform/context';
+import { CORRELATION_HEADER, acceptCorrelationId } from '../../platform/correlation';
+
+/**
+ * Gives every HTTP request a correlation id: the client's `x-correlation-id` when it is
+ * acceptable (printable, bounded), a fresh UUID otherwise. The id is returned in the response
+ * header of the same name and is in scope for everything the request does, so every log line
+ * carries it (the logger's mixin reads the scope) and the subgraph fetches forward it.
+ */
+export function withCorrelation(next: Route): Route {
+  return (req, res) => {
+    const correlationId = acceptCorrelationId(req.headers[CORRELATION_HEADER]) ?? randomUUID();
+    res.setHeader(CORRELATION_HEADER, correlationId);
+    return runInScope({ correlationId }, () => next(req, res));
+  };
+}

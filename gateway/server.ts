@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server } from 'node:http';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { ClientTokenVerifier, InternalTokens } from '../platform/auth';
+import { currentScope } from '../platform/context';
+import { ErrorCode } from '../platform/graphql/errors';
+import { apolloHandler, sendJson } from '../platform/http/apollo-handler';
+import { listen, router, type Route } from '../platform/http/server';
+import { componentLogger } from '../platform/logger';
+import type { GatewayContext } from './context';
+import { SubgraphDataSource } from './data-source';
+import { createSubgraphFetcher } from './fetcher';
+import { maskUnexpectedErrors } from './format-error';
+import { GatewayMessages } from './messages';
+import { bearerAuth } from './plugins/auth';
+import { withCorrelation } from './plugins/correlation';
+import { useOperationLimits } from './plugins/limits';
+import { useRequestLogging } from './plugins/request-logging';
+import { healthz, readyz } from './probes';
+import { RegistrySupergraphSource, type SupergraphState } from './supergraph-source';
+
+/** Options of `startGateway`. */
+export interface GatewayOptions {
+  /** Base URL of the schema registry (the gateway reads `{registryUrl}/supergraph`). */
+  registryUrl: string;
+  /** Port to listen on; 0 picks a free one. */
+  port: number;
+  /** Host to bind; default `HOST` or loopback (see platform/http/server.ts). */
+  host?: string;
+  /** Verifies client bearer tokens. */
+  verifier: ClientTokenVerifier;
+  /** Signs the principal sent to subgraphs; subgraphs hold the same secret. */
+  internalTokens: InternalTokens;
+  /** Registry poll interval; default `DEFAULT_POLL_INTERVAL_MS` (10 s). */
+  pollIntervalMs?: number;
+  /** Readiness also requires this to resolve (e.g. the shared database's `ping`); default none. */
+  dbPing?: () => Promise<void>;
+  /** Unmasked error messages and stack traces; never in production. Default false. */
+  development?: boolean;
+  /** Operation limits; defaults `MAX_DEPTH` and `MAX_COST` of plugins/limits.ts. */
+  maxDepth?: number;
+  maxCost?: number;
+}
+
+/** A running gateway. */
+export interface RunningGateway {
+  /** Base URL, e.g. `http://127.0.0.1:4000`; operations go to `${url}/graphql`. */
+  url: string;
+  port: number;
+  /** The Node server, for attaching graphql-ws to the same port. */
+  httpServer: Server;
+  /**
+   * Settles when the first supergraph is served; rejects when none arrives within the start-up
+   * timeout. The gateway listens (and answers probes) before then, so `/readyz` can say why it waits.
+   */
+  ready: Promise<void>;
+  /** The supergraph being served and the registry's health, as /readyz shows it. */
+  supergraphState(): SupergraphState;
+  /** Stops polling, stops serving, closes pooled subgraph connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the gateway on one port: `POST /graphql` (federated operations through Apollo Gateway),
+ * `GET /healthz` and `GET /readyz`. The request path is: correlation id → bearer authentication
+ * (context) → operation limits → query plan → subgraph fetches carrying the correlation id and
+ * the principal signed once for the request.
+ */
+export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const log = componentLogger('gateway');
+  const development = options.development ?? false;
+  const fetcher = createSubgraphFetcher();
+  const source = new RegistrySupergraphSource({ registryUrl: options.registryUrl, pollIntervalMs: options.pollIntervalMs, log });
+  const gateway = new ApolloGateway({
+    supergraphSdl: source,
+    buildService: ({ url }) => new SubgraphDataSource(url ?? '', fetcher),
+    logger: log,
+  });
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    logger: log,
+    introspection: true,
+    includeStacktraceInErrorResponses: development,
+    formatError: maskUnexpectedErrors(log, development),
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      useRequestLogging(log),
+      useOperationLimits({ maxDepth: options.maxDepth, maxCost: options.maxCost }),
+    ],
+  });
+
+  let serving = false;
+  const ready = apollo.start().then(
+    () => {
+      serving = true;
+    },
+    (error: unknown) => {
+      log.error({ err: error }, 'gateway could not load a supergraph');
+      throw error;
+    },
+  );
+  // Callers may ignore `ready`; a start-up failure is logged above and shown by /readyz.
+  ready.catch(() => undefined);
+
+  const authenticate = bearerAuth({ verifier: options.verifier, internalTokens: options.internalTokens });
+  const context = async (req: IncomingMessage): Promise<GatewayContext> => ({
+    correlationId: currentScope()?.correlationId ?? randomUUID(),
+    ...(await authenticate(headerValue(req, 'authorization'))),
+  });
+  const executeGraphQL = apolloHandler(apollo, context);
+  const graphql: Route = async (req, res) => {
+    if (req.method !== 'POST') {
+      sendJson(res, 405, { errors: [{ message: GatewayMessages.methodNotAllowed, extensions: { code: 'BAD_REQUEST' } }] }, { allow: 'POST' });
+      return;
+    }
+    if (!serving) {
+      // Without this, Apollo would hold the request until start-up ends, up to a minute.
+      sendJson(res, 503, { errors: [{ message: GatewayMessages.notReady, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } }] });
+      return;
+    }
+    await executeGraphQL(req, res);
+  };
+
+  const running = await listen(
+    withCorrelation(
+      router({
+        '/graphql': graphql,
+        '/healthz': healthz,
+        '/readyz': readyz({ serving: () => serving, supergraph: () => source.state, dbPing: options.dbPing }),
+      }),
+    ),
+    options.port,
+    options.host,
+  );
+  log.info({ url: running.url, registryUrl: options.registryUrl }, 'gateway listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: running.url,
+    port: running.port,
+    httpServer: running.server,
+    ready,
+    supergraphState: () => source.state,
+    close() {
+      closing ??= (async () => {
+        serving = false;
+        source.stop();
+        await ready.catch(() => undefined);
+        await running.close();
+        await apollo.stop().catch((error: unknown) => log.warn({ err: error }, 'apollo server did not stop cleanly'));
+        await fetcher.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

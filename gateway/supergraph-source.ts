@@ -1,0 +1,236 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { SupergraphManager, SupergraphSdlHook } from '@apollo/gateway';
+import { parse } from 'graphql';
+import { z } from 'zod';
+import type { Logger } from 'pino';
+
+/** The hooks Apollo Gateway hands a supergraph manager (`update`, `healthCheck`, `getDataSource`). */
+type SupergraphSdlHookOptions = Parameters<SupergraphSdlHook>[0];
+
+/**
+ * How often the gateway asks the registry for a newer supergraph. Ten seconds keeps a schema
+ * rollout visible within moments while costing the registry one conditional GET (a 304) per
+ * gateway instance every ten seconds.
+ */
+export const DEFAULT_POLL_INTERVAL_MS = 10_000;
+/**
+ * How long start-up waits for the first supergraph. The registry composes seconds after the
+ * subgraphs publish; a minute covers a cold start of every service, and past that a supervisor
+ * restarting the gateway tells operators more than a gateway waiting forever.
+ */
+export const STARTUP_TIMEOUT_MS = 60_000;
+/** First wait between start-up attempts: short, because in the embedded default the registry is moments away. */
+export const STARTUP_RETRY_INITIAL_MS = 100;
+/** Longest wait between start-up attempts, so a registry that comes up late is noticed within seconds. */
+export const STARTUP_RETRY_MAX_MS = 2_000;
+/** One registry request; a registry slower than this counts as down, and the last good supergraph stays. */
+export const REGISTRY_REQUEST_TIMEOUT_MS = 5_000;
+
+/** The registry's `GET /supergraph` body. */
+const supergraphBody = z.object({
+  version: z.number().int().positive(),
+  supergraphSdl: z.string().min(1),
+  createdAt: z.string(),
+});
+
+/** Where the source is in its life; a union, so impossible combinations cannot be represented. */
+export type SupergraphPhase = 'waiting' | 'loaded' | 'failed' | 'stopped';
+
+/** What /readyz and logs show about the supergraph the gateway serves. */
+export interface SupergraphState {
+  phase: SupergraphPhase;
+  /** Registry version being served; null until the first supergraph is loaded. */
+  version: number | null;
+  /** When the served version was loaded. */
+  loadedAt: Date | null;
+  /** When the registry was last asked (successfully or not). */
+  lastPollAt: Date | null;
+  /** The most recent failure to fetch or apply a supergraph; cleared by the next success. */
+  lastError: { message: string; at: Date } | null;
+}
+
+/** Options of `RegistrySupergraphSource`. */
+export interface RegistrySupergraphSourceOptions {
+  /** Base URL of the schema registry; the source reads `{registryUrl}/supergraph`. */
+  registryUrl: string;
+  /** Poll interval; default `DEFAULT_POLL_INTERVAL_MS`. */
+  pollIntervalMs?: number;
+  /** Start-up bound; default `STARTUP_TIMEOUT_MS`. */
+  startupTimeoutMs?: number;
+  log: Logger;
+}
+
+type FetchOutcome =
+  | { kind: 'new'; version: number; etag: string; supergraphSdl: string }
+  | { kind: 'unchanged' }
+  | { kind: 'none' };
+
+/**
+ * Supplies Apollo Gateway with the supergraph from the schema registry
+ * (`new ApolloGateway({ supergraphSdl: source })`): waits for the first one at start-up, then polls
+ * with `If-None-Match` and hot-reloads each new version. A registry that is down or answers
+ * garbage never takes the graph down: the last good supergraph keeps serving and the failure is
+ * logged and recorded in `state`.
+ */
+export class RegistrySupergraphSource implements SupergraphManager {
+  private readonly url: string;
+  private readonly pollIntervalMs: number;
+  private readonly startupTimeoutMs: number;
+  private readonly log: Logger;
+  private current: SupergraphState = { phase: 'waiting', version: null, loadedAt: null, lastPollAt: null, lastError: null };
+  /** ETag of the last version seen, applied or refused; a refused version is not retried every poll. */
+  private etag: string | undefined;
+  /** A version the gateway refused; its error stays recorded until the registry publishes another. */
+  private refusedVersion: number | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly abort = new AbortController();
+
+  constructor(options: RegistrySupergraphSourceOptions) {
+    const pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+    if (!Number.isInteger(pollIntervalMs) || pollIntervalMs <= 0) {
+      throw new Error(`pollIntervalMs must be a positive integer of milliseconds, but got: ${String(pollIntervalMs)}`);
+    }
+    this.url = `${options.registryUrl.replace(/\/+$/, '')}/supergraph`;
+    this.pollIntervalMs = pollIntervalMs;
+    this.startupTimeoutMs = options.startupTimeoutMs ?? STARTUP_TIMEOUT_MS;
+    this.log = options.log;
+  }
+
+  /** A snapshot of the source's state. */
+  get state(): SupergraphState {
+    return { ...this.current };
+  }
+
+  /** Called by Apollo Gateway on load: resolves with the first supergraph, then polls for newer ones. */
+  async initialize({ update }: SupergraphSdlHookOptions): Promise<{ supergraphSdl: string; cleanup: () => Promise<void> }> {
+    const first = await this.waitForFirst();
+    this.etag = first.etag;
+    this.current = { ...this.current, phase: 'loaded', version: first.version, loadedAt: new Date(), lastError: null };
+    this.log.info({ version: first.version }, 'supergraph loaded');
+    this.schedule(update);
+    return { supergraphSdl: first.supergraphSdl, cleanup: async () => this.stop() };
+  }
+
+  /** Stops polling and abandons a start-up still waiting; idempotent. */
+  stop(): void {
+    if (this.current.phase === 'stopped') return;
+    this.current = { ...this.current, phase: 'stopped' };
+    clearTimeout(this.timer);
+    this.abort.abort();
+  }
+
+  private async waitForFirst(): Promise<Extract<FetchOutcome, { kind: 'new' }>> {
+    const deadline = Date.now() + this.startupTimeoutMs;
+    let delay = STARTUP_RETRY_INITIAL_MS;
+    for (;;) {
+      if (this.current.phase === 'stopped') throw new Error('The supergraph source was stopped before a supergraph was loaded.');
+      try {
+        const outcome = await this.fetchSupergraph();
+        if (outcome.kind === 'new') return outcome;
+        this.recordError(new Error(`The registry at ${this.url} has no composed supergraph yet.`), 'debug');
+      } catch (error) {
+        this.recordError(error, 'warn');
+      }
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) {
+        this.current = { ...this.current, phase: 'failed' };
+        throw new Error(
+          `No supergraph from ${this.url} within ${this.startupTimeoutMs} ms; last error: ${this.current.lastError?.message ?? 'none'}`,
+        );
+      }
+      // The last wait is cut short so the final attempt lands on the deadline, not past it.
+      await sleep(Math.min(delay, remaining), undefined, { signal: this.abort.signal }).catch(() => undefined);
+      delay = Math.min(delay * 2, STARTUP_RETRY_MAX_MS);
+    }
+  }
+
+  private schedule(update: SupergraphSdlHookOptions['update']): void {
+    if (this.current.phase === 'stopped') return;
+    this.timer = setTimeout(() => {
+      void this.poll(update).finally(() => this.schedule(update));
+    }, this.pollIntervalMs);
+    // Polling alone must not keep a process alive that is otherwise shutting down.
+    this.timer.unref();
+  }
+
+  /** One poll: a new version is applied; any failure leaves the served supergraph as it is. */
+  private async poll(update: SupergraphSdlHookOptions['update']): Promise<void> {
+    let outcome: FetchOutcome;
+    try {
+      outcome = await this.fetchSupergraph();
+    } catch (error) {
+      if (this.current.phase !== 'stopped') this.recordError(error, 'warn');
+      return;
+    }
+    if (this.current.phase === 'stopped') return;
+    if (outcome.kind === 'unchanged') {
+      // The registry answers again: an outage is over, but a refused version still needs attention.
+      if (this.refusedVersion === undefined && this.current.lastError) this.current = { ...this.current, lastError: null };
+      return;
+    }
+    if (outcome.kind === 'none') {
+      this.recordError(new Error(`The registry at ${this.url} reports no supergraph; keeping version ${this.current.version}.`), 'warn');
+      return;
+    }
+    this.etag = outcome.etag;
+    try {
+      update(outcome.supergraphSdl);
+    } catch (error) {
+      this.refusedVersion = outcome.version;
+      this.recordError(new Error(`Supergraph version ${outcome.version} was refused: ${messageOf(error)}`), 'warn');
+      return;
+    }
+    this.refusedVersion = undefined;
+    this.log.info({ from: this.current.version, to: outcome.version }, 'supergraph updated');
+    this.current = { ...this.current, version: outcome.version, loadedAt: new Date(), lastError: null };
+  }
+
+  private async fetchSupergraph(): Promise<FetchOutcome> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.etag) headers['if-none-match'] = this.etag;
+    const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(REGISTRY_REQUEST_TIMEOUT_MS)]);
+    let response: Response;
+    try {
+      response = await fetch(this.url, { headers, signal });
+    } finally {
+      this.current = { ...this.current, lastPollAt: new Date() };
+    }
+    if (response.status === 304) {
+      await response.body?.cancel();
+      return { kind: 'unchanged' };
+    }
+    if (response.status === 404) {
+      await response.body?.cancel();
+      return { kind: 'none' };
+    }
+    if (response.status !== 200) {
+      await response.body?.cancel();
+      throw new Error(`The registry answered ${response.status} for ${this.url}.`);
+    }
+    const parsed = supergraphBody.safeParse(await response.json().catch(() => undefined));
+    if (!parsed.success) throw new Error(`The registry at ${this.url} answered a body that is not a supergraph document.`);
+    try {
+      parse(parsed.data.supergraphSdl);
+    } catch (error) {
+      throw new Error(`Supergraph version ${parsed.data.version} is not valid GraphQL: ${messageOf(error)}`);
+    }
+    const etag = response.headers.get('etag') ?? `"${parsed.data.version}"`;
+    if (this.current.version !== null && parsed.data.version === this.current.version) return { kind: 'unchanged' };
+    return { kind: 'new', version: parsed.data.version, etag, supergraphSdl: parsed.data.supergraphSdl };
+  }
+
+  private recordError(error: unknown, level: 'warn' | 'debug'): void {
+    const message = messageOf(error);
+    this.current = { ...this.current, lastError: { message, at: new Date() } };
+    const what = this.current.version === null ? 'no supergraph yet' : 'supergraph poll failed; serving the last good supergraph';
+    this.log[level]({ version: this.current.version, error: message }, what);
+  }
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = (error as { cause?: unknown }).cause;
+    return cause instanceof Error ? `${error.message} (${cause.message})` : error.message;
+  }
+  return String(error);
+}
