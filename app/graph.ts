@@ -1,0 +1,86 @@
+import type { Db } from '../platform/db';
+import type { ClientTokenVerifier, InternalTokens } from '../platform/auth';
+import { startSubgraph, subgraphSdl, type RunningSubgraph } from '../platform/subgraph';
+import { componentLogger } from '../platform/logger';
+import type { RunningServer } from '../platform/http/server';
+import { RegistryClient, startRegistry } from '../schema-registry';
+import { startGateway, type RunningGateway } from '../gateway';
+import { SUBGRAPHS, type SubgraphName } from './subgraphs';
+
+const log = componentLogger('graph');
+
+/** Ports of one whole graph; 0 picks free ones (tests). */
+export interface GraphPorts {
+  gateway: number;
+  registry: number;
+  subgraphs: Record<SubgraphName, number>;
+}
+
+/** What one process running the whole graph needs. */
+export interface GraphOptions {
+  /** One database for every service (each owns its schema in it). */
+  db: Db;
+  ports: GraphPorts;
+  verifier: ClientTokenVerifier;
+  internalTokens: InternalTokens;
+  registryToken: string;
+  /** How often the gateway polls the registry. */
+  pollIntervalMs?: number;
+  development?: boolean;
+  /** The host subgraphs publish as their routing URL. */
+  host?: string;
+}
+
+/** A running graph: every service, and how to stop them in reverse order. */
+export interface RunningGraph {
+  gateway: RunningGateway;
+  registry: RunningServer;
+  subgraphs: RunningSubgraph[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the registry, every subgraph (each publishing its SDL to the registry) and the gateway,
+ * in one process: the embedded default and the end-to-end tests. Production runs the same pieces
+ * one per process (app/service.ts).
+ */
+export async function startGraph(options: GraphOptions): Promise<RunningGraph> {
+  const host = options.host ?? '127.0.0.1';
+  const registry = await startRegistry({ db: options.db, port: options.ports.registry, publishToken: options.registryToken });
+  const client = new RegistryClient({ baseUrl: registry.url, publishToken: options.registryToken, publishedBy: 'embedded' });
+  const subgraphs: RunningSubgraph[] = [];
+  for (const definition of SUBGRAPHS) {
+    const running = await startSubgraph(definition, {
+      db: options.db,
+      internalTokens: options.internalTokens,
+      port: options.ports.subgraphs[definition.name],
+      development: options.development,
+    });
+    subgraphs.push(running);
+    const result = await client.publish(definition.name, `http://${host}:${running.port}/graphql`, subgraphSdl(definition));
+    if (result.status === 'REJECTED') {
+      throw new Error(`The registry refused subgraph ${definition.name}: ${JSON.stringify(result)}`);
+    }
+    log.info({ subgraph: definition.name, port: running.port, status: result.status }, 'subgraph published');
+  }
+  const gateway = await startGateway({
+    registryUrl: registry.url,
+    port: options.ports.gateway,
+    verifier: options.verifier,
+    internalTokens: options.internalTokens,
+    pollIntervalMs: options.pollIntervalMs,
+    dbPing: () => options.db.ping(),
+    development: options.development,
+  });
+  await gateway.ready;
+  return {
+    gateway,
+    registry,
+    subgraphs,
+    async close() {
+      await gateway.close();
+      for (const subgraph of subgraphs.reverse()) await subgraph.close();
+      await registry.close();
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import type { JWK } from 'jose';
+import { PostgresDb, migrate } from '../platform/db';
+import { ClientTokenVerifier, InternalTokens } from '../platform/auth';
+import { startSubgraph, subgraphSdl } from '../platform/subgraph';
+import { componentLogger } from '../platform/logger';
+import { RegistryClient, startRegistry } from '../schema-registry';
+import { startGateway } from '../gateway';
+import { loadConfig, required, type Config } from './config';
+import { migrationsOf } from './migrations';
+import { subgraphNamed, type SubgraphName } from './subgraphs';
+
+const log = componentLogger('service');
+
+/** Services this entry point can run, one per process. */
+const SERVICES = ['gateway', 'registry', 'orders', 'returns', 'inventory', 'refunds'] as const;
+type Service = (typeof SERVICES)[number];
+
+/**
+ * Production mode: `npm run start:service -- <service>` runs one service in this process against
+ * PostgreSQL (`DATABASE_URL`); run as many instances of each as load needs.
+ */
+async function main(): Promise<void> {
+  const name = process.argv[2] as Service | undefined;
+  if (!name || !SERVICES.includes(name)) {
+    throw new Error(`usage: npm run start:service -- <${SERVICES.join('|')}>, but got: ${String(name)}`);
+  }
+  const config = loadConfig();
+  const stop = name === 'gateway' ? await runGateway(config) : name === 'registry' ? await runRegistry(config) : await runSubgraph(name, config);
+  const shutdown = async (signal: string) => {
+    log.info({ service: name, signal }, 'shutting down');
+    await stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+function database(config: Config, service: string): PostgresDb {
+  const url = required(config.DATABASE_URL, 'DATABASE_URL', 'production services keep their state in PostgreSQL');
+  return new PostgresDb({ connectionString: url, applicationName: `returns-graph-${service}` });
+}
+
+function internalTokens(config: Config): InternalTokens {
+  return new InternalTokens(required(config.INTERNAL_TOKEN_SECRET, 'INTERNAL_TOKEN_SECRET', 'the gateway and subgraphs sign and verify the caller with it'));
+}
+
+async function runRegistry(config: Config): Promise<() => Promise<void>> {
+  const db = database(config, 'registry');
+  await migrate(db, [migrationsOf('registry')]);
+  const token = required(config.REGISTRY_TOKEN, 'REGISTRY_TOKEN', 'publishers authenticate with it');
+  const server = await startRegistry({ db, port: config.REGISTRY_PORT, publishToken: token });
+  log.info({ url: server.url }, 'registry listening');
+  return async () => {
+    await server.close();
+    await db.close();
+  };
+}
+
+async function runSubgraph(name: SubgraphName, config: Config): Promise<() => Promise<void>> {
+  const definition = subgraphNamed(name);
+  const db = database(config, name);
+  await migrate(db, [migrationsOf(name)]);
+  const ports: Record<SubgraphName, number> = { orders: config.ORDERS_PORT, returns: config.RETURNS_PORT, inventory: config.INVENTORY_PORT, refunds: config.REFUNDS_PORT };
+  const server = await startSubgraph(definition, { db, internalTokens: internalTokens(config), port: ports[name], development: config.NODE_ENV === 'development' });
+  const registry = new RegistryClient({
+    baseUrl: required(config.REGISTRY_URL, 'REGISTRY_URL', 'subgraphs publish their schema to the registry at start'),
+    publishToken: required(config.REGISTRY_TOKEN, 'REGISTRY_TOKEN', 'subgraphs publish their schema to the registry at start'),
+    publishedBy: `${name}@${process.pid}`,
+  });
+  const result = await registry.publish(name, `http://${config.PUBLIC_HOST}:${server.port}/graphql`, subgraphSdl(definition));
+  if (result.status === 'REJECTED') throw new Error(`The registry refused ${name}'s schema: ${JSON.stringify(result)}`);
+  log.info({ subgraph: name, url: server.url, publish: result.status }, 'subgraph listening');
+  return async () => {
+    await server.close();
+    await db.close();
+  };
+}
+
+async function runGateway(config: Config): Promise<() => Promise<void>> {
+  const jwk = JSON.parse(required(config.AUTH_PUBLIC_JWK, 'AUTH_PUBLIC_JWK', 'the gateway verifies client tokens with it')) as JWK;
+  const gateway = await startGateway({
+    registryUrl: required(config.REGISTRY_URL, 'REGISTRY_URL', 'the gateway loads the supergraph from the registry'),
+    port: config.PORT,
+    verifier: await ClientTokenVerifier.fromPublicJwk(jwk),
+    internalTokens: internalTokens(config),
+    pollIntervalMs: config.SUPERGRAPH_POLL_MS,
+  });
+  log.info({ url: gateway.url }, 'gateway listening');
+  return () => gateway.close();
+}
+
+main().catch((error: unknown) => {
+  log.fatal({ err: error }, 'service failed to start');
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
