@@ -1,0 +1,38 @@
+import { INTERNAL_PRINCIPAL_HEADER, signClientToken, type Principal } from '../platform/auth';
+import { load, report, startBenchGraph } from './support';
+
+/** The POS lookup: an order by number with its lines and payments — what a clerk's screen asks. */
+const QUERY = `query($n: String!) { orderByNumber(number: $n) { id number channel placedAt totals { total { amount currencyCode } }
+  lines { id sku quantity unitPrice { amount } finalSale } payments { method capturedAmount { amount } } } }`;
+
+const DEMO_ORDER_COUNT = 1_000;
+const body = (i: number) => JSON.stringify({ query: QUERY, variables: { n: `R${100001 + (i % DEMO_ORDER_COUNT)}` } });
+
+/**
+ * Order lookup through the gateway against the same lookup sent straight to the orders
+ * subgraph, in one run on one database: the ratio is the gateway's cost (auth, planning, one hop).
+ */
+export async function benchOrderLookup(): Promise<void> {
+  const bench = await startBenchGraph();
+  try {
+    const principal: Principal = { subject: 'bench:associate', roles: ['store_associate'], storeIds: ['loc_store_nyc'] };
+    const token = await signClientToken(principal, bench.keys.privateJwk);
+    const orders = bench.graph.subgraphs.find((subgraph) => subgraph.name === 'orders');
+    if (!orders) throw new Error('orders subgraph not running');
+    // Warm both paths (JIT, connection pools, query plan cache) before measuring.
+    await load({ label: 'warm-up', url: `${bench.graph.gateway.url}/graphql`, headers: { authorization: `Bearer ${token}` }, body, durationSeconds: 2 });
+    const viaGateway = await load({ label: 'order lookup via gateway', url: `${bench.graph.gateway.url}/graphql`, headers: { authorization: `Bearer ${token}` }, body });
+    // The internal token lives 60 s; a fresh one per run is enough for a 10 s run.
+    const direct = await load({
+      label: 'order lookup direct to orders subgraph',
+      url: `${orders.url}/graphql`,
+      headers: { [INTERNAL_PRINCIPAL_HEADER]: await bench.internalTokens.sign(principal) },
+      body,
+    });
+    report('Order lookup (PostgreSQL, demo data, 32 connections, 10 s each)', [viaGateway, direct]);
+    const ratio = viaGateway.requestsPerSecond / Math.max(1, direct.requestsPerSecond);
+    process.stdout.write(`gateway / direct throughput ratio: ${ratio.toFixed(2)}\n`);
+  } finally {
+    await bench.close();
+  }
+}

@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import autocannon from 'autocannon';
+import { PostgresDb, migrate } from '../platform/db';
+import { ClientTokenVerifier, InternalTokens, generateSigningKeys, type SigningKeys } from '../platform/auth';
+import { ALL_MIGRATIONS } from '../app/migrations';
+import { seedDemo } from '../app/demo';
+import { startGraph, type RunningGraph } from '../app/graph';
+
+/** The PostgreSQL server benchmarks run against (a fresh database is created on it per run). */
+const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
+
+/** Time for the last in-flight requests of a load run to finish before the servers close. */
+const IN_FLIGHT_DRAIN_MS = 1_000;
+
+/** A benchmark's own database and graph. */
+export interface BenchGraph {
+  db: PostgresDb;
+  graph: RunningGraph;
+  keys: SigningKeys;
+  internalTokens: InternalTokens;
+  close(): Promise<void>;
+}
+
+/** A fresh migrated database with the demo data and the whole graph on it, like production in one process. */
+export async function startBenchGraph(): Promise<BenchGraph> {
+  const name = `rg_bench_${Date.now().toString(36)}_${process.pid}`;
+  const admin = new Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  const db = new PostgresDb({ connectionString: url.toString(), maxConnections: 20 });
+  await migrate(db, ALL_MIGRATIONS);
+  await seedDemo(db);
+  const keys = await generateSigningKeys();
+  const internalTokens = new InternalTokens(randomBytes(32).toString('base64url'));
+  const graph = await startGraph({
+    db,
+    ports: { gateway: 0, registry: 0, subgraphs: { orders: 0, returns: 0, inventory: 0, refunds: 0 } },
+    verifier: await ClientTokenVerifier.fromPublicJwk(keys.publicJwk),
+    internalTokens,
+    registryToken: randomBytes(24).toString('base64url'),
+  });
+  return {
+    db,
+    graph,
+    keys,
+    internalTokens,
+    async close() {
+      // autocannon stops sending at the deadline, but its last requests are still being answered.
+      await new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_DRAIN_MS));
+      await graph.close();
+      await db.close();
+      const cleanup = new Client({ connectionString: ADMIN_URL });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}
+
+/** One load run's figures. */
+export interface LoadResult {
+  label: string;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+  non2xx: number;
+}
+
+/** Options of one load run. */
+export interface LoadOptions {
+  label: string;
+  url: string;
+  headers: Record<string, string>;
+  /** Builds the body of request `i`, so requests vary (different orders, not one cached row). */
+  body: (i: number) => string;
+  connections?: number;
+  durationSeconds?: number;
+}
+
+/** Connections of a load run: enough to keep two cores busy through the gateway's hops. */
+const DEFAULT_CONNECTIONS = 32;
+/** Seconds per run: long enough for stable medians, short enough to run every bench in minutes. */
+const DEFAULT_DURATION_S = 10;
+
+/** Runs autocannon with POSTed GraphQL bodies and returns its figures. */
+export async function load(options: LoadOptions): Promise<LoadResult> {
+  let i = 0;
+  const result = await autocannon({
+    url: options.url,
+    method: 'POST',
+    connections: options.connections ?? DEFAULT_CONNECTIONS,
+    duration: options.durationSeconds ?? DEFAULT_DURATION_S,
+    headers: { 'content-type': 'application/json', ...options.headers },
+    requests: [{ setupRequest: (request) => ({ ...request, body: options.body(i++) }) }],
+  });
+  return {
+    label: options.label,
+    requestsPerSecond: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+/** Prints results as a table. */
+export function report(title: string, results: LoadResult[]): void {
+  process.stdout.write(`\n${title}\n`);
+  process.stdout.write(`${'scenario'.padEnd(44)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'errors'.padStart(7)}\n`);
+  for (const r of results) {
+    process.stdout.write(
+      `${r.label.padEnd(44)} ${String(r.requestsPerSecond).padStart(8)} ${String(r.p50Ms).padStart(8)} ${String(r.p99Ms).padStart(8)} ${String(r.errors + r.non2xx).padStart(7)}\n`,
+    );
+  }
+}
