@@ -88,16 +88,16 @@ Returns Graph is running (embedded default: PGlite in memory, in-process bus, de
   GraphQL:   ${url}
   Health:    ${url.replace('/graphql', '/healthz')}   Ready: ${url.replace('/graphql', '/readyz')}
 
-Demo tokens (valid 12 hours; mint others with: npm run token -- <role>):
-  operations_admin: ${opsToken}
+Demo tokens (valid 12 hours; mint others with: npm run -s token -- <role>):
+  operations_admin:       ${opsToken}
   customer cus_demo_0001: ${customerToken}
 
-Try:
-  curl -s ${url} -H 'content-type: application/json' \\
-    -H "authorization: Bearer ${opsToken.slice(0, 12)}..." \\
+Try, in another terminal:
+  TOKEN=$(npm run -s token -- operations_admin)
+  curl -s ${url} -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" \\
     -d '{"query":"${query}"}'
 
-(paste the whole token; Ctrl-C stops everything)
+Ctrl-C stops everything.
 `;
 }
 
