@@ -158,7 +158,7 @@ function maskUnexpected(
   const code = String(formatted.extensions?.code ?? '');
   if (KNOWN_CODES.has(code) || REQUEST_CODES.has(code)) return formatted;
   const cause = (error as { originalError?: unknown }).originalError ?? error;
-  if (isConnectionFailure(cause)) {
+  if (isConnectionFailure(error)) {
     return { ...formatted, message: Messages.databaseUnavailable, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } };
   }
   log.error({ err: cause }, 'unexpected error in resolver');
@@ -166,10 +166,16 @@ function maskUnexpected(
   return { message: 'Internal server error.', path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
 }
 
+/** True when the error chain shows the database refusing, dropping or not answering a connection. */
 function isConnectionFailure(error: unknown): boolean {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  const message = error instanceof Error ? error.message : '';
-  return code === 'ECONNREFUSED' || code === '57P01' || /timeout exceeded when trying to connect|Connection terminated/i.test(message);
+  let current: unknown = error;
+  for (let hops = 0; current && hops < 5; hops++) {
+    const { code, message } = current as { code?: unknown; message?: unknown };
+    if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === '57P01' || code === '57P03') return true;
+    if (typeof message === 'string' && /timeout exceeded when trying to connect|Connection terminated|ECONNREFUSED/i.test(message)) return true;
+    current = (current as { originalError?: unknown }).originalError ?? (current as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 export { graphqlError };
