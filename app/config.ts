@@ -16,6 +16,8 @@ const schema = z.object({
   PGLITE_DATA_DIR: z.string().min(1).optional(),
   /** Redis connection string; absent means the in-process event bus. */
   REDIS_URL: z.string().url().optional(),
+  /** Prefix of every Redis key; give each deployment sharing a Redis its own. */
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,100}$/).default('returns-graph'),
   PORT: port.default(DEFAULT_PORTS.gateway),
   ORDERS_PORT: port.default(DEFAULT_PORTS.orders),
   RETURNS_PORT: port.default(DEFAULT_PORTS.returns),

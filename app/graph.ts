@@ -6,6 +6,9 @@ import type { RunningServer } from '../platform/http/server';
 import { RegistryClient, startRegistry } from '../schema-registry';
 import { startGateway, type RunningGateway } from '../gateway';
 import { SUBGRAPHS, type SubgraphName } from './subgraphs';
+import { EventPipeline } from '../platform/events/pipeline';
+import { InProcessBus } from '../platform/events/in-process-bus';
+import type { EventBus } from '../platform/events/bus';
 
 const log = componentLogger('graph');
 
@@ -29,6 +32,8 @@ export interface GraphOptions {
   development?: boolean;
   /** The host subgraphs publish as their routing URL. */
   host?: string;
+  /** The event bus; default in-process (the embedded default). */
+  bus?: EventBus;
 }
 
 /** A running graph: every service, and how to stop them in reverse order. */
@@ -36,6 +41,8 @@ export interface RunningGraph {
   gateway: RunningGateway;
   registry: RunningServer;
   subgraphs: RunningSubgraph[];
+  /** Outbox relays and consumers of every subgraph, over one bus. */
+  events: EventPipeline;
   close(): Promise<void>;
 }
 
@@ -48,6 +55,7 @@ export async function startGraph(options: GraphOptions): Promise<RunningGraph> {
   const host = options.host ?? '127.0.0.1';
   const registry = await startRegistry({ db: options.db, port: options.ports.registry, publishToken: options.registryToken });
   const client = new RegistryClient({ baseUrl: registry.url, publishToken: options.registryToken, publishedBy: 'embedded' });
+  const events = new EventPipeline(options.db, options.bus ?? new InProcessBus());
   const subgraphs: RunningSubgraph[] = [];
   for (const definition of SUBGRAPHS) {
     const running = await startSubgraph(definition, {
@@ -55,6 +63,7 @@ export async function startGraph(options: GraphOptions): Promise<RunningGraph> {
       internalTokens: options.internalTokens,
       port: options.ports.subgraphs[definition.name],
       development: options.development,
+      pipeline: events,
     });
     subgraphs.push(running);
     const result = await client.publish(definition.name, `http://${host}:${running.port}/graphql`, subgraphSdl(definition));
@@ -73,13 +82,16 @@ export async function startGraph(options: GraphOptions): Promise<RunningGraph> {
     development: options.development,
   });
   await gateway.ready;
+  await events.start();
   return {
     gateway,
     registry,
     subgraphs,
+    events,
     async close() {
       await gateway.close();
       for (const subgraph of subgraphs.reverse()) await subgraph.close();
+      await events.stop();
       await registry.close();
     },
   };

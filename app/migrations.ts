@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import type { MigrationSet } from '../platform/db';
 
 const root = join(__dirname, '..');
+/** The reliable write path's tables (idempotency keys, outbox, inbox, retries, dead letters, audit), created in every subgraph's schema. */
+const WRITE_PATH = join(root, 'platform/write-path/migrations');
 
 /**
  * Every service's schema and migrations folder, in the order they are applied. Each service owns
@@ -9,10 +11,10 @@ const root = join(__dirname, '..');
  */
 export const ALL_MIGRATIONS: readonly MigrationSet[] = [
   { schema: 'registry', dir: join(root, 'schema-registry/migrations') },
-  { schema: 'orders', dir: join(root, 'subgraphs/orders/migrations') },
-  { schema: 'returns', dir: join(root, 'subgraphs/returns/migrations') },
-  { schema: 'inventory', dir: join(root, 'subgraphs/inventory/migrations') },
-  { schema: 'refunds', dir: join(root, 'subgraphs/refunds/migrations') },
+  { schema: 'orders', dir: [join(root, 'subgraphs/orders/migrations'), WRITE_PATH] },
+  { schema: 'returns', dir: [join(root, 'subgraphs/returns/migrations'), WRITE_PATH] },
+  { schema: 'inventory', dir: [join(root, 'subgraphs/inventory/migrations'), WRITE_PATH] },
+  { schema: 'refunds', dir: [join(root, 'subgraphs/refunds/migrations'), WRITE_PATH] },
 ];
 
 /** The migration set of one schema. */

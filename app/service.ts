@@ -8,6 +8,8 @@ import { startGateway } from '../gateway';
 import { loadConfig, required, type Config } from './config';
 import { migrationsOf } from './migrations';
 import { subgraphNamed, type SubgraphName } from './subgraphs';
+import { EventPipeline } from '../platform/events/pipeline';
+import { RedisBus } from '../platform/events/redis-bus';
 
 const log = componentLogger('service');
 
@@ -61,7 +63,19 @@ async function runSubgraph(name: SubgraphName, config: Config): Promise<() => Pr
   const db = database(config, name);
   await migrate(db, [migrationsOf(name)]);
   const ports: Record<SubgraphName, number> = { orders: config.ORDERS_PORT, returns: config.RETURNS_PORT, inventory: config.INVENTORY_PORT, refunds: config.REFUNDS_PORT };
-  const server = await startSubgraph(definition, { db, internalTokens: internalTokens(config), port: ports[name], development: config.NODE_ENV === 'development' });
+  const bus = new RedisBus({
+    url: required(config.REDIS_URL, 'REDIS_URL', 'production subgraphs exchange events through Redis streams'),
+    prefix: config.REDIS_PREFIX,
+  });
+  const pipeline = new EventPipeline(db, bus);
+  const server = await startSubgraph(definition, {
+    db,
+    internalTokens: internalTokens(config),
+    port: ports[name],
+    development: config.NODE_ENV === 'development',
+    pipeline,
+  });
+  await pipeline.start();
   const registry = new RegistryClient({
     baseUrl: required(config.REGISTRY_URL, 'REGISTRY_URL', 'subgraphs publish their schema to the registry at start'),
     publishToken: required(config.REGISTRY_TOKEN, 'REGISTRY_TOKEN', 'subgraphs publish their schema to the registry at start'),
@@ -72,6 +86,7 @@ async function runSubgraph(name: SubgraphName, config: Config): Promise<() => Pr
   log.info({ subgraph: name, url: server.url, publish: result.status }, 'subgraph listening');
   return async () => {
     await server.close();
+    await pipeline.stop();
     await db.close();
   };
 }

@@ -4,7 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { parse, print, type DocumentNode, type GraphQLFormattedError } from 'graphql';
+import { concatAST, parse, print, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import type { Db } from './db';
 import { INTERNAL_PRINCIPAL_HEADER, type InternalTokens, type Principal } from './auth';
 import { runInScope } from './context';
@@ -13,6 +13,11 @@ import { ErrorCode, Messages, graphqlError, unauthenticated } from './graphql/er
 import { apolloHandler, sendJson } from './http/apollo-handler';
 import { listen, router, type RunningServer } from './http/server';
 import { CORRELATION_HEADER } from './correlation';
+import { WritePath } from './write-path/write-path';
+import type { EventPipeline } from './events/pipeline';
+import type { ConsumerDefinition } from './events/consumer';
+import { eventOpsResolvers, eventOpsTypeDefs } from './events/ops-schema';
+import { startIdempotencyReaper } from './idempotency/reaper';
 
 /**
  * A subgraph's resolver map: type name to field resolvers (plus `__resolveReference`), or a
@@ -28,6 +33,8 @@ export interface SubgraphContext<TLoaders = unknown> {
   correlationId: string;
   /** Per-request DataLoaders, so entity references in one query plan are fetched in batches. */
   loaders: TLoaders;
+  /** Idempotency keys, effect and outbox events in one transaction, for every mutation. */
+  writes: WritePath;
 }
 
 /** One subgraph: its name, schema file, resolvers and per-request loaders. */
@@ -38,6 +45,14 @@ export interface SubgraphDefinition<TLoaders> {
   resolvers: ResolverMap;
   /** Builds fresh loaders for one request; loaders never outlive a request, so caches never go stale. */
   loaders(db: Db, principal: Principal): TLoaders;
+  /** Event consumers this subgraph runs (their inbox, retries and dead letters live in its schema). */
+  consumers?: readonly ConsumerDefinition[];
+  /**
+   * Adds the event pipeline's operations fields (`<name>EventPipeline`, `replay<Name>DeadLetters`);
+   * default true. They need the subgraph's SDL to define `DateTime`, `PageInfo` and `UserError`;
+   * only minimal test subgraphs turn them off.
+   */
+  eventOperations?: boolean;
 }
 
 /** Reads and parses a `schema.graphql` file. */
@@ -45,9 +60,27 @@ export function loadTypeDefs(path: string): DocumentNode {
   return parse(readFileSync(path, 'utf8'));
 }
 
+/** The subgraph's whole schema: its own SDL plus the operations surface of its event pipeline. */
+export function fullTypeDefs(definition: Pick<SubgraphDefinition<unknown>, 'typeDefs' | 'name' | 'eventOperations'>): DocumentNode {
+  if (definition.eventOperations === false) return definition.typeDefs;
+  return concatAST([definition.typeDefs, eventOpsTypeDefs(definition.name)]);
+}
+
 /** The SDL text the registry stores for a subgraph. */
-export function subgraphSdl(definition: Pick<SubgraphDefinition<unknown>, 'typeDefs'>): string {
-  return print(definition.typeDefs);
+export function subgraphSdl(definition: Pick<SubgraphDefinition<unknown>, 'typeDefs' | 'name' | 'eventOperations'>): string {
+  return print(fullTypeDefs(definition));
+}
+
+/** Merges resolver maps type by type (later maps add fields to earlier ones). */
+function mergeResolvers(...maps: ResolverMap[]): ResolverMap {
+  const merged: ResolverMap = {};
+  for (const map of maps) {
+    for (const [type, fields] of Object.entries(map)) {
+      const isPlainObject = fields && typeof fields === 'object' && Object.getPrototypeOf(fields) === Object.prototype;
+      merged[type] = isPlainObject ? { ...(merged[type] ?? {}), ...fields } : fields;
+    }
+  }
+  return merged;
 }
 
 /** Dependencies of a running subgraph. */
@@ -58,6 +91,11 @@ export interface SubgraphOptions {
   port: number;
   /** Shows stack traces and unmasked messages; never in production. */
   development?: boolean;
+  /**
+   * The process's event pipeline: the subgraph's outbox relay and consumers join it. Without one
+   * (single-subgraph tests), outbox rows are written but not relayed.
+   */
+  pipeline?: EventPipeline;
 }
 
 /** A running subgraph server. */
@@ -71,7 +109,14 @@ export interface RunningSubgraph extends RunningServer {
 export function buildSubgraphServer<TLoaders>(definition: SubgraphDefinition<TLoaders>, development = false) {
   const log = componentLogger(definition.name);
   return new ApolloServer<SubgraphContext<TLoaders>>({
-    schema: buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: definition.resolvers as never }]),
+    schema: buildSubgraphSchema([
+      {
+        typeDefs: fullTypeDefs(definition),
+        resolvers: (definition.eventOperations === false
+          ? definition.resolvers
+          : mergeResolvers(definition.resolvers, eventOpsResolvers(definition.name, definition.name))) as never,
+      },
+    ]),
     includeStacktraceInErrorResponses: development,
     // Federated traces are for Apollo's hosted studio, which we do not use; they cost time per field.
     plugins: [ApolloServerPluginInlineTraceDisabled()],
@@ -86,7 +131,14 @@ export async function startSubgraph<TLoaders>(
 ): Promise<RunningSubgraph> {
   const apollo = buildSubgraphServer(definition, options.development);
   await apollo.start();
-  const graphql = apolloHandler(apollo, (req) => subgraphContext(definition, options, req));
+  const pipeline = options.pipeline;
+  if (pipeline) {
+    pipeline.addRelay(definition.name);
+    for (const consumer of definition.consumers ?? []) await pipeline.addConsumer(consumer);
+  }
+  const writes = new WritePath(options.db, definition.name, () => pipeline?.wake(definition.name));
+  const stopReaper = startIdempotencyReaper(options.db, definition.name);
+  const graphql = apolloHandler(apollo, (req) => subgraphContext(definition, options, writes, req));
   const running = await listen(
     router({
       '/graphql': (req, res) => {
@@ -113,6 +165,7 @@ export async function startSubgraph<TLoaders>(
     sdl: subgraphSdl(definition),
     apollo: apollo as unknown as ApolloServer<SubgraphContext<unknown>>,
     async close() {
+      stopReaper();
       await close();
       await apollo.stop();
     },
@@ -122,6 +175,7 @@ export async function startSubgraph<TLoaders>(
 async function subgraphContext<TLoaders>(
   definition: SubgraphDefinition<TLoaders>,
   options: SubgraphOptions,
+  writes: WritePath,
   req: IncomingMessage,
 ): Promise<SubgraphContext<TLoaders>> {
   const token = headerValue(req, INTERNAL_PRINCIPAL_HEADER);
@@ -133,7 +187,7 @@ async function subgraphContext<TLoaders>(
     throw unauthenticated(Messages.internalPrincipalMissing);
   }
   const correlationId = headerValue(req, CORRELATION_HEADER) ?? randomUUID();
-  return { db: options.db, principal, correlationId, loaders: definition.loaders(options.db, principal) };
+  return { db: options.db, principal, correlationId, loaders: definition.loaders(options.db, principal), writes };
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {

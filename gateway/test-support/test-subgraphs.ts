@@ -81,6 +81,7 @@ export async function startTestSubgraphs(db: Db): Promise<TestSubgraphs> {
         },
       },
       loaders: () => undefined,
+      eventOperations: false,
     },
     { db, internalTokens: testInternalTokens, port: 0 },
   );
@@ -97,6 +98,7 @@ export async function startTestSubgraphs(db: Db): Promise<TestSubgraphs> {
         },
       },
       loaders: () => undefined,
+      eventOperations: false,
     },
     { db, internalTokens: testInternalTokens, port: 0 },
   );

@@ -26,15 +26,22 @@ export function describeDbContract(name: string, open: () => Promise<Db>, dispos
     });
 
     it('binds parameters and parses int8 as exact numbers, jsonb as objects and timestamptz as Dates', async () => {
-      await db.query('INSERT INTO contract.items (id, amount_minor, details) VALUES ($1, $2, $3)', ['a', 9_007_199_254_740_991, { sku: 'X' }]);
-      const { rows, rowCount } = await db.query<{ amount_minor: number; details: { sku: string }; created_at: Date }>(
+      await db.query('INSERT INTO contract.items (id, amount_minor, details) VALUES ($1, $2, $3)', ['a', 9_007_199_254_740_991, { sku: 'X', lines: [{ qty: 2 }], note: null }]);
+      const { rows, rowCount } = await db.query<{ amount_minor: number; details: unknown; created_at: Date }>(
         'SELECT amount_minor, details, created_at FROM contract.items WHERE id = $1',
         ['a'],
       );
       expect(rowCount).toBe(1);
       expect(rows[0]?.amount_minor).toBe(9_007_199_254_740_991);
-      expect(rows[0]?.details).toEqual({ sku: 'X' });
+      expect(rows[0]?.details).toEqual({ sku: 'X', lines: [{ qty: 2 }], note: null });
       expect(rows[0]?.created_at).toBeInstanceOf(Date);
+    });
+
+    it('stores JSON text in a jsonb column as JSON, top-level arrays included', async () => {
+      // node-postgres sends a JS array as a PostgreSQL array literal, so array JSON goes as text.
+      await db.query('INSERT INTO contract.items (id, amount_minor, details) VALUES ($1, 0, $2)', ['j', JSON.stringify([{ qty: 1 }])]);
+      const { rows } = await db.query<{ details: unknown; kind: string }>(`SELECT details, jsonb_typeof(details) AS kind FROM contract.items WHERE id = 'j'`);
+      expect(rows[0]).toEqual({ details: [{ qty: 1 }], kind: 'array' });
     });
 
     it('reports affected rows of writes', async () => {

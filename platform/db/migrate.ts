@@ -8,8 +8,11 @@ import { PostgresDb } from './postgres';
 export interface MigrationSet {
   /** The PostgreSQL schema the service owns, e.g. `orders`; created when absent. */
   schema: string;
-  /** Absolute path of the folder holding `NNN_name.sql` files (`-- Up Migration` / `-- Down Migration`). */
-  dir: string;
+  /**
+   * Absolute path(s) of folders holding `NNN_name.sql` files (`-- Up Migration` / `-- Down Migration`).
+   * Files from several folders run in one order by number; numbers are global across the repository.
+   */
+  dir: string | string[];
 }
 
 /**
@@ -19,8 +22,12 @@ export interface MigrationSet {
  */
 export async function migrate(db: Db, sets: readonly MigrationSet[]): Promise<void> {
   for (const set of sets) {
+    const dirs = Array.isArray(set.dir) ? set.dir : [set.dir];
     const common = {
-      dir: set.dir,
+      // Glob mode reads several folders as one ordered list of migrations.
+      dir: dirs.map((dir) => `${dir}/*.sql`),
+      useGlob: true,
+      ignorePattern: '**/.*',
       schema: set.schema,
       createSchema: true,
       migrationsTable: 'pgmigrations',

@@ -7,8 +7,7 @@ import type { ResolverMap, SubgraphContext } from '../../platform/subgraph';
 import type { Channel, OrderFilter, OrderLineRecord, OrderRecord, PaymentRecord } from '../../connectors/commerce/port';
 import type { OrdersLoaders } from './loaders';
 import { canSee, scopedFilter } from './tenancy';
-import { assertCanRecordOrders, recordOrder } from './record-order';
-import { checkIdempotencyKey } from './domain/idempotency-key';
+import { recordOrderOnce, type StoredRecordOrderPayload } from './record-order-once';
 import type { RecordOrderInput } from './domain/record-order-input';
 import { decodeOrderCursor, orderCursor } from './cursor';
 
@@ -70,14 +69,12 @@ export const resolvers: ResolverMap = {
   },
 
   Mutation: {
-    recordOrder: async (_: unknown, args: { input: RecordOrderInput; idempotencyKey: string }, ctx: Context) => {
-      assertCanRecordOrders(ctx.principal);
-      const keyError = checkIdempotencyKey(args.idempotencyKey);
-      if (keyError) return { order: null, created: false, userErrors: [keyError] };
-      const payload = await ctx.db.transaction((tx) => recordOrder(tx, args.input, ctx.principal));
-      if (payload.order && canSee(ctx.loaders.scope, payload.order)) ctx.loaders.order.prime(payload.order.id, payload.order);
-      return payload;
-    },
+    recordOrder: (_: unknown, args: { input: RecordOrderInput; idempotencyKey: string }, ctx: Context) =>
+      recordOrderOnce(ctx as SubgraphContext<unknown>, args.input, args.idempotencyKey),
+  },
+
+  RecordOrderPayload: {
+    order: (payload: StoredRecordOrderPayload, _: unknown, ctx: Context) => (payload.orderId ? ctx.loaders.order.load(payload.orderId) : null),
   },
 
   OrderConnection: {

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { loadTypeDefs, type SubgraphDefinition } from '../../platform/subgraph';
 import { returnsLoaders, type ReturnsLoaders } from './loaders';
 import { returnsResolvers } from './resolvers';
+import { orderSnapshotsConsumer } from './consumers/order-snapshots';
 
 /** The returns subgraph: return authorizations and their lifecycle. */
 export const returnsSubgraph: SubgraphDefinition<ReturnsLoaders> = {
@@ -9,4 +10,5 @@ export const returnsSubgraph: SubgraphDefinition<ReturnsLoaders> = {
   typeDefs: loadTypeDefs(join(__dirname, 'schema.graphql')),
   resolvers: returnsResolvers,
   loaders: returnsLoaders,
+  consumers: [orderSnapshotsConsumer],
 };

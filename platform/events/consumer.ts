@@ -1,0 +1,183 @@
+import type { Db, Queryable } from '../db';
+import { runInScope } from '../context';
+import { componentLogger } from '../logger';
+import type { BusSubscription, EventBus } from './bus';
+import { InvalidEventError, validateEventData } from './catalog';
+import { envelopeSchema, type DeliveredEvent, type EventEnvelope } from './envelope';
+import { qualified } from './outbox';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
+
+const log = componentLogger('consumer');
+
+/** How often due retries are looked for. */
+export const RETRY_POLL_MS = 250;
+/** Due retries handled per round. */
+const RETRY_BATCH = 50;
+/** Longest error text kept in a dead letter. */
+const MAX_ERROR_LENGTH = 4_000;
+
+/** A consumer: which events it handles and what it does with one, inside the caller's transaction. */
+export interface ConsumerDefinition {
+  /** Unique across the graph, e.g. `returns.order-projection`; its bus group and inbox key. */
+  name: string;
+  /** The schema of the consuming subgraph: its inbox, retries and dead letters live there. */
+  schema: string;
+  /** Event types it handles; others are acknowledged and ignored. */
+  types: readonly string[];
+  /** Applies one event. Runs in a transaction together with the inbox row; throwing rolls both back. */
+  handle(tx: Queryable, event: EventEnvelope): Promise<void>;
+  backoff?: Partial<BackoffPolicy>;
+}
+
+/** Outcome of one handling attempt. */
+type Attempt = { ok: true; duplicate: boolean } | { ok: false; error: string };
+
+/**
+ * Runs one consumer: receives events from the bus, handles each exactly once (inbox), retries
+ * failures with backoff from PostgreSQL (not from the bus, so a poison event never blocks the
+ * stream), keeps each aggregate's events in order behind a failing one, and dead-letters after the
+ * last attempt or at once for an event that does not validate.
+ */
+export class ConsumerRunner {
+  private subscription?: BusSubscription;
+  private retryTimer?: NodeJS.Timeout;
+  private retrying?: Promise<void>;
+  private readonly policy: BackoffPolicy;
+  private readonly tables: { inbox: string; pending: string; dead: string };
+
+  constructor(
+    private readonly db: Db,
+    private readonly bus: EventBus,
+    readonly definition: ConsumerDefinition,
+  ) {
+    this.policy = { ...DEFAULT_BACKOFF, ...definition.backoff };
+    this.tables = {
+      inbox: qualified(definition.schema, 'inbox'),
+      pending: qualified(definition.schema, 'pending_deliveries'),
+      dead: qualified(definition.schema, 'dead_letters'),
+    };
+  }
+
+  /** Subscribes to the bus and starts the retry loop. */
+  async start(): Promise<void> {
+    this.subscription = await this.bus.subscribe(this.definition.name, (event) => this.receive(event));
+    this.retryTimer = setInterval(() => {
+      if (!this.retrying) this.retrying = this.retryDue().finally(() => (this.retrying = undefined));
+    }, RETRY_POLL_MS);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.retryTimer);
+    await this.subscription?.close();
+    await this.retrying;
+  }
+
+  /** A delivery from the bus. Rejects only when nothing could be recorded (the bus redelivers). */
+  async receive(delivered: DeliveredEvent): Promise<void> {
+    const { envelope } = delivered;
+    if (!this.definition.types.includes(envelope.type)) return;
+    const invalid = validationError(envelope);
+    if (invalid) {
+      await this.deadLetter(this.db, delivered, invalid, 0);
+      return;
+    }
+    if (await this.isBlocked(envelope.aggregateId)) {
+      // An earlier event of this aggregate is waiting for a retry: queue behind it to keep order.
+      await this.park(delivered, 0, null, new Date());
+      return;
+    }
+    const result = await this.attempt(envelope);
+    if (!result.ok) await this.failed(delivered, 1, result.error);
+  }
+
+  /** Handles due retries: per aggregate only its oldest waiting event, so order holds. */
+  async retryDue(): Promise<void> {
+    const { rows } = await this.db.query<{ event: DeliveredEvent; attempts: number; next_attempt_at: Date }>(
+      `SELECT event, attempts, next_attempt_at FROM (
+         SELECT DISTINCT ON (aggregate_id) event, attempts, next_attempt_at
+           FROM ${this.tables.pending} WHERE consumer = $1 ORDER BY aggregate_id, source_seq
+       ) heads WHERE next_attempt_at <= now() LIMIT $2`,
+      [this.definition.name, RETRY_BATCH],
+    );
+    for (const row of rows) {
+      const result = await this.attempt(row.event.envelope, true);
+      if (!result.ok) await this.failed(row.event, row.attempts + 1, result.error);
+    }
+  }
+
+  /** One try, in one transaction: inbox row, handler, and (for a retry) removal of the pending row. */
+  private async attempt(envelope: EventEnvelope, fromPending = false): Promise<Attempt> {
+    try {
+      return await runInScope({ correlationId: envelope.correlationId }, () =>
+        this.db.transaction(async (tx) => {
+          const inserted = await tx.query(`INSERT INTO ${this.tables.inbox} (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+            this.definition.name,
+            envelope.id,
+          ]);
+          if (fromPending) await tx.query(`DELETE FROM ${this.tables.pending} WHERE consumer = $1 AND event_id = $2`, [this.definition.name, envelope.id]);
+          if (inserted.rowCount === 0) return { ok: true as const, duplicate: true };
+          await this.definition.handle(tx, envelope);
+          return { ok: true as const, duplicate: false };
+        }),
+      );
+    } catch (error) {
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      log.warn({ consumer: this.definition.name, event: envelope.id, type: envelope.type, err: error }, 'handler failed');
+      return { ok: false, error: message.slice(0, MAX_ERROR_LENGTH) };
+    }
+  }
+
+  /** Records a failed attempt: schedule the next, or dead-letter after the last. */
+  private async failed(delivered: DeliveredEvent, attempts: number, error: string): Promise<void> {
+    if (attempts >= this.policy.maxAttempts) {
+      await this.db.transaction(async (tx) => {
+        await tx.query(`DELETE FROM ${this.tables.pending} WHERE consumer = $1 AND event_id = $2`, [this.definition.name, delivered.envelope.id]);
+        await this.deadLetter(tx, delivered, error, attempts);
+      });
+      return;
+    }
+    await this.park(delivered, attempts, error, new Date(Date.now() + backoffDelay(this.policy, attempts)));
+  }
+
+  private async park(delivered: DeliveredEvent, attempts: number, error: string | null, nextAttemptAt: Date): Promise<void> {
+    await this.db.query(
+      `INSERT INTO ${this.tables.pending} (consumer, event_id, aggregate_id, source_seq, event, attempts, next_attempt_at, last_error)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (consumer, event_id) DO UPDATE SET attempts = EXCLUDED.attempts, next_attempt_at = EXCLUDED.next_attempt_at, last_error = EXCLUDED.last_error`,
+      [this.definition.name, delivered.envelope.id, delivered.envelope.aggregateId, delivered.sourceSeq, delivered, attempts, nextAttemptAt, error],
+    );
+  }
+
+  private async deadLetter(db: Queryable, delivered: DeliveredEvent, error: string, attempts: number): Promise<void> {
+    const { envelope } = delivered;
+    await db.query(
+      `INSERT INTO ${this.tables.dead} (consumer, event_id, event_type, aggregate_id, event, error, attempts)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (consumer, event_id) DO UPDATE SET status = 'DEAD', error = EXCLUDED.error, attempts = EXCLUDED.attempts,
+         event = EXCLUDED.event, dead_at = now(), replayed_at = NULL, replayed_by = NULL`,
+      [this.definition.name, String(envelope.id), String(envelope.type), String(envelope.aggregateId ?? 'unknown'), delivered, error, attempts],
+    );
+    log.error({ consumer: this.definition.name, event: envelope.id, type: envelope.type, attempts, error }, 'event dead-lettered');
+  }
+
+  private async isBlocked(aggregateId: string): Promise<boolean> {
+    const { rowCount } = await this.db.query(`SELECT 1 FROM ${this.tables.pending} WHERE consumer = $1 AND aggregate_id = $2 LIMIT 1`, [
+      this.definition.name,
+      aggregateId,
+    ]);
+    return rowCount > 0;
+  }
+}
+
+/** Why an envelope cannot be handled at all, or null when it is well-formed. */
+function validationError(envelope: EventEnvelope): string | null {
+  const shape = envelopeSchema.safeParse(envelope);
+  if (!shape.success) return `Malformed envelope: ${shape.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`;
+  try {
+    validateEventData(envelope.type, envelope.version, envelope.data);
+    return null;
+  } catch (error) {
+    if (error instanceof InvalidEventError) return error.message;
+    throw error;
+  }
+}

@@ -1,0 +1,55 @@
+import type { Queryable } from '../db';
+import { currentScope } from '../context';
+import { newId } from '../ids';
+import { validateEventData, type EventDefinition } from './catalog';
+import type { EventEnvelope } from './envelope';
+
+/** Schema names are interpolated into SQL, so only plain identifiers are accepted. */
+const SCHEMA_NAME = /^[a-z][a-z_]{0,40}$/;
+
+/** `schema.table`, refusing anything that is not a plain schema name. */
+export function qualified(schema: string, table: string): string {
+  if (!SCHEMA_NAME.test(schema)) throw new TypeError(`A schema name must match ${SCHEMA_NAME}, but got: ${JSON.stringify(schema)}`);
+  return `${schema}.${table}`;
+}
+
+/** An event to append: its declaration, the aggregate it is about and its data. */
+export interface NewEvent<TData> {
+  definition: EventDefinition<TData>;
+  aggregateId: string;
+  data: TData;
+  /** The event or command that caused this one; default none. */
+  causationId?: string;
+}
+
+/**
+ * Appends events to `schema`'s outbox inside the caller's transaction, so they commit or vanish
+ * together with the state change. Data that does not match its declared schema throws: that is a
+ * programming error, caught in tests, never a runtime surprise for consumers.
+ */
+export async function appendEvents(tx: Queryable, schema: string, source: string, events: readonly NewEvent<unknown>[]): Promise<EventEnvelope[]> {
+  const correlationId = currentScope()?.correlationId ?? 'none';
+  const appended: EventEnvelope[] = [];
+  for (const event of events) {
+    const { type, version } = event.definition;
+    const data = validateEventData(type, version, event.data);
+    const envelope: EventEnvelope = {
+      id: newId('evt'),
+      type,
+      version,
+      occurredAt: new Date().toISOString(),
+      source,
+      correlationId,
+      causationId: event.causationId ?? null,
+      aggregateId: event.aggregateId,
+      data,
+    };
+    await tx.query(
+      `INSERT INTO ${qualified(schema, 'outbox')} (id, type, version, source, aggregate_id, correlation_id, causation_id, occurred_at, data)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [envelope.id, type, version, source, envelope.aggregateId, correlationId, envelope.causationId, envelope.occurredAt, data],
+    );
+    appended.push(envelope);
+  }
+  return appended;
+}
