@@ -29,8 +29,8 @@ export interface ConsumerDefinition {
   backoff?: Partial<BackoffPolicy>;
 }
 
-/** Outcome of one handling attempt. */
-type Attempt = { ok: true; duplicate: boolean } | { ok: false; error: string };
+/** Outcome of one handling attempt; `poison` failures are not worth retrying. */
+type Attempt = { ok: true; duplicate: boolean } | { ok: false; error: string; poison?: boolean };
 
 /**
  * Runs one consumer: receives events from the bus, handles each exactly once (inbox), retries
@@ -76,18 +76,13 @@ export class ConsumerRunner {
   async receive(delivered: DeliveredEvent): Promise<void> {
     const { envelope } = delivered;
     if (!this.definition.types.includes(envelope.type)) return;
-    const invalid = validationError(envelope);
-    if (invalid) {
-      await this.deadLetter(this.db, delivered, invalid, 0);
-      return;
-    }
     if (await this.isBlocked(envelope.aggregateId)) {
       // An earlier event of this aggregate is waiting for a retry: queue behind it to keep order.
       await this.park(delivered, 0, null, new Date());
       return;
     }
     const result = await this.attempt(envelope);
-    if (!result.ok) await this.failed(delivered, 1, result.error);
+    if (!result.ok) await this.failed(delivered, result.poison ? 0 : 1, result.error, result.poison);
   }
 
   /** Handles due retries: per aggregate only its oldest waiting event, so order holds. */
@@ -101,12 +96,17 @@ export class ConsumerRunner {
     );
     for (const row of rows) {
       const result = await this.attempt(row.event.envelope, true);
-      if (!result.ok) await this.failed(row.event, row.attempts + 1, result.error);
+      if (!result.ok) await this.failed(row.event, result.poison ? row.attempts : row.attempts + 1, result.error, result.poison);
     }
   }
 
-  /** One try, in one transaction: inbox row, handler, and (for a retry) removal of the pending row. */
+  /**
+   * One try, in one transaction: inbox row, handler, and (for a retry) removal of the pending row.
+   * An event that does not validate is poison: no attempt can succeed, so it is not handled at all.
+   */
   private async attempt(envelope: EventEnvelope, fromPending = false): Promise<Attempt> {
+    const invalid = validationError(envelope);
+    if (invalid) return { ok: false, error: invalid, poison: true };
     try {
       return await runInScope({ correlationId: envelope.correlationId }, () =>
         this.db.transaction(async (tx) => {
@@ -127,9 +127,9 @@ export class ConsumerRunner {
     }
   }
 
-  /** Records a failed attempt: schedule the next, or dead-letter after the last. */
-  private async failed(delivered: DeliveredEvent, attempts: number, error: string): Promise<void> {
-    if (attempts >= this.policy.maxAttempts) {
+  /** Records a failed attempt: schedule the next, or dead-letter after the last (or at once for poison). */
+  private async failed(delivered: DeliveredEvent, attempts: number, error: string, poison = false): Promise<void> {
+    if (poison || attempts >= this.policy.maxAttempts) {
       await this.db.transaction(async (tx) => {
         await tx.query(`DELETE FROM ${this.tables.pending} WHERE consumer = $1 AND event_id = $2`, [this.definition.name, delivered.envelope.id]);
         await this.deadLetter(tx, delivered, error, attempts);

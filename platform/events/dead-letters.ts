@@ -75,7 +75,10 @@ export async function replayDeadLetters(
   options: { dryRun: boolean; actor: string },
 ): Promise<{ row: DeadLetterRow; outcome: ReplayOutcome }[]> {
   const params: unknown[] = [];
-  const condition = where({ ...filter, status: null }, params);
+  // Named ids are all reported (NOT_DEAD included); a filter takes DEAD ones only, so a bulk replay
+  // that pages through more than one batch never sees the same letters again.
+  const named = Boolean(filter.ids && filter.ids.length > 0);
+  const condition = where({ ...filter, status: named ? null : 'DEAD' }, params);
   params.push(MAX_REPLAY_BATCH);
   const { rows } = await tx.query<DeadLetterRow & Record<string, unknown>>(
     `SELECT * FROM ${qualified(schema, 'dead_letters')} WHERE ${condition} ORDER BY id LIMIT $${params.length} ${options.dryRun ? '' : 'FOR UPDATE'}`,

@@ -48,6 +48,8 @@ export interface IdempotencyScope {
   key: string;
   /** The mutation's input, fingerprinted to detect a key reused for other input. */
   input: unknown;
+  /** How long to wait for an in-flight request with the same key; default `IN_FLIGHT_WAIT_MS`. */
+  inFlightWaitMs?: number;
 }
 
 /** How a request was answered, for metrics and tests. */
@@ -81,7 +83,8 @@ export async function withIdempotency<P extends Payload>(
 
   try {
     return await db.transaction(async (tx) => {
-      await tx.query(`SET LOCAL lock_timeout = '${IN_FLIGHT_WAIT_MS}ms'`);
+      const waitMs = Math.max(1, Math.floor(scope.inFlightWaitMs ?? IN_FLIGHT_WAIT_MS));
+      await tx.query(`SET LOCAL lock_timeout = '${waitMs}ms'`);
       const claimed = await tx.query(
         `INSERT INTO ${table} (principal, operation, key, fingerprint, response) VALUES ($1, $2, $3, $4, '{}')
          ON CONFLICT DO NOTHING`,
