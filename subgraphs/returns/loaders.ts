@@ -1,7 +1,7 @@
 import type { Db } from '../../platform/db';
 import { readScope, type Principal } from '../../platform/auth';
 import { groupLoader, rowLoader } from '../../platform/graphql/loaders';
-import { linesByReturnIds, returnsByIds, returnsByOrderIds } from './store';
+import { dispositionsByLineIds, linesByReturnIds, returnsByIds, returnsByOrderIds, timelinesByReturnIds } from './store';
 
 /** Per-request loaders of the returns subgraph; tenancy is applied inside, from the principal. */
 export function returnsLoaders(db: Db, principal: Principal) {
@@ -11,6 +11,8 @@ export function returnsLoaders(db: Db, principal: Principal) {
     returnById: rowLoader((ids: readonly string[]) => returnsByIds(db, ids, scope), (row) => row.id),
     returnsByOrderId: groupLoader((ids: readonly string[]) => returnsByOrderIds(db, ids, scope), (row) => row.order_id),
     linesByReturnId: groupLoader((ids: readonly string[]) => linesByReturnIds(db, ids), (row) => row.return_id),
+    dispositionsByLineId: groupLoader((ids: readonly string[]) => dispositionsByLineIds(db, ids), (row) => row.return_line_id),
+    timelineByReturnId: groupLoader((ids: readonly string[]) => timelinesByReturnIds(db, ids), (row) => row.return_id),
   };
 }
 

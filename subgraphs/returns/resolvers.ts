@@ -4,7 +4,12 @@ import { badUserInput, Messages } from '../../platform/graphql/errors';
 import { pageRequest, toConnection, type PageArgs } from '../../platform/graphql/connection';
 import { isId } from '../../platform/ids';
 import type { ReturnsLoaders } from './loaders';
-import { listReturns, type ReturnFilter, type ReturnLineRow, type ReturnRow } from './store';
+import { listReturns, type DispositionRow, type ReturnFilter, type ReturnLineRow, type ReturnRow, type TimelineRow } from './store';
+import { money } from '../../platform/money';
+import { payloadReturn, returnsMutations } from './mutations';
+import { returnEligibility } from './eligibility';
+import { activePolicy } from './policy-store';
+import type { Channel } from './policy';
 
 type Context = SubgraphContext<ReturnsLoaders>;
 
@@ -12,6 +17,8 @@ type Context = SubgraphContext<ReturnsLoaders>;
 export const returnsResolvers = {
   DateTime: DateTimeScalar,
   Query: {
+    returnEligibility: async (_: unknown, args: { orderId: string; channel: Channel }, ctx: Context) =>
+      returnEligibility(ctx.db, ctx.principal, args, await activePolicy(ctx.db)),
     return(_: unknown, args: { id: string }, ctx: Context) {
       if (!isId('ret', args.id)) throw badUserInput(Messages.malformedId('return', args.id), 'id');
       return ctx.loaders.returnById.load(args.id);
@@ -22,6 +29,15 @@ export const returnsResolvers = {
       return toConnection(rows, page.limit, (row) => ({ sort: row.requested_at.toISOString(), id: row.id }), Boolean(page.after));
     },
   },
+  Mutation: returnsMutations,
+  RequestReturnPayload: payloadReturn,
+  AuthorizeReturnPayload: payloadReturn,
+  ApproveReturnPayload: payloadReturn,
+  DeclineReturnPayload: payloadReturn,
+  CancelReturnPayload: payloadReturn,
+  MarkReturnInTransitPayload: payloadReturn,
+  ReceiveReturnItemsPayload: payloadReturn,
+  RecordInspectionPayload: payloadReturn,
   Return: {
     __resolveReference(reference: { id: string }, ctx: Context) {
       return isId('ret', reference.id) ? ctx.loaders.returnById.load(reference.id) : null;
@@ -32,10 +48,46 @@ export const returnsResolvers = {
     lines: (row: ReturnRow, _: unknown, ctx: Context) => ctx.loaders.linesByReturnId.load(row.id),
     requestedAt: (row: ReturnRow) => row.requested_at,
     updatedAt: (row: ReturnRow) => row.updated_at,
+    refundMethod: (row: ReturnRow) => row.refund_method,
+    destinationLocationId: (row: ReturnRow) => row.destination_location_id,
+    value: (row: ReturnRow) => money(row.value_minor ?? 0, row.currency ?? 'USD'),
+    policyVersion: (row: ReturnRow) => row.policy_version ?? 0,
+    fraudAssessment: (row: ReturnRow) => ({ outcome: row.fraud_outcome ?? 'APPROVE', reasons: row.fraud_reasons ?? [] }),
+    approval: (row: ReturnRow) => row.approval ?? 'AUTO_APPROVE',
+    declineReason: (row: ReturnRow) => row.decline_reason,
+    tracking: (row: ReturnRow) => (row.carrier || row.tracking_number ? { carrier: row.carrier, trackingNumber: row.tracking_number } : null),
+    timeline: (row: ReturnRow, _: unknown, ctx: Context) => ctx.loaders.timelineByReturnId.load(row.id),
+  },
+  ReturnTimelineEntry: {
+    fromStatus: (row: TimelineRow) => row.from_status,
+    toStatus: (row: TimelineRow) => row.to_status,
+    storeId: (row: TimelineRow) => row.store_id,
+    correlationId: (row: TimelineRow) => row.correlation_id,
+    occurredAt: (row: TimelineRow) => row.occurred_at,
+  },
+  ReturnLineDisposition: {
+    locationId: (row: DispositionRow) => row.location_id,
+    inspectedBy: (row: DispositionRow) => row.inspected_by,
+    inspectedAt: (row: DispositionRow) => row.inspected_at,
   },
   ReturnLine: {
     orderLine: (row: ReturnLineRow) => ({ __typename: 'OrderLine', id: row.order_line_id }),
     customerNote: (row: ReturnLineRow) => row.customer_note,
+    receivedQuantity: (row: ReturnLineRow) => row.received_quantity,
+    dispositions: (row: ReturnLineRow, _: unknown, ctx: Context) => ctx.loaders.dispositionsByLineId.load(row.id),
+    inspectedQuantity: async (row: ReturnLineRow, _: unknown, ctx: Context) => inspected(await ctx.loaders.dispositionsByLineId.load(row.id)),
+    pendingInspectionQuantity: async (row: ReturnLineRow, _: unknown, ctx: Context) =>
+      row.received_quantity - inspected(await ctx.loaders.dispositionsByLineId.load(row.id)),
+    async state(row: ReturnLineRow, _: unknown, ctx: Context) {
+      const parent = await ctx.loaders.returnById.load(row.return_id);
+      const done = inspected(await ctx.loaders.dispositionsByLineId.load(row.id));
+      if (done === row.quantity) return 'INSPECTED';
+      if (row.received_quantity === 0) return parent && ['DECLINED', 'CANCELED'].includes(parent.status) ? 'CLOSED' : 'EXPECTED';
+      if (row.received_quantity > done) return 'PENDING_INSPECTION';
+      return 'PARTIALLY_RECEIVED';
+    },
+    netValue: async (row: ReturnLineRow, _: unknown, ctx: Context) => money(row.net_value_minor, (await ctx.loaders.returnById.load(row.return_id))?.currency ?? 'USD'),
+    restockingFee: async (row: ReturnLineRow, _: unknown, ctx: Context) => money(row.restocking_fee_minor, (await ctx.loaders.returnById.load(row.return_id))?.currency ?? 'USD'),
   },
   Order: {
     returns(order: { id: string }, _: unknown, ctx: Context) {
@@ -43,3 +95,8 @@ export const returnsResolvers = {
     },
   },
 };
+
+/** Units of a line given a disposition. */
+function inspected(rows: readonly DispositionRow[]): number {
+  return rows.reduce((sum, row) => sum + row.quantity, 0);
+}

@@ -14,6 +14,19 @@ export interface ReturnRow {
   partner_id: string | null;
   requested_at: Date;
   updated_at: Date;
+  number: string;
+  refund_method: string | null;
+  destination_location_id: string | null;
+  value_minor: number | null;
+  currency: string | null;
+  policy_version: number | null;
+  fraud_outcome: string | null;
+  fraud_reasons: { signal: string; outcome: string; message: string }[];
+  approval: string | null;
+  decline_reason: string | null;
+  carrier: string | null;
+  tracking_number: string | null;
+  revision: number;
 }
 
 /** A return line row as stored. */
@@ -25,6 +38,34 @@ export interface ReturnLineRow {
   quantity: number;
   reason: string;
   customer_note: string | null;
+  received_quantity: number;
+  net_value_minor: number;
+  restocking_fee_minor: number;
+}
+
+/** A disposition row as stored. */
+export interface DispositionRow {
+  return_line_id: string;
+  disposition: string;
+  quantity: number;
+  location_id: string;
+  inspected_by: string;
+  inspected_at: Date;
+}
+
+/** A timeline row as stored. */
+export interface TimelineRow {
+  return_id: string;
+  from_status: string | null;
+  to_status: string;
+  action: string;
+  actor: string;
+  roles: string[];
+  channel: string | null;
+  store_id: string | null;
+  correlation_id: string | null;
+  note: string | null;
+  occurred_at: Date;
 }
 
 /** Filters of the `returns` list. */
@@ -37,7 +78,9 @@ export interface ReturnFilter {
   requestedBefore?: Date | null;
 }
 
-const RETURN_COLUMNS = 'id, order_id, status, financial_status, channel, store_id, customer_id, partner_id, requested_at, updated_at';
+const RETURN_COLUMNS = `id, order_id, status, financial_status, channel, store_id, customer_id, partner_id, requested_at, updated_at, number,
+  refund_method, destination_location_id, value_minor, currency, policy_version, fraud_outcome, fraud_reasons, approval, decline_reason,
+  carrier, tracking_number, revision`;
 
 /** Returns by id, visible in `scope`; ids not found or not visible are simply absent. */
 export async function returnsByIds(db: Queryable, ids: readonly string[], scope: ReadScope): Promise<ReturnRow[]> {
@@ -63,7 +106,7 @@ export async function returnsByOrderIds(db: Queryable, orderIds: readonly string
 /** Lines of several returns at once. */
 export async function linesByReturnIds(db: Queryable, returnIds: readonly string[]): Promise<ReturnLineRow[]> {
   const { rows } = await db.query<ReturnLineRow & Record<string, unknown>>(
-    `SELECT id, return_id, order_line_id, sku, quantity, reason, customer_note
+    `SELECT id, return_id, order_line_id, sku, quantity, reason, customer_note, received_quantity, net_value_minor, restocking_fee_minor
        FROM returns.return_lines WHERE return_id = ANY($1) ORDER BY return_id, id`,
     [returnIds],
   );
@@ -95,6 +138,26 @@ export async function listReturns(db: Queryable, filter: ReturnFilter, scope: Re
     `SELECT ${RETURN_COLUMNS} FROM returns.returns WHERE ${conditions.join(' AND ')}
      ORDER BY requested_at DESC, id DESC LIMIT $${params.length}`,
     params,
+  );
+  return rows;
+}
+
+/** Dispositions of several return lines at once, oldest first. */
+export async function dispositionsByLineIds(db: Queryable, lineIds: readonly string[]): Promise<DispositionRow[]> {
+  const { rows } = await db.query<DispositionRow & Record<string, unknown>>(
+    `SELECT return_line_id, disposition, quantity, location_id, inspected_by, inspected_at
+       FROM returns.return_line_dispositions WHERE return_line_id = ANY($1) ORDER BY id`,
+    [lineIds],
+  );
+  return rows;
+}
+
+/** Timelines of several returns at once, oldest entry first. */
+export async function timelinesByReturnIds(db: Queryable, returnIds: readonly string[]): Promise<TimelineRow[]> {
+  const { rows } = await db.query<TimelineRow & Record<string, unknown>>(
+    `SELECT return_id, from_status, to_status, action, actor, roles, channel, store_id, correlation_id, note, occurred_at
+       FROM returns.return_timeline WHERE return_id = ANY($1) ORDER BY id`,
+    [returnIds],
   );
   return rows;
 }

@@ -16,8 +16,8 @@ export const orderSnapshotsConsumer: ConsumerDefinition = {
     const order = event.data as OrderRecordedData;
     await tx.query(
       `INSERT INTO returns.order_snapshots
-         (order_id, number, channel, store_id, partner_id, customer_id, placed_at, delivered_at, currency, lines, payments, last_event_id, last_event_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+         (order_id, number, channel, store_id, partner_id, customer_id, placed_at, delivered_at, currency, total_minor, lines, payments, last_event_id, last_event_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
        ON CONFLICT (order_id) DO UPDATE SET
          delivered_at = EXCLUDED.delivered_at, payments = EXCLUDED.payments, lines = EXCLUDED.lines,
          last_event_id = EXCLUDED.last_event_id, last_event_at = EXCLUDED.last_event_at, updated_at = now()
@@ -32,6 +32,7 @@ export const orderSnapshotsConsumer: ConsumerDefinition = {
         order.placedAt,
         order.deliveredAt,
         order.currency,
+        order.totalMinor,
         // JSON text: node-postgres would send a JS array as a PostgreSQL array, not JSON.
         JSON.stringify(order.lines),
         JSON.stringify(order.payments),

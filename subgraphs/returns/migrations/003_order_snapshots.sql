@@ -13,6 +13,8 @@ CREATE TABLE returns.order_snapshots (
   placed_at       timestamptz NOT NULL,
   delivered_at    timestamptz,
   currency        char(3) NOT NULL CHECK (currency ~ '^[A-Z]{3}$'),
+  -- The order's total, for the returned-value ratio of fraud screening.
+  total_minor     bigint NOT NULL CHECK (total_minor >= 0),
   -- The lines and payments as the event carried them (see subgraphs/orders/events.ts).
   lines           jsonb NOT NULL CHECK (jsonb_typeof(lines) = 'array'),
   payments        jsonb NOT NULL CHECK (jsonb_typeof(payments) = 'array'),
@@ -21,6 +23,7 @@ CREATE TABLE returns.order_snapshots (
   last_event_at   timestamptz NOT NULL,
   updated_at      timestamptz NOT NULL DEFAULT now()
 );
+CREATE INDEX order_snapshots_customer_idx ON returns.order_snapshots (customer_id, placed_at DESC);
 
 -- Down Migration
 DROP TABLE returns.order_snapshots;

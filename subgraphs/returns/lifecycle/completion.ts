@@ -1,0 +1,27 @@
+import type { Queryable } from '../../../platform/db';
+import type { Principal } from '../../../platform/auth';
+import { appendEvents } from '../../../platform/events/outbox';
+import { ReturnCompleted } from '../events';
+import { applyTransition } from './transitions';
+import type { ReturnForUpdate } from './store';
+
+/**
+ * The financial states that settle a return: the refund succeeded and its credit memo is posted.
+ * Until the refunds flow drives `returns.financial_status` (it stays NOT_STARTED), no return completes.
+ */
+const SETTLED = ['REFUNDED'];
+
+/**
+ * THE COMPLETION HOOK. A return is COMPLETED only when every unit has a disposition (status
+ * INSPECTED) and its financial side is settled. Called after the last inspection and — by the refunds
+ * flow, when a refund succeeds and its credit memo posts — after the financial status changes; each
+ * caller holds the return's row lock. Completes and emits `ReturnCompleted` when both hold; otherwise
+ * does nothing.
+ */
+export async function completeIfSettled(tx: Queryable, ret: ReturnForUpdate, principal: Principal): Promise<boolean> {
+  if (ret.status !== 'INSPECTED' || !SETTLED.includes(ret.financial_status)) return false;
+  const header = await applyTransition(tx, ret, 'complete', { principal, channel: ret.channel, storeId: ret.store_id });
+  if (!header) return false;
+  await appendEvents(tx, 'returns', 'returns', [{ definition: ReturnCompleted, aggregateId: ret.id, data: header }]);
+  return true;
+}

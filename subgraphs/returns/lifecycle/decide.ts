@@ -1,0 +1,90 @@
+import type { Queryable } from '../../../platform/db';
+import type { Principal } from '../../../platform/auth';
+import { appendEvents } from '../../../platform/events/outbox';
+import { ReturnAuthorized, ReturnCanceled, ReturnDeclined, ReturnInTransit } from '../events';
+import { assertCanCancel, assertCanDecide, isManagerFor } from './access';
+import { applyTransition } from './transitions';
+import { lineStates, lockReturn, type ReturnForUpdate } from './store';
+import { changed, refused, type ReturnPayload } from './payload';
+import { ReturnErrorCode, ReturnMessages, userError } from './user-errors';
+import { authorizedEventData } from './event-data';
+
+/** Locks the return or answers RETURN_NOT_FOUND. */
+async function locked(tx: Queryable, returnId: string): Promise<ReturnForUpdate | ReturnPayload> {
+  const ret = await lockReturn(tx, returnId);
+  return ret ?? refused(userError(ReturnErrorCode.RETURN_NOT_FOUND, ['input', 'returnId'], ReturnMessages.returnNotFound(returnId)));
+}
+
+const isPayload = (value: ReturnForUpdate | ReturnPayload): value is ReturnPayload => 'userErrors' in value;
+
+const invalid = (ret: ReturnForUpdate, action: string) =>
+  refused(userError(ReturnErrorCode.INVALID_TRANSITION, ['input', 'returnId'], ReturnMessages.invalidTransition(ret.status, action)));
+
+/** `approveReturn`: a requested return is authorized by someone with authority for its value. */
+export async function approveReturn(tx: Queryable, principal: Principal, input: { returnId: string; note?: string | null }): Promise<ReturnPayload> {
+  const ret = await locked(tx, input.returnId);
+  if (isPayload(ret)) return ret;
+  assertCanDecide(principal, ret.store_id);
+  if ((ret.approval === 'NEEDS_MANAGER_APPROVAL' || ret.fraud_outcome === 'REVIEW') && !isManagerFor(principal, ret.store_id)) {
+    return refused(userError(ReturnErrorCode.MANAGER_APPROVAL_REQUIRED, ['input', 'returnId'], ReturnMessages.managerApproval));
+  }
+  const header = await applyTransition(tx, ret, 'approve', { principal, channel: ret.channel, storeId: ret.store_id, note: input.note });
+  if (!header) return invalid(ret, 'approved');
+  await appendEvents(tx, 'returns', 'returns', [{ definition: ReturnAuthorized, aggregateId: ret.id, data: await authorizedEventData(tx, ret, header) }]);
+  return changed(ret.id);
+}
+
+/** `declineReturn`: a requested return is refused, with a reason. */
+export async function declineReturn(tx: Queryable, principal: Principal, input: { returnId: string; reason: string; note?: string | null }): Promise<ReturnPayload> {
+  const ret = await locked(tx, input.returnId);
+  if (isPayload(ret)) return ret;
+  assertCanDecide(principal, ret.store_id);
+  const header = await applyTransition(tx, ret, 'decline', { principal, channel: ret.channel, storeId: ret.store_id, note: input.note }, { decline_reason: input.reason });
+  if (!header) return invalid(ret, 'declined');
+  await appendEvents(tx, 'returns', 'returns', [{ definition: ReturnDeclined, aggregateId: ret.id, data: { ...header, reason: input.reason } }]);
+  return changed(ret.id);
+}
+
+/** `cancelReturn`: withdrawn before any unit was received. */
+export async function cancelReturn(tx: Queryable, principal: Principal, input: { returnId: string; note?: string | null }): Promise<ReturnPayload> {
+  const ret = await locked(tx, input.returnId);
+  if (isPayload(ret)) return ret;
+  assertCanCancel(principal, { customerId: ret.customer_id, partnerId: ret.partner_id }, ret.store_id);
+  const wasAuthorized = ret.status !== 'REQUESTED';
+  const header = await applyTransition(tx, ret, 'cancel', { principal, channel: ret.channel, storeId: ret.store_id, note: input.note });
+  if (!header) return invalid(ret, 'canceled');
+  const lines = await lineStates(tx, ret.id);
+  await appendEvents(tx, 'returns', 'returns', [
+    {
+      definition: ReturnCanceled,
+      aggregateId: ret.id,
+      data: {
+        ...header,
+        destinationLocationId: ret.destination_location_id,
+        wasAuthorized,
+        lines: lines.map((line) => ({ returnLineId: line.id, sku: line.sku, outstandingQuantity: line.quantity - line.received_quantity })),
+      },
+    },
+  ]);
+  return changed(ret.id);
+}
+
+/** `markReturnInTransit`: the carrier has the parcel (from a label scan or the customer). */
+export async function markReturnInTransit(
+  tx: Queryable,
+  principal: Principal,
+  input: { returnId: string; carrier?: string | null; trackingNumber?: string | null },
+): Promise<ReturnPayload> {
+  const ret = await locked(tx, input.returnId);
+  if (isPayload(ret)) return ret;
+  assertCanCancel(principal, { customerId: ret.customer_id, partnerId: ret.partner_id }, ret.store_id);
+  const header = await applyTransition(tx, ret, 'ship', { principal, channel: ret.channel, storeId: ret.store_id }, {
+    carrier: input.carrier ?? null,
+    tracking_number: input.trackingNumber ?? null,
+  });
+  if (!header) return invalid(ret, 'marked in transit');
+  await appendEvents(tx, 'returns', 'returns', [
+    { definition: ReturnInTransit, aggregateId: ret.id, data: { ...header, carrier: input.carrier ?? null, trackingNumber: input.trackingNumber ?? null } },
+  ]);
+  return changed(ret.id);
+}
