@@ -7,6 +7,8 @@ interface Group {
   members: DeliveryHandler[];
   next: number;
   draining: boolean;
+  /** The member handling an event right now and that handling, so its `close()` can wait for it. */
+  inFlight?: { member: DeliveryHandler; done: Promise<unknown> };
 }
 
 /**
@@ -40,11 +42,18 @@ export class InProcessBus implements EventBus {
       group = { queue: [], members: [], next: 0, draining: false };
       this.groups.set(consumer, group);
     }
-    group.members.push(handler);
+    // A wrapper of its own (so one function subscribed twice is two members, closed apart) that
+    // turns a synchronous throw into a rejection the drain loop handles.
+    const member: DeliveryHandler = async (event) => handler(event);
+    group.members.push(member);
     const owner = group;
+    // Events queued while the group had no member (a consumer restarting) go to this one now.
+    this.drain(owner);
     return {
       close: async () => {
-        owner.members = owner.members.filter((member) => member !== handler);
+        owner.members = owner.members.filter((other) => other !== member);
+        // "An event being handled finishes first": the caller may close the database next.
+        if (owner.inFlight?.member === member) await owner.inFlight.done;
       },
     };
   }
@@ -63,12 +72,16 @@ export class InProcessBus implements EventBus {
         while (group.queue.length > 0 && group.members.length > 0 && !this.closed) {
           const event = group.queue[0] as DeliveredEvent;
           const member = group.members[group.next++ % group.members.length] as DeliveryHandler;
+          const handling = member(event);
+          group.inFlight = { member, done: handling.catch(() => undefined) };
           try {
-            await member(event);
+            await handling;
             group.queue.shift();
           } catch {
             // The handler could not record anything (database down): keep the event, try later.
             await new Promise((resolve) => setTimeout(resolve, REDELIVERY_DELAY_MS));
+          } finally {
+            group.inFlight = undefined;
           }
         }
       } finally {

@@ -22,6 +22,8 @@ export interface RedisBusOptions {
 const READ_COUNT = 50;
 /** A blocking read returns at least this often, so `close()` is noticed promptly. */
 const BLOCK_MS = 1_000;
+/** Shortest pause between two reclaim rounds of a member: bounds the XAUTOCLAIM load on Redis. */
+const MIN_RECLAIM_INTERVAL_MS = 250;
 /** Default idle time before reclaim: far longer than any healthy handler takes. */
 const DEFAULT_RECLAIM_IDLE_MS = 30_000;
 /** Approximate stream length kept: days of events at peak; consumers far behind recover from the outbox. */
@@ -94,7 +96,9 @@ class RedisSubscription {
   private readonly member = `${process.pid}-${randomUUID().slice(0, 8)}`;
   private running = true;
   private loop?: Promise<void>;
-  private reclaimTimer?: NodeJS.Timeout;
+  private readonly reclaimIdleMs: number;
+  /** Reclaim rounds run this often, between reads: about twice per idle period. */
+  private readonly reclaimEveryMs: number;
 
   constructor(
     private readonly options: RedisBusOptions,
@@ -104,18 +108,17 @@ class RedisSubscription {
   ) {
     this.redis = new Redis(options.url, { maxRetriesPerRequest: null });
     this.redis.on('error', (error: unknown) => log.warn({ err: error, group }, 'redis connection error'));
+    this.reclaimIdleMs = options.reclaimIdleMs ?? DEFAULT_RECLAIM_IDLE_MS;
+    this.reclaimEveryMs = Math.max(MIN_RECLAIM_INTERVAL_MS, Math.floor(this.reclaimIdleMs / 2));
   }
 
   async start(): Promise<void> {
     await this.ensureGroup();
     this.loop = this.run();
-    const idle = this.options.reclaimIdleMs ?? DEFAULT_RECLAIM_IDLE_MS;
-    this.reclaimTimer = setInterval(() => void this.reclaim(idle), Math.max(250, Math.floor(idle / 2)));
   }
 
   async close(): Promise<void> {
     this.running = false;
-    clearInterval(this.reclaimTimer);
     await this.loop;
     this.redis.disconnect();
   }
@@ -132,9 +135,20 @@ class RedisSubscription {
   private async run(): Promise<void> {
     // First what this member read but never acknowledged (a restart), then new entries.
     let cursor = '0';
+    let nextReclaimAt = Date.now() + this.reclaimEveryMs;
     while (this.running) {
       try {
-        const reply = (await this.redis.xreadgroup('GROUP', this.group, this.member, 'COUNT', READ_COUNT, 'BLOCK', BLOCK_MS, 'STREAMS', this.stream, cursor)) as
+        // Reclaim runs here, between batches, not on a timer: on a timer its XAUTOCLAIM and XACKs
+        // queued behind the blocking read on this connection (up to BLOCK_MS each), overlapping
+        // rounds handed the same entry out twice, and it ran handlers beside the read loop, breaking
+        // "one at a time". Between batches this member's own pending entries are only those whose
+        // handler rejected, so reclaiming them is their redelivery.
+        if (Date.now() >= nextReclaimAt) {
+          await this.reclaim();
+          nextReclaimAt = Date.now() + this.reclaimEveryMs;
+        }
+        const block = Math.max(1, Math.min(BLOCK_MS, nextReclaimAt - Date.now()));
+        const reply = (await this.redis.xreadgroup('GROUP', this.group, this.member, 'COUNT', READ_COUNT, 'BLOCK', block, 'STREAMS', this.stream, cursor)) as
           | [string, StreamEntry[]][]
           | null;
         const entries = reply?.[0]?.[1] ?? [];
@@ -149,7 +163,8 @@ class RedisSubscription {
         }
       } catch (error) {
         if (!this.running) break;
-        if (String((error as Error).message).includes('NOGROUP')) {
+        // NOGROUP: the stream is gone; UNBLOCKED: it was deleted while this read was blocked on it.
+        if (/NOGROUP|UNBLOCKED/.test(String((error as Error).message))) {
           // The stream was lost (flush, failover): recreate the group; the relays republish.
           await this.ensureGroup().catch(() => undefined);
           cursor = '0';
@@ -172,16 +187,16 @@ class RedisSubscription {
       await this.handler(JSON.parse(raw) as DeliveredEvent);
       await this.redis.xack(this.stream, this.group, id);
     } catch (error) {
-      // Left pending: redelivered to this member on restart, or reclaimed by another.
+      // Left pending: reclaimed after reclaimIdleMs by this member's next reclaim round, or another's.
       log.warn({ err: error, group: this.group, entry: id }, 'handler failed; entry left pending');
     }
   }
 
-  /** Takes over entries another member left unacknowledged for too long (it crashed). */
-  private async reclaim(minIdleMs: number): Promise<void> {
+  /** Takes over entries left unacknowledged for too long: a crashed member's, or this one's rejected ones. */
+  private async reclaim(): Promise<void> {
     if (!this.running) return;
     try {
-      const [, entries] = (await this.redis.xautoclaim(this.stream, this.group, this.member, minIdleMs, '0', 'COUNT', READ_COUNT)) as [string, StreamEntry[]];
+      const [, entries] = (await this.redis.xautoclaim(this.stream, this.group, this.member, this.reclaimIdleMs, '0', 'COUNT', READ_COUNT)) as [string, StreamEntry[]];
       for (const entry of entries) if (this.running && entry[1]) await this.deliver(entry);
     } catch (error) {
       if (this.running) log.debug({ err: error }, 'reclaim skipped');
