@@ -2,6 +2,7 @@ import type { Db } from '../platform/db';
 import { appendEvents } from '../platform/events/outbox';
 import { DEMO_LOCATIONS } from '../demo/catalog';
 import { DEMO_SOURCE, seedDemoOrders } from '../demo/orders';
+import { seedDemoInventory } from '../demo/inventory';
 import { upsertLocations } from '../subgraphs/inventory/store';
 import { OrdersStore } from '../subgraphs/orders/store';
 import { OrderRecorded, orderRecordedData } from '../subgraphs/orders/events';
@@ -11,13 +12,14 @@ const ANNOUNCE_BATCH = 200;
 
 /**
  * Loads the demo retailer: its stores and warehouse (as the ERP would sync them to inventory) and
- * about 1,000 orders (as the commerce platform would send them). The orders are announced with
+ * their opening stock, and about 1,000 orders (as the commerce platform would send them). The orders are announced with
  * `OrderRecorded` events through the orders outbox, as live orders are, so every subgraph that keeps
  * its own view of orders (returns' snapshots) builds it the same way. Idempotent: a second run adds
  * nothing.
  */
 export async function seedDemo(db: Db): Promise<void> {
   await upsertLocations(db, DEMO_LOCATIONS);
+  await seedDemoInventory(db);
   const inserted = await seedDemoOrders(db);
   if (inserted > 0) await announceDemoOrders(db);
 }

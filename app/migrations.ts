@@ -15,6 +15,8 @@ export const ALL_MIGRATIONS: readonly MigrationSet[] = [
   { schema: 'returns', dir: [join(root, 'subgraphs/returns/migrations'), WRITE_PATH] },
   { schema: 'inventory', dir: [join(root, 'subgraphs/inventory/migrations'), WRITE_PATH] },
   { schema: 'refunds', dir: [join(root, 'subgraphs/refunds/migrations'), WRITE_PATH] },
+  // The reference ERP (embedded default's system of record); a real ERP keeps its own database.
+  { schema: 'erp', dir: join(root, 'connectors/erp/reference/migrations') },
 ];
 
 /** The migration set of one schema. */

@@ -45,8 +45,11 @@ export interface SubgraphDefinition<TLoaders> {
   resolvers: ResolverMap;
   /** Builds fresh loaders for one request; loaders never outlive a request, so caches never go stale. */
   loaders(db: Db, principal: Principal): TLoaders;
-  /** Event consumers this subgraph runs (their inbox, retries and dead letters live in its schema). */
-  consumers?: readonly ConsumerDefinition[];
+  /**
+   * Event consumers this subgraph runs (their inbox, retries and dead letters live in its schema),
+   * or a function building them from the subgraph's database (for consumers that need connectors).
+   */
+  consumers?: readonly ConsumerDefinition[] | ((db: Db) => readonly ConsumerDefinition[]);
   /**
    * Adds the event pipeline's operations fields (`<name>EventPipeline`, `replay<Name>DeadLetters`);
    * default true. They need the subgraph's SDL to define `DateTime`, `PageInfo` and `UserError`;
@@ -134,7 +137,8 @@ export async function startSubgraph<TLoaders>(
   const pipeline = options.pipeline;
   if (pipeline) {
     pipeline.addRelay(definition.name);
-    for (const consumer of definition.consumers ?? []) await pipeline.addConsumer(consumer);
+    const consumers = typeof definition.consumers === 'function' ? definition.consumers(options.db) : (definition.consumers ?? []);
+    for (const consumer of consumers) await pipeline.addConsumer(consumer);
   }
   const writes = new WritePath(options.db, definition.name, () => pipeline?.wake(definition.name));
   const stopReaper = startIdempotencyReaper(options.db, definition.name);

@@ -26,6 +26,14 @@ export interface ConsumerDefinition {
   types: readonly string[];
   /** Applies one event. Runs in a transaction together with the inbox row; throwing rolls both back. */
   handle(tx: Queryable, event: EventEnvelope): Promise<void>;
+  /**
+   * A call to another system (the ERP, a payment provider) made BEFORE the transaction, for events
+   * not yet in the inbox. It must be idempotent by an id the event carries: a crash after it and
+   * before the inbox commits brings the event back, and the other system must ignore the repeat.
+   * Kept out of the transaction so the transaction never waits on a remote system (and so the
+   * embedded database's single session is never held while another statement is needed).
+   */
+  effect?(event: EventEnvelope): Promise<void>;
   backoff?: Partial<BackoffPolicy>;
 }
 
@@ -108,6 +116,9 @@ export class ConsumerRunner {
     const invalid = validationError(envelope);
     if (invalid) return { ok: false, error: invalid, poison: true };
     try {
+      if (this.definition.effect && !(await this.handled(envelope.id))) {
+        await runInScope({ correlationId: envelope.correlationId }, () => this.definition.effect?.(envelope));
+      }
       return await runInScope({ correlationId: envelope.correlationId }, () =>
         this.db.transaction(async (tx) => {
           const inserted = await tx.query(`INSERT INTO ${this.tables.inbox} (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
@@ -158,6 +169,11 @@ export class ConsumerRunner {
       [this.definition.name, String(envelope.id), String(envelope.type), String(envelope.aggregateId ?? 'unknown'), delivered, error, attempts],
     );
     log.error({ consumer: this.definition.name, event: envelope.id, type: envelope.type, attempts, error }, 'event dead-lettered');
+  }
+
+  private async handled(eventId: string): Promise<boolean> {
+    const { rowCount } = await this.db.query(`SELECT 1 FROM ${this.tables.inbox} WHERE consumer = $1 AND event_id = $2`, [this.definition.name, eventId]);
+    return rowCount > 0;
   }
 
   private async isBlocked(aggregateId: string): Promise<boolean> {

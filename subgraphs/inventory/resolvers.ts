@@ -5,6 +5,12 @@ import { pageRequest, toConnection, type PageArgs } from '../../platform/graphql
 import type { InventoryLoaders } from './loaders';
 import { ledgerPage, type LocationRow, type MovementRow } from './store';
 import { stockLevel, type StockLevel } from './domain/stock-levels';
+import { hasRole } from '../../platform/auth';
+import { forbidden } from '../../platform/graphql/errors';
+import { adjustInventory, moveInventory, type AdjustInput, type MoveInput, type StockChangePayload } from './adjustments';
+import { accuracyReport } from './accuracy';
+import type { Queryable } from '../../platform/db';
+import type { Principal } from '../../platform/auth';
 
 type Context = SubgraphContext<InventoryLoaders>;
 
@@ -36,12 +42,58 @@ async function levels(ctx: Context, skus: readonly string[], locationIds?: reado
   return result;
 }
 
+/** Ledger, accuracy and manual changes are for staff, not for customers or partners. */
+function assertStaff(ctx: Context): void {
+  if (!hasRole(ctx.principal, 'store_associate', 'store_manager', 'service_desk', 'finance', 'operations_admin', 'service')) throw forbidden();
+}
+
+/** A stock mutation through the write path (idempotency key, movements, events, audit in one transaction). */
+function stockMutation<I>(operation: string, effect: (tx: Queryable, principal: Principal, input: I) => Promise<StockChangePayload>) {
+  return async (_: unknown, args: { input: I; idempotencyKey: string }, ctx: Context) => {
+    const { payload } = await ctx.writes.mutate<StockChangePayload>(
+      ctx.principal,
+      { operation, idempotencyKey: args.idempotencyKey, input: args.input },
+      (tx) => effect(tx, ctx.principal, args.input),
+      (error) => ({ sku: null, locationId: null, movementIds: [], userErrors: [error] }),
+    );
+    return payload;
+  };
+}
+
+/** The payload of a stock mutation: the level after the change and the movements, resolved fresh. */
+const stockChangePayload = {
+  stockLevel: async (payload: StockChangePayload, _: unknown, ctx: Context) =>
+    payload.sku && payload.locationId ? (await levels(ctx, [payload.sku], [payload.locationId]))[0] ?? null : null,
+  movements: async (payload: StockChangePayload, _: unknown, ctx: Context) => {
+    if (payload.movementIds.length === 0) return [];
+    const { rows } = await ctx.db.query<MovementRow & Record<string, unknown>>(
+      `SELECT id, sku, location_id, from_state, to_state, quantity, reason, cause_id, correlation_id, actor, occurred_at FROM inventory.movements WHERE id = ANY($1) ORDER BY id`,
+      [payload.movementIds],
+    );
+    return rows;
+  },
+};
+
 /** Resolvers of the inventory subgraph. */
 export const inventoryResolvers = {
   DateTime: DateTimeScalar,
+  Mutation: {
+    adjustInventory: stockMutation<AdjustInput>('adjustInventory', adjustInventory),
+    moveInventory: stockMutation<MoveInput>('moveInventory', moveInventory),
+  },
+  AdjustInventoryPayload: stockChangePayload,
+  MoveInventoryPayload: stockChangePayload,
+  LocationAccuracy: {
+    location: (row: { locationId: string }, _: unknown, ctx: Context) => ctx.loaders.locationById.load(row.locationId),
+  },
   Query: {
+    inventoryAccuracy: (_: unknown, args: { locationIds?: string[] | null }, ctx: Context) => {
+      assertStaff(ctx);
+      return accuracyReport(ctx.db, args.locationIds);
+    },
     availability: (_: unknown, args: { skus: string[]; locationIds?: string[] | null }, ctx: Context) => levels(ctx, args.skus, args.locationIds),
     async inventoryLedger(_: unknown, args: PageArgs & { sku: string; locationId?: string | null }, ctx: Context) {
+      assertStaff(ctx);
       const page = pageRequest(args);
       const rows = await ledgerPage(ctx.db, args.sku, args.locationId, page.limit, page.after);
       return toConnection(rows, page.limit, (row) => ({ sort: row.occurred_at.toISOString(), id: row.id }), Boolean(page.after));
@@ -51,6 +103,7 @@ export const inventoryResolvers = {
   Location: {
     __resolveReference: (reference: { id: string }, ctx: Context) => ctx.loaders.locationById.load(reference.id),
     safetyStock: (row: LocationRow) => row.safety_stock,
+    unopenedReturnsSellable: (row: LocationRow) => row.unopened_returns_sellable,
   },
   StockLevel: {
     location: (level: StockLevel, _: unknown, ctx: Context) => ctx.loaders.locationById.load(level.locationId),

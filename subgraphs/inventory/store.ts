@@ -9,6 +9,7 @@ export interface LocationRow {
   kind: 'STORE' | 'WAREHOUSE';
   city: string | null;
   safety_stock: number;
+  unopened_returns_sellable: boolean;
 }
 
 /** A ledger row as stored. */
@@ -29,7 +30,7 @@ export interface MovementRow {
 /** Every location, by id. */
 export async function allLocations(db: Queryable): Promise<LocationRow[]> {
   const { rows } = await db.query<LocationRow & Record<string, unknown>>(
-    'SELECT id, name, kind, city, safety_stock FROM inventory.locations ORDER BY id',
+    'SELECT id, name, kind, city, safety_stock, unopened_returns_sellable FROM inventory.locations ORDER BY id',
   );
   return rows;
 }
@@ -66,15 +67,15 @@ export async function ledgerPage(db: Queryable, sku: string, locationId: string 
 }
 
 /** A location as the ERP describes it. */
-export type LocationInput = Omit<LocationRow, 'safety_stock'> & { safety_stock?: number };
+export type LocationInput = Omit<LocationRow, 'safety_stock' | 'unopened_returns_sellable'> & { safety_stock?: number; unopened_returns_sellable?: boolean };
 
 /** Inserts or updates locations (the ERP's list); used by the demo seed and ERP syncs. */
 export async function upsertLocations(db: Queryable, locations: readonly LocationInput[]): Promise<void> {
   for (const location of locations) {
     await db.query(
-      `INSERT INTO inventory.locations (id, name, kind, city, safety_stock) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO inventory.locations (id, name, kind, city, safety_stock, unopened_returns_sellable) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind, city = EXCLUDED.city`,
-      [location.id, location.name, location.kind, location.city, location.safety_stock ?? 0],
+      [location.id, location.name, location.kind, location.city, location.safety_stock ?? 0, location.unopened_returns_sellable ?? false],
     );
   }
 }

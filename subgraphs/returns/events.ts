@@ -73,7 +73,17 @@ export const ReturnItemsReceived = defineEvent(
     /** Where the units were expected (INCOMING), when the return was a ship-back. */
     expectedAtLocationId: z.string().nullable(),
     fullyReceived: z.boolean(),
-    lines: z.array(z.object({ returnLineId: z.string(), sku: z.string(), quantity: z.number().int().positive() })).min(1),
+    lines: z
+      .array(
+        z.object({
+          returnLineId: z.string(),
+          sku: z.string(),
+          quantity: z.number().int().positive(),
+          /** Still sealed: a location that allows it puts such units straight back on sale. */
+          unopened: z.boolean().optional(),
+        }),
+      )
+      .min(1),
   }),
 );
 /** Received units were inspected and given dispositions. */

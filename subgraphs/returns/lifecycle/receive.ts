@@ -12,7 +12,7 @@ import { ReturnErrorCode, ReturnMessages, userError, type UserError } from './us
 export interface ReceiveInput {
   returnId: string;
   locationId: string;
-  lines: { returnLineId: string; quantity: number }[];
+  lines: { returnLineId: string; quantity: number; unopened?: boolean | null }[];
 }
 
 /**
@@ -58,7 +58,12 @@ export async function receiveReturnItems(tx: Queryable, principal: Principal, in
         locationId: input.locationId,
         expectedAtLocationId: ret.destination_location_id,
         fullyReceived,
-        lines: input.lines.map((line) => ({ returnLineId: line.returnLineId, sku: skuOf.get(line.returnLineId) as string, quantity: line.quantity })),
+        lines: input.lines.map((line) => ({
+          returnLineId: line.returnLineId,
+          sku: skuOf.get(line.returnLineId) as string,
+          quantity: line.quantity,
+          unopened: line.unopened ?? false,
+        })),
       },
     },
   ]);

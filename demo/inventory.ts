@@ -1,0 +1,40 @@
+import type { Db } from '../platform/db';
+import { applyMovements, type Movement } from '../subgraphs/inventory/ledger';
+import { DEMO_LOCATIONS, DEMO_PRODUCTS } from './catalog';
+import { SeededRandom } from './random';
+
+/** Seed of the demo stock; fixed so every machine shows the same numbers. */
+const STOCK_SEED = 5150;
+/** Opening units per SKU: a warehouse holds a few hundred, a store a few dozen. */
+const WAREHOUSE_UNITS = { min: 120, max: 400 };
+const STORE_UNITS = { min: 4, max: 40 };
+/** Demo stores with a safety stock and the one that fast-tracks unopened returns to sale. */
+const SAFETY_STOCK = 2;
+const FAST_TRACK_STORE = 'loc_store_nyc';
+
+/**
+ * Opening balances of every demo SKU at every demo location, written as OPENING_BALANCE movements
+ * so ledger and projection agree from the first unit (and the reference ERP receives them). A few
+ * units start DAMAGED or REFURBISH so every state shows something. Does nothing when stock exists.
+ */
+export async function seedDemoInventory(db: Db): Promise<number> {
+  const { rows } = await db.query(`SELECT 1 FROM inventory.stock_balances LIMIT 1`);
+  if (rows.length > 0) return 0;
+  const random = new SeededRandom(STOCK_SEED);
+  let moved = 0;
+  await db.transaction(async (tx) => {
+    await tx.query(`UPDATE inventory.locations SET safety_stock = $1 WHERE kind = 'STORE'`, [SAFETY_STOCK]);
+    await tx.query(`UPDATE inventory.locations SET unopened_returns_sellable = true WHERE id = $1`, [FAST_TRACK_STORE]);
+    for (const location of DEMO_LOCATIONS) {
+      const range = location.kind === 'WAREHOUSE' ? WAREHOUSE_UNITS : STORE_UNITS;
+      const movements: Movement[] = [];
+      for (const product of DEMO_PRODUCTS) {
+        movements.push({ sku: product.sku, locationId: location.id, from: null, to: 'SELLABLE', quantity: random.int(range.min, range.max) });
+        if (random.chance(0.15)) movements.push({ sku: product.sku, locationId: location.id, from: null, to: random.pick(['DAMAGED', 'REFURBISH'] as const), quantity: random.int(1, 3) });
+      }
+      await applyMovements(tx, movements, { causeId: `opening-balance:${location.id}`, reason: 'OPENING_BALANCE', actor: 'demo-seed' });
+      moved += movements.length;
+    }
+  });
+  return moved;
+}

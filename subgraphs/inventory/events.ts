@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { defineEvent } from '../../platform/events/catalog';
+
+const state = z.enum(['INCOMING', 'PENDING_INSPECTION', 'SELLABLE', 'RESERVED', 'DAMAGED', 'REFURBISH', 'VENDOR_RETURN']);
+
+/**
+ * `InventoryMoved` v1: units of SKUs moved between stock states at one location, one event per
+ * cause (a return receipt, an inspection, an adjustment). The ERP posting consumer books each
+ * movement once, by its id.
+ */
+export const InventoryMoved = defineEvent(
+  'InventoryMoved',
+  1,
+  z.object({
+    locationId: z.string().min(1),
+    causeId: z.string().min(1),
+    reason: z.string().min(1),
+    movements: z
+      .array(
+        z.object({
+          movementId: z.string().regex(/^mov_/),
+          sku: z.string().min(1),
+          fromState: state.nullable(),
+          toState: state.nullable(),
+          quantity: z.number().int().positive(),
+          occurredAt: z.string().datetime({ offset: true }),
+        }),
+      )
+      .min(1),
+  }),
+);
+
+export type InventoryMovedData = z.infer<typeof InventoryMoved.schema>;

@@ -1,0 +1,95 @@
+import type { Queryable } from '../../platform/db';
+import { currentScope } from '../../platform/context';
+import { appendEvents } from '../../platform/events/outbox';
+import { newId } from '../../platform/ids';
+import type { StockState } from './domain/stock-levels';
+import { InventoryMoved } from './events';
+
+/** One movement to apply: units of a SKU at a location from one state to another. */
+export interface Movement {
+  sku: string;
+  locationId: string;
+  /** Null when units arrive (a return's incoming units, an opening balance, a found unit). */
+  from: StockState | null;
+  /** Null when units leave stock (scrap, shipped to the vendor, a lost unit). */
+  to: StockState | null;
+  quantity: number;
+}
+
+/** What caused a batch of movements, for the ledger and the event. */
+export interface Cause {
+  /** The event id or adjustment id. */
+  causeId: string;
+  /** e.g. RETURN_AUTHORIZED, RETURN_RECEIVED, INSPECTION, CYCLE_COUNT. */
+  reason: string;
+  /** Who or what: a principal subject or a consumer name. */
+  actor: string;
+}
+
+/** A movement that would take a balance below zero. */
+export class InsufficientStockError extends Error {
+  constructor(readonly movement: Movement, readonly available: number) {
+    super(`Cannot move ${movement.quantity} x ${movement.sku} out of ${movement.from} at ${movement.locationId}: only ${available} there.`);
+    this.name = 'InsufficientStockError';
+  }
+}
+
+/**
+ * Applies movements in the caller's transaction: each one decrements its source balance (refused
+ * when that would go below zero — the SQL CHECK is the last line of defence, this gives a clear
+ * error first), increments its target balance, and appends an append-only ledger row; then one
+ * `InventoryMoved` event for the batch per location. Balances and ledger always agree because
+ * they only ever change together here.
+ */
+export async function applyMovements(tx: Queryable, movements: readonly Movement[], cause: Cause): Promise<string[]> {
+  const ids: string[] = [];
+  const byLocation = new Map<string, { movementId: string; sku: string; fromState: StockState | null; toState: StockState | null; quantity: number; occurredAt: string }[]>();
+  for (const movement of movements) {
+    if (!Number.isInteger(movement.quantity) || movement.quantity <= 0) throw new RangeError(`movement quantity must be a positive integer, got ${movement.quantity}`);
+    if (movement.from === movement.to) throw new RangeError('a movement needs two different states');
+    if (movement.from) {
+      const taken = await tx.query(
+        `UPDATE inventory.stock_balances SET quantity = quantity - $4, updated_at = now()
+          WHERE sku = $1 AND location_id = $2 AND state = $3 AND quantity >= $4`,
+        [movement.sku, movement.locationId, movement.from, movement.quantity],
+      );
+      if (taken.rowCount === 0) throw new InsufficientStockError(movement, await balance(tx, movement.sku, movement.locationId, movement.from));
+    }
+    if (movement.to) {
+      await tx.query(
+        `INSERT INTO inventory.stock_balances (sku, location_id, state, quantity) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (sku, location_id, state) DO UPDATE SET quantity = inventory.stock_balances.quantity + EXCLUDED.quantity, updated_at = now()`,
+        [movement.sku, movement.locationId, movement.to, movement.quantity],
+      );
+    }
+    const id = newId('mov');
+    const occurredAt = new Date().toISOString();
+    await tx.query(
+      `INSERT INTO inventory.movements (id, sku, location_id, from_state, to_state, quantity, reason, cause_id, correlation_id, actor, occurred_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [id, movement.sku, movement.locationId, movement.from, movement.to, movement.quantity, cause.reason, cause.causeId, currentScope()?.correlationId ?? null, cause.actor, occurredAt],
+    );
+    ids.push(id);
+    const list = byLocation.get(movement.locationId) ?? [];
+    list.push({ movementId: id, sku: movement.sku, fromState: movement.from, toState: movement.to, quantity: movement.quantity, occurredAt });
+    byLocation.set(movement.locationId, list);
+  }
+  await appendEvents(
+    tx,
+    'inventory',
+    'inventory',
+    [...byLocation].map(([locationId, list]) => ({
+      definition: InventoryMoved,
+      aggregateId: `${locationId}`,
+      causationId: cause.causeId.startsWith('evt_') ? cause.causeId : undefined,
+      data: { locationId, causeId: cause.causeId, reason: cause.reason, movements: list },
+    })),
+  );
+  return ids;
+}
+
+/** The current balance of one SKU, location and state (0 when none). */
+export async function balance(db: Queryable, sku: string, locationId: string, state: StockState): Promise<number> {
+  const { rows } = await db.query<{ quantity: number }>(`SELECT quantity FROM inventory.stock_balances WHERE sku = $1 AND location_id = $2 AND state = $3`, [sku, locationId, state]);
+  return rows[0]?.quantity ?? 0;
+}
