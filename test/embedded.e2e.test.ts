@@ -43,6 +43,56 @@ describe('the embedded default (PGlite, one process)', () => {
     expect(rows.reduce((sum, row) => sum + row.n, 0)).toBeGreaterThanOrEqual(900);
   });
 
+  it('carries the demo orders through the event pipeline to returns and the stock to the reference ERP', async () => {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const { rows } = await graph.db.query<{ orders: number; snapshots: number; movements: number; posted: number }>(
+        `SELECT (SELECT count(*) FROM orders.orders)::int8 AS orders, (SELECT count(*) FROM returns.order_snapshots)::int8 AS snapshots,
+                (SELECT count(*) FROM inventory.movements)::int8 AS movements, (SELECT count(*) FROM erp.stock_movements)::int8 AS posted`,
+      );
+      const counts = rows[0]!;
+      if (counts.snapshots === counts.orders && counts.posted === counts.movements && counts.movements > 0) break;
+      if (Date.now() > deadline) throw new Error(`pipeline did not settle: ${JSON.stringify(counts)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }, 40_000);
+
+  it('takes a return at a counter and moves its units through inspection on PGlite', async () => {
+    const keys = await loadOrCreateDevKeys(keysDir);
+    const associate = await signClientToken(principals.storeAssociate('loc_store_sfo'), keys.privateJwk);
+    const call = <T>(query: string, variables: Record<string, unknown> = {}) =>
+      postGraphQL<T>(`${graph.gateway.url}/graphql`, query, variables, { authorization: `Bearer ${associate}` });
+    const { rows } = await graph.db.query<{ order_id: string; line: { orderLineId: string; sku: string } }>(
+      `SELECT order_id, l AS line FROM returns.order_snapshots, jsonb_array_elements(lines) l
+        WHERE channel = 'POS' AND NOT (l->>'finalSale')::boolean AND l->>'category' <> 'electronics' ORDER BY placed_at DESC LIMIT 1`,
+    );
+    const target = rows[0]!;
+    const authorized = await call<{ authorizeReturn: { return: { id: string; status: string; lines: { id: string }[] } | null; userErrors: unknown[] } }>(
+      `mutation($input: AuthorizeReturnInput!) { authorizeReturn(input: $input, idempotencyKey: "embedded-till-1") { return { id status lines { id } } userErrors { code message } } }`,
+      { input: { orderId: target.order_id, channel: 'POS', storeId: 'loc_store_sfo', receiveNow: true, lines: [{ orderLineId: target.line.orderLineId, quantity: 1, reason: 'STYLE' }] } },
+    );
+    expect(authorized.data?.authorizeReturn.userErrors).toEqual([]);
+    expect(authorized.data?.authorizeReturn.return?.status).toBe('RECEIVED');
+    const ret = authorized.data!.authorizeReturn.return!;
+    const inspected = await call<{ recordInspection: { return: { status: string } | null; userErrors: unknown[] } }>(
+      `mutation($input: RecordInspectionInput!) { recordInspection(input: $input, idempotencyKey: "embedded-insp-1") { return { status } userErrors { code message } } }`,
+      { input: { returnId: ret.id, locationId: 'loc_store_sfo', lines: [{ returnLineId: ret.lines[0]!.id, dispositions: [{ disposition: 'SELLABLE', quantity: 1 }] }] } },
+    );
+    expect(inspected.data?.recordInspection.return?.status).toBe('INSPECTED');
+    const deadline = Date.now() + 10_000;
+    let reasons: string[] = [];
+    while (Date.now() < deadline) {
+      const { rows: moved } = await graph.db.query<{ reason: string }>(
+        `SELECT reason FROM inventory.movements WHERE sku = $1 AND location_id = 'loc_store_sfo' AND reason LIKE 'RETURN_%' ORDER BY occurred_at`,
+        [target.line.sku],
+      );
+      reasons = moved.map((row) => row.reason);
+      if (reasons.includes('RETURN_INSPECTED')) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(reasons).toEqual(['RETURN_AUTHORIZED', 'RETURN_RECEIVED', 'RETURN_INSPECTED']);
+  }, 30_000);
+
   it('is ready once the supergraph is loaded', async () => {
     const ready = await fetch(`${graph.gateway.url}/readyz`);
     expect(ready.status).toBe(200);
