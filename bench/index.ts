@@ -1,4 +1,6 @@
+import { benchEvents } from './events';
 import { benchOrderLookup } from './order-lookup';
+import { benchReturns } from './returns';
 
 /**
  * `npm run bench [-- name ...]`: runs the named benchmarks (all when none are named) on this
@@ -6,6 +8,8 @@ import { benchOrderLookup } from './order-lookup';
  */
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   'order-lookup': benchOrderLookup,
+  events: benchEvents,
+  returns: benchReturns,
 };
 
 async function main(): Promise<void> {

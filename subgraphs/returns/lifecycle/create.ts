@@ -20,7 +20,7 @@ import { customerHistory, insertReturn, lockOrderSnapshot, lockReturn, returnedQ
 import { changed, refused, type ReturnPayload } from './payload';
 import { ReturnErrorCode, ReturnMessages, userError, type UserError } from './user-errors';
 import { authorizedEventData } from './event-data';
-import type { ReturnStatus } from '../domain/status';
+import { transition, type ReturnAction, type ReturnStatus } from '../domain/status';
 
 /** One requested line. */
 export interface ReturnLineInput {
@@ -102,6 +102,10 @@ export async function createReturn(tx: Queryable, principal: Principal, input: C
     status = fraud.outcome === 'APPROVE' && approval === 'AUTO_APPROVE' ? 'AUTHORIZED' : 'REQUESTED';
   }
 
+  // The creation is a transition from nothing, checked against the one table like every other:
+  // a request the policy auto-approves is an `authorize`, one it declines a `decline`.
+  const action: ReturnAction = status === 'REQUESTED' ? 'request' : status === 'AUTHORIZED' ? 'authorize' : 'decline';
+  if (transition(null, action) !== status) throw new Error(`creating a return as ${status} by ${action} is not in TRANSITIONS`);
   const id = newId('ret');
   const destination = input.destinationLocationId ?? (input.channel === 'POS' ? storeId : DEFAULT_RETURN_LOCATION_ID);
   const number = await insertReturn(
@@ -129,7 +133,7 @@ export async function createReturn(tx: Queryable, principal: Principal, input: C
     },
     evaluated.lines,
   );
-  await appendTimeline(tx, id, null, status, mode === 'authorize' ? 'authorize' : 'request', { principal, channel: input.channel, storeId, note: declineReason });
+  await appendTimeline(tx, id, null, status, action, { principal, channel: input.channel, storeId, note: declineReason });
   const ret = await lockReturn(tx, id);
   if (!ret) throw new Error(`return ${id} (${number}) vanished inside its own transaction`);
   const header = headerOf(ret, null);

@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import { signClientToken, type Principal } from '../platform/auth';
+import { load, report, startBenchGraph, type BenchGraph, type LoadResult } from './support';
+
+/**
+ * The counter's two calls through the gateway on real PostgreSQL: `returnEligibility` (what the
+ * clerk's screen asks first) and `authorizeReturn` (one unit back, a fresh idempotency key each).
+ */
+
+/** Orders recorded for the write benchmark, each for its own customer (fraud screening counts per customer). */
+const BENCH_ORDERS = 400;
+/** Units per order, and returns taken per order: the third return of a customer is flagged for review, the fifth declined. */
+const UNITS_PER_ORDER = 3;
+/** Concurrent authorizeReturn calls: like the autocannon runs, enough to keep two cores busy. */
+const WRITE_CONCURRENCY = 16;
+/** Concurrent recordOrder calls while preparing. */
+const SETUP_CONCURRENCY = 8;
+/** How long the orders' snapshots may take to reach returns (1,000 demo + the bench's orders through the relay). */
+const SNAPSHOT_WAIT_MS = 120_000;
+const SNAPSHOT_POLL_MS = 200;
+
+const ELIGIBILITY = `query($id: ID!) { returnEligibility(orderId: $id, channel: POS) { eligible refundMethods
+  lines { sku orderedQuantity returnableQuantity windowEndsAt eligible reasons { code } } } }`;
+const AUTHORIZE = `mutation($input: AuthorizeReturnInput!, $key: String!) { authorizeReturn(input: $input, idempotencyKey: $key) {
+  return { id number status lines { id quantity } } userErrors { code } } }`;
+const RECORD = `mutation($input: RecordOrderInput!, $key: String!) { recordOrder(input: $input, idempotencyKey: $key) { order { id lines { id } } userErrors { code } } }`;
+
+/** Runs `task(i)` for i in [0, count) with `concurrency` workers. */
+async function pool(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
+}
+
+async function post(url: string, token: string, query: string, variables: Record<string, unknown>): Promise<{ data?: Record<string, unknown>; errors?: unknown[] }> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+  return (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
+}
+
+async function waitForSnapshots(bench: BenchGraph): Promise<void> {
+  const deadline = Date.now() + SNAPSHOT_WAIT_MS;
+  for (;;) {
+    const { rows } = await bench.db.query<{ orders: number; snapshots: number }>(
+      `SELECT (SELECT count(*) FROM orders.orders)::int8 AS orders, (SELECT count(*) FROM returns.order_snapshots)::int8 AS snapshots`,
+    );
+    if (rows[0] && rows[0].orders === rows[0].snapshots) return;
+    if (Date.now() > deadline) throw new Error(`returns has ${rows[0]?.snapshots} of ${rows[0]?.orders} order snapshots after ${SNAPSHOT_WAIT_MS} ms`);
+    await new Promise((resolve) => setTimeout(resolve, SNAPSHOT_POLL_MS));
+  }
+}
+
+/** Records the write benchmark's orders: one line of `UNITS_PER_ORDER` units, delivered two days ago, paid by card. */
+async function recordBenchOrders(url: string, serviceToken: string): Promise<{ orderId: string; lineId: string }[]> {
+  const orders: { orderId: string; lineId: string }[] = [];
+  const placedAt = new Date(Date.now() - 4 * 24 * 3600_000).toISOString();
+  const deliveredAt = new Date(Date.now() - 2 * 24 * 3600_000).toISOString();
+  await pool(BENCH_ORDERS, SETUP_CONCURRENCY, async (i) => {
+    const input = {
+      source: 'bench',
+      externalId: `bench-${i}-${randomUUID()}`,
+      channel: 'ECOMMERCE',
+      customer: { id: `cus_bench_${i}` },
+      placedAt,
+      deliveredAt,
+      currencyCode: 'USD',
+      lines: [
+        { sku: 'SKU-APP-001', title: 'Organic Cotton T-Shirt', category: 'apparel', quantity: UNITS_PER_ORDER, unitPrice: '24.00' },
+        // Never returned: keeps the returned share of the customer's purchases under the fraud decline ratio.
+        { sku: 'SKU-HOM-002', title: 'Linen Duvet Cover', category: 'home', quantity: 1, unitPrice: '159.00' },
+      ],
+      payments: [{ provider: 'stripe', providerReference: `pi_bench_${i}`, method: 'CARD', capturedAmount: (24 * UNITS_PER_ORDER + 159).toFixed(2), capturedAt: placedAt }],
+    };
+    const body = await post(url, serviceToken, RECORD, { input, key: `bench-order-${i}` });
+    const order = (body.data?.recordOrder as { order: { id: string; lines: { id: string }[] } | null } | undefined)?.order;
+    if (!order?.lines[0]) throw new Error(`recordOrder failed: ${JSON.stringify(body)}`);
+    orders.push({ orderId: order.id, lineId: order.lines[0].id });
+  });
+  return orders;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+
+/** Every order's units returned one at a time, `WRITE_CONCURRENCY` in flight, each with a fresh key. */
+async function authorizeLoad(url: string, token: string, orders: { orderId: string; lineId: string }[]): Promise<LoadResult & { authorized: number }> {
+  const latencies: number[] = [];
+  let authorized = 0;
+  let failures = 0;
+  const total = orders.length * UNITS_PER_ORDER;
+  const started = performance.now();
+  // Request i returns a unit of order i mod N: consecutive requests hit different orders, as at many tills.
+  await pool(total, WRITE_CONCURRENCY, async (i) => {
+    const order = orders[i % orders.length] as { orderId: string; lineId: string };
+    const input = { orderId: order.orderId, channel: 'POS', storeId: 'loc_store_nyc', lines: [{ orderLineId: order.lineId, quantity: 1, reason: 'SIZE_TOO_LARGE' }] };
+    const sent = performance.now();
+    const body = await post(url, token, AUTHORIZE, { input, key: `till-${randomUUID()}` });
+    latencies.push(performance.now() - sent);
+    const payload = body.data?.authorizeReturn as { return: { status: string } | null } | undefined;
+    if (payload?.return?.status === 'AUTHORIZED') authorized++;
+    else failures++;
+  });
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    label: `authorizeReturn via gateway (${WRITE_CONCURRENCY} in flight)`,
+    requestsPerSecond: Math.round(total / seconds),
+    p50Ms: Math.round(percentile(latencies, 50)),
+    p99Ms: Math.round(percentile(latencies, 99)),
+    errors: failures,
+    non2xx: 0,
+    authorized,
+  };
+}
+
+/** `npm run bench -- returns`. */
+export async function benchReturns(): Promise<void> {
+  const bench = await startBenchGraph();
+  try {
+    const url = `${bench.graph.gateway.url}/graphql`;
+    // A manager: the third return of a customer is flagged for review, which an associate may not authorize.
+    const manager: Principal = { subject: 'bench:manager', roles: ['store_manager'], storeIds: ['loc_store_nyc'] };
+    const token = await signClientToken(manager, bench.keys.privateJwk);
+    const serviceToken = await signClientToken({ subject: 'bench:commerce', roles: ['service'], storeIds: [] }, bench.keys.privateJwk);
+    const orders = await recordBenchOrders(url, serviceToken);
+    // Demo orders are announced through the orders outbox: wait until returns knows them all.
+    await waitForSnapshots(bench);
+    const { rows } = await bench.db.query<{ order_id: string }>(`SELECT order_id FROM returns.order_snapshots WHERE number LIKE 'R%' ORDER BY order_id`);
+    const demoIds = rows.map((row) => row.order_id);
+    const body = (i: number) => JSON.stringify({ query: ELIGIBILITY, variables: { id: demoIds[i % demoIds.length] } });
+    const headers = { authorization: `Bearer ${token}` };
+    await load({ label: 'warm-up', url, headers, body, durationSeconds: 2 });
+    const eligibility = await load({ label: 'returnEligibility via gateway', url, headers, body });
+    const authorize = await authorizeLoad(url, token, orders);
+    report('Returns at the counter (PostgreSQL, demo data; eligibility 32 connections 10 s)', [eligibility, authorize]);
+    const { rows: check } = await bench.db.query<{ n: number }>(`SELECT count(*)::int8 AS n FROM returns.returns`);
+    process.stdout.write(`authorizeReturn: ${authorize.authorized} of ${orders.length * UNITS_PER_ORDER} authorized; ${check[0]?.n} returns in the database\n`);
+  } finally {
+    await bench.close();
+  }
+}
