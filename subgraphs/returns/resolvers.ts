@@ -17,7 +17,7 @@ type Context = SubgraphContext<ReturnsLoaders>;
 export const returnsResolvers = {
   DateTime: DateTimeScalar,
   Query: {
-    returnEligibility: async (_: unknown, args: { orderId: string; channel: Channel }, ctx: Context) =>
+    returnEligibility: async (_: unknown, args: { orderId: string; channel: Channel; storeId?: string | null }, ctx: Context) =>
       returnEligibility(ctx.db, ctx.principal, args, await activePolicy(ctx.db)),
     return(_: unknown, args: { id: string }, ctx: Context) {
       if (!isId('ret', args.id)) throw badUserInput(Messages.malformedId('return', args.id), 'id');

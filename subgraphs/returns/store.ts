@@ -107,7 +107,7 @@ export async function returnsByOrderIds(db: Queryable, orderIds: readonly string
 export async function linesByReturnIds(db: Queryable, returnIds: readonly string[]): Promise<ReturnLineRow[]> {
   const { rows } = await db.query<ReturnLineRow & Record<string, unknown>>(
     `SELECT id, return_id, order_line_id, sku, quantity, reason, customer_note, received_quantity, net_value_minor, restocking_fee_minor
-       FROM returns.return_lines WHERE return_id = ANY($1) ORDER BY return_id, id`,
+       FROM returns.return_lines WHERE return_id = ANY($1) ORDER BY return_id, position, id`,
     [returnIds],
   );
   return rows;

@@ -60,6 +60,9 @@ export async function createReturn(tx: Queryable, principal: Principal, input: C
   if (!order) return refused(userError(ReturnErrorCode.ORDER_NOT_FOUND, ['input', 'orderId'], ReturnMessages.orderNotFound(input.orderId)));
   assertCanStartReturn(principal, { customerId: order.customer_id, partnerId: order.partner_id });
   const storeId = input.storeId ?? null;
+  if (mode === 'request' && input.channel === 'POS') {
+    return refused(userError(ReturnErrorCode.INVALID_VALUE, ['input', 'channel'], 'A return at a counter is authorized with authorizeReturn; requestReturn is for ECOMMERCE, MOBILE and MARKETPLACE.'));
+  }
   if (input.channel === 'POS' && !storeId) return refused(userError(ReturnErrorCode.STORE_REQUIRED, ['input', 'storeId'], ReturnMessages.storeRequired));
   if (storeId && mode === 'authorize') assertActsInStore(principal, storeId);
 

@@ -143,11 +143,11 @@ export async function insertReturn(tx: Queryable, ret: NewReturn, lines: readonl
       ret.refundMethod, ret.fraudOutcome, JSON.stringify(ret.fraudReasons), ret.approval, ret.valueMinor, ret.currency, ret.receiptPresented,
       ret.declineReason, ret.note, ret.createdBy],
   );
-  for (const line of lines) {
+  for (const [position, line] of lines.entries()) {
     await tx.query(
-      `INSERT INTO returns.return_lines (id, return_id, order_line_id, sku, category, quantity, reason, customer_note, net_value_minor, restocking_fee_minor)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [line.id, ret.id, line.orderLineId, line.sku, line.category, line.quantity, line.reason, line.customerNote, line.netValueMinor, line.restockingFeeMinor],
+      `INSERT INTO returns.return_lines (id, return_id, order_line_id, sku, category, quantity, reason, customer_note, net_value_minor, restocking_fee_minor, position)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [line.id, ret.id, line.orderLineId, line.sku, line.category, line.quantity, line.reason, line.customerNote, line.netValueMinor, line.restockingFeeMinor, position],
     );
   }
   return rows[0]?.number as string;
@@ -199,7 +199,7 @@ export async function lineStates(db: Queryable, returnId: string): Promise<LineS
   const { rows } = await db.query<LineState & Record<string, unknown>>(
     `SELECT l.id, l.order_line_id, l.sku, l.quantity, l.received_quantity,
             coalesce((SELECT sum(d.quantity) FROM returns.return_line_dispositions d WHERE d.return_line_id = l.id), 0)::int8 AS dispositioned_quantity
-       FROM returns.return_lines l WHERE l.return_id = $1 ORDER BY l.id`,
+       FROM returns.return_lines l WHERE l.return_id = $1 ORDER BY l.position, l.id`,
     [returnId],
   );
   return rows;

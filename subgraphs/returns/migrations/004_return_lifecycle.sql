@@ -34,6 +34,8 @@ ALTER TABLE returns.return_lines
   ADD COLUMN net_value_minor bigint NOT NULL DEFAULT 0 CHECK (net_value_minor >= 0),
   ADD COLUMN restocking_fee_minor bigint NOT NULL DEFAULT 0 CHECK (restocking_fee_minor >= 0),
   ADD COLUMN category text,
+  -- The line's place in the request, so lines read back in the order they were asked for.
+  ADD COLUMN position integer NOT NULL DEFAULT 0 CHECK (position >= 0),
   ADD CONSTRAINT return_lines_received_le_quantity CHECK (received_quantity <= quantity),
   ADD CONSTRAINT return_lines_fee_le_value CHECK (restocking_fee_minor <= net_value_minor);
 
@@ -83,7 +85,7 @@ CREATE RULE return_timeline_no_delete AS ON DELETE TO returns.return_timeline DO
 DROP TABLE returns.return_timeline;
 DROP TABLE returns.return_receipts;
 DROP TABLE returns.return_line_dispositions;
-ALTER TABLE returns.return_lines DROP COLUMN received_quantity, DROP COLUMN net_value_minor, DROP COLUMN restocking_fee_minor, DROP COLUMN category;
+ALTER TABLE returns.return_lines DROP COLUMN received_quantity, DROP COLUMN net_value_minor, DROP COLUMN restocking_fee_minor, DROP COLUMN category, DROP COLUMN position;
 ALTER TABLE returns.returns DROP COLUMN number, DROP COLUMN policy_version, DROP COLUMN destination_location_id, DROP COLUMN refund_method,
   DROP COLUMN fraud_outcome, DROP COLUMN fraud_reasons, DROP COLUMN approval, DROP COLUMN value_minor, DROP COLUMN currency,
   DROP COLUMN receipt_presented, DROP COLUMN decline_reason, DROP COLUMN note, DROP COLUMN created_by, DROP COLUMN carrier, DROP COLUMN tracking_number, DROP COLUMN revision;
