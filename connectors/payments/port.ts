@@ -85,8 +85,9 @@ export interface PaymentGateway {
 export interface RefundWebhookVerifier {
   readonly provider: string;
   /**
-   * Returns the verified event, or throws `InvalidWebhookError` for a bad signature, a stale
-   * timestamp (older than the tolerance) or an event that is not about a refund.
+   * Returns the verified refund event; null for a correctly signed event of another type (ignored,
+   * not an error). Throws `InvalidWebhookError` for a bad signature or a stale timestamp (older than
+   * the tolerance).
    */
   verify(rawBody: string, headers: Record<string, string | string[] | undefined>): RefundWebhookEvent | null;
 }
