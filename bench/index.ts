@@ -1,3 +1,4 @@
+import { benchAvailability } from './availability';
 import { benchEvents } from './events';
 import { benchOrderLookup } from './order-lookup';
 import { benchReturns } from './returns';
@@ -10,6 +11,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   'order-lookup': benchOrderLookup,
   events: benchEvents,
   returns: benchReturns,
+  availability: benchAvailability,
 };
 
 async function main(): Promise<void> {

@@ -11,17 +11,25 @@ export const ID_PREFIX = {
   return: 'ret',
   returnLine: 'rli',
   refund: 'rfd',
+  refundTender: 'rft',
   movement: 'mov',
   event: 'evt',
 } as const;
 
 export type IdPrefix = (typeof ID_PREFIX)[keyof typeof ID_PREFIX];
+/** An id kind by prefix (`'rfd'`) or by name (`'refund'`). */
+export type IdKind = IdPrefix | keyof typeof ID_PREFIX;
+
+function prefixOf(kind: IdKind): IdPrefix {
+  return (ID_PREFIX as Record<string, IdPrefix>)[kind] ?? (kind as IdPrefix);
+}
 
 /**
  * A new opaque id: `prefix_` + 26 base32 characters (48 bits of milliseconds, then 80 random
  * bits, as in ULID), so ids sort by creation time in indexes.
  */
-export function newId(prefix: IdPrefix, now: number = Date.now(), random: Uint8Array = randomBytes(10)): string {
+export function newId(kind: IdKind, now: number = Date.now(), random: Uint8Array = randomBytes(10)): string {
+  const prefix = prefixOf(kind);
   let time = '';
   let t = now;
   for (let i = 0; i < 10; i++) {
@@ -41,7 +49,7 @@ export function newId(prefix: IdPrefix, now: number = Date.now(), random: Uint8A
 const ID_PATTERN = /^([a-z]{3})_([0-9A-HJKMNP-TV-Z]{26})$/;
 
 /** True when `value` is a well-formed id of the given kind. */
-export function isId(prefix: IdPrefix, value: string): boolean {
+export function isId(kind: IdKind, value: string): boolean {
   const match = ID_PATTERN.exec(value);
-  return match !== null && match[1] === prefix;
+  return match !== null && match[1] === prefixOf(kind);
 }

@@ -4,7 +4,7 @@ import { forbidden } from '../../platform/graphql/errors';
 import { newId } from '../../platform/ids';
 import { audit } from '../../platform/write-path/audit';
 import { currentScope } from '../../platform/context';
-import { applyMovements, InsufficientStockError, type Movement } from './ledger';
+import { applyMovements, balanceKey, InsufficientStockError, lockBalances, type Movement } from './ledger';
 import { STOCK_STATES, type StockState } from './domain/stock-levels';
 
 /** Business-rule failures of inventory mutations. */
@@ -66,13 +66,6 @@ function assertMayChangeStock(principal: Principal, locationId: string): void {
   throw forbidden('Only store managers (in their stores) and operations may change stock by hand.');
 }
 
-/** Locks one balance (creating a zero row so the lock has something to hold) and returns it. */
-async function lockBalance(tx: Queryable, sku: string, locationId: string, state: StockState): Promise<number> {
-  await tx.query(`INSERT INTO inventory.stock_balances (sku, location_id, state, quantity) VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING`, [sku, locationId, state]);
-  const { rows } = await tx.query<{ quantity: number }>(`SELECT quantity FROM inventory.stock_balances WHERE sku = $1 AND location_id = $2 AND state = $3 FOR UPDATE`, [sku, locationId, state]);
-  return rows[0]?.quantity ?? 0;
-}
-
 async function locationExists(tx: Queryable, locationId: string): Promise<boolean> {
   const { rowCount } = await tx.query(`SELECT 1 FROM inventory.locations WHERE id = $1`, [locationId]);
   return rowCount > 0;
@@ -90,7 +83,10 @@ async function change(
   assertMayChangeStock(principal, input.locationId);
   if (!/^[A-Za-z0-9._-]{1,100}$/.test(input.sku)) return refused(InventoryErrorCode.INVALID_VALUE, ['input', 'sku'], 'A SKU is 1-100 letters, digits, dots, dashes or underscores.');
   if (!(await locationExists(tx, input.locationId))) return refused(InventoryErrorCode.UNKNOWN_LOCATION, ['input', 'locationId'], `Location ${input.locationId} is not known.`);
-  const current = await lockBalance(tx, input.sku, input.locationId, casState);
+  // Lock every balance the movement touches, in the ledger's global order, before reading the CAS one.
+  const touched = [movement.from, movement.to].filter((state): state is StockState => state !== null);
+  const locked = await lockBalances(tx, touched.map((state) => ({ sku: input.sku, locationId: input.locationId, state })));
+  const current = locked.get(balanceKey({ sku: input.sku, locationId: input.locationId, state: casState })) ?? 0;
   if (input.expectedQuantity !== undefined && input.expectedQuantity !== null && input.expectedQuantity !== current) {
     return refused(InventoryErrorCode.QUANTITY_CHANGED, ['input', 'expectedQuantity'], `The ${casState} balance is ${current}, not ${input.expectedQuantity}: it changed meanwhile. Re-read and retry.`);
   }

@@ -39,10 +39,15 @@ export class InsufficientStockError extends Error {
  * when that would go below zero — the SQL CHECK is the last line of defence, this gives a clear
  * error first), increments its target balance, and appends an append-only ledger row; then one
  * `InventoryMoved` event for the batch per location. Balances and ledger always agree because
- * they only ever change together here.
+ * they only ever change together here. Every balance the batch touches is locked first, in one
+ * global order, so concurrent batches queue instead of deadlocking.
  */
 export async function applyMovements(tx: Queryable, movements: readonly Movement[], cause: Cause): Promise<string[]> {
   const ids: string[] = [];
+  await lockBalances(
+    tx,
+    movements.flatMap((m) => [m.from, m.to].filter((state): state is StockState => state !== null).map((state) => ({ sku: m.sku, locationId: m.locationId, state }))),
+  );
   const byLocation = new Map<string, { movementId: string; sku: string; fromState: StockState | null; toState: StockState | null; quantity: number; occurredAt: string }[]>();
   for (const movement of movements) {
     if (!Number.isInteger(movement.quantity) || movement.quantity <= 0) throw new RangeError(`movement quantity must be a positive integer, got ${movement.quantity}`);
@@ -87,6 +92,39 @@ export async function applyMovements(tx: Queryable, movements: readonly Movement
   );
   return ids;
 }
+
+/** One balance row's key. */
+export interface BalanceKey {
+  sku: string;
+  locationId: string;
+  state: StockState;
+}
+
+/**
+ * Locks balance rows for the rest of the caller's transaction (creating zero rows so the lock has
+ * something to hold) and returns their quantities by `sku|locationId|state`. Rows are locked one
+ * by one in a single global order (sku, location, state): two writers touching the same rows in
+ * opposite directions (SELLABLE→DAMAGED and DAMAGED→SELLABLE) then queue on the first row instead
+ * of each holding one row and waiting for the other. Locking a row the transaction already holds
+ * is a no-op, so callers may lock before `applyMovements` (to read a balance for compare-and-swap).
+ */
+export async function lockBalances(tx: Queryable, keys: readonly BalanceKey[]): Promise<Map<string, number>> {
+  const byKey = new Map(keys.map((key) => [balanceKey(key), key]));
+  const locked = new Map<string, number>();
+  for (const id of [...byKey.keys()].sort()) {
+    const { sku, locationId, state } = byKey.get(id) as BalanceKey;
+    await tx.query(`INSERT INTO inventory.stock_balances (sku, location_id, state, quantity) VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING`, [sku, locationId, state]);
+    const { rows } = await tx.query<{ quantity: number }>(
+      `SELECT quantity FROM inventory.stock_balances WHERE sku = $1 AND location_id = $2 AND state = $3 FOR UPDATE`,
+      [sku, locationId, state],
+    );
+    locked.set(id, rows[0]?.quantity ?? 0);
+  }
+  return locked;
+}
+
+/** The map key of a balance in `lockBalances`' result. */
+export const balanceKey = (key: BalanceKey): string => `${key.sku}|${key.locationId}|${key.state}`;
 
 /** The current balance of one SKU, location and state (0 when none). */
 export async function balance(db: Queryable, sku: string, locationId: string, state: StockState): Promise<number> {
