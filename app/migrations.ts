@@ -17,6 +17,7 @@ export const ALL_MIGRATIONS: readonly MigrationSet[] = [
   { schema: 'refunds', dir: [join(root, 'subgraphs/refunds/migrations'), WRITE_PATH] },
   // The reference ERP (embedded default's system of record); a real ERP keeps its own database.
   { schema: 'erp', dir: join(root, 'connectors/erp/reference/migrations') },
+  { schema: 'payments_sim', dir: join(root, 'connectors/payments/simulated/migrations') },
 ];
 
 /** The migration set of one schema. */

@@ -11,7 +11,7 @@ import { runInScope } from './context';
 import { componentLogger } from './logger';
 import { ErrorCode, Messages, graphqlError, unauthenticated } from './graphql/errors';
 import { apolloHandler, sendJson } from './http/apollo-handler';
-import { listen, router, type RunningServer } from './http/server';
+import { listen, router, type Route, type RunningServer } from './http/server';
 import { CORRELATION_HEADER } from './correlation';
 import { WritePath } from './write-path/write-path';
 import type { EventPipeline } from './events/pipeline';
@@ -51,11 +51,27 @@ export interface SubgraphDefinition<TLoaders> {
    */
   consumers?: readonly ConsumerDefinition[] | ((db: Db) => readonly ConsumerDefinition[]);
   /**
+   * Background workers the subgraph runs beside its server (e.g. the refunds executor), started
+   * with the event pipeline and stopped with the server.
+   */
+  workers?: (db: Db) => readonly Worker[];
+  /**
+   * Extra HTTP routes on the subgraph's port (e.g. payment provider webhooks), by exact path. They
+   * are not GraphQL and carry no internal principal: each route authenticates its caller itself.
+   */
+  routes?: (db: Db) => Record<string, Route>;
+  /**
    * Adds the event pipeline's operations fields (`<name>EventPipeline`, `replay<Name>DeadLetters`);
    * default true. They need the subgraph's SDL to define `DateTime`, `PageInfo` and `UserError`;
    * only minimal test subgraphs turn them off.
    */
   eventOperations?: boolean;
+}
+
+/** A background worker: started once, stopped on shutdown. */
+export interface Worker {
+  start(): void;
+  stop(): Promise<void>;
 }
 
 /** Reads and parses a `schema.graphql` file. */
@@ -142,6 +158,9 @@ export async function startSubgraph<TLoaders>(
   }
   const writes = new WritePath(options.db, definition.name, () => pipeline?.wake(definition.name));
   const stopReaper = startIdempotencyReaper(options.db, definition.name);
+  // Workers act on the pipeline's world (they pay refunds, post memos): only with a pipeline.
+  const workers = pipeline ? (definition.workers?.(options.db) ?? []) : [];
+  for (const worker of workers) worker.start();
   const graphql = apolloHandler(apollo, (req) => subgraphContext(definition, options, writes, req));
   const running = await listen(
     router({
@@ -150,6 +169,7 @@ export async function startSubgraph<TLoaders>(
         res.setHeader(CORRELATION_HEADER, correlationId);
         return runInScope({ correlationId }, () => graphql(req, res));
       },
+      ...(definition.routes?.(options.db) ?? {}),
       '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok', service: definition.name }),
       '/readyz': async (_req, res) => {
         try {
@@ -170,6 +190,7 @@ export async function startSubgraph<TLoaders>(
     apollo: apollo as unknown as ApolloServer<SubgraphContext<unknown>>,
     async close() {
       stopReaper();
+      for (const worker of workers) await worker.stop();
       await close();
       await apollo.stop();
     },

@@ -63,8 +63,22 @@ describe('buy online, return in store', () => {
       },
       { headers: { 'x-correlation-id': 'corr-boris-inspect' } },
     );
-    // Refunds are not built yet, so the return stops at INSPECTED with nothing refunded.
-    expect(inspected.payload?.return).toMatchObject({ status: 'INSPECTED', financialStatus: 'NOT_STARTED' });
+    // Inspected now; COMPLETED once the refund has succeeded and its credit memo is posted.
+    expect(['INSPECTED', 'COMPLETED']).toContain(inspected.payload?.return?.status);
+    const deadline = Date.now() + 15_000;
+    let settled: { status: string; financialStatus: string; refunds: { status: string; trigger: string; creditMemo: { status: string } | null }[] } | undefined;
+    while (Date.now() < deadline) {
+      const state = await t.query<{ return: typeof settled }>(
+        principals.storeAssociate('loc_store_nyc'),
+        `query($id: ID!) { return(id: $id) { status financialStatus refunds { status trigger creditMemo { status } } } }`,
+        { id: taken.id },
+      );
+      settled = state.data?.return ?? undefined;
+      if (settled?.status === 'COMPLETED') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(settled).toMatchObject({ status: 'COMPLETED', financialStatus: 'SETTLED' });
+    expect(settled?.refunds).toEqual([expect.objectContaining({ status: 'SUCCEEDED', creditMemo: { status: 'POSTED' } })]);
 
     const read = await t.query<Timeline>(principals.customer(order.customerId), RETURN_WITH_TIMELINE, { id: taken.id });
     expect(read.errors).toBeUndefined();
@@ -73,6 +87,7 @@ describe('buy online, return in store', () => {
       { fromStatus: null, toStatus: 'AUTHORIZED', action: 'authorize', ...who, correlationId: 'corr-boris-counter', occurredAt: expect.any(String) },
       { fromStatus: 'AUTHORIZED', toStatus: 'RECEIVED', action: 'receiveAll', ...who, correlationId: 'corr-boris-counter', occurredAt: expect.any(String) },
       { fromStatus: 'RECEIVED', toStatus: 'INSPECTED', action: 'inspect', ...who, correlationId: 'corr-boris-inspect', occurredAt: expect.any(String) },
+      expect.objectContaining({ fromStatus: 'INSPECTED', toStatus: 'COMPLETED', action: 'complete' }),
     ]);
 
     const orderReturns = await t.query<{ order: { id: string; returns: { id: string; status: string }[] } }>(
@@ -80,7 +95,7 @@ describe('buy online, return in store', () => {
       `query($id: ID!) { order(id: $id) { id returns { id status } } }`,
       { id: order.id },
     );
-    expect(orderReturns.data?.order.returns).toEqual([{ id: taken.id, status: 'INSPECTED' }]);
+    expect(orderReturns.data?.order.returns).toEqual([{ id: taken.id, status: 'COMPLETED' }]);
 
     const { rows } = await t.database.db.query<{ type: string; revision: number; status: string; correlation_id: string }>(
       `SELECT type, (data->>'revision')::int AS revision, data->>'status' AS status, correlation_id FROM returns.outbox WHERE aggregate_id = $1 ORDER BY seq`,
@@ -90,6 +105,7 @@ describe('buy online, return in store', () => {
       { type: 'ReturnAuthorized', revision: 1, status: 'AUTHORIZED', correlation_id: 'corr-boris-counter' },
       { type: 'ReturnItemsReceived', revision: 2, status: 'RECEIVED', correlation_id: 'corr-boris-counter' },
       { type: 'ReturnInspected', revision: 3, status: 'INSPECTED', correlation_id: 'corr-boris-inspect' },
+      expect.objectContaining({ type: 'ReturnCompleted', revision: 4, status: 'COMPLETED' }),
     ]);
   });
 });

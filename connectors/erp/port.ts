@@ -18,8 +18,73 @@ export interface ErpStockMovement {
   occurredAt: string;
 }
 
+/** One refunded line of a credit memo; amounts in minor units of the memo's currency. */
+export interface ErpCreditMemoLine {
+  /** The item, when the line is merchandise (absent for e.g. a goodwill line). */
+  sku?: string;
+  description: string;
+  /** Refunded price net of tax, >= 0. */
+  netMinor: number;
+  /** Sales tax refunded on the line, >= 0. */
+  taxMinor: number;
+}
+
+/** How the refund reached the customer: an original payment, store credit, cash at a counter. */
+export interface ErpCreditMemoTender {
+  /**
+   * e.g. `ORIGINAL_PAYMENT`, `STORE_CREDIT`, `CASH`; the ERP maps it to the account credited
+   * (the reference ERP: STORE_CREDIT → store credit liability, CASH → cash, anything else → refund clearing).
+   */
+  method: string;
+  /** > 0. */
+  amountMinor: number;
+}
+
+/**
+ * A credit memo: the ERP's record of money given back, with its tax adjustment. The parts must add
+ * up: Σ(line net + tax) + shipping + shipping tax − restocking fee = total = Σ tenders
+ * (`assertValidCreditMemo`); an ERP refuses a memo that does not.
+ */
+export interface ErpCreditMemo {
+  /** Our refund id (`rfd_...`): the ERP's idempotency key. */
+  refundId: string;
+  orderId: string;
+  /** The return the refund is for; null for a refund without a return (e.g. an appeasement). */
+  returnId: string | null;
+  /** ISO 4217, upper case. */
+  currency: string;
+  lines: readonly ErpCreditMemoLine[];
+  /** Shipping refunded, net of tax, >= 0. */
+  shippingMinor: number;
+  /** Tax on the shipping refunded, >= 0. */
+  shippingTaxMinor: number;
+  /** Fee kept by the retailer (deducted from the refund), >= 0; booked as income, untaxed in this model. */
+  restockingFeeMinor: number;
+  /** What was refunded, > 0. */
+  totalMinor: number;
+  /** How the total was paid out; the amounts add up to `totalMinor`. */
+  tenders: readonly ErpCreditMemoTender[];
+  /** ISO-8601 UTC: when the refund succeeded. */
+  occurredAt: string;
+}
+
+/** The ERP's answer to a credit memo posting. */
+export interface ErpCreditMemoPosting {
+  /** The ERP's number of the memo (reference ERP: `CM-000001`). */
+  erpReference: string;
+  /** True when this refund's memo had been posted before: nothing new was booked. */
+  duplicate: boolean;
+}
+
 /** The ERP, as the inventory and refunds subgraphs use it. */
 export interface ErpConnector {
   /** Books stock movements; a movement already booked is skipped. Returns how many were new. */
   postStockMovements(movements: readonly ErpStockMovement[]): Promise<number>;
+  /**
+   * Posts a refund's credit memo and its journal entry, idempotent by `memo.refundId`: a second
+   * posting returns the first one's reference with `duplicate: true`. Throws
+   * `InvalidCreditMemoError` for a memo whose parts do not add up (never retry it unchanged) and
+   * `CreditMemoConflictError` when the refund was posted before with another total or currency.
+   */
+  postCreditMemo(memo: ErpCreditMemo): Promise<ErpCreditMemoPosting>;
 }

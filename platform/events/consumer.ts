@@ -24,8 +24,11 @@ export interface ConsumerDefinition {
   schema: string;
   /** Event types it handles; others are acknowledged and ignored. */
   types: readonly string[];
-  /** Applies one event. Runs in a transaction together with the inbox row; throwing rolls both back. */
-  handle(tx: Queryable, event: EventEnvelope): Promise<void>;
+  /**
+   * Applies one event. Runs in a transaction together with the inbox row; throwing rolls both back.
+   * `effectResult` is what `effect` returned for this delivery (undefined without an effect).
+   */
+  handle(tx: Queryable, event: EventEnvelope, effectResult?: unknown): Promise<void>;
   /**
    * A call to another system (the ERP, a payment provider) made BEFORE the transaction, for events
    * not yet in the inbox. It must be idempotent by an id the event carries: a crash after it and
@@ -33,7 +36,7 @@ export interface ConsumerDefinition {
    * Kept out of the transaction so the transaction never waits on a remote system (and so the
    * embedded database's single session is never held while another statement is needed).
    */
-  effect?(event: EventEnvelope): Promise<void>;
+  effect?(event: EventEnvelope): Promise<unknown>;
   backoff?: Partial<BackoffPolicy>;
 }
 
@@ -116,8 +119,9 @@ export class ConsumerRunner {
     const invalid = validationError(envelope);
     if (invalid) return { ok: false, error: invalid, poison: true };
     try {
+      let effectResult: unknown;
       if (this.definition.effect && !(await this.handled(envelope.id))) {
-        await runInScope({ correlationId: envelope.correlationId }, () => this.definition.effect?.(envelope));
+        effectResult = await runInScope({ correlationId: envelope.correlationId }, () => this.definition.effect?.(envelope));
       }
       return await runInScope({ correlationId: envelope.correlationId }, () =>
         this.db.transaction(async (tx) => {
@@ -127,7 +131,7 @@ export class ConsumerRunner {
           ]);
           if (fromPending) await tx.query(`DELETE FROM ${this.tables.pending} WHERE consumer = $1 AND event_id = $2`, [this.definition.name, envelope.id]);
           if (inserted.rowCount === 0) return { ok: true as const, duplicate: true };
-          await this.definition.handle(tx, envelope);
+          await this.definition.handle(tx, envelope, effectResult);
           return { ok: true as const, duplicate: false };
         }),
       );

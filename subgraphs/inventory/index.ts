@@ -4,7 +4,7 @@ import { inventoryLoaders, type InventoryLoaders } from './loaders';
 import { inventoryResolvers } from './resolvers';
 import { returnStockConsumer } from './consumers/return-stock';
 import { erpSyncConsumer } from './consumers/erp-sync';
-import { ReferenceErp } from '../../connectors/erp/reference/reference-erp';
+import { defaultErp } from '../../connectors/erp/default-erp';
 
 /** The inventory subgraph: the disposition-aware stock ledger and availability to sell. */
 export const inventorySubgraph: SubgraphDefinition<InventoryLoaders> = {
@@ -13,5 +13,5 @@ export const inventorySubgraph: SubgraphDefinition<InventoryLoaders> = {
   resolvers: inventoryResolvers,
   loaders: inventoryLoaders,
   // The reference ERP is the embedded default's system of record; a NetSuite connector would plug in here.
-  consumers: (db) => [returnStockConsumer, erpSyncConsumer(new ReferenceErp(db))],
+  consumers: (db) => [returnStockConsumer, erpSyncConsumer(defaultErp(db))],
 };

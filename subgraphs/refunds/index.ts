@@ -2,6 +2,26 @@ import { join } from 'node:path';
 import { loadTypeDefs, type SubgraphDefinition } from '../../platform/subgraph';
 import { refundsLoaders, type RefundsLoaders } from './loaders';
 import { refundsResolvers } from './resolvers';
+import type { Db } from '../../platform/db';
+import type { Route } from '../../platform/http/server';
+import { defaultErp } from '../../connectors/erp/default-erp';
+import { refundSnapshotsConsumer } from './consumers/snapshots';
+import { returnRefundsConsumer } from './consumers/return-refunds';
+import { creditMemosConsumer } from './consumers/credit-memos';
+import { RefundExecutor } from './execution/executor';
+import { paymentsFromEnv, type Payments } from './payments';
+import { webhookRoute } from './webhooks';
+
+/** One payments set-up per database (the executor and the webhook routes share it). */
+const paymentsPerDb = new WeakMap<Db, Payments>();
+function payments(db: Db): Payments {
+  let found = paymentsPerDb.get(db);
+  if (!found) {
+    found = paymentsFromEnv(db);
+    paymentsPerDb.set(db, found);
+  }
+  return found;
+}
 
 /** The refunds subgraph: refund calculation, execution, settlement and credit memos. */
 export const refundsSubgraph: SubgraphDefinition<RefundsLoaders> = {
@@ -9,4 +29,8 @@ export const refundsSubgraph: SubgraphDefinition<RefundsLoaders> = {
   typeDefs: loadTypeDefs(join(__dirname, 'schema.graphql')),
   resolvers: refundsResolvers,
   loaders: refundsLoaders,
+  consumers: (db) => [refundSnapshotsConsumer, returnRefundsConsumer, creditMemosConsumer(db, defaultErp(db))],
+  workers: (db) => [new RefundExecutor(db, payments(db).router)],
+  routes: (db) =>
+    Object.fromEntries(payments(db).verifiers.map((verifier): [string, Route] => [`/webhooks/${verifier.provider}`, webhookRoute(db, verifier)])),
 };

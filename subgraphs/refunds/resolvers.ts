@@ -4,14 +4,53 @@ import { badUserInput, Messages } from '../../platform/graphql/errors';
 import { isId } from '../../platform/ids';
 import { money } from '../../platform/money';
 import type { RefundsLoaders } from './loaders';
-import type { RefundRow } from './store';
+import type { RefundLineRow, RefundRow, RefundTenderRow } from './store';
+import { hasRole } from '../../platform/auth';
+import { forbidden } from '../../platform/graphql/errors';
+import { approveRefund, issueRefund, retryRefund, type RefundPayload } from './manual';
+import { reconcile, type ReconciliationRow } from './reconciliation';
+import type { Queryable } from '../../platform/db';
+import type { Principal } from '../../platform/auth';
+
+/** A refund mutation through the write path (idempotency key, effect, events and audit in one transaction). */
+function refundMutation<I>(operation: string, effect: (tx: Queryable, principal: Principal, input: I) => Promise<RefundPayload>) {
+  return async (_: unknown, args: { input: I; idempotencyKey: string }, ctx: Context) => {
+    const { payload } = await ctx.writes.mutate<RefundPayload>(
+      ctx.principal,
+      { operation, idempotencyKey: args.idempotencyKey, input: args.input },
+      (tx) => effect(tx, ctx.principal, args.input),
+      (error) => ({ refundId: null, userErrors: [error] }),
+    );
+    return payload;
+  };
+}
+
+const sum = (rows: readonly RefundLineRow[], pick: (row: RefundLineRow) => number) => rows.reduce((total, row) => total + pick(row), 0);
 
 type Context = SubgraphContext<RefundsLoaders>;
 
 /** Resolvers of the refunds subgraph. */
 export const refundsResolvers = {
   DateTime: DateTimeScalar,
+  Mutation: {
+    issueRefund: refundMutation('issueRefund', issueRefund),
+    approveRefund: refundMutation('approveRefund', approveRefund),
+    retryRefund: refundMutation('retryRefund', retryRefund),
+  },
+  RefundPayload: {
+    refund: (payload: RefundPayload, _: unknown, ctx: Context) => (payload.refundId ? ctx.loaders.refundById.load(payload.refundId) : null),
+  },
+  ReconciliationEntry: {
+    order: (row: ReconciliationRow) => ({ __typename: 'Order', id: row.orderId }),
+    captured: (row: ReconciliationRow) => money(row.capturedMinor, row.currency),
+    refunded: (row: ReconciliationRow) => money(row.refundedMinor, row.currency),
+    credited: (row: ReconciliationRow) => money(row.creditedMinor, row.currency),
+  },
   Query: {
+    reconciliation(_: unknown, args: { orderId?: string | null; onlyMismatches?: boolean | null; first?: number | null }, ctx: Context) {
+      if (!hasRole(ctx.principal, 'finance', 'operations_admin')) throw forbidden();
+      return reconcile(ctx.db, { orderId: args.orderId, onlyMismatches: args.onlyMismatches, limit: args.first });
+    },
     refund(_: unknown, args: { id: string }, ctx: Context) {
       if (!isId('rfd', args.id)) throw badUserInput(Messages.malformedId('refund', args.id), 'id');
       return ctx.loaders.refundById.load(args.id);
@@ -32,6 +71,45 @@ export const refundsResolvers = {
         queuedAt: row.memo_queued_at,
         postedAt: row.memo_posted_at,
       };
+    },
+    refundMethod: (row: RefundRow) => row.refund_method,
+    requestedBy: (row: RefundRow) => row.requested_by,
+    approvalState: (row: RefundRow) => row.approval_state,
+    approvedBy: (row: RefundRow) => row.approved_by,
+    failureReason: (row: RefundRow) => row.failure_reason,
+    async breakdown(row: RefundRow, _: unknown, ctx: Context) {
+      const lines = await ctx.loaders.linesByRefundId.load(row.id);
+      const m = (amount: number) => money(amount, row.currency);
+      return {
+        lines: lines.map((line) => ({
+          kind: line.kind,
+          sku: line.sku,
+          quantity: line.quantity,
+          orderLineId: line.order_line_id,
+          merchandise: m(line.merchandise_minor),
+          discount: m(line.discount_minor),
+          tax: m(line.tax_minor),
+          restockingFee: m(line.restocking_fee_minor),
+          total: m(line.total_minor),
+        })),
+        merchandise: m(sum(lines, (line) => line.merchandise_minor)),
+        discount: m(sum(lines, (line) => line.discount_minor)),
+        tax: m(sum(lines, (line) => line.tax_minor)),
+        restockingFee: m(sum(lines, (line) => line.restocking_fee_minor)),
+        total: m(sum(lines, (line) => line.total_minor)),
+      };
+    },
+    async tenders(row: RefundRow, _: unknown, ctx: Context) {
+      const tenders = await ctx.loaders.tendersByRefundId.load(row.id);
+      return tenders.map((tender: RefundTenderRow) => ({
+        method: tender.method,
+        provider: tender.provider,
+        amount: money(tender.amount_minor, row.currency),
+        status: tender.status,
+        providerRefundId: tender.provider_refund_id,
+        attempts: tender.attempts,
+        lastError: tender.last_error,
+      }));
     },
     createdAt: (row: RefundRow) => row.created_at,
     updatedAt: (row: RefundRow) => row.updated_at,

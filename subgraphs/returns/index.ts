@@ -3,6 +3,7 @@ import { loadTypeDefs, type SubgraphDefinition } from '../../platform/subgraph';
 import { returnsLoaders, type ReturnsLoaders } from './loaders';
 import { returnsResolvers } from './resolvers';
 import { orderSnapshotsConsumer } from './consumers/order-snapshots';
+import { refundStatusConsumer } from './consumers/refund-status';
 
 /** The returns subgraph: return authorizations and their lifecycle. */
 export const returnsSubgraph: SubgraphDefinition<ReturnsLoaders> = {
@@ -10,5 +11,5 @@ export const returnsSubgraph: SubgraphDefinition<ReturnsLoaders> = {
   typeDefs: loadTypeDefs(join(__dirname, 'schema.graphql')),
   resolvers: returnsResolvers,
   loaders: returnsLoaders,
-  consumers: [orderSnapshotsConsumer],
+  consumers: [orderSnapshotsConsumer, refundStatusConsumer],
 };

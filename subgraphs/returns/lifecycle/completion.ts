@@ -6,16 +6,15 @@ import { applyTransition } from './transitions';
 import type { ReturnForUpdate } from './store';
 
 /**
- * The financial states that settle a return: the refund succeeded and its credit memo is posted.
- * Until the refunds flow drives `returns.financial_status` (it stays NOT_STARTED), no return completes.
+ * The financial state that settles a return: the refund succeeded and its credit memo is posted
+ * (driven by `consumers/refund-status.ts` from the refunds subgraph's events).
  */
-const SETTLED = ['REFUNDED'];
+const SETTLED = ['SETTLED'];
 
 /**
  * THE COMPLETION HOOK. A return is COMPLETED only when every unit has a disposition (status
- * INSPECTED) and its financial side is settled. Called after the last inspection and — by the refunds
- * flow, when a refund succeeds and its credit memo posts — after the financial status changes; each
- * caller holds the return's row lock. Completes and emits `ReturnCompleted` when both hold; otherwise
+ * INSPECTED) and its financial side is settled. Called after the last inspection and by the
+ * refund-status consumer after the financial status changes; each caller holds the return's row lock. Completes and emits `ReturnCompleted` when both hold; otherwise
  * does nothing.
  */
 export async function completeIfSettled(tx: Queryable, ret: ReturnForUpdate, principal: Principal): Promise<boolean> {

@@ -1,0 +1,78 @@
+import { CreditMemoConflictError, InvalidCreditMemoError } from './credit-memo';
+import { testCreditMemo, testStockMovement } from './erp-test-kit';
+import type { ErpConnector } from './port';
+
+/**
+ * The behaviour every `ErpConnector` must show, run by `erp-connector.test.ts` over the reference
+ * ERP and the throttled wrapper alike (a NetSuite adapter would join): postings are idempotent by
+ * our ids, a memo whose parts do not add up is refused, and one refund never gets two memos.
+ * `getErp` is called inside each test, after the caller's `beforeAll` has opened the database.
+ */
+export function describeErpConnectorContract(name: string, getErp: () => ErpConnector): void {
+  describe(`ErpConnector contract: ${name}`, () => {
+    it('books a stock movement once, however often it is posted', async () => {
+      const erp = getErp();
+      const movement = testStockMovement();
+      expect(await erp.postStockMovements([movement, testStockMovement()])).toBe(2);
+      expect(await erp.postStockMovements([movement])).toBe(0);
+    });
+
+    it('posts a credit memo and answers a repeat with the same reference, marked duplicate', async () => {
+      const erp = getErp();
+      const memo = testCreditMemo();
+      const first = await erp.postCreditMemo(memo);
+      expect(first.duplicate).toBe(false);
+      expect(first.erpReference).toEqual(expect.any(String));
+      // A retry after a crash may carry a later time; it is still the same refund.
+      expect(await erp.postCreditMemo({ ...memo, occurredAt: '2025-03-02T00:00:00.000Z' })).toEqual({ erpReference: first.erpReference, duplicate: true });
+    });
+
+    it('gives concurrent postings of one refund one reference', async () => {
+      const erp = getErp();
+      const memo = testCreditMemo();
+      const answers = await Promise.all(Array.from({ length: 5 }, () => erp.postCreditMemo(memo)));
+      expect(new Set(answers.map((a) => a.erpReference)).size).toBe(1);
+      expect(answers.filter((a) => !a.duplicate)).toHaveLength(1);
+    });
+
+    it('gives different refunds different references', async () => {
+      const erp = getErp();
+      const a = await erp.postCreditMemo(testCreditMemo());
+      const b = await erp.postCreditMemo(testCreditMemo());
+      expect(a.erpReference).not.toBe(b.erpReference);
+    });
+
+    it('refuses a memo whose parts do not add up to the total, or whose tenders do not', async () => {
+      const erp = getErp();
+      await expect(erp.postCreditMemo(testCreditMemo({ totalMinor: 5_641, tenders: [{ method: 'ORIGINAL_PAYMENT', amountMinor: 5_641 }] }))).rejects.toThrow(
+        /parts add up to 5640.*not totalMinor 5641/,
+      );
+      await expect(erp.postCreditMemo(testCreditMemo({ tenders: [{ method: 'ORIGINAL_PAYMENT', amountMinor: 5_000 }] }))).rejects.toBeInstanceOf(
+        InvalidCreditMemoError,
+      );
+    });
+
+    it('refuses malformed amounts and ids, listing every problem', async () => {
+      const erp = getErp();
+      const error = await erp
+        .postCreditMemo(testCreditMemo({ refundId: 'not-a-refund', currency: 'usd', shippingMinor: -1, lines: [{ description: '', netMinor: 1.5, taxMinor: 0 }] }))
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidCreditMemoError);
+      expect((error as InvalidCreditMemoError).problems).toEqual([
+        expect.stringContaining('refundId'),
+        expect.stringContaining('currency'),
+        expect.stringContaining('shippingMinor'),
+        expect.stringContaining('lines[0].description'),
+        expect.stringContaining('lines[0].netMinor'),
+      ]);
+    });
+
+    it('refuses a second memo with another total for a refund already posted', async () => {
+      const erp = getErp();
+      const memo = testCreditMemo();
+      await erp.postCreditMemo(memo);
+      const other = testCreditMemo({ refundId: memo.refundId, orderId: memo.orderId, restockingFeeMinor: 0, totalMinor: 5_940, tenders: [{ method: 'ORIGINAL_PAYMENT', amountMinor: 5_940 }] });
+      await expect(erp.postCreditMemo(other)).rejects.toBeInstanceOf(CreditMemoConflictError);
+    });
+  });
+}

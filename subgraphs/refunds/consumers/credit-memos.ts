@@ -1,0 +1,89 @@
+import type { Db, Queryable } from '../../../platform/db';
+import type { ConsumerDefinition } from '../../../platform/events/consumer';
+import type { EventEnvelope } from '../../../platform/events/envelope';
+import { appendEvents } from '../../../platform/events/outbox';
+import type { ErpConnector, ErpCreditMemo, ErpCreditMemoPosting } from '../../../connectors/erp/port';
+import { CreditMemoPosted, RefundSucceeded, type RefundEventHeader } from '../events';
+
+type Succeeded = (typeof RefundSucceeded.schema)['_output'];
+
+/** Builds the ERP credit memo of a succeeded refund from its breakdown and tenders. */
+export async function creditMemoOf(db: Queryable, refund: Succeeded, occurredAt: string): Promise<ErpCreditMemo> {
+  const { rows: lines } = await db.query<{ kind: string; sku: string | null; quantity: number; merchandise_minor: number; discount_minor: number; tax_minor: number; restocking_fee_minor: number; total_minor: number }>(
+    `SELECT kind, sku, quantity, merchandise_minor, discount_minor, tax_minor, restocking_fee_minor, total_minor FROM refunds.refund_lines WHERE refund_id = $1 ORDER BY position`,
+    [refund.refundId],
+  );
+  const { rows: tenders } = await db.query<{ method: string; amount_minor: number }>(
+    `SELECT method, amount_minor FROM refunds.refund_tenders WHERE refund_id = $1 AND status = 'SUCCEEDED' ORDER BY position`,
+    [refund.refundId],
+  );
+  const shipping = lines.find((line) => line.kind === 'SHIPPING');
+  // A manual override that lowers a refund is money the retailer keeps, booked like a fee; one
+  // that pays without returned units (goodwill) is a line of its own.
+  const kept = lines.filter((line) => line.kind === 'ADJUSTMENT').reduce((sum, line) => sum + line.discount_minor, 0);
+  const goodwill = lines.filter((line) => line.kind === 'ADJUSTMENT' && line.merchandise_minor > 0);
+  return {
+    refundId: refund.refundId,
+    orderId: refund.orderId,
+    returnId: refund.returnId,
+    currency: refund.currency,
+    lines: [
+      ...lines
+        .filter((line) => line.kind === 'LINE')
+        .map((line) => ({ sku: line.sku ?? undefined, description: `${line.quantity} x ${line.sku}`, netMinor: line.merchandise_minor - line.discount_minor, taxMinor: line.tax_minor })),
+      ...goodwill.map((line) => ({ description: 'Goodwill adjustment', netMinor: line.merchandise_minor, taxMinor: 0 })),
+    ],
+    shippingMinor: shipping?.merchandise_minor ?? 0,
+    shippingTaxMinor: shipping?.tax_minor ?? 0,
+    restockingFeeMinor: lines.reduce((sum, line) => sum + line.restocking_fee_minor, 0) + kept,
+    totalMinor: refund.amountMinor,
+    tenders: tenders.map((tender) => ({ method: tender.method, amountMinor: tender.amount_minor })),
+    occurredAt,
+  };
+}
+
+/**
+ * Books each succeeded refund's credit memo in the ERP: the posting is an `effect` (another system,
+ * idempotent by refund id, throttled so the ERP is not flooded at peak), then the memo is marked
+ * POSTED with the ERP's reference and `CreditMemoPosted` is emitted, in one transaction.
+ */
+export function creditMemosConsumer(db: Db, erp: ErpConnector): ConsumerDefinition {
+  return {
+    name: 'refunds.credit-memos',
+    schema: 'refunds',
+    types: [RefundSucceeded.type],
+    async effect(event: EventEnvelope) {
+      return erp.postCreditMemo(await creditMemoOf(db, event.data as Succeeded, event.occurredAt));
+    },
+    async handle(tx: Queryable, event: EventEnvelope, posting?: unknown) {
+      const refund = event.data as Succeeded;
+      const { erpReference } = posting as ErpCreditMemoPosting;
+      const { rowCount } = await tx.query(
+        `UPDATE refunds.credit_memos SET status = 'POSTED', erp_reference = $2, posted_at = now() WHERE refund_id = $1 AND status <> 'POSTED'`,
+        [refund.refundId, erpReference],
+      );
+      if (rowCount === 0) return;
+      const { rows } = await tx.query<{ revision: number }>(`UPDATE refunds.refunds SET revision = revision + 1, updated_at = now() WHERE id = $1 RETURNING revision`, [refund.refundId]);
+      const header: RefundEventHeader = { ...refund, revision: rows[0]?.revision ?? refund.revision + 1 };
+      await appendEvents(tx, 'refunds', 'refunds', [
+        {
+          definition: CreditMemoPosted,
+          aggregateId: refund.refundId,
+          causationId: event.id,
+          data: {
+            refundId: header.refundId,
+            orderId: header.orderId,
+            returnId: header.returnId,
+            status: header.status,
+            revision: header.revision,
+            amountMinor: header.amountMinor,
+            currency: header.currency,
+            customerId: header.customerId,
+            partnerId: header.partnerId,
+            erpReference,
+          },
+        },
+      ]);
+    },
+  };
+}

@@ -1,0 +1,92 @@
+import type { Queryable } from '../../platform/db';
+import { appendEvents } from '../../platform/events/outbox';
+import { newId } from '../../platform/ids';
+import { calculateRefund, type CalcReturnLine, type RefundMethod } from './domain/calculate';
+import { calcOrder, lockOrder, priorRefunds } from './refund-store';
+import { RefundRequested } from './events';
+
+/** What starts a refund. */
+export interface NewRefund {
+  orderId: string;
+  returnId: string | null;
+  trigger: 'RECEIPT' | 'INSPECTION' | 'MANUAL';
+  /** Unique per trigger (e.g. `receipt:<returnId>`): a second request with it returns the first refund. */
+  triggerKey: string | null;
+  refundMethod: RefundMethod;
+  returnLines: CalcReturnLine[];
+  overrideMinor?: number | null;
+  reason?: string | null;
+  requestedBy: string;
+  /** Refunds above this amount (minor units) wait for a second approver before any money moves; null: never. */
+  secondApproverAboveMinor: number | null;
+}
+
+/** A refund was created (or already existed for the trigger), or why not. */
+export type CreateRefundResult = { ok: true; refundId: string; duplicate: boolean } | { ok: false; code: string; message: string };
+
+/**
+ * Creates a refund in the caller's transaction: the order's snapshot is locked, the amount
+ * calculated against what earlier refunds already took, the breakdown and tenders written, and
+ * `RefundRequested` appended. Nothing is paid here: the executor pays PENDING tenders afterwards,
+ * each with a provider key fixed by its own id.
+ */
+export async function createRefund(tx: Queryable, request: NewRefund): Promise<CreateRefundResult> {
+  if (request.triggerKey) {
+    const { rows } = await tx.query<{ id: string }>(`SELECT id FROM refunds.refunds WHERE trigger_key = $1`, [request.triggerKey]);
+    if (rows[0]) return { ok: true, refundId: rows[0].id, duplicate: true };
+  }
+  const order = await lockOrder(tx, request.orderId);
+  if (!order) return { ok: false, code: 'ORDER_NOT_FOUND', message: `Order ${request.orderId} is not known to refunds (yet).` };
+  const calculation = calculateRefund({
+    order: calcOrder(order),
+    returnLines: request.returnLines,
+    prior: await priorRefunds(tx, request.orderId),
+    refundMethod: request.refundMethod,
+    overrideMinor: request.overrideMinor,
+  });
+  if (!calculation.ok) return { ok: false, code: calculation.code, message: calculation.message };
+
+  const id = newId('rfd');
+  await tx.query(
+    `INSERT INTO refunds.refunds (id, order_id, return_id, status, amount_minor, currency, customer_id, partner_id, trigger, trigger_key, refund_method,
+        reason, requested_by, approval_state, overridden)
+     VALUES ($1, $2, $3, 'PENDING', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+    [id, request.orderId, request.returnId, calculation.totalMinor, calculation.currency, order.customer_id, order.partner_id, request.trigger,
+      request.triggerKey, request.refundMethod, request.reason ?? null, request.requestedBy,
+      request.secondApproverAboveMinor !== null && calculation.totalMinor > request.secondApproverAboveMinor ? 'AWAITING_APPROVAL' : 'NOT_REQUIRED',
+      request.overrideMinor !== undefined && request.overrideMinor !== null],
+  );
+  for (const [position, line] of calculation.lines.entries()) {
+    await tx.query(
+      `INSERT INTO refunds.refund_lines (refund_id, position, kind, return_line_id, order_line_id, sku, quantity, merchandise_minor, discount_minor, tax_minor, restocking_fee_minor, total_minor)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [id, position, line.kind, line.returnLineId, line.orderLineId, line.sku, line.quantity, line.merchandiseMinor, line.discountMinor, line.taxMinor, line.restockingFeeMinor, line.totalMinor],
+    );
+  }
+  for (const [position, tender] of calculation.tenders.entries()) {
+    await tx.query(
+      `INSERT INTO refunds.refund_tenders (id, refund_id, position, method, payment_id, provider, payment_reference, amount_minor, status)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'PENDING')`,
+      [newId('rft'), id, position, tender.method, tender.paymentId, tender.provider, tender.paymentReference, tender.amountMinor],
+    );
+  }
+  await appendEvents(tx, 'refunds', 'refunds', [
+    {
+      definition: RefundRequested,
+      aggregateId: id,
+      data: {
+        refundId: id,
+        orderId: request.orderId,
+        returnId: request.returnId,
+        status: 'PENDING',
+        revision: 1,
+        amountMinor: calculation.totalMinor,
+        currency: calculation.currency,
+        customerId: order.customer_id,
+        partnerId: order.partner_id,
+        trigger: request.trigger,
+      },
+    },
+  ]);
+  return { ok: true, refundId: id, duplicate: false };
+}

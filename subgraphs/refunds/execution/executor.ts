@@ -1,0 +1,163 @@
+import type { Db, Queryable } from '../../../platform/db';
+import { componentLogger } from '../../../platform/logger';
+import { runInScope } from '../../../platform/context';
+import { PaymentDeclinedError, type ProviderRefund } from '../../../connectors/payments/port';
+import { INTERNAL_PROVIDER } from '../domain/calculate';
+import { refreshRefundStatus } from '../refund-status';
+import type { GatewayRouter } from './gateways';
+
+const log = componentLogger('refund-executor');
+
+/** How often due tenders are looked for. */
+export const EXECUTOR_POLL_MS = 200;
+/** Tenders claimed per round. */
+const CLAIM_BATCH = 20;
+/**
+ * A claimed tender is leased for this long: an executor that dies mid-call loses its lease and
+ * another (or its restart) picks the tender up again — with the same provider key.
+ */
+export const CLAIM_LEASE_MS = 30_000;
+/** How often a SUBMITTED tender asks its provider whether it settled (webhooks usually come first). */
+export const SETTLEMENT_POLL_MS = 1_000;
+/** Backoff of unknown outcomes (timeouts, 5xx): doubling from 1 s to at most 5 minutes, for ever — the money may have moved, so we never give up silently. */
+const RETRY_BASE_MS = 1_000;
+const RETRY_MAX_MS = 5 * 60_000;
+/** After this many unknown outcomes a tender is shown as an exception (its last error) for a person to look at. */
+export const EXCEPTION_AFTER_ATTEMPTS = 5;
+
+interface Tender {
+  id: string;
+  refund_id: string;
+  provider: string;
+  payment_reference: string | null;
+  amount_minor: number;
+  currency: string;
+  status: 'PENDING' | 'SUBMITTED';
+  generation: number;
+  provider_refund_id: string | null;
+  attempts: number;
+  correlation: string;
+}
+
+/** The key we give the provider for a tender: fixed by the tender and its generation, never by attempt. */
+export function tenderRefundKey(tenderId: string, generation: number): string {
+  return `${tenderId}:g${generation}`;
+}
+
+/**
+ * Pays refunds, in atomic phases with recovery points (each phase its own transaction):
+ * 1. claim due tenders (lease); 2. call the provider, outside any transaction, with the tender's
+ * fixed key; 3. record the answer and refresh the refund's status. A crash between 2 and 3 leaves
+ * the tender claimed until the lease ends; the retry asks the provider for the same key and gets the
+ * same refund back — never a second one. Internal tenders (store credit, gift card, cash at the
+ * till) need no provider and succeed at once.
+ */
+export class RefundExecutor {
+  private timer?: NodeJS.Timeout;
+  private round?: Promise<void>;
+  private running = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly gateways: GatewayRouter,
+  ) {}
+
+  start(): void {
+    this.running = true;
+    this.timer = setInterval(() => {
+      if (this.round) return;
+      this.round = this.runOnce()
+        .then(() => undefined)
+        .catch((error: unknown) => log.warn({ err: error }, 'executor round failed'))
+        .finally(() => (this.round = undefined));
+    }, EXECUTOR_POLL_MS);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    clearInterval(this.timer);
+    await this.round;
+  }
+
+  /** One round: claims due tenders and works each. Returns how many it worked. */
+  async runOnce(): Promise<number> {
+    const tenders = await this.claim();
+    for (const tender of tenders) {
+      if (!this.running && this.timer) break;
+      await runInScope({ correlationId: tender.correlation }, () => this.work(tender));
+    }
+    return tenders.length;
+  }
+
+  private async claim(): Promise<Tender[]> {
+    return this.db.transaction(async (tx) => {
+      const { rows } = await tx.query<Tender & Record<string, unknown>>(
+        `SELECT t.id, t.refund_id, t.provider, t.payment_reference, t.amount_minor, r.currency, t.status, t.generation, t.provider_refund_id, t.attempts,
+                'refund:' || t.refund_id AS correlation
+           FROM refunds.refund_tenders t JOIN refunds.refunds r ON r.id = t.refund_id
+          WHERE t.status IN ('PENDING', 'SUBMITTED') AND t.next_attempt_at <= now() AND r.approval_state <> 'AWAITING_APPROVAL'
+          ORDER BY t.next_attempt_at LIMIT $1 FOR UPDATE OF t SKIP LOCKED`,
+        [CLAIM_BATCH],
+      );
+      if (rows.length > 0) {
+        await tx.query(`UPDATE refunds.refund_tenders SET next_attempt_at = now() + make_interval(secs => $2) WHERE id = ANY($1)`, [
+          rows.map((row) => row.id),
+          CLAIM_LEASE_MS / 1000,
+        ]);
+      }
+      return rows;
+    });
+  }
+
+  private async work(tender: Tender): Promise<void> {
+    if (tender.provider === INTERNAL_PROVIDER) {
+      await this.record(tender, { providerRefundId: `internal:${tender.id}`, status: 'SUCCEEDED', amountMinor: tender.amount_minor, currency: tender.currency });
+      return;
+    }
+    const gateway = this.gateways.for(tender.provider);
+    try {
+      const answer =
+        tender.status === 'SUBMITTED' && tender.provider_refund_id
+          ? await gateway.getRefund(tender.provider_refund_id)
+          : await gateway.createRefund({
+              refundId: tenderRefundKey(tender.id, tender.generation),
+              paymentReference: tender.payment_reference ?? '',
+              amountMinor: tender.amount_minor,
+              currency: tender.currency,
+              reason: 'requested_by_customer',
+            });
+      await this.record(tender, answer);
+    } catch (error) {
+      if (error instanceof PaymentDeclinedError) {
+        await this.record(tender, { providerRefundId: tender.provider_refund_id ?? '', status: 'FAILED', amountMinor: tender.amount_minor, currency: tender.currency, failureReason: `${error.code}: ${error.message}` });
+        return;
+      }
+      // Unknown outcome: keep the tender, try again later with the SAME key.
+      const attempts = tender.attempts + 1;
+      const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (attempts - 1));
+      await this.db.query(
+        `UPDATE refunds.refund_tenders SET attempts = $2, last_error = $3, next_attempt_at = now() + make_interval(secs => $4), updated_at = now() WHERE id = $1`,
+        [tender.id, attempts, String((error as Error).message ?? error).slice(0, 2000), delay / 1000],
+      );
+      if (attempts >= EXCEPTION_AFTER_ATTEMPTS) log.error({ tender: tender.id, refund: tender.refund_id, attempts, err: error }, 'refund tender is an exception: provider outcome still unknown');
+    }
+  }
+
+  /** Phase 3: the provider's answer and the refund's new status, in one transaction. */
+  async record(tender: Pick<Tender, 'id' | 'refund_id'>, answer: ProviderRefund): Promise<void> {
+    await this.db.transaction((tx) => recordProviderAnswer(tx, tender.id, tender.refund_id, answer));
+  }
+}
+
+/** Maps a provider's refund state onto a tender and refreshes the refund (executor and webhooks share this). */
+export async function recordProviderAnswer(tx: Queryable, tenderId: string, refundId: string, answer: ProviderRefund): Promise<void> {
+  const status = answer.status === 'PENDING' ? 'SUBMITTED' : answer.status;
+  const settled = status === 'SUCCEEDED' || status === 'FAILED' || status === 'CANCELED';
+  await tx.query(
+    `UPDATE refunds.refund_tenders SET status = $2, provider_refund_id = coalesce(nullif($3, ''), provider_refund_id), last_error = $4, updated_at = now(),
+            next_attempt_at = CASE WHEN $5 THEN next_attempt_at ELSE now() + make_interval(secs => $6) END
+      WHERE id = $1 AND status NOT IN ('SUCCEEDED', 'FAILED', 'CANCELED')`,
+    [tenderId, status, answer.providerRefundId, answer.failureReason ?? null, settled, SETTLEMENT_POLL_MS / 1000],
+  );
+  await refreshRefundStatus(tx, refundId, answer.failureReason);
+}

@@ -1,0 +1,89 @@
+import type { Queryable } from '../../platform/db';
+
+/** Most orders one reconciliation call returns. */
+export const MAX_RECONCILIATION_ROWS = 500;
+
+/** One disagreement between what was refunded and what was booked. */
+export interface Mismatch {
+  code: 'REFUND_WITHOUT_CREDIT_MEMO' | 'CREDIT_MEMO_WITHOUT_REFUND' | 'AMOUNT_DIFFERS' | 'REFUNDED_MORE_THAN_CAPTURED';
+  refundId: string | null;
+  message: string;
+}
+
+/** Captured vs refunded vs credited for an order, or for one return of it. */
+export interface ReconciliationRow {
+  orderId: string;
+  returnId: string | null;
+  currency: string;
+  capturedMinor: number;
+  refundedMinor: number;
+  creditedMinor: number;
+  mismatches: Mismatch[];
+}
+
+interface RefundFacts {
+  order_id: string;
+  return_id: string | null;
+  refund_id: string;
+  status: string;
+  amount_minor: number;
+  currency: string;
+  memo_status: string | null;
+  memo_amount_minor: number | null;
+  captured_minor: number;
+}
+
+/**
+ * Reconciles every order with refunds (or one order): per order and per return, captured vs
+ * refunded (succeeded) vs credited (memos posted), listing a refund without a posted credit memo,
+ * a memo whose refund did not succeed, amounts that differ, and refunds beyond the capture.
+ */
+export async function reconcile(db: Queryable, options: { orderId?: string | null; onlyMismatches?: boolean | null; limit?: number | null }): Promise<ReconciliationRow[]> {
+  const limit = Math.min(options.limit ?? 100, MAX_RECONCILIATION_ROWS);
+  const { rows } = await db.query<RefundFacts & Record<string, unknown>>(
+    `WITH orders AS (
+       SELECT DISTINCT r.order_id FROM refunds.refunds r WHERE ($1::text IS NULL OR r.order_id = $1) ORDER BY r.order_id LIMIT $2
+     )
+     SELECT r.order_id, r.return_id, r.id AS refund_id, r.status, r.amount_minor, r.currency, m.status AS memo_status, m.amount_minor AS memo_amount_minor,
+            coalesce((SELECT sum((p->>'capturedMinor')::int8) FROM refunds.order_snapshots o, jsonb_array_elements(o.payments) p WHERE o.order_id = r.order_id), 0)::int8 AS captured_minor
+       FROM refunds.refunds r JOIN orders USING (order_id) LEFT JOIN refunds.credit_memos m ON m.refund_id = r.id
+      ORDER BY r.order_id, r.created_at`,
+    [options.orderId ?? null, limit],
+  );
+  const result: ReconciliationRow[] = [];
+  for (const orderId of [...new Set(rows.map((row) => row.order_id))]) {
+    const ofOrder = rows.filter((row) => row.order_id === orderId);
+    const total = summarise(orderId, null, ofOrder);
+    const refunded = total.refundedMinor;
+    if (refunded > total.capturedMinor) {
+      total.mismatches.push({ code: 'REFUNDED_MORE_THAN_CAPTURED', refundId: null, message: `Refunded ${refunded} but captured ${total.capturedMinor}.` });
+    }
+    result.push(total);
+    for (const returnId of [...new Set(ofOrder.map((row) => row.return_id).filter((id): id is string => id !== null))]) {
+      result.push(summarise(orderId, returnId, ofOrder.filter((row) => row.return_id === returnId)));
+    }
+  }
+  return options.onlyMismatches ? result.filter((row) => row.mismatches.length > 0) : result;
+}
+
+function summarise(orderId: string, returnId: string | null, facts: readonly RefundFacts[]): ReconciliationRow {
+  const mismatches: Mismatch[] = [];
+  let refundedMinor = 0;
+  let creditedMinor = 0;
+  for (const fact of facts) {
+    const succeeded = fact.status === 'SUCCEEDED';
+    const posted = fact.memo_status === 'POSTED';
+    if (succeeded) refundedMinor += fact.amount_minor;
+    if (posted) creditedMinor += fact.memo_amount_minor ?? 0;
+    if (succeeded && !posted) {
+      mismatches.push({ code: 'REFUND_WITHOUT_CREDIT_MEMO', refundId: fact.refund_id, message: `Refund ${fact.refund_id} succeeded; its credit memo is ${fact.memo_status ?? 'missing'}.` });
+    }
+    if (posted && !succeeded) {
+      mismatches.push({ code: 'CREDIT_MEMO_WITHOUT_REFUND', refundId: fact.refund_id, message: `A credit memo is posted for refund ${fact.refund_id}, which is ${fact.status}.` });
+    }
+    if (posted && fact.memo_amount_minor !== fact.amount_minor) {
+      mismatches.push({ code: 'AMOUNT_DIFFERS', refundId: fact.refund_id, message: `Refund ${fact.refund_id} is ${fact.amount_minor}; its credit memo ${fact.memo_amount_minor}.` });
+    }
+  }
+  return { orderId, returnId, currency: facts[0]?.currency ?? 'USD', capturedMinor: facts[0]?.captured_minor ?? 0, refundedMinor, creditedMinor, mismatches };
+}

@@ -1,0 +1,46 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Db } from '../../platform/db';
+import { componentLogger } from '../../platform/logger';
+import { readBody, sendJson } from '../../platform/http/apollo-handler';
+import type { Route } from '../../platform/http/server';
+import { InvalidWebhookError, type RefundWebhookVerifier } from '../../connectors/payments/port';
+import { recordProviderAnswer } from './execution/executor';
+
+const log = componentLogger('refund-webhooks');
+
+/**
+ * `POST /webhooks/<provider>`: a provider tells us a refund changed. The signature is verified by
+ * the provider's verifier (bad or stale → 400, nothing applied); each event id is applied once
+ * (a replay answers 200 and changes nothing); the tender is found by the provider's refund id, or
+ * by our key echoed in the metadata when the webhook outran our own record of the answer.
+ */
+export function webhookRoute(db: Db, verifier: RefundWebhookVerifier): Route {
+  return async (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method !== 'POST') return sendJson(res, 405, { error: 'POST only' });
+    const raw = await readBody(req);
+    let event;
+    try {
+      event = verifier.verify(raw, req.headers);
+    } catch (error) {
+      if (error instanceof InvalidWebhookError) return sendJson(res, 400, { error: error.message });
+      throw error;
+    }
+    if (!event) return sendJson(res, 200, { status: 'ignored' });
+    const verified = event;
+    const outcome = await db.transaction(async (tx) => {
+      const fresh = await tx.query(`INSERT INTO refunds.webhook_events (provider, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [verifier.provider, verified.eventId]);
+      if (fresh.rowCount === 0) return 'duplicate';
+      const ourTender = verified.refundId?.split(':')[0] ?? null;
+      const { rows } = await tx.query<{ id: string; refund_id: string }>(
+        `SELECT id, refund_id FROM refunds.refund_tenders WHERE provider = $1 AND (provider_refund_id = $2 OR id = $3) LIMIT 1`,
+        [verifier.provider, verified.refund.providerRefundId, ourTender],
+      );
+      const tender = rows[0];
+      if (!tender) return 'unknown refund';
+      await recordProviderAnswer(tx, tender.id, tender.refund_id, verified.refund);
+      return 'applied';
+    });
+    log.info({ provider: verifier.provider, event: verified.eventId, outcome }, 'refund webhook');
+    sendJson(res, 200, { status: outcome });
+  };
+}
