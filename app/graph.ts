@@ -9,6 +9,7 @@ import { SUBGRAPHS, type SubgraphName } from './subgraphs';
 import { EventPipeline } from '../platform/events/pipeline';
 import { InProcessBus } from '../platform/events/in-process-bus';
 import type { EventBus } from '../platform/events/bus';
+import { InProcessFanout, type UpdateFanout } from '../platform/events/fanout';
 
 const log = componentLogger('graph');
 
@@ -34,6 +35,8 @@ export interface GraphOptions {
   host?: string;
   /** The event bus; default in-process (the embedded default). */
   bus?: EventBus;
+  /** Broadcast of published events to the gateway's subscriptions; default in-process. */
+  fanout?: UpdateFanout;
 }
 
 /** A running graph: every service, and how to stop them in reverse order. */
@@ -55,7 +58,8 @@ export async function startGraph(options: GraphOptions): Promise<RunningGraph> {
   const host = options.host ?? '127.0.0.1';
   const registry = await startRegistry({ db: options.db, port: options.ports.registry, publishToken: options.registryToken });
   const client = new RegistryClient({ baseUrl: registry.url, publishToken: options.registryToken, publishedBy: 'embedded' });
-  const events = new EventPipeline(options.db, options.bus ?? new InProcessBus());
+  const fanout = options.fanout ?? new InProcessFanout();
+  const events = new EventPipeline(options.db, options.bus ?? new InProcessBus(), fanout);
   const subgraphs: RunningSubgraph[] = [];
   for (const definition of SUBGRAPHS) {
     const running = await startSubgraph(definition, {
@@ -80,6 +84,7 @@ export async function startGraph(options: GraphOptions): Promise<RunningGraph> {
     pollIntervalMs: options.pollIntervalMs,
     dbPing: () => options.db.ping(),
     development: options.development,
+    fanout,
   });
   await gateway.ready;
   await events.start();
@@ -92,6 +97,7 @@ export async function startGraph(options: GraphOptions): Promise<RunningGraph> {
       await gateway.close();
       for (const subgraph of subgraphs.reverse()) await subgraph.close();
       await events.stop();
+      await fanout.close();
       await registry.close();
     },
   };

@@ -10,6 +10,7 @@ import { migrationsOf } from './migrations';
 import { subgraphNamed, type SubgraphName } from './subgraphs';
 import { EventPipeline } from '../platform/events/pipeline';
 import { RedisBus } from '../platform/events/redis-bus';
+import { RedisFanout } from '../platform/events/fanout';
 
 const log = componentLogger('service');
 
@@ -67,7 +68,7 @@ async function runSubgraph(name: SubgraphName, config: Config): Promise<() => Pr
     url: required(config.REDIS_URL, 'REDIS_URL', 'production subgraphs exchange events through Redis streams'),
     prefix: config.REDIS_PREFIX,
   });
-  const pipeline = new EventPipeline(db, bus);
+  const pipeline = new EventPipeline(db, bus, new RedisFanout({ url: config.REDIS_URL as string, prefix: config.REDIS_PREFIX }));
   const server = await startSubgraph(definition, {
     db,
     internalTokens: internalTokens(config),
@@ -99,6 +100,10 @@ async function runGateway(config: Config): Promise<() => Promise<void>> {
     verifier: await ClientTokenVerifier.fromPublicJwk(jwk),
     internalTokens: internalTokens(config),
     pollIntervalMs: config.SUPERGRAPH_POLL_MS,
+    fanout: new RedisFanout({
+      url: required(config.REDIS_URL, 'REDIS_URL', 'gateway instances receive subscription updates through Redis pub/sub'),
+      prefix: config.REDIS_PREFIX,
+    }),
   });
   log.info({ url: gateway.url }, 'gateway listening');
   return () => gateway.close();

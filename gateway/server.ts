@@ -10,6 +10,10 @@ import { apolloHandler, sendJson } from '../platform/http/apollo-handler';
 import { listen, router, type Route } from '../platform/http/server';
 import { componentLogger } from '../platform/logger';
 import type { GatewayContext } from './context';
+import type { ExecutionResult, GraphQLSchema } from 'graphql';
+import type { UpdateFanout } from '../platform/events/fanout';
+import { SubscriptionHub } from './subscriptions/hub';
+import { attachSubscriptions } from './subscriptions/ws-server';
 import { SubgraphDataSource } from './data-source';
 import { createSubgraphFetcher } from './fetcher';
 import { maskUnexpectedErrors } from './format-error';
@@ -42,6 +46,11 @@ export interface GatewayOptions {
   /** Operation limits; defaults `MAX_DEPTH` and `MAX_COST` of plugins/limits.ts. */
   maxDepth?: number;
   maxCost?: number;
+  /**
+   * Where published events are broadcast; with it, graphql-ws subscriptions are served on the same
+   * `/graphql` path (in-process fan-out in the embedded default, Redis pub/sub in production).
+   */
+  fanout?: UpdateFanout;
 }
 
 /** A running gateway. */
@@ -58,6 +67,8 @@ export interface RunningGateway {
   ready: Promise<void>;
   /** The supergraph being served and the registry's health, as /readyz shows it. */
   supergraphState(): SupergraphState;
+  /** Live subscriptions (0 without a fan-out). */
+  subscriberCount(): number;
   /** Stops polling, stops serving, closes pooled subgraph connections. */
   close(): Promise<void>;
 }
@@ -123,6 +134,22 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     await executeGraphQL(req, res);
   };
 
+  // Subscriptions: validated against the current API schema, resolved through this gateway.
+  let apiSchema: GraphQLSchema | undefined;
+  gateway.onSchemaLoadOrUpdate(({ apiSchema: next }) => {
+    apiSchema = next;
+  });
+  const hub = options.fanout
+    ? new SubscriptionHub(options.fanout, async (query, variables, principal) => {
+        const response = await apollo.executeOperation(
+          { query, variables },
+          { contextValue: { correlationId: randomUUID(), principal, internalPrincipalToken: await options.internalTokens.sign(principal) } },
+        );
+        if (response.body.kind !== 'single') throw new Error('incremental delivery is not used for subscription updates');
+        return response.body.singleResult as ExecutionResult;
+      })
+    : undefined;
+
   const running = await listen(
     withCorrelation(
       router({
@@ -135,6 +162,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     options.host,
   );
   log.info({ url: running.url, registryUrl: options.registryUrl }, 'gateway listening');
+  let closeSubscriptions: (() => Promise<void>) | undefined;
+  if (hub) {
+    await hub.start();
+    closeSubscriptions = attachSubscriptions({ httpServer: running.server, path: '/graphql', verifier: options.verifier, schema: () => (serving ? apiSchema : undefined), hub });
+  }
 
   let closing: Promise<void> | undefined;
   return {
@@ -143,9 +175,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     httpServer: running.server,
     ready,
     supergraphState: () => source.state,
+    subscriberCount: () => hub?.size() ?? 0,
     close() {
       closing ??= (async () => {
         serving = false;
+        await closeSubscriptions?.();
+        await hub?.stop();
         source.stop();
         await ready.catch(() => undefined);
         await running.close();

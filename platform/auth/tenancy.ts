@@ -53,3 +53,18 @@ export function scopeCondition(scope: ReadScope, nextParam: number, alias = ''):
       return { sql: 'FALSE', params: [] };
   }
 }
+
+/**
+ * Tenancy of a streamed update (a return or refund change): customers their own, partners their
+ * marketplace's, store staff their stores', the back office everything. Decided from the token and
+ * the event's own owner fields, never from subscription arguments.
+ */
+export function canSeeUpdate(principal: Principal, owner: { customerId?: unknown; partnerId?: unknown; storeId?: unknown }): boolean {
+  const has = (...roles: Principal['roles']) => principal.roles.some((role) => roles.includes(role));
+  if (has('service_desk', 'finance', 'operations_admin', 'service')) return true;
+  if (has('store_associate', 'store_manager')) return typeof owner.storeId === 'string' && principal.storeIds.includes(owner.storeId);
+  return canRead(readScope(principal), {
+    customerId: typeof owner.customerId === 'string' ? owner.customerId : null,
+    partnerId: typeof owner.partnerId === 'string' ? owner.partnerId : null,
+  });
+}

@@ -2,6 +2,7 @@ import type { Db } from '../db';
 import type { EventBus } from './bus';
 import { ConsumerRunner, type ConsumerDefinition } from './consumer';
 import { OutboxRelay } from './relay';
+import type { UpdateFanout } from './fanout';
 
 /**
  * The event machinery of one process: an outbox relay per subgraph schema it hosts and a runner
@@ -16,13 +17,15 @@ export class EventPipeline {
   constructor(
     private readonly db: Db,
     readonly bus: EventBus,
+    /** Where relays broadcast published events for subscriptions; default none. */
+    readonly fanout?: UpdateFanout,
   ) {}
 
   /** Relays `schema`'s outbox (once per schema, however often asked). */
   addRelay(schema: string): OutboxRelay {
     let relay = this.relays.get(schema);
     if (!relay) {
-      relay = new OutboxRelay({ db: this.db, schema, bus: this.bus });
+      relay = new OutboxRelay({ db: this.db, schema, bus: this.bus, fanout: this.fanout });
       this.relays.set(schema, relay);
       if (this.started) relay.start();
     }

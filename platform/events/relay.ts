@@ -3,6 +3,7 @@ import { componentLogger } from '../logger';
 import type { EventBus } from './bus';
 import type { DeliveredEvent, EventEnvelope } from './envelope';
 import { qualified } from './outbox';
+import type { UpdateFanout } from './fanout';
 
 const log = componentLogger('relay');
 
@@ -24,6 +25,8 @@ export interface RelayOptions {
   bus: EventBus;
   batchSize?: number;
   pollMs?: number;
+  /** Also broadcast each published event to gateways (subscriptions); default none. */
+  fanout?: UpdateFanout;
 }
 
 interface OutboxRow {
@@ -103,6 +106,10 @@ export class OutboxRelay {
       );
       if (rows.length === 0) return 0;
       await this.options.bus.publish(rows.map(toDelivered));
+      // Best effort: a gateway that misses a notice is caught up by its subscriber's cursor.
+      await this.options.fanout
+        ?.publish(rows.map((row) => ({ source: row.source, seq: row.seq, type: row.type, aggregateId: row.aggregate_id, data: row.data as Record<string, unknown> })))
+        .catch((error: unknown) => log.warn({ err: error }, 'fan-out failed; subscribers resume from the event log'));
       await tx.query(`UPDATE ${this.table} SET published_at = now() WHERE seq = ANY($1)`, [rows.map((row) => row.seq)]);
       return rows.length;
     });

@@ -37,6 +37,12 @@ export async function createRefund(tx: Queryable, request: NewRefund): Promise<C
   }
   const order = await lockOrder(tx, request.orderId);
   if (!order) return { ok: false, code: 'ORDER_NOT_FOUND', message: `Order ${request.orderId} is not known to refunds (yet).` };
+  if (request.triggerKey) {
+    // Again under the order's lock: a concurrent delivery of the same trigger may have committed
+    // the refund while we waited for the lock, and its units are now "already refunded".
+    const { rows } = await tx.query<{ id: string }>(`SELECT id FROM refunds.refunds WHERE trigger_key = $1`, [request.triggerKey]);
+    if (rows[0]) return { ok: true, refundId: rows[0].id, duplicate: true };
+  }
   const calculation = calculateRefund({
     order: calcOrder(order),
     returnLines: request.returnLines,
@@ -47,14 +53,15 @@ export async function createRefund(tx: Queryable, request: NewRefund): Promise<C
   if (!calculation.ok) return { ok: false, code: calculation.code, message: calculation.message };
 
   const id = newId('rfd');
+  const storeId = request.returnId ? await returnStore(tx, request.returnId) : null;
   await tx.query(
     `INSERT INTO refunds.refunds (id, order_id, return_id, status, amount_minor, currency, customer_id, partner_id, trigger, trigger_key, refund_method,
-        reason, requested_by, approval_state, overridden)
-     VALUES ($1, $2, $3, 'PENDING', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+        reason, requested_by, approval_state, overridden, store_id)
+     VALUES ($1, $2, $3, 'PENDING', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
     [id, request.orderId, request.returnId, calculation.totalMinor, calculation.currency, order.customer_id, order.partner_id, request.trigger,
       request.triggerKey, request.refundMethod, request.reason ?? null, request.requestedBy,
       request.secondApproverAboveMinor !== null && calculation.totalMinor > request.secondApproverAboveMinor ? 'AWAITING_APPROVAL' : 'NOT_REQUIRED',
-      request.overrideMinor !== undefined && request.overrideMinor !== null],
+      request.overrideMinor !== undefined && request.overrideMinor !== null, storeId],
   );
   for (const [position, line] of calculation.lines.entries()) {
     await tx.query(
@@ -84,9 +91,16 @@ export async function createRefund(tx: Queryable, request: NewRefund): Promise<C
         currency: calculation.currency,
         customerId: order.customer_id,
         partnerId: order.partner_id,
+        storeId,
         trigger: request.trigger,
       },
     },
   ]);
   return { ok: true, refundId: id, duplicate: false };
+}
+
+/** The store that took a return, from the refunds subgraph's copy of it. */
+async function returnStore(tx: Queryable, returnId: string): Promise<string | null> {
+  const { rows } = await tx.query<{ store_id: string | null }>(`SELECT store_id FROM refunds.return_snapshots WHERE return_id = $1`, [returnId]);
+  return rows[0]?.store_id ?? null;
 }

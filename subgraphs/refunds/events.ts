@@ -14,6 +14,8 @@ const header = {
   currency: z.string().regex(/^[A-Z]{3}$/),
   customerId: z.string().nullable(),
   partnerId: z.string().nullable(),
+  /** The store that took the return, if any. */
+  storeId: z.string().nullable(),
 };
 
 /** A refund was calculated and will be executed (or waits for a second approver). */

@@ -37,6 +37,7 @@ interface RefundRow {
   currency: string;
   customer_id: string | null;
   partner_id: string | null;
+  store_id: string | null;
   revision: number;
 }
 
@@ -48,7 +49,7 @@ interface RefundRow {
  */
 export async function refreshRefundStatus(tx: Queryable, refundId: string, failureReason?: string | null): Promise<RefundStatus> {
   const { rows } = await tx.query<RefundRow & Record<string, unknown>>(
-    `SELECT id, order_id, return_id, status, amount_minor, currency, customer_id, partner_id, revision FROM refunds.refunds WHERE id = $1 FOR UPDATE`,
+    `SELECT id, order_id, return_id, status, amount_minor, currency, customer_id, partner_id, store_id, revision FROM refunds.refunds WHERE id = $1 FOR UPDATE`,
     [refundId],
   );
   const refund = rows[0];
@@ -73,6 +74,7 @@ export async function refreshRefundStatus(tx: Queryable, refundId: string, failu
     currency: refund.currency,
     customerId: refund.customer_id,
     partnerId: refund.partner_id,
+    storeId: refund.store_id,
   };
   if (next === 'SUCCEEDED') {
     const { rows: tax } = await tx.query<{ tax: number }>(`SELECT coalesce(sum(tax_minor), 0)::int8 AS tax FROM refunds.refund_lines WHERE refund_id = $1`, [refundId]);

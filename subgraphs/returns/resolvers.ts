@@ -10,6 +10,7 @@ import { payloadReturn, returnsMutations } from './mutations';
 import { returnEligibility } from './eligibility';
 import { activePolicy } from './policy-store';
 import type { Channel } from './policy';
+import { statusUpdate, statusUpdatesAfter, type StatusFilter } from './status-updates';
 
 type Context = SubgraphContext<ReturnsLoaders>;
 
@@ -17,6 +18,9 @@ type Context = SubgraphContext<ReturnsLoaders>;
 export const returnsResolvers = {
   DateTime: DateTimeScalar,
   Query: {
+    returnStatusUpdate: (_: unknown, args: { cursor: string }, ctx: Context) => statusUpdate(ctx.db, ctx.principal, args.cursor),
+    returnStatusUpdates: (_: unknown, args: StatusFilter & { after?: string | null; first?: number | null }, ctx: Context) =>
+      statusUpdatesAfter(ctx.db, ctx.principal, args),
     returnEligibility: async (_: unknown, args: { orderId: string; channel: Channel; storeId?: string | null }, ctx: Context) =>
       returnEligibility(ctx.db, ctx.principal, args, await activePolicy(ctx.db)),
     return(_: unknown, args: { id: string }, ctx: Context) {
@@ -30,6 +34,10 @@ export const returnsResolvers = {
     },
   },
   Mutation: returnsMutations,
+  ReturnStatusUpdate: {
+    // The return as it is now, visible to the caller (null otherwise), through the usual loader.
+    return: (update: { returnId: string }, _: unknown, ctx: Context) => ctx.loaders.returnById.load(update.returnId),
+  },
   RequestReturnPayload: payloadReturn,
   AuthorizeReturnPayload: payloadReturn,
   ApproveReturnPayload: payloadReturn,

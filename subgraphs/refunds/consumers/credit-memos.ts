@@ -80,6 +80,7 @@ export function creditMemosConsumer(db: Db, erp: ErpConnector): ConsumerDefiniti
             currency: header.currency,
             customerId: header.customerId,
             partnerId: header.partnerId,
+            storeId: header.storeId,
             erpReference,
           },
         },

@@ -33,6 +33,8 @@ CREATE TABLE refunds.return_snapshots (
 );
 
 ALTER TABLE refunds.refunds
+  -- The store that took the return, if any: store staff see only their stores' refunds.
+  ADD COLUMN store_id text CHECK (store_id IS NULL OR length(store_id) BETWEEN 1 AND 200),
   -- What caused it: receipt or inspection of a return (automatic), or a person (manual).
   ADD COLUMN trigger text NOT NULL DEFAULT 'MANUAL' CHECK (trigger IN ('RECEIPT', 'INSPECTION', 'MANUAL')),
   -- The event that triggered it: exactly one refund per trigger, however often it is delivered.
@@ -104,7 +106,7 @@ CREATE TABLE refunds.webhook_events (
 DROP TABLE refunds.webhook_events;
 DROP TABLE refunds.refund_tenders;
 DROP TABLE refunds.refund_lines;
-ALTER TABLE refunds.refunds DROP CONSTRAINT refunds_approver_differs, DROP COLUMN trigger, DROP COLUMN trigger_key, DROP COLUMN refund_method,
+ALTER TABLE refunds.refunds DROP CONSTRAINT refunds_approver_differs, DROP COLUMN store_id, DROP COLUMN trigger, DROP COLUMN trigger_key, DROP COLUMN refund_method,
   DROP COLUMN reason, DROP COLUMN requested_by, DROP COLUMN approval_state, DROP COLUMN approved_by, DROP COLUMN overridden,
   DROP COLUMN failure_reason, DROP COLUMN revision;
 DROP TABLE refunds.return_snapshots;

@@ -1,0 +1,60 @@
+import { Kind, parse, print, type DocumentNode, type FieldNode, type OperationDefinitionNode, type SelectionSetNode, type VariableDefinitionNode } from 'graphql';
+import { STREAMS, type StreamDefinition } from './streams';
+
+/** A validated subscription, turned into the two queries that serve it. */
+export interface PlannedSubscription {
+  stream: StreamDefinition;
+  /** The response key the client expects (the field's alias or name). */
+  responseKey: string;
+  /** Argument values (variables resolved) that filter the stream. */
+  filters: Record<string, string>;
+  /** Resume after this cursor, if given. */
+  after: string | null;
+  /** `query($__cursor: String!) { <key>: <one>(cursor: $__cursor) { ...selection } }` */
+  live: string;
+  /** `query(...) { <key>: <many>(after: $__after, ...filters) { ...selection, __cursor: cursor } }` */
+  catchUp: string;
+  /** The operation's own variables, passed on to both queries (fragments and nested arguments may use them). */
+  variables: Record<string, unknown>;
+}
+
+/** Field alias added to catch-up items so the gateway knows each one's position. */
+export const CURSOR_ALIAS = '__rgCursor';
+
+/**
+ * Plans one subscription operation: exactly one root field, one of the known streams. The
+ * subscriber's selection set is kept verbatim, so each update is resolved through the whole graph
+ * (any subgraph's fields) under the subscriber's own authorization.
+ */
+export function planSubscription(document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): PlannedSubscription {
+  const fields = operation.selectionSet.selections.filter((selection): selection is FieldNode => selection.kind === Kind.FIELD);
+  if (fields.length !== 1 || operation.selectionSet.selections.length !== 1) throw new Error('A subscription selects exactly one root field.');
+  const root = fields[0] as FieldNode;
+  const stream = STREAMS[root.name.value];
+  if (!stream) throw new Error(`Unknown subscription field ${root.name.value}.`);
+  const args: Record<string, unknown> = {};
+  for (const argument of root.arguments ?? []) {
+    const value = argument.value;
+    args[argument.name.value] =
+      value.kind === Kind.VARIABLE ? variables[value.name.value] : value.kind === Kind.STRING || value.kind === Kind.ENUM ? value.value : value.kind === Kind.NULL ? null : undefined;
+  }
+  const filters: Record<string, string> = {};
+  for (const name of stream.filters) if (typeof args[name] === 'string') filters[name] = args[name] as string;
+  const responseKey = root.alias?.value ?? root.name.value;
+  const selection = root.selectionSet ? print(root.selectionSet) : '';
+  const fragments = document.definitions.filter((definition) => definition.kind === Kind.FRAGMENT_DEFINITION).map((definition) => print(definition)).join('\n');
+  const declared = (operation.variableDefinitions ?? []).map((definition: VariableDefinitionNode) => print(definition));
+  const filterArgs = Object.keys(filters).map((name) => `${name}: ${JSON.stringify(filters[name])}`);
+  const live = `query RgLive(${['$__cursor: String!', ...declared].join(', ')}) { ${responseKey}: ${stream.one}(cursor: $__cursor) ${selection} }\n${fragments}`;
+  const catchUpSelection = selection ? withCursor(root.selectionSet as SelectionSetNode) : `{ ${CURSOR_ALIAS}: cursor }`;
+  const catchUp = `query RgCatchUp(${['$__after: String', ...declared].join(', ')}) { ${responseKey}: ${stream.many}(${['after: $__after', ...filterArgs].join(', ')}) ${catchUpSelection} }\n${fragments}`;
+  // Parse both now so a mistake surfaces at subscribe time, not at the first event.
+  parse(live);
+  parse(catchUp);
+  return { stream, responseKey, filters, after: typeof args.after === 'string' ? args.after : null, live, catchUp, variables };
+}
+
+function withCursor(selectionSet: SelectionSetNode): string {
+  const printed = print(selectionSet);
+  return `${printed.slice(0, -1)} ${CURSOR_ALIAS}: cursor }`;
+}

@@ -1,0 +1,116 @@
+import type { Server } from 'node:http';
+import { WebSocketServer } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { GraphQLError, Kind, parse, validate, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import type { ClientTokenVerifier, Principal } from '../../platform/auth';
+import { componentLogger } from '../../platform/logger';
+import type { SubscriptionHub } from './hub';
+import { planSubscription, type PlannedSubscription } from './rewrite';
+
+const log = componentLogger('subscriptions');
+
+/** Close code when the token is missing, invalid, or expires during the connection. */
+export const CLOSE_FORBIDDEN = 4403;
+/** Bearer scheme, as for HTTP. */
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+interface ConnectionState {
+  principal?: Principal;
+  expiryTimer?: NodeJS.Timeout;
+}
+
+/** Options of `attachSubscriptions`. */
+export interface SubscriptionServerOptions {
+  httpServer: Server;
+  /** Same path as queries: graphql-ws upgrades on `/graphql`. */
+  path: string;
+  verifier: ClientTokenVerifier;
+  /** The current API schema of the supergraph (updated on hot reload). */
+  schema: () => GraphQLSchema | undefined;
+  hub: SubscriptionHub;
+}
+
+/**
+ * graphql-ws on the gateway's port. The token in `connectionParams.authorization` is verified at
+ * connect (close 4403 when missing or invalid) and the connection is closed when it expires.
+ * Each subscription is validated against the supergraph, planned (`rewrite.ts`) and served by the
+ * hub under the connection's principal. Returns a function that closes every socket.
+ */
+export function attachSubscriptions(options: SubscriptionServerOptions): () => Promise<void> {
+  const wss = new WebSocketServer({ server: options.httpServer, path: options.path });
+  const states = new WeakMap<object, ConnectionState>();
+  const stateOf = (extra: object) => {
+    let state = states.get(extra);
+    if (!state) {
+      state = {};
+      states.set(extra, state);
+    }
+    return state;
+  };
+  const server = useServer(
+    {
+      schema: () => {
+        const schema = options.schema();
+        if (!schema) throw new Error('The gateway has no supergraph yet.');
+        return schema;
+      },
+      onConnect: async (ctx) => {
+        const authorization = ctx.connectionParams?.authorization;
+        const token = typeof authorization === 'string' ? BEARER.exec(authorization)?.[1] : undefined;
+        if (!token) return false;
+        try {
+          const { principal, expiresAt } = await options.verifier.verify(token);
+          const state = stateOf(ctx.extra);
+          state.principal = principal;
+          const ttl = Math.max(0, expiresAt.getTime() - Date.now());
+          state.expiryTimer = setTimeout(() => ctx.extra.socket.close(CLOSE_FORBIDDEN, 'Token expired'), Math.min(ttl, 2 ** 31 - 1));
+          state.expiryTimer.unref();
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      onClose: (ctx) => {
+        clearTimeout(stateOf(ctx.extra).expiryTimer);
+      },
+      onSubscribe: (ctx, _id, payload) => {
+        const schema = options.schema();
+        const principal = stateOf(ctx.extra).principal;
+        if (!schema || !principal) return [new GraphQLError('The gateway is not ready for subscriptions.', { extensions: { code: 'SERVICE_UNAVAILABLE' } })];
+        let document;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
+        }
+        const errors = validate(schema, document);
+        if (errors.length > 0) return errors;
+        const operation = document.definitions.find(
+          (definition): definition is OperationDefinitionNode =>
+            definition.kind === Kind.OPERATION_DEFINITION && (!payload.operationName || definition.name?.value === payload.operationName),
+        );
+        if (!operation || operation.operation !== 'subscription') {
+          return [new GraphQLError('Only subscriptions are served over WebSocket; send queries and mutations over HTTP.', { extensions: { code: 'BAD_USER_INPUT' } })];
+        }
+        let plan: PlannedSubscription;
+        try {
+          plan = planSubscription(document, operation, payload.variables ?? {});
+        } catch (error) {
+          return [new GraphQLError((error as Error).message, { extensions: { code: 'BAD_USER_INPUT' } })];
+        }
+        return { schema, document, variableValues: payload.variables ?? {}, contextValue: { plan, principal } };
+      },
+      subscribe: (args) => {
+        const { plan, principal } = args.contextValue as { plan: PlannedSubscription; principal: Principal };
+        return options.hub.subscribe(plan, principal);
+      },
+    },
+    wss,
+  );
+  log.info({ path: options.path }, 'graphql-ws subscriptions attached');
+  return async () => {
+    for (const client of wss.clients) client.terminate();
+    await server.dispose();
+    await new Promise<void>((resolve) => wss.close(() => resolve()));
+  };
+}

@@ -1,0 +1,52 @@
+import type { Queryable } from '../../platform/db';
+import { canSeeUpdate, type Principal } from '../../platform/auth';
+import { cursorPosition, loggedEvent, loggedEventsAfter, updateCursor, type LoggedEvent } from '../../platform/events/update-log';
+import { CreditMemoPosted, RefundFailed, RefundRequested, RefundRequiresAction, RefundSubmitted, RefundSucceeded } from './events';
+
+/** The refund events subscribers receive. */
+export const REFUND_EVENT_TYPES = [RefundRequested, RefundSubmitted, RefundSucceeded, RefundFailed, RefundRequiresAction, CreditMemoPosted].map((definition) => definition.type);
+
+/** Filters of `refundUpdated`. */
+export interface RefundFilter {
+  orderId?: string | null;
+  returnId?: string | null;
+}
+
+/** True when a refund update matches the subscriber's arguments. */
+export function matchesRefund(filter: RefundFilter, data: Record<string, unknown>): boolean {
+  return (!filter.orderId || data.orderId === filter.orderId) && (!filter.returnId || data.returnId === filter.returnId);
+}
+
+function toUpdate(event: LoggedEvent) {
+  return {
+    cursor: updateCursor('refunds', event.seq),
+    sequence: Number(event.data.revision ?? 0),
+    eventType: event.type,
+    refundId: event.aggregate_id,
+    orderId: event.data.orderId,
+    returnId: event.data.returnId ?? null,
+    status: event.data.status,
+    occurredAt: event.occurred_at,
+  };
+}
+
+/** `refundUpdate(cursor)`: one update, null when unknown or not visible (same tenancy as return updates). */
+export async function refundUpdate(db: Queryable, principal: Principal, cursor: string) {
+  const event = await loggedEvent(db, 'refunds', cursorPosition('refunds', cursor), REFUND_EVENT_TYPES);
+  return event && canSeeUpdate(principal, event.data) ? toUpdate(event) : null;
+}
+
+/** `refundUpdates(after, ...)`: what a resuming subscriber missed, oldest first. */
+export async function refundUpdatesAfter(db: Queryable, principal: Principal, args: RefundFilter & { after?: string | null; first?: number | null }) {
+  const after = args.after ? cursorPosition('refunds', args.after) : 0;
+  const params: unknown[] = [];
+  const conditions: string[] = [];
+  for (const key of ['orderId', 'returnId'] as const) {
+    const value = args[key];
+    if (!value) continue;
+    params.push(value);
+    conditions.push(`data->>'${key}' = $${3 + params.length}`);
+  }
+  const events = await loggedEventsAfter(db, 'refunds', after, REFUND_EVENT_TYPES, { sql: conditions.join(' AND ') || 'TRUE', params }, args.first ?? undefined);
+  return events.filter((event) => canSeeUpdate(principal, event.data)).map(toUpdate);
+}

@@ -1,0 +1,63 @@
+import type { Queryable } from '../../platform/db';
+import { canSeeUpdate, type Principal } from '../../platform/auth';
+import { cursorPosition, loggedEvent, loggedEventsAfter, updateCursor, type LoggedEvent } from '../../platform/events/update-log';
+import { ReturnAuthorized, ReturnCanceled, ReturnCompleted, ReturnDeclined, ReturnInspected, ReturnInTransit, ReturnItemsReceived, ReturnRequested } from './events';
+
+/** The events that change a return's status (or move its units), as subscribers see them. */
+export const STATUS_EVENT_TYPES = [ReturnRequested, ReturnAuthorized, ReturnDeclined, ReturnCanceled, ReturnInTransit, ReturnItemsReceived, ReturnInspected, ReturnCompleted].map(
+  (definition) => definition.type,
+);
+
+/** Filters of `returnStatusChanged`. */
+export interface StatusFilter {
+  returnId?: string | null;
+  orderId?: string | null;
+  channel?: string | null;
+  storeId?: string | null;
+}
+
+/** True when an update matches the subscriber's arguments. */
+export function matches(filter: StatusFilter, data: Record<string, unknown>): boolean {
+  return (
+    (!filter.returnId || data.returnId === filter.returnId) &&
+    (!filter.orderId || data.orderId === filter.orderId) &&
+    (!filter.channel || data.channel === filter.channel) &&
+    (!filter.storeId || data.storeId === filter.storeId)
+  );
+}
+
+function toUpdate(event: LoggedEvent) {
+  return {
+    cursor: updateCursor('returns', event.seq),
+    sequence: Number(event.data.revision ?? 0),
+    eventType: event.type,
+    returnId: event.aggregate_id,
+    status: event.data.status,
+    previousStatus: event.data.previousStatus ?? null,
+    occurredAt: event.occurred_at,
+  };
+}
+
+/** `returnStatusUpdate(cursor)`: one update, null when unknown or not visible. */
+export async function statusUpdate(db: Queryable, principal: Principal, cursor: string) {
+  const event = await loggedEvent(db, 'returns', cursorPosition('returns', cursor), STATUS_EVENT_TYPES);
+  return event && canSeeUpdate(principal, event.data) ? toUpdate(event) : null;
+}
+
+/** `returnStatusUpdates(after, ...)`: what a resuming subscriber missed, oldest first. */
+export async function statusUpdatesAfter(db: Queryable, principal: Principal, args: StatusFilter & { after?: string | null; first?: number | null }) {
+  const after = args.after ? cursorPosition('returns', args.after) : 0;
+  const params: unknown[] = [];
+  const conditions: string[] = [];
+  const add = (key: string, value: string | null | undefined) => {
+    if (!value) return;
+    params.push(value);
+    conditions.push(`data->>'${key}' = $${3 + params.length}`);
+  };
+  add('returnId', args.returnId);
+  add('orderId', args.orderId);
+  add('channel', args.channel);
+  add('storeId', args.storeId);
+  const events = await loggedEventsAfter(db, 'returns', after, STATUS_EVENT_TYPES, { sql: conditions.join(' AND ') || 'TRUE', params }, args.first ?? undefined);
+  return events.filter((event) => canSeeUpdate(principal, event.data)).map(toUpdate);
+}
