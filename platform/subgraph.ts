@@ -18,6 +18,7 @@ import type { EventPipeline } from './events/pipeline';
 import type { ConsumerDefinition } from './events/consumer';
 import { eventOpsResolvers, eventOpsTypeDefs } from './events/ops-schema';
 import { startIdempotencyReaper } from './idempotency/reaper';
+import { startEventLogPruner } from './events/update-log';
 
 /**
  * A subgraph's resolver map: type name to field resolvers (plus `__resolveReference`), or a
@@ -158,6 +159,7 @@ export async function startSubgraph<TLoaders>(
   }
   const writes = new WritePath(options.db, definition.name, () => pipeline?.wake(definition.name));
   const stopReaper = startIdempotencyReaper(options.db, definition.name);
+  const stopPruner = startEventLogPruner(options.db, definition.name);
   // Workers act on the pipeline's world (they pay refunds, post memos): only with a pipeline.
   const workers = pipeline ? (definition.workers?.(options.db) ?? []) : [];
   for (const worker of workers) worker.start();
@@ -190,6 +192,7 @@ export async function startSubgraph<TLoaders>(
     apollo: apollo as unknown as ApolloServer<SubgraphContext<unknown>>,
     async close() {
       stopReaper();
+      stopPruner();
       for (const worker of workers) await worker.stop();
       await close();
       await apollo.stop();

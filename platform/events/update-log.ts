@@ -79,3 +79,15 @@ export async function pruneEventLog(db: Queryable, schema: string, retentionMs =
   );
   return rowCount;
 }
+
+/** How often old published events are pruned: the log is days long, so hourly is plenty. */
+export const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+
+/** Prunes a schema's event log every `PRUNE_INTERVAL_MS` (timer does not keep the process alive). Returns a stop function. */
+export function startEventLogPruner(db: Queryable, schema: string, retentionMs = EVENT_LOG_RETENTION_MS): () => void {
+  const timer = setInterval(() => {
+    pruneEventLog(db, schema, retentionMs).catch(() => undefined);
+  }, PRUNE_INTERVAL_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
