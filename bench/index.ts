@@ -1,6 +1,7 @@
 import { benchAvailability } from './availability';
 import { benchEvents } from './events';
 import { benchOrderLookup } from './order-lookup';
+import { benchRefunds } from './refunds';
 import { benchReturns } from './returns';
 
 /**
@@ -12,6 +13,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   events: benchEvents,
   returns: benchReturns,
   availability: benchAvailability,
+  refunds: benchRefunds,
 };
 
 async function main(): Promise<void> {

@@ -124,7 +124,9 @@ export async function retryRefund(tx: Queryable, principal: Principal, input: { 
   if (!refund) return refused('REFUND_NOT_FOUND', ['input', 'refundId'], `Refund ${input.refundId} does not exist.`);
   if (refund.status !== 'FAILED') return refused('NOT_FAILED', ['input', 'refundId'], `Only a FAILED refund can be retried; this one is ${refund.status}.`);
   await tx.query(
-    `UPDATE refunds.refund_tenders SET status = 'PENDING', generation = generation + 1, attempts = 0, last_error = NULL, next_attempt_at = now(), updated_at = now()
+    // The failed attempt's provider refund id goes too: nothing may match the new attempt to the old one.
+    `UPDATE refunds.refund_tenders SET status = 'PENDING', generation = generation + 1, attempts = 0, last_error = NULL, provider_refund_id = NULL,
+            next_attempt_at = now(), updated_at = now()
       WHERE refund_id = $1 AND status = 'FAILED'`,
     [refund.id],
   );

@@ -30,17 +30,27 @@ export function webhookRoute(db: Db, verifier: RefundWebhookVerifier): Route {
     const outcome = await db.transaction(async (tx) => {
       const fresh = await tx.query(`INSERT INTO refunds.webhook_events (provider, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [verifier.provider, verified.eventId]);
       if (fresh.rowCount === 0) return 'duplicate';
-      const ourTender = verified.refundId?.split(':')[0] ?? null;
-      const { rows } = await tx.query<{ id: string; refund_id: string }>(
-        `SELECT id, refund_id FROM refunds.refund_tenders WHERE provider = $1 AND (provider_refund_id = $2 OR id = $3) LIMIT 1`,
-        [verifier.provider, verified.refund.providerRefundId, ourTender],
+      const ours = tenderKeyParts(verified.refundId);
+      const { rows } = await tx.query<{ id: string; refund_id: string; generation: number; provider_refund_id: string | null }>(
+        `SELECT id, refund_id, generation, provider_refund_id FROM refunds.refund_tenders WHERE provider = $1 AND (provider_refund_id = $2 OR id = $3) LIMIT 1`,
+        [verifier.provider, verified.refund.providerRefundId, ours?.tenderId ?? null],
       );
       const tender = rows[0];
       if (!tender) return 'unknown refund';
+      // Only the tender's current attempt moves it: a late webhook about an earlier, failed
+      // generation (retried since, with a new key) must not fail the attempt now at the provider.
+      const current = ours ? ours.generation === tender.generation : tender.provider_refund_id === verified.refund.providerRefundId;
+      if (!current) return 'earlier attempt';
       await recordProviderAnswer(tx, tender.id, tender.refund_id, verified.refund);
       return 'applied';
     });
     log.info({ provider: verifier.provider, event: verified.eventId, outcome }, 'refund webhook');
     sendJson(res, 200, { status: outcome });
   };
+}
+
+/** Tender id and generation of our provider key (`tenderRefundKey`) echoed in a webhook, or null. */
+function tenderKeyParts(key: string | null): { tenderId: string; generation: number } | null {
+  const match = key ? /^(rft_\w+):g(\d+)$/.exec(key) : null;
+  return match ? { tenderId: match[1] as string, generation: Number(match[2]) } : null;
 }

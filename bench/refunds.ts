@@ -1,0 +1,115 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { PostgresDb, migrate } from '../platform/db';
+import { InternalTokens } from '../platform/auth';
+import { ALL_MIGRATIONS } from '../app/migrations';
+import { EventPipeline } from '../platform/events/pipeline';
+import { InProcessBus } from '../platform/events/in-process-bus';
+import type { DeliveredEvent } from '../platform/events/envelope';
+import { startSubgraph } from '../platform/subgraph';
+import { refundsSubgraph } from '../subgraphs/refunds';
+import { DEFAULT_REQUESTS_PER_SECOND } from '../connectors/erp/throttle';
+import { OrderRecorded } from '../subgraphs/orders/events';
+import { authorizedEvent, envelope, orderData, receivedEvent, type TestReturn } from '../subgraphs/refunds/refunds-test-kit';
+
+/**
+ * Refunds settled per second end to end on the simulated gateway: N low-risk returns are received
+ * at once (N `ReturnItemsReceived` on the in-process bus) and the refunds subgraph as it runs in
+ * production — its consumers, the executor polling the simulated gateway and the credit-memo
+ * consumer posting to the reference ERP behind its throttle — pays each and books its memo.
+ * Measured from the first trigger until every refund is SUCCEEDED with its memo POSTED.
+ */
+
+/** Returns received at once; each on its own order, as at many tills (no two refunds share an order lock). */
+const RETURNS = Number(process.env.BENCH_REFUNDS ?? 200);
+/**
+ * The simulated provider's settlement delay: short, so the figure is our pipeline's and not a
+ * made-up network's. A refund still PENDING at the provider is asked again after the executor's
+ * settlement poll (1 s), which then dominates trigger→SUCCEEDED; 0 measures the executor alone.
+ */
+const SETTLEMENT_DELAY_MS = Number(process.env.BENCH_SETTLEMENT_DELAY_MS ?? 50);
+/** How long the whole run may take before the bench gives up. */
+const RUN_TIMEOUT_MS = 180_000;
+/** How often progress is read from the database. */
+const POLL_MS = 50;
+
+const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+
+async function waitUntil(what: string, db: PostgresDb, sql: string, target: number, params: unknown[] = []): Promise<void> {
+  const deadline = Date.now() + RUN_TIMEOUT_MS;
+  for (;;) {
+    const { rows } = await db.query<{ n: number }>(sql, params);
+    if (Number(rows[0]?.n ?? 0) >= target) return;
+    if (Date.now() > deadline) throw new Error(`${what}: ${rows[0]?.n} of ${target} after ${RUN_TIMEOUT_MS} ms`);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+/** `npm run bench -- refunds`. */
+export async function benchRefunds(): Promise<void> {
+  const name = `rg_bench_refunds_${Date.now().toString(36)}_${process.pid}`;
+  const admin = new Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  const db = new PostgresDb({ connectionString: url.toString(), maxConnections: 20 });
+  // Read when the subgraph starts its executor (paymentsFromEnv).
+  process.env.PAYMENTS_MODE = 'simulated';
+  process.env.SIMULATED_SETTLEMENT_DELAY_MS = String(SETTLEMENT_DELAY_MS);
+  const bus = new InProcessBus();
+  const pipeline = new EventPipeline(db, bus);
+  try {
+    await migrate(db, ALL_MIGRATIONS);
+    const subgraph = await startSubgraph(refundsSubgraph, { db, internalTokens: new InternalTokens(randomBytes(32).toString('base64url')), port: 0, pipeline });
+    await pipeline.start();
+    let seq = 0;
+    const publish = (events: ReturnType<typeof envelope>[]) => bus.publish(events.map((event): DeliveredEvent => ({ envelope: event, sourceSeq: ++seq })));
+
+    // Orders (one line of 30.00 + 2.40 tax, paid by card) and their authorized returns, before the clock starts.
+    const returns: TestReturn[] = [];
+    const orders = Array.from({ length: RETURNS }, () => orderData({ lines: [{ sku: 'SKU-APP-001', quantity: 1, unitPriceMinor: 3000, taxMinor: 240 }], payments: [{ method: 'CARD', capturedMinor: 3240 }] }));
+    await publish(orders.map((order) => envelope(OrderRecorded, order.orderId, order)));
+    await waitUntil('order snapshots', db, `SELECT count(*) AS n FROM refunds.order_snapshots`, RETURNS);
+    const authorized = orders.map((order) => authorizedEvent(order, [{ line: 0, quantity: 1 }]));
+    returns.push(...authorized.map((a) => a.ret));
+    await publish(authorized.map((a) => a.event));
+    await waitUntil('return snapshots', db, `SELECT count(*) AS n FROM refunds.return_snapshots`, RETURNS);
+
+    const { rows: clock } = await db.query<{ t0: Date }>(`SELECT clock_timestamp() AS t0`);
+    const started = performance.now();
+    await publish(returns.map((ret) => receivedEvent(ret)));
+    await waitUntil('refunds succeeded', db, `SELECT count(*) AS n FROM refunds.refunds WHERE status = 'SUCCEEDED'`, RETURNS);
+    const succeededSeconds = (performance.now() - started) / 1000;
+    await waitUntil('memos posted', db, `SELECT count(*) AS n FROM refunds.credit_memos WHERE status = 'POSTED'`, RETURNS);
+    const postedSeconds = (performance.now() - started) / 1000;
+
+    // Per refund, from the trigger (t0, database clock) to its success (memo queued in that transaction) and to the posting.
+    const { rows } = await db.query<{ succeeded_ms: number; posted_ms: number }>(
+      `SELECT extract(epoch FROM m.queued_at - $1::timestamptz) * 1000 AS succeeded_ms, extract(epoch FROM m.posted_at - $1::timestamptz) * 1000 AS posted_ms
+         FROM refunds.credit_memos m`,
+      [clock[0]?.t0],
+    );
+    const succeeded = rows.map((row) => Number(row.succeeded_ms)).sort((a, b) => a - b);
+    const posted = rows.map((row) => Number(row.posted_ms)).sort((a, b) => a - b);
+    const { rows: check } = await db.query<{ provider: number; journal: number }>(
+      `SELECT (SELECT count(*) FROM payments_sim.refunds)::int8 AS provider, (SELECT count(*) FROM erp.journal_entries)::int8 AS journal`,
+    );
+    const ms = (value: number) => `${Math.round(value)} ms`;
+    process.stdout.write(`\nRefund settlement end to end (PostgreSQL, in-process bus, simulated gateway settling after ${SETTLEMENT_DELAY_MS} ms, ERP throttle ${DEFAULT_REQUESTS_PER_SECOND}/s)\n`);
+    process.stdout.write(`${RETURNS} returns received at once; ${check[0]?.provider} provider refunds, ${check[0]?.journal} journal entries\n`);
+    process.stdout.write(`refunds SUCCEEDED: ${(RETURNS / succeededSeconds).toFixed(1)}/s (all in ${succeededSeconds.toFixed(2)} s); trigger→SUCCEEDED p50 ${ms(percentile(succeeded, 50))}, p99 ${ms(percentile(succeeded, 99))}\n`);
+    process.stdout.write(`memos POSTED:      ${(RETURNS / postedSeconds).toFixed(1)}/s (all in ${postedSeconds.toFixed(2)} s); trigger→POSTED p50 ${ms(percentile(posted, 50))}, p99 ${ms(percentile(posted, 99))}\n`);
+    await subgraph.close();
+  } finally {
+    await pipeline.stop();
+    await db.close();
+    const cleanup = new Client({ connectionString: ADMIN_URL });
+    await cleanup.connect();
+    await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await cleanup.end();
+  }
+}
