@@ -19,7 +19,10 @@ export const MAX_AVAILABILITY_SKUS = 250;
 export const MAX_AVAILABILITY_LOCATIONS = 100;
 
 /** Stock levels of `skus` at `locationIds` (all locations when omitted), one per pair. */
-async function levels(ctx: Context, skus: readonly string[], locationIds?: readonly string[] | null): Promise<StockLevel[]> {
+/** A stock level with its location row attached, so 500 levels do not make 500 loader calls. */
+type LevelWithLocation = StockLevel & { location: LocationRow };
+
+async function levels(ctx: Context, skus: readonly string[], locationIds?: readonly string[] | null): Promise<LevelWithLocation[]> {
   if (skus.length > MAX_AVAILABILITY_SKUS) throw badUserInput(`At most ${MAX_AVAILABILITY_SKUS} SKUs per request.`, 'skus');
   if (locationIds && locationIds.length > MAX_AVAILABILITY_LOCATIONS) {
     throw badUserInput(`At most ${MAX_AVAILABILITY_LOCATIONS} locations per request.`, 'locationIds');
@@ -31,12 +34,16 @@ async function levels(ctx: Context, skus: readonly string[], locationIds?: reado
   const unique = [...new Set(skus)];
   const balances = await Promise.all(unique.map((sku) => ctx.loaders.balancesBySku.load(sku)));
   const bySku = new Map(unique.map((sku, index) => [sku, balances[index] ?? []]));
-  const result: StockLevel[] = [];
+  const result: LevelWithLocation[] = [];
   for (const sku of skus) {
-    const rows = bySku.get(sku) ?? [];
+    const byLocation = new Map<string, typeof balances[number]>();
+    for (const row of bySku.get(sku) ?? []) {
+      const list = byLocation.get(row.location_id);
+      if (list) list.push(row);
+      else byLocation.set(row.location_id, [row]);
+    }
     for (const location of locations) {
-      const here = rows.filter((row) => row.location_id === location.id);
-      result.push(stockLevel(sku, location.id, location.safety_stock, here));
+      result.push({ ...stockLevel(sku, location.id, location.safety_stock, byLocation.get(location.id) ?? []), location });
     }
   }
   return result;
@@ -106,7 +113,7 @@ export const inventoryResolvers = {
     unopenedReturnsSellable: (row: LocationRow) => row.unopened_returns_sellable,
   },
   StockLevel: {
-    location: (level: StockLevel, _: unknown, ctx: Context) => ctx.loaders.locationById.load(level.locationId),
+    location: (level: StockLevel & { location?: LocationRow }, _: unknown, ctx: Context) => level.location ?? ctx.loaders.locationById.load(level.locationId),
   },
   InventoryItem: {
     __resolveReference: (reference: { sku: string }) => ({ sku: reference.sku }),
