@@ -19,6 +19,7 @@ import type { ConsumerDefinition } from './events/consumer';
 import { eventOpsResolvers, eventOpsTypeDefs } from './events/ops-schema';
 import { startIdempotencyReaper } from './idempotency/reaper';
 import { startEventLogPruner } from './events/update-log';
+import { COMMON_TYPE_DEFS } from './graphql/common-types';
 
 /**
  * A subgraph's resolver map: type name to field resolvers (plus `__resolveReference`), or a
@@ -62,9 +63,10 @@ export interface SubgraphDefinition<TLoaders> {
    */
   routes?: (db: Db) => Record<string, Route>;
   /**
-   * Adds the event pipeline's operations fields (`<name>EventPipeline`, `replay<Name>DeadLetters`);
-   * default true. They need the subgraph's SDL to define `DateTime`, `PageInfo` and `UserError`;
-   * only minimal test subgraphs turn them off.
+   * Adds the common types (`platform/graphql/common-types.ts`: DateTime, CurrencyCode, Money,
+   * PageInfo) and the event pipeline's operations fields (`<name>EventPipeline`,
+   * `replay<Name>DeadLetters`, which need the subgraph's own `UserError`); default true. Only
+   * minimal test subgraphs turn them off.
    */
   eventOperations?: boolean;
 }
@@ -83,7 +85,7 @@ export function loadTypeDefs(path: string): DocumentNode {
 /** The subgraph's whole schema: its own SDL plus the operations surface of its event pipeline. */
 export function fullTypeDefs(definition: Pick<SubgraphDefinition<unknown>, 'typeDefs' | 'name' | 'eventOperations'>): DocumentNode {
   if (definition.eventOperations === false) return definition.typeDefs;
-  return concatAST([definition.typeDefs, eventOpsTypeDefs(definition.name)]);
+  return concatAST([definition.typeDefs, COMMON_TYPE_DEFS, eventOpsTypeDefs(definition.name)]);
 }
 
 /** The SDL text the registry stores for a subgraph. */

@@ -1,0 +1,37 @@
+import { parse, type DocumentNode } from 'graphql';
+import { CURRENCY_CODES } from '../money';
+
+/**
+ * The types every subgraph shares, declared once here and added to each subgraph's schema
+ * (federation needs each subgraph to declare the shared types it uses, identically). The
+ * `CurrencyCode` enum is generated from `CURRENCY_CODES`, so schema and code cannot drift.
+ */
+export const COMMON_TYPE_DEFS: DocumentNode = parse(`
+"An ISO-8601 instant in UTC."
+scalar DateTime
+
+"ISO 4217 currency codes the graph accepts."
+enum CurrencyCode {
+${CURRENCY_CODES.map((code) => `  ${code}`).join('\n')}
+}
+
+"An amount of money: a decimal string in the currency's minor-unit precision, never a float."
+type Money @shareable {
+  "Decimal amount, e.g. \\"12.50\\"."
+  amount: String!
+  "ISO 4217 currency."
+  currencyCode: CurrencyCode!
+}
+
+"Page information of a Relay connection."
+type PageInfo @shareable {
+  "True when more items follow this page."
+  hasNextPage: Boolean!
+  "True when this page does not start at the beginning."
+  hasPreviousPage: Boolean!
+  "Cursor of the first item on this page."
+  startCursor: String
+  "Cursor of the last item on this page; pass it as \`after\` for the next page."
+  endCursor: String
+}
+`);
