@@ -3,6 +3,7 @@ import { CURRENCY_CODES } from '../money';
 
 /**
  * The types every subgraph shares, declared once here and added to each subgraph's schema
+ * (each subgraph declares its own `UserErrorCode` enum, which `UserError` refers to)
  * (federation needs each subgraph to declare the shared types it uses, identically). The
  * `CurrencyCode` enum is generated from `CURRENCY_CODES`, so schema and code cannot drift.
  */
@@ -21,6 +22,16 @@ type Money @shareable {
   amount: String!
   "ISO 4217 currency."
   currencyCode: CurrencyCode!
+}
+
+"A business-rule failure of a mutation: what went wrong, where in the input, in words. Each subgraph lists its own codes in \`UserErrorCode\`."
+type UserError @shareable {
+  "Machine-readable reason."
+  code: UserErrorCode!
+  "Path of the input field at fault, e.g. input, lines, 0, quantity."
+  field: [String!]
+  "Human-readable explanation."
+  message: String!
 }
 
 "Page information of a Relay connection."
