@@ -1,6 +1,7 @@
 import type { ClientTokenVerifier, InternalTokens, Principal } from '../../platform/auth';
 import { currentScope } from '../../platform/context';
 import { Messages, unauthenticated } from '../../platform/graphql/errors';
+import { TokenCache } from './token-cache';
 
 /** An authenticated caller and the principal token subgraphs will accept for this request. */
 export interface Authenticated {
@@ -27,12 +28,20 @@ const BEARER = /^Bearer\s+(\S+)\s*$/i;
  * the subgraphs once here, not per subgraph fetch.
  */
 export function bearerAuth(options: BearerAuthOptions): (authorization: string | undefined) => Promise<Authenticated> {
+  const cache = new TokenCache();
   return async (authorization) => {
     const token = authorization ? BEARER.exec(authorization)?.[1] : undefined;
     if (!token) throw unauthenticated(Messages.missingToken);
+    const cached = cache.get(token);
+    if (cached) {
+      const scope = currentScope();
+      if (scope) scope.principal = cached.principal;
+      return { principal: cached.principal, internalPrincipalToken: cached.internalPrincipalToken };
+    }
     let principal: Principal;
+    let expiresAt: Date;
     try {
-      ({ principal } = await options.verifier.verify(token));
+      ({ principal, expiresAt } = await options.verifier.verify(token));
     } catch {
       // The reason (expired, bad signature, wrong audience) stays out of the response: it would
       // help someone forging tokens more than it helps a client, which just needs a new token.
@@ -40,6 +49,8 @@ export function bearerAuth(options: BearerAuthOptions): (authorization: string |
     }
     const scope = currentScope();
     if (scope) scope.principal = principal;
-    return { principal, internalPrincipalToken: await options.internalTokens.sign(principal) };
+    const internalPrincipalToken = await options.internalTokens.sign(principal);
+    cache.set(token, principal, internalPrincipalToken, expiresAt);
+    return { principal, internalPrincipalToken };
   };
 }
