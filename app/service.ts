@@ -23,7 +23,8 @@ type Service = (typeof SERVICES)[number];
  * PostgreSQL (`DATABASE_URL`); run as many instances of each as load needs.
  */
 async function main(): Promise<void> {
-  const name = process.argv[2] as Service | undefined;
+  // The service comes from the command line; RG_SERVICE is an alternative for process managers.
+  const name = (process.argv[2] ?? process.env.RG_SERVICE) as Service | undefined;
   if (!name || !SERVICES.includes(name)) {
     throw new Error(`usage: npm run start:service -- <${SERVICES.join('|')}>, but got: ${String(name)}`);
   }
