@@ -26,3 +26,13 @@ export function migrationsOf(schema: string): MigrationSet {
   if (!set) throw new Error(`No migrations for schema "${schema}"; known: ${ALL_MIGRATIONS.map((s) => s.schema).join(', ')}`);
   return set;
 }
+
+/**
+ * The schemas one production service migrates at start: its own, plus the embedded stand-ins of
+ * outside systems it talks to while no real connector is configured (the reference ERP for
+ * inventory and refunds, the simulated payment gateway for refunds).
+ */
+export function serviceMigrations(service: string): MigrationSet[] {
+  const extra: Record<string, string[]> = { inventory: ['erp'], refunds: ['erp', 'payments_sim'] };
+  return [service, ...(extra[service] ?? [])].map(migrationsOf);
+}

@@ -6,7 +6,7 @@ import { componentLogger } from '../platform/logger';
 import { RegistryClient, startRegistry } from '../schema-registry';
 import { startGateway } from '../gateway';
 import { loadConfig, required, type Config } from './config';
-import { migrationsOf } from './migrations';
+import { migrationsOf, serviceMigrations } from './migrations';
 import { subgraphNamed, type SubgraphName } from './subgraphs';
 import { EventPipeline } from '../platform/events/pipeline';
 import { RedisBus } from '../platform/events/redis-bus';
@@ -63,7 +63,7 @@ async function runRegistry(config: Config): Promise<() => Promise<void>> {
 async function runSubgraph(name: SubgraphName, config: Config): Promise<() => Promise<void>> {
   const definition = subgraphNamed(name);
   const db = database(config, name);
-  await migrate(db, [migrationsOf(name)]);
+  await migrate(db, serviceMigrations(name));
   const ports: Record<SubgraphName, number> = { orders: config.ORDERS_PORT, returns: config.RETURNS_PORT, inventory: config.INVENTORY_PORT, refunds: config.REFUNDS_PORT };
   const bus = new RedisBus({
     url: required(config.REDIS_URL, 'REDIS_URL', 'production subgraphs exchange events through Redis streams'),

@@ -24,7 +24,7 @@ const BASE_PORT = 20_000 + Math.floor(Math.random() * 20_000);
 beforeAll(async () => {
   database = await createTestDatabase();
   // Each service migrates its own schema at start; start from an empty database like a first deploy.
-  await database.db.query(`DROP SCHEMA IF EXISTS orders, returns, inventory, refunds, registry CASCADE`);
+  await database.db.query(`DROP SCHEMA IF EXISTS orders, returns, inventory, refunds, registry, erp, payments_sim CASCADE`);
   const keys = await generateSigningKeys();
   privateJwk = keys.privateJwk;
   const env = {
@@ -106,5 +106,9 @@ describe('production mode: one process per service', () => {
       if (copies < 2) await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(copies).toBe(2);
+    const { rows: dead } = await database.db.query<{ n: number }>(
+      `SELECT ((SELECT count(*) FROM returns.dead_letters) + (SELECT count(*) FROM refunds.dead_letters) + (SELECT count(*) FROM inventory.dead_letters))::int8 AS n`,
+    );
+    expect(dead[0]?.n).toBe(0);
   }, 30_000);
 });
