@@ -17,3 +17,16 @@ describeDbContract(
   () => PgliteDb.open(),
   (db) => db.close(),
 );
+
+describe('PGlite single session', () => {
+  it('refuses a statement on the database inside one of its transactions instead of deadlocking', async () => {
+    const db = await PgliteDb.open();
+    try {
+      await expect(db.transaction(async () => db.query('SELECT 1'))).rejects.toThrow(/would deadlock/);
+      // Work started outside the transaction still waits its turn and runs.
+      await expect(db.query('SELECT 1 AS one')).resolves.toMatchObject({ rows: [{ one: 1 }] });
+    } finally {
+      await db.close();
+    }
+  });
+});

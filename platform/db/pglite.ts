@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { Db, IsolationLevel, Queryable, QueryResult, Row } from './types';
 import { parseInt8, PG_TYPE } from './parsers';
@@ -17,6 +18,13 @@ export interface PgliteDbOptions {
  */
 export class PgliteDb implements Db {
   readonly kind = 'pglite' as const;
+  /**
+   * Marks the code running inside one of this database's transactions. A statement issued on the
+   * database itself (not the transaction's handle) from there would wait for the transaction to
+   * end, which waits for the statement: PGlite has one session, so that is a deadlock. It is
+   * refused loudly instead of hanging.
+   */
+  private readonly inTransaction = new AsyncLocalStorage<true>();
   private constructor(private readonly pg: PGlite) {}
 
   /** Opens (or creates) the database and waits until it answers. */
@@ -27,8 +35,15 @@ export class PgliteDb implements Db {
   }
 
   async query<R extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
+    this.assertNotInsideTransaction();
     const result = await this.pg.query<R>(sql, params as unknown[]);
     return { rows: result.rows, rowCount: rowCountOf(result) };
+  }
+
+  private assertNotInsideTransaction(): void {
+    if (this.inTransaction.getStore()) {
+      throw new Error('PgliteDb: a statement on the database while one of its transactions is open would deadlock (PGlite has one session); use the transaction handle');
+    }
   }
 
   /**
@@ -42,12 +57,13 @@ export class PgliteDb implements Db {
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: { isolation?: IsolationLevel }): Promise<T> {
-    return this.pg.transaction(async (tx) => {
+    this.assertNotInsideTransaction();
+    return this.pg.transaction((tx) => this.inTransaction.run(true, async () => {
       // A single session never races another, so every level behaves as serializable; the
       // statement is still issued so the same SQL is exercised as on PostgreSQL.
       if (options?.isolation) await tx.query(`SET TRANSACTION ISOLATION LEVEL ${options.isolation}`);
       return fn(transactionQueryable(tx));
-    });
+    }));
   }
 
   async ping(): Promise<void> {

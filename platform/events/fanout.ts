@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import { Redis } from 'ioredis';
 import { componentLogger } from '../logger';
 
@@ -37,9 +38,13 @@ export interface UpdateFanout {
 /** The embedded default's fan-out: listeners in this process. */
 export class InProcessFanout implements UpdateFanout {
   private readonly listeners = new Set<NoticeListener>();
+  /** Listeners run outside the publisher's context (a relay's open transaction). */
+  private readonly root = new AsyncResource('InProcessFanout');
 
   async publish(notices: readonly UpdateNotice[]): Promise<void> {
-    for (const notice of notices) for (const listener of this.listeners) deliver(listener, notice);
+    this.root.runInAsyncScope(() => {
+      for (const notice of notices) for (const listener of this.listeners) deliver(listener, notice);
+    });
   }
 
   async listen(listener: NoticeListener): Promise<() => void> {

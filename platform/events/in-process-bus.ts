@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import type { DeliveredEvent } from './envelope';
 import { REDELIVERY_DELAY_MS, type BusSubscription, type DeliveryHandler, type EventBus } from './bus';
 
@@ -21,6 +22,11 @@ export class InProcessBus implements EventBus {
   readonly kind = 'in-process' as const;
   private readonly groups = new Map<string, Group>();
   private closed = false;
+  /**
+   * Deliveries run in the context the bus was created in, not in the publisher's: a relay
+   * publishes from inside its transaction, and handlers must not inherit that (they open their own).
+   */
+  private readonly root = new AsyncResource('InProcessBus');
   /** Memory lives as long as this object; a new process is a new epoch and its relay starts fresh. */
   private readonly memory = `in-process:${process.pid}:${Date.now()}`;
 
@@ -32,7 +38,7 @@ export class InProcessBus implements EventBus {
     if (this.closed) throw new Error('InProcessBus is closed');
     for (const group of this.groups.values()) {
       group.queue.push(...events);
-      this.drain(group);
+      this.root.runInAsyncScope(() => this.drain(group));
     }
   }
 
