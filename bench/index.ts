@@ -3,6 +3,7 @@ import { benchEvents } from './events';
 import { benchOrderLookup } from './order-lookup';
 import { benchRefunds } from './refunds';
 import { benchReturns } from './returns';
+import { benchSubscriptions } from './subscriptions';
 
 /**
  * `npm run bench [-- name ...]`: runs the named benchmarks (all when none are named) on this
@@ -14,6 +15,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   returns: benchReturns,
   availability: benchAvailability,
   refunds: benchRefunds,
+  subscriptions: benchSubscriptions,
 };
 
 async function main(): Promise<void> {

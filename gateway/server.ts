@@ -10,7 +10,7 @@ import { apolloHandler, sendJson } from '../platform/http/apollo-handler';
 import { listen, router, type Route } from '../platform/http/server';
 import { componentLogger } from '../platform/logger';
 import type { GatewayContext } from './context';
-import type { ExecutionResult, GraphQLSchema } from 'graphql';
+import { GraphQLError, type ExecutionResult, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
 import type { UpdateFanout } from '../platform/events/fanout';
 import { SubscriptionHub } from './subscriptions/hub';
 import { attachSubscriptions } from './subscriptions/ws-server';
@@ -146,7 +146,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           { contextValue: { correlationId: randomUUID(), principal, internalPrincipalToken: await options.internalTokens.sign(principal) } },
         );
         if (response.body.kind !== 'single') throw new Error('incremental delivery is not used for subscription updates');
-        return response.body.singleResult as ExecutionResult;
+        return withGraphQLErrors(response.body.singleResult);
       })
     : undefined;
 
@@ -190,6 +190,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       return closing;
     },
   };
+}
+
+/**
+ * Apollo returns formatted (plain) errors; graphql-ws serialises a result's errors with
+ * `GraphQLError.toJSON`, so a plain error would break the socket instead of reaching the client.
+ */
+function withGraphQLErrors(result: FormattedExecutionResult): ExecutionResult {
+  const { errors, ...rest } = result;
+  if (!errors) return rest as ExecutionResult;
+  return { ...rest, errors: errors.map((error) => new GraphQLError(error.message, { path: error.path, extensions: error.extensions })) } as ExecutionResult;
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {

@@ -1,4 +1,4 @@
-import type { ExecutionResult } from 'graphql';
+import { GraphQLError, type ExecutionResult } from 'graphql';
 import { canSeeUpdate, type Principal } from '../../platform/auth';
 import type { UpdateFanout, UpdateNotice } from '../../platform/events/fanout';
 import { updateCursor } from '../../platform/events/update-log';
@@ -62,7 +62,7 @@ class Member implements AsyncIterableIterator<ExecutionResult> {
       return;
     }
     if (this.queue.length >= MAX_QUEUED_UPDATES) {
-      this.queue.push({ errors: [{ message: 'Subscriber too slow: resume with the last cursor you received.', extensions: { code: 'SUBSCRIBER_TOO_SLOW' } } as never] });
+      this.queue.push({ errors: [new GraphQLError('Subscriber too slow: resume with the last cursor you received.', { extensions: { code: 'SUBSCRIBER_TOO_SLOW' } })] });
       void this.return();
       return;
     }

@@ -1,4 +1,4 @@
-import { Kind, parse, print, type DocumentNode, type FieldNode, type OperationDefinitionNode, type SelectionSetNode, type VariableDefinitionNode } from 'graphql';
+import { Kind, parse, print, visit, type ASTNode, type DocumentNode, type FieldNode, type OperationDefinitionNode, type SelectionSetNode, type VariableDefinitionNode } from 'graphql';
 import { STREAMS, type StreamDefinition } from './streams';
 
 /** A validated subscription, turned into the two queries that serve it. */
@@ -14,7 +14,7 @@ export interface PlannedSubscription {
   live: string;
   /** `query(...) { <key>: <many>(after: $__after, ...filters) { ...selection, __cursor: cursor } }` */
   catchUp: string;
-  /** The operation's own variables, passed on to both queries (fragments and nested arguments may use them). */
+  /** The operation's variables the selection uses, passed on to both queries (fragments and nested arguments may use them). */
   variables: Record<string, unknown>;
 }
 
@@ -43,7 +43,12 @@ export function planSubscription(document: DocumentNode, operation: OperationDef
   const responseKey = root.alias?.value ?? root.name.value;
   const selection = root.selectionSet ? print(root.selectionSet) : '';
   const fragments = document.definitions.filter((definition) => definition.kind === Kind.FRAGMENT_DEFINITION).map((definition) => print(definition)).join('\n');
-  const declared = (operation.variableDefinitions ?? []).map((definition: VariableDefinitionNode) => print(definition));
+  // Only variables the selection uses: those of the root field's arguments are inlined as filters
+  // or dropped, and an unused declaration would fail validation of the live and catch-up queries.
+  const used = usedVariables([root.selectionSet, ...document.definitions.filter((definition) => definition.kind === Kind.FRAGMENT_DEFINITION)]);
+  const declared = (operation.variableDefinitions ?? [])
+    .filter((definition: VariableDefinitionNode) => used.has(definition.variable.name.value))
+    .map((definition: VariableDefinitionNode) => print(definition));
   const filterArgs = Object.keys(filters).map((name) => `${name}: ${JSON.stringify(filters[name])}`);
   const live = `query RgLive(${['$__cursor: String!', ...declared].join(', ')}) { ${responseKey}: ${stream.one}(cursor: $__cursor) ${selection} }\n${fragments}`;
   const catchUpSelection = selection ? withCursor(root.selectionSet as SelectionSetNode) : `{ ${CURSOR_ALIAS}: cursor }`;
@@ -51,7 +56,22 @@ export function planSubscription(document: DocumentNode, operation: OperationDef
   // Parse both now so a mistake surfaces at subscribe time, not at the first event.
   parse(live);
   parse(catchUp);
-  return { stream, responseKey, filters, after: typeof args.after === 'string' ? args.after : null, live, catchUp, variables };
+  const passed = Object.fromEntries(Object.entries(variables).filter(([name]) => used.has(name)));
+  return { stream, responseKey, filters, after: typeof args.after === 'string' ? args.after : null, live, catchUp, variables: passed };
+}
+
+/** Names of the variables referenced in `nodes`. */
+function usedVariables(nodes: readonly (ASTNode | undefined)[]): Set<string> {
+  const names = new Set<string>();
+  for (const node of nodes) {
+    if (!node) continue;
+    visit(node, {
+      Variable(variable) {
+        names.add(variable.name.value);
+      },
+    });
+  }
+  return names;
 }
 
 function withCursor(selectionSet: SelectionSetNode): string {

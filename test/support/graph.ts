@@ -4,6 +4,7 @@ import { startGraph, type RunningGraph } from '../../app/graph';
 import { seedDemo } from '../../app/demo';
 import { createTestDatabase, type TestDatabase } from './database';
 import { postGraphQL, testInternalTokens, type GraphQLResponse } from './subgraph-client';
+import type { UpdateFanout } from '../../platform/events/fanout';
 
 /** Every port 0: the operating system picks free ones, so test files never collide. */
 export const FREE_PORTS = { gateway: 0, registry: 0, subgraphs: { orders: 0, returns: 0, inventory: 0, refunds: 0 } };
@@ -22,8 +23,21 @@ export interface TestGraph {
   close(): Promise<void>;
 }
 
+/** Options of `startTestGraph`. */
+export interface TestGraphOptions {
+  /** Load the demo data; default true. */
+  seed?: boolean;
+  /** Gateway registry poll interval; default 200 ms so schema changes show quickly. */
+  pollIntervalMs?: number;
+  /**
+   * Broadcast of published events to subscriptions; default in-process. Pass a `RedisFanout` so
+   * gateways in other processes receive the relays' notices too. Closed with the graph.
+   */
+  fanout?: UpdateFanout;
+}
+
 /** Starts registry, subgraphs and gateway on real PostgreSQL, like production but in one process. */
-export async function startTestGraph(options: { seed?: boolean; pollIntervalMs?: number } = {}): Promise<TestGraph> {
+export async function startTestGraph(options: TestGraphOptions = {}): Promise<TestGraph> {
   const database = await createTestDatabase();
   if (options.seed ?? true) await seedDemo(database.db);
   const keys = await generateSigningKeys();
@@ -35,6 +49,7 @@ export async function startTestGraph(options: { seed?: boolean; pollIntervalMs?:
     internalTokens: testInternalTokens,
     registryToken,
     pollIntervalMs: options.pollIntervalMs ?? 200,
+    fanout: options.fanout,
   });
   const url = `${graph.gateway.url}/graphql`;
   const tokenFor = (principal: Principal) => signClientToken(principal, keys.privateJwk);
