@@ -147,9 +147,9 @@ describe('crashes on the Redis bus', () => {
 
       expect(await misapplied()).toEqual([]);
       expect(await count('SELECT count(*) AS n FROM public.crash_applied')).toBe(total);
-      // Some events reached both processes (the dead one's unacknowledged entries), yet took effect once.
-      const redelivered = await count('SELECT count(*) AS n FROM (SELECT event_id FROM public.crash_deliveries GROUP BY event_id HAVING count(DISTINCT pid) > 1) r');
-      expect(redelivered).toBeGreaterThan(0);
+      // Entries the dead member read but never acknowledged (pending above) were reclaimed and took
+      // effect once. Whether the kill also landed between a delivery and its commit (an event seen
+      // by both processes) is down to timing, so it is not asserted.
       expect(await count('SELECT count(DISTINCT event_id) AS n FROM public.crash_deliveries')).toBe(total);
       expect(await count('SELECT count(DISTINCT pid) AS n FROM public.crash_applied')).toBe(2);
     },
