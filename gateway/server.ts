@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { ClientTokenVerifier, InternalTokens } from '../platform/auth';
 import { currentScope } from '../platform/context';
 import { ErrorCode } from '../platform/graphql/errors';
@@ -97,6 +97,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     formatError: maskUnexpectedErrors(log, development),
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      // No CDN reads cache hints; computing them costs time per field of every response.
+      ApolloServerPluginCacheControlDisabled(),
       useRequestLogging(log),
       useOperationLimits({ maxDepth: options.maxDepth, maxCost: options.maxCost }),
     ],
