@@ -9,7 +9,7 @@ import type { Db } from './db';
 import { INTERNAL_PRINCIPAL_HEADER, type InternalTokens, type Principal } from './auth';
 import { runInScope } from './context';
 import { componentLogger } from './logger';
-import { ErrorCode, Messages, graphqlError, unauthenticated } from './graphql/errors';
+import { ErrorCode, Messages, unauthenticated } from './graphql/errors';
 import { apolloHandler, sendJson } from './http/apollo-handler';
 import { listen, router, type Route, type RunningServer } from './http/server';
 import { CORRELATION_HEADER } from './correlation';
@@ -262,5 +262,3 @@ function isConnectionFailure(error: unknown): boolean {
   }
   return false;
 }
-
-export { graphqlError };
