@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { Client } from 'pg';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
-import { PostgresDb, migrate, type Db } from '../platform/db';
+import type { Db } from '../platform/db';
+import { createBenchDatabase } from './support';
 import type { Principal } from '../platform/auth';
-import { ALL_MIGRATIONS } from '../app/migrations';
 import { defineEvent } from '../platform/events/catalog';
 import { appendEvents } from '../platform/events/outbox';
 import { OutboxRelay } from '../platform/events/relay';
@@ -22,7 +21,6 @@ import { OrderRecorded, orderRecordedData } from '../subgraphs/orders/events';
 import type { RecordOrderInput } from '../subgraphs/orders/domain/record-order-input';
 
 /** The PostgreSQL server the benchmark runs against (a fresh database is created on it per run). */
-const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** Events per adapter run: enough for a stable p99, few enough to keep the whole bench near a minute. */
@@ -66,7 +64,7 @@ interface Row {
  * PostgreSQL database migrated like production.
  */
 export async function benchEvents(): Promise<void> {
-  const database = await createBenchDatabase();
+  const database = await createBenchDatabase('events', { poolSize: POOL_SIZE });
   try {
     // Each run gets an outbox (a subgraph schema's; no subgraph runs here) and a bus of its own: a
     // new bus is a new epoch, and a relay republishes a day of its outbox into a new epoch, which
@@ -215,29 +213,6 @@ async function mutationRun(db: Db, label: string, record: (db: Db, input: Record
   await drive(ORDER_COUNT, WARM_UP_ORDERS, true);
   const seconds = (performance.now() - started) / 1000;
   return { label, perSecond: Math.round(ORDER_COUNT / seconds), p50Ms: percentile(callLatencies, 50), p99Ms: percentile(callLatencies, 99) };
-}
-
-/** A fresh database with every migration applied, and how to drop it. */
-async function createBenchDatabase(): Promise<{ db: PostgresDb; drop(): Promise<void> }> {
-  const name = `rg_bench_events_${Date.now().toString(36)}_${process.pid}`;
-  const admin = new Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const db = new PostgresDb({ connectionString: url.toString(), maxConnections: POOL_SIZE });
-  await migrate(db, ALL_MIGRATIONS);
-  return {
-    db,
-    async drop() {
-      await db.close();
-      const cleanup = new Client({ connectionString: ADMIN_URL });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await cleanup.end();
-    },
-  };
 }
 
 /** Deletes exactly the bench's keys (other users share this Redis). */

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
-import { PostgresDb, migrate } from '../platform/db';
+import type { PostgresDb } from '../platform/db';
+import { createBenchDatabase } from './support';
 import { InternalTokens } from '../platform/auth';
-import { ALL_MIGRATIONS } from '../app/migrations';
 import { EventPipeline } from '../platform/events/pipeline';
 import { InProcessBus } from '../platform/events/in-process-bus';
 import type { DeliveredEvent } from '../platform/events/envelope';
@@ -33,7 +32,6 @@ const RUN_TIMEOUT_MS = 180_000;
 /** How often progress is read from the database. */
 const POLL_MS = 50;
 
-const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
@@ -49,21 +47,13 @@ async function waitUntil(what: string, db: PostgresDb, sql: string, target: numb
 
 /** `npm run bench -- refunds`. */
 export async function benchRefunds(): Promise<void> {
-  const name = `rg_bench_refunds_${Date.now().toString(36)}_${process.pid}`;
-  const admin = new Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const db = new PostgresDb({ connectionString: url.toString(), maxConnections: 20 });
+  const { db, drop } = await createBenchDatabase('refunds');
   // Read when the subgraph starts its executor (paymentsFromEnv).
   process.env.PAYMENTS_MODE = 'simulated';
   process.env.SIMULATED_SETTLEMENT_DELAY_MS = String(SETTLEMENT_DELAY_MS);
   const bus = new InProcessBus();
   const pipeline = new EventPipeline(db, bus);
   try {
-    await migrate(db, ALL_MIGRATIONS);
     const subgraph = await startSubgraph(refundsSubgraph, { db, internalTokens: new InternalTokens(randomBytes(32).toString('base64url')), port: 0, pipeline });
     await pipeline.start();
     let seq = 0;
@@ -106,10 +96,6 @@ export async function benchRefunds(): Promise<void> {
     await subgraph.close();
   } finally {
     await pipeline.stop();
-    await db.close();
-    const cleanup = new Client({ connectionString: ADMIN_URL });
-    await cleanup.connect();
-    await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await cleanup.end();
+    await drop();
   }
 }

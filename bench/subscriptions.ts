@@ -1,16 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { execSync } from 'node:child_process';
-import { Client as PgClient } from 'pg';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { Redis } from 'ioredis';
-import { PostgresDb, migrate } from '../platform/db';
+import type { PostgresDb } from '../platform/db';
+import { createBenchDatabase } from './support';
 import { ClientTokenVerifier, InternalTokens, generateSigningKeys, signClientToken, type Principal, type SigningKeys } from '../platform/auth';
 import { RedisFanout } from '../platform/events/fanout';
 import { deletePrefix, uniquePrefix } from '../platform/events/redis-test-kit';
 import { killAllTestProcesses } from '../platform/events/test-processes/child-kit';
-import { ALL_MIGRATIONS } from '../app/migrations';
-import { seedDemo } from '../app/demo';
 import { startGraph, type RunningGraph } from '../app/graph';
 import { startGatewayProcess, type GatewayStats } from '../test/processes/gateway-kit';
 import { lineInput, mutateOk, recordOrderOnly, waitForSnapshots, WAREHOUSE_ID, type Caller, type RecordedOrder } from '../test/support/returns-kit';
@@ -25,7 +23,6 @@ import { postGraphQL } from '../test/support/subgraph-client';
  * split over `PRINCIPAL_GROUPS` principals.
  */
 
-const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** WebSocket connections, and subscriptions multiplexed on each (graphql-ws allows many): 10,000 in all. */
 const CONNECTIONS = Number(process.env.RG_BENCH_CONNECTIONS ?? 1_000);
@@ -67,30 +64,6 @@ interface Figures {
   connected?: GatewayStats;
   peak: number;
   connectMs: number;
-}
-
-async function createDatabase(): Promise<{ db: PostgresDb; drop: () => Promise<void> }> {
-  const name = `rg_bench_subs_${Date.now().toString(36)}_${process.pid}`;
-  const admin = new PgClient({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const db = new PostgresDb({ connectionString: url.toString(), maxConnections: 20 });
-  await migrate(db, ALL_MIGRATIONS);
-  // The demo's locations (the returns warehouse among them) let inventory book the returns.
-  await seedDemo(db);
-  return {
-    db,
-    async drop() {
-      await db.close();
-      const cleanup = new PgClient({ connectionString: ADMIN_URL });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await cleanup.end();
-    },
-  };
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -212,7 +185,8 @@ function print(figures: Figures): void {
 /** `npm run bench -- subscriptions` */
 export async function benchSubscriptions(): Promise<void> {
   process.stdout.write(`file-descriptor limit (ulimit -n) of this shell: ${execSync('ulimit -n', { shell: '/bin/bash' }).toString().trim()}\n`);
-  const { db, drop } = await createDatabase();
+  // The demo's locations (the returns warehouse among them) let inventory book the returns.
+  const { db, drop } = await createBenchDatabase('subs', { seed: true });
   const keys = await generateSigningKeys();
   const secret = randomBytes(32).toString('base64url');
   const prefix = uniquePrefix('bench-subscriptions');

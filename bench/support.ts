@@ -22,18 +22,46 @@ export interface BenchGraph {
   close(): Promise<void>;
 }
 
-/** A fresh migrated database with the demo data and the whole graph on it, like production in one process. */
-export async function startBenchGraph(): Promise<BenchGraph> {
-  const name = `rg_bench_${Date.now().toString(36)}_${process.pid}`;
+/** A benchmark's own database: created fresh and migrated, dropped afterwards. */
+export interface BenchDatabase {
+  db: PostgresDb;
+  drop(): Promise<void>;
+}
+
+/** Connections per benchmark database pool: enough for the concurrent callers of any bench here. */
+const BENCH_POOL_SIZE = 20;
+
+/**
+ * Creates `rg_bench_<label>_...` on the server of `DATABASE_URL` (default the local one), applies
+ * every migration and, with `seed`, loads the demo retailer. Each run gets its own database, so
+ * benchmarks never see each other's (or the tests') data.
+ */
+export async function createBenchDatabase(label: string, options: { seed?: boolean; poolSize?: number } = {}): Promise<BenchDatabase> {
+  const name = `rg_bench_${label}_${Date.now().toString(36)}_${process.pid}`;
   const admin = new Client({ connectionString: ADMIN_URL });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
-  const db = new PostgresDb({ connectionString: url.toString(), maxConnections: 20 });
+  const db = new PostgresDb({ connectionString: url.toString(), maxConnections: options.poolSize ?? BENCH_POOL_SIZE });
   await migrate(db, ALL_MIGRATIONS);
-  await seedDemo(db);
+  if (options.seed) await seedDemo(db);
+  return {
+    db,
+    async drop() {
+      await db.close();
+      const cleanup = new Client({ connectionString: ADMIN_URL });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}
+
+/** A fresh migrated database with the demo data and the whole graph on it, like production in one process. */
+export async function startBenchGraph(): Promise<BenchGraph> {
+  const { db, drop } = await createBenchDatabase('graph', { seed: true });
   const keys = await generateSigningKeys();
   const internalTokens = new InternalTokens(randomBytes(32).toString('base64url'));
   const graph = await startGraph({
@@ -52,11 +80,7 @@ export async function startBenchGraph(): Promise<BenchGraph> {
       // autocannon stops sending at the deadline, but its last requests are still being answered.
       await new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_DRAIN_MS));
       await graph.close();
-      await db.close();
-      const cleanup = new Client({ connectionString: ADMIN_URL });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await cleanup.end();
+      await drop();
     },
   };
 }
