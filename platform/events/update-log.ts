@@ -47,15 +47,16 @@ export async function loggedEvent(db: Queryable, schema: string, seq: number, ty
 }
 
 /**
- * Events after a position matching `filter` (a predicate over the event's data, applied in SQL by
- * the caller's `where`), oldest first: what a resuming subscriber missed.
+ * Events after a position whose data fields equal `filters` (absent or null filters match
+ * everything), oldest first: what a resuming subscriber missed. Filter names are data keys of the
+ * events, e.g. `returnId`.
  */
 export async function loggedEventsAfter(
   db: Queryable,
   schema: string,
   after: number,
   types: readonly string[],
-  where: { sql: string; params: unknown[] },
+  filters: Record<string, string | null | undefined>,
   limit = MAX_CATCH_UP,
 ): Promise<LoggedEvent[]> {
   const { rows: oldest } = await db.query<{ seq: number | null }>(`SELECT min(seq) AS seq FROM ${qualified(schema, 'outbox')}`);
@@ -63,10 +64,18 @@ export async function loggedEventsAfter(
   if (first !== null && first !== undefined && after > 0 && after < first - 1) {
     throw badUserInput('The cursor is older than the event log keeps (7 days); read the current state and subscribe again without `after`.', 'after');
   }
+  const params: unknown[] = [after, types, Math.min(limit, MAX_CATCH_UP)];
+  const conditions = ['seq > $1', 'type = ANY($2)'];
+  for (const [key, value] of Object.entries(filters)) {
+    if (!value) continue;
+    if (!/^[A-Za-z]{1,40}$/.test(key)) throw new TypeError(`A filter names an event data key of letters only, but got: ${JSON.stringify(key)}`);
+    params.push(value);
+    conditions.push(`data->>'${key}' = $${params.length}`);
+  }
   const { rows } = await db.query<LoggedEvent & Record<string, unknown>>(
     `SELECT seq, id, type, aggregate_id, occurred_at, data FROM ${qualified(schema, 'outbox')}
-      WHERE seq > $1 AND type = ANY($2) AND ${where.sql} ORDER BY seq LIMIT $3`,
-    [after, types, Math.min(limit, MAX_CATCH_UP), ...where.params],
+      WHERE ${conditions.join(' AND ')} ORDER BY seq LIMIT $3`,
+    params,
   );
   return rows;
 }

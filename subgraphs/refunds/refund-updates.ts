@@ -39,14 +39,6 @@ export async function refundUpdate(db: Queryable, principal: Principal, cursor: 
 /** `refundUpdates(after, ...)`: what a resuming subscriber missed, oldest first. */
 export async function refundUpdatesAfter(db: Queryable, principal: Principal, args: RefundFilter & { after?: string | null; first?: number | null }) {
   const after = args.after ? cursorPosition('refunds', args.after) : 0;
-  const params: unknown[] = [];
-  const conditions: string[] = [];
-  for (const key of ['orderId', 'returnId'] as const) {
-    const value = args[key];
-    if (!value) continue;
-    params.push(value);
-    conditions.push(`data->>'${key}' = $${3 + params.length}`);
-  }
-  const events = await loggedEventsAfter(db, 'refunds', after, REFUND_EVENT_TYPES, { sql: conditions.join(' AND ') || 'TRUE', params }, args.first ?? undefined);
+  const events = await loggedEventsAfter(db, 'refunds', after, REFUND_EVENT_TYPES, { orderId: args.orderId, returnId: args.returnId }, args.first ?? undefined);
   return events.filter((event) => canSeeUpdate(principal, event.data)).map(toUpdate);
 }

@@ -47,17 +47,7 @@ export async function statusUpdate(db: Queryable, principal: Principal, cursor: 
 /** `returnStatusUpdates(after, ...)`: what a resuming subscriber missed, oldest first. */
 export async function statusUpdatesAfter(db: Queryable, principal: Principal, args: StatusFilter & { after?: string | null; first?: number | null }) {
   const after = args.after ? cursorPosition('returns', args.after) : 0;
-  const params: unknown[] = [];
-  const conditions: string[] = [];
-  const add = (key: string, value: string | null | undefined) => {
-    if (!value) return;
-    params.push(value);
-    conditions.push(`data->>'${key}' = $${3 + params.length}`);
-  };
-  add('returnId', args.returnId);
-  add('orderId', args.orderId);
-  add('channel', args.channel);
-  add('storeId', args.storeId);
-  const events = await loggedEventsAfter(db, 'returns', after, STATUS_EVENT_TYPES, { sql: conditions.join(' AND ') || 'TRUE', params }, args.first ?? undefined);
+  const filters = { returnId: args.returnId, orderId: args.orderId, channel: args.channel, storeId: args.storeId };
+  const events = await loggedEventsAfter(db, 'returns', after, STATUS_EVENT_TYPES, filters, args.first ?? undefined);
   return events.filter((event) => canSeeUpdate(principal, event.data)).map(toUpdate);
 }
