@@ -35,14 +35,17 @@ const newCustomer = () => `cus_t_${randomUUID().slice(0, 8)}`;
 
 /** Sends a mutation that must be refused with exactly `expected` and must leave the returns schema as it was. */
 async function expectRefused(principal: Principal, name: ReturnMutation, input: Record<string, unknown>, expected: Partial<UserErrorView>[], key?: string) {
-  const before = await footprint(t.database.db);
+  const scope = { returnId: stringField(input.returnId), orderId: stringField(input.orderId) };
+  const before = await footprint(t.database.db, scope);
   const result = await mutate(t, principal, name, input, { key });
   expect(result.response.errors).toBeUndefined();
   expect(result.payload?.return).toBeNull();
   expect(result.payload?.userErrors).toEqual(expected.map((error) => expect.objectContaining(error)));
-  expect(await footprint(t.database.db)).toEqual(before);
+  expect(await footprint(t.database.db, scope)).toEqual(before);
   return result;
 }
+
+const stringField = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 async function twoLineOrder() {
   return recordOrder(t, t.database.db, {

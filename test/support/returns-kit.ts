@@ -252,18 +252,34 @@ export interface ReturnsFootprint {
   statuses: string;
 }
 
-/** Measures the returns schema. */
-export async function footprint(db: Queryable): Promise<ReturnsFootprint> {
+/**
+ * Which returns a footprint watches closely. Refunds settle and returns complete on their own,
+ * after the request that started them answered, so a schema-wide status or revision sum moves
+ * under a test that acted on something else. Scoped, the per-return rows (timeline, outbox,
+ * revisions, statuses) are those of this return or of this order's returns; row counts that only
+ * requests create (returns, lines, receipts, dispositions, received units) stay schema-wide.
+ */
+export interface FootprintScope {
+  returnId?: string;
+  orderId?: string;
+}
+
+/** Measures the returns schema, optionally scoped (see `FootprintScope`). */
+export async function footprint(db: Queryable, scope: FootprintScope = {}): Promise<ReturnsFootprint> {
+  const scoped = scope.returnId !== undefined || scope.orderId !== undefined;
+  // $1/$2 are the scope; without one every return is watched.
+  const watched = scoped ? '(SELECT id FROM returns.returns WHERE id = $1 OR order_id = $2)' : '(SELECT id FROM returns.returns)';
   const { rows } = await db.query<Omit<ReturnsFootprint, 'statuses'> & { statuses: string | null }>(
     `SELECT (SELECT count(*) FROM returns.returns)::int8 AS returns,
             (SELECT count(*) FROM returns.return_lines)::int8 AS lines,
-            (SELECT count(*) FROM returns.return_timeline)::int8 AS timeline,
-            (SELECT count(*) FROM returns.outbox)::int8 AS outbox,
+            (SELECT count(*) FROM returns.return_timeline WHERE return_id IN ${watched})::int8 AS timeline,
+            (SELECT count(*) FROM returns.outbox WHERE ${scoped ? `aggregate_id IN ${watched}` : 'TRUE'})::int8 AS outbox,
             (SELECT count(*) FROM returns.return_receipts)::int8 AS receipts,
             (SELECT count(*) FROM returns.return_line_dispositions)::int8 AS dispositions,
-            (SELECT coalesce(sum(revision), 0) FROM returns.returns)::int8 AS revisions,
+            (SELECT coalesce(sum(revision), 0) FROM returns.returns WHERE id IN ${watched})::int8 AS revisions,
             (SELECT coalesce(sum(received_quantity), 0) FROM returns.return_lines)::int8 AS received,
-            (SELECT string_agg(id || ':' || status, ',' ORDER BY id) FROM returns.returns) AS statuses`,
+            (SELECT string_agg(id || ':' || status, ',' ORDER BY id) FROM returns.returns WHERE id IN ${watched}) AS statuses`,
+    scoped ? [scope.returnId ?? null, scope.orderId ?? null] : [],
   );
   const row = rows[0];
   if (!row) throw new Error('footprint query returned no row');
