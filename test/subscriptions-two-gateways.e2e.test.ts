@@ -9,7 +9,7 @@ import { startTestGraph, type TestGraph } from './support/graph';
 import { principals } from './support/principals';
 import { lineInput, mutateOk, recordOrder } from './support/returns-kit';
 import { TEST_INTERNAL_SECRET } from './support/subgraph-client';
-import { connect, type WsConnection } from './support/subscription-client';
+import { connect, waitUntil, type WsConnection } from './support/subscription-client';
 
 /**
  * Two gateway processes behind one graph, notices over Redis pub/sub: a subscriber connected to one
@@ -54,7 +54,7 @@ describe('two gateway processes', () => {
     const remote = onSecond.subscribe<StatusUpdate>(STATUS, { orderId: bought.id });
     const local = onFirst.subscribe<StatusUpdate>(STATUS, { orderId: bought.id });
     await second.waitForSubscribers(1);
-    expect(t.graph.gateway.subscriberCount()).toBe(1);
+    await waitUntil(() => t.graph.gateway.subscriberCount() === 1, () => `the first gateway has ${t.graph.gateway.subscriberCount()} subscribers, not 1`);
 
     // Every mutation goes to the first gateway (the test graph's own).
     const ret = await mutateOk(t, customer, 'requestReturn', { orderId: bought.id, channel: 'ECOMMERCE', lines: [lineInput(bought.lines[0]?.id as string)] });

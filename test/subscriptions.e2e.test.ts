@@ -43,13 +43,28 @@ const order = (spec: { channel?: 'ECOMMERCE' | 'POS' | 'MARKETPLACE'; partnerId?
     lines: Array.from({ length: spec.lines ?? 1 }, (_, i) => ({ sku: `SKU-APP-00${i + 1}`, category: 'apparel', quantity: 2, unitPrice: '25.00' })),
   });
 
-/** The status updates of the returns event log matching `where` (on the event's data), oldest first: the record. */
+/** How long the relay may take to give committed events their positions (it wakes on commit, polls every 250 ms). */
+const STAMP_WAIT_MS = 10_000;
+
+/** Waits until the returns relay has given every committed event its log position. */
+async function stamped(): Promise<void> {
+  const deadline = Date.now() + STAMP_WAIT_MS;
+  for (;;) {
+    const { rows } = await t.database.db.query<{ n: number }>('SELECT count(*)::int8 AS n FROM returns.outbox WHERE position IS NULL');
+    if (rows[0]?.n === 0) return;
+    if (Date.now() > deadline) throw new Error(`${rows[0]?.n} events still without a position after ${STAMP_WAIT_MS} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** The status updates of the returns event log matching `where` (on the event's data), in position order: the record. */
 async function loggedCursors(where: string, params: unknown[]): Promise<string[]> {
-  const { rows } = await t.database.db.query<{ seq: number }>(
-    `SELECT seq FROM returns.outbox WHERE type = ANY($1) AND ${where} ORDER BY seq`,
+  await stamped();
+  const { rows } = await t.database.db.query<{ position: number }>(
+    `SELECT position FROM returns.outbox WHERE type = ANY($1) AND ${where} ORDER BY position`,
     [['ReturnRequested', 'ReturnAuthorized', 'ReturnDeclined', 'ReturnCanceled', 'ReturnInTransit', 'ReturnItemsReceived', 'ReturnInspected', 'ReturnCompleted'], ...params],
   );
-  return rows.map((row) => Buffer.from(`returns:${row.seq}`).toString('base64url'));
+  return rows.map((row) => Buffer.from(`returns:${row.position}`).toString('base64url'));
 }
 
 const STATUS_SELECTION = `cursor sequence eventType returnId status previousStatus occurredAt
@@ -147,7 +162,8 @@ describe('tenancy', () => {
     const customerPrying = (await open(principals.customer(firstOrder.customerId))).subscribe<StatusUpdate>(byOrder, { orderId: orders[partners[0]]?.[1]?.id });
     const austin = (await open(principals.storeAssociate('loc_store_aus'))).subscribe<StatusUpdate>(byOrder, {});
     await subscribers(before + 12 + 8 + 3);
-    const start = (await t.database.db.query<{ seq: number }>('SELECT coalesce(max(seq), 0)::int8 AS seq FROM returns.outbox')).rows[0]?.seq ?? 0;
+    await stamped();
+    const start = (await t.database.db.query<{ position: number }>('SELECT coalesce(max(position), 0)::int8 AS position FROM returns.outbox')).rows[0]?.position ?? 0;
 
     // Twenty marketplace returns, each authorized then canceled by its partner: forty updates.
     for (let i = 0; i < 10; i++) {
@@ -165,10 +181,10 @@ describe('tenancy', () => {
     }
 
     const expected = {
-      mkp_sub_a: await loggedCursors(`seq > $2 AND data->>'partnerId' = $3`, [start, partners[0]]),
-      mkp_sub_b: await loggedCursors(`seq > $2 AND data->>'partnerId' = $3`, [start, partners[1]]),
-      customer: await loggedCursors(`seq > $2 AND data->>'customerId' = $3`, [start, firstOrder.customerId]),
-      austin: await loggedCursors(`seq > $2 AND data->>'storeId' = $3`, [start, 'loc_store_aus']),
+      mkp_sub_a: await loggedCursors(`position > $2 AND data->>'partnerId' = $3`, [start, partners[0]]),
+      mkp_sub_b: await loggedCursors(`position > $2 AND data->>'partnerId' = $3`, [start, partners[1]]),
+      customer: await loggedCursors(`position > $2 AND data->>'customerId' = $3`, [start, firstOrder.customerId]),
+      austin: await loggedCursors(`position > $2 AND data->>'storeId' = $3`, [start, 'loc_store_aus']),
     };
     expect(expected.mkp_sub_a).toHaveLength(20);
     expect(expected.mkp_sub_b).toHaveLength(20);

@@ -1,7 +1,7 @@
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { canSeeUpdate, type Principal } from '../../platform/auth';
 import type { UpdateFanout, UpdateNotice } from '../../platform/events/fanout';
-import { updateCursor } from '../../platform/events/update-log';
+import { cursorPosition, updateCursor } from '../../platform/events/update-log';
 import { componentLogger } from '../../platform/logger';
 import { CURSOR_ALIAS, type PlannedSubscription } from './rewrite';
 
@@ -15,9 +15,13 @@ export type ExecuteAs = (query: string, variables: Record<string, unknown>, prin
  * ends (it resumes with its last cursor, losing nothing): bounds memory per subscriber.
  */
 export const MAX_QUEUED_UPDATES = 1_000;
-/** Catch-up pages fetched at most when resuming (500 updates each). */
-const MAX_CATCH_UP_PAGES = 20;
-const CATCH_UP_PAGE = 500;
+
+/** A catch-up page as the rewritten query returns it (`rewrite.ts`). */
+interface CatchUpPage {
+  updates: Record<string, unknown>[];
+  scannedCursor: string | null;
+  endOfLog: boolean;
+}
 
 /** One subscriber: a queue of results consumed by graphql-ws through an async iterator. */
 class Member implements AsyncIterableIterator<ExecutionResult> {
@@ -25,9 +29,15 @@ class Member implements AsyncIterableIterator<ExecutionResult> {
   private waiting?: (result: IteratorResult<ExecutionResult>) => void;
   private done = false;
   private catchingUp: boolean;
-  private readonly buffered: { seq: number; result: ExecutionResult }[] = [];
-  /** Highest outbox position delivered: later duplicates (a republish) are dropped. */
-  lastSeq = 0;
+  private readonly buffered: { position: number; result: ExecutionResult }[] = [];
+  /**
+   * Set when live updates arriving during catch-up overflowed the buffer and were dropped. They
+   * are all in the log (a notice is sent only after its position is committed), so catch-up
+   * recovers them by reading once more to the end after the overflow.
+   */
+  overflowed = false;
+  /** Highest log position delivered: later duplicates (a republish) are dropped. */
+  lastPosition = 0;
 
   constructor(
     readonly group: Group,
@@ -37,24 +47,33 @@ class Member implements AsyncIterableIterator<ExecutionResult> {
     this.catchingUp = catchUp;
   }
 
-  offer(seq: number, result: ExecutionResult): void {
+  /** True once the subscription ended (client gone, too slow, or an error). */
+  get ended(): boolean {
+    return this.done;
+  }
+
+  offer(position: number, result: ExecutionResult): void {
     if (this.done) return;
     if (this.catchingUp) {
-      this.buffered.push({ seq, result });
+      if (this.buffered.length >= MAX_QUEUED_UPDATES) {
+        this.buffered.length = 0;
+        this.overflowed = true;
+      }
+      this.buffered.push({ position, result });
       return;
     }
-    this.push(seq, result);
+    this.push(position, result);
   }
 
   /** Catch-up finished: deliver what arrived meanwhile, skipping what catch-up already covered. */
   caughtUp(): void {
     this.catchingUp = false;
-    for (const { seq, result } of this.buffered.splice(0)) this.push(seq, result);
+    for (const { position, result } of this.buffered.splice(0)) this.push(position, result);
   }
 
-  push(seq: number, result: ExecutionResult): void {
-    if (this.done || seq <= this.lastSeq) return;
-    this.lastSeq = seq;
+  push(position: number, result: ExecutionResult): void {
+    if (this.done || position <= this.lastPosition) return;
+    this.lastPosition = position;
     if (this.waiting) {
       const resolve = this.waiting;
       this.waiting = undefined;
@@ -67,6 +86,20 @@ class Member implements AsyncIterableIterator<ExecutionResult> {
       return;
     }
     this.queue.push(result);
+  }
+
+  /** Ends the subscription with `errors` (after whatever is queued). */
+  async fail(errors: ExecutionResult['errors']): Promise<void> {
+    if (this.done) return;
+    const result: ExecutionResult = { errors };
+    if (this.waiting) {
+      const resolve = this.waiting;
+      this.waiting = undefined;
+      resolve({ value: result, done: false });
+    } else {
+      this.queue.push(result);
+    }
+    await this.return();
   }
 
   next(): Promise<IteratorResult<ExecutionResult>> {
@@ -168,38 +201,49 @@ export class SubscriptionHub {
   private async resolve(group: Group, notice: UpdateNotice): Promise<void> {
     if (group.members.size === 0) return;
     try {
-      const result = await this.executeAs(group.plan.live, { ...group.plan.variables, __cursor: updateCursor(notice.source, notice.seq) }, group.principal);
+      const result = await this.executeAs(group.plan.live, { ...group.plan.variables, __cursor: updateCursor(notice.source, notice.position) }, group.principal);
       const payload = result.data?.[group.plan.responseKey];
       // Null without errors: the update is not visible to this subscriber after all.
       if (payload === null && !result.errors?.length) return;
-      for (const member of group.members) member.offer(notice.seq, result);
+      for (const member of group.members) member.offer(notice.position, result);
     } catch (error) {
-      log.warn({ err: error, source: notice.source, seq: notice.seq }, 'could not resolve a subscription update');
+      log.warn({ err: error, source: notice.source, position: notice.position }, 'could not resolve a subscription update');
     }
   }
 
-  /** Delivers what a resuming subscriber missed, from the event log, before anything live. */
+  /**
+   * Delivers what a resuming subscriber missed, from the event log, before anything live. Pages
+   * follow the SCANNED cursor, not the last visible update, and continue until a page reaches the
+   * end of the log with no live update dropped meanwhile: a subscriber who sees 1 event in 1,000
+   * still gets all of its own. Each page is bounded by the subgraph, memory by the subscriber's
+   * queue (a client that cannot keep up is ended and resumes from its last cursor). A failed page
+   * ends the subscription with an error naming that remedy, never silently with a gap.
+   */
   private async catchUp(member: Member, plan: PlannedSubscription, principal: Principal): Promise<void> {
     let after = plan.after;
     try {
-      for (let page = 0; page < MAX_CATCH_UP_PAGES; page++) {
+      for (;;) {
+        member.overflowed = false;
         const result = await this.executeAs(plan.catchUp, { ...plan.variables, __after: after }, principal);
+        if (member.ended) return;
         if (result.errors?.length) {
-          member.push(Number.MAX_SAFE_INTEGER, { errors: result.errors });
-          await member.return();
+          await member.fail(result.errors);
           return;
         }
-        const items = (result.data?.[plan.responseKey] ?? []) as Record<string, unknown>[];
-        for (const item of items) {
+        const page = result.data?.[plan.responseKey] as CatchUpPage | undefined;
+        for (const item of page?.updates ?? []) {
           const { [CURSOR_ALIAS]: cursor, ...rest } = item;
-          const seq = Number(Buffer.from(String(cursor), 'base64url').toString('utf8').split(':')[1]);
-          member.push(seq, { data: { [plan.responseKey]: rest } });
-          after = String(cursor);
+          member.push(cursorPosition(plan.stream.source, String(cursor)), { data: { [plan.responseKey]: rest } });
         }
-        if (items.length < CATCH_UP_PAGE) break;
+        after = page?.scannedCursor ?? after;
+        if ((page?.endOfLog ?? true) && !member.overflowed) break;
       }
     } catch (error) {
       log.warn({ err: error }, 'subscription catch-up failed');
+      await member.fail([
+        new GraphQLError('Catching up from the event log failed: resume with the last cursor you received.', { extensions: { code: 'CATCH_UP_FAILED' } }),
+      ]);
+      return;
     }
     member.caughtUp();
   }

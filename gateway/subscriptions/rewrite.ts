@@ -12,7 +12,7 @@ export interface PlannedSubscription {
   after: string | null;
   /** `query($__cursor: String!) { <key>: <one>(cursor: $__cursor) { ...selection } }` */
   live: string;
-  /** `query(...) { <key>: <many>(after: $__after, ...filters) { ...selection, __cursor: cursor } }` */
+  /** `query(...) { <key>: <page>(after: $__after, ...filters) { updates { ...selection, __rgCursor: cursor } scannedCursor endOfLog } }` */
   catchUp: string;
   /** The operation's variables the selection uses, passed on to both queries (fragments and nested arguments may use them). */
   variables: Record<string, unknown>;
@@ -52,7 +52,7 @@ export function planSubscription(document: DocumentNode, operation: OperationDef
   const filterArgs = Object.keys(filters).map((name) => `${name}: ${JSON.stringify(filters[name])}`);
   const live = `query RgLive(${['$__cursor: String!', ...declared].join(', ')}) { ${responseKey}: ${stream.one}(cursor: $__cursor) ${selection} }\n${fragments}`;
   const catchUpSelection = selection ? withCursor(root.selectionSet as SelectionSetNode) : `{ ${CURSOR_ALIAS}: cursor }`;
-  const catchUp = `query RgCatchUp(${['$__after: String', ...declared].join(', ')}) { ${responseKey}: ${stream.many}(${['after: $__after', ...filterArgs].join(', ')}) ${catchUpSelection} }\n${fragments}`;
+  const catchUp = `query RgCatchUp(${['$__after: String', ...declared].join(', ')}) { ${responseKey}: ${stream.page}(${['after: $__after', ...filterArgs].join(', ')}) { updates ${catchUpSelection} scannedCursor endOfLog } }\n${fragments}`;
   // Parse both now so a mistake surfaces at subscribe time, not at the first event.
   parse(live);
   parse(catchUp);

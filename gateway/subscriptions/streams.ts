@@ -1,6 +1,6 @@
 /**
  * The subscription streams the gateway serves: which root field, the subgraph whose event log
- * feeds it, the event types, the query fields that resolve one update (live) or many (catch-up),
+ * feeds it, the event types, the query fields that resolve one update (live) or a page (catch-up),
  * and the arguments that filter it. The owning subgraphs declare the `Subscription` fields and the
  * two query fields in their schemas; this table is the gateway's side of that contract.
  */
@@ -12,8 +12,11 @@ export interface StreamDefinition {
   eventTypes: readonly string[];
   /** `Query` field resolving one update by cursor. */
   one: string;
-  /** `Query` field listing updates after a cursor (catch-up). */
-  many: string;
+  /**
+   * `Query` field reading one page of the log after a cursor (catch-up): `{ updates scannedCursor
+   * endOfLog }`, paged by the scanned cursor so a subscriber who sees few events reads to the end.
+   */
+  page: string;
   /** Arguments that filter the stream, matched against the event's data. */
   filters: readonly string[];
 }
@@ -25,7 +28,7 @@ export const STREAMS: Readonly<Record<string, StreamDefinition>> = {
     source: 'returns',
     eventTypes: ['ReturnRequested', 'ReturnAuthorized', 'ReturnDeclined', 'ReturnCanceled', 'ReturnInTransit', 'ReturnItemsReceived', 'ReturnInspected', 'ReturnCompleted'],
     one: 'returnStatusUpdate',
-    many: 'returnStatusUpdates',
+    page: 'returnStatusUpdatePage',
     filters: ['returnId', 'orderId', 'channel', 'storeId'],
   },
   refundUpdated: {
@@ -33,7 +36,7 @@ export const STREAMS: Readonly<Record<string, StreamDefinition>> = {
     source: 'refunds',
     eventTypes: ['RefundRequested', 'RefundSubmitted', 'RefundSucceeded', 'RefundFailed', 'RefundRequiresAction', 'CreditMemoPosted'],
     one: 'refundUpdate',
-    many: 'refundUpdates',
+    page: 'refundUpdatePage',
     filters: ['orderId', 'returnId'],
   },
 };

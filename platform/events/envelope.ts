@@ -27,7 +27,7 @@ export interface EventEnvelope<TData = unknown> {
 /** An envelope as delivered by a bus: with the publisher's outbox position, for per-aggregate order. */
 export interface DeliveredEvent {
   envelope: EventEnvelope;
-  /** The outbox `seq` of the publishing subgraph: increasing per source. */
+  /** The event's outbox position in the publishing subgraph: increasing per source, in commit order. */
   sourceSeq: number;
 }
 

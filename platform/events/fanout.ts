@@ -12,8 +12,11 @@ const log = componentLogger('fanout');
 export interface UpdateNotice {
   /** The publishing subgraph, e.g. `returns`. */
   source: string;
-  /** Outbox position: the subscription cursor. */
-  seq: number;
+  /**
+   * The event's position in its source's log (commit order, stamped by the relay before the notice
+   * is sent): the subscription cursor and what subscribers deduplicate by.
+   */
+  position: number;
   type: string;
   aggregateId: string;
   /** The event's data (owner fields and ids filter subscribers; nothing else is relied on). */

@@ -30,7 +30,7 @@ export interface RelayOptions {
 }
 
 interface OutboxRow {
-  seq: number;
+  position: number;
   id: string;
   type: string;
   version: number;
@@ -43,12 +43,20 @@ interface OutboxRow {
 }
 
 /**
- * Publishes a subgraph's outbox to the bus, in `seq` order, at least once.
+ * Publishes a subgraph's outbox to the bus, in position order, at least once.
  *
- * Each round is one transaction: take the advisory lock of this outbox (so one relay instance
- * publishes at a time and order holds across instances), read the oldest unpublished rows,
- * publish them, stamp them published, commit. A crash after publishing and before commit
- * publishes the batch again; consumers' inboxes make that harmless.
+ * A round is two transactions, each under the advisory lock of this outbox (one relay instance
+ * works at a time, so order holds across instances):
+ *
+ * 1. **Stamp.** Give the unstamped rows this transaction can see the next positions, in `seq`
+ *    order, and commit. A row of a transaction still open is invisible here, so it is stamped in a
+ *    later round, after everything committed before it: positions follow commit order, which `seq`
+ *    (taken at insert) does not. Committing before anything is published means no subscriber ever
+ *    learns a position that a rollback could hand to another event.
+ * 2. **Publish.** Read the oldest stamped, unpublished rows by position, publish them, broadcast
+ *    their notices, stamp them published, commit. A crash after publishing and before commit
+ *    publishes the batch again with the same positions; consumers' inboxes and subscribers' last
+ *    positions make that harmless.
  */
 export class OutboxRelay {
   private timer?: NodeJS.Timeout;
@@ -96,23 +104,54 @@ export class OutboxRelay {
   /** One round: returns how many rows it published (0 when idle or another instance holds the lock). */
   async publishBatch(): Promise<number> {
     await this.checkEpoch();
+    await this.stamp();
+    return this.publishStamped();
+  }
+
+  /** Stamps up to a batch of visible unstamped rows with the next positions; returns how many. */
+  private async stamp(): Promise<number> {
     return this.options.db.transaction(async (tx) => {
-      const { rows: lock } = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [this.table]);
-      if (!lock[0]?.locked) return 0;
+      if (!(await this.lock(tx))) return 0;
+      // max(position) too: a relay_state row created after rows were stamped (or backfilled) starts at 0.
+      const { rows: last } = await tx.query<{ last: number }>(
+        `SELECT greatest((SELECT last_position FROM ${this.stateTable} WHERE id = 1), (SELECT max(position) FROM ${this.table}), 0) AS last`,
+      );
+      const base = last[0]?.last ?? 0;
+      const { rowCount } = await tx.query(
+        `UPDATE ${this.table} o SET position = $1 + n.rank
+           FROM (SELECT seq, row_number() OVER (ORDER BY seq) AS rank FROM ${this.table} WHERE position IS NULL ORDER BY seq LIMIT $2) n
+          WHERE o.seq = n.seq`,
+        [base, this.options.batchSize ?? RELAY_BATCH_SIZE],
+      );
+      if (rowCount > 0) await tx.query(`UPDATE ${this.stateTable} SET last_position = $1, updated_at = now() WHERE id = 1`, [base + rowCount]);
+      return rowCount;
+    });
+  }
+
+  /** Publishes up to a batch of stamped, unpublished rows in position order; returns how many. */
+  private async publishStamped(): Promise<number> {
+    return this.options.db.transaction(async (tx) => {
+      if (!(await this.lock(tx))) return 0;
       const { rows } = await tx.query<OutboxRow & Record<string, unknown>>(
-        `SELECT seq, id, type, version, source, aggregate_id, correlation_id, causation_id, occurred_at, data
-           FROM ${this.table} WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
+        `SELECT position, id, type, version, source, aggregate_id, correlation_id, causation_id, occurred_at, data
+           FROM ${this.table} WHERE published_at IS NULL AND position IS NOT NULL ORDER BY position LIMIT $1`,
         [this.options.batchSize ?? RELAY_BATCH_SIZE],
       );
       if (rows.length === 0) return 0;
       await this.options.bus.publish(rows.map(toDelivered));
       // Best effort: a gateway that misses a notice is caught up by its subscriber's cursor.
       await this.options.fanout
-        ?.publish(rows.map((row) => ({ source: row.source, seq: row.seq, type: row.type, aggregateId: row.aggregate_id, data: row.data as Record<string, unknown> })))
+        ?.publish(rows.map((row) => ({ source: row.source, position: row.position, type: row.type, aggregateId: row.aggregate_id, data: row.data as Record<string, unknown> })))
         .catch((error: unknown) => log.warn({ err: error }, 'fan-out failed; subscribers resume from the event log'));
-      await tx.query(`UPDATE ${this.table} SET published_at = now() WHERE seq = ANY($1)`, [rows.map((row) => row.seq)]);
+      await tx.query(`UPDATE ${this.table} SET published_at = now() WHERE position = ANY($1)`, [rows.map((row) => row.position)]);
       return rows.length;
     });
+  }
+
+  /** This outbox's advisory lock for the rest of `tx`; false when another instance holds it. */
+  private async lock(tx: Queryable): Promise<boolean> {
+    const { rows } = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [this.table]);
+    return rows[0]?.locked === true;
   }
 
   /** Unpublished rows and the age of the oldest, for monitoring. */
@@ -120,7 +159,7 @@ export class OutboxRelay {
     return outboxLag(db, this.options.schema);
   }
 
-  /** When the bus lost events since our last round, mark recent rows unpublished again. */
+  /** When the bus lost events since our last round, mark recent rows unpublished again (they keep their positions). */
   private async checkEpoch(): Promise<void> {
     const epoch = await this.options.bus.epoch();
     const { rows } = await this.options.db.query<{ bus_epoch: string }>(`SELECT bus_epoch FROM ${this.stateTable}`);
@@ -185,5 +224,5 @@ function toDelivered(row: OutboxRow): DeliveredEvent {
     aggregateId: row.aggregate_id,
     data: row.data,
   };
-  return { envelope, sourceSeq: row.seq };
+  return { envelope, sourceSeq: row.position };
 }

@@ -9,12 +9,13 @@ import { qualified } from './outbox';
  * over a long weekend.
  */
 export const EVENT_LOG_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
-/** Most events one catch-up page returns. */
+/** Most events one catch-up page scans: bounds one query however far behind the subscriber is. */
 export const MAX_CATCH_UP = 500;
 
 /** One event of a subgraph's log, as subscription updates are built from it. */
 export interface LoggedEvent {
-  seq: number;
+  /** Position in the log: commit order, stamped by the relay. */
+  position: number;
   id: string;
   type: string;
   aggregate_id: string;
@@ -22,50 +23,73 @@ export interface LoggedEvent {
   data: Record<string, unknown>;
 }
 
-/** Opaque cursor of a logged event: its source and outbox position. */
-export function updateCursor(source: string, seq: number): string {
-  return Buffer.from(`${source}:${seq}`).toString('base64url');
+/**
+ * One page of a log scan. `events` are the scanned events (of the asked types and filters) in
+ * position order; the caller drops those the subscriber may not see, so a page can hold fewer
+ * visible updates than it scanned, even none. The next page starts after `scannedTo`, not after
+ * the last visible update: that is what lets a subscriber who sees 1 event in 1,000 read to the end.
+ */
+export interface EventLogPage {
+  events: LoggedEvent[];
+  /** Position of the last event scanned; null when nothing was found after `after`. */
+  scannedTo: number | null;
+  /** True when the scan reached the end of the log as this read saw it: no next page yet. */
+  reachedEnd: boolean;
 }
 
-/** The outbox position a cursor names; a cursor of another source or a tampered one is BAD_USER_INPUT. */
+/** Opaque cursor of a logged event: its source and log position. */
+export function updateCursor(source: string, position: number): string {
+  return Buffer.from(`${source}:${position}`).toString('base64url');
+}
+
+/** The log position a cursor names; a cursor of another source or a tampered one is BAD_USER_INPUT. */
 export function cursorPosition(source: string, cursor: string): number {
-  const [cursorSource, seq] = Buffer.from(cursor, 'base64url').toString('utf8').split(':');
-  const position = Number(seq);
+  const [cursorSource, text] = Buffer.from(cursor, 'base64url').toString('utf8').split(':');
+  const position = Number(text);
   if (cursorSource !== source || !Number.isSafeInteger(position) || position < 0) {
     throw badUserInput(`"${cursor}" is not a ${source} update cursor.`, 'after');
   }
   return position;
 }
 
-/** One logged event by position, or null. */
-export async function loggedEvent(db: Queryable, schema: string, seq: number, types: readonly string[]): Promise<LoggedEvent | null> {
+const COLUMNS = 'position, id, type, aggregate_id, occurred_at, data';
+
+/** One logged event by position, or null (also while it is not yet stamped). */
+export async function loggedEvent(db: Queryable, schema: string, position: number, types: readonly string[]): Promise<LoggedEvent | null> {
   const { rows } = await db.query<LoggedEvent & Record<string, unknown>>(
-    `SELECT seq, id, type, aggregate_id, occurred_at, data FROM ${qualified(schema, 'outbox')} WHERE seq = $1 AND type = ANY($2)`,
-    [seq, types],
+    `SELECT ${COLUMNS} FROM ${qualified(schema, 'outbox')} WHERE position = $1 AND type = ANY($2)`,
+    [position, types],
   );
   return rows[0] ?? null;
 }
 
 /**
- * Events after a position whose data fields equal `filters` (absent or null filters match
- * everything), oldest first: what a resuming subscriber missed. Filter names are data keys of the
- * events, e.g. `returnId`.
+ * Scans the log after a position for events of `types` whose data fields equal `filters` (absent
+ * or null filters match everything), oldest first, at most `limit` (capped at `MAX_CATCH_UP`).
+ * Only stamped events are read: an unstamped one has no position yet and reaches subscribers
+ * live, after everything before it. Filter names are data keys of the events, e.g. `returnId`.
+ * A position older than the log keeps is BAD_USER_INPUT: events after it were pruned.
  */
-export async function loggedEventsAfter(
+export async function scanEventLog(
   db: Queryable,
   schema: string,
   after: number,
   types: readonly string[],
   filters: Record<string, string | null | undefined>,
   limit = MAX_CATCH_UP,
-): Promise<LoggedEvent[]> {
-  const { rows: oldest } = await db.query<{ seq: number | null }>(`SELECT min(seq) AS seq FROM ${qualified(schema, 'outbox')}`);
-  const first = oldest[0]?.seq;
+): Promise<EventLogPage> {
+  if (!Number.isSafeInteger(limit) || limit < 1) throw badUserInput(`\`first\` must be a positive integer (at most ${MAX_CATCH_UP}), but got: ${limit}`, 'first');
+  const pageSize = Math.min(limit, MAX_CATCH_UP);
+  // The oldest position kept; with every event pruned, the next one to be stamped.
+  const { rows: oldest } = await db.query<{ position: number | null }>(
+    `SELECT coalesce((SELECT min(position) FROM ${qualified(schema, 'outbox')}), (SELECT last_position + 1 FROM ${qualified(schema, 'relay_state')})) AS position`,
+  );
+  const first = oldest[0]?.position;
   if (first !== null && first !== undefined && after > 0 && after < first - 1) {
     throw badUserInput('The cursor is older than the event log keeps (7 days); read the current state and subscribe again without `after`.', 'after');
   }
-  const params: unknown[] = [after, types, Math.min(limit, MAX_CATCH_UP)];
-  const conditions = ['seq > $1', 'type = ANY($2)'];
+  const params: unknown[] = [after, types, pageSize];
+  const conditions = ['position > $1', 'type = ANY($2)'];
   for (const [key, value] of Object.entries(filters)) {
     if (!value) continue;
     if (!/^[A-Za-z]{1,40}$/.test(key)) throw new TypeError(`A filter names an event data key of letters only, but got: ${JSON.stringify(key)}`);
@@ -73,17 +97,23 @@ export async function loggedEventsAfter(
     conditions.push(`data->>'${key}' = $${params.length}`);
   }
   const { rows } = await db.query<LoggedEvent & Record<string, unknown>>(
-    `SELECT seq, id, type, aggregate_id, occurred_at, data FROM ${qualified(schema, 'outbox')}
-      WHERE ${conditions.join(' AND ')} ORDER BY seq LIMIT $3`,
+    `SELECT ${COLUMNS} FROM ${qualified(schema, 'outbox')} WHERE ${conditions.join(' AND ')} ORDER BY position LIMIT $3`,
     params,
   );
-  return rows;
+  return { events: rows, scannedTo: rows.at(-1)?.position ?? null, reachedEnd: rows.length < pageSize };
 }
 
-/** Deletes published events older than the retention. Returns how many. */
+/**
+ * Deletes published events older than the retention, as a prefix of the log: never an event
+ * while an earlier position is kept, so "the cursor is older than the log keeps" is exactly
+ * `after < min(position) - 1`. Returns how many.
+ */
 export async function pruneEventLog(db: Queryable, schema: string, retentionMs = EVENT_LOG_RETENTION_MS): Promise<number> {
+  const outbox = qualified(schema, 'outbox');
   const { rowCount } = await db.query(
-    `DELETE FROM ${qualified(schema, 'outbox')} WHERE published_at IS NOT NULL AND occurred_at < now() - make_interval(secs => $1)`,
+    `DELETE FROM ${outbox} WHERE position < coalesce(
+       (SELECT min(position) FROM ${outbox} WHERE position IS NOT NULL AND (published_at IS NULL OR occurred_at >= now() - make_interval(secs => $1))),
+       (SELECT max(position) + 1 FROM ${outbox}))`,
     [retentionMs / 1000],
   );
   return rowCount;

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../platform/db';
 import { canSeeUpdate, type Principal } from '../../platform/auth';
-import { cursorPosition, loggedEvent, loggedEventsAfter, updateCursor, type LoggedEvent } from '../../platform/events/update-log';
+import { cursorPosition, loggedEvent, scanEventLog, updateCursor, type LoggedEvent } from '../../platform/events/update-log';
 import { CreditMemoPosted, RefundFailed, RefundRequested, RefundRequiresAction, RefundSubmitted, RefundSucceeded } from './events';
 
 /** The refund events subscribers receive. */
@@ -19,7 +19,7 @@ export function matchesRefund(filter: RefundFilter, data: Record<string, unknown
 
 function toUpdate(event: LoggedEvent) {
   return {
-    cursor: updateCursor('refunds', event.seq),
+    cursor: updateCursor('refunds', event.position),
     sequence: Number(event.data.revision ?? 0),
     eventType: event.type,
     refundId: event.aggregate_id,
@@ -36,9 +36,21 @@ export async function refundUpdate(db: Queryable, principal: Principal, cursor: 
   return event && canSeeUpdate(principal, event.data) ? toUpdate(event) : null;
 }
 
-/** `refundUpdates(after, ...)`: what a resuming subscriber missed, oldest first. */
-export async function refundUpdatesAfter(db: Queryable, principal: Principal, args: RefundFilter & { after?: string | null; first?: number | null }) {
+/**
+ * `refundUpdatePage(after, ...)`: one page of what a resuming subscriber missed, oldest first,
+ * with how far the scan got (tenancy by `canSeeUpdate` after the scan; see `statusUpdatePage`).
+ */
+export async function refundUpdatePage(db: Queryable, principal: Principal, args: RefundFilter & { after?: string | null; first?: number | null }) {
   const after = args.after ? cursorPosition('refunds', args.after) : 0;
-  const events = await loggedEventsAfter(db, 'refunds', after, REFUND_EVENT_TYPES, { orderId: args.orderId, returnId: args.returnId }, args.first ?? undefined);
-  return events.filter((event) => canSeeUpdate(principal, event.data)).map(toUpdate);
+  const page = await scanEventLog(db, 'refunds', after, REFUND_EVENT_TYPES, { orderId: args.orderId, returnId: args.returnId }, args.first ?? undefined);
+  return {
+    updates: page.events.filter((event) => canSeeUpdate(principal, event.data)).map(toUpdate),
+    scannedCursor: page.scannedTo === null ? null : updateCursor('refunds', page.scannedTo),
+    endOfLog: page.reachedEnd,
+  };
+}
+
+/** `refundUpdates(after, ...)` (deprecated): the visible updates of one scanned page, without how far it scanned. */
+export async function refundUpdatesAfter(db: Queryable, principal: Principal, args: RefundFilter & { after?: string | null; first?: number | null }) {
+  return (await refundUpdatePage(db, principal, args)).updates;
 }

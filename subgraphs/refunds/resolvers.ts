@@ -11,7 +11,7 @@ import { approveRefund, issueRefund, retryRefund, type RefundPayload } from './m
 import { reconcile, type ReconciliationRow } from './reconciliation';
 import type { Queryable } from '../../platform/db';
 import type { Principal } from '../../platform/auth';
-import { refundUpdate, refundUpdatesAfter, type RefundFilter } from './refund-updates';
+import { refundUpdate, refundUpdatePage, refundUpdatesAfter, type RefundFilter } from './refund-updates';
 
 /** A refund mutation through the write path (idempotency key, effect, events and audit in one transaction). */
 function refundMutation<I>(operation: string, effect: (tx: Queryable, principal: Principal, input: I) => Promise<RefundPayload>) {
@@ -53,6 +53,7 @@ export const refundsResolvers = {
   Query: {
     refundUpdate: (_: unknown, args: { cursor: string }, ctx: Context) => refundUpdate(ctx.db, ctx.principal, args.cursor),
     refundUpdates: (_: unknown, args: RefundFilter & { after?: string | null; first?: number | null }, ctx: Context) => refundUpdatesAfter(ctx.db, ctx.principal, args),
+    refundUpdatePage: (_: unknown, args: RefundFilter & { after?: string | null; first?: number | null }, ctx: Context) => refundUpdatePage(ctx.db, ctx.principal, args),
     reconciliation(_: unknown, args: { orderId?: string | null; onlyMismatches?: boolean | null; first?: number | null }, ctx: Context) {
       if (!hasRole(ctx.principal, 'finance', 'operations_admin')) throw forbidden();
       return reconcile(ctx.db, { orderId: args.orderId, onlyMismatches: args.onlyMismatches, limit: args.first });

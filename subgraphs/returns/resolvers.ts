@@ -10,7 +10,7 @@ import { payloadReturn, returnsMutations } from './mutations';
 import { returnEligibility } from './eligibility';
 import { activePolicy } from './policy-store';
 import type { Channel } from './policy';
-import { statusUpdate, statusUpdatesAfter, type StatusFilter } from './status-updates';
+import { statusUpdate, statusUpdatePage, statusUpdatesAfter, type StatusFilter } from './status-updates';
 
 type Context = SubgraphContext<ReturnsLoaders>;
 
@@ -21,6 +21,8 @@ export const returnsResolvers = {
     returnStatusUpdate: (_: unknown, args: { cursor: string }, ctx: Context) => statusUpdate(ctx.db, ctx.principal, args.cursor),
     returnStatusUpdates: (_: unknown, args: StatusFilter & { after?: string | null; first?: number | null }, ctx: Context) =>
       statusUpdatesAfter(ctx.db, ctx.principal, args),
+    returnStatusUpdatePage: (_: unknown, args: StatusFilter & { after?: string | null; first?: number | null }, ctx: Context) =>
+      statusUpdatePage(ctx.db, ctx.principal, args),
     returnEligibility: async (_: unknown, args: { orderId: string; channel: Channel; storeId?: string | null }, ctx: Context) =>
       returnEligibility(ctx.db, ctx.principal, args, await activePolicy(ctx.db)),
     return(_: unknown, args: { id: string }, ctx: Context) {

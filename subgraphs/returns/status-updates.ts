@@ -1,6 +1,6 @@
 import type { Queryable } from '../../platform/db';
 import { canSeeUpdate, type Principal } from '../../platform/auth';
-import { cursorPosition, loggedEvent, loggedEventsAfter, updateCursor, type LoggedEvent } from '../../platform/events/update-log';
+import { cursorPosition, loggedEvent, scanEventLog, updateCursor, type LoggedEvent } from '../../platform/events/update-log';
 import { ReturnAuthorized, ReturnCanceled, ReturnCompleted, ReturnDeclined, ReturnInspected, ReturnInTransit, ReturnItemsReceived, ReturnRequested } from './events';
 
 /** The events that change a return's status (or move its units), as subscribers see them. */
@@ -28,7 +28,7 @@ export function matches(filter: StatusFilter, data: Record<string, unknown>): bo
 
 function toUpdate(event: LoggedEvent) {
   return {
-    cursor: updateCursor('returns', event.seq),
+    cursor: updateCursor('returns', event.position),
     sequence: Number(event.data.revision ?? 0),
     eventType: event.type,
     returnId: event.aggregate_id,
@@ -44,10 +44,23 @@ export async function statusUpdate(db: Queryable, principal: Principal, cursor: 
   return event && canSeeUpdate(principal, event.data) ? toUpdate(event) : null;
 }
 
-/** `returnStatusUpdates(after, ...)`: what a resuming subscriber missed, oldest first. */
-export async function statusUpdatesAfter(db: Queryable, principal: Principal, args: StatusFilter & { after?: string | null; first?: number | null }) {
+/**
+ * `returnStatusUpdatePage(after, ...)`: one page of what a resuming subscriber missed, oldest
+ * first, with how far the scan got. Tenancy is `canSeeUpdate`, applied to the scanned events, so
+ * the page can hold fewer updates than it scanned; the next page starts at `scannedCursor`.
+ */
+export async function statusUpdatePage(db: Queryable, principal: Principal, args: StatusFilter & { after?: string | null; first?: number | null }) {
   const after = args.after ? cursorPosition('returns', args.after) : 0;
   const filters = { returnId: args.returnId, orderId: args.orderId, channel: args.channel, storeId: args.storeId };
-  const events = await loggedEventsAfter(db, 'returns', after, STATUS_EVENT_TYPES, filters, args.first ?? undefined);
-  return events.filter((event) => canSeeUpdate(principal, event.data)).map(toUpdate);
+  const page = await scanEventLog(db, 'returns', after, STATUS_EVENT_TYPES, filters, args.first ?? undefined);
+  return {
+    updates: page.events.filter((event) => canSeeUpdate(principal, event.data)).map(toUpdate),
+    scannedCursor: page.scannedTo === null ? null : updateCursor('returns', page.scannedTo),
+    endOfLog: page.reachedEnd,
+  };
+}
+
+/** `returnStatusUpdates(after, ...)` (deprecated): the visible updates of one scanned page, without how far it scanned. */
+export async function statusUpdatesAfter(db: Queryable, principal: Principal, args: StatusFilter & { after?: string | null; first?: number | null }) {
+  return (await statusUpdatePage(db, principal, args)).updates;
 }
