@@ -3,13 +3,14 @@ import { principals } from '../../test/support/principals';
 import type { Principal } from '../../platform/auth';
 import { formatMinor } from '../../platform/money';
 import { approveRefund, issueRefund, type IssueRefundInput } from './manual';
-import { REFUND_TRIGGER_POLICY } from './trigger-policy';
 import { orderData, providerRefunds, refundsOf, refundsRig, tendersOf, type RefundsRig } from './refunds-test-kit';
 
 /** Manual refunds above the threshold wait, unpaid, for a second finance approver who is not the requester. */
 let database: TestDatabase;
 let rig: RefundsRig;
-const threshold = REFUND_TRIGGER_POLICY.secondApproverAboveMinor;
+/** The threshold these tests run with: 500.00, the default of app/config.ts. */
+const threshold = 50_000;
+const fourEyes = { secondApproverAboveMinor: threshold };
 const colleague: Principal = { subject: 'user:finance-2', roles: ['finance'], storeIds: [] };
 
 beforeAll(async () => {
@@ -28,7 +29,7 @@ async function bigOrder() {
   return order;
 }
 
-const issue = (principal: Principal, input: IssueRefundInput) => database.db.transaction((tx) => issueRefund(tx, principal, input));
+const issue = (principal: Principal, input: IssueRefundInput) => database.db.transaction((tx) => issueRefund(tx, principal, input, fourEyes));
 const approve = (principal: Principal, refundId: string) => database.db.transaction((tx) => approveRefund(tx, principal, { refundId }));
 const refundRow = async (refundId: string) =>
   (await database.db.query<{ status: string; approval_state: string; approved_by: string | null }>(`SELECT status, approval_state, approved_by FROM refunds.refunds WHERE id = $1`, [refundId])).rows[0];
