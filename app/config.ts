@@ -1,23 +1,72 @@
 import { z } from 'zod';
+import { DEFAULT_SETTLEMENT_DELAY_MS, MAX_SETTLEMENT_DELAY_MS } from '../connectors/payments/simulated/simulated-options';
+import { LOG_LEVELS } from '../platform/logger';
 
 /** Default ports of the services; each can be overridden by its env variable. */
 export const DEFAULT_PORTS = { gateway: 4000, orders: 4001, returns: 4002, inventory: 4003, refunds: 4004, registry: 4005 } as const;
 
-const port = z.coerce.number().int().min(0).max(65535);
+/** Services `app/service.ts` runs, one per process. */
+export const SERVICES = ['gateway', 'registry', 'orders', 'returns', 'inventory', 'refunds'] as const;
+/** One of `SERVICES`. */
+export type Service = (typeof SERVICES)[number];
+
+/** The four-eyes threshold unless `REFUNDS_SECOND_APPROVER_ABOVE_MINOR` says otherwise: 500.00. */
+export const DEFAULT_SECOND_APPROVER_ABOVE_MINOR = 50_000;
+
+/** The demo retailer's returns warehouse: where ship-back units go unless configured otherwise. */
+export const DEFAULT_RETURN_LOCATION_ID = 'loc_wh_nj';
+
+// ---- Kinds of value. Each states its contract, because the message is all an operator sees. ----
 
 /**
- * Environment of every run mode, validated once at start-up. A bad value stops the process with a
- * message naming the variable, what it must be and what it was.
+ * A whole number in decimal digits from `min` to `max`. Digits only: `Number()` would read "" as 0
+ * (PORT= would pick a random port) and "abc" as NaN (a threshold that every comparison passes).
  */
-const schema = z.object({
+const wholeNumber = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}, in digits`)
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+const port = wholeNumber(0, 65_535);
+const amountMinor = wholeNumber(0, Number.MAX_SAFE_INTEGER);
+const url = (protocol: RegExp, what: string) => z.url({ protocol, error: `must be a ${what} URL` });
+const httpUrl = url(/^https?$/, 'http:// or https://');
+const host = z.union([z.hostname(), z.ipv6()], { error: 'must be a host name or an IP address' });
+/** A secret of at least `min` characters; its value never appears in an error message (see SECRETS). */
+const secret = (min: number) => z.string().min(min, `must be at least ${min} characters`);
+
+/** True for the JSON text of an object with a `kty`, the one member every JWK has. */
+function isJwkJson(text: string): boolean {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null && typeof (parsed as { kty?: unknown }).kty === 'string';
+  } catch {
+    return false;
+  }
+}
+
+// ---- Groups of settings. Add a setting to the group it belongs to, or add a group. ----
+
+/** Where the state lives. */
+const storage = {
   /** PostgreSQL connection string; absent means the embedded PGlite database. */
-  DATABASE_URL: z.string().url().optional(),
+  DATABASE_URL: url(/^postgres(ql)?$/, 'postgres:// or postgresql://').optional(),
   /** Folder for PGlite's files; absent means in memory (fresh demo data every start). */
   PGLITE_DATA_DIR: z.string().min(1).optional(),
   /** Redis connection string; absent means the in-process event bus. */
-  REDIS_URL: z.string().url().optional(),
+  REDIS_URL: url(/^rediss?$/, 'redis:// or rediss://').optional(),
   /** Prefix of every Redis key; give each deployment sharing a Redis its own. */
-  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,100}$/).default('returns-graph'),
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,100}$/, 'must be 1 to 100 of A-Z a-z 0-9 : _ -').default('returns-graph'),
+};
+
+/** Where each process listens, and how services find each other. */
+const network = {
+  /** The address every server of the process listens on; default loopback. `0.0.0.0` listens on all. */
+  HOST: host.default('127.0.0.1'),
+  /** The host subgraphs publish in their routing URL (http://<PUBLIC_HOST>:<port>/graphql). */
+  PUBLIC_HOST: host.default('127.0.0.1'),
   PORT: port.default(DEFAULT_PORTS.gateway),
   ORDERS_PORT: port.default(DEFAULT_PORTS.orders),
   RETURNS_PORT: port.default(DEFAULT_PORTS.returns),
@@ -25,20 +74,70 @@ const schema = z.object({
   REFUNDS_PORT: port.default(DEFAULT_PORTS.refunds),
   REGISTRY_PORT: port.default(DEFAULT_PORTS.registry),
   /** Base URL of the schema registry, for the gateway and for subgraphs publishing themselves. */
-  REGISTRY_URL: z.string().url().optional(),
-  /** Bearer token subgraphs and the CLI use to publish to the registry. */
-  REGISTRY_TOKEN: z.string().min(16).optional(),
-  /** The secret gateway and subgraphs share to sign and verify the internal principal (≥ 32 bytes). */
-  INTERNAL_TOKEN_SECRET: z.string().min(32).optional(),
-  /** The public JWK (JSON) that verifies client tokens in production. */
-  AUTH_PUBLIC_JWK: z.string().min(2).optional(),
+  REGISTRY_URL: httpUrl.optional(),
   /** How often the gateway asks the registry for a new supergraph, in milliseconds. */
-  SUPERGRAPH_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).optional(),
-  /** The URL subgraphs publish as their routing URL (defaults to http://127.0.0.1:<port>). */
-  PUBLIC_HOST: z.string().min(1).default('127.0.0.1'),
-  NODE_ENV: z.string().default('development'),
+  SUPERGRAPH_POLL_MS: wholeNumber(100, 3_600_000).optional(),
+};
+
+/** Secrets between services, and the key that verifies clients. */
+const secrets = {
+  /** Bearer token subgraphs and the CLI use to publish to the registry. */
+  REGISTRY_TOKEN: secret(16).optional(),
+  /** The secret gateway and subgraphs share to sign and verify the internal principal (≥ 32 bytes). */
+  INTERNAL_TOKEN_SECRET: secret(32).optional(),
+  /** The public JWK (JSON) that verifies client tokens in production. */
+  AUTH_PUBLIC_JWK: z.string().refine(isJwkJson, 'must be the JSON of a public JWK (an object with "kty")').optional(),
+};
+
+/** Which payment providers refunds go through. */
+const payments = {
+  /** `simulated` (one simulated gateway for every card provider) or `stripe`. */
+  PAYMENTS_MODE: z.enum(['simulated', 'stripe'], { error: 'must be "simulated" or "stripe"' }).default('simulated'),
+  /** Stripe secret key ("sk_..." or restricted "rk_..."); required when PAYMENTS_MODE=stripe. */
+  STRIPE_SECRET_KEY: secret(20).regex(/^(sk|rk)_[A-Za-z0-9_]+$/, 'must be a Stripe secret key "sk_..." or "rk_..."').optional(),
+  /** Signing secret of the Stripe webhook endpoint ("whsec_..."); required when PAYMENTS_MODE=stripe. */
+  STRIPE_WEBHOOK_SECRET: secret(20).regex(/^whsec_[A-Za-z0-9_]+$/, 'must be a Stripe webhook signing secret "whsec_..."').optional(),
+  /** Another Stripe API origin (a test double); default Stripe's own. */
+  STRIPE_API_BASE: httpUrl.optional(),
+  /** How long the simulated gateway takes to settle a refund, in milliseconds. */
+  SIMULATED_SETTLEMENT_DELAY_MS: wholeNumber(0, MAX_SETTLEMENT_DELAY_MS).default(DEFAULT_SETTLEMENT_DELAY_MS),
+};
+
+/** Business rules that differ between retailers. */
+const policy = {
+  /** Four eyes: what one requester refunds by hand on one order, in total, above this (minor units) waits for a second approver. */
+  REFUNDS_SECOND_APPROVER_ABOVE_MINOR: amountMinor.default(DEFAULT_SECOND_APPROVER_ABOVE_MINOR),
+  /** Where ship-back returns are received when the request names no location. */
+  RETURNS_DEFAULT_LOCATION_ID: z.string().regex(/^loc_[A-Za-z0-9_]{1,60}$/, 'must be a location id "loc_..."').default(DEFAULT_RETURN_LOCATION_ID),
+};
+
+/** The process itself. */
+const runtime = {
+  /** The service `app/service.ts` runs when the command line names none (for process managers). */
+  RG_SERVICE: z.enum(SERVICES, { error: `must be one of ${SERVICES.join(', ')}` }).optional(),
+  NODE_ENV: z.enum(['development', 'production', 'test'], { error: 'must be "development", "production" or "test"' }).default('development'),
+  /** pino level of the JSON log lines. */
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+};
+
+/**
+ * Environment of every run mode, validated once at start-up. A bad value stops the process with a
+ * message naming the variable, what it must be and what it was.
+ */
+const schema = z.object({ ...storage, ...network, ...secrets, ...payments, ...policy, ...runtime }).superRefine((config, ctx) => {
+  if (config.PAYMENTS_MODE !== 'stripe') return;
+  for (const name of ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const) {
+    if (config[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when PAYMENTS_MODE=stripe' });
+  }
 });
 
+/** The name of every setting, in group order: each has a bad-value case in app/config.test.ts. */
+export const SETTING_NAMES: readonly string[] = Object.keys(schema.shape);
+
+/** Variables whose values never appear in an error message or a log line: only their length does. */
+const SECRETS: ReadonlySet<string> = new Set(['REGISTRY_TOKEN', 'INTERNAL_TOKEN_SECRET', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET']);
+
+/** Every setting, validated and with defaults applied. */
 export type Config = z.infer<typeof schema>;
 
 /** Parses and validates the environment; throws one error listing every bad variable. */
@@ -47,7 +146,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const name = issue.path.join('.');
-      return `${name}: ${issue.message} (got ${JSON.stringify(env[name] ?? null)})`;
+      const value = env[name];
+      const got = value !== undefined && SECRETS.has(name) ? `a value of ${value.length} characters` : JSON.stringify(value ?? null);
+      return `${name}: ${issue.message} (got ${got})`;
     });
     throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }

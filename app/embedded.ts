@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { PgliteDb, migrate, type Db } from '../platform/db';
 import { ClientTokenVerifier, InternalTokens, signClientToken } from '../platform/auth';
 import { loadOrCreateDevKeys } from '../platform/auth/dev-keys';
-import { componentLogger } from '../platform/logger';
+import { componentLogger, setLogLevel } from '../platform/logger';
 import { loadConfig } from './config';
 import { ALL_MIGRATIONS } from './migrations';
 import { seedDemo } from './demo';
 import { startGraph, type GraphPorts, type RunningGraph } from './graph';
+import { subgraphSettings, type SubgraphSettings } from './subgraphs';
 
 const log = componentLogger('embedded');
 
@@ -23,6 +24,12 @@ export interface EmbeddedOptions {
   /** Folder of the local signing key (`npm run token` reads the same). */
   keysDir?: string;
   pollIntervalMs?: number;
+  /** The address every server listens on (`HOST`); default loopback. */
+  listenHost?: string;
+  /** The host subgraphs publish in their routing URL (`PUBLIC_HOST`); default loopback. */
+  publicHost?: string;
+  /** The subgraphs' settings; default the defaults of every setting. */
+  settings?: SubgraphSettings;
 }
 
 /**
@@ -42,6 +49,9 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedG
     internalTokens: new InternalTokens(randomBytes(32).toString('base64url')),
     registryToken: randomBytes(24).toString('base64url'),
     pollIntervalMs: options.pollIntervalMs,
+    listenHost: options.listenHost,
+    host: options.publicHost,
+    settings: options.settings,
     development: true,
   });
   return {
@@ -57,6 +67,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedG
 async function main(): Promise<void> {
   const started = Date.now();
   const config = loadConfig();
+  setLogLevel(config.LOG_LEVEL);
   const graph = await startEmbedded({
     ports: {
       gateway: config.PORT,
@@ -65,6 +76,9 @@ async function main(): Promise<void> {
     },
     dataDir: config.PGLITE_DATA_DIR,
     pollIntervalMs: config.SUPERGRAPH_POLL_MS,
+    listenHost: config.HOST,
+    publicHost: config.PUBLIC_HOST,
+    settings: subgraphSettings(config),
   });
   const keys = await loadOrCreateDevKeys();
   const opsToken = await signClientToken({ subject: 'demo:ops', roles: ['operations_admin'], storeIds: [] }, keys.privateJwk);

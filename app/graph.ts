@@ -5,7 +5,7 @@ import { componentLogger } from '../platform/logger';
 import type { RunningServer } from '../platform/http/server';
 import { RegistryClient, startRegistry } from '../schema-registry';
 import { startGateway, type RunningGateway } from '../gateway';
-import { SUBGRAPHS, type SubgraphName } from './subgraphs';
+import { allSubgraphs, defaultSubgraphSettings, type SubgraphName, type SubgraphSettings } from './subgraphs';
 import { EventPipeline } from '../platform/events/pipeline';
 import { InProcessBus } from '../platform/events/in-process-bus';
 import type { EventBus } from '../platform/events/bus';
@@ -33,6 +33,10 @@ export interface GraphOptions {
   development?: boolean;
   /** The host subgraphs publish as their routing URL. */
   host?: string;
+  /** The address every server listens on (`HOST`); default loopback. */
+  listenHost?: string;
+  /** The subgraphs' settings (validated by app/config.ts); default the defaults of every setting. */
+  settings?: SubgraphSettings;
   /** The event bus; default in-process (the embedded default). */
   bus?: EventBus;
   /** Broadcast of published events to the gateway's subscriptions; default in-process. */
@@ -56,16 +60,17 @@ export interface RunningGraph {
  */
 export async function startGraph(options: GraphOptions): Promise<RunningGraph> {
   const host = options.host ?? '127.0.0.1';
-  const registry = await startRegistry({ db: options.db, port: options.ports.registry, publishToken: options.registryToken });
+  const registry = await startRegistry({ db: options.db, port: options.ports.registry, host: options.listenHost, publishToken: options.registryToken });
   const client = new RegistryClient({ baseUrl: registry.url, publishToken: options.registryToken, publishedBy: 'embedded' });
   const fanout = options.fanout ?? new InProcessFanout();
   const events = new EventPipeline(options.db, options.bus ?? new InProcessBus(), fanout);
   const subgraphs: RunningSubgraph[] = [];
-  for (const definition of SUBGRAPHS) {
+  for (const definition of allSubgraphs(options.settings ?? defaultSubgraphSettings())) {
     const running = await startSubgraph(definition, {
       db: options.db,
       internalTokens: options.internalTokens,
       port: options.ports.subgraphs[definition.name],
+      host: options.listenHost,
       development: options.development,
       pipeline: events,
     });
@@ -79,6 +84,7 @@ export async function startGraph(options: GraphOptions): Promise<RunningGraph> {
   const gateway = await startGateway({
     registryUrl: registry.url,
     port: options.ports.gateway,
+    host: options.listenHost,
     verifier: options.verifier,
     internalTokens: options.internalTokens,
     pollIntervalMs: options.pollIntervalMs,

@@ -2,33 +2,30 @@ import type { JWK } from 'jose';
 import { PostgresDb, migrate } from '../platform/db';
 import { ClientTokenVerifier, InternalTokens } from '../platform/auth';
 import { startSubgraph, subgraphSdl } from '../platform/subgraph';
-import { componentLogger } from '../platform/logger';
+import { componentLogger, setLogLevel } from '../platform/logger';
 import { RegistryClient, startRegistry } from '../schema-registry';
 import { startGateway } from '../gateway';
-import { loadConfig, required, type Config } from './config';
+import { loadConfig, required, SERVICES, type Config, type Service } from './config';
 import { migrationsOf, serviceMigrations } from './migrations';
-import { subgraphNamed, type SubgraphName } from './subgraphs';
+import { subgraphNamed, subgraphSettings, type SubgraphName } from './subgraphs';
 import { EventPipeline } from '../platform/events/pipeline';
 import { RedisBus } from '../platform/events/redis-bus';
 import { RedisFanout } from '../platform/events/fanout';
 
 const log = componentLogger('service');
 
-/** Services this entry point can run, one per process. */
-const SERVICES = ['gateway', 'registry', 'orders', 'returns', 'inventory', 'refunds'] as const;
-type Service = (typeof SERVICES)[number];
-
 /**
  * Production mode: `npm run start:service -- <service>` runs one service in this process against
  * PostgreSQL (`DATABASE_URL`); run as many instances of each as load needs.
  */
 async function main(): Promise<void> {
+  const config = loadConfig();
+  setLogLevel(config.LOG_LEVEL);
   // The service comes from the command line; RG_SERVICE is an alternative for process managers.
-  const name = (process.argv[2] ?? process.env.RG_SERVICE) as Service | undefined;
+  const name = (process.argv[2] ?? config.RG_SERVICE) as Service | undefined;
   if (!name || !SERVICES.includes(name)) {
     throw new Error(`usage: npm run start:service -- <${SERVICES.join('|')}>, but got: ${String(name)}`);
   }
-  const config = loadConfig();
   const stop = name === 'gateway' ? await runGateway(config) : name === 'registry' ? await runRegistry(config) : await runSubgraph(name, config);
   const shutdown = async (signal: string) => {
     log.info({ service: name, signal }, 'shutting down');
@@ -52,7 +49,7 @@ async function runRegistry(config: Config): Promise<() => Promise<void>> {
   const db = database(config, 'registry');
   await migrate(db, [migrationsOf('registry')]);
   const token = required(config.REGISTRY_TOKEN, 'REGISTRY_TOKEN', 'publishers authenticate with it');
-  const server = await startRegistry({ db, port: config.REGISTRY_PORT, publishToken: token });
+  const server = await startRegistry({ db, port: config.REGISTRY_PORT, host: config.HOST, publishToken: token });
   log.info({ url: server.url }, 'registry listening');
   return async () => {
     await server.close();
@@ -61,7 +58,7 @@ async function runRegistry(config: Config): Promise<() => Promise<void>> {
 }
 
 async function runSubgraph(name: SubgraphName, config: Config): Promise<() => Promise<void>> {
-  const definition = subgraphNamed(name);
+  const definition = subgraphNamed(name, subgraphSettings(config));
   const db = database(config, name);
   await migrate(db, serviceMigrations(name));
   const ports: Record<SubgraphName, number> = { orders: config.ORDERS_PORT, returns: config.RETURNS_PORT, inventory: config.INVENTORY_PORT, refunds: config.REFUNDS_PORT };
@@ -74,6 +71,7 @@ async function runSubgraph(name: SubgraphName, config: Config): Promise<() => Pr
     db,
     internalTokens: internalTokens(config),
     port: ports[name],
+    host: config.HOST,
     development: config.NODE_ENV === 'development',
     pipeline,
   });
@@ -98,6 +96,7 @@ async function runGateway(config: Config): Promise<() => Promise<void>> {
   const gateway = await startGateway({
     registryUrl: required(config.REGISTRY_URL, 'REGISTRY_URL', 'the gateway loads the supergraph from the registry'),
     port: config.PORT,
+    host: config.HOST,
     verifier: await ClientTokenVerifier.fromPublicJwk(jwk),
     internalTokens: internalTokens(config),
     pollIntervalMs: config.SUPERGRAPH_POLL_MS,

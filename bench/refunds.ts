@@ -7,6 +7,7 @@ import { InProcessBus } from '../platform/events/in-process-bus';
 import type { DeliveredEvent } from '../platform/events/envelope';
 import { startSubgraph } from '../platform/subgraph';
 import { refundsSubgraph } from '../subgraphs/refunds';
+import { defaultSubgraphSettings } from '../app/subgraphs';
 import { DEFAULT_REQUESTS_PER_SECOND } from '../connectors/erp/throttle';
 import { OrderRecorded } from '../subgraphs/orders/events';
 import { authorizedEvent, envelope, orderData, receivedEvent, type TestReturn } from '../subgraphs/refunds/refunds-test-kit';
@@ -48,13 +49,11 @@ async function waitUntil(what: string, db: PostgresDb, sql: string, target: numb
 /** `npm run bench -- refunds`. */
 export async function benchRefunds(): Promise<void> {
   const { db, drop } = await createBenchDatabase('refunds');
-  // Read when the subgraph starts its executor (paymentsFromEnv).
-  process.env.PAYMENTS_MODE = 'simulated';
-  process.env.SIMULATED_SETTLEMENT_DELAY_MS = String(SETTLEMENT_DELAY_MS);
+  const settings = { ...defaultSubgraphSettings().refunds, payments: { mode: 'simulated', settlementDelayMs: SETTLEMENT_DELAY_MS } } as const;
   const bus = new InProcessBus();
   const pipeline = new EventPipeline(db, bus);
   try {
-    const subgraph = await startSubgraph(refundsSubgraph, { db, internalTokens: new InternalTokens(randomBytes(32).toString('base64url')), port: 0, pipeline });
+    const subgraph = await startSubgraph(refundsSubgraph(settings), { db, internalTokens: new InternalTokens(randomBytes(32).toString('base64url')), port: 0, pipeline });
     await pipeline.start();
     let seq = 0;
     const publish = (events: ReturnType<typeof envelope>[]) => bus.publish(events.map((event): DeliveredEvent => ({ envelope: event, sourceSeq: ++seq })));

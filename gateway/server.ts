@@ -31,7 +31,7 @@ export interface GatewayOptions {
   registryUrl: string;
   /** Port to listen on; 0 picks a free one. */
   port: number;
-  /** Host to bind; default `HOST` or loopback (see platform/http/server.ts). */
+  /** Host to bind; default loopback (`DEFAULT_LISTEN_HOST`); entry points pass `HOST`. */
   host?: string;
   /** Verifies client bearer tokens. */
   verifier: ClientTokenVerifier;

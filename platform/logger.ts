@@ -1,15 +1,23 @@
 import pino, { type Logger } from 'pino';
 import { currentScope } from './context';
 
-/** Log level from `LOG_LEVEL`; default `info`, and `silent` under jest so test output stays readable. */
-const level = process.env.LOG_LEVEL ?? (process.env.JEST_WORKER_ID ? 'silent' : 'info');
+/** pino's levels, quietest last; `LOG_LEVEL` (validated by app/config.ts) is one of them. */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+/** One of `LOG_LEVELS`. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * The level until the entry point applies its configuration (`setLogLevel`): `info`, so a process
+ * that fails before reading its settings still says why.
+ */
+const INITIAL_LEVEL: LogLevel = 'info';
 
 /**
  * The process logger: JSON lines (pino). Every line written while a request is handled carries
  * that request's correlation id, without callers passing it around.
  */
 export const logger: Logger = pino({
-  level,
+  level: INITIAL_LEVEL,
   base: { pid: process.pid },
   timestamp: pino.stdTimeFunctions.isoTime,
   mixin() {
@@ -17,6 +25,15 @@ export const logger: Logger = pino({
     return scope ? { correlationId: scope.correlationId } : {};
   },
 });
+
+/**
+ * Sets the level of the process logger. Component loggers follow it, including those created
+ * before the call (pino children inherit the level until they set their own), so entry points call
+ * this once after validating their settings.
+ */
+export function setLogLevel(level: LogLevel): void {
+  logger.level = level;
+}
 
 /** A child logger naming the component (`gateway`, `orders`, `registry`, ...). */
 export function componentLogger(component: string): Logger {

@@ -3,6 +3,7 @@ import { startSubgraph, type RunningSubgraph } from './subgraph';
 import { returnsSubgraph } from '../subgraphs/returns';
 import { subgraphRequest, testInternalTokens } from '../test/support/subgraph-client';
 import { principals } from '../test/support/principals';
+import { TEST_SETTINGS } from '../test/support/settings';
 
 describe('a subgraph whose database is down', () => {
   let db: PostgresDb;
@@ -11,7 +12,7 @@ describe('a subgraph whose database is down', () => {
   beforeAll(async () => {
     // Port 1 on loopback: nothing listens, so every connection is refused at once.
     db = new PostgresDb({ connectionString: 'postgres://root@127.0.0.1:1/none' });
-    subgraph = await startSubgraph(returnsSubgraph, { db, internalTokens: testInternalTokens, port: 0 });
+    subgraph = await startSubgraph(returnsSubgraph(TEST_SETTINGS.returns), { db, internalTokens: testInternalTokens, port: 0 });
   });
 
   afterAll(async () => {

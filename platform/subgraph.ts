@@ -111,6 +111,8 @@ export interface SubgraphOptions {
   /** Verifies the principal the gateway asserts; a subgraph answers nobody else. */
   internalTokens: InternalTokens;
   port: number;
+  /** The address to listen on; default loopback (`DEFAULT_LISTEN_HOST`). */
+  host?: string;
   /** Shows stack traces and unmasked messages; never in production. */
   development?: boolean;
   /**
@@ -186,6 +188,7 @@ export async function startSubgraph<TLoaders>(
       },
     }),
     options.port,
+    options.host,
   );
   const close = running.close;
   return {

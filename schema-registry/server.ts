@@ -20,7 +20,7 @@ export interface RegistryServerOptions {
   port: number;
   /** Shared secret publishers and checkers send as `Authorization: Bearer <token>`; at least 16 characters. */
   publishToken: string;
-  /** Interface to bind; default `HOST` or loopback (see `platform/http/server.ts`). */
+  /** Interface to bind; default loopback (`DEFAULT_LISTEN_HOST`); entry points pass `HOST`. */
   host?: string;
 }
 

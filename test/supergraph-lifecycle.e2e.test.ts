@@ -1,6 +1,7 @@
 import { subgraphSdl } from '../platform/subgraph';
 import { RegistryClient } from '../schema-registry';
 import { returnsSubgraph } from '../subgraphs/returns';
+import { TEST_SETTINGS } from './support/settings';
 import { startTestGraph, type TestGraph } from './support/graph';
 import { principals } from './support/principals';
 
@@ -31,7 +32,7 @@ describe('supergraph lifecycle with the real registry', () => {
 
   it('refuses a schema that breaks composition and keeps serving the current supergraph', async () => {
     const before = t.graph.gateway.supergraphState().version;
-    const broken = `${subgraphSdl(returnsSubgraph)}\nextend type Query { order(id: ID!): Int }`;
+    const broken = `${subgraphSdl(returnsSubgraph(TEST_SETTINGS.returns))}\nextend type Query { order(id: ID!): Int }`;
     const result = await client().publish('returns', returnsUrl(), broken);
     expect(result.status).toBe('REJECTED');
     expect(JSON.stringify(result.compositionErrors)).toMatch(/order/);
@@ -39,7 +40,7 @@ describe('supergraph lifecycle with the real registry', () => {
   });
 
   it('refuses a breaking change unless forced', async () => {
-    const withoutUpdatedAt = subgraphSdl(returnsSubgraph).replace(/"When the return last changed\."\s*updatedAt: DateTime!/, '');
+    const withoutUpdatedAt = subgraphSdl(returnsSubgraph(TEST_SETTINGS.returns)).replace(/"When the return last changed\."\s*updatedAt: DateTime!/, '');
     expect(withoutUpdatedAt).not.toMatch(/updatedAt/);
     const result = await client().check('returns', returnsUrl(), withoutUpdatedAt);
     expect(result.status).toBe('REJECTED');
@@ -47,7 +48,7 @@ describe('supergraph lifecycle with the real registry', () => {
   });
 
   it('hot-loads a newly published supergraph into the running gateway', async () => {
-    const extended = `${subgraphSdl(returnsSubgraph)}\nextend type Return { "A note for the service desk (hot-reload probe)." deskNote: String }`;
+    const extended = `${subgraphSdl(returnsSubgraph(TEST_SETTINGS.returns))}\nextend type Return { "A note for the service desk (hot-reload probe)." deskNote: String }`;
     const result = await client().publish('returns', returnsUrl(), extended);
     expect(result.status).toBe('PUBLISHED');
     await waitFor(async () => {

@@ -11,6 +11,12 @@ export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void>
  */
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
+/**
+ * Where servers listen unless told otherwise: loopback, so nothing is reachable from the network
+ * by accident. Entry points pass `HOST` (app/config.ts) to listen elsewhere.
+ */
+export const DEFAULT_LISTEN_HOST = '127.0.0.1';
+
 /** A listening HTTP server and how to stop it. */
 export interface RunningServer {
   server: Server;
@@ -39,7 +45,7 @@ export function router(routes: Record<string, Route>): Route {
 }
 
 /** Starts listening on `port` (0 picks a free one) on loopback unless `host` says otherwise. */
-export async function listen(handler: Route, port: number, host = process.env.HOST ?? '127.0.0.1'): Promise<RunningServer> {
+export async function listen(handler: Route, port: number, host = DEFAULT_LISTEN_HOST): Promise<RunningServer> {
   const server = createServer((req, res) => {
     Promise.resolve(handler(req, res)).catch(() => undefined);
   });

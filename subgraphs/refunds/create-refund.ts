@@ -2,7 +2,7 @@ import type { Queryable } from '../../platform/db';
 import { appendEvents } from '../../platform/events/outbox';
 import { newId } from '../../platform/ids';
 import { calculateRefund, type CalcReturnLine, type RefundMethod } from './domain/calculate';
-import { calcOrder, lockOrder, priorRefunds } from './refund-store';
+import { calcOrder, lockOrder, manualRefundedBy, priorRefunds } from './refund-store';
 import { RefundRequested } from './events';
 
 /** What starts a refund. */
@@ -17,7 +17,11 @@ export interface NewRefund {
   overrideMinor?: number | null;
   reason?: string | null;
   requestedBy: string;
-  /** Refunds above this amount (minor units) wait for a second approver before any money moves; null: never. */
+  /**
+   * Four eyes: a MANUAL refund waits for a second approver before any money moves when it, together
+   * with what the same requester already refunds by hand on this order, is above this amount (minor
+   * units); null: never (automatic refunds).
+   */
   secondApproverAboveMinor: number | null;
 }
 
@@ -60,7 +64,7 @@ export async function createRefund(tx: Queryable, request: NewRefund): Promise<C
      VALUES ($1, $2, $3, 'PENDING', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
     [id, request.orderId, request.returnId, calculation.totalMinor, calculation.currency, order.customer_id, order.partner_id, request.trigger,
       request.triggerKey, request.refundMethod, request.reason ?? null, request.requestedBy,
-      request.secondApproverAboveMinor !== null && calculation.totalMinor > request.secondApproverAboveMinor ? 'AWAITING_APPROVAL' : 'NOT_REQUIRED',
+      await approvalState(tx, request, calculation.totalMinor),
       request.overrideMinor !== undefined && request.overrideMinor !== null, storeId],
   );
   for (const [position, line] of calculation.lines.entries()) {
@@ -97,6 +101,17 @@ export async function createRefund(tx: Queryable, request: NewRefund): Promise<C
     },
   ]);
   return { ok: true, refundId: id, duplicate: false };
+}
+
+/**
+ * Whether the refund waits for a second approver. The threshold applies to the requester's manual
+ * refunds of the order in total, so splitting one refund into parts below it changes nothing. The
+ * caller holds the order's lock, which serialises two concurrent parts: the second sees the first.
+ */
+async function approvalState(tx: Queryable, request: NewRefund, totalMinor: number): Promise<'AWAITING_APPROVAL' | 'NOT_REQUIRED'> {
+  if (request.secondApproverAboveMinor === null) return 'NOT_REQUIRED';
+  const earlierMinor = request.trigger === 'MANUAL' ? await manualRefundedBy(tx, request.orderId, request.requestedBy) : 0;
+  return earlierMinor + totalMinor > request.secondApproverAboveMinor ? 'AWAITING_APPROVAL' : 'NOT_REQUIRED';
 }
 
 /** The store that took a return, from the refunds subgraph's copy of it. */

@@ -7,7 +7,7 @@ import { currentScope } from '../../platform/context';
 import { isId } from '../../platform/ids';
 import { createRefund } from './create-refund';
 import { lockOrder, returnSnapshot } from './refund-store';
-import { REFUND_TRIGGER_POLICY } from './trigger-policy';
+import type { FourEyesSettings } from './settings';
 import { refreshRefundStatus } from './refund-status';
 import type { RefundMethod } from './domain/calculate';
 
@@ -44,9 +44,10 @@ export interface IssueRefundInput {
 /**
  * `issueRefund`: a person refunds units (and/or an amount) of an order, with a reason. The amount
  * is calculated like any refund; an override may lower it, or set an appeasement without units.
- * Above the four-eyes threshold it waits, unpaid, for a second approver. Audited.
+ * Above the four-eyes threshold (`fourEyes`, counting the requester's earlier manual refunds of the
+ * order) it waits, unpaid, for a second approver. Audited.
  */
-export async function issueRefund(tx: Queryable, principal: Principal, input: IssueRefundInput): Promise<RefundPayload> {
+export async function issueRefund(tx: Queryable, principal: Principal, input: IssueRefundInput, fourEyes: FourEyesSettings): Promise<RefundPayload> {
   assertFinance(principal);
   if (!isId('ord', input.orderId)) return refused('INVALID_VALUE', ['input', 'orderId'], `"${input.orderId}" is not an order id.`);
   if (!input.reason.trim() || input.reason.length > 500) return refused('INVALID_VALUE', ['input', 'reason'], 'A reason of 1 to 500 characters is required.');
@@ -78,7 +79,7 @@ export async function issueRefund(tx: Queryable, principal: Principal, input: Is
     overrideMinor,
     reason: input.reason,
     requestedBy: principal.subject,
-    secondApproverAboveMinor: REFUND_TRIGGER_POLICY.secondApproverAboveMinor,
+    secondApproverAboveMinor: fourEyes.secondApproverAboveMinor,
   });
   if (!result.ok) return refused(result.code, ['input'], result.message);
   await audit(tx, 'refunds', {

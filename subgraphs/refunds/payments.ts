@@ -13,25 +13,35 @@ export interface Payments {
 }
 
 /**
- * Payment providers from the environment. Default (`PAYMENTS_MODE=simulated`): the simulated
- * gateway stands in for every card provider — the embedded default and tests. `PAYMENTS_MODE=stripe`
- * refunds Stripe payments through Stripe (`STRIPE_SECRET_KEY`, `STRIPE_WEBHOOK_SECRET`, optional
- * `STRIPE_API_BASE`) and refuses providers with no connector rather than guessing.
+ * Which payment providers refunds go through (`PAYMENTS_MODE`, validated by app/config.ts).
+ * `simulated`: the simulated gateway stands in for every card provider — the embedded default and
+ * tests. `stripe`: Stripe payments are refunded through Stripe, and providers with no connector are
+ * refused rather than guessed.
  */
-export function paymentsFromEnv(db: Db, env: NodeJS.ProcessEnv = process.env): Payments {
-  const mode = env.PAYMENTS_MODE ?? 'simulated';
-  if (mode === 'simulated') {
-    const simulated = new SimulatedWorld(db, new SimulatedGateway(db, { settlementDelayMs: Number(env.SIMULATED_SETTLEMENT_DELAY_MS ?? 300) }));
+export type PaymentsSettings =
+  | {
+      mode: 'simulated';
+      /** How long the simulated gateway takes to settle a refund (`SIMULATED_SETTLEMENT_DELAY_MS`). */
+      settlementDelayMs: number;
+    }
+  | {
+      mode: 'stripe';
+      /** `STRIPE_SECRET_KEY`: "sk_..." or a restricted "rk_..." key. */
+      secretKey: string;
+      /** `STRIPE_WEBHOOK_SECRET`: the endpoint's signing secret, "whsec_...". */
+      webhookSecret: string;
+      /** `STRIPE_API_BASE`: another API origin (a test double); default Stripe's own. */
+      apiBase?: string;
+    };
+
+/** The payment providers the settings name, over this subgraph's database. */
+export function paymentsFor(db: Db, settings: PaymentsSettings): Payments {
+  if (settings.mode === 'simulated') {
+    const simulated = new SimulatedWorld(db, new SimulatedGateway(db, { settlementDelayMs: settings.settlementDelayMs }));
     return { router: new GatewayRouter([], simulated), verifiers: [] };
   }
-  if (mode === 'stripe') {
-    const secretKey = env.STRIPE_SECRET_KEY;
-    const endpointSecret = env.STRIPE_WEBHOOK_SECRET;
-    if (!secretKey || !endpointSecret) throw new Error('PAYMENTS_MODE=stripe needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET');
-    return {
-      router: new GatewayRouter([new StripeGateway({ secretKey, apiBase: env.STRIPE_API_BASE })]),
-      verifiers: [new StripeWebhookVerifier({ endpointSecret })],
-    };
-  }
-  throw new Error(`PAYMENTS_MODE must be "simulated" or "stripe", but got: ${JSON.stringify(mode)}`);
+  return {
+    router: new GatewayRouter([new StripeGateway({ secretKey: settings.secretKey, apiBase: settings.apiBase })]),
+    verifiers: [new StripeWebhookVerifier({ endpointSecret: settings.webhookSecret })],
+  };
 }

@@ -88,3 +88,17 @@ export async function returnSnapshot(db: Queryable, returnId: string): Promise<R
 export function calcReturnLines(ret: ReturnSnapshotRow): CalcReturnLine[] {
   return ret.lines.map((line) => ({ returnLineId: line.returnLineId, orderLineId: line.orderLineId, quantity: line.quantity, reason: line.reason, restockingFeeMinor: line.restockingFeeMinor }));
 }
+
+/**
+ * What `requestedBy` has refunded by hand on the order and that still counts (pending, approved or
+ * paid: every LIVE status). Read it under the order's lock (`lockOrder`): a concurrent manual
+ * refund of the same order then has either committed, and is counted, or waits for our commit.
+ */
+export async function manualRefundedBy(tx: Queryable, orderId: string, requestedBy: string): Promise<number> {
+  const { rows } = await tx.query<{ amount: number }>(
+    `SELECT coalesce(sum(amount_minor), 0)::int8 AS amount FROM refunds.refunds
+      WHERE order_id = $1 AND requested_by = $2 AND trigger = 'MANUAL' AND status = ANY($3)`,
+    [orderId, requestedBy, LIVE_STATUSES],
+  );
+  return Number(rows[0]?.amount ?? 0);
+}

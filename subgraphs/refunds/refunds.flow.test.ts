@@ -1,5 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '../../test/support/database';
 import { principals } from '../../test/support/principals';
+import { TEST_SETTINGS } from '../../test/support/settings';
 import { defaultErp } from '../../connectors/erp/default-erp';
 import { creditMemosConsumer } from './consumers/credit-memos';
 import { RefundSucceeded } from './events';
@@ -122,15 +123,15 @@ describe('over-refunds', () => {
     await refundAtReceipt(order, [{ line: 0, quantity: 1 }]);
     const before = await footprint();
     // 40.00 is left of the 80.00 captured: 40.01 is one cent too many.
-    const over = await database.db.transaction((tx) => issueRefund(tx, principals.finance(), { orderId: order.orderId, amount: '40.01', reason: 'goodwill' }));
+    const over = await database.db.transaction((tx) => issueRefund(tx, principals.finance(), { orderId: order.orderId, amount: '40.01', reason: 'goodwill' }, TEST_SETTINGS.refunds));
     expect(over).toEqual({ refundId: null, userErrors: [expect.objectContaining({ code: 'EXCEEDS_REFUNDABLE', field: ['input'] })] });
     const units = await database.db.transaction((tx) =>
-      issueRefund(tx, principals.finance(), { orderId: order.orderId, lines: [{ orderLineId: order.lines[0]?.orderLineId as string, quantity: 2 }], reason: 'both again' }),
+      issueRefund(tx, principals.finance(), { orderId: order.orderId, lines: [{ orderLineId: order.lines[0]?.orderLineId as string, quantity: 2 }], reason: 'both again' }, TEST_SETTINGS.refunds),
     );
     expect(units.userErrors.map((e) => e.code)).toEqual(['EXCEEDS_LINE_QUANTITY']);
     expect(await footprint()).toEqual(before);
     // What is left can still be refunded, to the cent.
-    const exact = await database.db.transaction((tx) => issueRefund(tx, principals.finance(), { orderId: order.orderId, amount: '40.00', reason: 'goodwill' }));
+    const exact = await database.db.transaction((tx) => issueRefund(tx, principals.finance(), { orderId: order.orderId, amount: '40.00', reason: 'goodwill' }, TEST_SETTINGS.refunds));
     expect(exact.userErrors).toEqual([]);
   });
 });

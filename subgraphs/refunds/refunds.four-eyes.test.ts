@@ -3,13 +3,14 @@ import { principals } from '../../test/support/principals';
 import type { Principal } from '../../platform/auth';
 import { formatMinor } from '../../platform/money';
 import { approveRefund, issueRefund, type IssueRefundInput } from './manual';
-import { REFUND_TRIGGER_POLICY } from './trigger-policy';
 import { orderData, providerRefunds, refundsOf, refundsRig, tendersOf, type RefundsRig } from './refunds-test-kit';
 
 /** Manual refunds above the threshold wait, unpaid, for a second finance approver who is not the requester. */
 let database: TestDatabase;
 let rig: RefundsRig;
-const threshold = REFUND_TRIGGER_POLICY.secondApproverAboveMinor;
+/** The threshold these tests run with: 500.00, the default of app/config.ts. */
+const threshold = 50_000;
+const fourEyes = { secondApproverAboveMinor: threshold };
 const colleague: Principal = { subject: 'user:finance-2', roles: ['finance'], storeIds: [] };
 
 beforeAll(async () => {
@@ -28,7 +29,7 @@ async function bigOrder() {
   return order;
 }
 
-const issue = (principal: Principal, input: IssueRefundInput) => database.db.transaction((tx) => issueRefund(tx, principal, input));
+const issue = (principal: Principal, input: IssueRefundInput) => database.db.transaction((tx) => issueRefund(tx, principal, input, fourEyes));
 const approve = (principal: Principal, refundId: string) => database.db.transaction((tx) => approveRefund(tx, principal, { refundId }));
 const refundRow = async (refundId: string) =>
   (await database.db.query<{ status: string; approval_state: string; approved_by: string | null }>(`SELECT status, approval_state, approved_by FROM refunds.refunds WHERE id = $1`, [refundId])).rows[0];
@@ -91,5 +92,58 @@ describe('the four-eyes rule', () => {
     expect((await refundRow(waiting.refundId as string))?.approval_state).toBe('AWAITING_APPROVAL');
     const { rows } = await database.db.query(`SELECT action FROM refunds.audit_log WHERE target = $1`, [waiting.refundId]);
     expect(rows).toEqual([{ action: 'issueRefund' }]);
+  });
+});
+
+describe('the four-eyes threshold applies to what one requester refunds manually on one order in total', () => {
+  /** 300.00: two of them together are above the threshold, each alone is not. */
+  const part = () => formatMinor(Math.floor(threshold * 0.6), 'USD');
+
+  it('makes the second of two split refunds by one requester wait for approval', async () => {
+    const order = await bigOrder();
+    const first = await issue(principals.finance(), { orderId: order.orderId, amount: part(), reason: 'split one' });
+    const second = await issue(principals.finance(), { orderId: order.orderId, amount: part(), reason: 'split two' });
+    expect(first.userErrors).toEqual([]);
+    expect(second.userErrors).toEqual([]);
+    expect(await refundRow(first.refundId as string)).toMatchObject({ approval_state: 'NOT_REQUIRED' });
+    expect(await refundRow(second.refundId as string)).toMatchObject({ status: 'PENDING', approval_state: 'AWAITING_APPROVAL' });
+  });
+
+  it('counts settled refunds of the requester too, not only pending ones', async () => {
+    const order = await bigOrder();
+    const first = await issue(principals.finance(), { orderId: order.orderId, amount: part(), reason: 'paid first' });
+    await rig.settle([first.refundId as string]);
+    expect(await refundRow(first.refundId as string)).toMatchObject({ status: 'SUCCEEDED' });
+    const second = await issue(principals.finance(), { orderId: order.orderId, amount: part(), reason: 'paid later' });
+    expect(await refundRow(second.refundId as string)).toMatchObject({ approval_state: 'AWAITING_APPROVAL' });
+  });
+
+  it('lets only one of two concurrent split refunds by one requester through without approval', async () => {
+    const order = await bigOrder();
+    const both = await Promise.all([
+      issue(principals.finance(), { orderId: order.orderId, amount: part(), reason: 'race one' }),
+      issue(principals.finance(), { orderId: order.orderId, amount: part(), reason: 'race two' }),
+    ]);
+    const states = await Promise.all(both.map(async (issued) => (await refundRow(issued.refundId as string))?.approval_state));
+    expect(states.sort()).toEqual(['AWAITING_APPROVAL', 'NOT_REQUIRED']);
+  });
+
+  it('does not count a failed refund of the requester', async () => {
+    const order = await bigOrder();
+    const failing = refundsRig(database.db, { settlementDelayMs: 0, failureRate: 1 });
+    const first = await issue(principals.finance(), { orderId: order.orderId, amount: part(), reason: 'will fail' });
+    await failing.settle([first.refundId as string]);
+    expect(await refundRow(first.refundId as string)).toMatchObject({ status: 'FAILED' });
+    const second = await issue(principals.finance(), { orderId: order.orderId, amount: part(), reason: 'second try' });
+    expect(await refundRow(second.refundId as string)).toMatchObject({ approval_state: 'NOT_REQUIRED' });
+  });
+
+  it('does not add up refunds of different requesters, nor of one requester on different orders', async () => {
+    const order = await bigOrder();
+    const other = await bigOrder();
+    const mine = await issue(principals.finance(), { orderId: order.orderId, amount: part(), reason: 'mine' });
+    const theirs = await issue(colleague, { orderId: order.orderId, amount: part(), reason: 'theirs' });
+    const elsewhere = await issue(principals.finance(), { orderId: other.orderId, amount: part(), reason: 'another order' });
+    for (const issued of [mine, theirs, elsewhere]) expect(await refundRow(issued.refundId as string)).toMatchObject({ approval_state: 'NOT_REQUIRED' });
   });
 });

@@ -7,7 +7,8 @@ import type { RefundsLoaders } from './loaders';
 import type { RefundLineRow, RefundRow, RefundTenderRow } from './store';
 import { hasRole } from '../../platform/auth';
 import { forbidden } from '../../platform/graphql/errors';
-import { approveRefund, issueRefund, retryRefund, type RefundPayload } from './manual';
+import { approveRefund, issueRefund, retryRefund, type IssueRefundInput, type RefundPayload } from './manual';
+import type { RefundsSettings } from './settings';
 import { reconcile, type ReconciliationRow } from './reconciliation';
 import type { Queryable } from '../../platform/db';
 import type { Principal } from '../../platform/auth';
@@ -30,14 +31,21 @@ const sum = (rows: readonly RefundLineRow[], pick: (row: RefundLineRow) => numbe
 
 type Context = SubgraphContext<RefundsLoaders>;
 
-/** Resolvers of the refunds subgraph. */
-export const refundsResolvers = {
+/** Resolvers of the refunds subgraph; the mutations apply `settings` (the four-eyes threshold). */
+export function refundsResolvers(settings: RefundsSettings) {
+  return {
+    ...readResolvers,
+    Mutation: {
+      issueRefund: refundMutation<IssueRefundInput>('issueRefund', (tx, principal, input) => issueRefund(tx, principal, input, settings)),
+      approveRefund: refundMutation('approveRefund', approveRefund),
+      retryRefund: refundMutation('retryRefund', retryRefund),
+    },
+  };
+}
+
+/** Everything but the mutations: queries, entities and payload fields. */
+const readResolvers = {
   DateTime: DateTimeScalar,
-  Mutation: {
-    issueRefund: refundMutation('issueRefund', issueRefund),
-    approveRefund: refundMutation('approveRefund', approveRefund),
-    retryRefund: refundMutation('retryRefund', retryRefund),
-  },
   RefundUpdate: {
     refund: (update: { refundId: string }, _: unknown, ctx: Context) => ctx.loaders.refundById.load(update.refundId),
   },

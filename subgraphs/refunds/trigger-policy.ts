@@ -8,8 +8,6 @@ export const REFUND_TRIGGER_POLICY = {
   receiptFraudOutcomes: ['APPROVE'] as readonly string[],
   /** Returns worth at most this (minor units, tax included) are refunded at receipt: 150.00. */
   receiptMaxValueMinor: 15_000,
-  /** issueRefund amounts above this (minor units) need a second approver who is not the requester: 500.00. */
-  secondApproverAboveMinor: Number(process.env.REFUNDS_SECOND_APPROVER_ABOVE_MINOR ?? 50_000),
 } as const;
 
 /** True when a return with this screening and value is refunded at receipt rather than at inspection. */

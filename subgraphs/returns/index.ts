@@ -4,12 +4,19 @@ import { returnsLoaders, type ReturnsLoaders } from './loaders';
 import { returnsResolvers } from './resolvers';
 import { orderSnapshotsConsumer } from './consumers/order-snapshots';
 import { refundStatusConsumer } from './consumers/refund-status';
+import type { ReturnsSettings } from './settings';
 
-/** The returns subgraph: return authorizations and their lifecycle. */
-export const returnsSubgraph: SubgraphDefinition<ReturnsLoaders> = {
-  name: 'returns',
-  typeDefs: loadTypeDefs(join(__dirname, 'schema.graphql')),
-  resolvers: returnsResolvers,
-  loaders: returnsLoaders,
-  consumers: [orderSnapshotsConsumer, refundStatusConsumer],
-};
+export type { ReturnsSettings } from './settings';
+
+const typeDefs = loadTypeDefs(join(__dirname, 'schema.graphql'));
+
+/** The returns subgraph (return authorizations and their lifecycle) with its settings. */
+export function returnsSubgraph(settings: ReturnsSettings): SubgraphDefinition<ReturnsLoaders> {
+  return {
+    name: 'returns',
+    typeDefs,
+    resolvers: returnsResolvers(settings),
+    loaders: returnsLoaders,
+    consumers: [orderSnapshotsConsumer, refundStatusConsumer],
+  };
+}

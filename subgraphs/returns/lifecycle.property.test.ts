@@ -8,6 +8,7 @@ import { subgraphRequest, testInternalTokens } from '../../test/support/subgraph
 import { lineInput, mutate, WAREHOUSE_ID, type Caller } from '../../test/support/returns-kit';
 import { OPEN_OR_DONE_STATUSES, RETURN_STATUSES, TRANSITIONS, type ReturnAction, type ReturnStatus } from './domain/status';
 import { returnsSubgraph } from '.';
+import { TEST_SETTINGS } from '../../test/support/settings';
 
 /**
  * Random sequences of every returns mutation on one small order, against the real database
@@ -28,7 +29,7 @@ const ORDERED = [3, 2];
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  subgraph = await startSubgraph(returnsSubgraph, { db: database.db, internalTokens: testInternalTokens, port: 0 });
+  subgraph = await startSubgraph(returnsSubgraph(TEST_SETTINGS.returns), { db: database.db, internalTokens: testInternalTokens, port: 0 });
   caller = { query: (principal, query, variables) => subgraphRequest(subgraph.url, principal, query, variables) };
 });
 

@@ -9,6 +9,7 @@ import { receiveReturnItems, type ReceiveInput } from './lifecycle/receive';
 import { recordInspection, type InspectionInput } from './lifecycle/inspect';
 import { lineStates } from './lifecycle/store';
 import type { ReturnPayload } from './lifecycle/payload';
+import type { ReturnsSettings } from './settings';
 
 type Context = SubgraphContext<ReturnsLoaders>;
 type Effect<I> = (tx: Queryable, principal: Principal, input: I) => Promise<ReturnPayload>;
@@ -31,9 +32,9 @@ function mutation<I>(operation: string, effect: Effect<I>) {
 }
 
 /** `authorizeReturn` with `receiveNow`: authorize, then receive every unit at the store, in one transaction. */
-const authorizeAndMaybeReceive: Effect<CreateReturnInput & { receiveNow?: boolean | null }> = async (tx, principal, input) => {
+const authorizeAndMaybeReceive = (settings: ReturnsSettings): Effect<CreateReturnInput & { receiveNow?: boolean | null }> => async (tx, principal, input) => {
   const { receiveNow, ...create } = input;
-  const created = await createReturn(tx, principal, create, 'authorize', await activePolicy(tx));
+  const created = await createReturn(tx, principal, create, 'authorize', await activePolicy(tx), settings);
   if (!receiveNow || !created.returnId) return created;
   const lines = await lineStates(tx, created.returnId);
   const receipt: ReceiveInput = {
@@ -44,17 +45,17 @@ const authorizeAndMaybeReceive: Effect<CreateReturnInput & { receiveNow?: boolea
   return receiveReturnItems(tx, principal, receipt);
 };
 
-/** Mutation resolvers of the returns subgraph. */
-export const returnsMutations = {
-  requestReturn: mutation<CreateReturnInput>('requestReturn', async (tx, principal, input) => createReturn(tx, principal, input, 'request', await activePolicy(tx))),
-  authorizeReturn: mutation('authorizeReturn', authorizeAndMaybeReceive),
+/** Mutation resolvers of the returns subgraph, with its settings. */
+export const returnsMutations = (settings: ReturnsSettings) => ({
+  requestReturn: mutation<CreateReturnInput>('requestReturn', async (tx, principal, input) => createReturn(tx, principal, input, 'request', await activePolicy(tx), settings)),
+  authorizeReturn: mutation('authorizeReturn', authorizeAndMaybeReceive(settings)),
   approveReturn: mutation('approveReturn', approveReturn),
   declineReturn: mutation('declineReturn', declineReturn),
   cancelReturn: mutation('cancelReturn', cancelReturn),
   markReturnInTransit: mutation('markReturnInTransit', markReturnInTransit),
   receiveReturnItems: mutation<ReceiveInput>('receiveReturnItems', receiveReturnItems),
   recordInspection: mutation<InspectionInput>('recordInspection', recordInspection),
-};
+});
 
 /** Every payload type resolves its return by id, fresh, through the loaders. */
 export const payloadReturn = {

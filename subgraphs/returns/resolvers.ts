@@ -7,6 +7,7 @@ import type { ReturnsLoaders } from './loaders';
 import { listReturns, type DispositionRow, type ReturnFilter, type ReturnLineRow, type ReturnRow, type TimelineRow } from './store';
 import { money } from '../../platform/money';
 import { payloadReturn, returnsMutations } from './mutations';
+import type { ReturnsSettings } from './settings';
 import { returnEligibility } from './eligibility';
 import { activePolicy } from './policy-store';
 import type { Channel } from './policy';
@@ -14,8 +15,13 @@ import { statusUpdate, statusUpdatePage, statusUpdatesAfter, type StatusFilter }
 
 type Context = SubgraphContext<ReturnsLoaders>;
 
-/** Resolvers of the returns subgraph. */
-export const returnsResolvers = {
+/** Resolvers of the returns subgraph; the mutations apply `settings` (the default receiving location). */
+export function returnsResolvers(settings: ReturnsSettings) {
+  return { ...readResolvers, Mutation: returnsMutations(settings) };
+}
+
+/** Everything but the mutations: queries, entities and payload fields. */
+const readResolvers = {
   DateTime: DateTimeScalar,
   Query: {
     returnStatusUpdate: (_: unknown, args: { cursor: string }, ctx: Context) => statusUpdate(ctx.db, ctx.principal, args.cursor),
@@ -35,7 +41,6 @@ export const returnsResolvers = {
       return toConnection(rows, page.limit, (row) => ({ sort: row.requested_at.toISOString(), id: row.id }), Boolean(page.after));
     },
   },
-  Mutation: returnsMutations,
   ReturnStatusUpdate: {
     // The return as it is now, visible to the caller (null otherwise), through the usual loader.
     return: (update: { returnId: string }, _: unknown, ctx: Context) => ctx.loaders.returnById.load(update.returnId),

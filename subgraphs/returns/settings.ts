@@ -1,6 +1,11 @@
 /**
- * Where units of a ship-back return are received when the request does not say: the retailer's
- * returns warehouse. `RETURNS_DEFAULT_LOCATION_ID` overrides it; the default is the demo
- * retailer's warehouse.
+ * What the returns subgraph is configured with. `app/config.ts` reads and validates every value
+ * once at start-up (and owns the defaults); nothing here reads the environment.
  */
-export const DEFAULT_RETURN_LOCATION_ID = process.env.RETURNS_DEFAULT_LOCATION_ID ?? 'loc_wh_nj';
+export interface ReturnsSettings {
+  /**
+   * Where units of a ship-back return are received when the request does not say: the retailer's
+   * returns warehouse (`RETURNS_DEFAULT_LOCATION_ID`; default the demo retailer's `loc_wh_nj`).
+   */
+  defaultLocationId: string;
+}

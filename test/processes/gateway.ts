@@ -14,6 +14,7 @@ import type { JWK } from 'jose';
 import { ClientTokenVerifier, InternalTokens } from '../../platform/auth';
 import { RedisFanout } from '../../platform/events/fanout';
 import { exitWithParent } from '../../platform/events/test-processes/watch-parent';
+import { logLevelFromTestEnv } from '../../platform/events/test-processes/child-logs';
 import { startGateway } from '../../gateway';
 
 /** Default stats interval: a test waiting for a subscription is told within a quarter second. */
@@ -29,6 +30,7 @@ function required(name: string): string {
 
 async function main(): Promise<void> {
   exitWithParent();
+  logLevelFromTestEnv();
   const fanout = new RedisFanout({ url: required('REDIS_URL'), prefix: required('RG_FANOUT_PREFIX') });
   const gateway = await startGateway({
     registryUrl: required('RG_REGISTRY_URL'),

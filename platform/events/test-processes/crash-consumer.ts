@@ -1,5 +1,6 @@
 import { PostgresDb } from '../../db';
 import { exitWithParent } from './watch-parent';
+import { logLevelFromTestEnv } from './child-logs';
 import { RedisBus } from '../redis-bus';
 import { ConsumerRunner } from '../consumer';
 import { applyCrashEvent, countingDeliveries, CRASH_CONSUMER, CRASH_SCHEMA, CrashTestThingHappened, requiredEnv } from './crash-kit';
@@ -15,6 +16,7 @@ import { applyCrashEvent, countingDeliveries, CRASH_CONSUMER, CRASH_SCHEMA, Cras
  */
 async function main(): Promise<void> {
   exitWithParent();
+  logLevelFromTestEnv();
   const db = new PostgresDb({ connectionString: requiredEnv('DATABASE_URL'), maxConnections: 3, applicationName: 'crash-consumer' });
   const redis = new RedisBus({ url: requiredEnv('REDIS_URL'), prefix: requiredEnv('BUS_PREFIX'), reclaimIdleMs: Number(requiredEnv('RECLAIM_IDLE_MS')) });
   const bus = countingDeliveries(redis, async ({ envelope }) => {

@@ -1,5 +1,6 @@
 import { PostgresDb } from '../../db';
 import { exitWithParent } from './watch-parent';
+import { logLevelFromTestEnv } from './child-logs';
 import { RedisBus } from '../redis-bus';
 import { OutboxRelay } from '../relay';
 import { CRASH_SCHEMA, requiredEnv, slowPublishing } from './crash-kit';
@@ -13,6 +14,7 @@ import { CRASH_SCHEMA, requiredEnv, slowPublishing } from './crash-kit';
  */
 async function main(): Promise<void> {
   exitWithParent();
+  logLevelFromTestEnv();
   const db = new PostgresDb({ connectionString: requiredEnv('DATABASE_URL'), maxConnections: 2, applicationName: 'crash-relay' });
   const redis = new RedisBus({ url: requiredEnv('REDIS_URL'), prefix: requiredEnv('BUS_PREFIX') });
   const pauseMs = Number(process.env.PUBLISH_PAUSE_MS ?? 0);

@@ -14,6 +14,7 @@ import { qualified } from '../outbox';
 import { RedisBus } from '../redis-bus';
 import { TestThingHappened } from './pipeline-events';
 import { exitWithParent } from './watch-parent';
+import { logLevelFromTestEnv } from './child-logs';
 
 /** Pool size: the runner uses one connection at a time, plus the retry loop. */
 const MAX_CONNECTIONS = 4;
@@ -26,6 +27,7 @@ function required(name: string): string {
 
 async function main(): Promise<void> {
   exitWithParent();
+  logLevelFromTestEnv();
   const schema = required('RG_SCHEMA');
   const table = qualified(schema, 'pipeline_probe_applied');
   const delayMs = Number(process.env.RG_HANDLER_DELAY_MS ?? 0);

@@ -7,6 +7,7 @@
  */
 import { RedisBus } from '../redis-bus';
 import { exitWithParent } from './watch-parent';
+import { logLevelFromTestEnv } from './child-logs';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -16,6 +17,7 @@ function required(name: string): string {
 
 async function main(): Promise<void> {
   exitWithParent();
+  logLevelFromTestEnv();
   const bus = new RedisBus({ url: required('REDIS_URL'), prefix: required('RG_BUS_PREFIX') });
   await bus.subscribe(required('RG_BUS_GROUP'), (event) => {
     process.stdout.write(`got ${event.envelope.id}\n`);

@@ -1,5 +1,6 @@
 import { PostgresDb } from '../../../platform/db';
 import { exitWithParent } from '../../../platform/events/test-processes/watch-parent';
+import { logLevelFromTestEnv } from '../../../platform/events/test-processes/child-logs';
 import { requiredEnv } from '../../../platform/events/test-processes/crash-kit';
 import type { PaymentGateway, ProviderRefund, RefundRequest } from '../../../connectors/payments/port';
 import { SimulatedGateway } from '../../../connectors/payments/simulated/simulated-gateway';
@@ -40,6 +41,7 @@ class AnswerThenHang implements PaymentGateway {
 
 async function main(): Promise<void> {
   exitWithParent();
+  logLevelFromTestEnv();
   const db = new PostgresDb({ connectionString: requiredEnv('DATABASE_URL'), maxConnections: 2, applicationName: 'crash-executor' });
   const gateway = new AnswerThenHang(new SimulatedWorld(db, new SimulatedGateway(db, { settlementDelayMs: 0 })));
   const executor = new RefundExecutor(db, new GatewayRouter([gateway]));

@@ -13,7 +13,7 @@ import {
   type RefundMethod,
 } from '../policy';
 import { ReturnAuthorized, ReturnDeclined, ReturnRequested } from '../events';
-import { DEFAULT_RETURN_LOCATION_ID } from '../settings';
+import type { ReturnsSettings } from '../settings';
 import { assertActsInStore, assertCanStartReturn, isManagerFor } from './access';
 import { appendTimeline, headerOf } from './transitions';
 import { customerHistory, insertReturn, lockOrderSnapshot, lockReturn, returnedQuantities, type NewReturnLine, type OrderSnapshot } from './store';
@@ -53,9 +53,17 @@ export type CreateMode = 'request' | 'authorize';
  * Creates a return after applying the one policy: eligibility per line (window, final sale,
  * quantity left across every channel), refund method, restocking fees, approval threshold and
  * fraud signals. The order's snapshot row is locked first, so concurrent returns on one order are
- * serialised and can never together return more than was bought.
+ * serialised and can never together return more than was bought. Ship-back units go to
+ * `settings.defaultLocationId` unless the input names a destination.
  */
-export async function createReturn(tx: Queryable, principal: Principal, input: CreateReturnInput, mode: CreateMode, policy: ReturnPolicy): Promise<ReturnPayload> {
+export async function createReturn(
+  tx: Queryable,
+  principal: Principal,
+  input: CreateReturnInput,
+  mode: CreateMode,
+  policy: ReturnPolicy,
+  settings: ReturnsSettings,
+): Promise<ReturnPayload> {
   const order = await lockOrderSnapshot(tx, input.orderId);
   if (!order) return refused(userError(ReturnErrorCode.ORDER_NOT_FOUND, ['input', 'orderId'], ReturnMessages.orderNotFound(input.orderId)));
   assertCanStartReturn(principal, { customerId: order.customer_id, partnerId: order.partner_id });
@@ -110,7 +118,7 @@ export async function createReturn(tx: Queryable, principal: Principal, input: C
   const action: ReturnAction = status === 'REQUESTED' ? 'request' : status === 'AUTHORIZED' ? 'authorize' : 'decline';
   if (transition(null, action) !== status) throw new Error(`creating a return as ${status} by ${action} is not in TRANSITIONS`);
   const id = newId('ret');
-  const destination = input.destinationLocationId ?? (input.channel === 'POS' ? storeId : DEFAULT_RETURN_LOCATION_ID);
+  const destination = input.destinationLocationId ?? (input.channel === 'POS' ? storeId : settings.defaultLocationId);
   const number = await insertReturn(
     tx,
     {

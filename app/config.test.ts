@@ -1,0 +1,120 @@
+import { generateSigningKeys } from '../platform/auth';
+import { loadConfig, SETTING_NAMES } from './config';
+import { subgraphSettings } from './subgraphs';
+
+/**
+ * A bad value of each setting, with why it is bad. Every setting app/config.ts knows has at least
+ * one (the first test checks), so a new setting cannot arrive unvalidated.
+ */
+const BAD_VALUES: Record<string, [value: string, why: string][]> = {
+  DATABASE_URL: [['mysql://root@db/returns', 'not PostgreSQL'], ['db:5432', 'not a URL']],
+  PGLITE_DATA_DIR: [['', 'empty']],
+  REDIS_URL: [['http://127.0.0.1:6379', 'not Redis']],
+  REDIS_PREFIX: [['returns graph', 'a space']],
+  HOST: [['local host', 'not a host name']],
+  PUBLIC_HOST: [['http://api.example.com', 'a URL, not a host']],
+  PORT: [['65536', 'above 65535']],
+  ORDERS_PORT: [['-1', 'negative']],
+  RETURNS_PORT: [['abc', 'not a number']],
+  INVENTORY_PORT: [['', 'empty (Number("") is 0: a random port)']],
+  REFUNDS_PORT: [['1e3', 'not digits']],
+  REGISTRY_PORT: [['4005.5', 'not whole']],
+  REGISTRY_URL: [['ftp://registry:4005', 'not http(s)']],
+  SUPERGRAPH_POLL_MS: [['50', 'below 100 ms']],
+  REGISTRY_TOKEN: [['short', 'under 16 characters']],
+  INTERNAL_TOKEN_SECRET: [['x'.repeat(31), 'under 32 characters']],
+  AUTH_PUBLIC_JWK: [['{"kty":', 'not JSON'], ['"EC"', 'not a JWK object']],
+  PAYMENTS_MODE: [['paypal', 'not a mode']],
+  STRIPE_SECRET_KEY: [['pk_test_a_publishable_key_0000', 'a publishable key'], ['sk_x', 'too short']],
+  STRIPE_WEBHOOK_SECRET: [['sk_test_the_wrong_kind_of_secret', 'not a signing secret']],
+  STRIPE_API_BASE: [['api.stripe.test', 'not a URL']],
+  SIMULATED_SETTLEMENT_DELAY_MS: [['-5', 'negative'], ['86400001', 'above a day']],
+  REFUNDS_SECOND_APPROVER_ABOVE_MINOR: [
+    ['abc', 'NaN: every comparison would pass'],
+    ['-1', 'negative'],
+    ['500.00', 'not minor units'],
+    ['9007199254740993', 'not a safe integer'],
+    ['', 'empty'],
+  ],
+  RETURNS_DEFAULT_LOCATION_ID: [['warehouse', 'not a location id']],
+  RG_SERVICE: [['billing', 'no such service']],
+  NODE_ENV: [['prod', 'not a mode']],
+  LOG_LEVEL: [['verbose', 'not a pino level']],
+};
+
+const cases = Object.entries(BAD_VALUES).flatMap(([name, values]) => values.map(([value, why]) => ({ name, value, why })));
+
+describe('settings validated at start', () => {
+  it('has a bad-value case for every setting', () => {
+    expect(Object.keys(BAD_VALUES).sort()).toEqual([...SETTING_NAMES].sort());
+  });
+
+  it.each(cases)('refuses $name=$value ($why), naming the variable', ({ name, value }) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid configuration:\\n  ${name}: `));
+  });
+
+  it('applies the documented defaults to an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      HOST: '127.0.0.1',
+      PORT: 4000,
+      PAYMENTS_MODE: 'simulated',
+      SIMULATED_SETTLEMENT_DELAY_MS: 300,
+      REFUNDS_SECOND_APPROVER_ABOVE_MINOR: 50_000,
+      RETURNS_DEFAULT_LOCATION_ID: 'loc_wh_nj',
+      LOG_LEVEL: 'info',
+      NODE_ENV: 'development',
+    });
+    expect(subgraphSettings(config)).toEqual({
+      returns: { defaultLocationId: 'loc_wh_nj' },
+      refunds: { secondApproverAboveMinor: 50_000, payments: { mode: 'simulated', settlementDelayMs: 300 } },
+    });
+  });
+
+  it('passes valid values down to the subgraphs, as numbers where they are numbers', async () => {
+    const { publicJwk } = await generateSigningKeys();
+    const config = loadConfig({
+      DATABASE_URL: 'postgresql://app@db:5432/returns',
+      REDIS_URL: 'rediss://cache:6380',
+      HOST: '0.0.0.0',
+      PORT: '0',
+      REGISTRY_URL: 'https://registry.internal:4005',
+      REGISTRY_TOKEN: 'r'.repeat(16),
+      INTERNAL_TOKEN_SECRET: 's'.repeat(32),
+      AUTH_PUBLIC_JWK: JSON.stringify(publicJwk),
+      PAYMENTS_MODE: 'stripe',
+      STRIPE_SECRET_KEY: 'sk_live_0123456789abcdef',
+      STRIPE_WEBHOOK_SECRET: 'whsec_0123456789abcdef',
+      REFUNDS_SECOND_APPROVER_ABOVE_MINOR: '0',
+      RETURNS_DEFAULT_LOCATION_ID: 'loc_wh_ca',
+      RG_SERVICE: 'refunds',
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+    });
+    expect(config).toMatchObject({ PORT: 0, HOST: '0.0.0.0', RG_SERVICE: 'refunds', LOG_LEVEL: 'warn' });
+    expect(subgraphSettings(config)).toEqual({
+      returns: { defaultLocationId: 'loc_wh_ca' },
+      refunds: {
+        secondApproverAboveMinor: 0,
+        payments: { mode: 'stripe', secretKey: 'sk_live_0123456789abcdef', webhookSecret: 'whsec_0123456789abcdef', apiBase: undefined },
+      },
+    });
+  });
+
+  it('refuses PAYMENTS_MODE=stripe without both Stripe secrets, naming each', () => {
+    expect(() => loadConfig({ PAYMENTS_MODE: 'stripe' })).toThrow(/STRIPE_SECRET_KEY: is required when PAYMENTS_MODE=stripe[\s\S]*STRIPE_WEBHOOK_SECRET: is required/);
+  });
+
+  it('lists every bad variable at once, and never echoes a secret', () => {
+    const secret = 'not-long-enough';
+    let message = '';
+    try {
+      loadConfig({ INTERNAL_TOKEN_SECRET: secret, REFUNDS_SECOND_APPROVER_ABOVE_MINOR: 'abc' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('INTERNAL_TOKEN_SECRET: must be at least 32 characters (got a value of 15 characters)');
+    expect(message).toContain('REFUNDS_SECOND_APPROVER_ABOVE_MINOR: must be a whole number from 0 to 9007199254740991, in digits (got "abc")');
+    expect(message).not.toContain(secret);
+  });
+});
