@@ -78,6 +78,7 @@ export async function startGraph(options: GraphOptions): Promise<RunningGraph> {
   }
   const gateway = await startGateway({
     registryUrl: registry.url,
+    registryToken: options.registryToken,
     port: options.ports.gateway,
     verifier: options.verifier,
     internalTokens: options.internalTokens,

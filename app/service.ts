@@ -97,6 +97,7 @@ async function runGateway(config: Config): Promise<() => Promise<void>> {
   const jwk = JSON.parse(required(config.AUTH_PUBLIC_JWK, 'AUTH_PUBLIC_JWK', 'the gateway verifies client tokens with it')) as JWK;
   const gateway = await startGateway({
     registryUrl: required(config.REGISTRY_URL, 'REGISTRY_URL', 'the gateway loads the supergraph from the registry'),
+    registryToken: required(config.REGISTRY_TOKEN, 'REGISTRY_TOKEN', 'the registry answers supergraph reads only with it'),
     port: config.PORT,
     verifier: await ClientTokenVerifier.fromPublicJwk(jwk),
     internalTokens: internalTokens(config),

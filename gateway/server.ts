@@ -29,6 +29,8 @@ import { RegistrySupergraphSource, type SupergraphState } from './supergraph-sou
 export interface GatewayOptions {
   /** Base URL of the schema registry (the gateway reads `{registryUrl}/supergraph`). */
   registryUrl: string;
+  /** The registry token, sent with every supergraph poll; the registry refuses reads without it. */
+  registryToken?: string;
   /** Port to listen on; 0 picks a free one. */
   port: number;
   /** Host to bind; default `HOST` or loopback (see platform/http/server.ts). */
@@ -83,7 +85,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const log = componentLogger('gateway');
   const development = options.development ?? false;
   const fetcher = createSubgraphFetcher();
-  const source = new RegistrySupergraphSource({ registryUrl: options.registryUrl, pollIntervalMs: options.pollIntervalMs, log });
+  const source = new RegistrySupergraphSource({ registryUrl: options.registryUrl, token: options.registryToken, pollIntervalMs: options.pollIntervalMs, log });
   const gateway = new ApolloGateway({
     supergraphSdl: source,
     buildService: ({ url }) => new SubgraphDataSource(url ?? '', fetcher),
