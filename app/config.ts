@@ -1,9 +1,25 @@
 import { z } from 'zod';
+import { DEFAULT_INTROSPECTION_POLICY, INTROSPECTION_POLICIES, type IntrospectionPolicy } from '../gateway/plugins/introspection';
 
 /** Default ports of the services; each can be overridden by its env variable. */
 export const DEFAULT_PORTS = { gateway: 4000, orders: 4001, returns: 4002, inventory: 4003, refunds: 4004, registry: 4005 } as const;
 
 const port = z.coerce.number().int().min(0).max(65535);
+
+/**
+ * What errors and the schema show to clients, in every run mode alike (embedded, production,
+ * tests): masked and staff-only unless a setting here says otherwise. Never derived from NODE_ENV,
+ * whose absence would otherwise mean "development" and stack traces in production.
+ */
+const exposureSettings = {
+  /**
+   * The explicit development switch: `true` shows fault messages (SQL, constraint names), subgraph
+   * details and stack traces to clients. Only `true` or `false`: a typo must not switch it on.
+   */
+  DEV_ERROR_DETAILS: z.enum(['true', 'false']).default('false'),
+  /** Who may introspect the graph: `staff` (staff and service roles), `all` (every token) or `off`. */
+  INTROSPECTION: z.enum(INTROSPECTION_POLICIES).default(DEFAULT_INTROSPECTION_POLICY),
+};
 
 /**
  * Environment of every run mode, validated once at start-up. A bad value stops the process with a
@@ -36,7 +52,7 @@ const schema = z.object({
   SUPERGRAPH_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).optional(),
   /** The URL subgraphs publish as their routing URL (defaults to http://127.0.0.1:<port>). */
   PUBLIC_HOST: z.string().min(1).default('127.0.0.1'),
-  NODE_ENV: z.string().default('development'),
+  ...exposureSettings,
 });
 
 export type Config = z.infer<typeof schema>;
@@ -52,6 +68,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   return parsed.data;
+}
+
+/** What clients may see, as every service's options take it. */
+export interface Exposure {
+  /** Fault messages, subgraph details and stack traces in answers (`DEV_ERROR_DETAILS=true`). */
+  errorDetails: boolean;
+  introspection: IntrospectionPolicy;
+}
+
+/** The exposure settings of a validated configuration. */
+export function exposureOf(config: Config): Exposure {
+  return { errorDetails: config.DEV_ERROR_DETAILS === 'true', introspection: config.INTROSPECTION };
 }
 
 /** Fails start-up with the variable's name when a production setting is missing. */

@@ -3,7 +3,7 @@ import { PgliteDb, migrate, type Db } from '../platform/db';
 import { ClientTokenVerifier, InternalTokens, signClientToken } from '../platform/auth';
 import { loadOrCreateDevKeys } from '../platform/auth/dev-keys';
 import { componentLogger } from '../platform/logger';
-import { loadConfig } from './config';
+import { exposureOf, loadConfig, type Exposure } from './config';
 import { ALL_MIGRATIONS } from './migrations';
 import { seedDemo } from './demo';
 import { startGraph, type GraphPorts, type RunningGraph } from './graph';
@@ -23,6 +23,8 @@ export interface EmbeddedOptions {
   /** Folder of the local signing key (`npm run token` reads the same). */
   keysDir?: string;
   pollIntervalMs?: number;
+  /** What errors and the schema show to clients; default masked, introspection for staff, as in production. */
+  exposure?: Partial<Exposure>;
 }
 
 /**
@@ -42,7 +44,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedG
     internalTokens: new InternalTokens(randomBytes(32).toString('base64url')),
     registryToken: randomBytes(24).toString('base64url'),
     pollIntervalMs: options.pollIntervalMs,
-    development: true,
+    exposure: options.exposure,
   });
   return {
     ...graph,
@@ -65,6 +67,7 @@ async function main(): Promise<void> {
     },
     dataDir: config.PGLITE_DATA_DIR,
     pollIntervalMs: config.SUPERGRAPH_POLL_MS,
+    exposure: exposureOf(config),
   });
   const keys = await loadOrCreateDevKeys();
   const opsToken = await signClientToken({ subject: 'demo:ops', roles: ['operations_admin'], storeIds: [] }, keys.privateJwk);

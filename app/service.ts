@@ -5,7 +5,7 @@ import { startSubgraph, subgraphSdl } from '../platform/subgraph';
 import { componentLogger } from '../platform/logger';
 import { RegistryClient, startRegistry } from '../schema-registry';
 import { startGateway } from '../gateway';
-import { loadConfig, required, type Config } from './config';
+import { exposureOf, loadConfig, required, type Config } from './config';
 import { migrationsOf, serviceMigrations } from './migrations';
 import { subgraphNamed, type SubgraphName } from './subgraphs';
 import { EventPipeline } from '../platform/events/pipeline';
@@ -74,7 +74,7 @@ async function runSubgraph(name: SubgraphName, config: Config): Promise<() => Pr
     db,
     internalTokens: internalTokens(config),
     port: ports[name],
-    development: config.NODE_ENV === 'development',
+    errorDetails: exposureOf(config).errorDetails,
     pipeline,
   });
   await pipeline.start();
@@ -102,6 +102,7 @@ async function runGateway(config: Config): Promise<() => Promise<void>> {
     verifier: await ClientTokenVerifier.fromPublicJwk(jwk),
     internalTokens: internalTokens(config),
     pollIntervalMs: config.SUPERGRAPH_POLL_MS,
+    ...exposureOf(config),
     fanout: new RedisFanout({
       url: required(config.REDIS_URL, 'REDIS_URL', 'gateway instances receive subscription updates through Redis pub/sub'),
       prefix: config.REDIS_PREFIX,
