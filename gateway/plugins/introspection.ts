@@ -23,6 +23,15 @@ const STAFF_AND_SERVICE_ROLES: readonly Role[] = ['store_associate', 'store_mana
 /** Introspection fields that describe the schema; `__typename` describes a value and stays free. */
 const SCHEMA_FIELDS = new Set(['__schema', '__type']);
 
+/** graphql-js's "Did you mean …?" tail, which names fields and types of the schema. */
+const SUGGESTION = / ?Did you mean(.+?)\?$/;
+
+/** Drops the suggestions from validation errors, in place, so they name nothing of the schema. */
+export function withoutSuggestions<T extends { message: string }>(errors: readonly T[]): readonly T[] {
+  for (const error of errors) error.message = error.message.replace(SUGGESTION, '');
+  return errors;
+}
+
 /** True when `principal` may introspect under `policy`. */
 export function mayIntrospect(policy: IntrospectionPolicy, principal: Principal): boolean {
   if (policy === 'all') return true;
@@ -57,8 +66,7 @@ export function useIntrospectionPolicy(policy: IntrospectionPolicy): ApolloServe
       return {
         async validationDidStart() {
           return async (errors) => {
-            if (allowed) return;
-            for (const error of errors ?? []) error.message = error.message.replace(/ ?Did you mean(.+?)\?$/, '');
+            if (!allowed) withoutSuggestions(errors ?? []);
           };
         },
         async didResolveOperation({ document }) {
