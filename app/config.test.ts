@@ -37,6 +37,8 @@ const BAD_VALUES: Record<string, [value: string, why: string][]> = {
     ['', 'empty'],
   ],
   RETURNS_DEFAULT_LOCATION_ID: [['warehouse', 'not a location id']],
+  DEV_ERROR_DETAILS: [['yes', 'only "true" switches details on'], ['TRUE', 'not exactly "true"']],
+  INTROSPECTION: [['everyone', 'not a policy']],
   RG_SERVICE: [['billing', 'no such service']],
   NODE_ENV: [['prod', 'not a mode']],
   LOG_LEVEL: [['verbose', 'not a pino level']],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_SETTLEMENT_DELAY_MS, MAX_SETTLEMENT_DELAY_MS } from '../connectors/payments/simulated/simulated-options';
+import { DEFAULT_INTROSPECTION_POLICY, INTROSPECTION_POLICIES, type IntrospectionPolicy } from '../gateway/plugins/introspection';
 import { LOG_LEVELS } from '../platform/logger';
 
 /** Default ports of the services; each can be overridden by its env variable. */
@@ -121,10 +122,25 @@ const runtime = {
 };
 
 /**
+ * What errors and the schema show to clients, in every run mode alike (embedded, production,
+ * tests): masked and staff-only unless a setting here says otherwise. Never derived from NODE_ENV,
+ * whose absence would otherwise mean "development" and stack traces in production.
+ */
+const exposure = {
+  /**
+   * The explicit development switch: `true` shows fault messages (SQL, constraint names), subgraph
+   * details and stack traces to clients. Only `true` or `false`: a typo must not switch it on.
+   */
+  DEV_ERROR_DETAILS: z.enum(['true', 'false'], { error: 'must be "true" or "false"' }).default('false'),
+  /** Who may introspect the graph: `staff` (staff and service roles), `all` (every token) or `off`. */
+  INTROSPECTION: z.enum(INTROSPECTION_POLICIES, { error: `must be one of ${INTROSPECTION_POLICIES.join(', ')}` }).default(DEFAULT_INTROSPECTION_POLICY),
+};
+
+/**
  * Environment of every run mode, validated once at start-up. A bad value stops the process with a
  * message naming the variable, what it must be and what it was.
  */
-const schema = z.object({ ...storage, ...network, ...secrets, ...payments, ...policy, ...runtime }).superRefine((config, ctx) => {
+const schema = z.object({ ...storage, ...network, ...secrets, ...payments, ...policy, ...exposure, ...runtime }).superRefine((config, ctx) => {
   if (config.PAYMENTS_MODE !== 'stripe') return;
   for (const name of ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const) {
     if (config[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when PAYMENTS_MODE=stripe' });
@@ -153,6 +169,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   return parsed.data;
+}
+
+/** What clients may see, as every service's options take it. */
+export interface Exposure {
+  /** Fault messages, subgraph details and stack traces in answers (`DEV_ERROR_DETAILS=true`). */
+  errorDetails: boolean;
+  introspection: IntrospectionPolicy;
+}
+
+/** The exposure settings of a validated configuration. */
+export function exposureOf(config: Config): Exposure {
+  return { errorDetails: config.DEV_ERROR_DETAILS === 'true', introspection: config.INTROSPECTION };
 }
 
 /** Fails start-up with the variable's name when a production setting is missing. */

@@ -3,7 +3,7 @@ import { PgliteDb, migrate, type Db } from '../platform/db';
 import { ClientTokenVerifier, InternalTokens, signClientToken } from '../platform/auth';
 import { loadOrCreateDevKeys } from '../platform/auth/dev-keys';
 import { componentLogger, setLogLevel } from '../platform/logger';
-import { loadConfig } from './config';
+import { exposureOf, loadConfig, type Exposure } from './config';
 import { ALL_MIGRATIONS } from './migrations';
 import { seedDemo } from './demo';
 import { startGraph, type GraphPorts, type RunningGraph } from './graph';
@@ -30,6 +30,8 @@ export interface EmbeddedOptions {
   publicHost?: string;
   /** The subgraphs' settings; default the defaults of every setting. */
   settings?: SubgraphSettings;
+  /** What errors and the schema show to clients; default masked, introspection for staff, as in production. */
+  exposure?: Partial<Exposure>;
 }
 
 /**
@@ -52,7 +54,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedG
     listenHost: options.listenHost,
     host: options.publicHost,
     settings: options.settings,
-    development: true,
+    exposure: options.exposure,
   });
   return {
     ...graph,
@@ -79,6 +81,7 @@ async function main(): Promise<void> {
     listenHost: config.HOST,
     publicHost: config.PUBLIC_HOST,
     settings: subgraphSettings(config),
+    exposure: exposureOf(config),
   });
   const keys = await loadOrCreateDevKeys();
   const opsToken = await signClientToken({ subject: 'demo:ops', roles: ['operations_admin'], storeIds: [] }, keys.privateJwk);

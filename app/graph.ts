@@ -10,6 +10,7 @@ import { EventPipeline } from '../platform/events/pipeline';
 import { InProcessBus } from '../platform/events/in-process-bus';
 import type { EventBus } from '../platform/events/bus';
 import { InProcessFanout, type UpdateFanout } from '../platform/events/fanout';
+import type { Exposure } from './config';
 
 const log = componentLogger('graph');
 
@@ -30,7 +31,8 @@ export interface GraphOptions {
   registryToken: string;
   /** How often the gateway polls the registry. */
   pollIntervalMs?: number;
-  development?: boolean;
+  /** What errors and the schema show to clients; default masked, introspection for staff. */
+  exposure?: Partial<Exposure>;
   /** The host subgraphs publish as their routing URL. */
   host?: string;
   /** The address every server listens on (`HOST`); default loopback. */
@@ -71,7 +73,7 @@ export async function startGraph(options: GraphOptions): Promise<RunningGraph> {
       internalTokens: options.internalTokens,
       port: options.ports.subgraphs[definition.name],
       host: options.listenHost,
-      development: options.development,
+      errorDetails: options.exposure?.errorDetails,
       pipeline: events,
     });
     subgraphs.push(running);
@@ -83,13 +85,15 @@ export async function startGraph(options: GraphOptions): Promise<RunningGraph> {
   }
   const gateway = await startGateway({
     registryUrl: registry.url,
+    registryToken: options.registryToken,
     port: options.ports.gateway,
     host: options.listenHost,
     verifier: options.verifier,
     internalTokens: options.internalTokens,
     pollIntervalMs: options.pollIntervalMs,
     dbPing: () => options.db.ping(),
-    development: options.development,
+    errorDetails: options.exposure?.errorDetails,
+    introspection: options.exposure?.introspection,
     fanout,
   });
   await gateway.ready;

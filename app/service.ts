@@ -5,7 +5,7 @@ import { startSubgraph, subgraphSdl } from '../platform/subgraph';
 import { componentLogger, setLogLevel } from '../platform/logger';
 import { RegistryClient, startRegistry } from '../schema-registry';
 import { startGateway } from '../gateway';
-import { loadConfig, required, SERVICES, type Config, type Service } from './config';
+import { exposureOf, loadConfig, required, SERVICES, type Config, type Service } from './config';
 import { migrationsOf, serviceMigrations } from './migrations';
 import { subgraphNamed, subgraphSettings, type SubgraphName } from './subgraphs';
 import { EventPipeline } from '../platform/events/pipeline';
@@ -72,7 +72,7 @@ async function runSubgraph(name: SubgraphName, config: Config): Promise<() => Pr
     internalTokens: internalTokens(config),
     port: ports[name],
     host: config.HOST,
-    development: config.NODE_ENV === 'development',
+    errorDetails: exposureOf(config).errorDetails,
     pipeline,
   });
   await pipeline.start();
@@ -95,11 +95,13 @@ async function runGateway(config: Config): Promise<() => Promise<void>> {
   const jwk = JSON.parse(required(config.AUTH_PUBLIC_JWK, 'AUTH_PUBLIC_JWK', 'the gateway verifies client tokens with it')) as JWK;
   const gateway = await startGateway({
     registryUrl: required(config.REGISTRY_URL, 'REGISTRY_URL', 'the gateway loads the supergraph from the registry'),
+    registryToken: required(config.REGISTRY_TOKEN, 'REGISTRY_TOKEN', 'the registry answers supergraph reads only with it'),
     port: config.PORT,
     host: config.HOST,
     verifier: await ClientTokenVerifier.fromPublicJwk(jwk),
     internalTokens: internalTokens(config),
     pollIntervalMs: config.SUPERGRAPH_POLL_MS,
+    ...exposureOf(config),
     fanout: new RedisFanout({
       url: required(config.REDIS_URL, 'REDIS_URL', 'gateway instances receive subscription updates through Redis pub/sub'),
       prefix: config.REDIS_PREFIX,

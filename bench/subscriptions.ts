@@ -74,10 +74,10 @@ function percentile(sorted: Float64Array, p: number): number {
 /** One scenario: a fresh gateway process, the subscribers, steady events, the figures. */
 async function scenario(
   label: string,
-  env: { graph: RunningGraph; db: PostgresDb; keys: SigningKeys; caller: Caller; secret: string; prefix: string; orders: RecordedOrder[] },
+  env: { graph: RunningGraph; db: PostgresDb; keys: SigningKeys; caller: Caller; secret: string; registryToken: string; prefix: string; orders: RecordedOrder[] },
   principalOf: (connection: number) => Principal,
 ): Promise<Figures> {
-  const gateway = await startGatewayProcess({ registryUrl: env.graph.registry.url, publicJwk: env.keys.publicJwk, internalSecret: env.secret, redisUrl: REDIS_URL, fanoutPrefix: env.prefix, statsMs: STATS_MS });
+  const gateway = await startGatewayProcess({ registryUrl: env.graph.registry.url, registryToken: env.registryToken, publicJwk: env.keys.publicJwk, internalSecret: env.secret, redisUrl: REDIS_URL, fanoutPrefix: env.prefix, statsMs: STATS_MS });
   await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   const idle = gateway.stats();
   const latencies: number[] = [];
@@ -189,6 +189,7 @@ export async function benchSubscriptions(): Promise<void> {
   const { db, drop } = await createBenchDatabase('subs', { seed: true });
   const keys = await generateSigningKeys();
   const secret = randomBytes(32).toString('base64url');
+  const registryToken = randomBytes(24).toString('base64url');
   const prefix = uniquePrefix('bench-subscriptions');
   const redis = new Redis(REDIS_URL);
   const graph = await startGraph({
@@ -196,7 +197,7 @@ export async function benchSubscriptions(): Promise<void> {
     ports: { gateway: 0, registry: 0, subgraphs: { orders: 0, returns: 0, inventory: 0, refunds: 0 } },
     verifier: await ClientTokenVerifier.fromPublicJwk(keys.publicJwk),
     internalTokens: new InternalTokens(secret),
-    registryToken: randomBytes(24).toString('base64url'),
+    registryToken,
     fanout: new RedisFanout({ url: REDIS_URL, prefix }),
   });
   try {
@@ -211,7 +212,7 @@ export async function benchSubscriptions(): Promise<void> {
       await waitForSnapshots(db, orders.map((order) => order.id), 60_000);
       return orders;
     };
-    const env = { graph, db, keys, caller, secret, prefix };
+    const env = { graph, db, keys, caller, secret, registryToken, prefix };
     const operations = principals.operations();
     print(await scenario('one principal (one group: each update resolved once for all)', { ...env, orders: await makeOrders() }, () => operations));
     print(

@@ -1,52 +1,51 @@
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
+import { currentScope } from '../platform/context';
 import { ErrorCode } from '../platform/graphql/errors';
+import { clientView, errorChainSome, faultView, isClientError, replacedView } from '../platform/graphql/masking';
 import { GatewayMessages } from './messages';
 
-/** Codes whose messages were written for clients: ours, and those subgraphs already vetted. */
-const CLIENT_CODES = new Set<string>(Object.values(ErrorCode).filter((code) => code !== ErrorCode.INTERNAL_SERVER_ERROR));
-/** Codes Apollo Server assigns to malformed requests; their messages describe the request only. */
-const REQUEST_CODES = new Set([
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_REQUEST',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE',
-]);
+/** Transport codes and messages of a subgraph that refused or dropped the connection. */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+const UNREACHABLE_MESSAGE = /ECONNREFUSED|fetch failed|other side closed/;
+/** HTTP 400 from a subgraph: it refused the request while parsing or validating it, i.e. the client's input. */
+const SUBGRAPH_REFUSED_INPUT = 400;
 
 /**
- * Builds Apollo Server's `formatError` for the gateway. Errors with a registered code pass
- * through (subgraphs mask their own faults before answering). Anything else (a failed subgraph
- * fetch naming an internal host, a query-planner bug) is logged in full and, outside
- * development, replaced by a generic message; an unreachable subgraph becomes
- * `SERVICE_UNAVAILABLE` so clients know a retry may help.
+ * Builds Apollo Server's `formatError` for the gateway. Masked (the default in every run mode):
+ * errors with a client code keep their message and client extensions only (a subgraph's
+ * `stacktrace` and `serviceName` are dropped even when that subgraph shows them); a subgraph's
+ * HTTP failure (Apollo's "400: Bad Request" carrying the subgraph's URL and body) becomes
+ * BAD_USER_INPUT for a 400 and a fault otherwise; an unreachable subgraph is SERVICE_UNAVAILABLE;
+ * anything else is logged in full and answered with "something went wrong" and the correlation
+ * id. `errorDetails` (the explicit development switch) shows everything as Apollo formatted it.
  */
-export function maskUnexpectedErrors(log: Logger, development: boolean) {
+export function maskUnexpectedErrors(log: Logger, errorDetails: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const code = String(formatted.extensions?.code ?? '');
-    if (CLIENT_CODES.has(code) || REQUEST_CODES.has(code)) return formatted;
-    if (code === ErrorCode.INTERNAL_SERVER_ERROR && formatted.message === GatewayMessages.internal) return formatted;
+    const subgraphStatus = subgraphHttpStatus(formatted);
+    if (subgraphStatus === undefined && isClientError(formatted)) return errorDetails ? formatted : clientView(formatted);
+    if (subgraphStatus === SUBGRAPH_REFUSED_INPUT) {
+      log.warn({ err: (error as { originalError?: unknown }).originalError ?? error, response: formatted.extensions?.response }, 'a subgraph refused the request as malformed');
+      return errorDetails ? formatted : replacedView(formatted, ErrorCode.BAD_USER_INPUT, GatewayMessages.refusedBySubgraph);
+    }
     log.error({ err: (error as { originalError?: unknown }).originalError ?? error, message: formatted.message }, 'unexpected error');
-    if (development) return formatted;
-    const unreachable = isUnreachable(error);
-    return {
-      message: unreachable ? GatewayMessages.subgraphUnavailable : GatewayMessages.internal,
-      path: formatted.path,
-      locations: formatted.locations,
-      extensions: { code: unreachable ? ErrorCode.SERVICE_UNAVAILABLE : ErrorCode.INTERNAL_SERVER_ERROR },
-    };
+    if (errorDetails) return formatted;
+    const unreachable = errorChainSome(
+      error,
+      ({ code, message }) => UNREACHABLE_CODES.has(String(code)) || (typeof message === 'string' && UNREACHABLE_MESSAGE.test(message)),
+    );
+    if (unreachable) return replacedView(formatted, ErrorCode.SERVICE_UNAVAILABLE, GatewayMessages.subgraphUnavailable);
+    return faultView(formatted, currentScope()?.correlationId);
   };
 }
 
-/** True when the error chain shows a subgraph that refused or dropped the connection. */
-function isUnreachable(error: unknown): boolean {
-  let current: unknown = error;
-  for (let hops = 0; current && hops < 5; hops++) {
-    const { code, message } = current as { code?: unknown; message?: unknown };
-    if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CONNECT_TIMEOUT') return true;
-    if (typeof message === 'string' && /ECONNREFUSED|fetch failed|other side closed/.test(message)) return true;
-    current = (current as { originalError?: unknown; cause?: unknown }).originalError ?? (current as { cause?: unknown }).cause;
-  }
-  return false;
+/**
+ * The HTTP status of a subgraph answer that was not GraphQL success: Apollo Gateway puts the
+ * fetch's `{ url, status, statusText, body }` in `extensions.response`. Such an error's message
+ * and code were written by the gateway library, not by us, whatever its code says (a subgraph's
+ * 401 becomes UNAUTHENTICATED, yet means the gateway's own credentials were refused).
+ */
+function subgraphHttpStatus(formatted: GraphQLFormattedError): number | undefined {
+  const response = formatted.extensions?.response as { status?: unknown } | undefined;
+  return typeof response?.status === 'number' ? response.status : undefined;
 }

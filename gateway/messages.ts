@@ -6,5 +6,6 @@ export const GatewayMessages = {
   tooCostly: (cost: number, max: number) =>
     `The operation's estimated cost is ${cost}; the limit is ${max}. Ask for fewer items per page or fewer fields.`,
   subgraphUnavailable: 'A backing service is not reachable; try again shortly.',
-  internal: 'Internal server error.',
+  refusedBySubgraph: 'A value in the request is not in the form the graph accepts (for example a date, an id or a number); check the arguments.',
+  introspectionRefused: 'Introspection is not available to your role.',
 } as const;

@@ -21,6 +21,7 @@ import { GatewayMessages } from './messages';
 import { bearerAuth } from './plugins/auth';
 import { withCorrelation } from './plugins/correlation';
 import { useOperationLimits } from './plugins/limits';
+import { DEFAULT_INTROSPECTION_POLICY, useIntrospectionPolicy, type IntrospectionPolicy } from './plugins/introspection';
 import { useRequestLogging } from './plugins/request-logging';
 import { healthz, readyz } from './probes';
 import { RegistrySupergraphSource, type SupergraphState } from './supergraph-source';
@@ -29,6 +30,8 @@ import { RegistrySupergraphSource, type SupergraphState } from './supergraph-sou
 export interface GatewayOptions {
   /** Base URL of the schema registry (the gateway reads `{registryUrl}/supergraph`). */
   registryUrl: string;
+  /** The registry token, sent with every supergraph poll; the registry refuses reads without it. */
+  registryToken?: string;
   /** Port to listen on; 0 picks a free one. */
   port: number;
   /** Host to bind; default loopback (`DEFAULT_LISTEN_HOST`); entry points pass `HOST`. */
@@ -41,8 +44,13 @@ export interface GatewayOptions {
   pollIntervalMs?: number;
   /** Readiness also requires this to resolve (e.g. the shared database's `ping`); default none. */
   dbPing?: () => Promise<void>;
-  /** Unmasked error messages and stack traces; never in production. Default false. */
-  development?: boolean;
+  /**
+   * Unmasked error messages, subgraph details and stack traces: the explicit development switch
+   * (`DEV_ERROR_DETAILS`). Default false in every run mode.
+   */
+  errorDetails?: boolean;
+  /** Who may introspect the schema; default `DEFAULT_INTROSPECTION_POLICY` (staff and service roles). */
+  introspection?: IntrospectionPolicy;
   /** Operation limits; defaults `MAX_DEPTH` and `MAX_COST` of plugins/limits.ts. */
   maxDepth?: number;
   maxCost?: number;
@@ -81,9 +89,9 @@ export interface RunningGateway {
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const log = componentLogger('gateway');
-  const development = options.development ?? false;
+  const errorDetails = options.errorDetails ?? false;
   const fetcher = createSubgraphFetcher();
-  const source = new RegistrySupergraphSource({ registryUrl: options.registryUrl, pollIntervalMs: options.pollIntervalMs, log });
+  const source = new RegistrySupergraphSource({ registryUrl: options.registryUrl, token: options.registryToken, pollIntervalMs: options.pollIntervalMs, log });
   const gateway = new ApolloGateway({
     supergraphSdl: source,
     buildService: ({ url }) => new SubgraphDataSource(url ?? '', fetcher),
@@ -92,15 +100,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     logger: log,
+    // Set explicitly: Apollo would derive both from NODE_ENV. Introspection is decided per caller
+    // by useIntrospectionPolicy, so every refusal reads the same (FORBIDDEN).
     introspection: true,
-    includeStacktraceInErrorResponses: development,
-    formatError: maskUnexpectedErrors(log, development),
+    includeStacktraceInErrorResponses: errorDetails,
+    formatError: maskUnexpectedErrors(log, errorDetails),
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       // No CDN reads cache hints; computing them costs time per field of every response.
       ApolloServerPluginCacheControlDisabled(),
       useRequestLogging(log),
       useOperationLimits({ maxDepth: options.maxDepth, maxCost: options.maxCost }),
+      useIntrospectionPolicy(options.introspection ?? DEFAULT_INTROSPECTION_POLICY),
     ],
   });
 

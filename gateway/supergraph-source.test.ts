@@ -33,8 +33,8 @@ afterAll(async () => {
   await database?.drop();
 });
 
-async function registry(): Promise<FakeRegistry> {
-  const started = await startFakeRegistry();
+async function registry(options: Parameters<typeof startFakeRegistry>[0] = {}): Promise<FakeRegistry> {
+  const started = await startFakeRegistry(options);
   cleanup.push(() => started.close());
   return started;
 }
@@ -187,6 +187,19 @@ describe('probes', () => {
     expect((await fetch(`${gateway.url}/healthz`)).status).toBe(200);
     databaseUp = true;
     expect((await fetch(`${gateway.url}/readyz`)).status).toBe(200);
+  });
+
+  it('sends the registry token with every poll, and a registry that refuses it keeps the gateway unready', async () => {
+    const token = 'registry-token-0123456789';
+    const guarded = await registry({ token });
+    guarded.publish(composeSupergraph(subgraphs.composable(1)));
+    const gateway = await gatewayFor(guarded, { registryToken: token });
+    await gateway.ready;
+    expect((await query(gateway, '{ order(id: "o1") { returnCount } }')).data).toEqual({ order: { returnCount: 2 } });
+
+    const source = new RegistrySupergraphSource({ registryUrl: guarded.url, startupTimeoutMs: 300, log: componentLogger('test') });
+    const hooks = { update: () => undefined, healthCheck: async () => undefined, getDataSource: () => ({}) as never };
+    await expect(source.initialize(hooks)).rejects.toThrow(/answered 401/);
   });
 
   it('closes promptly while still waiting for the first supergraph', async () => {

@@ -53,6 +53,11 @@ export interface SupergraphState {
 export interface RegistrySupergraphSourceOptions {
   /** Base URL of the schema registry; the source reads `{registryUrl}/supergraph`. */
   registryUrl: string;
+  /**
+   * The registry token, sent as `Authorization: Bearer` with every poll: the registry answers
+   * reads only to holders, since the supergraph names every subgraph's routing URL.
+   */
+  token?: string;
   /** Poll interval; default `DEFAULT_POLL_INTERVAL_MS`. */
   pollIntervalMs?: number;
   /** Start-up bound; default `STARTUP_TIMEOUT_MS`. */
@@ -77,6 +82,7 @@ export class RegistrySupergraphSource implements SupergraphManager {
   private readonly pollIntervalMs: number;
   private readonly startupTimeoutMs: number;
   private readonly log: Logger;
+  private readonly token: string | undefined;
   private current: SupergraphState = { phase: 'waiting', version: null, loadedAt: null, lastPollAt: null, lastError: null };
   /** ETag of the last version seen, applied or refused; a refused version is not retried every poll. */
   private etag: string | undefined;
@@ -94,6 +100,7 @@ export class RegistrySupergraphSource implements SupergraphManager {
     this.pollIntervalMs = pollIntervalMs;
     this.startupTimeoutMs = options.startupTimeoutMs ?? STARTUP_TIMEOUT_MS;
     this.log = options.log;
+    this.token = options.token;
   }
 
   /** A snapshot of the source's state. */
@@ -188,6 +195,7 @@ export class RegistrySupergraphSource implements SupergraphManager {
   private async fetchSupergraph(): Promise<FetchOutcome> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.etag) headers['if-none-match'] = this.etag;
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
     const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(REGISTRY_REQUEST_TIMEOUT_MS)]);
     let response: Response;
     try {

@@ -2,14 +2,19 @@ import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { concatAST, parse, print, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import type { Db } from './db';
 import { INTERNAL_PRINCIPAL_HEADER, type InternalTokens, type Principal } from './auth';
-import { runInScope } from './context';
+import { currentScope, runInScope } from './context';
 import { componentLogger } from './logger';
 import { ErrorCode, Messages, unauthenticated } from './graphql/errors';
+import { clientView, errorChainSome, faultView, isClientError, replacedView } from './graphql/masking';
 import { apolloHandler, sendJson } from './http/apollo-handler';
 import { listen, router, type Route, type RunningServer } from './http/server';
 import { CORRELATION_HEADER } from './correlation';
@@ -113,8 +118,11 @@ export interface SubgraphOptions {
   port: number;
   /** The address to listen on; default loopback (`DEFAULT_LISTEN_HOST`). */
   host?: string;
-  /** Shows stack traces and unmasked messages; never in production. */
-  development?: boolean;
+  /**
+   * Shows stack traces and unmasked fault messages (SQL, constraint names): the explicit
+   * development switch (`DEV_ERROR_DETAILS`). Default false in every run mode.
+   */
+  errorDetails?: boolean;
   /**
    * The process's event pipeline: the subgraph's outbox relay and consumers join it. Without one
    * (single-subgraph tests), outbox rows are written but not relayed.
@@ -129,8 +137,12 @@ export interface RunningSubgraph extends RunningServer {
   apollo: ApolloServer<SubgraphContext<unknown>>;
 }
 
-/** Builds the Apollo Server of a subgraph (no HTTP); tests execute operations on it directly. */
-export function buildSubgraphServer<TLoaders>(definition: SubgraphDefinition<TLoaders>, development = false) {
+/**
+ * Builds the Apollo Server of a subgraph (no HTTP); tests execute operations on it directly.
+ * Every setting Apollo would otherwise derive from NODE_ENV is set here, so no run mode shows
+ * more than `errorDetails` allows.
+ */
+export function buildSubgraphServer<TLoaders>(definition: SubgraphDefinition<TLoaders>, errorDetails = false) {
   const log = componentLogger(definition.name);
   return new ApolloServer<SubgraphContext<TLoaders>>({
     schema: buildSubgraphSchema([
@@ -141,11 +153,14 @@ export function buildSubgraphServer<TLoaders>(definition: SubgraphDefinition<TLo
           : mergeResolvers(definition.resolvers, eventOpsResolvers(definition.name, definition.name))) as never,
       },
     ]),
-    includeStacktraceInErrorResponses: development,
+    includeStacktraceInErrorResponses: errorDetails,
+    // A subgraph answers only the gateway, which answers introspection from the supergraph itself.
+    introspection: false,
     // Federated traces are for Apollo's hosted studio and cache hints for a CDN; we use neither,
     // and both hook every field resolution (a 500-level availability answer has ~10,000 fields).
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled()],
-    formatError: (formatted, error) => maskUnexpected(formatted, error, development, log),
+    // A landing page would advertise the subgraph to anyone who opens its URL in a browser.
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled()],
+    formatError: (formatted, error) => maskUnexpected(formatted, error, errorDetails, log),
   });
 }
 
@@ -154,7 +169,7 @@ export async function startSubgraph<TLoaders>(
   definition: SubgraphDefinition<TLoaders>,
   options: SubgraphOptions,
 ): Promise<RunningSubgraph> {
-  const apollo = buildSubgraphServer(definition, options.development);
+  const apollo = buildSubgraphServer(definition, options.errorDetails);
   await apollo.start();
   const pipeline = options.pipeline;
   if (pipeline) {
@@ -229,39 +244,30 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-const KNOWN_CODES = new Set<string>(Object.values(ErrorCode).filter((code) => code !== ErrorCode.INTERNAL_SERVER_ERROR));
-/** Codes Apollo Server itself assigns to malformed requests; they carry no secrets. */
-const REQUEST_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE']);
+/** Driver codes and messages of a database that refused, dropped or never answered a connection. */
+const CONNECTION_FAILURE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03']);
+const CONNECTION_FAILURE_MESSAGE = /timeout exceeded when trying to connect|Connection terminated|ECONNREFUSED/i;
 
 /**
- * Errors with a registered code pass through; anything else is a fault whose message could leak
- * internals (SQL, hostnames), so outside development it is logged and replaced.
+ * Errors with a client code pass through with their message and client extensions only; anything
+ * else is a fault whose message could leak internals (SQL, constraint names, hostnames), so it is
+ * logged in full and answered with "something went wrong" and the correlation id, unless
+ * `errorDetails` (the explicit development switch) is on.
  */
 function maskUnexpected(
   formatted: GraphQLFormattedError,
   error: unknown,
-  development: boolean,
+  errorDetails: boolean,
   log: ReturnType<typeof componentLogger>,
 ): GraphQLFormattedError {
-  const code = String(formatted.extensions?.code ?? '');
-  if (KNOWN_CODES.has(code) || REQUEST_CODES.has(code)) return formatted;
+  if (isClientError(formatted)) return errorDetails ? formatted : clientView(formatted);
   const cause = (error as { originalError?: unknown }).originalError ?? error;
-  if (isConnectionFailure(error)) {
-    return { ...formatted, message: Messages.databaseUnavailable, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } };
-  }
+  const connectionFailure = errorChainSome(
+    error,
+    ({ code, message }) => CONNECTION_FAILURE_CODES.has(String(code)) || (typeof message === 'string' && CONNECTION_FAILURE_MESSAGE.test(message)),
+  );
+  if (connectionFailure) return replacedView(formatted, ErrorCode.SERVICE_UNAVAILABLE, Messages.databaseUnavailable);
   log.error({ err: cause }, 'unexpected error in resolver');
-  if (development) return formatted;
-  return { message: 'Internal server error.', path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
-}
-
-/** True when the error chain shows the database refusing, dropping or not answering a connection. */
-function isConnectionFailure(error: unknown): boolean {
-  let current: unknown = error;
-  for (let hops = 0; current && hops < 5; hops++) {
-    const { code, message } = current as { code?: unknown; message?: unknown };
-    if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === '57P01' || code === '57P03') return true;
-    if (typeof message === 'string' && /timeout exceeded when trying to connect|Connection terminated|ECONNREFUSED/i.test(message)) return true;
-    current = (current as { originalError?: unknown }).originalError ?? (current as { cause?: unknown }).cause;
-  }
-  return false;
+  if (errorDetails) return formatted;
+  return faultView(formatted, currentScope()?.correlationId);
 }

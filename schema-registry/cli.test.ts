@@ -83,6 +83,18 @@ describe('registry CLI', () => {
     expect(unreachable.err).toContain('is not reachable');
   });
 
+  it('sends the registry token with list and supergraph, and exits 1 with the 401 without it', async () => {
+    await run(['publish', 'orders', '--url', 'http://127.0.0.1:4001/graphql', '--schema', join(dir, 'orders.graphql')]);
+    const withoutToken = { REGISTRY_URL: server.url, USER: 'tester' };
+    for (const command of ['list', 'supergraph']) {
+      const refused = await run([command], withoutToken);
+      expect(refused.code).toBe(1);
+      expect(refused.err).toContain('answered 401');
+      expect(refused.out).not.toContain('127.0.0.1:4001');
+      expect((await run([command])).code).toBe(0);
+    }
+  });
+
   it('exits 2 with the usage on a missing option or an unknown command', async () => {
     const missing = await run(['publish', 'orders', '--schema', join(dir, 'orders.graphql')]);
     expect(missing.code).toBe(2);

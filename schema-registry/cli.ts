@@ -14,7 +14,7 @@ const USAGE = `Usage:
   npm run registry -- check <name> --url <url> --schema <file>
   npm run registry -- list
   npm run registry -- supergraph
-Environment: REGISTRY_URL (default ${DEFAULT_REGISTRY_URL}), REGISTRY_TOKEN (publish and check).`;
+Environment: REGISTRY_URL (default ${DEFAULT_REGISTRY_URL}), REGISTRY_TOKEN (every command).`;
 
 /** Exit codes: success, a rejected schema or a failed call, and a usage mistake. */
 const EXIT = { OK: 0, FAILED: 1, USAGE: 2 } as const;

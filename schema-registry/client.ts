@@ -52,7 +52,7 @@ export class RegistryClientError extends Error {
 export interface RegistryClientOptions {
   /** e.g. `http://127.0.0.1:4005`; no trailing path. */
   baseUrl: string;
-  /** Needed for publish and check; reads need none. */
+  /** The registry token, sent with every call (publish, check and reads alike); only probes answer without it. */
   publishToken?: string;
   /** Default `publishedBy` of publishes; default `registry-client`. */
   publishedBy?: string;
@@ -109,7 +109,7 @@ export class RegistryClient {
     if (!this.options.publishToken) throw new RegistryClientError('RegistryClient needs a publishToken to publish or check.');
     const response = await this.request(path, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.options.publishToken}` },
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         url,
         sdl,
@@ -122,8 +122,10 @@ export class RegistryClient {
   }
 
   private async request(path: string, init: RequestInit): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.options.publishToken) headers.set('authorization', `Bearer ${this.options.publishToken}`);
     try {
-      return await fetch(`${this.baseUrl}${path}`, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      return await fetch(`${this.baseUrl}${path}`, { ...init, headers, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     } catch (error) {
       // fetch says only "fetch failed"; the cause (ECONNREFUSED, a timeout) is what an operator needs.
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;

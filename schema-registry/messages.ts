@@ -8,7 +8,7 @@ export const Messages = {
   invalidName: (name: string) =>
     `Subgraph name "${name}" is invalid: use 2 to 41 characters, lowercase letters, digits and "-", starting with a letter.`,
   noSupergraph: 'No supergraph has been composed yet: publish a subgraph first.',
-  missingToken: 'Publishing needs Authorization: Bearer <registry token>.',
+  missingToken: 'The registry needs Authorization: Bearer <registry token> (probes aside).',
   invalidToken: 'The registry token is not valid.',
   badJson: 'The request body is not valid JSON.',
   bodyTooLarge: 'The request body is too large.',

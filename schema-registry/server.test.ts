@@ -22,6 +22,12 @@ beforeEach(async () => {
 });
 
 const auth = { authorization: `Bearer ${TEST_PUBLISH_TOKEN}`, 'content-type': 'application/json' };
+/** Reads need the registry token too: the supergraph names every subgraph's routing URL. */
+const readAuth = { authorization: `Bearer ${TEST_PUBLISH_TOKEN}` };
+
+function get(path: string, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${server.url}${path}`, { headers: { ...readAuth, ...headers } });
+}
 
 function post(path: string, body: unknown, headers: Record<string, string> = auth): Promise<Response> {
   return fetch(`${server.url}${path}`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
@@ -29,7 +35,7 @@ function post(path: string, body: unknown, headers: Record<string, string> = aut
 
 describe('GET /supergraph', () => {
   it('answers 404 with an error before anything is composed', async () => {
-    const response = await fetch(`${server.url}/supergraph`);
+    const response = await get('/supergraph');
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ error: expect.stringContaining('No supergraph') });
   });
@@ -37,7 +43,7 @@ describe('GET /supergraph', () => {
   it('serves the current supergraph with its version as ETag, and 304 while that version is current', async () => {
     expect((await post('/subgraphs/orders', { url: ORDERS_URL, sdl: ORDERS_SDL })).status).toBe(201);
 
-    const response = await fetch(`${server.url}/supergraph`);
+    const response = await get('/supergraph');
     expect(response.status).toBe(200);
     expect(response.headers.get('etag')).toBe('"1"');
     expect(response.headers.get('cache-control')).toBe('no-cache');
@@ -46,16 +52,43 @@ describe('GET /supergraph', () => {
     expect(body.supergraphSdl).toContain('@join__graph(name: "orders"');
     expect(new Date(body.createdAt).toISOString()).toBe(body.createdAt);
 
-    const unchanged = await fetch(`${server.url}/supergraph`, { headers: { 'if-none-match': '"1"' } });
+    const unchanged = await get('/supergraph', { 'if-none-match': '"1"' });
     expect(unchanged.status).toBe(304);
     expect(unchanged.headers.get('etag')).toBe('"1"');
     expect(await unchanged.text()).toBe('');
 
     await post('/subgraphs/orders', { url: 'http://orders.internal/graphql', sdl: ORDERS_SDL });
-    const changed = await fetch(`${server.url}/supergraph`, { headers: { 'if-none-match': '"1"' } });
+    const changed = await get('/supergraph', { 'if-none-match': '"1"' });
     expect(changed.status).toBe(200);
     expect(changed.headers.get('etag')).toBe('"2"');
     expect(((await changed.json()) as { version: number }).version).toBe(2);
+  });
+});
+
+describe('reads need the registry token', () => {
+  it('answers 401 to GET /supergraph and GET /subgraphs without the token or with a wrong one, and shows no routing URL', async () => {
+    expect((await post('/subgraphs/orders', { url: ORDERS_URL, sdl: ORDERS_SDL })).status).toBe(201);
+    for (const path of ['/supergraph', '/subgraphs']) {
+      const missing = await fetch(`${server.url}${path}`);
+      const wrong = await fetch(`${server.url}${path}`, { headers: { authorization: 'Bearer not-the-registry-token' } });
+      for (const refused of [missing, wrong]) {
+        expect(refused.status).toBe(401);
+        expect(refused.headers.get('www-authenticate')).toBe('Bearer');
+        expect(await refused.text()).not.toContain(ORDERS_URL);
+      }
+    }
+    // A conditional poll without the token learns nothing either (no 304 revealing the version).
+    expect((await fetch(`${server.url}/supergraph`, { headers: { 'if-none-match': '"1"' } })).status).toBe(401);
+  });
+
+  it('serves GET /supergraph and GET /subgraphs with the token', async () => {
+    expect((await post('/subgraphs/orders', { url: ORDERS_URL, sdl: ORDERS_SDL })).status).toBe(201);
+    const supergraph = await get('/supergraph');
+    expect(supergraph.status).toBe(200);
+    expect(((await supergraph.json()) as { supergraphSdl: string }).supergraphSdl).toContain(ORDERS_URL);
+    const list = await get('/subgraphs');
+    expect(list.status).toBe(200);
+    expect(await list.json()).toMatchObject({ subgraphs: [{ name: 'orders', url: ORDERS_URL }] });
   });
 });
 
@@ -106,7 +139,7 @@ describe('POST /subgraphs/<name>', () => {
     const body = (await conflict.json()) as { compositionErrors: { code: string; message: string }[] };
     expect(body.compositionErrors.map((error) => error.code)).toContain('FIELD_TYPE_MISMATCH');
 
-    const list = await fetch(`${server.url}/subgraphs`);
+    const list = await get('/subgraphs');
     expect(await list.json()).toMatchObject({ subgraphs: [{ name: 'orders', version: 1, url: ORDERS_URL, publishedBy: 'ci', forced: false }] });
   });
 

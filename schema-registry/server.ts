@@ -18,7 +18,11 @@ export interface RegistryServerOptions {
   db: Db;
   /** 0 picks a free port (tests); the registry's conventional port is 4005. */
   port: number;
-  /** Shared secret publishers and checkers send as `Authorization: Bearer <token>`; at least 16 characters. */
+  /**
+   * Shared secret every caller sends as `Authorization: Bearer <token>`: publishers, checkers and
+   * readers alike (the supergraph names every subgraph's routing URL). At least 16 characters.
+   * Only the probes answer without it.
+   */
   publishToken: string;
   /** Interface to bind; default loopback (`DEFAULT_LISTEN_HOST`); entry points pass `HOST`. */
   host?: string;
@@ -37,7 +41,8 @@ const NAMED_ROUTE = /^\/(subgraphs|check)\/([^/]+)$/;
 
 /**
  * Starts the registry's HTTP API: `GET /supergraph` (ETag = version, 304 when unchanged),
- * `POST /subgraphs/<name>`, `POST /check/<name>`, `GET /subgraphs`, `/healthz`, `/readyz`.
+ * `POST /subgraphs/<name>`, `POST /check/<name>`, `GET /subgraphs`, `/healthz`, `/readyz`. Every
+ * route but the probes needs the registry token: reads too, since they show every routing URL.
  */
 export async function startRegistry(options: RegistryServerOptions): Promise<RunningServer> {
   if (typeof options.publishToken !== 'string' || options.publishToken.length < MIN_PUBLISH_TOKEN_LENGTH) {
@@ -56,8 +61,8 @@ export async function startRegistry(options: RegistryServerOptions): Promise<Run
         sendJson(res, 503, { error: Messages.databaseUnavailable });
       }
     }),
-    '/supergraph': method('GET', (req, res) => serveSupergraph(registry, req, res)),
-    '/subgraphs': method('GET', async (_req, res) => sendJson(res, 200, { subgraphs: await registry.list() })),
+    '/supergraph': method('GET', authorized(options.publishToken, (req, res) => serveSupergraph(registry, req, res))),
+    '/subgraphs': method('GET', authorized(options.publishToken, async (_req, res) => sendJson(res, 200, { subgraphs: await registry.list() }))),
   });
 
   const handler: Route = async (req, res) => {
@@ -118,11 +123,7 @@ async function publishOrCheck(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  const verdict = bearerCheck(req, token);
-  if (verdict !== 'valid') {
-    sendJson(res, 401, { error: verdict === 'missing' ? Messages.missingToken : Messages.invalidToken }, { 'www-authenticate': 'Bearer' });
-    return;
-  }
+  if (!admitted(req, res, token)) return;
   let text: string;
   try {
     text = await readBody(req);
@@ -149,6 +150,21 @@ function parseJson(text: string): unknown {
   } catch {
     throw new RegistryInputError(Messages.badJson);
   }
+}
+
+/** Runs `route` only for a caller holding the registry token. */
+function authorized(token: string, route: Route): Route {
+  return async (req, res) => {
+    if (admitted(req, res, token)) await route(req, res);
+  };
+}
+
+/** True for the right bearer token; otherwise answers 401 (saying nothing else) and returns false. */
+function admitted(req: IncomingMessage, res: ServerResponse, token: string): boolean {
+  const verdict = bearerCheck(req, token);
+  if (verdict === 'valid') return true;
+  sendJson(res, 401, { error: verdict === 'missing' ? Messages.missingToken : Messages.invalidToken }, { 'www-authenticate': 'Bearer' });
+  return false;
 }
 
 /** Answers 405 to any other method, so a mistaken GET never falls through to a write. */

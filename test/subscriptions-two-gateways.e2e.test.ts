@@ -26,6 +26,7 @@ beforeAll(async () => {
   t = await startTestGraph({ seed: false, fanout: new RedisFanout({ url: REDIS_URL, prefix }) });
   second = await startGatewayProcess({
     registryUrl: t.graph.registry.url,
+    registryToken: t.registryToken,
     publicJwk: t.keys.publicJwk,
     internalSecret: TEST_INTERNAL_SECRET,
     redisUrl: REDIS_URL,

@@ -5,6 +5,7 @@ import { GraphQLError, Kind, parse, validate, type GraphQLSchema, type Operation
 import type { ClientTokenVerifier, Principal } from '../../platform/auth';
 import { componentLogger } from '../../platform/logger';
 import type { SubscriptionHub } from './hub';
+import { withoutSuggestions } from '../plugins/introspection';
 import { planSubscription, type PlannedSubscription } from './rewrite';
 
 const log = componentLogger('subscriptions');
@@ -84,7 +85,8 @@ export function attachSubscriptions(options: SubscriptionServerOptions): () => P
           return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
         }
         const errors = validate(schema, document);
-        if (errors.length > 0) return errors;
+        // No suggestions over WebSocket for anyone: they would map the schema for roles refused introspection.
+        if (errors.length > 0) return [...withoutSuggestions(errors)];
         const operation = document.definitions.find(
           (definition): definition is OperationDefinitionNode =>
             definition.kind === Kind.OPERATION_DEFINITION && (!payload.operationName || definition.name?.value === payload.operationName),

@@ -35,8 +35,14 @@ export interface FakeRegistry {
   close(): Promise<void>;
 }
 
+/** Options of `startFakeRegistry`. */
+export interface FakeRegistryOptions {
+  /** When set, `GET /supergraph` without `Authorization: Bearer <token>` is answered 401, as the real registry does. */
+  token?: string;
+}
+
 /** Starts a fake registry on a free port. */
-export async function startFakeRegistry(): Promise<FakeRegistry> {
+export async function startFakeRegistry(options: FakeRegistryOptions = {}): Promise<FakeRegistry> {
   let current: { version: number; supergraphSdl: string; createdAt: string } | undefined;
   let broken = false;
   const requests = { total: 0, notModified: 0 };
@@ -44,6 +50,10 @@ export async function startFakeRegistry(): Promise<FakeRegistry> {
     router({
       '/supergraph': (req, res) => {
         requests.total++;
+        if (options.token !== undefined && req.headers.authorization !== `Bearer ${options.token}`) {
+          sendJson(res, 401, { error: 'registry token required' });
+          return;
+        }
         if (broken) {
           res.writeHead(200, { 'content-type': 'application/json' });
           res.end('{"version": "seven", "supergraphSdl": 42');

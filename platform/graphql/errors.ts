@@ -37,6 +37,11 @@ export const Messages = {
   forbidden: 'You are not allowed to do this.',
   malformedId: (kind: string, value: string) => `"${value}" is not a valid ${kind} id.`,
   databaseUnavailable: 'The database is not reachable; try again shortly.',
+  /** A fault's whole answer when errors are masked: the cause is logged under the correlation id. */
+  somethingWentWrong: (correlationId?: string) =>
+    correlationId
+      ? `Something went wrong on our side. Quote correlation id ${correlationId} when you report it.`
+      : 'Something went wrong on our side.',
 } as const;
 
 /** A GraphQL error with a code from the registry, for resolvers (HTTP status stays 200). */

@@ -33,6 +33,8 @@ export interface GatewayProcess {
 /** Settings the gateway process shares with the graph it fronts. */
 export interface GatewayProcessOptions {
   registryUrl: string;
+  /** The registry token: the registry answers supergraph reads only with it. */
+  registryToken: string;
   publicJwk: JWK;
   internalSecret: string;
   redisUrl: string;
@@ -47,6 +49,7 @@ export async function startGatewayProcess(options: GatewayProcessOptions): Promi
   // child-kit resolves scripts from platform/events; this one lives under test/processes.
   const child = spawnTestProcess('../../test/processes/gateway.ts', {
     RG_REGISTRY_URL: options.registryUrl,
+    RG_REGISTRY_TOKEN: options.registryToken,
     RG_PUBLIC_JWK: JSON.stringify(options.publicJwk),
     RG_INTERNAL_SECRET: options.internalSecret,
     REDIS_URL: options.redisUrl,

@@ -7,7 +7,7 @@
  * `RG_STATS_MS` (subscriber count and this process's memory), so a test can wait for its
  * subscriptions to be registered and the bench can read the gateway's memory alone.
  *
- * Env: RG_REGISTRY_URL, RG_PUBLIC_JWK (JSON), RG_INTERNAL_SECRET, REDIS_URL, RG_FANOUT_PREFIX,
+ * Env: RG_REGISTRY_URL, RG_REGISTRY_TOKEN, RG_PUBLIC_JWK (JSON), RG_INTERNAL_SECRET, REDIS_URL, RG_FANOUT_PREFIX,
  * optional RG_STATS_MS (default 250), RG_TEST_PARENT_PID (exit with the parent).
  */
 import type { JWK } from 'jose';
@@ -34,6 +34,7 @@ async function main(): Promise<void> {
   const fanout = new RedisFanout({ url: required('REDIS_URL'), prefix: required('RG_FANOUT_PREFIX') });
   const gateway = await startGateway({
     registryUrl: required('RG_REGISTRY_URL'),
+    registryToken: required('RG_REGISTRY_TOKEN'),
     port: 0,
     verifier: await ClientTokenVerifier.fromPublicJwk(JSON.parse(required('RG_PUBLIC_JWK')) as JWK),
     internalTokens: new InternalTokens(required('RG_INTERNAL_SECRET')),

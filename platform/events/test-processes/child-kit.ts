@@ -17,8 +17,12 @@ export interface TestChild {
 /** Children of this test file, so `killAll` in `afterAll` leaves none behind when a test fails. */
 const children = new Set<TestChild>();
 
-/** Starts `script` (a path relative to this folder's parent) under tsx with `env` added to ours. */
-export function spawnTestProcess(script: string, env: Record<string, string>): TestChild {
+/**
+ * Starts `script` (a path relative to this folder's parent) under tsx with `env` added to ours; a
+ * variable set to undefined is left out, so a child can run without one the test runner sets
+ * (jest's NODE_ENV, for instance).
+ */
+export function spawnTestProcess(script: string, env: Record<string, string | undefined>): TestChild {
   const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [path.resolve(__dirname, '..', script)], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'silent', RG_TEST_PARENT_PID: String(process.pid), ...env },
