@@ -14,6 +14,7 @@ import { GraphQLError, type ExecutionResult, type FormattedExecutionResult, type
 import type { UpdateFanout } from '../platform/events/fanout';
 import { SubscriptionHub } from './subscriptions/hub';
 import { attachSubscriptions } from './subscriptions/ws-server';
+import type { SubscriptionCaps } from './subscriptions/quota';
 import { SubgraphDataSource } from './data-source';
 import { createSubgraphFetcher } from './fetcher';
 import { maskUnexpectedErrors } from './format-error';
@@ -43,9 +44,12 @@ export interface GatewayOptions {
   dbPing?: () => Promise<void>;
   /** Unmasked error messages and stack traces; never in production. Default false. */
   development?: boolean;
-  /** Operation limits; defaults `MAX_DEPTH` and `MAX_COST` of plugins/limits.ts. */
+  /** Operation limits; defaults `MAX_DEPTH`, `MAX_COST` and `MAX_RESPONSE_BYTES` of plugins/limits.ts. */
   maxDepth?: number;
   maxCost?: number;
+  maxResponseBytes?: number;
+  /** Subscriptions per connection and per principal; defaults in subscriptions/quota.ts. */
+  subscriptionCaps?: SubscriptionCaps;
   /**
    * Where published events are broadcast; with it, graphql-ws subscriptions are served on the same
    * `/graphql` path (in-process fan-out in the embedded default, Redis pub/sub in production).
@@ -89,6 +93,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     buildService: ({ url }) => new SubgraphDataSource(url ?? '', fetcher),
     logger: log,
   });
+  const limits = { maxDepth: options.maxDepth, maxCost: options.maxCost, maxResponseBytes: options.maxResponseBytes };
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     logger: log,
@@ -100,7 +105,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       // No CDN reads cache hints; computing them costs time per field of every response.
       ApolloServerPluginCacheControlDisabled(),
       useRequestLogging(log),
-      useOperationLimits({ maxDepth: options.maxDepth, maxCost: options.maxCost }),
+      useOperationLimits(limits),
     ],
   });
 
@@ -167,7 +172,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   let closeSubscriptions: (() => Promise<void>) | undefined;
   if (hub) {
     await hub.start();
-    closeSubscriptions = attachSubscriptions({ httpServer: running.server, path: '/graphql', verifier: options.verifier, schema: () => (serving ? apiSchema : undefined), hub });
+    closeSubscriptions = attachSubscriptions({ httpServer: running.server, path: '/graphql', verifier: options.verifier, schema: () => (serving ? apiSchema : undefined), hub, limits, caps: options.subscriptionCaps });
   }
 
   let closing: Promise<void> | undefined;
