@@ -28,10 +28,11 @@ export interface OperationLimitsOptions {
 }
 
 /**
- * Why an operation must not run, or undefined when it may: an argument out of its bounds
- * (BAD_USER_INPUT, naming the argument), too deep, too costly, or an answer estimated over the
- * byte cap (QUERY_TOO_COMPLEX). Decided from the document and variables alone, before any subgraph
- * is called; shared by HTTP operations and subscriptions.
+ * Why an operation must not run, or undefined when it may: too deep, too costly, or an answer
+ * estimated over the byte cap (QUERY_TOO_COMPLEX, checked first: arguments are priced as asked),
+ * else an argument out of its bounds (BAD_USER_INPUT, naming the argument). Decided from the
+ * document and variables alone, before any subgraph is called; shared by HTTP operations and
+ * subscriptions.
  */
 export function operationLimitError(
   schema: GraphQLSchema,
@@ -42,8 +43,6 @@ export function operationLimitError(
 ): GraphQLError | undefined {
   const fragments = document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
   const { depth, cost, refusedArguments } = measureOperation(schema, operation, fragments, variables);
-  const [refused] = refusedArguments;
-  if (refused) return requestError(ErrorCode.BAD_USER_INPUT, refused.message, { argument: refused.argument, field: refused.field });
   const maxDepth = limits.maxDepth ?? MAX_DEPTH;
   if (depth > maxDepth) return requestError(ErrorCode.QUERY_TOO_COMPLEX, GatewayMessages.tooDeep(depth, maxDepth));
   const maxCost = limits.maxCost ?? MAX_COST;
@@ -51,6 +50,8 @@ export function operationLimitError(
   const maxBytes = limits.maxResponseBytes ?? MAX_RESPONSE_BYTES;
   const estimatedBytes = cost * ESTIMATED_BYTES_PER_VALUE;
   if (estimatedBytes > maxBytes) return requestError(ErrorCode.QUERY_TOO_COMPLEX, GatewayMessages.tooLargeEstimate(estimatedBytes, maxBytes));
+  const [refused] = refusedArguments;
+  if (refused) return requestError(ErrorCode.BAD_USER_INPUT, refused.message, { argument: refused.argument, field: refused.field });
   return undefined;
 }
 

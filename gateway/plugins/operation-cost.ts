@@ -138,14 +138,16 @@ function ruleSize(walk: Walk, fieldName: string, rule: ListSizeRule, field: Fiel
     if (stated < 0 || (!clamped && stated > max)) {
       walk.refused.push({ field: fieldName, argument, message: GatewayMessages.pageOutOfRange(argument, max, stated) });
     }
-    size *= Math.min(Math.max(Math.floor(stated), 0), max);
+    // Priced as asked: a page over `max` is refused anyway, unless the field clamps it.
+    const asked = Math.max(Math.floor(stated), 0);
+    size *= clamped ? Math.min(asked, max) : asked;
   }
   for (const list of rule.listArguments ?? []) {
     const value = argumentValue(walk, field, list.argument);
     // A single value where a list is expected is coerced to a list of one.
     const length = Array.isArray(value) ? value.length : value === undefined || value === null ? (list.whenAbsent ?? 0) : 1;
     if (length > list.max) walk.refused.push({ field: fieldName, argument: list.argument, message: GatewayMessages.listTooLong(list.argument, list.max, length) });
-    size *= Math.min(length, list.max);
+    size *= length;
   }
   if (!rule.page && !rule.listArguments) size = rule.assumed ?? 1;
   return size;
