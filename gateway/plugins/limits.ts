@@ -14,7 +14,7 @@ export const MAX_DEPTH = 12;
 /**
  * Costliest operation accepted (see `measureOperation`: about one unit per value in the answer).
  * A POS screen or a return detail page costs tens to a few hundred, the README's order lookup
- * with availability at every location about 3,300; 5,000 allows a 100-row report with a dozen
+ * with availability at every location about 3,100; 5,000 allows a 100-row report with a dozen
  * fields per row and refuses requests that would fan out into tens of thousands of subgraph rows.
  */
 export const MAX_COST = 5_000;
