@@ -77,7 +77,17 @@ async function scenario(
   env: { graph: RunningGraph; db: PostgresDb; keys: SigningKeys; caller: Caller; secret: string; registryToken: string; prefix: string; orders: RecordedOrder[] },
   principalOf: (connection: number) => Principal,
 ): Promise<Figures> {
-  const gateway = await startGatewayProcess({ registryUrl: env.graph.registry.url, registryToken: env.registryToken, publicJwk: env.keys.publicJwk, internalSecret: env.secret, redisUrl: REDIS_URL, fanoutPrefix: env.prefix, statsMs: STATS_MS });
+  // The bench measures fan-out, not the per-principal cap: its one-principal run holds every subscription.
+  const gateway = await startGatewayProcess({
+    registryUrl: env.graph.registry.url,
+    registryToken: env.registryToken,
+    publicJwk: env.keys.publicJwk,
+    internalSecret: env.secret,
+    redisUrl: REDIS_URL,
+    fanoutPrefix: env.prefix,
+    statsMs: STATS_MS,
+    maxSubscriptionsPerPrincipal: CONNECTIONS * SUBSCRIPTIONS_PER_CONNECTION,
+  });
   await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   const idle = gateway.stats();
   const latencies: number[] = [];

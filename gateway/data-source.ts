@@ -3,6 +3,7 @@ import { INTERNAL_PRINCIPAL_HEADER } from '../platform/auth';
 import { CORRELATION_HEADER } from '../platform/correlation';
 import type { GatewayContext } from './context';
 import type { SubgraphFetcher } from './fetcher';
+import { readWithinBudget, responseBudgetOf } from './response-budget';
 
 /**
  * A subgraph as the gateway calls it: every fetch carries the request's correlation id and the
@@ -22,5 +23,11 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const context = options.context as Partial<GatewayContext>;
     if (context.correlationId) headers.set(CORRELATION_HEADER, context.correlationId);
     if (context.internalPrincipalToken) headers.set(INTERNAL_PRINCIPAL_HEADER, context.internalPrincipalToken);
+  }
+
+  /** Reads the answer within the operation's response budget (`response-budget.ts`). */
+  override parseBody(...[response, request, context]: Parameters<RemoteGraphQLDataSource<GatewayContext>['parseBody']>): Promise<object | string> {
+    const budget = responseBudgetOf(context);
+    return budget ? readWithinBudget(response, budget) : super.parseBody(response, request, context);
   }
 }

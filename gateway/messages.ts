@@ -5,6 +5,11 @@ export const GatewayMessages = {
   tooDeep: (depth: number, max: number) => `The operation is ${depth} levels deep; the limit is ${max}.`,
   tooCostly: (cost: number, max: number) =>
     `The operation's estimated cost is ${cost}; the limit is ${max}. Ask for fewer items per page or fewer fields.`,
+  tooLargeEstimate: (bytes: number, max: number) =>
+    `The operation's answer is estimated at ${bytes} bytes; the limit is ${max}. Ask for fewer items per page or fewer fields.`,
+  responseTooLarge: (max: number) => `The answer is larger than ${max} bytes, the limit; ask for fewer items per page or fewer fields.`,
+  listTooLong: (argument: string, max: number, length: number) => `${argument} takes at most ${max} items, got ${length}.`,
+  pageOutOfRange: (argument: string, max: number, value: number) => `${argument} must be between 0 and ${max}, got ${value}.`,
   subgraphUnavailable: 'A backing service is not reachable; try again shortly.',
   refusedBySubgraph: 'A value in the request is not in the form the graph accepts (for example a date, an id or a number); check the arguments.',
   introspectionRefused: 'Introspection is not available to your role.',

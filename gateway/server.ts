@@ -14,6 +14,7 @@ import { GraphQLError, type ExecutionResult, type FormattedExecutionResult, type
 import type { UpdateFanout } from '../platform/events/fanout';
 import { SubscriptionHub } from './subscriptions/hub';
 import { attachSubscriptions } from './subscriptions/ws-server';
+import type { SubscriptionCaps } from './subscriptions/quota';
 import { SubgraphDataSource } from './data-source';
 import { createSubgraphFetcher } from './fetcher';
 import { maskUnexpectedErrors } from './format-error';
@@ -51,9 +52,12 @@ export interface GatewayOptions {
   errorDetails?: boolean;
   /** Who may introspect the schema; default `DEFAULT_INTROSPECTION_POLICY` (staff and service roles). */
   introspection?: IntrospectionPolicy;
-  /** Operation limits; defaults `MAX_DEPTH` and `MAX_COST` of plugins/limits.ts. */
+  /** Operation limits; defaults `MAX_DEPTH`, `MAX_COST` and `MAX_RESPONSE_BYTES` of plugins/limits.ts. */
   maxDepth?: number;
   maxCost?: number;
+  maxResponseBytes?: number;
+  /** Subscriptions per connection and per principal; defaults in subscriptions/quota.ts. */
+  subscriptionCaps?: SubscriptionCaps;
   /**
    * Where published events are broadcast; with it, graphql-ws subscriptions are served on the same
    * `/graphql` path (in-process fan-out in the embedded default, Redis pub/sub in production).
@@ -97,6 +101,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     buildService: ({ url }) => new SubgraphDataSource(url ?? '', fetcher),
     logger: log,
   });
+  const limits = { maxDepth: options.maxDepth, maxCost: options.maxCost, maxResponseBytes: options.maxResponseBytes };
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     logger: log,
@@ -110,7 +115,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       // No CDN reads cache hints; computing them costs time per field of every response.
       ApolloServerPluginCacheControlDisabled(),
       useRequestLogging(log),
-      useOperationLimits({ maxDepth: options.maxDepth, maxCost: options.maxCost }),
+      useOperationLimits(limits),
       useIntrospectionPolicy(options.introspection ?? DEFAULT_INTROSPECTION_POLICY),
     ],
   });
@@ -178,7 +183,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   let closeSubscriptions: (() => Promise<void>) | undefined;
   if (hub) {
     await hub.start();
-    closeSubscriptions = attachSubscriptions({ httpServer: running.server, path: '/graphql', verifier: options.verifier, schema: () => (serving ? apiSchema : undefined), hub });
+    closeSubscriptions = attachSubscriptions({ httpServer: running.server, path: '/graphql', verifier: options.verifier, schema: () => (serving ? apiSchema : undefined), hub, limits, caps: options.subscriptionCaps });
   }
 
   let closing: Promise<void> | undefined;

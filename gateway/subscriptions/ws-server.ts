@@ -4,8 +4,10 @@ import { useServer } from 'graphql-ws/use/ws';
 import { GraphQLError, Kind, parse, validate, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { ClientTokenVerifier, Principal } from '../../platform/auth';
 import { componentLogger } from '../../platform/logger';
+import { operationLimitError, type OperationLimitsOptions } from '../plugins/limits';
 import type { SubscriptionHub } from './hub';
 import { withoutSuggestions } from '../plugins/introspection';
+import { SubscriptionQuota, type SubscriptionCaps } from './quota';
 import { planSubscription, type PlannedSubscription } from './rewrite';
 
 const log = componentLogger('subscriptions');
@@ -29,17 +31,25 @@ export interface SubscriptionServerOptions {
   /** The current API schema of the supergraph (updated on hot reload). */
   schema: () => GraphQLSchema | undefined;
   hub: SubscriptionHub;
+  /** The same operation limits as HTTP operations get (plugins/limits.ts). */
+  limits?: OperationLimitsOptions;
+  /** Subscriptions per connection and per principal; defaults in quota.ts. */
+  caps?: SubscriptionCaps;
 }
 
 /**
  * graphql-ws on the gateway's port. The token in `connectionParams.authorization` is verified at
  * connect (close 4403 when missing or invalid) and the connection is closed when it expires.
  * Each subscription is validated against the supergraph, planned (`rewrite.ts`) and served by the
- * hub under the connection's principal. Returns a function that closes every socket.
+ * hub under the connection's principal. Before anything is served, a subscription is refused
+ * when its selection breaks the operation limits (BAD_USER_INPUT, QUERY_TOO_COMPLEX) or when its
+ * connection or principal already holds the most subscriptions allowed (TOO_MANY_SUBSCRIPTIONS,
+ * quota.ts); the connection's other subscriptions go on. Returns a function that closes every socket.
  */
 export function attachSubscriptions(options: SubscriptionServerOptions): () => Promise<void> {
   const wss = new WebSocketServer({ server: options.httpServer, path: options.path });
   const states = new WeakMap<object, ConnectionState>();
+  const quota = new SubscriptionQuota(options.caps);
   const stateOf = (extra: object) => {
     let state = states.get(extra);
     if (!state) {
@@ -73,8 +83,12 @@ export function attachSubscriptions(options: SubscriptionServerOptions): () => P
       },
       onClose: (ctx) => {
         clearTimeout(stateOf(ctx.extra).expiryTimer);
+        quota.releaseAll(ctx.extra);
       },
-      onSubscribe: (ctx, _id, payload) => {
+      onComplete: (ctx, id) => {
+        quota.release(ctx.extra, id);
+      },
+      onSubscribe: (ctx, id, payload) => {
         const schema = options.schema();
         const principal = stateOf(ctx.extra).principal;
         if (!schema || !principal) return [new GraphQLError('The gateway is not ready for subscriptions.', { extensions: { code: 'SERVICE_UNAVAILABLE' } })];
@@ -100,6 +114,11 @@ export function attachSubscriptions(options: SubscriptionServerOptions): () => P
         } catch (error) {
           return [new GraphQLError((error as Error).message, { extensions: { code: 'BAD_USER_INPUT' } })];
         }
+        const limitError = operationLimitError(schema, document, operation, payload.variables ?? {}, options.limits);
+        if (limitError) return [withoutHttp(limitError)];
+        // Last: a place is taken only by a subscription that will be served.
+        const refused = quota.acquire(ctx.extra, principal.subject, id);
+        if (refused) return [refused];
         return { schema, document, variableValues: payload.variables ?? {}, contextValue: { plan, principal } };
       },
       subscribe: (args) => {
@@ -115,4 +134,10 @@ export function attachSubscriptions(options: SubscriptionServerOptions): () => P
     await server.dispose();
     await new Promise<void>((resolve) => wss.close(() => resolve()));
   };
+}
+
+/** The HTTP status in a request error's extensions means nothing on a WebSocket. */
+function withoutHttp(error: GraphQLError): GraphQLError {
+  const { http: _http, ...extensions } = error.extensions;
+  return new GraphQLError(error.message, { extensions });
 }

@@ -9,6 +9,8 @@ export const ErrorCode = {
   FORBIDDEN: 'FORBIDDEN',
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  /** The answer exceeded the gateway's response size cap and was replaced by this error. */
+  RESPONSE_TOO_LARGE: 'RESPONSE_TOO_LARGE',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
@@ -25,6 +27,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   FORBIDDEN: 403,
   BAD_USER_INPUT: 400,
   QUERY_TOO_COMPLEX: 400,
+  RESPONSE_TOO_LARGE: 400,
   SERVICE_UNAVAILABLE: 503,
   INTERNAL_SERVER_ERROR: 500,
 };
@@ -49,9 +52,12 @@ export function graphqlError(code: ErrorCode, message: string, extra: Record<str
   return new GraphQLError(message, { extensions: { code, ...extra } });
 }
 
-/** A GraphQL error that ends the whole request with the HTTP status matching its code. */
-export function requestError(code: ErrorCode, message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, http: { status: HTTP_STATUS[code] } } });
+/**
+ * A GraphQL error that ends the whole request with the HTTP status matching its code; `extra`
+ * adds extensions (the argument a BAD_USER_INPUT names).
+ */
+export function requestError(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...extra, http: { status: HTTP_STATUS[code] } } });
 }
 
 /** The caller is not authenticated; raised before execution, so HTTP 401. */

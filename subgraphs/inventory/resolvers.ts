@@ -1,6 +1,7 @@
 import type { SubgraphContext } from '../../platform/subgraph';
 import { DateTimeScalar } from '../../platform/graphql/scalars';
 import { badUserInput } from '../../platform/graphql/errors';
+import { MAX_AVAILABILITY_LOCATIONS, MAX_AVAILABILITY_SKUS } from '../../contracts/query-limits';
 import { pageRequest, toConnection, type PageArgs } from '../../platform/graphql/connection';
 import type { InventoryLoaders } from './loaders';
 import { ledgerPage, type LocationRow, type MovementRow } from './store';
@@ -14,9 +15,6 @@ import type { Principal } from '../../platform/auth';
 
 type Context = SubgraphContext<InventoryLoaders>;
 
-/** Bounds of one availability request: a POS screen or a PDP asks for far fewer. */
-export const MAX_AVAILABILITY_SKUS = 250;
-export const MAX_AVAILABILITY_LOCATIONS = 100;
 
 /** Stock levels of `skus` at `locationIds` (all locations when omitted), one per pair. */
 /** A stock level with its location row attached, so 500 levels do not make 500 loader calls. */

@@ -1,7 +1,5 @@
 import type { Queryable } from '../../platform/db';
-
-/** Most orders one reconciliation call returns. */
-export const MAX_RECONCILIATION_ROWS = 500;
+import { DEFAULT_RECONCILIATION_ROWS, MAX_RECONCILIATION_ROWS } from '../../contracts/query-limits';
 
 /** One disagreement between what was refunded and what was booked. */
 export interface Mismatch {
@@ -39,7 +37,7 @@ interface RefundFacts {
  * a memo whose refund did not succeed, amounts that differ, and refunds beyond the capture.
  */
 export async function reconcile(db: Queryable, options: { orderId?: string | null; onlyMismatches?: boolean | null; limit?: number | null }): Promise<ReconciliationRow[]> {
-  const limit = Math.min(options.limit ?? 100, MAX_RECONCILIATION_ROWS);
+  const limit = Math.min(options.limit ?? DEFAULT_RECONCILIATION_ROWS, MAX_RECONCILIATION_ROWS);
   const { rows } = await db.query<RefundFacts & Record<string, unknown>>(
     `WITH orders AS (
        SELECT DISTINCT r.order_id FROM refunds.refunds r WHERE ($1::text IS NULL OR r.order_id = $1) ORDER BY r.order_id LIMIT $2

@@ -42,6 +42,8 @@ export interface GatewayProcessOptions {
   fanoutPrefix: string;
   /** Stats line interval, default the process's own (250 ms). */
   statsMs?: number;
+  /** Subscriptions one principal may hold, default `MAX_SUBSCRIPTIONS_PER_PRINCIPAL` (the bench lifts it). */
+  maxSubscriptionsPerPrincipal?: number;
 }
 
 /** Starts a gateway process and waits until it serves the supergraph. */
@@ -55,6 +57,7 @@ export async function startGatewayProcess(options: GatewayProcessOptions): Promi
     REDIS_URL: options.redisUrl,
     RG_FANOUT_PREFIX: options.fanoutPrefix,
     ...(options.statsMs ? { RG_STATS_MS: String(options.statsMs) } : {}),
+    ...(options.maxSubscriptionsPerPrincipal ? { RG_MAX_SUBSCRIPTIONS_PER_PRINCIPAL: String(options.maxSubscriptionsPerPrincipal) } : {}),
   });
   const ready = await child.waitForLine(/^ready \d+$/, GATEWAY_START_MS);
   const port = Number(ready.split(' ')[1]);

@@ -8,7 +8,8 @@
  * subscriptions to be registered and the bench can read the gateway's memory alone.
  *
  * Env: RG_REGISTRY_URL, RG_REGISTRY_TOKEN, RG_PUBLIC_JWK (JSON), RG_INTERNAL_SECRET, REDIS_URL, RG_FANOUT_PREFIX,
- * optional RG_STATS_MS (default 250), RG_TEST_PARENT_PID (exit with the parent).
+ * optional RG_STATS_MS (default 250), RG_MAX_SUBSCRIPTIONS_PER_PRINCIPAL (default the gateway's),
+ * RG_TEST_PARENT_PID (exit with the parent).
  */
 import type { JWK } from 'jose';
 import { ClientTokenVerifier, InternalTokens } from '../../platform/auth';
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
     internalTokens: new InternalTokens(required('RG_INTERNAL_SECRET')),
     pollIntervalMs: POLL_MS,
     fanout,
+    subscriptionCaps: { perPrincipal: process.env.RG_MAX_SUBSCRIPTIONS_PER_PRINCIPAL ? Number(process.env.RG_MAX_SUBSCRIPTIONS_PER_PRINCIPAL) : undefined },
   });
   await gateway.ready;
   process.stdout.write(`ready ${gateway.port}\n`);

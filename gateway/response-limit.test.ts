@@ -1,0 +1,98 @@
+import { Response } from 'undici';
+import { createTestDatabase, type TestDatabase } from '../test/support/database';
+import { principals } from '../test/support/principals';
+import { postGraphQL, testInternalTokens } from '../test/support/subgraph-client';
+import { readWithinBudget, type ResponseBudget } from './response-budget';
+import { startGateway, type RunningGateway } from './server';
+import { createTestClientTokens, type TestClientTokens } from './test-support/client-tokens';
+import { composeSupergraph, startFakeRegistry, type FakeRegistry } from './test-support/fake-registry';
+import { startTestSubgraphs, type TestSubgraphs } from './test-support/test-subgraphs';
+
+/** A small cap, so a few long ids cross it while the cost estimate (short values) does not. */
+const CAP_BYTES = 2_000;
+
+let database: TestDatabase;
+let subgraphs: TestSubgraphs;
+let registry: FakeRegistry;
+let gateway: RunningGateway;
+let tokens: TestClientTokens;
+let endpoint: string;
+
+beforeAll(async () => {
+  database = await createTestDatabase({ maxConnections: 2 });
+  subgraphs = await startTestSubgraphs(database.db);
+  registry = await startFakeRegistry();
+  registry.publish(composeSupergraph(subgraphs.composable(1)));
+  tokens = await createTestClientTokens();
+  gateway = await startGateway({ registryUrl: registry.url, port: 0, verifier: tokens.verifier, internalTokens: testInternalTokens, maxResponseBytes: CAP_BYTES });
+  await gateway.ready;
+  endpoint = `${gateway.url}/graphql`;
+});
+
+afterAll(async () => {
+  await gateway?.close();
+  await registry?.close();
+  await subgraphs?.close();
+  await database?.drop();
+});
+
+/** `count` aliases of `order(id)` with an id of `idLength` characters (the test subgraph echoes it twice). */
+const ordersQuery = (count: number, idLength: number) =>
+  `{ ${Array.from({ length: count }, (_, i) => `o${i}: order(id: "${String(i).padEnd(idLength, 'x')}") { id number }`).join(' ')} }`;
+
+describe('response size cap', () => {
+  it('replaces an answer over the cap with RESPONSE_TOO_LARGE and no partial data', async () => {
+    const response = await postGraphQL(endpoint, ordersQuery(4, 400), {}, { authorization: await tokens.bearer(principals.serviceDesk()) });
+    expect(response.status).toBe(400);
+    expect(response.data).toBeUndefined();
+    expect(response.errors).toEqual([{ message: `The answer is larger than ${CAP_BYTES} bytes, the limit; ask for fewer items per page or fewer fields.`, extensions: { code: 'RESPONSE_TOO_LARGE' } }]);
+  });
+
+  it('serves an answer under the cap', async () => {
+    const response = await postGraphQL<Record<string, { id: string }>>(endpoint, ordersQuery(2, 100), {}, { authorization: await tokens.bearer(principals.serviceDesk()) });
+    expect(response.errors).toBeUndefined();
+    expect(Object.keys(response.data ?? {})).toEqual(['o0', 'o1']);
+  });
+
+  it('refuses before any subgraph call when the cost estimate is over the cap', async () => {
+    const before = subgraphs.received.orders.length + subgraphs.received.returns.length;
+    // Short values: 60 aliases of 3 fields are estimated at 60 × 3 × 48 bytes, over the cap.
+    const response = await postGraphQL(endpoint, ordersQuery(60, 1), {}, { authorization: await tokens.bearer(principals.serviceDesk()) });
+    expect(response.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expect(response.errors?.[0]?.message).toMatch(/estimated at \d+ bytes; the limit is 2000/);
+    expect(subgraphs.received.orders.length + subgraphs.received.returns.length).toBe(before);
+  });
+});
+
+describe('readWithinBudget', () => {
+  it('stops reading an endless subgraph answer once the budget is crossed', async () => {
+    const chunk = new TextEncoder().encode('x'.repeat(1024));
+    let pulled = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled++;
+        controller.enqueue(chunk);
+      },
+    });
+    const budget: ResponseBudget = { max: 64 * 1024, used: 0, exceeded: false };
+    const response = new Response(endless, { headers: { 'content-type': 'application/json' } });
+    await expect(readWithinBudget(response as never, budget)).rejects.toMatchObject({ extensions: { code: 'RESPONSE_TOO_LARGE' } });
+    expect(budget.exceeded).toBe(true);
+    // It read the budget and a little more (the stream pulls ahead by its high-water mark), not more.
+    expect(pulled * chunk.byteLength).toBeLessThan(budget.max + 8 * chunk.byteLength);
+  });
+
+  it('refuses without reading when the declared length is over what is left', async () => {
+    const budget: ResponseBudget = { max: 100, used: 60, exceeded: false };
+    const response = new Response('{"data":{"big":"' + 'y'.repeat(100) + '"}}', { headers: { 'content-type': 'application/json', 'content-length': '117' } });
+    await expect(readWithinBudget(response as never, budget)).rejects.toMatchObject({ extensions: { code: 'RESPONSE_TOO_LARGE' } });
+    expect(budget.used).toBe(60);
+  });
+
+  it('parses an answer within the budget and charges its bytes', async () => {
+    const budget: ResponseBudget = { max: 1000, used: 0, exceeded: false };
+    const body = '{"data":{"ok":true}}';
+    await expect(readWithinBudget(new Response(body, { headers: { 'content-type': 'application/json' } }) as never, budget)).resolves.toEqual({ data: { ok: true } });
+    expect(budget.used).toBe(body.length);
+  });
+});
