@@ -99,6 +99,12 @@ export const CAPABILITIES = {
   /** Where the units are: store staff only at their store and only for units received at their stores. */
   recordInspection: { store_associate: 'own_store', store_manager: 'own_store', service_desk: 'any', operations_admin: 'any', service: 'any' },
 
+  /**
+   * Not a field: the authority a return above the manager-approval threshold (or flagged for
+   * review) needs when it is authorized or approved — a manager of the store, or the back office.
+   */
+  managerApproval: { store_manager: 'own_store', service_desk: 'any', operations_admin: 'any' },
+
   // inventory
   availability: EVERYONE,
   locations: EVERYONE,

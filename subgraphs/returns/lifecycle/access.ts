@@ -1,4 +1,4 @@
-import { authorize, canSee, hasRole, type Operation, type Principal } from '../../../platform/auth';
+import { authorize, canSee, decide, type Operation, type Principal } from '../../../platform/auth';
 import type { Queryable } from '../../../platform/db';
 
 /**
@@ -44,8 +44,7 @@ export async function inspectionLocations(tx: Queryable, returnId: string, locat
   return [locationId, ...rows.map((row) => row.location_id)];
 }
 
-/** True when the principal is a manager with authority over this store (or the back office): above the approval threshold. */
+/** True when the principal has manager authority over this store (the table's `managerApproval` row): above the approval threshold. */
 export function isManagerFor(principal: Principal, storeId: string | null): boolean {
-  if (hasRole(principal, 'operations_admin', 'service_desk')) return true;
-  return hasRole(principal, 'store_manager') && storeId !== null && principal.storeIds.includes(storeId);
+  return decide(principal, 'managerApproval', { locationIds: [storeId] }) === 'allow';
 }
