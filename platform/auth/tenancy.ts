@@ -1,23 +1,21 @@
 import type { Principal } from './principal';
+import { decide, scopesOf, type Operation } from './capabilities';
 
 /**
- * Which rows a principal may read, derived from the token alone (never from arguments):
- * customers their own, marketplace partners their marketplace's, everyone else (store staff, service
- * desk, finance, operations, services) all — a store associate must find an online order to take its
- * return at the counter.
+ * Which rows a principal may read, derived from the token alone (never from arguments) through the
+ * capability table's `order` row: customers their own, marketplace partners their marketplace's,
+ * every staff role all — a store associate must find an online order to take its return at the
+ * counter.
  */
 export type ReadScope = { kind: 'all' } | { kind: 'customer'; customerId: string } | { kind: 'partner'; partnerId: string } | { kind: 'none' };
 
 /** The read scope of a principal. A customer or partner token without its id sees nothing. */
 export function readScope(principal: Principal): ReadScope {
-  const staff = principal.roles.some((role) => role !== 'customer' && role !== 'marketplace_partner');
-  if (staff) return { kind: 'all' };
-  if (principal.roles.includes('marketplace_partner')) {
-    return principal.partnerId ? { kind: 'partner', partnerId: principal.partnerId } : { kind: 'none' };
-  }
-  if (principal.roles.includes('customer')) {
-    return principal.customerId ? { kind: 'customer', customerId: principal.customerId } : { kind: 'none' };
-  }
+  const scopes = scopesOf(principal, 'order');
+  // The broadest scope wins; a SQL condition holds one owner, so a partner who is also a customer reads as the partner.
+  if (scopes.includes('any')) return { kind: 'all' };
+  if (scopes.includes('own_marketplace') && principal.partnerId) return { kind: 'partner', partnerId: principal.partnerId };
+  if (scopes.includes('own_customer') && principal.customerId) return { kind: 'customer', customerId: principal.customerId };
   return { kind: 'none' };
 }
 
@@ -55,16 +53,16 @@ export function scopeCondition(scope: ReadScope, nextParam: number, alias = ''):
 }
 
 /**
- * Tenancy of a streamed update (a return or refund change): customers their own, partners their
- * marketplace's, store staff their stores', the back office everything. Decided from the token and
- * the event's own owner fields, never from subscription arguments.
+ * Tenancy of a streamed update (a return or refund change), from the capability table's update
+ * rows: customers their own, partners their marketplace's, store staff their stores', the back
+ * office everything. Decided from the token and the event's own owner fields, never from
+ * subscription arguments; an update the caller may not see is simply not there.
  */
-export function canSeeUpdate(principal: Principal, owner: { customerId?: unknown; partnerId?: unknown; storeId?: unknown }): boolean {
-  const has = (...roles: Principal['roles']) => principal.roles.some((role) => roles.includes(role));
-  if (has('service_desk', 'finance', 'operations_admin', 'service')) return true;
-  if (has('store_associate', 'store_manager')) return typeof owner.storeId === 'string' && principal.storeIds.includes(owner.storeId);
-  return canRead(readScope(principal), {
-    customerId: typeof owner.customerId === 'string' ? owner.customerId : null,
-    partnerId: typeof owner.partnerId === 'string' ? owner.partnerId : null,
-  });
+export function canSeeUpdate(
+  principal: Principal,
+  owner: { customerId?: unknown; partnerId?: unknown; storeId?: unknown },
+  operation: Operation = 'returnStatusChanged',
+): boolean {
+  const text = (value: unknown) => (typeof value === 'string' ? value : null);
+  return decide(principal, operation, { customerId: text(owner.customerId), partnerId: text(owner.partnerId), locationIds: [text(owner.storeId)] }) === 'allow';
 }

@@ -1,6 +1,6 @@
 import { parse, type DocumentNode } from 'graphql';
-import { hasRole, type Principal } from '../auth';
-import { forbidden } from '../graphql/errors';
+import { assertMayPerform } from '../auth';
+import type { Principal } from '../auth';
 import { pageRequest, toConnection, type PageArgs } from '../graphql/connection';
 import type { Queryable } from '../db';
 import type { WritePath } from '../write-path/write-path';
@@ -8,9 +8,6 @@ import type { Payload } from '../idempotency/idempotency';
 import { audit } from '../write-path/audit';
 import { currentScope } from '../context';
 import { listDeadLetters, pipelineStatus, replayDeadLetters, type DeadLetterFilter, type DeadLetterRow } from './dead-letters';
-
-/** Roles that may see and replay a pipeline's dead letters. */
-const OPERATORS = ['operations_admin', 'service'] as const;
 
 const capitalised = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
 
@@ -147,10 +144,6 @@ extend type Mutation {
 `);
 }
 
-function assertOperator(principal: Principal): void {
-  if (!hasRole(principal, ...OPERATORS)) throw forbidden();
-}
-
 interface OpsContext {
   db: Queryable;
   principal: Principal;
@@ -163,7 +156,7 @@ export function eventOpsResolvers(subgraph: string, schema: string) {
   return {
     Query: {
       [`${subgraph}EventPipeline`]: async (_: unknown, __: unknown, ctx: OpsContext) => {
-        assertOperator(ctx.principal);
+        assertMayPerform(ctx.principal, 'eventPipeline');
         const status = await pipelineStatus(ctx.db, schema);
         return {
           subgraph,
@@ -176,7 +169,7 @@ export function eventOpsResolvers(subgraph: string, schema: string) {
     },
     Mutation: {
       [`replay${Name}DeadLetters`]: async (_: unknown, args: { input: DeadLetterFilter & { dryRun?: boolean | null }; idempotencyKey: string }, ctx: OpsContext) => {
-        assertOperator(ctx.principal);
+        assertMayPerform(ctx.principal, 'replayDeadLetters');
         const dryRun = args.input.dryRun ?? false;
         type ReplayPayload = { dryRun: boolean; replays: { deadLetter: ReturnType<typeof serialise>; outcome: string }[]; userErrors: Payload['userErrors'] };
         const { payload } = await ctx.writes.mutate<ReplayPayload>(

@@ -1,6 +1,5 @@
 import type { Queryable } from '../../platform/db';
-import { hasRole, type Principal } from '../../platform/auth';
-import { forbidden } from '../../platform/graphql/errors';
+import { authorize, type Principal } from '../../platform/auth';
 import { newId } from '../../platform/ids';
 import { audit } from '../../platform/write-path/audit';
 import { currentScope } from '../../platform/context';
@@ -59,13 +58,6 @@ export interface MoveInput {
   note?: string | null;
 }
 
-/** Store managers in their own stores; operations and the WMS (service) anywhere. */
-function assertMayChangeStock(principal: Principal, locationId: string): void {
-  if (hasRole(principal, 'operations_admin', 'service')) return;
-  if (hasRole(principal, 'store_manager') && principal.storeIds.includes(locationId)) return;
-  throw forbidden('Only store managers (in their stores) and operations may change stock by hand.');
-}
-
 async function locationExists(tx: Queryable, locationId: string): Promise<boolean> {
   const { rowCount } = await tx.query(`SELECT 1 FROM inventory.locations WHERE id = $1`, [locationId]);
   return rowCount > 0;
@@ -78,9 +70,11 @@ async function change(
   input: { sku: string; locationId: string; reason: string; note?: string | null; expectedQuantity?: number | null },
   casState: StockState,
   movement: Movement,
-  action: string,
+  action: 'adjustInventory' | 'moveInventory',
 ): Promise<StockChangePayload> {
-  assertMayChangeStock(principal, input.locationId);
+  // The capability table: store managers in their own stores; operations and the WMS (service) anywhere.
+  // Locations are public (the `locations` query), so a refusal here reveals nothing.
+  authorize(principal, action, { locationIds: [input.locationId] });
   if (!/^[A-Za-z0-9._-]{1,100}$/.test(input.sku)) return refused(InventoryErrorCode.INVALID_VALUE, ['input', 'sku'], 'A SKU is 1-100 letters, digits, dots, dashes or underscores.');
   if (!(await locationExists(tx, input.locationId))) return refused(InventoryErrorCode.UNKNOWN_LOCATION, ['input', 'locationId'], `Location ${input.locationId} is not known.`);
   // Lock every balance the movement touches, in the ledger's global order, before reading the CAS one.

@@ -6,8 +6,7 @@ import { pageRequest, toConnection, type PageArgs } from '../../platform/graphql
 import type { InventoryLoaders } from './loaders';
 import { ledgerPage, type LocationRow, type MovementRow } from './store';
 import { stockLevel, type StockLevel } from './domain/stock-levels';
-import { hasRole } from '../../platform/auth';
-import { forbidden } from '../../platform/graphql/errors';
+import { assertMayPerform, type Operation } from '../../platform/auth';
 import { adjustInventory, moveInventory, type AdjustInput, type MoveInput, type StockChangePayload } from './adjustments';
 import { accuracyReport } from './accuracy';
 import type { Queryable } from '../../platform/db';
@@ -47,14 +46,13 @@ async function levels(ctx: Context, skus: readonly string[], locationIds?: reado
   return result;
 }
 
-/** Ledger, accuracy and manual changes are for staff, not for customers or partners. */
-function assertStaff(ctx: Context): void {
-  if (!hasRole(ctx.principal, 'store_associate', 'store_manager', 'service_desk', 'finance', 'operations_admin', 'service')) throw forbidden();
-}
-
-/** A stock mutation through the write path (idempotency key, movements, events, audit in one transaction). */
-function stockMutation<I>(operation: string, effect: (tx: Queryable, principal: Principal, input: I) => Promise<StockChangePayload>) {
+/**
+ * A stock mutation through the write path (idempotency key, movements, events, audit in one
+ * transaction), refused before anything is read unless the capability table grants `operation`.
+ */
+function stockMutation<I>(operation: Operation, effect: (tx: Queryable, principal: Principal, input: I) => Promise<StockChangePayload>) {
   return async (_: unknown, args: { input: I; idempotencyKey: string }, ctx: Context) => {
+    assertMayPerform(ctx.principal, operation);
     const { payload } = await ctx.writes.mutate<StockChangePayload>(
       ctx.principal,
       { operation, idempotencyKey: args.idempotencyKey, input: args.input },
@@ -93,17 +91,23 @@ export const inventoryResolvers = {
   },
   Query: {
     inventoryAccuracy: (_: unknown, args: { locationIds?: string[] | null }, ctx: Context) => {
-      assertStaff(ctx);
+      assertMayPerform(ctx.principal, 'inventoryAccuracy');
       return accuracyReport(ctx.db, args.locationIds);
     },
-    availability: (_: unknown, args: { skus: string[]; locationIds?: string[] | null }, ctx: Context) => levels(ctx, args.skus, args.locationIds),
+    availability: (_: unknown, args: { skus: string[]; locationIds?: string[] | null }, ctx: Context) => {
+      assertMayPerform(ctx.principal, 'availability');
+      return levels(ctx, args.skus, args.locationIds);
+    },
     async inventoryLedger(_: unknown, args: PageArgs & { sku: string; locationId?: string | null }, ctx: Context) {
-      assertStaff(ctx);
+      assertMayPerform(ctx.principal, 'inventoryLedger');
       const page = pageRequest(args);
       const rows = await ledgerPage(ctx.db, args.sku, args.locationId, page.limit, page.after);
       return toConnection(rows, page.limit, (row) => ({ sort: row.occurred_at.toISOString(), id: row.id }), Boolean(page.after));
     },
-    locations: async (_: unknown, __: unknown, ctx: Context) => [...(await ctx.loaders.locationMap()).values()],
+    locations: async (_: unknown, __: unknown, ctx: Context) => {
+      assertMayPerform(ctx.principal, 'locations');
+      return [...(await ctx.loaders.locationMap()).values()];
+    },
   },
   Location: {
     __resolveReference: (reference: { id: string }, ctx: Context) => ctx.loaders.locationById.load(reference.id),

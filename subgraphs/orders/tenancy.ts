@@ -1,10 +1,10 @@
-import { hasRole, type Principal } from '../../platform/auth';
+import { mayPerform, readScope, type Principal } from '../../platform/auth';
 import type { OrderFilter } from '../../connectors/commerce/port';
 
 /**
  * Which orders a caller may read, derived from the verified principal only (never from query
- * arguments). Staff of every kind see every order: a store associate must find an online order
- * to take its return at the counter.
+ * arguments), by the capability table's `order` row (platform/auth/capabilities.ts). Staff of every
+ * kind see every order: a store associate must find an online order to take its return at the counter.
  */
 export type OrderScope =
   | { kind: 'all' }
@@ -12,15 +12,9 @@ export type OrderScope =
   | { kind: 'partner'; partnerId: string }
   | { kind: 'none' };
 
-/** Roles that read every order. */
-const STAFF_ROLES = ['store_associate', 'store_manager', 'service_desk', 'finance', 'operations_admin', 'service'] as const;
-
 /** The read scope of `principal`; the broadest of its roles wins. */
 export function orderScope(principal: Principal): OrderScope {
-  if (hasRole(principal, ...STAFF_ROLES)) return { kind: 'all' };
-  if (hasRole(principal, 'customer') && principal.customerId) return { kind: 'customer', customerId: principal.customerId };
-  if (hasRole(principal, 'marketplace_partner') && principal.partnerId) return { kind: 'partner', partnerId: principal.partnerId };
-  return { kind: 'none' };
+  return readScope(principal);
 }
 
 /** True when the scope may see an order (or a line of it) with these owners. */
@@ -55,7 +49,7 @@ export function scopedFilter(scope: OrderScope, filter: OrderFilter): OrderFilte
   }
 }
 
-/** Only back-office integrations record orders: the commerce webhooks (service) and operations. */
+/** Only back-office integrations record orders: the commerce webhooks (service) and operations (the table's `recordOrder` row). */
 export function canRecordOrders(principal: Principal): boolean {
-  return hasRole(principal, 'service', 'operations_admin');
+  return mayPerform(principal, 'recordOrder');
 }

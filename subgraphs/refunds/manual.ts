@@ -1,6 +1,5 @@
 import type { Queryable } from '../../platform/db';
-import { hasRole, type Principal } from '../../platform/auth';
-import { forbidden } from '../../platform/graphql/errors';
+import { assertMayPerform, type Principal } from '../../platform/auth';
 import { parseDecimal } from '../../platform/money';
 import { audit } from '../../platform/write-path/audit';
 import { currentScope } from '../../platform/context';
@@ -26,11 +25,6 @@ export interface RefundPayload {
 
 const refused = (code: string, field: string[] | null, message: string): RefundPayload => ({ refundId: null, userErrors: [{ code, field, message }] });
 
-/** Finance issues and approves refunds; operations may too. */
-function assertFinance(principal: Principal): void {
-  if (!hasRole(principal, 'finance', 'operations_admin')) throw forbidden('Only finance and operations may issue, approve or retry refunds.');
-}
-
 /** Input of `issueRefund`. */
 export interface IssueRefundInput {
   orderId: string;
@@ -48,7 +42,7 @@ export interface IssueRefundInput {
  * order) it waits, unpaid, for a second approver. Audited.
  */
 export async function issueRefund(tx: Queryable, principal: Principal, input: IssueRefundInput, fourEyes: FourEyesSettings): Promise<RefundPayload> {
-  assertFinance(principal);
+  assertMayPerform(principal, 'issueRefund');
   if (!isId('ord', input.orderId)) return refused('INVALID_VALUE', ['input', 'orderId'], `"${input.orderId}" is not an order id.`);
   if (!input.reason.trim() || input.reason.length > 500) return refused('INVALID_VALUE', ['input', 'reason'], 'A reason of 1 to 500 characters is required.');
   const order = await lockOrder(tx, input.orderId);
@@ -103,7 +97,7 @@ async function lockRefund(tx: Queryable, refundId: string) {
 
 /** `approveRefund`: the second pair of eyes; never the requester. Audited. */
 export async function approveRefund(tx: Queryable, principal: Principal, input: { refundId: string }): Promise<RefundPayload> {
-  assertFinance(principal);
+  assertMayPerform(principal, 'approveRefund');
   const refund = await lockRefund(tx, input.refundId);
   if (!refund) return refused('REFUND_NOT_FOUND', ['input', 'refundId'], `Refund ${input.refundId} does not exist.`);
   if (refund.approval_state !== 'AWAITING_APPROVAL') return refused('NOT_AWAITING_APPROVAL', ['input', 'refundId'], 'This refund does not wait for approval.');
@@ -120,7 +114,7 @@ export async function approveRefund(tx: Queryable, principal: Principal, input: 
  * old failure for the old key. Audited.
  */
 export async function retryRefund(tx: Queryable, principal: Principal, input: { refundId: string }): Promise<RefundPayload> {
-  assertFinance(principal);
+  assertMayPerform(principal, 'retryRefund');
   const refund = await lockRefund(tx, input.refundId);
   if (!refund) return refused('REFUND_NOT_FOUND', ['input', 'refundId'], `Refund ${input.refundId} does not exist.`);
   if (refund.status !== 'FAILED') return refused('NOT_FAILED', ['input', 'refundId'], `Only a FAILED refund can be retried; this one is ${refund.status}.`);

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../platform/db';
-import type { Principal } from '../../platform/auth';
+import { assertMayPerform, type Operation, type Principal } from '../../platform/auth';
 import type { SubgraphContext } from '../../platform/subgraph';
 import { activePolicy } from './policy-store';
 import type { ReturnsLoaders } from './loaders';
@@ -17,10 +17,12 @@ type Effect<I> = (tx: Queryable, principal: Principal, input: I) => Promise<Retu
 /**
  * Wraps a lifecycle step in the write path: idempotency key, the step and its outbox events in one
  * transaction; a payload with userErrors rolls back whole. The payload holds the return's id; the
- * return itself resolves fresh.
+ * return itself resolves fresh. A role the capability table never grants `operation` is refused
+ * before anything is read; the step asks the table again about its target.
  */
-function mutation<I>(operation: string, effect: Effect<I>) {
+function mutation<I>(operation: Operation, effect: Effect<I>) {
   return async (_: unknown, args: { input: I; idempotencyKey: string }, ctx: Context) => {
+    assertMayPerform(ctx.principal, operation);
     const { payload } = await ctx.writes.mutate<ReturnPayload>(
       ctx.principal,
       { operation, idempotencyKey: args.idempotencyKey, input: args.input },

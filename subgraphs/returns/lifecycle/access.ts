@@ -1,5 +1,11 @@
-import { hasRole, type Principal } from '../../../platform/auth';
-import { forbidden } from '../../../platform/graphql/errors';
+import { authorize, canSee, decide, type Operation, type Principal } from '../../../platform/auth';
+import type { Queryable } from '../../../platform/db';
+
+/**
+ * The returns lifecycle's questions to the capability table (platform/auth/capabilities.ts): who may
+ * act on which return is decided there, by role and scope; this module only says what each
+ * operation's target is — the order's owners and the locations where the units are.
+ */
 
 /** The owner of an order as the returns subgraph knows it (from its order snapshot). */
 export interface OrderOwner {
@@ -7,54 +13,38 @@ export interface OrderOwner {
   partnerId: string | null;
 }
 
-/** Back-office roles that act on any return. */
-const BACK_OFFICE = ['service_desk', 'operations_admin', 'service'] as const;
+/** The columns of a return that decide who may act on it. */
+export interface ReturnOwner {
+  customer_id: string | null;
+  partner_id: string | null;
+  store_id: string | null;
+}
+
+/** True when the caller may see the order at all; when not, it answers exactly as for an unknown order. */
+export function seesOrder(principal: Principal, owner: OrderOwner): boolean {
+  return canSee(principal, owner);
+}
 
 /**
- * May the principal start a return on this order? Customers on their own orders, marketplace
- * partners on their marketplace's orders, store staff (the counter takes any order's return,
- * including one bought online), the back office on any. Anything else is FORBIDDEN.
+ * May the principal perform `operation` on this return, whose units are at `locationIds` (default:
+ * the store of a counter return; none for an online one)? Throws FORBIDDEN when the table refuses;
+ * returns false when the return is hidden from the caller, who must then be told exactly what an
+ * unknown return id is told.
  */
-export function assertCanStartReturn(principal: Principal, owner: OrderOwner): void {
-  if (hasRole(principal, ...BACK_OFFICE, 'store_associate', 'store_manager')) return;
-  if (hasRole(principal, 'customer') && principal.customerId && principal.customerId === owner.customerId) return;
-  if (hasRole(principal, 'marketplace_partner') && principal.partnerId && principal.partnerId === owner.partnerId) return;
-  throw forbidden();
+export function mayActOn(principal: Principal, operation: Operation, ret: ReturnOwner, locationIds: readonly (string | null)[] = [ret.store_id]): boolean {
+  return authorize(principal, operation, { customerId: ret.customer_id, partnerId: ret.partner_id, locationIds }) === 'allow';
 }
 
-/** Store staff act only in their own stores; a store id outside their scope is FORBIDDEN. */
-export function assertActsInStore(principal: Principal, storeId: string | null): void {
-  if (hasRole(principal, ...BACK_OFFICE)) return;
-  if (hasRole(principal, 'store_associate', 'store_manager')) {
-    if (storeId && principal.storeIds.includes(storeId)) return;
-    throw forbidden('Store staff act only in their own stores.');
-  }
-  throw forbidden();
+/**
+ * The locations an inspection touches: where it is recorded, and every location where units of
+ * the return were received — store staff inspect only units that arrived at their own stores.
+ */
+export async function inspectionLocations(tx: Queryable, returnId: string, locationId: string): Promise<string[]> {
+  const { rows } = await tx.query<{ location_id: string }>(`SELECT DISTINCT location_id FROM returns.return_receipts WHERE return_id = $1`, [returnId]);
+  return [locationId, ...rows.map((row) => row.location_id)];
 }
 
-/** Who decides (approves, declines) a requested return: store managers of its store, the back office. */
-export function assertCanDecide(principal: Principal, storeId: string | null): void {
-  if (hasRole(principal, ...BACK_OFFICE)) return;
-  if (hasRole(principal, 'store_manager') && (storeId === null || principal.storeIds.includes(storeId))) return;
-  throw forbidden();
-}
-
-/** Who may cancel: the customer or partner who owns the order, store staff of its store, the back office. */
-export function assertCanCancel(principal: Principal, owner: OrderOwner, storeId: string | null): void {
-  if (hasRole(principal, ...BACK_OFFICE)) return;
-  if (hasRole(principal, 'store_associate', 'store_manager') && (storeId === null || principal.storeIds.includes(storeId))) return;
-  assertCanStartReturn({ ...principal, roles: principal.roles.filter((role) => role === 'customer' || role === 'marketplace_partner') }, owner);
-}
-
-/** Receiving and inspecting happen at a location: staff of that store, or the warehouse's systems and the back office. */
-export function assertWorksAt(principal: Principal, locationId: string): void {
-  if (hasRole(principal, ...BACK_OFFICE)) return;
-  if (hasRole(principal, 'store_associate', 'store_manager') && principal.storeIds.includes(locationId)) return;
-  throw forbidden('You can receive and inspect only at your own locations.');
-}
-
-/** True when the principal is a manager with authority over this store (or back office). */
+/** True when the principal has manager authority over this store (the table's `managerApproval` row): above the approval threshold. */
 export function isManagerFor(principal: Principal, storeId: string | null): boolean {
-  if (hasRole(principal, 'operations_admin', 'service_desk')) return true;
-  return hasRole(principal, 'store_manager') && (storeId === null || principal.storeIds.includes(storeId));
+  return decide(principal, 'managerApproval', { locationIds: [storeId] }) === 'allow';
 }

@@ -14,7 +14,8 @@ import {
 } from '../policy';
 import { ReturnAuthorized, ReturnDeclined, ReturnRequested } from '../events';
 import type { ReturnsSettings } from '../settings';
-import { assertActsInStore, assertCanStartReturn, isManagerFor } from './access';
+import { isManagerFor, seesOrder } from './access';
+import { authorize } from '../../../platform/auth';
 import { appendTimeline, headerOf } from './transitions';
 import { customerHistory, insertReturn, lockOrderSnapshot, lockReturn, returnedQuantities, type NewReturnLine, type OrderSnapshot } from './store';
 import { changed, refused, type ReturnPayload } from './payload';
@@ -65,14 +66,15 @@ export async function createReturn(
   settings: ReturnsSettings,
 ): Promise<ReturnPayload> {
   const order = await lockOrderSnapshot(tx, input.orderId);
-  if (!order) return refused(userError(ReturnErrorCode.ORDER_NOT_FOUND, ['input', 'orderId'], ReturnMessages.orderNotFound(input.orderId)));
-  assertCanStartReturn(principal, { customerId: order.customer_id, partnerId: order.partner_id });
+  const owner = { customerId: order?.customer_id ?? null, partnerId: order?.partner_id ?? null };
+  // Another tenant's order answers exactly like an unknown one.
+  if (!order || !seesOrder(principal, owner)) return refused(userError(ReturnErrorCode.ORDER_NOT_FOUND, ['input', 'orderId'], ReturnMessages.orderNotFound(input.orderId)));
   const storeId = input.storeId ?? null;
   if (mode === 'request' && input.channel === 'POS') {
     return refused(userError(ReturnErrorCode.INVALID_VALUE, ['input', 'channel'], 'A return at a counter is authorized with authorizeReturn; requestReturn is for ECOMMERCE, MOBILE and MARKETPLACE.'));
   }
   if (input.channel === 'POS' && !storeId) return refused(userError(ReturnErrorCode.STORE_REQUIRED, ['input', 'storeId'], ReturnMessages.storeRequired));
-  if (storeId && mode === 'authorize') assertActsInStore(principal, storeId);
+  authorize(principal, mode === 'authorize' ? 'authorizeReturn' : 'requestReturn', { ...owner, locationIds: [storeId] });
 
   const now = new Date();
   const evaluated = await evaluateLines(tx, order, input, policy, now);

@@ -2,17 +2,22 @@ import type { Queryable } from '../../../platform/db';
 import type { Principal } from '../../../platform/auth';
 import { appendEvents } from '../../../platform/events/outbox';
 import { ReturnAuthorized, ReturnCanceled, ReturnDeclined, ReturnInTransit } from '../events';
-import { assertCanCancel, assertCanDecide, isManagerFor } from './access';
+import type { Operation } from '../../../platform/auth';
+import { isManagerFor, mayActOn } from './access';
 import { applyTransition } from './transitions';
 import { lineStates, lockReturn, type ReturnForUpdate } from './store';
 import { changed, refused, type ReturnPayload } from './payload';
 import { ReturnErrorCode, ReturnMessages, userError } from './user-errors';
 import { authorizedEventData } from './event-data';
 
-/** Locks the return or answers RETURN_NOT_FOUND. */
-async function locked(tx: Queryable, returnId: string): Promise<ReturnForUpdate | ReturnPayload> {
+/**
+ * Locks the return and asks the capability table whether the principal may perform `operation` on
+ * it (FORBIDDEN otherwise); a return the caller may not see answers RETURN_NOT_FOUND, like an unknown one.
+ */
+async function locked(tx: Queryable, principal: Principal, operation: Operation, returnId: string): Promise<ReturnForUpdate | ReturnPayload> {
   const ret = await lockReturn(tx, returnId);
-  return ret ?? refused(userError(ReturnErrorCode.RETURN_NOT_FOUND, ['input', 'returnId'], ReturnMessages.returnNotFound(returnId)));
+  if (ret && mayActOn(principal, operation, ret)) return ret;
+  return refused(userError(ReturnErrorCode.RETURN_NOT_FOUND, ['input', 'returnId'], ReturnMessages.returnNotFound(returnId)));
 }
 
 const isPayload = (value: ReturnForUpdate | ReturnPayload): value is ReturnPayload => 'userErrors' in value;
@@ -22,9 +27,8 @@ const invalid = (ret: ReturnForUpdate, action: string) =>
 
 /** `approveReturn`: a requested return is authorized by someone with authority for its value. */
 export async function approveReturn(tx: Queryable, principal: Principal, input: { returnId: string; note?: string | null }): Promise<ReturnPayload> {
-  const ret = await locked(tx, input.returnId);
+  const ret = await locked(tx, principal, 'approveReturn', input.returnId);
   if (isPayload(ret)) return ret;
-  assertCanDecide(principal, ret.store_id);
   if ((ret.approval === 'NEEDS_MANAGER_APPROVAL' || ret.fraud_outcome === 'REVIEW') && !isManagerFor(principal, ret.store_id)) {
     return refused(userError(ReturnErrorCode.MANAGER_APPROVAL_REQUIRED, ['input', 'returnId'], ReturnMessages.managerApproval));
   }
@@ -36,9 +40,8 @@ export async function approveReturn(tx: Queryable, principal: Principal, input: 
 
 /** `declineReturn`: a requested return is refused, with a reason. */
 export async function declineReturn(tx: Queryable, principal: Principal, input: { returnId: string; reason: string; note?: string | null }): Promise<ReturnPayload> {
-  const ret = await locked(tx, input.returnId);
+  const ret = await locked(tx, principal, 'declineReturn', input.returnId);
   if (isPayload(ret)) return ret;
-  assertCanDecide(principal, ret.store_id);
   const header = await applyTransition(tx, ret, 'decline', { principal, channel: ret.channel, storeId: ret.store_id, note: input.note }, { decline_reason: input.reason });
   if (!header) return invalid(ret, 'declined');
   await appendEvents(tx, 'returns', 'returns', [{ definition: ReturnDeclined, aggregateId: ret.id, data: { ...header, reason: input.reason } }]);
@@ -47,9 +50,8 @@ export async function declineReturn(tx: Queryable, principal: Principal, input: 
 
 /** `cancelReturn`: withdrawn before any unit was received. */
 export async function cancelReturn(tx: Queryable, principal: Principal, input: { returnId: string; note?: string | null }): Promise<ReturnPayload> {
-  const ret = await locked(tx, input.returnId);
+  const ret = await locked(tx, principal, 'cancelReturn', input.returnId);
   if (isPayload(ret)) return ret;
-  assertCanCancel(principal, { customerId: ret.customer_id, partnerId: ret.partner_id }, ret.store_id);
   const wasAuthorized = ret.status !== 'REQUESTED';
   const header = await applyTransition(tx, ret, 'cancel', { principal, channel: ret.channel, storeId: ret.store_id, note: input.note });
   if (!header) return invalid(ret, 'canceled');
@@ -75,9 +77,8 @@ export async function markReturnInTransit(
   principal: Principal,
   input: { returnId: string; carrier?: string | null; trackingNumber?: string | null },
 ): Promise<ReturnPayload> {
-  const ret = await locked(tx, input.returnId);
+  const ret = await locked(tx, principal, 'markReturnInTransit', input.returnId);
   if (isPayload(ret)) return ret;
-  assertCanCancel(principal, { customerId: ret.customer_id, partnerId: ret.partner_id }, ret.store_id);
   const header = await applyTransition(tx, ret, 'ship', { principal, channel: ret.channel, storeId: ret.store_id }, {
     carrier: input.carrier ?? null,
     tracking_number: input.trackingNumber ?? null,

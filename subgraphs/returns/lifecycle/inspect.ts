@@ -2,7 +2,7 @@ import type { Queryable } from '../../../platform/db';
 import type { Principal } from '../../../platform/auth';
 import { appendEvents } from '../../../platform/events/outbox';
 import { ReturnInspected } from '../events';
-import { assertWorksAt } from './access';
+import { inspectionLocations, mayActOn } from './access';
 import { applyTransition, bumpRevision } from './transitions';
 import { lineStates, lockReturn } from './store';
 import { changed, refused, type ReturnPayload } from './payload';
@@ -26,9 +26,8 @@ export interface InspectionInput {
  * return is received and inspected, the return is INSPECTED (and COMPLETED once its refund settled).
  */
 export async function recordInspection(tx: Queryable, principal: Principal, input: InspectionInput): Promise<ReturnPayload> {
-  assertWorksAt(principal, input.locationId);
   const ret = await lockReturn(tx, input.returnId);
-  if (!ret) return refused(userError(ReturnErrorCode.RETURN_NOT_FOUND, ['input', 'returnId'], ReturnMessages.returnNotFound(input.returnId)));
+  if (!ret || !mayActOn(principal, 'recordInspection', ret, await inspectionLocations(tx, ret.id, input.locationId))) return refused(userError(ReturnErrorCode.RETURN_NOT_FOUND, ['input', 'returnId'], ReturnMessages.returnNotFound(input.returnId)));
   if (!['PARTIALLY_RECEIVED', 'RECEIVED'].includes(ret.status)) {
     return refused(userError(ReturnErrorCode.INVALID_TRANSITION, ['input', 'returnId'], ReturnMessages.invalidTransition(ret.status, 'inspected')));
   }

@@ -2,7 +2,7 @@ import type { Queryable } from '../../../platform/db';
 import type { Principal } from '../../../platform/auth';
 import { appendEvents } from '../../../platform/events/outbox';
 import { ReturnItemsReceived } from '../events';
-import { assertWorksAt } from './access';
+import { mayActOn } from './access';
 import { applyTransition, bumpRevision } from './transitions';
 import { lineStates, lockReturn } from './store';
 import { changed, refused, type ReturnPayload } from './payload';
@@ -20,9 +20,8 @@ export interface ReceiveInput {
  * partial receipts are fine. Received units are pending inspection — never sellable on receipt.
  */
 export async function receiveReturnItems(tx: Queryable, principal: Principal, input: ReceiveInput): Promise<ReturnPayload> {
-  assertWorksAt(principal, input.locationId);
   const ret = await lockReturn(tx, input.returnId);
-  if (!ret) return refused(userError(ReturnErrorCode.RETURN_NOT_FOUND, ['input', 'returnId'], ReturnMessages.returnNotFound(input.returnId)));
+  if (!ret || !mayActOn(principal, 'receiveReturnItems', ret, [input.locationId])) return refused(userError(ReturnErrorCode.RETURN_NOT_FOUND, ['input', 'returnId'], ReturnMessages.returnNotFound(input.returnId)));
   if (!['AUTHORIZED', 'IN_TRANSIT', 'PARTIALLY_RECEIVED'].includes(ret.status)) {
     return refused(userError(ReturnErrorCode.INVALID_TRANSITION, ['input', 'returnId'], ReturnMessages.invalidTransition(ret.status, 'received')));
   }
