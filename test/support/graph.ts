@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ClientTokenVerifier, generateSigningKeys, signClientToken, type Principal, type SigningKeys } from '../../platform/auth';
 import { startGraph, type RunningGraph } from '../../app/graph';
-import { seedDemo } from '../../app/demo';
+import { seedDemo, seedDemoLocations } from '../../app/demo';
 import { createTestDatabase, type TestDatabase } from './database';
 import { postGraphQL, testInternalTokens, type GraphQLResponse } from './subgraph-client';
 import type { UpdateFanout } from '../../platform/events/fanout';
@@ -25,7 +25,7 @@ export interface TestGraph {
 
 /** Options of `startTestGraph`. */
 export interface TestGraphOptions {
-  /** Load the demo data; default true. */
+  /** Load the demo data (orders and stock); default true. The demo retailer's locations are always registered. */
   seed?: boolean;
   /** Gateway registry poll interval; default 200 ms so schema changes show quickly. */
   pollIntervalMs?: number;
@@ -39,7 +39,9 @@ export interface TestGraphOptions {
 /** Starts registry, subgraphs and gateway on real PostgreSQL, like production but in one process. */
 export async function startTestGraph(options: TestGraphOptions = {}): Promise<TestGraph> {
   const database = await createTestDatabase();
+  // Returns are taken and received only at locations inventory knows, so even a graph without demo data has the demo retailer's.
   if (options.seed ?? true) await seedDemo(database.db);
+  else await seedDemoLocations(database.db);
   const keys = await generateSigningKeys();
   const registryToken = randomBytes(24).toString('base64url');
   const graph = await startGraph({
