@@ -3,7 +3,7 @@ import { appendEvents } from '../platform/events/outbox';
 import { DEMO_LOCATIONS } from '../demo/catalog';
 import { DEMO_SOURCE, seedDemoOrders } from '../demo/orders';
 import { seedDemoInventory } from '../demo/inventory';
-import { upsertLocations } from '../subgraphs/inventory/store';
+import { upsertLocations } from '../subgraphs/inventory/locations';
 import { OrdersStore } from '../subgraphs/orders/store';
 import { OrderRecorded, orderRecordedData } from '../subgraphs/orders/events';
 

@@ -7,7 +7,7 @@ import { InProcessBus } from '../../platform/events/in-process-bus';
 import { ReturnAuthorized, ReturnCanceled, ReturnInspected, ReturnItemsReceived } from '../returns/events';
 import { returnStockConsumer } from './consumers/return-stock';
 import { accuracyReport } from './accuracy';
-import { upsertLocations } from './store';
+import { upsertLocations } from './locations';
 
 /** A warehouse and two stores; only the fast store puts unopened returns straight back on sale. */
 const WAREHOUSE = 'loc_wh_returns';
