@@ -4,6 +4,7 @@ import { returnsLoaders, type ReturnsLoaders } from './loaders';
 import { returnsResolvers } from './resolvers';
 import { orderSnapshotsConsumer } from './consumers/order-snapshots';
 import { refundStatusConsumer } from './consumers/refund-status';
+import { locationsConsumer } from './consumers/locations';
 
 /** The returns subgraph: return authorizations and their lifecycle. */
 export const returnsSubgraph: SubgraphDefinition<ReturnsLoaders> = {
@@ -11,5 +12,5 @@ export const returnsSubgraph: SubgraphDefinition<ReturnsLoaders> = {
   typeDefs: loadTypeDefs(join(__dirname, 'schema.graphql')),
   resolvers: returnsResolvers,
   loaders: returnsLoaders,
-  consumers: [orderSnapshotsConsumer, refundStatusConsumer],
+  consumers: [orderSnapshotsConsumer, refundStatusConsumer, locationsConsumer],
 };
