@@ -3,7 +3,7 @@ import { appendEvents } from '../platform/events/outbox';
 import { DEMO_LOCATIONS } from '../demo/catalog';
 import { DEMO_SOURCE, seedDemoOrders } from '../demo/orders';
 import { seedDemoInventory } from '../demo/inventory';
-import { upsertLocations } from '../subgraphs/inventory/store';
+import { upsertLocations } from '../subgraphs/inventory/locations';
 import { OrdersStore } from '../subgraphs/orders/store';
 import { OrderRecorded, orderRecordedData } from '../subgraphs/orders/events';
 
@@ -18,10 +18,18 @@ const ANNOUNCE_BATCH = 200;
  * nothing.
  */
 export async function seedDemo(db: Db): Promise<void> {
-  await upsertLocations(db, DEMO_LOCATIONS);
+  await seedDemoLocations(db);
   await seedDemoInventory(db);
   const inserted = await seedDemoOrders(db);
   if (inserted > 0) await announceDemoOrders(db);
+}
+
+/**
+ * Only the demo retailer's stores and warehouse, as the ERP would sync them to inventory: enough for
+ * returns to be taken and received at them, without demo orders or stock. Idempotent.
+ */
+export async function seedDemoLocations(db: Db): Promise<void> {
+  await upsertLocations(db, DEMO_LOCATIONS);
 }
 
 async function announceDemoOrders(db: Db): Promise<void> {

@@ -1,7 +1,7 @@
 import { INTERNAL_PRINCIPAL_HEADER, signClientToken, type Principal } from '../platform/auth';
 import { DEMO_LOCATIONS, DEMO_PRODUCTS } from '../demo/catalog';
 import { applyMovements, type Movement } from '../subgraphs/inventory/ledger';
-import { upsertLocations, type LocationInput } from '../subgraphs/inventory/store';
+import { upsertLocations, type LocationInput } from '../subgraphs/inventory/locations';
 import { load, report, startBenchGraph } from './support';
 
 /** Five more stores beside the five demo locations: the 10 locations of issue 5's benchmark. */

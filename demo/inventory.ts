@@ -1,6 +1,7 @@
 import type { Db } from '../platform/db';
 import { applyMovements, type Movement } from '../subgraphs/inventory/ledger';
-import { DEMO_LOCATIONS, DEMO_PRODUCTS } from './catalog';
+import { configureLocation } from '../subgraphs/inventory/locations';
+import { DEMO_LOCATIONS, DEMO_PRODUCTS, DEMO_STORES } from './catalog';
 import { SeededRandom } from './random';
 
 /** Seed of the demo stock; fixed so every machine shows the same numbers. */
@@ -23,8 +24,9 @@ export async function seedDemoInventory(db: Db): Promise<number> {
   const random = new SeededRandom(STOCK_SEED);
   let moved = 0;
   await db.transaction(async (tx) => {
-    await tx.query(`UPDATE inventory.locations SET safety_stock = $1 WHERE kind = 'STORE'`, [SAFETY_STOCK]);
-    await tx.query(`UPDATE inventory.locations SET unopened_returns_sellable = true WHERE id = $1`, [FAST_TRACK_STORE]);
+    // Through inventory's own path, so the fast-track store is announced like any location change.
+    for (const store of DEMO_STORES) await configureLocation(tx, store.id, { safetyStock: SAFETY_STOCK });
+    await configureLocation(tx, FAST_TRACK_STORE, { unopenedReturnsSellable: true });
     for (const location of DEMO_LOCATIONS) {
       const range = location.kind === 'WAREHOUSE' ? WAREHOUSE_UNITS : STORE_UNITS;
       const movements: Movement[] = [];

@@ -1,7 +1,7 @@
 import { ROLES, decide, mayPerform, operationOf, type Decision, type Principal, type Role } from '../platform/auth';
 import { newId } from '../platform/ids';
 import { startTestGraph, type TestGraph } from './support/graph';
-import { upsertLocations } from '../subgraphs/inventory/store';
+import { upsertLocations } from '../subgraphs/inventory/locations';
 import { DEMO_LOCATIONS } from '../demo/catalog';
 import type { GraphQLResponse } from './support/subgraph-client';
 import { inPool, ownWorld, principalFor, type Owner } from './support/authz-fixtures';

@@ -11,7 +11,7 @@ import { ReferenceErp } from '../../connectors/erp/reference/reference-erp';
 import { inventorySubgraph } from '.';
 import { applyMovements } from './ledger';
 import { erpSyncConsumer } from './consumers/erp-sync';
-import { upsertLocations } from './store';
+import { upsertLocations } from './locations';
 
 /** The manager's store, another store, and a warehouse only operations may touch. */
 const STORE_A = 'loc_store_adj_a';

@@ -5,6 +5,7 @@ import { audit } from '../../platform/write-path/audit';
 import { currentScope } from '../../platform/context';
 import { applyMovements, balanceKey, InsufficientStockError, lockBalances, type Movement } from './ledger';
 import { STOCK_STATES, type StockState } from './domain/stock-levels';
+import { unitsHeldForReturns } from './consumers/return-stock';
 
 /** Business-rule failures of inventory mutations. */
 export const InventoryErrorCode = {
@@ -12,6 +13,7 @@ export const InventoryErrorCode = {
   INSUFFICIENT_STOCK: 'INSUFFICIENT_STOCK',
   QUANTITY_CHANGED: 'QUANTITY_CHANGED',
   UNKNOWN_LOCATION: 'UNKNOWN_LOCATION',
+  HELD_FOR_RETURNS: 'HELD_FOR_RETURNS',
   INVALID_STATE: 'INVALID_STATE',
   INVALID_VALUE: 'INVALID_VALUE',
 } as const;
@@ -83,6 +85,11 @@ async function change(
   const current = locked.get(balanceKey({ sku: input.sku, locationId: input.locationId, state: casState })) ?? 0;
   if (input.expectedQuantity !== undefined && input.expectedQuantity !== null && input.expectedQuantity !== current) {
     return refused(InventoryErrorCode.QUANTITY_CHANGED, ['input', 'expectedQuantity'], `The ${casState} balance is ${current}, not ${input.expectedQuantity}: it changed meanwhile. Re-read and retry.`);
+  }
+  // Units open returns hold are moved by the returns' own events; taking them by hand would make those fail.
+  const held = movement.from ? await unitsHeldForReturns(tx, input.sku, input.locationId, movement.from) : 0;
+  if (held > 0 && current - movement.quantity < held) {
+    return refused(InventoryErrorCode.HELD_FOR_RETURNS, ['input', 'quantity'], `${held} unit(s) in ${movement.from} belong to open returns and move with them; at most ${Math.max(0, current - held)} can be changed by hand.`);
   }
   const adjustmentId = `adj_${newId('mov').slice(4)}`;
   try {

@@ -31,3 +31,25 @@ export const InventoryMoved = defineEvent(
 );
 
 export type InventoryMovedData = z.infer<typeof InventoryMoved.schema>;
+
+/** What inventory announces about a location: everything another subgraph may check against. */
+const locationAnnounced = z.object({
+  locationId: z.string().regex(/^loc_/),
+  name: z.string().min(1),
+  kind: z.enum(['STORE', 'WAREHOUSE']),
+  city: z.string().nullable(),
+  /** Unopened returned units go straight back on sale here at receipt. */
+  unopenedReturnsSellable: z.boolean(),
+});
+
+/**
+ * `LocationRegistered` v1: inventory holds stock at a new location (synced from the ERP). Returns
+ * keeps a read model of these so it takes, receives and inspects returns only where inventory can
+ * book the units.
+ */
+export const LocationRegistered = defineEvent('LocationRegistered', 1, locationAnnounced);
+
+/** `LocationUpdated` v1: a known location changed; the data is its whole new state. */
+export const LocationUpdated = defineEvent('LocationUpdated', 1, locationAnnounced);
+
+export type LocationAnnouncedData = z.infer<typeof locationAnnounced>;

@@ -3,7 +3,7 @@ import { subgraphRequest, testInternalTokens } from '../../test/support/subgraph
 import { principals } from '../../test/support/principals';
 import { startSubgraph, type RunningSubgraph } from '../../platform/subgraph';
 import { inventorySubgraph } from '.';
-import { upsertLocations } from './store';
+import { upsertLocations } from './locations';
 
 let database: TestDatabase;
 let subgraph: RunningSubgraph;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database';
 import { accuracyReport } from './accuracy';
 import { applyMovements, InsufficientStockError, type Movement } from './ledger';
-import { upsertLocations } from './store';
+import { upsertLocations } from './locations';
 import type { StockState } from './domain/stock-levels';
 
 /** Runs per property: each is tens of transactions on real PostgreSQL, so a few dozen stay fast. */

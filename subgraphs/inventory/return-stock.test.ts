@@ -7,7 +7,9 @@ import { InProcessBus } from '../../platform/events/in-process-bus';
 import { ReturnAuthorized, ReturnCanceled, ReturnInspected, ReturnItemsReceived } from '../returns/events';
 import { returnStockConsumer } from './consumers/return-stock';
 import { accuracyReport } from './accuracy';
-import { upsertLocations } from './store';
+import { upsertLocations } from './locations';
+import { adjustInventory, moveInventory, type AdjustInput, type MoveInput } from './adjustments';
+import { principals } from '../../test/support/principals';
 
 /** A warehouse and two stores; only the fast store puts unopened returns straight back on sale. */
 const WAREHOUSE = 'loc_wh_returns';
@@ -252,6 +254,27 @@ describe('return events to stock (inventory.return-stock consumer)', () => {
     expect(await ledger('SKU-RS-GHOST')).toHaveLength(1);
     const { rows: negative } = await database.db.query(`SELECT 1 FROM inventory.stock_balances WHERE quantity < 0`);
     expect(negative).toHaveLength(0);
+  });
+
+  it('refuses by hand the units open returns hold, so the returns’ receipt and inspection still apply', async () => {
+    const sku = 'SKU-RS-HELD';
+    const ops = principals.operations();
+    const adjust = (input: Omit<AdjustInput, 'sku' | 'locationId' | 'reason'>) =>
+      database.db.transaction((tx) => adjustInventory(tx, ops, { sku, locationId: WAREHOUSE, reason: 'CYCLE_COUNT', ...input }));
+    const move = (input: Omit<MoveInput, 'sku' | 'locationId' | 'reason'>) => database.db.transaction((tx) => moveInventory(tx, ops, { sku, locationId: WAREHOUSE, reason: 'RECLASSIFY', ...input }));
+    const ret = aReturn(sku, 2);
+    await runner.receive(ret.authorized(WAREHOUSE));
+    expect((await adjust({ state: 'INCOMING', delta: -1 })).userErrors.map((error) => error.code)).toEqual(['HELD_FOR_RETURNS']);
+    // Units beyond what returns hold are anyone's to correct.
+    expect((await adjust({ state: 'INCOMING', delta: 1 })).userErrors).toEqual([]);
+    expect((await adjust({ state: 'INCOMING', delta: -1 })).userErrors).toEqual([]);
+    await runner.receive(ret.received(WAREHOUSE, WAREHOUSE, 2));
+    expect((await move({ fromState: 'PENDING_INSPECTION', toState: 'DAMAGED', quantity: 1 })).userErrors.map((error) => error.code)).toEqual(['HELD_FOR_RETURNS']);
+    const inspection = ret.inspected(WAREHOUSE, [{ disposition: 'SELLABLE', quantity: 2 }]);
+    await runner.receive(inspection);
+    expect(await stock(sku, WAREHOUSE)).toEqual({ SELLABLE: 2 });
+    const { rows } = await database.db.query(`SELECT 1 FROM inventory.inbox WHERE consumer = 'inventory.return-stock' AND event_id = $1`, [inspection.envelope.id]);
+    expect(rows).toHaveLength(1);
   });
 
   it('keeps ledger and projection in agreement at every location', async () => {

@@ -65,17 +65,3 @@ export async function ledgerPage(db: Queryable, sku: string, locationId: string 
   );
   return rows;
 }
-
-/** A location as the ERP describes it. */
-export type LocationInput = Omit<LocationRow, 'safety_stock' | 'unopened_returns_sellable'> & { safety_stock?: number; unopened_returns_sellable?: boolean };
-
-/** Inserts or updates locations (the ERP's list); used by the demo seed and ERP syncs. */
-export async function upsertLocations(db: Queryable, locations: readonly LocationInput[]): Promise<void> {
-  for (const location of locations) {
-    await db.query(
-      `INSERT INTO inventory.locations (id, name, kind, city, safety_stock, unopened_returns_sellable) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind, city = EXCLUDED.city`,
-      [location.id, location.name, location.kind, location.city, location.safety_stock ?? 0, location.unopened_returns_sellable ?? false],
-    );
-  }
-}

@@ -4,6 +4,7 @@ import { returnsLoaders, type ReturnsLoaders } from './loaders';
 import { returnsResolvers } from './resolvers';
 import { orderSnapshotsConsumer } from './consumers/order-snapshots';
 import { refundStatusConsumer } from './consumers/refund-status';
+import { locationsConsumer } from './consumers/locations';
 import type { ReturnsSettings } from './settings';
 
 export type { ReturnsSettings } from './settings';
@@ -17,6 +18,6 @@ export function returnsSubgraph(settings: ReturnsSettings): SubgraphDefinition<R
     typeDefs,
     resolvers: returnsResolvers(settings),
     loaders: returnsLoaders,
-    consumers: [orderSnapshotsConsumer, refundStatusConsumer],
+    consumers: [orderSnapshotsConsumer, refundStatusConsumer, locationsConsumer],
   };
 }

@@ -26,11 +26,21 @@ const MAX_STEPS = 12;
 const PROPERTY_TIMEOUT_MS = 90_000;
 /** Units per order line: few, so returns compete for them. */
 const ORDERED = [3, 2];
+/** The store that takes counter returns; the warehouse (also the default destination) receives the rest. */
+const STORE_ID = 'loc_store_nyc';
 
 beforeAll(async () => {
   database = await createTestDatabase();
   subgraph = await startSubgraph(returnsSubgraph(TEST_SETTINGS.returns), { db: database.db, internalTokens: testInternalTokens, port: 0 });
   caller = { query: (principal, query, variables) => subgraphRequest(subgraph.url, principal, query, variables) };
+  // As inventory's LocationRegistered events would have left returns' read model of locations.
+  for (const id of [STORE_ID, WAREHOUSE_ID]) {
+    await database.db.query(`INSERT INTO returns.locations (id, name, kind, last_event_id, last_event_at) VALUES ($1, $1, $2, $3, now())`, [
+      id,
+      id === WAREHOUSE_ID ? 'WAREHOUSE' : 'STORE',
+      newId('evt'),
+    ]);
+  }
 });
 
 afterAll(async () => {
@@ -72,6 +82,25 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constantFrom('approve' as const, 'decline' as const, 'cancel' as const, 'ship' as const, 'receivePart' as const, 'receiveAll' as const, 'inspect' as const), target: fc.nat(7) }),
 );
 
+/** Where a return's received units wait for inspection: per location and line, the units not yet inspected there. */
+async function waitingByLocation(returnId: string): Promise<Map<string, { id: string; waiting: number }[]>> {
+  const { rows } = await database.db.query<{ location_id: string; id: string; waiting: number }>(
+    `WITH received AS (
+       SELECT r.location_id, e.line->>'returnLineId' AS id, sum((e.line->>'quantity')::int) AS units
+         FROM returns.return_receipts r, jsonb_array_elements(r.lines) AS e(line)
+        WHERE r.return_id = $1 GROUP BY r.location_id, e.line->>'returnLineId')
+     SELECT location_id, id,
+            (units - coalesce((SELECT sum(d.quantity) FROM returns.return_line_dispositions d WHERE d.return_line_id = received.id AND d.location_id = received.location_id), 0))::int8 AS waiting
+       FROM received ORDER BY location_id, id`,
+    [returnId],
+  );
+  const byLocation = new Map<string, { id: string; waiting: number }[]>();
+  for (const row of rows.filter((candidate) => Number(candidate.waiting) > 0)) {
+    byLocation.set(row.location_id, [...(byLocation.get(row.location_id) ?? []), { id: row.id, waiting: Number(row.waiting) }]);
+  }
+  return byLocation;
+}
+
 /** Lines of a return with what is still expected and what waits for inspection. */
 async function returnLines(returnId: string) {
   const { rows } = await database.db.query<{ id: string; outstanding: number; waiting: number }>(
@@ -91,7 +120,7 @@ async function apply(step: Step, order: { orderId: string; lineIds: string[] }, 
     const result =
       step.kind === 'request'
         ? await mutate(caller, agent, 'requestReturn', { orderId: order.orderId, channel: 'ECOMMERCE', lines })
-        : await mutate(caller, agent, 'authorizeReturn', { orderId: order.orderId, channel: 'POS', storeId: 'loc_store_nyc', lines, receiveNow: step.receiveNow });
+        : await mutate(caller, agent, 'authorizeReturn', { orderId: order.orderId, channel: 'POS', storeId: STORE_ID, lines, receiveNow: step.receiveNow });
     expect(result.response.errors).toBeUndefined();
     if (result.payload?.return) created.push(result.payload.return.id);
     return;
@@ -104,8 +133,9 @@ async function apply(step: Step, order: { orderId: string; lineIds: string[] }, 
   else if (step.kind === 'cancel') result = await mutate(caller, agent, 'cancelReturn', { returnId });
   else if (step.kind === 'ship') result = await mutate(caller, agent, 'markReturnInTransit', { returnId, carrier: 'UPS' });
   else if (step.kind === 'inspect') {
-    const lines = (await returnLines(returnId)).filter((line) => line.waiting > 0);
-    const input = { returnId, locationId: WAREHOUSE_ID, lines: lines.map((line) => ({ returnLineId: line.id, dispositions: [{ disposition: 'SELLABLE', quantity: line.waiting }] })) };
+    // Units are inspected where they were received (a counter receipt at the store, others at the warehouse).
+    const [locationId, lines] = [...(await waitingByLocation(returnId))][0] ?? [WAREHOUSE_ID, []];
+    const input = { returnId, locationId, lines: lines.map((line) => ({ returnLineId: line.id, dispositions: [{ disposition: 'SELLABLE', quantity: line.waiting }] })) };
     result = await mutate(caller, wms, 'recordInspection', input);
   } else {
     const lines = (await returnLines(returnId)).filter((line) => line.outstanding > 0);

@@ -8,7 +8,8 @@ import { approveReturn, cancelReturn, declineReturn, markReturnInTransit } from 
 import { receiveReturnItems, type ReceiveInput } from './lifecycle/receive';
 import { recordInspection, type InspectionInput } from './lifecycle/inspect';
 import { lineStates } from './lifecycle/store';
-import type { ReturnPayload } from './lifecycle/payload';
+import { refused, type ReturnPayload } from './lifecycle/payload';
+import { ReturnErrorCode, ReturnMessages, userError } from './lifecycle/user-errors';
 import type { ReturnsSettings } from './settings';
 
 type Context = SubgraphContext<ReturnsLoaders>;
@@ -36,12 +37,15 @@ function mutation<I>(operation: Operation, effect: Effect<I>) {
 /** `authorizeReturn` with `receiveNow`: authorize, then receive every unit at the store, in one transaction. */
 const authorizeAndMaybeReceive = (settings: ReturnsSettings): Effect<CreateReturnInput & { receiveNow?: boolean | null }> => async (tx, principal, input) => {
   const { receiveNow, ...create } = input;
+  // The units are received at the store taking the return; without one there is nowhere to book them.
+  const receivingStore = receiveNow ? input.storeId : null;
+  if (receiveNow && !receivingStore) return refused(userError(ReturnErrorCode.STORE_REQUIRED, ['input', 'storeId'], ReturnMessages.receiveNowNeedsStore));
   const created = await createReturn(tx, principal, create, 'authorize', await activePolicy(tx), settings);
-  if (!receiveNow || !created.returnId) return created;
+  if (!receivingStore || !created.returnId) return created;
   const lines = await lineStates(tx, created.returnId);
   const receipt: ReceiveInput = {
     returnId: created.returnId,
-    locationId: input.storeId ?? '',
+    locationId: receivingStore,
     lines: lines.map((line) => ({ returnLineId: line.id, quantity: line.quantity })),
   };
   return receiveReturnItems(tx, principal, receipt);

@@ -130,6 +130,24 @@ function dispositionMove(sku: string, locationId: string, from: StockState, disp
   return { sku, locationId, from, to, quantity };
 }
 
+/** The return-unit counter that holds a stock state's units for open returns, if any. */
+const HELD_COLUMN: Partial<Record<StockState, 'incoming' | 'pending'>> = { INCOMING: 'incoming', PENDING_INSPECTION: 'pending' };
+
+/**
+ * Units of a SKU in `state` at a location that open returns still hold (expected, or waiting for
+ * inspection): this consumer moves them when the return's next event arrives, so a manual change
+ * that took them would make that event fail. 0 for states no return holds.
+ */
+export async function unitsHeldForReturns(tx: Queryable, sku: string, locationId: string, state: StockState): Promise<number> {
+  const column = HELD_COLUMN[state];
+  if (!column) return 0;
+  const { rows } = await tx.query<{ held: number }>(
+    `SELECT coalesce(sum(${column}), 0)::int8 AS held FROM inventory.return_units WHERE sku = $1 AND location_id = $2`,
+    [sku, locationId],
+  );
+  return Number(rows[0]?.held ?? 0);
+}
+
 /** Takes up to `wanted` units from a return line's counter at a location; returns how many it took. */
 async function takeUnits(tx: Queryable, returnLineId: string, locationId: string, column: 'incoming' | 'pending' | 'fast_tracked', wanted: number): Promise<number> {
   if (wanted <= 0) return 0;

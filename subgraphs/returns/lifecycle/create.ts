@@ -21,6 +21,7 @@ import { customerHistory, insertReturn, lockOrderSnapshot, lockReturn, returnedQ
 import { changed, refused, type ReturnPayload } from './payload';
 import { ReturnErrorCode, ReturnMessages, userError, type UserError } from './user-errors';
 import { authorizedEventData } from './event-data';
+import { unknownPlaces } from './locations';
 import { transition, type ReturnAction, type ReturnStatus } from '../domain/status';
 
 /** One requested line. */
@@ -75,6 +76,14 @@ export async function createReturn(
   }
   if (input.channel === 'POS' && !storeId) return refused(userError(ReturnErrorCode.STORE_REQUIRED, ['input', 'storeId'], ReturnMessages.storeRequired));
   authorize(principal, mode === 'authorize' ? 'authorizeReturn' : 'requestReturn', { ...owner, locationIds: [storeId] });
+  const destination = input.destinationLocationId ?? (input.channel === 'POS' ? storeId : settings.defaultLocationId);
+  // Inventory expects and receives the units at these places; one it does not know would dead-letter them.
+  const placeErrors = await unknownPlaces(tx, {
+    storeId,
+    destinationLocationId: input.destinationLocationId ?? null,
+    defaultDestination: input.destinationLocationId || input.channel === 'POS' ? null : settings.defaultLocationId,
+  });
+  if (placeErrors.length > 0) return { returnId: null, userErrors: placeErrors };
 
   const now = new Date();
   const evaluated = await evaluateLines(tx, order, input, policy, now);
@@ -120,7 +129,6 @@ export async function createReturn(
   const action: ReturnAction = status === 'REQUESTED' ? 'request' : status === 'AUTHORIZED' ? 'authorize' : 'decline';
   if (transition(null, action) !== status) throw new Error(`creating a return as ${status} by ${action} is not in TRANSITIONS`);
   const id = newId('ret');
-  const destination = input.destinationLocationId ?? (input.channel === 'POS' ? storeId : settings.defaultLocationId);
   const number = await insertReturn(
     tx,
     {

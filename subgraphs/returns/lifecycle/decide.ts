@@ -9,6 +9,7 @@ import { lineStates, lockReturn, type ReturnForUpdate } from './store';
 import { changed, refused, type ReturnPayload } from './payload';
 import { ReturnErrorCode, ReturnMessages, userError } from './user-errors';
 import { authorizedEventData } from './event-data';
+import { isKnownLocation } from './locations';
 
 /**
  * Locks the return and asks the capability table whether the principal may perform `operation` on
@@ -31,6 +32,10 @@ export async function approveReturn(tx: Queryable, principal: Principal, input: 
   if (isPayload(ret)) return ret;
   if ((ret.approval === 'NEEDS_MANAGER_APPROVAL' || ret.fraud_outcome === 'REVIEW') && !isManagerFor(principal, ret.store_id)) {
     return refused(userError(ReturnErrorCode.MANAGER_APPROVAL_REQUIRED, ['input', 'returnId'], ReturnMessages.managerApproval));
+  }
+  // Authorized units are expected at the destination; inventory refuses a location it does not know.
+  if (ret.destination_location_id && !(await isKnownLocation(tx, ret.destination_location_id))) {
+    return refused(userError(ReturnErrorCode.UNKNOWN_LOCATION, null, ReturnMessages.unknownLocation(ret.destination_location_id)));
   }
   const header = await applyTransition(tx, ret, 'approve', { principal, channel: ret.channel, storeId: ret.store_id, note: input.note });
   if (!header) return invalid(ret, 'approved');

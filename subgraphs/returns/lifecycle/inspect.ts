@@ -8,6 +8,7 @@ import { lineStates, lockReturn } from './store';
 import { changed, refused, type ReturnPayload } from './payload';
 import { ReturnErrorCode, ReturnMessages, userError, type UserError } from './user-errors';
 import { completeIfSettled } from './completion';
+import { unknownLocation, waitingAt } from './locations';
 
 /** The dispositions of CONTRACT.md. */
 export const DISPOSITIONS = ['SELLABLE', 'DAMAGED', 'REFURBISH', 'VENDOR_RETURN', 'SCRAP'] as const;
@@ -31,8 +32,11 @@ export async function recordInspection(tx: Queryable, principal: Principal, inpu
   if (!['PARTIALLY_RECEIVED', 'RECEIVED'].includes(ret.status)) {
     return refused(userError(ReturnErrorCode.INVALID_TRANSITION, ['input', 'returnId'], ReturnMessages.invalidTransition(ret.status, 'inspected')));
   }
+  // Inventory moves the inspected units out of what it holds for the line at this location.
+  const unknown = await unknownLocation(tx, input.locationId, ['input', 'locationId']);
+  if (unknown) return refused(unknown);
   const lines = await lineStates(tx, ret.id);
-  const errors = validateInspection(input, lines);
+  const errors = validateInspection(input, lines, await waitingAt(tx, ret.id, input.locationId));
   if (errors.length > 0) return { returnId: null, userErrors: errors };
 
   for (const line of input.lines) {
@@ -69,7 +73,8 @@ export async function recordInspection(tx: Queryable, principal: Principal, inpu
   return changed(ret.id);
 }
 
-function validateInspection(input: InspectionInput, lines: Awaited<ReturnType<typeof lineStates>>): UserError[] {
+/** `waitingHere`: per line, units received at the inspection's location and not yet inspected there. */
+function validateInspection(input: InspectionInput, lines: Awaited<ReturnType<typeof lineStates>>, waitingHere: Map<string, number>): UserError[] {
   const errors: UserError[] = [];
   if (input.lines.length === 0) errors.push(userError(ReturnErrorCode.NO_LINES, ['input', 'lines'], ReturnMessages.noLines));
   const seen = new Set<string>();
@@ -95,8 +100,12 @@ function validateInspection(input: InspectionInput, lines: Awaited<ReturnType<ty
       }
     });
     const total = line.dispositions.reduce((sum, d) => sum + d.quantity, 0);
-    if (total !== waiting) {
-      errors.push(userError(ReturnErrorCode.DISPOSITIONS_MUST_MATCH_RECEIVED, ['input', 'lines', index, 'dispositions'], ReturnMessages.dispositionsMismatch(waiting)));
+    const here = waitingHere.get(state.id) ?? 0;
+    // Units waiting elsewhere are inspected where they are: inventory holds them there, not here.
+    if (here === 0 || (total > here && total <= waiting)) {
+      errors.push(userError(ReturnErrorCode.NOT_RECEIVED_AT_LOCATION, ['input', 'lines', index, 'dispositions'], ReturnMessages.notReceivedAtLocation(input.locationId, here)));
+    } else if (total !== here) {
+      errors.push(userError(ReturnErrorCode.DISPOSITIONS_MUST_MATCH_RECEIVED, ['input', 'lines', index, 'dispositions'], ReturnMessages.dispositionsMismatch(here)));
     }
   });
   return errors;

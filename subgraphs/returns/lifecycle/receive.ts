@@ -7,6 +7,7 @@ import { applyTransition, bumpRevision } from './transitions';
 import { lineStates, lockReturn } from './store';
 import { changed, refused, type ReturnPayload } from './payload';
 import { ReturnErrorCode, ReturnMessages, userError, type UserError } from './user-errors';
+import { unknownLocation } from './locations';
 
 /** Input of `receiveReturnItems`. */
 export interface ReceiveInput {
@@ -25,6 +26,9 @@ export async function receiveReturnItems(tx: Queryable, principal: Principal, in
   if (!['AUTHORIZED', 'IN_TRANSIT', 'PARTIALLY_RECEIVED'].includes(ret.status)) {
     return refused(userError(ReturnErrorCode.INVALID_TRANSITION, ['input', 'returnId'], ReturnMessages.invalidTransition(ret.status, 'received')));
   }
+  // Inventory books the units at this location; one it does not know would dead-letter the receipt.
+  const unknown = await unknownLocation(tx, input.locationId, ['input', 'locationId']);
+  if (unknown) return refused(unknown);
   const lines = await lineStates(tx, ret.id);
   const errors = validateReceipt(input, lines);
   if (errors.length > 0) return { returnId: null, userErrors: errors };

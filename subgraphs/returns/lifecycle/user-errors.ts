@@ -26,6 +26,8 @@ export const ReturnErrorCode = {
   DISPOSITIONS_MUST_MATCH_RECEIVED: 'DISPOSITIONS_MUST_MATCH_RECEIVED',
   NOTHING_TO_INSPECT: 'NOTHING_TO_INSPECT',
   INVALID_VALUE: 'INVALID_VALUE',
+  UNKNOWN_LOCATION: 'UNKNOWN_LOCATION',
+  NOT_RECEIVED_AT_LOCATION: 'NOT_RECEIVED_AT_LOCATION',
 } as const;
 
 export type ReturnErrorCode = (typeof ReturnErrorCode)[keyof typeof ReturnErrorCode];
@@ -63,6 +65,15 @@ export const ReturnMessages = {
   invalidTransition: (status: string, action: string) => `A return in status ${status} cannot be ${action}.`,
   returnLineNotFound: (id: string) => `Return line ${id} is not on this return.`,
   exceedsOutstanding: (outstanding: number) => `Only ${outstanding} unit(s) of this line are still expected.`,
-  dispositionsMismatch: (expected: number) => `Dispositions of this line must add up to the ${expected} received unit(s) not yet inspected.`,
+  dispositionsMismatch: (expected: number) => `Dispositions of this line must add up to the ${expected} unit(s) received here and not yet inspected.`,
   nothingToInspect: 'No received unit of this line is waiting for inspection.',
+  unknownLocation: (locationId: string) =>
+    `Location ${locationId} is not known to inventory (yet): returns are taken, received and inspected only where inventory keeps stock. If it was just added, retry shortly.`,
+  unknownDefaultLocation: (locationId: string) =>
+    `Ship-back returns are received at ${locationId}, which is not known to inventory (yet): returns to it cannot be taken until it is. Retry shortly, or name another destination.`,
+  receiveNowNeedsStore: 'Receiving the units now needs the store they are received at.',
+  notReceivedAtLocation: (locationId: string, waitingThere: number) =>
+    waitingThere === 0
+      ? `No unit of this line waits for inspection at ${locationId}: inspect units where they were received.`
+      : `Only ${waitingThere} unit(s) of this line wait for inspection at ${locationId}: inspect the others where they were received.`,
 } as const;
