@@ -1,11 +1,13 @@
-// First: the default return location of this file is one inventory never registered.
-import { UNREGISTERED_DEFAULT_LOCATION } from './support/unregistered-default-location';
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../platform/auth';
 import { startTestGraph, type TestGraph } from './support/graph';
 import { principals } from './support/principals';
 import { footprint, lineInput, mutate, mutateOk, recordOrder, WAREHOUSE_ID, type RecordedOrder, type ReturnMutation, type UserErrorView } from './support/returns-kit';
 import { settlePipeline, stuckEvents, SETTLE_TIMEOUT_MS } from './support/pipeline-quiescence';
+import { TEST_SETTINGS } from './support/settings';
+
+/** The default return location of this file's graph: one inventory never registered, as a typo in `RETURNS_DEFAULT_LOCATION_ID` would be. */
+const UNREGISTERED_DEFAULT_LOCATION = 'loc_wh_unregistered';
 
 /**
  * Nothing accepted upstream dead-letters downstream: every returns command that names a location
@@ -16,7 +18,7 @@ import { settlePipeline, stuckEvents, SETTLE_TIMEOUT_MS } from './support/pipeli
 let t: TestGraph;
 
 beforeAll(async () => {
-  t = await startTestGraph({ seed: false });
+  t = await startTestGraph({ seed: false, settings: { ...TEST_SETTINGS, returns: { ...TEST_SETTINGS.returns, defaultLocationId: UNREGISTERED_DEFAULT_LOCATION } } });
 });
 
 afterAll(async () => {

@@ -7,6 +7,7 @@ import { postGraphQL, testInternalTokens, type GraphQLResponse } from './subgrap
 import type { UpdateFanout } from '../../platform/events/fanout';
 import type { Queryable } from '../../platform/db';
 import { DEMO_LOCATIONS } from '../../demo/catalog';
+import type { SubgraphSettings } from '../../app/subgraphs';
 
 /** Every port 0: the operating system picks free ones, so test files never collide. */
 export const FREE_PORTS = { gateway: 0, registry: 0, subgraphs: { orders: 0, returns: 0, inventory: 0, refunds: 0 } };
@@ -53,6 +54,8 @@ export interface TestGraphOptions {
    * gateways in other processes receive the relays' notices too. Closed with the graph.
    */
   fanout?: UpdateFanout;
+  /** The subgraphs' settings; default `TEST_SETTINGS` (every setting's default). */
+  settings?: SubgraphSettings;
 }
 
 /** Starts registry, subgraphs and gateway on real PostgreSQL, like production but in one process. */
@@ -71,6 +74,7 @@ export async function startTestGraph(options: TestGraphOptions = {}): Promise<Te
     registryToken,
     pollIntervalMs: options.pollIntervalMs ?? 200,
     fanout: options.fanout,
+    settings: options.settings,
   });
   await waitForDemoLocations(database.db);
   const url = `${graph.gateway.url}/graphql`;
