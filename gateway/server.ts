@@ -21,6 +21,7 @@ import { GatewayMessages } from './messages';
 import { bearerAuth } from './plugins/auth';
 import { withCorrelation } from './plugins/correlation';
 import { useOperationLimits } from './plugins/limits';
+import { useSupergraphInputLimits } from './plugins/input-limits';
 import { useRequestLogging } from './plugins/request-logging';
 import { healthz, readyz } from './probes';
 import { RegistrySupergraphSource, type SupergraphState } from './supergraph-source';
@@ -101,6 +102,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       ApolloServerPluginCacheControlDisabled(),
       useRequestLogging(log),
       useOperationLimits({ maxDepth: options.maxDepth, maxCost: options.maxCost }),
+      useSupergraphInputLimits(gateway),
     ],
   });
 

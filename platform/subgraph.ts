@@ -20,6 +20,9 @@ import { eventOpsResolvers, eventOpsTypeDefs } from './events/ops-schema';
 import { startIdempotencyReaper } from './idempotency/reaper';
 import { startEventLogPruner } from './events/update-log';
 import { COMMON_TYPE_DEFS } from './graphql/common-types';
+import { readLimits } from './graphql/input-limits';
+import { useInputLimits } from './graphql/input-limits-plugin';
+import { isInputRejectedByDatabase } from './db/errors';
 
 /**
  * A subgraph's resolver map: type name to field resolvers (plus `__resolveReference`), or a
@@ -130,10 +133,13 @@ export interface RunningSubgraph extends RunningServer {
 /** Builds the Apollo Server of a subgraph (no HTTP); tests execute operations on it directly. */
 export function buildSubgraphServer<TLoaders>(definition: SubgraphDefinition<TLoaders>, development = false) {
   const log = componentLogger(definition.name);
+  const typeDefs = fullTypeDefs(definition);
+  // Checked again here, not only at the gateway: services may call a subgraph directly.
+  const limits = readLimits(typeDefs);
   return new ApolloServer<SubgraphContext<TLoaders>>({
     schema: buildSubgraphSchema([
       {
-        typeDefs: fullTypeDefs(definition),
+        typeDefs,
         resolvers: (definition.eventOperations === false
           ? definition.resolvers
           : mergeResolvers(definition.resolvers, eventOpsResolvers(definition.name, definition.name))) as never,
@@ -142,7 +148,7 @@ export function buildSubgraphServer<TLoaders>(definition: SubgraphDefinition<TLo
     includeStacktraceInErrorResponses: development,
     // Federated traces are for Apollo's hosted studio and cache hints for a CDN; we use neither,
     // and both hook every field resolution (a 500-level availability answer has ~10,000 fields).
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), useInputLimits({ limits: () => limits, httpStatus: 200 })],
     formatError: (formatted, error) => maskUnexpected(formatted, error, development, log),
   });
 }
@@ -245,6 +251,11 @@ function maskUnexpected(
   const cause = (error as { originalError?: unknown }).originalError ?? error;
   if (isConnectionFailure(error)) {
     return { ...formatted, message: Messages.databaseUnavailable, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } };
+  }
+  if (isInputRejectedByDatabase(error)) {
+    // A value no declared limit caught: the client's fault, so say so, but log it to add the limit.
+    log.warn({ err: cause }, 'database refused an input value; declare a limit for it');
+    return { message: Messages.inputRejected, path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.BAD_USER_INPUT } };
   }
   log.error({ err: cause }, 'unexpected error in resolver');
   if (development) return formatted;

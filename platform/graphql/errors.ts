@@ -37,6 +37,7 @@ export const Messages = {
   forbidden: 'You are not allowed to do this.',
   malformedId: (kind: string, value: string) => `"${value}" is not a valid ${kind} id.`,
   databaseUnavailable: 'The database is not reachable; try again shortly.',
+  inputRejected: 'A value in the request is not acceptable (malformed, out of range or too long).',
 } as const;
 
 /** A GraphQL error with a code from the registry, for resolvers (HTTP status stays 200). */
