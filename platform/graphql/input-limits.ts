@@ -51,10 +51,12 @@ export const DEFAULT_LIMITS = {
    */
   idMaxLength: 200,
   /**
-   * Longest `String`: the longest free text we store (return and line notes) is 2,000 characters.
-   * A longer value is never a note someone typed; it is an attempt to fill logs and tables.
+   * Longest `String`: an abuse ceiling, not a business rule. The longest free text we store
+   * (return and line notes) is 2,000 characters, and the domain refuses 2,001 with a userError
+   * that points at the field (clients show it beside the input); five times that is never text
+   * someone typed, only an attempt to fill logs, tables and memory, and is refused at the door.
    */
-  stringMaxLength: 2000,
+  stringMaxLength: 10_000,
 } as const;
 
 /**
