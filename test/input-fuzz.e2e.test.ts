@@ -4,7 +4,7 @@ import { DEMO_LOCATIONS } from '../demo/catalog';
 import { upsertLocations } from '../subgraphs/inventory/store';
 import { startTestGraph, type TestGraph } from './support/graph';
 import { settledFootprint } from './support/footprint';
-import { casesFor, catalogueSize, hostileValuesFor, markedArguments, type FuzzCase } from './support/fuzz-kit';
+import { casesFor, catalogueSize, defaultArguments, hostileValuesFor, markedArguments, type FuzzCase } from './support/fuzz-kit';
 import type { GraphQLResponse } from './support/subgraph-client';
 
 /**
@@ -97,6 +97,9 @@ it('answers every hostile value of every argument with a refusal, stays ready an
   for (const [operation, type] of [['query', schema.getQueryType()], ['mutation', schema.getMutationType()]] as const) {
     for (const field of Object.values(type?.getFields() ?? {})) {
       const fieldCases = casesFor(operation, field, (n) => `fuzz-${field.name}-${n}`);
+      // Valid defaults once first, so state a field creates lazily on first use (the returns
+      // policy's first version) exists before the footprint and is not mistaken for a write.
+      if (fieldCases[0]) await send(fieldCases[0].document, { ...defaultArguments(field), idempotencyKey: `fuzz-warm-${field.name}` });
       const sharedKey = operation === 'mutation' && fieldCases[0] ? await takeKeys(field, fieldCases[0].document) : undefined;
       if (sharedKey) for (const c of fieldCases) if (!c.path.startsWith('idempotencyKey')) c.variables.idempotencyKey = sharedKey;
       cases.push(...fieldCases);
