@@ -23,6 +23,7 @@ import { bearerAuth } from './plugins/auth';
 import { withCorrelation } from './plugins/correlation';
 import { useOperationLimits } from './plugins/limits';
 import { DEFAULT_INTROSPECTION_POLICY, useIntrospectionPolicy, type IntrospectionPolicy } from './plugins/introspection';
+import { useSupergraphInputLimits } from './plugins/input-limits';
 import { useRequestLogging } from './plugins/request-logging';
 import { healthz, readyz } from './probes';
 import { RegistrySupergraphSource, type SupergraphState } from './supergraph-source';
@@ -116,6 +117,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       ApolloServerPluginCacheControlDisabled(),
       useRequestLogging(log),
       useOperationLimits(limits),
+      useSupergraphInputLimits(gateway),
       useIntrospectionPolicy(options.introspection ?? DEFAULT_INTROSPECTION_POLICY),
     ],
   });

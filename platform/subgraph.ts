@@ -25,6 +25,9 @@ import { eventOpsResolvers, eventOpsTypeDefs } from './events/ops-schema';
 import { startIdempotencyReaper } from './idempotency/reaper';
 import { startEventLogPruner } from './events/update-log';
 import { COMMON_TYPE_DEFS } from './graphql/common-types';
+import { readLimits } from './graphql/input-limits';
+import { useInputLimits } from './graphql/input-limits-plugin';
+import { isInputRejectedByDatabase } from './db/errors';
 
 /**
  * A subgraph's resolver map: type name to field resolvers (plus `__resolveReference`), or a
@@ -144,10 +147,13 @@ export interface RunningSubgraph extends RunningServer {
  */
 export function buildSubgraphServer<TLoaders>(definition: SubgraphDefinition<TLoaders>, errorDetails = false) {
   const log = componentLogger(definition.name);
+  const typeDefs = fullTypeDefs(definition);
+  // Checked again here, not only at the gateway: services may call a subgraph directly.
+  const limits = readLimits(typeDefs);
   return new ApolloServer<SubgraphContext<TLoaders>>({
     schema: buildSubgraphSchema([
       {
-        typeDefs: fullTypeDefs(definition),
+        typeDefs,
         resolvers: (definition.eventOperations === false
           ? definition.resolvers
           : mergeResolvers(definition.resolvers, eventOpsResolvers(definition.name, definition.name))) as never,
@@ -159,7 +165,12 @@ export function buildSubgraphServer<TLoaders>(definition: SubgraphDefinition<TLo
     // Federated traces are for Apollo's hosted studio and cache hints for a CDN; we use neither,
     // and both hook every field resolution (a 500-level availability answer has ~10,000 fields).
     // A landing page would advertise the subgraph to anyone who opens its URL in a browser.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginLandingPageDisabled(),
+      useInputLimits({ limits: () => limits, httpStatus: 200 }),
+    ],
     formatError: (formatted, error) => maskUnexpected(formatted, error, errorDetails, log),
   });
 }
@@ -267,6 +278,11 @@ function maskUnexpected(
     ({ code, message }) => CONNECTION_FAILURE_CODES.has(String(code)) || (typeof message === 'string' && CONNECTION_FAILURE_MESSAGE.test(message)),
   );
   if (connectionFailure) return replacedView(formatted, ErrorCode.SERVICE_UNAVAILABLE, Messages.databaseUnavailable);
+  if (isInputRejectedByDatabase(error)) {
+    // A value no declared limit caught: the client's fault, so say so, but log it to add the limit.
+    log.warn({ err: cause }, 'database refused an input value; declare a limit for it');
+    return { message: Messages.inputRejected, path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.BAD_USER_INPUT } };
+  }
   log.error({ err: cause }, 'unexpected error in resolver');
   if (errorDetails) return formatted;
   return faultView(formatted, currentScope()?.correlationId);

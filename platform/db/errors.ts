@@ -25,3 +25,26 @@ export function violatedConstraint(error: unknown): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * SQLSTATEs by which PostgreSQL refuses a value rather than fails: a malformed number or
+ * timestamp (22P02, 22007, 22008), a value out of range (22003), too long for its column (22001),
+ * a NUL byte or other byte text cannot hold (22021, 22P05), a CHECK constraint (23514). Declared
+ * input limits should stop every such value before SQL; these are the last line of defence.
+ */
+export const INPUT_REJECTED_SQLSTATES: ReadonlySet<string> = new Set(['22P02', '22003', '22001', '22007', '22008', '22021', '22P05', '23514']);
+
+/** How many `cause`/`originalError` links to follow looking for the driver's error. */
+const MAX_CAUSE_HOPS = 5;
+
+/** True when the error (or one it wraps) is PostgreSQL refusing a value (`INPUT_REJECTED_SQLSTATES`). */
+export function isInputRejectedByDatabase(error: unknown): boolean {
+  let current: unknown = error;
+  for (let hops = 0; current && hops < MAX_CAUSE_HOPS; hops++) {
+    const state = sqlState(current);
+    if (state && INPUT_REJECTED_SQLSTATES.has(state)) return true;
+    const links = current as { originalError?: unknown; cause?: unknown };
+    current = links.originalError ?? links.cause;
+  }
+  return false;
+}

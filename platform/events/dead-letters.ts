@@ -1,5 +1,6 @@
 import type { Queryable } from '../db';
 import type { Cursor } from '../graphql/connection';
+import { badUserInput, Messages } from '../graphql/errors';
 import { qualified } from './outbox';
 import { outboxLag } from './relay';
 
@@ -33,13 +34,23 @@ export interface DeadLetterFilter {
 /** What a replay did (or, in a dry run, would do) with one dead letter. */
 export type ReplayOutcome = 'WOULD_REPLAY' | 'REPLAYED' | 'ALREADY_HANDLED' | 'NOT_DEAD';
 
+/** A dead letter's id: its bigserial, as decimal digits (`Number('')` is 0 and `Number('x')` NaN, so check first). */
+const DEAD_LETTER_ID = /^[1-9][0-9]{0,17}$/;
+
+/** The ids of a filter as numbers; a malformed one is BAD_USER_INPUT, never a silent 0 or an SQL error. */
+function deadLetterIds(ids: readonly string[]): number[] {
+  const malformed = ids.find((id) => !DEAD_LETTER_ID.test(id));
+  if (malformed !== undefined) throw badUserInput(Messages.malformedId('dead letter', malformed), 'ids');
+  return ids.map(Number);
+}
+
 function where(filter: DeadLetterFilter, params: unknown[]): string {
   const conditions: string[] = [];
   const add = (sql: (n: number) => string, value: unknown) => {
     params.push(value);
     conditions.push(sql(params.length));
   };
-  if (filter.ids && filter.ids.length > 0) add((n) => `id = ANY($${n}::int8[])`, filter.ids.map((id) => Number(id)));
+  if (filter.ids && filter.ids.length > 0) add((n) => `id = ANY($${n}::int8[])`, deadLetterIds(filter.ids));
   if (filter.consumer) add((n) => `consumer = $${n}`, filter.consumer);
   if (filter.eventType) add((n) => `event_type = $${n}`, filter.eventType);
   if (filter.status) add((n) => `status = $${n}`, filter.status);

@@ -33,7 +33,7 @@ type EventPipeline @shareable {
   "Events given up on and not yet replayed."
   deadLetterCount: Int!
   "Dead letters, newest first."
-  deadLetters(first: Int, after: String, consumer: String, eventType: String, status: DeadLetterStatus): DeadLetterConnection!
+  deadLetters(first: Int, after: String, consumer: String @limit(minLength: 1, maxLength: 100), eventType: String @limit(minLength: 1, maxLength: 100), status: DeadLetterStatus): DeadLetterConnection!
 }
 
 "Where a dead letter stands."
@@ -94,10 +94,10 @@ type DeadLetterEdge @shareable {
 input ReplayDeadLettersInput {
   "Exactly these (from deadLetters)."
   ids: [ID!]
-  "Only this consumer's."
-  consumer: String
-  "Only this event type."
-  eventType: String
+  "Only this consumer's (not blank: a blank filter would mean every consumer)."
+  consumer: String @limit(minLength: 1, maxLength: 100)
+  "Only this event type (not blank)."
+  eventType: String @limit(minLength: 1, maxLength: 100)
   "Say what would happen without doing it."
   dryRun: Boolean
 }

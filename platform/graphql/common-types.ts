@@ -1,13 +1,15 @@
 import { parse, type DocumentNode } from 'graphql';
 import { CURRENCY_CODES } from '../money';
+import { LIMIT_TYPE_DEFS } from './input-limits';
 
 /**
  * The types every subgraph shares, declared once here and added to each subgraph's schema
  * (each subgraph declares its own `UserErrorCode` enum, which `UserError` refers to)
  * (federation needs each subgraph to declare the shared types it uses, identically). The
- * `CurrencyCode` enum is generated from `CURRENCY_CODES`, so schema and code cannot drift.
+ * `CurrencyCode` enum is generated from `CURRENCY_CODES`, so schema and code cannot drift. The
+ * `@limit` directive (input-limits.ts) comes with them, so every subgraph can declare input limits.
  */
-export const COMMON_TYPE_DEFS: DocumentNode = parse(`
+export const COMMON_TYPE_DEFS: DocumentNode = parse(`${LIMIT_TYPE_DEFS}
 "An ISO-8601 instant in UTC."
 scalar DateTime
 

@@ -45,6 +45,7 @@ export const Messages = {
     correlationId
       ? `Something went wrong on our side. Quote correlation id ${correlationId} when you report it.`
       : 'Something went wrong on our side.',
+  inputRejected: 'A value in the request is not acceptable (malformed, out of range or too long).',
 } as const;
 
 /** A GraphQL error with a code from the registry, for resolvers (HTTP status stays 200). */
