@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Principal, Role } from '../../platform/auth';
 import type { TestGraph } from './graph';
 import { principals } from './principals';
-import { lineInput, mutateOk, newKey, recordOrder, WAREHOUSE_ID, type RecordedOrder, type ReturnView } from './returns-kit';
+import { lineInput, mutateOk, newKey, recordOrderOnly, waitForSnapshots, WAREHOUSE_ID, type RecordedOrder, type ReturnView } from './returns-kit';
 
 /**
  * Fixtures of the authorization matrix (test/authorization-matrix.e2e.test.ts): orders, returns,
@@ -44,7 +44,8 @@ export function principalFor(role: Role, owner: Owner, own: boolean): Principal 
 }
 
 const POLL_MS = 25;
-const SNAPSHOT_WAIT_MS = 10_000;
+/** How long an order may take to reach returns and refunds: generous, the matrix builds ~100 at once on a shared machine. */
+const SNAPSHOT_WAIT_MS = 60_000;
 
 /** Waits until the refunds subgraph holds the order's snapshot (manual refunds need it). */
 async function waitForRefundsSnapshot(t: TestGraph, orderId: string): Promise<void> {
@@ -59,12 +60,13 @@ async function waitForRefundsSnapshot(t: TestGraph, orderId: string): Promise<vo
 export async function orderIn(t: TestGraph, world: World, unitPrice = '30.00'): Promise<{ order: RecordedOrder; owner: Owner }> {
   const customerId = `cus_m_${randomUUID().slice(0, 8)}`;
   const marketplace = world === 'partner';
-  const order = await recordOrder(t, t.database.db, {
+  const order = await recordOrderOnly(t, {
     customerId,
     channel: marketplace ? 'MARKETPLACE' : 'ECOMMERCE',
     partnerId: marketplace ? OWN_PARTNER : null,
     lines: [{ sku: 'SKU-APP-004', category: 'apparel', quantity: 2, unitPrice }],
   });
+  await waitForSnapshots(t.database.db, [order.id], SNAPSHOT_WAIT_MS);
   await waitForRefundsSnapshot(t, order.id);
   const locationId = world === 'store' ? OWN_STORE : world === 'foreign' ? FOREIGN_STORE : WAREHOUSE_ID;
   return { order, owner: { customerId, partnerId: marketplace ? OWN_PARTNER : null, locationId } };
