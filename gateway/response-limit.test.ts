@@ -8,7 +8,7 @@ import { createTestClientTokens, type TestClientTokens } from './test-support/cl
 import { composeSupergraph, startFakeRegistry, type FakeRegistry } from './test-support/fake-registry';
 import { startTestSubgraphs, type TestSubgraphs } from './test-support/test-subgraphs';
 
-/** A small cap, so a few long ids cross it while the cost estimate (short values) does not. */
+/** A small cap, so a few long ids (200 characters, the longest an ID may be) cross it while the cost estimate (short values) does not. */
 const CAP_BYTES = 2_000;
 
 let database: TestDatabase;
@@ -42,7 +42,7 @@ const ordersQuery = (count: number, idLength: number) =>
 
 describe('response size cap', () => {
   it('replaces an answer over the cap with RESPONSE_TOO_LARGE and no partial data', async () => {
-    const response = await postGraphQL(endpoint, ordersQuery(4, 400), {}, { authorization: await tokens.bearer(principals.serviceDesk()) });
+    const response = await postGraphQL(endpoint, ordersQuery(8, 200), {}, { authorization: await tokens.bearer(principals.serviceDesk()) });
     expect(response.status).toBe(400);
     expect(response.data).toBeUndefined();
     expect(response.errors).toEqual([{ message: `The answer is larger than ${CAP_BYTES} bytes, the limit; ask for fewer items per page or fewer fields.`, extensions: { code: 'RESPONSE_TOO_LARGE' } }]);

@@ -65,6 +65,8 @@ export const COST_RULES: Readonly<Record<string, ListSizeRule>> = {
   'EventPipeline.deadLetters': CONNECTION_PAGE,
   'Query.returnStatusUpdates': CATCH_UP_PAGE,
   'Query.refundUpdates': CATCH_UP_PAGE,
+  'Query.returnStatusUpdatePage': CATCH_UP_PAGE,
+  'Query.refundUpdatePage': CATCH_UP_PAGE,
   'Query.reconciliation': { page: { argument: 'first', whenAbsent: DEFAULT_RECONCILIATION_ROWS, max: MAX_RECONCILIATION_ROWS, clamped: true } },
 };
 

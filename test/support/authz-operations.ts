@@ -148,6 +148,16 @@ const RETURNS: OperationSpec[] = [
       return { variables: { id: built.ret.id }, target: owners(built.owner, [built.storeId]), foreignId: built.ret.id, owner: built.owner };
     },
   },
+  {
+    field: 'returnStatusUpdatePage',
+    operation: 'returnStatusUpdatePage',
+    document: `query($id: ID) { returnStatusUpdatePage(returnId: $id, first: 50) { updates { returnId status } } }`,
+    rows: (data) => (data.returnStatusUpdatePage as { updates: unknown[] }).updates,
+    async prepare(t, world, _role, fixtures) {
+      const built = await ret(t, world, 'AUTHORIZED', fixtures, false);
+      return { variables: { id: built.ret.id }, target: owners(built.owner, [built.storeId]), foreignId: built.ret.id, owner: built.owner };
+    },
+  },
 ];
 
 const ORDERS: OperationSpec[] = [
@@ -237,6 +247,17 @@ const REFUNDS: OperationSpec[] = [
     operation: 'refundUpdates',
     document: `query($id: ID) { refundUpdates(orderId: $id) { refundId status } }`,
     rows: (data) => data.refundUpdates as unknown[],
+    async prepare(t, world, _role, fixtures) {
+      const built = await refund(t, world, false, fixtures, false);
+      // A manual refund on an order belongs to no store.
+      return { variables: { id: built.order.id }, target: owners(built.owner, [null]), foreignId: built.order.id, owner: built.owner };
+    },
+  },
+  {
+    field: 'refundUpdatePage',
+    operation: 'refundUpdatePage',
+    document: `query($id: ID) { refundUpdatePage(orderId: $id, first: 50) { updates { refundId status } } }`,
+    rows: (data) => (data.refundUpdatePage as { updates: unknown[] }).updates,
     async prepare(t, world, _role, fixtures) {
       const built = await refund(t, world, false, fixtures, false);
       // A manual refund on an order belongs to no store.
