@@ -9,7 +9,7 @@ import { startSubgraph } from '../platform/subgraph';
 import { refundsSubgraph } from '../subgraphs/refunds';
 import { defaultSubgraphSettings } from '../app/subgraphs';
 import { DEFAULT_REQUESTS_PER_SECOND } from '../connectors/erp/throttle';
-import { OrderRecorded } from '../subgraphs/orders/events';
+import { OrderRecorded } from '../contracts/events/orders';
 import { authorizedEvent, envelope, orderData, receivedEvent, type TestReturn } from '../subgraphs/refunds/refunds-test-kit';
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../platform/auth';
 import { appendEvents, type NewEvent } from '../platform/events/outbox';
-import { ReturnRequested } from '../subgraphs/returns/events';
+import { ReturnRequested } from '../contracts/events/returns';
 import { startTestGraph, type TestGraph } from './support/graph';
 import { principals } from './support/principals';
 import { connect, waitUntil, type Subscription, type WsConnection } from './support/subscription-client';

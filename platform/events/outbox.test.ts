@@ -3,8 +3,8 @@ import { createTestDatabase, type TestDatabase } from '../../test/support/databa
 import { runInScope } from '../context';
 import { defineEvent, declaredEvents, InvalidEventError } from './catalog';
 import { appendEvents, qualified } from './outbox';
-import { OrderRecorded } from '../../subgraphs/orders/events';
-import { ReturnAuthorized } from '../../subgraphs/returns/events';
+import { OrderRecorded } from '../../contracts/events/orders';
+import { ReturnAuthorized } from '../../contracts/events/returns';
 
 const WidgetCounted = defineEvent('WidgetCounted', 1, z.object({ count: z.number().int().min(0) }));
 

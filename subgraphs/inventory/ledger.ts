@@ -3,7 +3,7 @@ import { currentScope } from '../../platform/context';
 import { appendEvents } from '../../platform/events/outbox';
 import { newId } from '../../platform/ids';
 import type { StockState } from './domain/stock-levels';
-import { InventoryMoved } from './events';
+import { InventoryMoved } from '../../contracts/events/inventory';
 
 /** One movement to apply: units of a SKU at a location from one state to another. */
 export interface Movement {

@@ -1,6 +1,6 @@
 import type { Db, Queryable } from '../../platform/db';
 import { appendEvents } from '../../platform/events/outbox';
-import { LocationRegistered, LocationUpdated, type LocationAnnouncedData } from './events';
+import { LocationRegistered, LocationUpdated, type LocationAnnouncedData } from '../../contracts/events/inventory';
 import type { LocationRow } from './store';
 
 /**

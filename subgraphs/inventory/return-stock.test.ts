@@ -4,7 +4,7 @@ import type { EventDefinition } from '../../platform/events/catalog';
 import { ConsumerRunner } from '../../platform/events/consumer';
 import type { DeliveredEvent } from '../../platform/events/envelope';
 import { InProcessBus } from '../../platform/events/in-process-bus';
-import { ReturnAuthorized, ReturnCanceled, ReturnInspected, ReturnItemsReceived } from '../returns/events';
+import { ReturnAuthorized, ReturnCanceled, ReturnInspected, ReturnItemsReceived } from '../../contracts/events/returns';
 import { returnStockConsumer } from './consumers/return-stock';
 import { accuracyReport } from './accuracy';
 import { upsertLocations } from './locations';

@@ -3,7 +3,7 @@ import { appendEvents } from '../../platform/events/outbox';
 import { newId } from '../../platform/ids';
 import { calculateRefund, type CalcReturnLine, type RefundMethod } from './domain/calculate';
 import { calcOrder, lockOrder, manualRefundedBy, priorRefunds } from './refund-store';
-import { RefundRequested } from './events';
+import { RefundRequested } from '../../contracts/events/refunds';
 
 /** What starts a refund. */
 export interface NewRefund {

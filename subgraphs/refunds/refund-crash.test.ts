@@ -3,7 +3,7 @@ import { waitFor } from '../../platform/events/bus-test-kit';
 import { killAllTestProcesses, spawnTestProcess } from '../../platform/events/test-processes/child-kit';
 import { providerIdempotencyKey } from '../../connectors/payments/port';
 import { CLAIM_LEASE_MS, tenderRefundKey } from './execution/executor';
-import { RefundSucceeded } from './events';
+import { RefundSucceeded } from '../../contracts/events/refunds';
 import { deliver, orderData, outboxEvents, providerRefunds, receivedEvent, refundsOf, refundsRig, tendersOf, type RefundsRig } from './refunds-test-kit';
 
 /** A SIGKILL lands between the provider's answer and its record; the restart must not refund twice. */

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../platform/db';
 import { appendEvents } from '../../platform/events/outbox';
-import { RefundFailed, RefundRequiresAction, RefundSubmitted, RefundSucceeded, type RefundEventHeader } from './events';
+import { RefundFailed, RefundRequiresAction, RefundSubmitted, RefundSucceeded, type RefundEventHeader } from '../../contracts/events/refunds';
 
 /** Refund statuses (RefundStatus of CONTRACT.md). */
 export type RefundStatus = 'PENDING' | 'SUBMITTED' | 'REQUIRES_ACTION' | 'SUCCEEDED' | 'FAILED' | 'CANCELED';

@@ -1,7 +1,7 @@
 import type { Queryable } from '../../platform/db';
 import { canSeeUpdate, type Principal } from '../../platform/auth';
 import { cursorPosition, loggedEvent, scanEventLog, updateCursor, type LoggedEvent } from '../../platform/events/update-log';
-import { CreditMemoPosted, RefundFailed, RefundRequested, RefundRequiresAction, RefundSubmitted, RefundSucceeded } from './events';
+import { CreditMemoPosted, RefundFailed, RefundRequested, RefundRequiresAction, RefundSubmitted, RefundSucceeded } from '../../contracts/events/refunds';
 
 /** The refund events subscribers receive. */
 export const REFUND_EVENT_TYPES = [RefundRequested, RefundSubmitted, RefundSucceeded, RefundFailed, RefundRequiresAction, CreditMemoPosted].map((definition) => definition.type);

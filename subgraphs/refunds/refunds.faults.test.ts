@@ -2,7 +2,7 @@ import { createTestDatabase, type TestDatabase } from '../../test/support/databa
 import { principals } from '../../test/support/principals';
 import { providerIdempotencyKey } from '../../connectors/payments/port';
 import { SIMULATED_FAILURE_REASON } from '../../connectors/payments/simulated/simulated-gateway';
-import { RefundFailed, RefundSucceeded } from './events';
+import { RefundFailed, RefundSucceeded } from '../../contracts/events/refunds';
 import { retryRefund } from './manual';
 import { tenderRefundKey } from './execution/executor';
 import { deliver, dueNow, orderData, outboxEvents, providerRefunds, receivedEvent, refundsOf, refundsRig, tendersOf, type RefundsRig } from './refunds-test-kit';

@@ -3,7 +3,7 @@ import { principals } from '../../test/support/principals';
 import { TEST_SETTINGS } from '../../test/support/settings';
 import { defaultErp } from '../../connectors/erp/default-erp';
 import { creditMemosConsumer } from './consumers/credit-memos';
-import { RefundSucceeded } from './events';
+import { RefundSucceeded } from '../../contracts/events/refunds';
 import { issueRefund } from './manual';
 import { reconcile } from './reconciliation';
 import { tenderRefundKey } from './execution/executor';

@@ -6,7 +6,7 @@ import { StripeGateway } from '../../connectors/payments/stripe/stripe-gateway';
 import { StripeWebhookVerifier } from '../../connectors/payments/stripe/stripe-webhooks';
 import { RefundExecutor, tenderRefundKey } from './execution/executor';
 import { GatewayRouter } from './execution/gateways';
-import { RefundSucceeded } from './events';
+import { RefundSucceeded } from '../../contracts/events/refunds';
 import { webhookRoute } from './webhooks';
 import { retryRefund } from './manual';
 import { principals } from '../../test/support/principals';

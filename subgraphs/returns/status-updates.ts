@@ -1,7 +1,7 @@
 import type { Queryable } from '../../platform/db';
 import { canSeeUpdate, type Principal } from '../../platform/auth';
 import { cursorPosition, loggedEvent, scanEventLog, updateCursor, type LoggedEvent } from '../../platform/events/update-log';
-import { ReturnAuthorized, ReturnCanceled, ReturnCompleted, ReturnDeclined, ReturnInspected, ReturnInTransit, ReturnItemsReceived, ReturnRequested } from './events';
+import { ReturnAuthorized, ReturnCanceled, ReturnCompleted, ReturnDeclined, ReturnInspected, ReturnInTransit, ReturnItemsReceived, ReturnRequested } from '../../contracts/events/returns';
 
 /** The events that change a return's status (or move its units), as subscribers see them. */
 export const STATUS_EVENT_TYPES = [ReturnRequested, ReturnAuthorized, ReturnDeclined, ReturnCanceled, ReturnInTransit, ReturnItemsReceived, ReturnInspected, ReturnCompleted].map(

@@ -1,7 +1,7 @@
 import type { ConsumerDefinition } from '../../../platform/events/consumer';
 import type { EventEnvelope } from '../../../platform/events/envelope';
 import type { ErpConnector } from '../../../connectors/erp/port';
-import { InventoryMoved, type InventoryMovedData } from '../events';
+import { InventoryMoved, type InventoryMovedData } from '../../../contracts/events/inventory';
 
 /**
  * Posts every stock movement to the ERP, asynchronously, from `InventoryMoved` events. The ERP call

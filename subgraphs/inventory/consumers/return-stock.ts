@@ -1,7 +1,7 @@
 import type { Queryable } from '../../../platform/db';
 import type { ConsumerDefinition } from '../../../platform/events/consumer';
 import type { EventEnvelope } from '../../../platform/events/envelope';
-import { ReturnAuthorized, ReturnCanceled, ReturnInspected, ReturnItemsReceived } from '../../returns/events';
+import { ReturnAuthorized, ReturnCanceled, ReturnInspected, ReturnItemsReceived } from '../../../contracts/events/returns';
 import { applyMovements, type Movement } from '../ledger';
 import type { StockState } from '../domain/stock-levels';
 

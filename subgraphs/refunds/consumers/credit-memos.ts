@@ -3,7 +3,7 @@ import type { ConsumerDefinition } from '../../../platform/events/consumer';
 import type { EventEnvelope } from '../../../platform/events/envelope';
 import { appendEvents } from '../../../platform/events/outbox';
 import type { ErpConnector, ErpCreditMemo, ErpCreditMemoPosting } from '../../../connectors/erp/port';
-import { CreditMemoPosted, RefundSucceeded, type RefundEventHeader } from '../events';
+import { CreditMemoPosted, RefundSucceeded, type RefundEventHeader } from '../../../contracts/events/refunds';
 
 type Succeeded = (typeof RefundSucceeded.schema)['_output'];
 

@@ -1,7 +1,7 @@
 import type { Queryable } from '../../../platform/db';
 import type { ConsumerDefinition } from '../../../platform/events/consumer';
 import type { EventEnvelope } from '../../../platform/events/envelope';
-import { ReturnInspected, ReturnItemsReceived } from '../../returns/events';
+import { ReturnInspected, ReturnItemsReceived } from '../../../contracts/events/returns';
 import { calcReturnLines, returnSnapshot } from '../refund-store';
 import { createRefund } from '../create-refund';
 import { refundsAtReceipt } from '../trigger-policy';

@@ -1,8 +1,8 @@
 import type { Queryable } from '../../../platform/db';
 import type { ConsumerDefinition } from '../../../platform/events/consumer';
 import type { EventEnvelope } from '../../../platform/events/envelope';
-import { OrderRecorded, type OrderRecordedData } from '../../orders/events';
-import { ReturnAuthorized } from '../../returns/events';
+import { OrderRecorded, type OrderRecordedData } from '../../../contracts/events/orders';
+import { ReturnAuthorized } from '../../../contracts/events/returns';
 
 type Authorized = (typeof ReturnAuthorized.schema)['_output'];
 

@@ -1,7 +1,7 @@
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 import { newId } from '../../../platform/ids';
 import type { EventEnvelope } from '../../../platform/events/envelope';
-import { LocationRegistered, LocationUpdated, type LocationAnnouncedData } from '../../inventory/events';
+import { LocationRegistered, LocationUpdated, type LocationAnnouncedData } from '../../../contracts/events/inventory';
 import { isKnownLocation } from '../lifecycle/locations';
 import { locationsConsumer } from './locations';
 

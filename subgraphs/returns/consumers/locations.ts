@@ -1,7 +1,7 @@
 import type { Queryable } from '../../../platform/db';
 import type { ConsumerDefinition } from '../../../platform/events/consumer';
 import type { EventEnvelope } from '../../../platform/events/envelope';
-import { LocationRegistered, LocationUpdated, type LocationAnnouncedData } from '../../inventory/events';
+import { LocationRegistered, LocationUpdated, type LocationAnnouncedData } from '../../../contracts/events/inventory';
 
 /**
  * Keeps `returns.locations` in step with inventory's locations from `LocationRegistered` and

@@ -1,7 +1,7 @@
 import type { Queryable } from '../../../platform/db';
 import type { ConsumerDefinition } from '../../../platform/events/consumer';
 import type { EventEnvelope } from '../../../platform/events/envelope';
-import { OrderRecorded, type OrderRecordedData } from '../../orders/events';
+import { OrderRecorded, type OrderRecordedData } from '../../../contracts/events/orders';
 
 /**
  * Keeps `returns.order_snapshots` in step with the orders subgraph from `OrderRecorded` events.

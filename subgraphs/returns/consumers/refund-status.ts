@@ -1,7 +1,7 @@
 import type { Queryable } from '../../../platform/db';
 import type { ConsumerDefinition } from '../../../platform/events/consumer';
 import type { EventEnvelope } from '../../../platform/events/envelope';
-import { CreditMemoPosted, RefundFailed, RefundRequested, RefundSucceeded } from '../../refunds/events';
+import { CreditMemoPosted, RefundFailed, RefundRequested, RefundSucceeded } from '../../../contracts/events/refunds';
 import { lockReturn } from '../lifecycle/store';
 import { completeIfSettled } from '../lifecycle/completion';
 

@@ -1,7 +1,7 @@
 import type { Queryable } from '../../../platform/db';
 import type { Principal } from '../../../platform/auth';
 import { appendEvents } from '../../../platform/events/outbox';
-import { ReturnCompleted } from '../events';
+import { ReturnCompleted } from '../../../contracts/events/returns';
 import { applyTransition } from './transitions';
 import type { ReturnForUpdate } from './store';
 

@@ -12,7 +12,7 @@ import {
   type ReturnReason,
   type RefundMethod,
 } from '../policy';
-import { ReturnAuthorized, ReturnDeclined, ReturnRequested } from '../events';
+import { ReturnAuthorized, ReturnDeclined, ReturnRequested } from '../../../contracts/events/returns';
 import type { ReturnsSettings } from '../settings';
 import { isManagerFor, seesOrder } from './access';
 import { authorize } from '../../../platform/auth';

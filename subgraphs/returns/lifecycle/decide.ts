@@ -1,7 +1,7 @@
 import type { Queryable } from '../../../platform/db';
 import type { Principal } from '../../../platform/auth';
 import { appendEvents } from '../../../platform/events/outbox';
-import { ReturnAuthorized, ReturnCanceled, ReturnDeclined, ReturnInTransit } from '../events';
+import { ReturnAuthorized, ReturnCanceled, ReturnDeclined, ReturnInTransit } from '../../../contracts/events/returns';
 import type { Operation } from '../../../platform/auth';
 import { isManagerFor, mayActOn } from './access';
 import { applyTransition } from './transitions';

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../../platform/db';
-import type { ReturnEventHeader } from '../events';
+import type { ReturnEventHeader } from '../../../contracts/events/returns';
 import type { ReturnForUpdate } from './store';
 
 /** The data of ReturnRequested / ReturnAuthorized: the decision and every line. */

@@ -1,7 +1,7 @@
 import type { Queryable } from '../../../platform/db';
 import type { Principal } from '../../../platform/auth';
 import { appendEvents } from '../../../platform/events/outbox';
-import { ReturnItemsReceived } from '../events';
+import { ReturnItemsReceived } from '../../../contracts/events/returns';
 import { mayActOn } from './access';
 import { applyTransition, bumpRevision } from './transitions';
 import { lineStates, lockReturn } from './store';

@@ -2,7 +2,7 @@ import type { Queryable } from '../../../platform/db';
 import type { Principal } from '../../../platform/auth';
 import { currentScope } from '../../../platform/context';
 import { transition, type ReturnAction, type ReturnStatus } from '../domain/status';
-import type { ReturnEventHeader } from '../events';
+import type { ReturnEventHeader } from '../../../contracts/events/returns';
 import type { ReturnForUpdate } from './store';
 
 /** Columns a transition may set besides the status. */
