@@ -8,7 +8,7 @@ import { createBenchDatabase } from './support';
 import { ClientTokenVerifier, InternalTokens, generateSigningKeys, signClientToken, type Principal, type SigningKeys } from '../platform/auth';
 import { RedisFanout } from '../platform/events/fanout';
 import { deletePrefix, uniquePrefix } from '../platform/events/redis-test-kit';
-import { killAllTestProcesses } from '../platform/events/test-processes/child-kit';
+import { killAllTestProcesses } from '../test/processes/child-kit';
 import { startGraph, type RunningGraph } from '../app/graph';
 import { startGatewayProcess, type GatewayStats } from '../test/processes/gateway-kit';
 import { lineInput, mutateOk, recordOrderOnly, waitForSnapshots, WAREHOUSE_ID, type Caller, type RecordedOrder } from '../test/support/returns-kit';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { INTERNAL_PRINCIPAL_HEADER, InternalTokens, generateSigningKeys, signClientToken, type Principal, type SigningKeys } from '../platform/auth';
 import { CORRELATION_HEADER } from '../platform/correlation';
-import { killAllTestProcesses, spawnTestProcess, type TestChild } from '../platform/events/test-processes/child-kit';
+import { killAllTestProcesses, spawnTestProcess, type TestChild } from './processes/child-kit';
 import { deletePrefix, uniquePrefix } from '../platform/events/redis-test-kit';
 import { Redis } from 'ioredis';
 import { createTestDatabase, type TestDatabase } from './support/database';
@@ -67,7 +67,7 @@ async function startStack(index: number, extraEnv: Record<string, string | undef
     ...extraEnv,
   };
   const spawn = (service: string) => {
-    const child = spawnTestProcess('../../app/service.ts', { ...env, RG_SERVICE: service });
+    const child = spawnTestProcess('app/service.ts', { ...env, RG_SERVICE: service });
     stack.children.push(child);
     return child;
   };

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { generateSigningKeys, signClientToken } from '../platform/auth';
-import { spawnTestProcess, type TestChild } from '../platform/events/test-processes/child-kit';
+import { spawnTestProcess, type TestChild } from './processes/child-kit';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { postGraphQL } from './support/subgraph-client';
 import { REDIS_URL } from './support/env';
@@ -70,7 +70,7 @@ afterAll(async () => {
 });
 
 function spawnTestProcessWithArgs(service: string, env: Record<string, string>): TestChild {
-  return spawnTestProcess('../../app/service.ts', { ...env, RG_SERVICE: service });
+  return spawnTestProcess('app/service.ts', { ...env, RG_SERVICE: service });
 }
 
 describe('production mode: one process per service', () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { RedisFanout } from '../platform/events/fanout';
-import { killAllTestProcesses } from '../platform/events/test-processes/child-kit';
+import { killAllTestProcesses } from './processes/child-kit';
 import { deletePrefix, uniquePrefix } from '../platform/events/redis-test-kit';
 import { startGatewayProcess, type GatewayProcess } from './processes/gateway-kit';
 import { REDIS_URL } from './support/env';

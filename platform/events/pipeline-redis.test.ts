@@ -6,8 +6,8 @@ import { appendEvents, qualified, type NewEvent } from './outbox';
 import { RedisBus } from './redis-bus';
 import { deletePrefix, uniquePrefix } from './redis-test-kit';
 import { OutboxRelay, outboxLag } from './relay';
-import { killAllTestProcesses, spawnTestProcess, type TestChild } from './test-processes/child-kit';
-import { appliedTableSql, TestThingHappened } from './test-processes/pipeline-events';
+import { killAllTestProcesses, spawnTestProcess, type TestChild } from '../../test/processes/child-kit';
+import { appliedTableSql, TestThingHappened } from '../../test/processes/pipeline-events';
 
 /** Bound on a tsx child starting and subscribing (two shared cores, cold transpile cache). */
 const CHILD_START_MS = 15_000;
@@ -52,7 +52,7 @@ describe('event pipeline over Redis and PostgreSQL', () => {
   };
 
   const startConsumer = async (schema: string, prefix: string, name: string, handlerDelayMs = 0): Promise<TestChild> => {
-    const child = spawnTestProcess('test-processes/pipeline-consumer.ts', {
+    const child = spawnTestProcess('test/processes/pipeline-consumer.ts', {
       DATABASE_URL: database.url,
       REDIS_URL,
       RG_BUS_PREFIX: prefix,

@@ -4,7 +4,7 @@ import type { EventBus } from './bus';
 import { idsOf, Recorder, sleep, testEvents, waitFor } from './bus-test-kit';
 import { RedisBus } from './redis-bus';
 import { deletePrefix, uniquePrefix } from './redis-test-kit';
-import { killAllTestProcesses, spawnTestProcess } from './test-processes/child-kit';
+import { killAllTestProcesses, spawnTestProcess } from '../../test/processes/child-kit';
 
 /** Idle time after which a member's unacknowledged entries are reclaimed: short for tests. */
 const TEST_RECLAIM_IDLE_MS = 300;
@@ -45,7 +45,7 @@ describe('RedisBus', () => {
     const events = testEvents(10);
     await publisher.publish(events);
 
-    const member = spawnTestProcess('test-processes/redis-bus-member.ts', { REDIS_URL, RG_BUS_PREFIX: prefix, RG_BUS_GROUP: group });
+    const member = spawnTestProcess('test/processes/redis-bus-member.ts', { REDIS_URL, RG_BUS_PREFIX: prefix, RG_BUS_GROUP: group });
     await member.waitForLine(/^got /, CHILD_START_MS);
     await member.kill();
     // The dead member holds every entry: it read the whole batch and acknowledged none.

@@ -6,7 +6,7 @@ import { RedisBus } from './redis-bus';
 import { OutboxRelay } from './relay';
 import { waitFor } from './bus-test-kit';
 import { deletePrefix, uniquePrefix } from './redis-test-kit';
-import { killAllTestProcesses, spawnTestProcess } from './test-processes/child-kit';
+import { killAllTestProcesses, spawnTestProcess } from '../../test/processes/child-kit';
 import {
   appendCrashEvents,
   applyCrashEvent,
@@ -15,7 +15,7 @@ import {
   CRASH_CONSUMER,
   CRASH_SCHEMA,
   CrashTestThingHappened,
-} from './test-processes/crash-kit';
+} from '../../test/processes/crash-kit';
 
 /** Each test SIGKILLs a child and waits for a second one to finish the work: seconds, not the default 30. */
 const CRASH_TEST_TIMEOUT_MS = 120_000;
@@ -81,7 +81,7 @@ describe('crashes on the Redis bus', () => {
         const env = { DATABASE_URL: database.url, REDIS_URL, BUS_PREFIX: prefix, BATCH_SIZE: String(BATCH_SIZE) };
 
         // Kill the first relay halfway through its sixth batch: five batches stamped, half of one on the bus.
-        const first = spawnTestProcess('test-processes/crash-relay.ts', { ...env, PUBLISH_PAUSE_MS: '5' });
+        const first = spawnTestProcess('test/processes/crash-relay.ts', { ...env, PUBLISH_PAUSE_MS: '5' });
         // Batch 6 or later, event 25-49 of it: "published 6 25".
         await first.waitForLine(/^published ([6-9]|\d\d+) (2[5-9]|[34]\d)$/, CHILD_START_MS);
         await first.kill();
@@ -95,7 +95,7 @@ describe('crashes on the Redis bus', () => {
         // Part of the killed batch reached the bus, but its stamps were rolled back with the kill.
         expect(onBusAtKill).toBeGreaterThan(stampedAtKill);
 
-        spawnTestProcess('test-processes/crash-relay.ts', env);
+        spawnTestProcess('test/processes/crash-relay.ts', env);
         await waitFor('the outbox is drained and every event applied', async () => (await unpublished()) === 0 && (await appliedEvents()) === total, CATCH_UP_MS);
         const onBus = await redis.xlen(`${prefix}:events`);
         const delivered = () => [...deliveries.values()].reduce((sum, n) => sum + n, 0);
@@ -129,7 +129,7 @@ describe('crashes on the Redis bus', () => {
       const env = { DATABASE_URL: database.url, REDIS_URL, BUS_PREFIX: prefix };
 
       // The first consumer handles slowly (a pause inside its transaction) and never reclaims.
-      const first = spawnTestProcess('test-processes/crash-consumer.ts', { ...env, HANDLE_PAUSE_MS: '10', RECLAIM_IDLE_MS: '600000' });
+      const first = spawnTestProcess('test/processes/crash-consumer.ts', { ...env, HANDLE_PAUSE_MS: '10', RECLAIM_IDLE_MS: '600000' });
       await first.waitForLine(/^ready$/, CHILD_START_MS);
       // Kill it mid-batch: a fifth applied and entries read but not yet acknowledged.
       await waitFor('the first consumer applied a fifth of the events mid-batch', async () => (await appliedEvents()) >= total / 5 && (await pendingOnBus()) > 0, CATCH_UP_MS);
@@ -142,7 +142,7 @@ describe('crashes on the Redis bus', () => {
       // the kill landed exactly between two batches, leaving none, is timing; the outcome below is not.)
 
       // The second takes over entries idle for a second (the dead member's) and reads on.
-      const second = spawnTestProcess('test-processes/crash-consumer.ts', { ...env, HANDLE_PAUSE_MS: '0', RECLAIM_IDLE_MS: '1000' });
+      const second = spawnTestProcess('test/processes/crash-consumer.ts', { ...env, HANDLE_PAUSE_MS: '0', RECLAIM_IDLE_MS: '1000' });
       await second.waitForLine(/^ready$/, CHILD_START_MS);
       await waitFor('every event is applied and acknowledged', async () => (await appliedEvents()) === total && (await pendingOnBus()) === 0, CATCH_UP_MS);
 

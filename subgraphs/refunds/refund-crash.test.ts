@@ -1,6 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '../../test/support/database';
 import { waitFor } from '../../platform/events/bus-test-kit';
-import { killAllTestProcesses, spawnTestProcess } from '../../platform/events/test-processes/child-kit';
+import { killAllTestProcesses, spawnTestProcess } from '../../test/processes/child-kit';
 import { providerIdempotencyKey } from '../../connectors/payments/port';
 import { CLAIM_LEASE_MS, tenderRefundKey } from './execution/executor';
 import { RefundSucceeded } from '../../contracts/events/refunds';
@@ -11,7 +11,7 @@ const CRASH_TEST_TIMEOUT_MS = 60_000;
 /** Bound on the child's start (tsx compiles on the fly) and its first call. */
 const CHILD_START_MS = 30_000;
 /** The child script, relative to `platform/events` (where the shared child kit resolves scripts). */
-const CHILD_SCRIPT = '../../subgraphs/refunds/test-processes/crash-executor.ts';
+const CHILD_SCRIPT = 'test/processes/refund-crash-executor.ts';
 
 let database: TestDatabase;
 let rig: RefundsRig;

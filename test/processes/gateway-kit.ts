@@ -1,4 +1,4 @@
-import { spawnTestProcess, type TestChild } from '../../platform/events/test-processes/child-kit';
+import { spawnTestProcess, type TestChild } from './child-kit';
 import { waitUntil } from '../support/subscription-client';
 import type { JWK } from 'jose';
 
@@ -49,7 +49,7 @@ export interface GatewayProcessOptions {
 /** Starts a gateway process and waits until it serves the supergraph. */
 export async function startGatewayProcess(options: GatewayProcessOptions): Promise<GatewayProcess> {
   // child-kit resolves scripts from platform/events; this one lives under test/processes.
-  const child = spawnTestProcess('../../test/processes/gateway.ts', {
+  const child = spawnTestProcess('test/processes/gateway.ts', {
     RG_REGISTRY_URL: options.registryUrl,
     RG_REGISTRY_TOKEN: options.registryToken,
     RG_PUBLIC_JWK: JSON.stringify(options.publicJwk),

@@ -14,8 +14,8 @@
 import type { JWK } from 'jose';
 import { ClientTokenVerifier, InternalTokens } from '../../platform/auth';
 import { RedisFanout } from '../../platform/events/fanout';
-import { exitWithParent } from '../../platform/events/test-processes/watch-parent';
-import { logLevelFromTestEnv } from '../../platform/events/test-processes/child-logs';
+import { exitWithParent } from './watch-parent';
+import { logLevelFromTestEnv } from './child-logs';
 import { startGateway } from '../../gateway';
 
 /** Default stats interval: a test waiting for a subscription is told within a quarter second. */

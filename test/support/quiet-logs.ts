@@ -1,4 +1,4 @@
-import { logLevelFromTestEnv } from '../../platform/events/test-processes/child-logs';
+import { logLevelFromTestEnv } from '../processes/child-logs';
 
 // Jest setup file: test output stays readable (silent) unless LOG_LEVEL asks for log lines.
 logLevelFromTestEnv();

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 /** The repository root: children run `node_modules/.bin/tsx` from there. */
-const ROOT = path.resolve(__dirname, '../../..');
+const ROOT = path.resolve(__dirname, '../..');
 
 /** A spawned test process and the lines it printed on stdout so far. */
 export interface TestChild {
@@ -18,12 +18,12 @@ export interface TestChild {
 const children = new Set<TestChild>();
 
 /**
- * Starts `script` (a path relative to this folder's parent) under tsx with `env` added to ours; a
+ * Starts `script` (a path from the repository root, e.g. `test/processes/crash-relay.ts`) under tsx with `env` added to ours; a
  * variable set to undefined is left out, so a child can run without one the test runner sets
  * (jest's NODE_ENV, for instance).
  */
 export function spawnTestProcess(script: string, env: Record<string, string | undefined>): TestChild {
-  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [path.resolve(__dirname, '..', script)], {
+  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [path.resolve(ROOT, script)], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'silent', RG_TEST_PARENT_PID: String(process.pid), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,8 +1,8 @@
-import { PostgresDb } from '../../db';
+import { PostgresDb } from '../../platform/db';
 import { exitWithParent } from './watch-parent';
 import { logLevelFromTestEnv } from './child-logs';
-import { RedisBus } from '../redis-bus';
-import { ConsumerRunner } from '../consumer';
+import { RedisBus } from '../../platform/events/redis-bus';
+import { ConsumerRunner } from '../../platform/events/consumer';
 import { applyCrashEvent, countingDeliveries, CRASH_CONSUMER, CRASH_SCHEMA, CrashTestThingHappened, requiredEnv } from './crash-kit';
 
 /**

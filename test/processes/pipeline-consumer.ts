@@ -7,11 +7,11 @@
  * Env: DATABASE_URL, REDIS_URL, RG_BUS_PREFIX, RG_CONSUMER_NAME, RG_SCHEMA, RG_HANDLER_DELAY_MS
  * (optional: a slow handler keeps events in flight).
  */
-import { PostgresDb } from '../../db';
-import { sleep } from '../bus-test-kit';
-import { ConsumerRunner } from '../consumer';
-import { qualified } from '../outbox';
-import { RedisBus } from '../redis-bus';
+import { PostgresDb } from '../../platform/db';
+import { sleep } from '../../platform/events/bus-test-kit';
+import { ConsumerRunner } from '../../platform/events/consumer';
+import { qualified } from '../../platform/events/outbox';
+import { RedisBus } from '../../platform/events/redis-bus';
 import { TestThingHappened } from './pipeline-events';
 import { exitWithParent } from './watch-parent';
 import { logLevelFromTestEnv } from './child-logs';

@@ -1,4 +1,4 @@
-import { LOG_LEVELS, setLogLevel, type LogLevel } from '../../logger';
+import { LOG_LEVELS, setLogLevel, type LogLevel } from '../../platform/logger';
 
 /**
  * Applies the `LOG_LEVEL` a test gave this test process (`spawnTestProcess` passes `silent` unless

@@ -1,8 +1,8 @@
-import { PostgresDb } from '../../db';
+import { PostgresDb } from '../../platform/db';
 import { exitWithParent } from './watch-parent';
 import { logLevelFromTestEnv } from './child-logs';
-import { RedisBus } from '../redis-bus';
-import { OutboxRelay } from '../relay';
+import { RedisBus } from '../../platform/events/redis-bus';
+import { OutboxRelay } from '../../platform/events/relay';
 import { CRASH_SCHEMA, requiredEnv, slowPublishing } from './crash-kit';
 
 /**

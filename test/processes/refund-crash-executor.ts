@@ -1,12 +1,12 @@
-import { PostgresDb } from '../../../platform/db';
-import { exitWithParent } from '../../../platform/events/test-processes/watch-parent';
-import { logLevelFromTestEnv } from '../../../platform/events/test-processes/child-logs';
-import { requiredEnv } from '../../../platform/events/test-processes/crash-kit';
-import type { PaymentGateway, ProviderRefund, RefundRequest } from '../../../connectors/payments/port';
-import { SimulatedGateway } from '../../../connectors/payments/simulated/simulated-gateway';
-import { RefundExecutor } from '../execution/executor';
-import { GatewayRouter } from '../execution/gateways';
-import { SimulatedWorld } from '../execution/simulated-world';
+import { PostgresDb } from '../../platform/db';
+import { exitWithParent } from './watch-parent';
+import { logLevelFromTestEnv } from './child-logs';
+import { requiredEnv } from './crash-kit';
+import type { PaymentGateway, ProviderRefund, RefundRequest } from '../../connectors/payments/port';
+import { SimulatedGateway } from '../../connectors/payments/simulated/simulated-gateway';
+import { RefundExecutor } from '../../subgraphs/refunds/execution/executor';
+import { GatewayRouter } from '../../subgraphs/refunds/execution/gateways';
+import { SimulatedWorld } from '../../subgraphs/refunds/execution/simulated-world';
 
 /**
  * Child process of refund-crash.test.ts: a refund executor whose provider call really happens (the

@@ -5,7 +5,7 @@
  *
  * Env: REDIS_URL, RG_BUS_PREFIX, RG_BUS_GROUP.
  */
-import { RedisBus } from '../redis-bus';
+import { RedisBus } from '../../platform/events/redis-bus';
 import { exitWithParent } from './watch-parent';
 import { logLevelFromTestEnv } from './child-logs';
 

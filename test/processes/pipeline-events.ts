@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEvent } from '../catalog';
+import { defineEvent } from '../../platform/events/catalog';
 
 /**
  * The test-only event of `pipeline-redis.test.ts` and its consumer process: `n` numbers the

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { Db, Queryable } from '../../db';
-import { defineEvent } from '../catalog';
-import type { EventBus } from '../bus';
-import type { DeliveredEvent, EventEnvelope } from '../envelope';
-import { appendEvents } from '../outbox';
+import type { Db, Queryable } from '../../platform/db';
+import { defineEvent } from '../../platform/events/catalog';
+import type { EventBus } from '../../platform/events/bus';
+import type { DeliveredEvent, EventEnvelope } from '../../platform/events/envelope';
+import { appendEvents } from '../../platform/events/outbox';
 
 /**
  * What the crash tests and their child processes share: a test-only event, the table a consumer
