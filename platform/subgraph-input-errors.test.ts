@@ -14,6 +14,7 @@ import { principals } from '../test/support/principals';
 const castingSubgraph = {
   name: 'orders' as const,
   eventOperations: false,
+  capabilityChecks: false,
   typeDefs: parse(`type Query { cast(value: String!, as: String!): String }`),
   loaders: () => ({}),
   resolvers: {

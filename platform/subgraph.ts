@@ -10,7 +10,7 @@ import {
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { concatAST, parse, print, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import type { Db } from './db';
-import { INTERNAL_PRINCIPAL_HEADER, type InternalTokens, type Principal } from './auth';
+import { guardRootFields, INTERNAL_PRINCIPAL_HEADER, type InternalTokens, type Principal } from './auth';
 import { currentScope, runInScope } from './context';
 import { componentLogger } from './logger';
 import { ErrorCode, Messages, unauthenticated } from './graphql/errors';
@@ -77,12 +77,24 @@ export interface SubgraphDefinition<TLoaders> {
    * minimal test subgraphs turn them off.
    */
   eventOperations?: boolean;
+  /**
+   * Every `Query` and `Mutation` field asks the capability table before its resolver runs, and a
+   * root field the table does not know stops the subgraph at start (`guardRootFields`); default
+   * true. Only test subgraphs whose root fields are not operations of the product turn it off.
+   */
+  capabilityChecks?: boolean;
 }
 
 /** A background worker: started once, stopped on shutdown. */
 export interface Worker {
   start(): void;
   stop(): Promise<void>;
+}
+
+/** The subgraph's resolvers with the event operations merged in and, unless turned off, every root field asking the capability table. */
+function guarded(definition: SubgraphDefinition<unknown>): ResolverMap {
+  const resolvers = definition.eventOperations === false ? definition.resolvers : mergeResolvers(definition.resolvers, eventOpsResolvers(definition.name, definition.name));
+  return definition.capabilityChecks === false ? resolvers : guardRootFields(resolvers);
 }
 
 /** Reads and parses a `schema.graphql` file. */
@@ -154,9 +166,8 @@ export function buildSubgraphServer<TLoaders>(definition: SubgraphDefinition<TLo
     schema: buildSubgraphSchema([
       {
         typeDefs,
-        resolvers: (definition.eventOperations === false
-          ? definition.resolvers
-          : mergeResolvers(definition.resolvers, eventOpsResolvers(definition.name, definition.name))) as never,
+        // Every root field asks the capability table before its resolver runs.
+        resolvers: guarded(definition) as never,
       },
     ]),
     includeStacktraceInErrorResponses: errorDetails,

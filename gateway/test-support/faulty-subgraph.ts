@@ -58,6 +58,8 @@ export async function startFaultySubgraph(db: Db, errorDetails = false): Promise
   const subgraph = await startSubgraph(
     {
       name: 'orders',
+      // Test fields, not operations of the product's capability table.
+      capabilityChecks: false,
       typeDefs: parse(FAULTY_SDL),
       resolvers: {
         Day,

@@ -3,8 +3,8 @@ import type { Principal, Role } from './principal';
 /**
  * Authorization as one table: for every operation of the graph (each root query, mutation and
  * subscription field of every subgraph), which roles may perform it and over what scope. Resolvers
- * never test roles themselves; they ask `authorize` (or `mayPerform` before any lookup) with the
- * operation's name and the target they load. docs/design/007-security-model.md is the same table
+ * never test roles themselves: every root field passes `guardRootFields` (`mayPerform`, before any
+ * lookup), and resolvers ask `authorize` with the operation's name and the target they load. docs/design/007-security-model.md is the same table
  * in prose, with the reasons.
  *
  * Scopes:

@@ -4,3 +4,4 @@ export * from './internal';
 export * from './tenancy';
 export * from './capabilities';
 export * from './authorize';
+export * from './guard-root-fields';

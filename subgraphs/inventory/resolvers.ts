@@ -6,7 +6,7 @@ import { pageRequest, toConnection, type PageArgs } from '../../platform/graphql
 import type { InventoryLoaders } from './loaders';
 import { ledgerPage, type LocationRow, type MovementRow } from './store';
 import { stockLevel, type StockLevel } from './domain/stock-levels';
-import { assertMayPerform, type Operation } from '../../platform/auth';
+import type { Operation } from '../../platform/auth';
 import { adjustInventory, moveInventory, type AdjustInput, type MoveInput, type StockChangePayload } from './adjustments';
 import { accuracyReport } from './accuracy';
 import type { Queryable } from '../../platform/db';
@@ -48,11 +48,10 @@ async function levels(ctx: Context, skus: readonly string[], locationIds?: reado
 
 /**
  * A stock mutation through the write path (idempotency key, movements, events, audit in one
- * transaction), refused before anything is read unless the capability table grants `operation`.
+ * transaction); the subgraph's root guard (`guardRootFields`) has already asked the capability table.
  */
 function stockMutation<I>(operation: Operation, effect: (tx: Queryable, principal: Principal, input: I) => Promise<StockChangePayload>) {
   return async (_: unknown, args: { input: I; idempotencyKey: string }, ctx: Context) => {
-    assertMayPerform(ctx.principal, operation);
     const { payload } = await ctx.writes.mutate<StockChangePayload>(
       ctx.principal,
       { operation, idempotencyKey: args.idempotencyKey, input: args.input },
@@ -90,24 +89,17 @@ export const inventoryResolvers = {
     location: (row: { locationId: string }, _: unknown, ctx: Context) => ctx.loaders.locationById.load(row.locationId),
   },
   Query: {
-    inventoryAccuracy: (_: unknown, args: { locationIds?: string[] | null }, ctx: Context) => {
-      assertMayPerform(ctx.principal, 'inventoryAccuracy');
-      return accuracyReport(ctx.db, args.locationIds);
-    },
-    availability: (_: unknown, args: { skus: string[]; locationIds?: string[] | null }, ctx: Context) => {
-      assertMayPerform(ctx.principal, 'availability');
-      return levels(ctx, args.skus, args.locationIds);
-    },
+    inventoryAccuracy: (_: unknown, args: { locationIds?: string[] | null }, ctx: Context) =>
+      accuracyReport(ctx.db, args.locationIds),
+    availability: (_: unknown, args: { skus: string[]; locationIds?: string[] | null }, ctx: Context) =>
+      levels(ctx, args.skus, args.locationIds),
     async inventoryLedger(_: unknown, args: PageArgs & { sku: string; locationId?: string | null }, ctx: Context) {
-      assertMayPerform(ctx.principal, 'inventoryLedger');
       const page = pageRequest(args);
       const rows = await ledgerPage(ctx.db, args.sku, args.locationId, page.limit, page.after);
       return toConnection(rows, page.limit, (row) => ({ sort: row.occurred_at.toISOString(), id: row.id }), Boolean(page.after));
     },
-    locations: async (_: unknown, __: unknown, ctx: Context) => {
-      assertMayPerform(ctx.principal, 'locations');
-      return [...(await ctx.loaders.locationMap()).values()];
-    },
+    locations: async (_: unknown, __: unknown, ctx: Context) =>
+      [...(await ctx.loaders.locationMap()).values()],
   },
   Location: {
     __resolveReference: (reference: { id: string }, ctx: Context) => ctx.loaders.locationById.load(reference.id),

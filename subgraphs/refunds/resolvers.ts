@@ -5,7 +5,7 @@ import { isId } from '../../platform/ids';
 import { money } from '../../platform/money';
 import type { RefundsLoaders } from './loaders';
 import type { RefundLineRow, RefundRow, RefundTenderRow } from './store';
-import { assertMayPerform, type Operation } from '../../platform/auth';
+import type { Operation } from '../../platform/auth';
 import { approveRefund, issueRefund, retryRefund, type IssueRefundInput, type RefundPayload } from './manual';
 import type { RefundsSettings } from './settings';
 import { reconcile, type ReconciliationRow } from './reconciliation';
@@ -15,11 +15,10 @@ import { refundUpdate, refundUpdatePage, refundUpdatesAfter, type RefundFilter }
 
 /**
  * A refund mutation through the write path (idempotency key, effect, events and audit in one
- * transaction), refused before anything is read unless the capability table grants `operation`.
+ * transaction); the subgraph's root guard (`guardRootFields`) has already asked the capability table.
  */
 function refundMutation<I>(operation: Operation, effect: (tx: Queryable, principal: Principal, input: I) => Promise<RefundPayload>) {
   return async (_: unknown, args: { input: I; idempotencyKey: string }, ctx: Context) => {
-    assertMayPerform(ctx.principal, operation);
     const { payload } = await ctx.writes.mutate<RefundPayload>(
       ctx.principal,
       { operation, idempotencyKey: args.idempotencyKey, input: args.input },
@@ -62,24 +61,16 @@ const readResolvers = {
     credited: (row: ReconciliationRow) => money(row.creditedMinor, row.currency),
   },
   Query: {
-    refundUpdate: (_: unknown, args: { cursor: string }, ctx: Context) => {
-      assertMayPerform(ctx.principal, 'refundUpdate');
-      return refundUpdate(ctx.db, ctx.principal, args.cursor);
-    },
-    refundUpdates: (_: unknown, args: RefundFilter & { after?: string | null; first?: number | null }, ctx: Context) => {
-      assertMayPerform(ctx.principal, 'refundUpdates');
-      return refundUpdatesAfter(ctx.db, ctx.principal, args);
-    },
-    refundUpdatePage: (_: unknown, args: RefundFilter & { after?: string | null; first?: number | null }, ctx: Context) => {
-      assertMayPerform(ctx.principal, 'refundUpdatePage');
-      return refundUpdatePage(ctx.db, ctx.principal, args);
-    },
+    refundUpdate: (_: unknown, args: { cursor: string }, ctx: Context) =>
+      refundUpdate(ctx.db, ctx.principal, args.cursor),
+    refundUpdates: (_: unknown, args: RefundFilter & { after?: string | null; first?: number | null }, ctx: Context) =>
+      refundUpdatesAfter(ctx.db, ctx.principal, args),
+    refundUpdatePage: (_: unknown, args: RefundFilter & { after?: string | null; first?: number | null }, ctx: Context) =>
+      refundUpdatePage(ctx.db, ctx.principal, args),
     reconciliation(_: unknown, args: { orderId?: string | null; onlyMismatches?: boolean | null; first?: number | null }, ctx: Context) {
-      assertMayPerform(ctx.principal, 'reconciliation');
       return reconcile(ctx.db, { orderId: args.orderId, onlyMismatches: args.onlyMismatches, limit: args.first });
     },
     refund(_: unknown, args: { id: string }, ctx: Context) {
-      assertMayPerform(ctx.principal, 'refund');
       if (!isId('rfd', args.id)) throw badUserInput(Messages.malformedId('refund', args.id), 'id');
       return ctx.loaders.refundById.load(args.id);
     },

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../platform/db';
-import { assertMayPerform, type Operation, type Principal } from '../../platform/auth';
+import type { Operation, Principal } from '../../platform/auth';
 import type { SubgraphContext } from '../../platform/subgraph';
 import { activePolicy } from './policy-store';
 import type { ReturnsLoaders } from './loaders';
@@ -18,12 +18,11 @@ type Effect<I> = (tx: Queryable, principal: Principal, input: I) => Promise<Retu
 /**
  * Wraps a lifecycle step in the write path: idempotency key, the step and its outbox events in one
  * transaction; a payload with userErrors rolls back whole. The payload holds the return's id; the
- * return itself resolves fresh. A role the capability table never grants `operation` is refused
- * before anything is read; the step asks the table again about its target.
+ * return itself resolves fresh. A role the capability table never grants `operation` was refused
+ * by the subgraph's root guard before anything is read; the step asks the table about its target.
  */
 function mutation<I>(operation: Operation, effect: Effect<I>) {
   return async (_: unknown, args: { input: I; idempotencyKey: string }, ctx: Context) => {
-    assertMayPerform(ctx.principal, operation);
     const { payload } = await ctx.writes.mutate<ReturnPayload>(
       ctx.principal,
       { operation, idempotencyKey: args.idempotencyKey, input: args.input },

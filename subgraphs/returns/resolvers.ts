@@ -3,7 +3,6 @@ import { DateTimeScalar } from '../../platform/graphql/scalars';
 import { badUserInput, Messages } from '../../platform/graphql/errors';
 import { pageRequest, toConnection, type PageArgs } from '../../platform/graphql/connection';
 import { isId } from '../../platform/ids';
-import { assertMayPerform } from '../../platform/auth';
 import type { ReturnsLoaders } from './loaders';
 import { listReturns, type DispositionRow, type ReturnFilter, type ReturnLineRow, type ReturnRow, type TimelineRow } from './store';
 import { money } from '../../platform/money';
@@ -25,27 +24,19 @@ export function returnsResolvers(settings: ReturnsSettings) {
 const readResolvers = {
   DateTime: DateTimeScalar,
   Query: {
-    returnStatusUpdate: (_: unknown, args: { cursor: string }, ctx: Context) => {
-      assertMayPerform(ctx.principal, 'returnStatusUpdate');
-      return statusUpdate(ctx.db, ctx.principal, args.cursor);
-    },
-    returnStatusUpdates: (_: unknown, args: StatusFilter & { after?: string | null; first?: number | null }, ctx: Context) => {
-      assertMayPerform(ctx.principal, 'returnStatusUpdates');
-      return statusUpdatesAfter(ctx.db, ctx.principal, args);
-    },
-    returnStatusUpdatePage: (_: unknown, args: StatusFilter & { after?: string | null; first?: number | null }, ctx: Context) => {
-      assertMayPerform(ctx.principal, 'returnStatusUpdatePage');
-      return statusUpdatePage(ctx.db, ctx.principal, args);
-    },
+    returnStatusUpdate: (_: unknown, args: { cursor: string }, ctx: Context) =>
+      statusUpdate(ctx.db, ctx.principal, args.cursor),
+    returnStatusUpdates: (_: unknown, args: StatusFilter & { after?: string | null; first?: number | null }, ctx: Context) =>
+      statusUpdatesAfter(ctx.db, ctx.principal, args),
+    returnStatusUpdatePage: (_: unknown, args: StatusFilter & { after?: string | null; first?: number | null }, ctx: Context) =>
+      statusUpdatePage(ctx.db, ctx.principal, args),
     returnEligibility: async (_: unknown, args: { orderId: string; channel: Channel; storeId?: string | null }, ctx: Context) =>
       returnEligibility(ctx.db, ctx.principal, args, await activePolicy(ctx.db)),
     return(_: unknown, args: { id: string }, ctx: Context) {
-      assertMayPerform(ctx.principal, 'return');
       if (!isId('ret', args.id)) throw badUserInput(Messages.malformedId('return', args.id), 'id');
       return ctx.loaders.returnById.load(args.id);
     },
     async returns(_: unknown, args: PageArgs & ReturnFilter, ctx: Context) {
-      assertMayPerform(ctx.principal, 'returns');
       const page = pageRequest(args);
       const rows = await listReturns(ctx.db, args, ctx.loaders.scope, page.limit, page.after);
       return toConnection(rows, page.limit, (row) => ({ sort: row.requested_at.toISOString(), id: row.id }), Boolean(page.after));
