@@ -74,12 +74,7 @@ class Member implements AsyncIterableIterator<ExecutionResult> {
   push(position: number, result: ExecutionResult): void {
     if (this.done || position <= this.lastPosition) return;
     this.lastPosition = position;
-    if (this.waiting) {
-      const resolve = this.waiting;
-      this.waiting = undefined;
-      resolve({ value: result, done: false });
-      return;
-    }
+    if (this.handToWaitingReader(result)) return;
     if (this.queue.length >= MAX_QUEUED_UPDATES) {
       this.queue.push({ errors: [new GraphQLError('Subscriber too slow: resume with the last cursor you received.', { extensions: { code: 'SUBSCRIBER_TOO_SLOW' } })] });
       void this.return();
@@ -91,15 +86,17 @@ class Member implements AsyncIterableIterator<ExecutionResult> {
   /** Ends the subscription with `errors` (after whatever is queued). */
   async fail(errors: ExecutionResult['errors']): Promise<void> {
     if (this.done) return;
-    const result: ExecutionResult = { errors };
-    if (this.waiting) {
-      const resolve = this.waiting;
-      this.waiting = undefined;
-      resolve({ value: result, done: false });
-    } else {
-      this.queue.push(result);
-    }
+    if (!this.handToWaitingReader({ errors })) this.queue.push({ errors });
     await this.return();
+  }
+
+  /** Gives `result` to a reader blocked in `next()`; false when none is waiting. */
+  private handToWaitingReader(result: ExecutionResult): boolean {
+    if (!this.waiting) return false;
+    const resolve = this.waiting;
+    this.waiting = undefined;
+    resolve({ value: result, done: false });
+    return true;
   }
 
   next(): Promise<IteratorResult<ExecutionResult>> {
