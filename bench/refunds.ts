@@ -10,7 +10,7 @@ import { refundsSubgraph } from '../subgraphs/refunds';
 import { defaultSubgraphSettings } from '../app/subgraphs';
 import { DEFAULT_REQUESTS_PER_SECOND } from '../connectors/erp/throttle';
 import { OrderRecorded } from '../contracts/events/orders';
-import { authorizedEvent, envelope, orderData, receivedEvent, type TestReturn } from '../subgraphs/refunds/refunds-test-kit';
+import { authorizedEvent, envelope, orderData, receivedEvent, type TestReturn } from '../subgraphs/refunds/testing/refunds-kit';
 
 /**
  * Refunds settled per second end to end on the simulated gateway: N low-risk returns are received

@@ -7,7 +7,7 @@ import type { PostgresDb } from '../platform/db';
 import { createBenchDatabase } from './support';
 import { ClientTokenVerifier, InternalTokens, generateSigningKeys, signClientToken, type Principal, type SigningKeys } from '../platform/auth';
 import { RedisFanout } from '../platform/events/fanout';
-import { deletePrefix, uniquePrefix } from '../platform/events/redis-test-kit';
+import { deletePrefix, uniquePrefix } from '../platform/events/testing/redis-kit';
 import { killAllTestProcesses } from '../test/processes/child-kit';
 import { startGraph, type RunningGraph } from '../app/graph';
 import { startGatewayProcess, type GatewayStats } from '../test/processes/gateway-kit';

@@ -3,9 +3,9 @@ import { createTestDatabase, type TestDatabase } from '../test/support/database'
 import { principals } from '../test/support/principals';
 import { postGraphQL, testInternalTokens, type GraphQLResponse } from '../test/support/subgraph-client';
 import { startGateway, type GatewayOptions, type RunningGateway } from './server';
-import { composeSupergraph, startFakeRegistry, type FakeRegistry } from './test-support/fake-registry';
-import { createTestClientTokens, type TestClientTokens } from './test-support/client-tokens';
-import { startFaultySubgraph, type FaultySubgraph } from './test-support/faulty-subgraph';
+import { composeSupergraph, startFakeRegistry, type FakeRegistry } from './testing/fake-registry';
+import { createTestClientTokens, type TestClientTokens } from './testing/client-tokens';
+import { startFaultySubgraph, type FaultySubgraph } from './testing/faulty-subgraph';
 
 let database: TestDatabase;
 let subgraph: FaultySubgraph;

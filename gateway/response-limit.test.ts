@@ -4,9 +4,9 @@ import { principals } from '../test/support/principals';
 import { postGraphQL, testInternalTokens } from '../test/support/subgraph-client';
 import { readWithinBudget, type ResponseBudget } from './response-budget';
 import { startGateway, type RunningGateway } from './server';
-import { createTestClientTokens, type TestClientTokens } from './test-support/client-tokens';
-import { composeSupergraph, startFakeRegistry, type FakeRegistry } from './test-support/fake-registry';
-import { startTestSubgraphs, type TestSubgraphs } from './test-support/test-subgraphs';
+import { createTestClientTokens, type TestClientTokens } from './testing/client-tokens';
+import { composeSupergraph, startFakeRegistry, type FakeRegistry } from './testing/fake-registry';
+import { startTestSubgraphs, type TestSubgraphs } from './testing/test-subgraphs';
 
 /** A small cap, so a few long ids (200 characters, the longest an ID may be) cross it while the cost estimate (short values) does not. */
 const CAP_BYTES = 2_000;

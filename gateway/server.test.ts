@@ -5,9 +5,9 @@ import { createTestDatabase, type TestDatabase } from '../test/support/database'
 import { principals } from '../test/support/principals';
 import { postGraphQL, testInternalTokens } from '../test/support/subgraph-client';
 import { startGateway, type RunningGateway } from './server';
-import { composeSupergraph, startFakeRegistry, type FakeRegistry } from './test-support/fake-registry';
-import { createTestClientTokens, type TestClientTokens } from './test-support/client-tokens';
-import { startTestSubgraphs, type TestSubgraphs } from './test-support/test-subgraphs';
+import { composeSupergraph, startFakeRegistry, type FakeRegistry } from './testing/fake-registry';
+import { createTestClientTokens, type TestClientTokens } from './testing/client-tokens';
+import { startTestSubgraphs, type TestSubgraphs } from './testing/test-subgraphs';
 
 let database: TestDatabase;
 let subgraphs: TestSubgraphs;

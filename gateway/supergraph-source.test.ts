@@ -4,9 +4,9 @@ import { postGraphQL, testInternalTokens } from '../test/support/subgraph-client
 import { startGateway, type GatewayOptions, type RunningGateway } from './server';
 import { RegistrySupergraphSource } from './supergraph-source';
 import { componentLogger } from '../platform/logger';
-import { composeSupergraph, startFakeRegistry, type FakeRegistry } from './test-support/fake-registry';
-import { createTestClientTokens, type TestClientTokens } from './test-support/client-tokens';
-import { startTestSubgraphs, type TestSubgraphs } from './test-support/test-subgraphs';
+import { composeSupergraph, startFakeRegistry, type FakeRegistry } from './testing/fake-registry';
+import { createTestClientTokens, type TestClientTokens } from './testing/client-tokens';
+import { startTestSubgraphs, type TestSubgraphs } from './testing/test-subgraphs';
 
 /** Short enough that a test sees several polls in well under a second. */
 const TEST_POLL_INTERVAL_MS = 100;

@@ -1,6 +1,6 @@
 import { apiSchemaOf, apiSchemaOfSupergraph, findApiBreakingChanges } from './breaking-changes';
 import { compose, type SubgraphSource } from './composition';
-import { ORDERS_SDL, RETURNS_SDL } from './test-fixtures';
+import { ORDERS_SDL, RETURNS_SDL } from './testing/fixtures';
 
 function composed(subgraphs: SubgraphSource[]) {
   const result = compose(subgraphs, subgraphs[0]?.name ?? '');

@@ -5,7 +5,7 @@ import type { RunningServer } from '../platform/http/server';
 import { createTestDatabase, type TestDatabase } from '../test/support/database';
 import { main, type CliIo } from './cli';
 import { startRegistry } from './server';
-import { ORDERS_SDL, ORDERS_WITHOUT_NUMBER_SDL, TEST_PUBLISH_TOKEN, resetRegistry } from './test-fixtures';
+import { ORDERS_SDL, ORDERS_WITHOUT_NUMBER_SDL, TEST_PUBLISH_TOKEN, resetRegistry } from './testing/fixtures';
 
 let database: TestDatabase;
 let server: RunningServer;

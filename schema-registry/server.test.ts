@@ -2,7 +2,7 @@ import { PostgresDb } from '../platform/db';
 import type { RunningServer } from '../platform/http/server';
 import { createTestDatabase, type TestDatabase } from '../test/support/database';
 import { startRegistry } from './server';
-import { ORDERS_SDL, ORDERS_WITHOUT_NUMBER_SDL, RETURNS_CONFLICTING_SDL, TEST_PUBLISH_TOKEN, registryCounts, resetRegistry } from './test-fixtures';
+import { ORDERS_SDL, ORDERS_WITHOUT_NUMBER_SDL, RETURNS_CONFLICTING_SDL, TEST_PUBLISH_TOKEN, registryCounts, resetRegistry } from './testing/fixtures';
 
 const ORDERS_URL = 'http://127.0.0.1:4001/graphql';
 

@@ -11,7 +11,7 @@ import {
   registryCounts,
   resetRegistry,
   standaloneSdl,
-} from './test-fixtures';
+} from './testing/fixtures';
 
 const ORDERS_URL = 'http://127.0.0.1:4001/graphql';
 const RETURNS_URL = 'http://127.0.0.1:4002/graphql';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { INTERNAL_PRINCIPAL_HEADER, InternalTokens, generateSigningKeys, signClientToken, type Principal, type SigningKeys } from '../platform/auth';
 import { CORRELATION_HEADER } from '../platform/correlation';
 import { killAllTestProcesses, spawnTestProcess, type TestChild } from './processes/child-kit';
-import { deletePrefix, uniquePrefix } from '../platform/events/redis-test-kit';
+import { deletePrefix, uniquePrefix } from '../platform/events/testing/redis-kit';
 import { Redis } from 'ioredis';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { REDIS_URL } from './support/env';

@@ -6,7 +6,7 @@ import { postGraphQL } from './support/subgraph-client';
 import { REDIS_URL } from './support/env';
 import { principals } from './support/principals';
 import { Redis } from 'ioredis';
-import { deletePrefix, uniquePrefix } from '../platform/events/redis-test-kit';
+import { deletePrefix, uniquePrefix } from '../platform/events/testing/redis-kit';
 
 /**
  * Production mode as the README runs it: every service its own process (`app/service.ts`),

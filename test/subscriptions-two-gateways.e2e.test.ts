@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { RedisFanout } from '../platform/events/fanout';
 import { killAllTestProcesses } from './processes/child-kit';
-import { deletePrefix, uniquePrefix } from '../platform/events/redis-test-kit';
+import { deletePrefix, uniquePrefix } from '../platform/events/testing/redis-kit';
 import { startGatewayProcess, type GatewayProcess } from './processes/gateway-kit';
 import { REDIS_URL } from './support/env';
 import { startTestGraph, type TestGraph } from './support/graph';

@@ -1,5 +1,5 @@
 import { createTestDatabase, type TestDatabase } from '../../test/support/database';
-import { describeErpConnectorContract } from './erp-connector.contract';
+import { describeErpConnectorContract } from './testing/erp-connector.contract';
 import { ReferenceErp } from './reference/reference-erp';
 import { ThrottledErp } from './throttled-erp';
 

@@ -1,6 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '../../test/support/database';
 import { InvalidCreditMemoError } from './credit-memo';
-import { testCreditMemo, testStockMovement } from './erp-test-kit';
+import { testCreditMemo, testStockMovement } from './testing/erp-kit';
 import type { ErpConnector, ErpCreditMemo, ErpCreditMemoPosting, ErpStockMovement } from './port';
 import { ReferenceErp } from './reference/reference-erp';
 import { ThrottledErp } from './throttled-erp';

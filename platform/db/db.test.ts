@@ -1,5 +1,5 @@
 import { PgliteDb } from './pglite';
-import { describeDbContract } from './db.contract';
+import { describeDbContract } from './testing/db.contract';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database';
 
 let pg: TestDatabase | undefined;

@@ -1,9 +1,9 @@
 import { Redis } from 'ioredis';
 import { REDIS_URL } from '../../test/support/env';
-import { describeBusContract } from './bus.contract';
+import { describeBusContract } from './testing/bus.contract';
 import { InProcessBus } from './in-process-bus';
 import { RedisBus } from './redis-bus';
-import { deletePrefix, uniquePrefix } from './redis-test-kit';
+import { deletePrefix, uniquePrefix } from './testing/redis-kit';
 
 /** Short reclaim, so the contract's redelivery case runs in well under a second on Redis. */
 const TEST_RECLAIM_IDLE_MS = 300;

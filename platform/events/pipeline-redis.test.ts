@@ -1,10 +1,10 @@
 import { Redis } from 'ioredis';
 import { REDIS_URL } from '../../test/support/env';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database';
-import { sleep, waitFor } from './bus-test-kit';
+import { sleep, waitFor } from './testing/bus-kit';
 import { appendEvents, qualified, type NewEvent } from './outbox';
 import { RedisBus } from './redis-bus';
-import { deletePrefix, uniquePrefix } from './redis-test-kit';
+import { deletePrefix, uniquePrefix } from './testing/redis-kit';
 import { OutboxRelay, outboxLag } from './relay';
 import { killAllTestProcesses, spawnTestProcess, type TestChild } from '../../test/processes/child-kit';
 import { appliedTableSql, TestThingHappened } from '../../test/processes/pipeline-events';

@@ -1,9 +1,9 @@
 import { Redis } from 'ioredis';
 import { REDIS_URL } from '../../test/support/env';
 import type { EventBus } from './bus';
-import { idsOf, Recorder, sleep, testEvents, waitFor } from './bus-test-kit';
+import { idsOf, Recorder, sleep, testEvents, waitFor } from './testing/bus-kit';
 import { RedisBus } from './redis-bus';
-import { deletePrefix, uniquePrefix } from './redis-test-kit';
+import { deletePrefix, uniquePrefix } from './testing/redis-kit';
 import { killAllTestProcesses, spawnTestProcess } from '../../test/processes/child-kit';
 
 /** Idle time after which a member's unacknowledged entries are reclaimed: short for tests. */

@@ -4,8 +4,8 @@ import { REDIS_URL } from '../../test/support/env';
 import { ConsumerRunner } from './consumer';
 import { RedisBus } from './redis-bus';
 import { OutboxRelay } from './relay';
-import { waitFor } from './bus-test-kit';
-import { deletePrefix, uniquePrefix } from './redis-test-kit';
+import { waitFor } from './testing/bus-kit';
+import { deletePrefix, uniquePrefix } from './testing/redis-kit';
 import { killAllTestProcesses, spawnTestProcess } from '../../test/processes/child-kit';
 import {
   appendCrashEvents,

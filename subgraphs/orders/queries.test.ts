@@ -5,7 +5,7 @@ import { createTestDatabase, type TestDatabase } from '../../test/support/databa
 import { principals } from '../../test/support/principals';
 import { postGraphQL, subgraphRequest } from '../../test/support/subgraph-client';
 import { DEMO_ANCHOR, generateDemoOrders, seedDemoOrders } from '../../demo/orders';
-import { ORDER_FIELDS, startOrdersSubgraph } from './test-kit';
+import { ORDER_FIELDS, startOrdersSubgraph } from './testing/orders-kit';
 
 interface OrderView {
   id: string;

@@ -2,7 +2,7 @@ import type { RunningSubgraph } from '../../platform/subgraph';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database';
 import { principals } from '../../test/support/principals';
 import { subgraphRequest } from '../../test/support/subgraph-client';
-import { startOrdersSubgraph } from './test-kit';
+import { startOrdersSubgraph } from './testing/orders-kit';
 
 const RECORD = `mutation($input: RecordOrderInput!, $key: String!) {
   recordOrder(input: $input, idempotencyKey: $key) {

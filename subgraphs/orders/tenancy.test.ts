@@ -3,7 +3,7 @@ import { createTestDatabase, type TestDatabase } from '../../test/support/databa
 import { principals } from '../../test/support/principals';
 import { subgraphRequest } from '../../test/support/subgraph-client';
 import { DEMO_ANCHOR, generateDemoOrders, seedDemoOrders } from '../../demo/orders';
-import { startOrdersSubgraph } from './test-kit';
+import { startOrdersSubgraph } from './testing/orders-kit';
 
 let database: TestDatabase;
 let subgraph: RunningSubgraph;

@@ -2,7 +2,7 @@ import type { Queryable } from '../../platform/db';
 import { appendEvents } from '../../platform/events/outbox';
 import { newId } from '../../platform/ids';
 import { calculateRefund, type CalcReturnLine, type RefundMethod } from './domain/calculate';
-import { calcOrder, lockOrder, manualRefundedBy, priorRefunds } from './refund-store';
+import { calcOrder, lockOrder, manualRefundedBy, priorRefunds } from './calculation-inputs';
 import { RefundRequested } from '../../contracts/events/refunds';
 
 /** What starts a refund. */

@@ -1,7 +1,7 @@
 import type { Db } from '../../platform/db';
 import { readScope, type Principal } from '../../platform/auth';
 import { groupLoader, rowLoader } from '../../platform/graphql/loaders';
-import { linesByRefundIds, refundsByIds, refundsByOrderIds, refundsByReturnIds, tendersByRefundIds } from './store';
+import { linesByRefundIds, refundsByIds, refundsByOrderIds, refundsByReturnIds, tendersByRefundIds } from './read-model';
 
 /** Per-request loaders of the refunds subgraph; tenancy is applied inside, from the principal. */
 export function refundsLoaders(db: Db, principal: Principal) {

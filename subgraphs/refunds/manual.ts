@@ -5,9 +5,9 @@ import { audit } from '../../platform/write-path/audit';
 import { currentScope } from '../../platform/context';
 import { isId } from '../../platform/ids';
 import { createRefund } from './create-refund';
-import { lockOrder, returnSnapshot } from './refund-store';
+import { lockOrder, returnSnapshot } from './calculation-inputs';
 import type { FourEyesSettings } from './settings';
-import { refreshRefundStatus } from './refund-status';
+import { refreshRefundStatus } from './status-rollup';
 import type { RefundMethod } from './domain/calculate';
 
 /** A userError of a refund mutation. */

@@ -1,10 +1,10 @@
 import { createTestDatabase, type TestDatabase } from '../../test/support/database';
-import { waitFor } from '../../platform/events/bus-test-kit';
+import { waitFor } from '../../platform/events/testing/bus-kit';
 import { killAllTestProcesses, spawnTestProcess } from '../../test/processes/child-kit';
 import { providerIdempotencyKey } from '../../connectors/payments/port';
 import { CLAIM_LEASE_MS, tenderRefundKey } from './execution/executor';
 import { RefundSucceeded } from '../../contracts/events/refunds';
-import { deliver, orderData, outboxEvents, providerRefunds, receivedEvent, refundsOf, refundsRig, tendersOf, type RefundsRig } from './refunds-test-kit';
+import { deliver, orderData, outboxEvents, providerRefunds, receivedEvent, refundsOf, refundsRig, tendersOf, type RefundsRig } from './testing/refunds-kit';
 
 /** A SIGKILL lands between the provider's answer and its record; the restart must not refund twice. */
 const CRASH_TEST_TIMEOUT_MS = 60_000;

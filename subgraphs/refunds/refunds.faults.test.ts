@@ -5,7 +5,7 @@ import { SIMULATED_FAILURE_REASON } from '../../connectors/payments/simulated/si
 import { RefundFailed, RefundSucceeded } from '../../contracts/events/refunds';
 import { retryRefund } from './manual';
 import { tenderRefundKey } from './execution/executor';
-import { deliver, dueNow, orderData, outboxEvents, providerRefunds, receivedEvent, refundsOf, refundsRig, tendersOf, type RefundsRig } from './refunds-test-kit';
+import { deliver, dueNow, orderData, outboxEvents, providerRefunds, receivedEvent, refundsOf, refundsRig, tendersOf, type RefundsRig } from './testing/refunds-kit';
 
 /** The provider fails: unknown outcomes are retried with the same key, definitive failures wait for retryRefund and a new key. */
 let database: TestDatabase;

@@ -19,7 +19,7 @@ import {
   refundsRig,
   tendersOf,
   type RefundsRig,
-} from './refunds-test-kit';
+} from './testing/refunds-kit';
 
 /** Refunds from return events to the provider and the books, on real PostgreSQL. */
 let database: TestDatabase;

@@ -3,7 +3,7 @@ import { principals } from '../../test/support/principals';
 import type { Principal } from '../../platform/auth';
 import { formatMinor } from '../../platform/money';
 import { approveRefund, issueRefund, type IssueRefundInput } from './manual';
-import { orderData, providerRefunds, refundsOf, refundsRig, tendersOf, type RefundsRig } from './refunds-test-kit';
+import { orderData, providerRefunds, refundsOf, refundsRig, tendersOf, type RefundsRig } from './testing/refunds-kit';
 
 /** Manual refunds above the threshold wait, unpaid, for a second finance approver who is not the requester. */
 let database: TestDatabase;

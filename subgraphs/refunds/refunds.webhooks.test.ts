@@ -1,7 +1,7 @@
 import { createTestDatabase, type TestDatabase } from '../../test/support/database';
 import { listen, router, type RunningServer } from '../../platform/http/server';
-import { FakeStripeServer, FAKE_STRIPE_SECRET_KEY, FAKE_STRIPE_WEBHOOK_SECRET } from '../../connectors/payments/stripe/fake-stripe-server';
-import { stripeSignatureHeader } from '../../connectors/payments/stripe/fake-stripe-signing';
+import { FakeStripeServer, FAKE_STRIPE_SECRET_KEY, FAKE_STRIPE_WEBHOOK_SECRET } from '../../connectors/payments/stripe/testing/fake-stripe-server';
+import { stripeSignatureHeader } from '../../connectors/payments/stripe/testing/fake-stripe-signing';
 import { StripeGateway } from '../../connectors/payments/stripe/stripe-gateway';
 import { StripeWebhookVerifier } from '../../connectors/payments/stripe/stripe-webhooks';
 import { RefundExecutor, tenderRefundKey } from './execution/executor';
@@ -10,7 +10,7 @@ import { RefundSucceeded } from '../../contracts/events/refunds';
 import { webhookRoute } from './webhooks';
 import { retryRefund } from './manual';
 import { principals } from '../../test/support/principals';
-import { deliver, orderData, outboxEvents, receivedEvent, refundsOf, refundsRig, tendersOf, type RefundsRig } from './refunds-test-kit';
+import { deliver, orderData, outboxEvents, receivedEvent, refundsOf, refundsRig, tendersOf, type RefundsRig } from './testing/refunds-kit';
 
 /** Stripe's refund webhooks through the refunds subgraph's route, signed by the fake Stripe server. */
 let database: TestDatabase;

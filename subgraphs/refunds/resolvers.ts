@@ -4,7 +4,7 @@ import { badUserInput, Messages } from '../../platform/graphql/errors';
 import { isId } from '../../platform/ids';
 import { money } from '../../platform/money';
 import type { RefundsLoaders } from './loaders';
-import type { RefundLineRow, RefundRow, RefundTenderRow } from './store';
+import type { RefundLineRow, RefundRow, RefundTenderRow } from './read-model';
 import type { Operation } from '../../platform/auth';
 import { approveRefund, issueRefund, retryRefund, type IssueRefundInput, type RefundPayload } from './manual';
 import type { RefundsSettings } from './settings';

@@ -3,7 +3,7 @@ import { loadTypeDefs, type SubgraphDefinition } from '../../platform/subgraph';
 import { returnsLoaders, type ReturnsLoaders } from './loaders';
 import { returnsResolvers } from './resolvers';
 import { orderSnapshotsConsumer } from './consumers/order-snapshots';
-import { refundStatusConsumer } from './consumers/refund-status';
+import { refundStatusConsumer } from './consumers/refund-progress';
 import { locationsConsumer } from './consumers/locations';
 import type { ReturnsSettings } from './settings';
 

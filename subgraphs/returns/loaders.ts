@@ -1,7 +1,7 @@
 import type { Db } from '../../platform/db';
 import { readScope, type Principal } from '../../platform/auth';
 import { groupLoader, rowLoader } from '../../platform/graphql/loaders';
-import { dispositionsByLineIds, linesByReturnIds, returnsByIds, returnsByOrderIds, timelinesByReturnIds } from './store';
+import { dispositionsByLineIds, linesByReturnIds, returnsByIds, returnsByOrderIds, timelinesByReturnIds } from './read-model';
 
 /** Per-request loaders of the returns subgraph; tenancy is applied inside, from the principal. */
 export function returnsLoaders(db: Db, principal: Principal) {

@@ -7,7 +7,7 @@ import { createReturn, type CreateReturnInput } from './lifecycle/create';
 import { approveReturn, cancelReturn, declineReturn, markReturnInTransit } from './lifecycle/decide';
 import { receiveReturnItems, type ReceiveInput } from './lifecycle/receive';
 import { recordInspection, type InspectionInput } from './lifecycle/inspect';
-import { lineStates } from './lifecycle/store';
+import { lineStates } from './lifecycle/lifecycle-queries';
 import { refused, type ReturnPayload } from './lifecycle/payload';
 import { ReturnErrorCode, ReturnMessages, userError } from './lifecycle/user-errors';
 import type { ReturnsSettings } from './settings';

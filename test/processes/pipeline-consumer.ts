@@ -8,7 +8,7 @@
  * (optional: a slow handler keeps events in flight).
  */
 import { PostgresDb } from '../../platform/db';
-import { sleep } from '../../platform/events/bus-test-kit';
+import { sleep } from '../../platform/events/testing/bus-kit';
 import { ConsumerRunner } from '../../platform/events/consumer';
 import { qualified } from '../../platform/events/outbox';
 import { RedisBus } from '../../platform/events/redis-bus';

@@ -1,6 +1,6 @@
 import { sqlState, SQLSTATE, type Queryable } from '../../../platform/db';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
-import { testCreditMemo } from '../erp-test-kit';
+import { testCreditMemo } from '../testing/erp-kit';
 import { ReferenceErp } from './reference-erp';
 
 let database: TestDatabase;

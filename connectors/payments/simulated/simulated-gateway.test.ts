@@ -1,6 +1,6 @@
 import { newId } from '../../../platform/ids';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
-import { describePaymentGatewayContract } from '../payment-gateway.contract';
+import { describePaymentGatewayContract } from '../testing/payment-gateway.contract';
 import { PaymentDeclinedError, PaymentUnavailableError, providerIdempotencyKey, type RefundRequest } from '../port';
 import { SimulatedGateway } from './simulated-gateway';
 import { DEFAULT_SETTLEMENT_DELAY_MS, deterministicDraw } from './simulated-options';

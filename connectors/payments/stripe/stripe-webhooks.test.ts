@@ -1,8 +1,8 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { newId } from '../../../platform/ids';
 import { InvalidWebhookError, type RefundWebhookEvent } from '../port';
-import { FakeStripeServer, FAKE_STRIPE_SECRET_KEY, FAKE_STRIPE_WEBHOOK_SECRET } from './fake-stripe-server';
-import { stripeSignatureHeader } from './fake-stripe-signing';
+import { FakeStripeServer, FAKE_STRIPE_SECRET_KEY, FAKE_STRIPE_WEBHOOK_SECRET } from './testing/fake-stripe-server';
+import { stripeSignatureHeader } from './testing/fake-stripe-signing';
 import { StripeGateway } from './stripe-gateway';
 import { StripeWebhookVerifier, STRIPE_WEBHOOK_TOLERANCE_SECONDS } from './stripe-webhooks';
 

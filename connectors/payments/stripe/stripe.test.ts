@@ -1,8 +1,8 @@
 import { createServer } from 'node:net';
 import { newId } from '../../../platform/ids';
-import { describePaymentGatewayContract } from '../payment-gateway.contract';
+import { describePaymentGatewayContract } from '../testing/payment-gateway.contract';
 import { PaymentDeclinedError, PaymentUnavailableError, providerIdempotencyKey, type RefundRequest } from '../port';
-import { FakeStripeServer, FAKE_STRIPE_SECRET_KEY } from './fake-stripe-server';
+import { FakeStripeServer, FAKE_STRIPE_SECRET_KEY } from './testing/fake-stripe-server';
 import { toStripeAmount } from './stripe-amounts';
 import { StripeGateway, type StripeGatewayOptions } from './stripe-gateway';
 

@@ -2,7 +2,7 @@ import type { Queryable } from '../../../platform/db';
 import type { ConsumerDefinition } from '../../../platform/events/consumer';
 import type { EventEnvelope } from '../../../platform/events/envelope';
 import { ReturnInspected, ReturnItemsReceived } from '../../../contracts/events/returns';
-import { calcReturnLines, returnSnapshot } from '../refund-store';
+import { calcReturnLines, returnSnapshot } from '../calculation-inputs';
 import { createRefund } from '../create-refund';
 import { refundsAtReceipt } from '../trigger-policy';
 import type { RefundMethod } from '../domain/calculate';

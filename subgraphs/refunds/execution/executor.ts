@@ -3,7 +3,7 @@ import { componentLogger } from '../../../platform/logger';
 import { runInScope } from '../../../platform/context';
 import { PaymentDeclinedError, type ProviderRefund } from '../../../connectors/payments/port';
 import { INTERNAL_PROVIDER } from '../domain/calculate';
-import { refreshRefundStatus } from '../refund-status';
+import { refreshRefundStatus } from '../status-rollup';
 import type { GatewayRouter } from './gateways';
 
 const log = componentLogger('refund-executor');

@@ -3,7 +3,7 @@ import type { Principal } from '../../../platform/auth';
 import { appendEvents } from '../../../platform/events/outbox';
 import { ReturnCompleted } from '../../../contracts/events/returns';
 import { applyTransition } from './transitions';
-import type { ReturnForUpdate } from './store';
+import type { ReturnForUpdate } from './lifecycle-queries';
 
 /**
  * The financial state that settles a return: the refund succeeded and its credit memo is posted

@@ -17,7 +17,7 @@ import type { ReturnsSettings } from '../settings';
 import { isManagerFor, seesOrder } from './access';
 import { authorize } from '../../../platform/auth';
 import { appendTimeline, headerOf } from './transitions';
-import { customerHistory, insertReturn, lockOrderSnapshot, lockReturn, returnedQuantities, type NewReturnLine, type OrderSnapshot } from './store';
+import { customerHistory, insertReturn, lockOrderSnapshot, lockReturn, returnedQuantities, type NewReturnLine, type OrderSnapshot } from './lifecycle-queries';
 import { changed, refused, type ReturnPayload } from './payload';
 import { ReturnErrorCode, ReturnMessages, userError, type UserError } from './user-errors';
 import { authorizedEventData } from './event-data';

@@ -5,7 +5,7 @@ import { ReturnAuthorized, ReturnCanceled, ReturnDeclined, ReturnInTransit } fro
 import type { Operation } from '../../../platform/auth';
 import { isManagerFor, mayActOn } from './access';
 import { applyTransition } from './transitions';
-import { lineStates, lockReturn, type ReturnForUpdate } from './store';
+import { lineStates, lockReturn, type ReturnForUpdate } from './lifecycle-queries';
 import { changed, refused, type ReturnPayload } from './payload';
 import { ReturnErrorCode, ReturnMessages, userError } from './user-errors';
 import { authorizedEventData } from './event-data';

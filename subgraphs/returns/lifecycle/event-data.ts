@@ -1,6 +1,6 @@
 import type { Queryable } from '../../../platform/db';
 import type { ReturnEventHeader } from '../../../contracts/events/returns';
-import type { ReturnForUpdate } from './store';
+import type { ReturnForUpdate } from './lifecycle-queries';
 
 /** The data of ReturnRequested / ReturnAuthorized: the decision and every line. */
 export async function authorizedEventData(tx: Queryable, ret: ReturnForUpdate, header: ReturnEventHeader) {

@@ -4,7 +4,7 @@ import { appendEvents } from '../../../platform/events/outbox';
 import { ReturnItemsReceived } from '../../../contracts/events/returns';
 import { mayActOn } from './access';
 import { applyTransition, bumpRevision } from './transitions';
-import { lineStates, lockReturn } from './store';
+import { lineStates, lockReturn } from './lifecycle-queries';
 import { changed, refused, type ReturnPayload } from './payload';
 import { ReturnErrorCode, ReturnMessages, userError, type UserError } from './user-errors';
 import { unknownLocation } from './locations';

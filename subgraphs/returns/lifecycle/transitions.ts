@@ -3,7 +3,7 @@ import type { Principal } from '../../../platform/auth';
 import { currentScope } from '../../../platform/context';
 import { transition, type ReturnAction, type ReturnStatus } from '../domain/status';
 import type { ReturnEventHeader } from '../../../contracts/events/returns';
-import type { ReturnForUpdate } from './store';
+import type { ReturnForUpdate } from './lifecycle-queries';
 
 /** Columns a transition may set besides the status. */
 export interface TransitionUpdates {

@@ -1,6 +1,6 @@
 import { lineEligibility } from './eligibility';
 import { loadDefaultPolicy } from './load';
-import { at, eligibilityInput, policyWith } from './test-kit';
+import { at, eligibilityInput, policyWith } from './testing/policy-kit';
 import { DAY_MS, returnWindow } from './window';
 
 const policy = loadDefaultPolicy();

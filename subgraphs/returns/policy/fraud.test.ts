@@ -1,6 +1,6 @@
 import { fraudAssessment, type FraudInput } from './fraud';
 import { loadDefaultPolicy } from './load';
-import { policyWith } from './test-kit';
+import { policyWith } from './testing/policy-kit';
 
 const policy = loadDefaultPolicy();
 const clean: FraudInput = { returnsIn30Days: 1, returnsIn90Days: 1, returnedValue90DaysMinor: 5_000, purchasedValue90DaysMinor: 50_000, receiptless: false };

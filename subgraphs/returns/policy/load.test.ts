@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { InvalidPolicyError, formatPath, loadDefaultPolicy, loadPolicyFile, parsePolicy } from './load';
-import { defaultDocument } from './test-kit';
+import { defaultDocument } from './testing/policy-kit';
 
 /** Parses `document` expecting a refusal, and returns the error's message. */
 function refusal(document: unknown): string {

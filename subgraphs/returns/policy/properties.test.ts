@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { lineEligibility } from './eligibility';
 import { loadDefaultPolicy } from './load';
 import { restockingFeeMinor } from './restocking';
-import { policyWith, eligibilityInput } from './test-kit';
+import { policyWith, eligibilityInput } from './testing/policy-kit';
 import { CHANNELS, RETURN_REASONS } from './vocabulary';
 
 const policy = loadDefaultPolicy();

@@ -1,6 +1,6 @@
 import { loadDefaultPolicy } from './load';
 import { restockingFeeMinor } from './restocking';
-import { policyWith } from './test-kit';
+import { policyWith } from './testing/policy-kit';
 import { RETURN_REASONS } from './vocabulary';
 
 const policy = loadDefaultPolicy();

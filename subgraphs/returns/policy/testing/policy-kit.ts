@@ -2,9 +2,9 @@
  * Helpers for the policy tests: the default document as plain data to vary, and a line/order
  * builder with sensible defaults so each test states only what it is about.
  */
-import { parsePolicy, loadDefaultPolicy } from './load';
-import type { EligibilityInput } from './eligibility';
-import type { ReturnPolicy } from './schema';
+import { parsePolicy, loadDefaultPolicy } from '../load';
+import type { EligibilityInput } from '../eligibility';
+import type { ReturnPolicy } from '../schema';
 
 /** A mutable deep copy of the default document, for building variants and invalid documents. */
 export function defaultDocument(): Record<string, unknown> & ReturnPolicy {

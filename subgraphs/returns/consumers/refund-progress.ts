@@ -2,7 +2,7 @@ import type { Queryable } from '../../../platform/db';
 import type { ConsumerDefinition } from '../../../platform/events/consumer';
 import type { EventEnvelope } from '../../../platform/events/envelope';
 import { CreditMemoPosted, RefundFailed, RefundRequested, RefundSucceeded } from '../../../contracts/events/refunds';
-import { lockReturn } from '../lifecycle/store';
+import { lockReturn } from '../lifecycle/lifecycle-queries';
 import { completeIfSettled } from '../lifecycle/completion';
 
 /** The return's financial state each refund event leads to. */

@@ -5,7 +5,7 @@ import { isId } from '../../platform/ids';
 import { lineEligibility, refundMethodsFor, type Channel, type ReturnPolicy } from './policy';
 import { assertMayPerform } from '../../platform/auth';
 import { seesOrder } from './lifecycle/access';
-import { orderSnapshots, returnedQuantities } from './lifecycle/store';
+import { orderSnapshots, returnedQuantities } from './lifecycle/lifecycle-queries';
 
 /**
  * `returnEligibility`: every line of an order judged by the active policy for a channel. Two

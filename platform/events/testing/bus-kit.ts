@@ -1,6 +1,6 @@
-import { newId } from '../ids';
-import type { DeliveryHandler } from './bus';
-import type { DeliveredEvent } from './envelope';
+import { newId } from '../../ids';
+import type { DeliveryHandler } from '../bus';
+import type { DeliveredEvent } from '../envelope';
 
 /** How often `waitFor` looks again: short, so tests finish as soon as the condition holds. */
 const POLL_MS = 10;

@@ -1,18 +1,18 @@
-import { InProcessBus } from '../../platform/events/in-process-bus';
-import { ConsumerRunner, type ConsumerDefinition } from '../../platform/events/consumer';
-import type { EventDefinition } from '../../platform/events/catalog';
-import type { EventEnvelope } from '../../platform/events/envelope';
-import type { Db, Queryable } from '../../platform/db';
-import { newId } from '../../platform/ids';
-import { OrderRecorded, type OrderRecordedData } from '../../contracts/events/orders';
-import { ReturnAuthorized, ReturnInspected, ReturnItemsReceived } from '../../contracts/events/returns';
-import { SimulatedGateway } from '../../connectors/payments/simulated/simulated-gateway';
-import type { SimulatedGatewayOptions } from '../../connectors/payments/simulated/simulated-options';
-import { refundSnapshotsConsumer } from './consumers/snapshots';
-import { returnRefundsConsumer } from './consumers/return-refunds';
-import { RefundExecutor } from './execution/executor';
-import { GatewayRouter } from './execution/gateways';
-import { SimulatedWorld } from './execution/simulated-world';
+import { InProcessBus } from '../../../platform/events/in-process-bus';
+import { ConsumerRunner, type ConsumerDefinition } from '../../../platform/events/consumer';
+import type { EventDefinition } from '../../../platform/events/catalog';
+import type { EventEnvelope } from '../../../platform/events/envelope';
+import type { Db, Queryable } from '../../../platform/db';
+import { newId } from '../../../platform/ids';
+import { OrderRecorded, type OrderRecordedData } from '../../../contracts/events/orders';
+import { ReturnAuthorized, ReturnInspected, ReturnItemsReceived } from '../../../contracts/events/returns';
+import { SimulatedGateway } from '../../../connectors/payments/simulated/simulated-gateway';
+import type { SimulatedGatewayOptions } from '../../../connectors/payments/simulated/simulated-options';
+import { refundSnapshotsConsumer } from '../consumers/snapshots';
+import { returnRefundsConsumer } from '../consumers/return-refunds';
+import { RefundExecutor } from '../execution/executor';
+import { GatewayRouter } from '../execution/gateways';
+import { SimulatedWorld } from '../execution/simulated-world';
 
 /**
  * What the refunds tests share (not a test file): hand-built events that validate against the

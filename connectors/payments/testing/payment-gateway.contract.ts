@@ -4,8 +4,8 @@
  * behaviours, whichever provider sits behind the port.
  */
 import { randomBytes } from 'node:crypto';
-import { newId } from '../../platform/ids';
-import { PaymentDeclinedError, type PaymentGateway, type ProviderRefund } from './port';
+import { newId } from '../../../platform/ids';
+import { PaymentDeclinedError, type PaymentGateway, type ProviderRefund } from '../port';
 
 /** What an adapter's test gives the shared suite. */
 export interface PaymentGatewayHarness {

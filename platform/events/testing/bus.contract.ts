@@ -1,5 +1,5 @@
-import type { EventBus } from './bus';
-import { idsOf, Recorder, sleep, testEvents, waitFor } from './bus-test-kit';
+import type { EventBus } from '../bus';
+import { idsOf, Recorder, sleep, testEvents, waitFor } from './bus-kit';
 
 /** Longest wait for a delivery that should happen "now": generous for two shared CPU cores. */
 const DELIVERY_TIMEOUT_MS = 5_000;

@@ -2,7 +2,7 @@
  * Small federation v2.7 subgraph SDLs and helpers shared by the registry's tests. Each SDL is
  * valid on its own; the variants exist to trigger one specific outcome each.
  */
-import type { Queryable } from '../platform/db';
+import type { Queryable } from '../../platform/db';
 
 const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable"])';
 

@@ -1,7 +1,7 @@
-import type { Db, IsolationLevel, Queryable, QueryResult, Row } from '../../platform/db';
-import { startSubgraph, type RunningSubgraph } from '../../platform/subgraph';
-import { testInternalTokens } from '../../test/support/subgraph-client';
-import { ordersSubgraph } from './index';
+import type { Db, IsolationLevel, Queryable, QueryResult, Row } from '../../../platform/db';
+import { startSubgraph, type RunningSubgraph } from '../../../platform/subgraph';
+import { testInternalTokens } from '../../../test/support/subgraph-client';
+import { ordersSubgraph } from '../index';
 
 /**
  * Test helpers of the orders subgraph (not a test file itself): a Db that records the SQL it

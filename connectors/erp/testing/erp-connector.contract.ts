@@ -1,6 +1,6 @@
-import { CreditMemoConflictError, InvalidCreditMemoError } from './credit-memo';
-import { testCreditMemo, testStockMovement } from './erp-test-kit';
-import type { ErpConnector } from './port';
+import { CreditMemoConflictError, InvalidCreditMemoError } from '../credit-memo';
+import { testCreditMemo, testStockMovement } from './erp-kit';
+import type { ErpConnector } from '../port';
 
 /**
  * The behaviour every `ErpConnector` must show, run by `erp-connector.test.ts` over the reference

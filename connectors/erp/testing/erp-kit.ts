@@ -1,5 +1,5 @@
-import { newId } from '../../platform/ids';
-import type { ErpCreditMemo } from './port';
+import { newId } from '../../../platform/ids';
+import type { ErpCreditMemo } from '../port';
 
 /**
  * A valid credit memo for tests: two lines (one with tax), shipping, a restocking fee, paid back

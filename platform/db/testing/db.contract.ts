@@ -1,5 +1,5 @@
-import type { Db } from './types';
-import { SQLSTATE, sqlState, violatedConstraint } from './errors';
+import type { Db } from '../types';
+import { SQLSTATE, sqlState, violatedConstraint } from '../errors';
 
 /**
  * The behaviour every `Db` implementation must show. Run by `db.test.ts` against PostgreSQL and
