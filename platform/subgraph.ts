@@ -17,6 +17,7 @@ import { ErrorCode, Messages, unauthenticated } from './graphql/errors';
 import { clientView, errorChainSome, faultView, isClientError, replacedView } from './graphql/masking';
 import { apolloHandler, sendJson } from './http/apollo-handler';
 import { listen, router, type Route, type RunningServer } from './http/server';
+import { headerValue } from './http/headers';
 import { CORRELATION_HEADER } from './correlation';
 import { WritePath } from './write-path/write-path';
 import type { EventPipeline } from './events/pipeline';
@@ -259,11 +260,6 @@ async function subgraphContext<TLoaders>(
   }
   const correlationId = headerValue(req, CORRELATION_HEADER) ?? randomUUID();
   return { db: options.db, principal, correlationId, loaders: definition.loaders(options.db, principal), writes };
-}
-
-function headerValue(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }
 
 /** Driver codes and messages of a database that refused, dropped or never answered a connection. */
