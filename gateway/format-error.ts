@@ -1,8 +1,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
-import { currentScope } from '../platform/context';
 import { ErrorCode } from '../platform/graphql/errors';
-import { clientView, errorChainSome, faultView, isClientError, replacedView } from '../platform/graphql/masking';
+import { errorChainSome, maskErrors, type KnownFailure } from '../platform/graphql/masking';
 import { GatewayMessages } from './messages';
 
 /** Transport codes and messages of a subgraph that refused or dropped the connection. */
@@ -12,31 +11,39 @@ const UNREACHABLE_MESSAGE = /ECONNREFUSED|fetch failed|other side closed/;
 const SUBGRAPH_REFUSED_INPUT = 400;
 
 /**
- * Builds Apollo Server's `formatError` for the gateway. Masked (the default in every run mode):
- * errors with a client code keep their message and client extensions only (a subgraph's
- * `stacktrace` and `serviceName` are dropped even when that subgraph shows them); a subgraph's
- * HTTP failure (Apollo's "400: Bad Request" carrying the subgraph's URL and body) becomes
- * BAD_USER_INPUT for a 400 and a fault otherwise; an unreachable subgraph is SERVICE_UNAVAILABLE;
- * anything else is logged in full and answered with "something went wrong" and the correlation
- * id. `errorDetails` (the explicit development switch) shows everything as Apollo formatted it.
+ * What the gateway recognises in a subgraph fetch's failure. A subgraph's HTTP failure (Apollo's
+ * "400: Bad Request" carrying the subgraph's URL and body) is BAD_USER_INPUT for a 400 and a fault
+ * otherwise, whatever code the gateway library gave it; an unreachable subgraph is SERVICE_UNAVAILABLE.
+ */
+export const SUBGRAPH_FETCH_FAILURES: readonly KnownFailure[] = [
+  {
+    description: 'a subgraph refused the request as malformed',
+    level: 'warn',
+    matches: (formatted) => subgraphHttpStatus(formatted) === SUBGRAPH_REFUSED_INPUT,
+    answer: { code: ErrorCode.BAD_USER_INPUT, message: GatewayMessages.refusedBySubgraph },
+  },
+  {
+    description: 'a subgraph answered with an HTTP failure',
+    level: 'error',
+    matches: (formatted) => subgraphHttpStatus(formatted) !== undefined,
+  },
+  {
+    description: 'a subgraph is not reachable',
+    level: 'error',
+    matches: (_formatted, error) =>
+      errorChainSome(error, ({ code, message }) => UNREACHABLE_CODES.has(String(code)) || (typeof message === 'string' && UNREACHABLE_MESSAGE.test(message))),
+    answer: { code: ErrorCode.SERVICE_UNAVAILABLE, message: GatewayMessages.subgraphUnavailable },
+  },
+];
+
+/**
+ * Apollo Server's `formatError` for the gateway: the one masking (`platform/graphql/masking.ts`)
+ * with the subgraph fetch failures above. Masked in every run mode unless `errorDetails`, the
+ * explicit development switch; a subgraph's `stacktrace` and `serviceName` are dropped even when
+ * that subgraph shows them.
  */
 export function maskUnexpectedErrors(log: Logger, errorDetails: boolean) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const subgraphStatus = subgraphHttpStatus(formatted);
-    if (subgraphStatus === undefined && isClientError(formatted)) return errorDetails ? formatted : clientView(formatted);
-    if (subgraphStatus === SUBGRAPH_REFUSED_INPUT) {
-      log.warn({ err: (error as { originalError?: unknown }).originalError ?? error, response: formatted.extensions?.response }, 'a subgraph refused the request as malformed');
-      return errorDetails ? formatted : replacedView(formatted, ErrorCode.BAD_USER_INPUT, GatewayMessages.refusedBySubgraph);
-    }
-    log.error({ err: (error as { originalError?: unknown }).originalError ?? error, message: formatted.message }, 'unexpected error');
-    if (errorDetails) return formatted;
-    const unreachable = errorChainSome(
-      error,
-      ({ code, message }) => UNREACHABLE_CODES.has(String(code)) || (typeof message === 'string' && UNREACHABLE_MESSAGE.test(message)),
-    );
-    if (unreachable) return replacedView(formatted, ErrorCode.SERVICE_UNAVAILABLE, GatewayMessages.subgraphUnavailable);
-    return faultView(formatted, currentScope()?.correlationId);
-  };
+  return maskErrors({ log, errorDetails, knownFailures: SUBGRAPH_FETCH_FAILURES });
 }
 
 /**

@@ -8,6 +8,7 @@ import { currentScope } from '../platform/context';
 import { ErrorCode } from '../platform/graphql/errors';
 import { apolloHandler, sendJson } from '../platform/http/apollo-handler';
 import { listen, router, type Route } from '../platform/http/server';
+import { headerValue } from '../platform/http/headers';
 import { componentLogger } from '../platform/logger';
 import type { GatewayContext } from './context';
 import { GraphQLError, type ExecutionResult, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
@@ -220,9 +221,4 @@ function withGraphQLErrors(result: FormattedExecutionResult): ExecutionResult {
   const { errors, ...rest } = result;
   if (!errors) return rest as ExecutionResult;
   return { ...rest, errors: errors.map((error) => new GraphQLError(error.message, { path: error.path, extensions: error.extensions })) } as ExecutionResult;
-}
-
-function headerValue(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }

@@ -5,7 +5,6 @@ export const CORRELATION_HEADER = 'x-correlation-id';
 const CORRELATION_PATTERN = /^[A-Za-z0-9._:\-]{1,128}$/;
 
 /** The client's id when it is acceptable; otherwise undefined and the caller generates one. */
-export function acceptCorrelationId(value: string | string[] | undefined): string | undefined {
-  const candidate = Array.isArray(value) ? value[0] : value;
-  return candidate && CORRELATION_PATTERN.test(candidate) ? candidate : undefined;
+export function acceptCorrelationId(value: string | undefined): string | undefined {
+  return value && CORRELATION_PATTERN.test(value) ? value : undefined;
 }

@@ -8,15 +8,17 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { concatAST, parse, print, type DocumentNode, type GraphQLFormattedError } from 'graphql';
+import { concatAST, parse, print, type DocumentNode } from 'graphql';
 import type { Db } from './db';
 import { guardRootFields, INTERNAL_PRINCIPAL_HEADER, type InternalTokens, type Principal } from './auth';
-import { currentScope, runInScope } from './context';
+import { runInScope } from './context';
 import { componentLogger } from './logger';
-import { ErrorCode, Messages, unauthenticated } from './graphql/errors';
-import { clientView, errorChainSome, faultView, isClientError, replacedView } from './graphql/masking';
+import { Messages, unauthenticated } from './graphql/errors';
+import { maskErrors } from './graphql/masking';
+import { DATABASE_FAILURES } from './graphql/database-failures';
 import { apolloHandler, sendJson } from './http/apollo-handler';
 import { listen, router, type Route, type RunningServer } from './http/server';
+import { headerValue } from './http/headers';
 import { CORRELATION_HEADER } from './correlation';
 import { WritePath } from './write-path/write-path';
 import type { EventPipeline } from './events/pipeline';
@@ -27,7 +29,6 @@ import { startEventLogPruner } from './events/update-log';
 import { COMMON_TYPE_DEFS } from './graphql/common-types';
 import { readLimits } from './graphql/input-limits';
 import { useInputLimits } from './graphql/input-limits-plugin';
-import { isInputRejectedByDatabase } from './db/errors';
 
 /**
  * A subgraph's resolver map: type name to field resolvers (plus `__resolveReference`), or a
@@ -182,7 +183,7 @@ export function buildSubgraphServer<TLoaders>(definition: SubgraphDefinition<TLo
       ApolloServerPluginLandingPageDisabled(),
       useInputLimits({ limits: () => limits, httpStatus: 200 }),
     ],
-    formatError: (formatted, error) => maskUnexpected(formatted, error, errorDetails, log),
+    formatError: maskErrors({ log, errorDetails, knownFailures: DATABASE_FAILURES }),
   });
 }
 
@@ -259,42 +260,4 @@ async function subgraphContext<TLoaders>(
   }
   const correlationId = headerValue(req, CORRELATION_HEADER) ?? randomUUID();
   return { db: options.db, principal, correlationId, loaders: definition.loaders(options.db, principal), writes };
-}
-
-function headerValue(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** Driver codes and messages of a database that refused, dropped or never answered a connection. */
-const CONNECTION_FAILURE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03']);
-const CONNECTION_FAILURE_MESSAGE = /timeout exceeded when trying to connect|Connection terminated|ECONNREFUSED/i;
-
-/**
- * Errors with a client code pass through with their message and client extensions only; anything
- * else is a fault whose message could leak internals (SQL, constraint names, hostnames), so it is
- * logged in full and answered with "something went wrong" and the correlation id, unless
- * `errorDetails` (the explicit development switch) is on.
- */
-function maskUnexpected(
-  formatted: GraphQLFormattedError,
-  error: unknown,
-  errorDetails: boolean,
-  log: ReturnType<typeof componentLogger>,
-): GraphQLFormattedError {
-  if (isClientError(formatted)) return errorDetails ? formatted : clientView(formatted);
-  const cause = (error as { originalError?: unknown }).originalError ?? error;
-  const connectionFailure = errorChainSome(
-    error,
-    ({ code, message }) => CONNECTION_FAILURE_CODES.has(String(code)) || (typeof message === 'string' && CONNECTION_FAILURE_MESSAGE.test(message)),
-  );
-  if (connectionFailure) return replacedView(formatted, ErrorCode.SERVICE_UNAVAILABLE, Messages.databaseUnavailable);
-  if (isInputRejectedByDatabase(error)) {
-    // A value no declared limit caught: the client's fault, so say so, but log it to add the limit.
-    log.warn({ err: cause }, 'database refused an input value; declare a limit for it');
-    return { message: Messages.inputRejected, path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.BAD_USER_INPUT } };
-  }
-  log.error({ err: cause }, 'unexpected error in resolver');
-  if (errorDetails) return formatted;
-  return faultView(formatted, currentScope()?.correlationId);
 }

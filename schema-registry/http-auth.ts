@@ -1,5 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { bearerToken } from '../platform/http/bearer';
+import { headerValue } from '../platform/http/headers';
 
 /**
  * Shortest publish token accepted at start-up: anything shorter is guessable, and a guessed
@@ -15,10 +17,9 @@ export type BearerVerdict = 'missing' | 'invalid' | 'valid';
  * first so the comparison takes the same time whatever the lengths, and leaks neither.
  */
 export function bearerCheck(req: IncomingMessage, token: string): BearerVerdict {
-  const header = req.headers.authorization;
-  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-  if (!match?.[1]) return 'missing';
-  return timingSafeEqual(digest(match[1]), digest(token)) ? 'valid' : 'invalid';
+  const presented = bearerToken(headerValue(req, 'authorization'));
+  if (!presented) return 'missing';
+  return timingSafeEqual(digest(presented), digest(token)) ? 'valid' : 'invalid';
 }
 
 function digest(value: string): Buffer {

@@ -1,6 +1,7 @@
 import type { ClientTokenVerifier, InternalTokens, Principal } from '../../platform/auth';
 import { currentScope } from '../../platform/context';
 import { Messages, unauthenticated } from '../../platform/graphql/errors';
+import { bearerToken } from '../../platform/http/bearer';
 import { TokenCache } from './token-cache';
 
 /** An authenticated caller and the principal token subgraphs will accept for this request. */
@@ -18,9 +19,6 @@ export interface BearerAuthOptions {
   internalTokens: InternalTokens;
 }
 
-/** Header scheme of client tokens (RFC 6750), matched case-insensitively as the RFC asks. */
-const BEARER = /^Bearer\s+(\S+)\s*$/i;
-
 /**
  * Authenticates a request from its `Authorization` value (for HTTP the header, for graphql-ws
  * `connectionParams.authorization`). Every operation needs a valid token; anything else throws
@@ -30,7 +28,7 @@ const BEARER = /^Bearer\s+(\S+)\s*$/i;
 export function bearerAuth(options: BearerAuthOptions): (authorization: string | undefined) => Promise<Authenticated> {
   const cache = new TokenCache();
   return async (authorization) => {
-    const token = authorization ? BEARER.exec(authorization)?.[1] : undefined;
+    const token = bearerToken(authorization);
     if (!token) throw unauthenticated(Messages.missingToken);
     const cached = cache.get(token);
     if (cached) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Route } from '../../platform/http/server';
+import { headerValue } from '../../platform/http/headers';
 import { runInScope } from '../../platform/context';
 import { CORRELATION_HEADER, acceptCorrelationId } from '../../platform/correlation';
 
@@ -11,7 +12,7 @@ import { CORRELATION_HEADER, acceptCorrelationId } from '../../platform/correlat
  */
 export function withCorrelation(next: Route): Route {
   return (req, res) => {
-    const correlationId = acceptCorrelationId(req.headers[CORRELATION_HEADER]) ?? randomUUID();
+    const correlationId = acceptCorrelationId(headerValue(req, CORRELATION_HEADER)) ?? randomUUID();
     res.setHeader(CORRELATION_HEADER, correlationId);
     return runInScope({ correlationId }, () => next(req, res));
   };

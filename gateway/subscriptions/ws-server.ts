@@ -4,6 +4,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { GraphQLError, Kind, parse, validate, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { ClientTokenVerifier, Principal } from '../../platform/auth';
 import { componentLogger } from '../../platform/logger';
+import { bearerToken } from '../../platform/http/bearer';
 import { operationLimitError, type OperationLimitsOptions } from '../plugins/limits';
 import type { SubscriptionHub } from './hub';
 import { withoutSuggestions } from '../plugins/introspection';
@@ -14,8 +15,6 @@ const log = componentLogger('subscriptions');
 
 /** Close code when the token is missing, invalid, or expires during the connection. */
 export const CLOSE_FORBIDDEN = 4403;
-/** Bearer scheme, as for HTTP. */
-const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 interface ConnectionState {
   principal?: Principal;
@@ -66,8 +65,7 @@ export function attachSubscriptions(options: SubscriptionServerOptions): () => P
         return schema;
       },
       onConnect: async (ctx) => {
-        const authorization = ctx.connectionParams?.authorization;
-        const token = typeof authorization === 'string' ? BEARER.exec(authorization)?.[1] : undefined;
+        const token = bearerToken(ctx.connectionParams?.authorization);
         if (!token) return false;
         try {
           const { principal, expiresAt } = await options.verifier.verify(token);

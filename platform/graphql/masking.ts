@@ -1,5 +1,61 @@
 import type { GraphQLFormattedError } from 'graphql';
+import type { Logger } from 'pino';
+import { currentScope } from '../context';
 import { ErrorCode, Messages } from './errors';
+
+/**
+ * A failure recognised by its shape rather than by its code, and what the client is told about it
+ * (e.g. a database refusing connections: SERVICE_UNAVAILABLE, so the client retries).
+ */
+export interface KnownFailure {
+  /** The log line's message when this failure is seen. */
+  description: string;
+  /** `warn` when the client caused it (a value it sent), `error` when we did. */
+  level: 'warn' | 'error';
+  /** True for this failure; sees the formatted error and the original with its causes. */
+  matches(formatted: GraphQLFormattedError, error: unknown): boolean;
+  /**
+   * The code and message the client gets in place of the original. Without one the failure is a
+   * fault (`faultView`): recognised only so that its code, written by a library, is not trusted.
+   */
+  answer?: { code: ErrorCode; message: string };
+}
+
+/** Options of `maskErrors`. */
+export interface MaskingOptions {
+  /** Where every masked error is logged in full, under the request's correlation id. */
+  log: Logger;
+  /**
+   * The explicit development switch (`DEV_ERROR_DETAILS`): faults show their own message and every
+   * extension (stack trace, a subgraph's response). Known failures keep their code and message, with
+   * the original's extensions added, so a client behaves the same in every run mode. Default false.
+   */
+  errorDetails?: boolean;
+  /** Failures to answer by their shape, tried in order before an error's code is believed; default none. */
+  knownFailures?: readonly KnownFailure[];
+}
+
+/**
+ * Apollo Server's `formatError`, the same for the gateway and every subgraph; only the failures
+ * each recognises differ. In order: a known failure gets its answer (or is a fault); an error with a
+ * client code keeps its message and client extensions; anything else is a fault whose message could
+ * leak internals (SQL, hostnames), so the client reads "something went wrong" and the correlation id.
+ * Everything but a client error is logged in full first.
+ */
+export function maskErrors(options: MaskingOptions): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
+  const { log, errorDetails = false, knownFailures = [] } = options;
+  return (formatted, error) => {
+    const known = knownFailures.find((failure) => failure.matches(formatted, error));
+    if (!known && isClientError(formatted)) return errorDetails ? formatted : clientView(formatted);
+    const cause = (error as { originalError?: unknown } | null)?.originalError ?? error;
+    log[known?.level ?? 'error']({ err: cause, message: formatted.message, extensions: formatted.extensions }, known?.description ?? 'unexpected error');
+    if (known?.answer) {
+      const { code, message } = known.answer;
+      return errorDetails ? withPlace(formatted, message, { ...formatted.extensions, code }) : replacedView(formatted, code, message);
+    }
+    return errorDetails ? formatted : faultView(formatted, currentScope()?.correlationId);
+  };
+}
 
 /**
  * Codes whose messages were written for clients: ours (all but INTERNAL_SERVER_ERROR) and those

@@ -6,24 +6,7 @@ import { currentScope } from '../../platform/context';
 import { applyMovements, balanceKey, InsufficientStockError, lockBalances, type Movement } from './ledger';
 import { STOCK_STATES, type StockState } from './domain/stock-levels';
 import { unitsHeldForReturns } from './consumers/return-stock';
-
-/** Business-rule failures of inventory mutations. */
-export const InventoryErrorCode = {
-  INVALID_QUANTITY: 'INVALID_QUANTITY',
-  INSUFFICIENT_STOCK: 'INSUFFICIENT_STOCK',
-  QUANTITY_CHANGED: 'QUANTITY_CHANGED',
-  UNKNOWN_LOCATION: 'UNKNOWN_LOCATION',
-  HELD_FOR_RETURNS: 'HELD_FOR_RETURNS',
-  INVALID_STATE: 'INVALID_STATE',
-  INVALID_VALUE: 'INVALID_VALUE',
-} as const;
-
-/** A userError of an inventory mutation. */
-export interface InventoryUserError {
-  code: string;
-  field: string[] | null;
-  message: string;
-}
+import { InventoryErrorCode, InventoryMessages, type InventoryUserError } from './user-errors';
 
 /** What inventory mutations store under their idempotency key and replay: ids, not objects. */
 export interface StockChangePayload {
@@ -33,7 +16,7 @@ export interface StockChangePayload {
   userErrors: InventoryUserError[];
 }
 
-const refused = (code: string, field: string[] | null, message: string): StockChangePayload => ({ sku: null, locationId: null, movementIds: [], userErrors: [{ code, field, message }] });
+const refused = (code: InventoryErrorCode, field: string[] | null, message: string): StockChangePayload => ({ sku: null, locationId: null, movementIds: [], userErrors: [{ code, field, message }] });
 
 /** Input of `adjustInventory`: a cycle-count correction or similar, by a signed delta. */
 export interface AdjustInput {
@@ -77,19 +60,19 @@ async function change(
   // The capability table: store managers in their own stores; operations and the WMS (service) anywhere.
   // Locations are public (the `locations` query), so a refusal here reveals nothing.
   authorize(principal, action, { locationIds: [input.locationId] });
-  if (!/^[A-Za-z0-9._-]{1,100}$/.test(input.sku)) return refused(InventoryErrorCode.INVALID_VALUE, ['input', 'sku'], 'A SKU is 1-100 letters, digits, dots, dashes or underscores.');
-  if (!(await locationExists(tx, input.locationId))) return refused(InventoryErrorCode.UNKNOWN_LOCATION, ['input', 'locationId'], `Location ${input.locationId} is not known.`);
+  if (!/^[A-Za-z0-9._-]{1,100}$/.test(input.sku)) return refused(InventoryErrorCode.INVALID_VALUE, ['input', 'sku'], InventoryMessages.invalidSku);
+  if (!(await locationExists(tx, input.locationId))) return refused(InventoryErrorCode.UNKNOWN_LOCATION, ['input', 'locationId'], InventoryMessages.unknownLocation(input.locationId));
   // Lock every balance the movement touches, in the ledger's global order, before reading the CAS one.
   const touched = [movement.from, movement.to].filter((state): state is StockState => state !== null);
   const locked = await lockBalances(tx, touched.map((state) => ({ sku: input.sku, locationId: input.locationId, state })));
   const current = locked.get(balanceKey({ sku: input.sku, locationId: input.locationId, state: casState })) ?? 0;
   if (input.expectedQuantity !== undefined && input.expectedQuantity !== null && input.expectedQuantity !== current) {
-    return refused(InventoryErrorCode.QUANTITY_CHANGED, ['input', 'expectedQuantity'], `The ${casState} balance is ${current}, not ${input.expectedQuantity}: it changed meanwhile. Re-read and retry.`);
+    return refused(InventoryErrorCode.QUANTITY_CHANGED, ['input', 'expectedQuantity'], InventoryMessages.quantityChanged(casState, current, input.expectedQuantity));
   }
   // Units open returns hold are moved by the returns' own events; taking them by hand would make those fail.
   const held = movement.from ? await unitsHeldForReturns(tx, input.sku, input.locationId, movement.from) : 0;
   if (held > 0 && current - movement.quantity < held) {
-    return refused(InventoryErrorCode.HELD_FOR_RETURNS, ['input', 'quantity'], `${held} unit(s) in ${movement.from} belong to open returns and move with them; at most ${Math.max(0, current - held)} can be changed by hand.`);
+    return refused(InventoryErrorCode.HELD_FOR_RETURNS, ['input', 'quantity'], InventoryMessages.heldForReturns(held, String(movement.from), Math.max(0, current - held)));
   }
   const adjustmentId = `adj_${newId('mov').slice(4)}`;
   try {
@@ -105,7 +88,7 @@ async function change(
     return { sku: input.sku, locationId: input.locationId, movementIds, userErrors: [] };
   } catch (error) {
     if (error instanceof InsufficientStockError) {
-      return refused(InventoryErrorCode.INSUFFICIENT_STOCK, ['input', 'quantity'], `Only ${error.available} unit(s) in ${movement.from}; stock never goes below zero.`);
+      return refused(InventoryErrorCode.INSUFFICIENT_STOCK, ['input', 'quantity'], InventoryMessages.insufficientStock(error.available, String(movement.from)));
     }
     throw error;
   }
@@ -115,7 +98,7 @@ async function change(
 export async function adjustInventory(tx: Queryable, principal: Principal, input: AdjustInput): Promise<StockChangePayload> {
   const state = input.state ?? 'SELLABLE';
   if (!Number.isInteger(input.delta) || input.delta === 0 || Math.abs(input.delta) > 1_000_000) {
-    return refused(InventoryErrorCode.INVALID_QUANTITY, ['input', 'delta'], 'The delta must be a non-zero whole number of at most a million units.');
+    return refused(InventoryErrorCode.INVALID_QUANTITY, ['input', 'delta'], InventoryMessages.invalidDelta);
   }
   const movement: Movement =
     input.delta > 0
@@ -127,11 +110,11 @@ export async function adjustInventory(tx: Queryable, principal: Principal, input
 /** `moveInventory`: move units between states (REFURBISH → SELLABLE after repair), or out (VENDOR_RETURN shipped). */
 export async function moveInventory(tx: Queryable, principal: Principal, input: MoveInput): Promise<StockChangePayload> {
   if (!Number.isInteger(input.quantity) || input.quantity < 1 || input.quantity > 1_000_000) {
-    return refused(InventoryErrorCode.INVALID_QUANTITY, ['input', 'quantity'], 'The quantity must be a whole number from 1 to a million.');
+    return refused(InventoryErrorCode.INVALID_QUANTITY, ['input', 'quantity'], InventoryMessages.invalidMoveQuantity);
   }
   const to = input.toState ?? null;
   if (to === input.fromState || !STOCK_STATES.includes(input.fromState)) {
-    return refused(InventoryErrorCode.INVALID_STATE, ['input', 'toState'], 'Move units between two different states.');
+    return refused(InventoryErrorCode.INVALID_STATE, ['input', 'toState'], InventoryMessages.sameStates);
   }
   const movement: Movement = { sku: input.sku, locationId: input.locationId, from: input.fromState, to, quantity: input.quantity };
   return change(tx, principal, input, input.fromState, movement, 'moveInventory');

@@ -9,6 +9,7 @@ import { stockLevel, type StockLevel } from './domain/stock-levels';
 import type { Operation } from '../../platform/auth';
 import { adjustInventory, moveInventory, type AdjustInput, type MoveInput, type StockChangePayload } from './adjustments';
 import { accuracyReport } from './accuracy';
+import { InventoryMessages } from './user-errors';
 import type { Queryable } from '../../platform/db';
 import type { Principal } from '../../platform/auth';
 
@@ -20,9 +21,9 @@ type Context = SubgraphContext<InventoryLoaders>;
 type LevelWithLocation = StockLevel & { location: LocationRow };
 
 async function levels(ctx: Context, skus: readonly string[], locationIds?: readonly string[] | null): Promise<LevelWithLocation[]> {
-  if (skus.length > MAX_AVAILABILITY_SKUS) throw badUserInput(`At most ${MAX_AVAILABILITY_SKUS} SKUs per request.`, 'skus');
+  if (skus.length > MAX_AVAILABILITY_SKUS) throw badUserInput(InventoryMessages.tooManySkus(MAX_AVAILABILITY_SKUS), 'skus');
   if (locationIds && locationIds.length > MAX_AVAILABILITY_LOCATIONS) {
-    throw badUserInput(`At most ${MAX_AVAILABILITY_LOCATIONS} locations per request.`, 'locationIds');
+    throw badUserInput(InventoryMessages.tooManyLocations(MAX_AVAILABILITY_LOCATIONS), 'locationIds');
   }
   const map = await ctx.loaders.locationMap();
   const locations: LocationRow[] = locationIds

@@ -4,6 +4,7 @@ import { newId } from '../../platform/ids';
 import { calculateRefund, type CalcReturnLine, type RefundMethod } from './domain/calculate';
 import { calcOrder, lockOrder, manualRefundedBy, priorRefunds } from './calculation-inputs';
 import { RefundRequested } from '../../contracts/events/refunds';
+import { RefundErrorCode, RefundMessages } from './user-errors';
 
 /** What starts a refund. */
 export interface NewRefund {
@@ -26,7 +27,7 @@ export interface NewRefund {
 }
 
 /** A refund was created (or already existed for the trigger), or why not. */
-export type CreateRefundResult = { ok: true; refundId: string; duplicate: boolean } | { ok: false; code: string; message: string };
+export type CreateRefundResult = { ok: true; refundId: string; duplicate: boolean } | { ok: false; code: RefundErrorCode; message: string };
 
 /**
  * Creates a refund in the caller's transaction: the order's snapshot is locked, the amount
@@ -40,7 +41,7 @@ export async function createRefund(tx: Queryable, request: NewRefund): Promise<C
     if (rows[0]) return { ok: true, refundId: rows[0].id, duplicate: true };
   }
   const order = await lockOrder(tx, request.orderId);
-  if (!order) return { ok: false, code: 'ORDER_NOT_FOUND', message: `Order ${request.orderId} is not known to refunds (yet).` };
+  if (!order) return { ok: false, code: RefundErrorCode.ORDER_NOT_FOUND, message: RefundMessages.orderNotFound(request.orderId) };
   if (request.triggerKey) {
     // Again under the order's lock: a concurrent delivery of the same trigger may have committed
     // the refund while we waited for the lock, and its units are now "already refunded".

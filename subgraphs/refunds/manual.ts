@@ -9,13 +9,7 @@ import { lockOrder, returnSnapshot } from './calculation-inputs';
 import type { FourEyesSettings } from './settings';
 import { refreshRefundStatus } from './status-rollup';
 import type { RefundMethod } from './domain/calculate';
-
-/** A userError of a refund mutation. */
-export interface RefundUserError {
-  code: string;
-  field: string[] | null;
-  message: string;
-}
+import { RefundErrorCode, RefundMessages, type RefundUserError } from './user-errors';
 
 /** What refund mutations store under their idempotency key and replay. */
 export interface RefundPayload {
@@ -23,7 +17,7 @@ export interface RefundPayload {
   userErrors: RefundUserError[];
 }
 
-const refused = (code: string, field: string[] | null, message: string): RefundPayload => ({ refundId: null, userErrors: [{ code, field, message }] });
+const refused = (code: RefundErrorCode, field: string[] | null, message: string): RefundPayload => ({ refundId: null, userErrors: [{ code, field, message }] });
 
 /** Input of `issueRefund`. */
 export interface IssueRefundInput {
@@ -43,26 +37,26 @@ export interface IssueRefundInput {
  */
 export async function issueRefund(tx: Queryable, principal: Principal, input: IssueRefundInput, fourEyes: FourEyesSettings): Promise<RefundPayload> {
   assertMayPerform(principal, 'issueRefund');
-  if (!isId('ord', input.orderId)) return refused('INVALID_VALUE', ['input', 'orderId'], `"${input.orderId}" is not an order id.`);
-  if (!input.reason.trim() || input.reason.length > 500) return refused('INVALID_VALUE', ['input', 'reason'], 'A reason of 1 to 500 characters is required.');
+  if (!isId('ord', input.orderId)) return refused(RefundErrorCode.INVALID_VALUE, ['input', 'orderId'], RefundMessages.notAnOrderId(input.orderId));
+  if (!input.reason.trim() || input.reason.length > 500) return refused(RefundErrorCode.INVALID_VALUE, ['input', 'reason'], RefundMessages.reasonRequired);
   const order = await lockOrder(tx, input.orderId);
-  if (!order) return refused('ORDER_NOT_FOUND', ['input', 'orderId'], `Order ${input.orderId} is not known to refunds (yet).`);
+  if (!order) return refused(RefundErrorCode.ORDER_NOT_FOUND, ['input', 'orderId'], RefundMessages.orderNotFound(input.orderId));
   if (input.returnId) {
     const ret = await returnSnapshot(tx, input.returnId);
-    if (!ret || ret.order_id !== input.orderId) return refused('RETURN_NOT_FOUND', ['input', 'returnId'], `Return ${input.returnId} is not a return of this order known to refunds.`);
+    if (!ret || ret.order_id !== input.orderId) return refused(RefundErrorCode.RETURN_NOT_FOUND, ['input', 'returnId'], RefundMessages.returnNotOfOrder(input.returnId));
   }
   let overrideMinor: number | null = null;
   if (input.amount !== undefined && input.amount !== null) {
     try {
       overrideMinor = parseDecimal(input.amount, order.currency);
-    } catch (error) {
-      return refused('INVALID_AMOUNT', ['input', 'amount'], (error as Error).message);
+    } catch {
+      return refused(RefundErrorCode.INVALID_AMOUNT, ['input', 'amount'], RefundMessages.invalidAmount(input.amount, order.currency));
     }
-    if (overrideMinor <= 0) return refused('INVALID_AMOUNT', ['input', 'amount'], 'The amount must be more than zero.');
+    if (overrideMinor <= 0) return refused(RefundErrorCode.INVALID_AMOUNT, ['input', 'amount'], RefundMessages.amountNotPositive);
   }
   const lines = (input.lines ?? []).map((line) => ({ returnLineId: null, orderLineId: line.orderLineId, quantity: line.quantity, reason: 'OTHER', restockingFeeMinor: 0 }));
-  if (lines.some((line) => !Number.isInteger(line.quantity) || line.quantity < 1)) return refused('INVALID_VALUE', ['input', 'lines'], 'Quantities must be whole numbers of at least 1.');
-  if (lines.length === 0 && overrideMinor === null) return refused('NOTHING_TO_REFUND', ['input', 'lines'], 'Give lines to refund, an amount, or both.');
+  if (lines.some((line) => !Number.isInteger(line.quantity) || line.quantity < 1)) return refused(RefundErrorCode.INVALID_VALUE, ['input', 'lines'], RefundMessages.invalidQuantities);
+  if (lines.length === 0 && overrideMinor === null) return refused(RefundErrorCode.NOTHING_TO_REFUND, ['input', 'lines'], RefundMessages.nothingGiven);
   const result = await createRefund(tx, {
     orderId: input.orderId,
     returnId: input.returnId ?? null,
@@ -99,9 +93,9 @@ async function lockRefund(tx: Queryable, refundId: string) {
 export async function approveRefund(tx: Queryable, principal: Principal, input: { refundId: string }): Promise<RefundPayload> {
   assertMayPerform(principal, 'approveRefund');
   const refund = await lockRefund(tx, input.refundId);
-  if (!refund) return refused('REFUND_NOT_FOUND', ['input', 'refundId'], `Refund ${input.refundId} does not exist.`);
-  if (refund.approval_state !== 'AWAITING_APPROVAL') return refused('NOT_AWAITING_APPROVAL', ['input', 'refundId'], 'This refund does not wait for approval.');
-  if (refund.requested_by === principal.subject) return refused('SAME_APPROVER', ['input', 'refundId'], 'A refund needs a second approver who is not its requester.');
+  if (!refund) return refused(RefundErrorCode.REFUND_NOT_FOUND, ['input', 'refundId'], RefundMessages.refundNotFound(input.refundId));
+  if (refund.approval_state !== 'AWAITING_APPROVAL') return refused(RefundErrorCode.NOT_AWAITING_APPROVAL, ['input', 'refundId'], RefundMessages.notAwaitingApproval);
+  if (refund.requested_by === principal.subject) return refused(RefundErrorCode.SAME_APPROVER, ['input', 'refundId'], RefundMessages.sameApprover);
   await tx.query(`UPDATE refunds.refunds SET approval_state = 'APPROVED', approved_by = $2, revision = revision + 1, updated_at = now() WHERE id = $1`, [refund.id, principal.subject]);
   await tx.query(`UPDATE refunds.refund_tenders SET next_attempt_at = now() WHERE refund_id = $1 AND status = 'PENDING'`, [refund.id]);
   await audit(tx, 'refunds', { actor: principal.subject, roles: principal.roles, action: 'approveRefund', target: refund.id, details: { requestedBy: refund.requested_by }, correlationId: currentScope()?.correlationId });
@@ -116,8 +110,8 @@ export async function approveRefund(tx: Queryable, principal: Principal, input: 
 export async function retryRefund(tx: Queryable, principal: Principal, input: { refundId: string }): Promise<RefundPayload> {
   assertMayPerform(principal, 'retryRefund');
   const refund = await lockRefund(tx, input.refundId);
-  if (!refund) return refused('REFUND_NOT_FOUND', ['input', 'refundId'], `Refund ${input.refundId} does not exist.`);
-  if (refund.status !== 'FAILED') return refused('NOT_FAILED', ['input', 'refundId'], `Only a FAILED refund can be retried; this one is ${refund.status}.`);
+  if (!refund) return refused(RefundErrorCode.REFUND_NOT_FOUND, ['input', 'refundId'], RefundMessages.refundNotFound(input.refundId));
+  if (refund.status !== 'FAILED') return refused(RefundErrorCode.NOT_FAILED, ['input', 'refundId'], RefundMessages.notFailed(refund.status));
   await tx.query(
     // The failed attempt's provider refund id goes too: nothing may match the new attempt to the old one.
     `UPDATE refunds.refund_tenders SET status = 'PENDING', generation = generation + 1, attempts = 0, last_error = NULL, provider_refund_id = NULL,

@@ -1,9 +1,10 @@
 import type { Queryable } from '../../platform/db';
 import { DEFAULT_RECONCILIATION_ROWS, MAX_RECONCILIATION_ROWS } from '../../contracts/query-limits';
+import { MismatchCode, MismatchMessages } from './user-errors';
 
 /** One disagreement between what was refunded and what was booked. */
 export interface Mismatch {
-  code: 'REFUND_WITHOUT_CREDIT_MEMO' | 'CREDIT_MEMO_WITHOUT_REFUND' | 'AMOUNT_DIFFERS' | 'REFUNDED_MORE_THAN_CAPTURED';
+  code: MismatchCode;
   refundId: string | null;
   message: string;
 }
@@ -54,7 +55,7 @@ export async function reconcile(db: Queryable, options: { orderId?: string | nul
     const total = summarise(orderId, null, ofOrder);
     const refunded = total.refundedMinor;
     if (refunded > total.capturedMinor) {
-      total.mismatches.push({ code: 'REFUNDED_MORE_THAN_CAPTURED', refundId: null, message: `Refunded ${refunded} but captured ${total.capturedMinor}.` });
+      total.mismatches.push({ code: MismatchCode.REFUNDED_MORE_THAN_CAPTURED, refundId: null, message: MismatchMessages.refundedMoreThanCaptured(refunded, total.capturedMinor) });
     }
     result.push(total);
     for (const returnId of [...new Set(ofOrder.map((row) => row.return_id).filter((id): id is string => id !== null))]) {
@@ -74,13 +75,13 @@ function summarise(orderId: string, returnId: string | null, facts: readonly Ref
     if (succeeded) refundedMinor += fact.amount_minor;
     if (posted) creditedMinor += fact.memo_amount_minor ?? 0;
     if (succeeded && !posted) {
-      mismatches.push({ code: 'REFUND_WITHOUT_CREDIT_MEMO', refundId: fact.refund_id, message: `Refund ${fact.refund_id} succeeded; its credit memo is ${fact.memo_status ?? 'missing'}.` });
+      mismatches.push({ code: MismatchCode.REFUND_WITHOUT_CREDIT_MEMO, refundId: fact.refund_id, message: MismatchMessages.refundWithoutCreditMemo(fact.refund_id, fact.memo_status) });
     }
     if (posted && !succeeded) {
-      mismatches.push({ code: 'CREDIT_MEMO_WITHOUT_REFUND', refundId: fact.refund_id, message: `A credit memo is posted for refund ${fact.refund_id}, which is ${fact.status}.` });
+      mismatches.push({ code: MismatchCode.CREDIT_MEMO_WITHOUT_REFUND, refundId: fact.refund_id, message: MismatchMessages.creditMemoWithoutRefund(fact.refund_id, fact.status) });
     }
     if (posted && fact.memo_amount_minor !== fact.amount_minor) {
-      mismatches.push({ code: 'AMOUNT_DIFFERS', refundId: fact.refund_id, message: `Refund ${fact.refund_id} is ${fact.amount_minor}; its credit memo ${fact.memo_amount_minor}.` });
+      mismatches.push({ code: MismatchCode.AMOUNT_DIFFERS, refundId: fact.refund_id, message: MismatchMessages.amountDiffers(fact.refund_id, fact.amount_minor, fact.memo_amount_minor) });
     }
   }
   return { orderId, returnId, currency: facts[0]?.currency ?? 'USD', capturedMinor: facts[0]?.captured_minor ?? 0, refundedMinor, creditedMinor, mismatches };

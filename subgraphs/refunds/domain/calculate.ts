@@ -1,4 +1,5 @@
 import { unitsShare } from './allocate';
+import { RefundErrorCode, RefundMessages } from '../user-errors';
 
 /** Refund methods (how money goes back), as the returns policy names them. */
 export type RefundMethod = 'ORIGINAL_PAYMENT' | 'STORE_CREDIT' | 'GIFT_CARD' | 'CASH';
@@ -67,7 +68,7 @@ export interface TenderPlan {
 /** A calculated refund, or why there cannot be one. */
 export type Calculation =
   | { ok: true; currency: string; lines: BreakdownLine[]; totalMinor: number; tenders: TenderPlan[] }
-  | { ok: false; code: 'NOTHING_TO_REFUND' | 'EXCEEDS_REFUNDABLE' | 'LINE_NOT_ON_ORDER' | 'EXCEEDS_LINE_QUANTITY'; message: string };
+  | { ok: false; code: RefundErrorCode; message: string };
 
 /** Internal tenders are paid by the retailer itself: no payment provider is called. */
 export const INTERNAL_PROVIDER = 'internal';
@@ -95,10 +96,10 @@ export function calculateRefund(input: {
   const returnedAfter = new Map(prior.unitsByOrderLine);
   for (const returned of input.returnLines) {
     const line = order.lines.find((candidate) => candidate.orderLineId === returned.orderLineId);
-    if (!line) return { ok: false, code: 'LINE_NOT_ON_ORDER', message: `Order line ${returned.orderLineId} is not on the order.` };
+    if (!line) return { ok: false, code: RefundErrorCode.LINE_NOT_ON_ORDER, message: RefundMessages.lineNotOnOrder(returned.orderLineId) };
     const from = returnedAfter.get(line.orderLineId) ?? 0;
     if (from + returned.quantity > line.quantity) {
-      return { ok: false, code: 'EXCEEDS_LINE_QUANTITY', message: `Only ${line.quantity - from} unit(s) of ${line.sku} are left to refund.` };
+      return { ok: false, code: RefundErrorCode.EXCEEDS_LINE_QUANTITY, message: RefundMessages.exceedsLineQuantity(line.quantity - from, line.sku) };
     }
     returnedAfter.set(line.orderLineId, from + returned.quantity);
     const merchandiseMinor = line.unitPriceMinor * returned.quantity;
@@ -140,7 +141,7 @@ export function calculateRefund(input: {
   if (input.overrideMinor !== undefined && input.overrideMinor !== null && input.overrideMinor !== totalMinor) {
     const adjustment = totalMinor - input.overrideMinor;
     if (adjustment < 0 && input.returnLines.length > 0) {
-      return { ok: false, code: 'EXCEEDS_REFUNDABLE', message: 'An override may lower a return refund, not raise it above what the returned units are worth.' };
+      return { ok: false, code: RefundErrorCode.EXCEEDS_REFUNDABLE, message: RefundMessages.overrideRaisesRefund };
     }
     lines.push({
       kind: 'ADJUSTMENT',
@@ -156,9 +157,9 @@ export function calculateRefund(input: {
     });
     totalMinor = input.overrideMinor;
   }
-  if (totalMinor <= 0) return { ok: false, code: 'NOTHING_TO_REFUND', message: 'Nothing is left to refund.' };
+  if (totalMinor <= 0) return { ok: false, code: RefundErrorCode.NOTHING_TO_REFUND, message: RefundMessages.nothingLeft };
   const tenders = splitTenders(order, prior, input.refundMethod, totalMinor);
-  if (!tenders) return { ok: false, code: 'EXCEEDS_REFUNDABLE', message: 'The refund would exceed what was captured less what was already refunded.' };
+  if (!tenders) return { ok: false, code: RefundErrorCode.EXCEEDS_REFUNDABLE, message: RefundMessages.exceedsRefundable };
   return { ok: true, currency: order.currency, lines, totalMinor, tenders };
 }
 

@@ -1,0 +1,46 @@
+import { IdempotencyErrorCode } from '../../platform/idempotency/idempotency';
+
+/**
+ * Business-rule failures of the inventory subgraph: the codes of its mutations' `userErrors` (the
+ * schema's `UserErrorCode` lists the same; `user-errors.test.ts` checks) and every message it
+ * shows a client, together so they read consistently.
+ */
+export const InventoryErrorCode = {
+  ...IdempotencyErrorCode,
+  INVALID_QUANTITY: 'INVALID_QUANTITY',
+  INSUFFICIENT_STOCK: 'INSUFFICIENT_STOCK',
+  QUANTITY_CHANGED: 'QUANTITY_CHANGED',
+  UNKNOWN_LOCATION: 'UNKNOWN_LOCATION',
+  HELD_FOR_RETURNS: 'HELD_FOR_RETURNS',
+  INVALID_STATE: 'INVALID_STATE',
+  INVALID_VALUE: 'INVALID_VALUE',
+} as const;
+
+/** One of `InventoryErrorCode`. */
+export type InventoryErrorCode = (typeof InventoryErrorCode)[keyof typeof InventoryErrorCode];
+
+/**
+ * A userError of an inventory mutation. `code` is a string, not `InventoryErrorCode`: the write
+ * path hands its idempotency refusals over as plain userErrors.
+ */
+export interface InventoryUserError {
+  code: string;
+  field: string[] | null;
+  message: string;
+}
+
+/** User-facing messages of the inventory subgraph: its userErrors and its BAD_USER_INPUT errors. */
+export const InventoryMessages = {
+  invalidSku: 'A SKU is 1-100 letters, digits, dots, dashes or underscores.',
+  unknownLocation: (locationId: string) => `Location ${locationId} is not known.`,
+  quantityChanged: (state: string, current: number, expected: number) =>
+    `The ${state} balance is ${current}, not ${expected}: it changed meanwhile. Re-read and retry.`,
+  heldForReturns: (held: number, state: string, changeable: number) =>
+    `${held} unit(s) in ${state} belong to open returns and move with them; at most ${changeable} can be changed by hand.`,
+  insufficientStock: (available: number, state: string) => `Only ${available} unit(s) in ${state}; stock never goes below zero.`,
+  invalidDelta: 'The delta must be a non-zero whole number of at most a million units.',
+  invalidMoveQuantity: 'The quantity must be a whole number from 1 to a million.',
+  sameStates: 'Move units between two different states.',
+  tooManySkus: (max: number) => `At most ${max} SKUs per request.`,
+  tooManyLocations: (max: number) => `At most ${max} locations per request.`,
+} as const;

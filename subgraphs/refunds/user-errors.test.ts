@@ -1,0 +1,7 @@
+import { join } from 'node:path';
+import { enumValuesOf } from '../../test/support/schema-enum';
+import { RefundErrorCode } from './user-errors';
+
+it("lists exactly the codes of the schema's UserErrorCode enum", () => {
+  expect(Object.values(RefundErrorCode).sort()).toEqual(enumValuesOf(join(__dirname, 'schema.graphql'), 'UserErrorCode'));
+});

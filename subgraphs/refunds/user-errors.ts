@@ -1,0 +1,77 @@
+import { IdempotencyErrorCode } from '../../platform/idempotency/idempotency';
+
+/**
+ * Business-rule failures of the refunds subgraph: the codes of its mutations' `userErrors` (the
+ * schema's `UserErrorCode` lists the same; `user-errors.test.ts` checks), the codes of the
+ * reconciliation's mismatches, and every message either shows a client, together so they read
+ * consistently.
+ */
+export const RefundErrorCode = {
+  ...IdempotencyErrorCode,
+  ORDER_NOT_FOUND: 'ORDER_NOT_FOUND',
+  RETURN_NOT_FOUND: 'RETURN_NOT_FOUND',
+  REFUND_NOT_FOUND: 'REFUND_NOT_FOUND',
+  NOTHING_TO_REFUND: 'NOTHING_TO_REFUND',
+  EXCEEDS_REFUNDABLE: 'EXCEEDS_REFUNDABLE',
+  LINE_NOT_ON_ORDER: 'LINE_NOT_ON_ORDER',
+  EXCEEDS_LINE_QUANTITY: 'EXCEEDS_LINE_QUANTITY',
+  INVALID_AMOUNT: 'INVALID_AMOUNT',
+  NOT_AWAITING_APPROVAL: 'NOT_AWAITING_APPROVAL',
+  SAME_APPROVER: 'SAME_APPROVER',
+  NOT_FAILED: 'NOT_FAILED',
+  INVALID_VALUE: 'INVALID_VALUE',
+} as const;
+
+/** One of `RefundErrorCode`. */
+export type RefundErrorCode = (typeof RefundErrorCode)[keyof typeof RefundErrorCode];
+
+/**
+ * A userError of a refund mutation. `code` is a string, not `RefundErrorCode`: the write path
+ * hands its idempotency refusals over as plain userErrors.
+ */
+export interface RefundUserError {
+  code: string;
+  field: string[] | null;
+  message: string;
+}
+
+/** User-facing messages of the refunds subgraph's userErrors. */
+export const RefundMessages = {
+  notAnOrderId: (orderId: string) => `"${orderId}" is not an order id.`,
+  reasonRequired: 'A reason of 1 to 500 characters is required.',
+  orderNotFound: (orderId: string) => `Order ${orderId} is not known to refunds (yet).`,
+  returnNotOfOrder: (returnId: string) => `Return ${returnId} is not a return of this order known to refunds.`,
+  invalidAmount: (amount: string, currency: string) =>
+    `"${amount}" is not a decimal amount in ${currency} (digits, at most the currency's decimals).`,
+  amountNotPositive: 'The amount must be more than zero.',
+  invalidQuantities: 'Quantities must be whole numbers of at least 1.',
+  nothingGiven: 'Give lines to refund, an amount, or both.',
+  refundNotFound: (refundId: string) => `Refund ${refundId} does not exist.`,
+  notAwaitingApproval: 'This refund does not wait for approval.',
+  sameApprover: 'A refund needs a second approver who is not its requester.',
+  notFailed: (status: string) => `Only a FAILED refund can be retried; this one is ${status}.`,
+  lineNotOnOrder: (orderLineId: string) => `Order line ${orderLineId} is not on the order.`,
+  exceedsLineQuantity: (left: number, sku: string) => `Only ${left} unit(s) of ${sku} are left to refund.`,
+  overrideRaisesRefund: 'An override may lower a return refund, not raise it above what the returned units are worth.',
+  nothingLeft: 'Nothing is left to refund.',
+  exceedsRefundable: 'The refund would exceed what was captured less what was already refunded.',
+} as const;
+
+/** Codes of `ReconciliationMismatch.code` (a String in the schema, whose description lists them). */
+export const MismatchCode = {
+  REFUND_WITHOUT_CREDIT_MEMO: 'REFUND_WITHOUT_CREDIT_MEMO',
+  CREDIT_MEMO_WITHOUT_REFUND: 'CREDIT_MEMO_WITHOUT_REFUND',
+  AMOUNT_DIFFERS: 'AMOUNT_DIFFERS',
+  REFUNDED_MORE_THAN_CAPTURED: 'REFUNDED_MORE_THAN_CAPTURED',
+} as const;
+
+/** One of `MismatchCode`. */
+export type MismatchCode = (typeof MismatchCode)[keyof typeof MismatchCode];
+
+/** What finance reads about each mismatch (`ReconciliationMismatch.message`); amounts in minor units. */
+export const MismatchMessages = {
+  refundedMoreThanCaptured: (refundedMinor: number, capturedMinor: number) => `Refunded ${refundedMinor} but captured ${capturedMinor}.`,
+  refundWithoutCreditMemo: (refundId: string, memoStatus: string | null) => `Refund ${refundId} succeeded; its credit memo is ${memoStatus ?? 'missing'}.`,
+  creditMemoWithoutRefund: (refundId: string, refundStatus: string) => `A credit memo is posted for refund ${refundId}, which is ${refundStatus}.`,
+  amountDiffers: (refundId: string, refundMinor: number, memoMinor: number | null) => `Refund ${refundId} is ${refundMinor}; its credit memo ${memoMinor}.`,
+} as const;
