@@ -1,4 +1,4 @@
-import { unitsShare } from './allocate';
+import { unitsShare } from '../../../platform/money';
 
 /** Refund methods (how money goes back), as the returns policy names them. */
 export type RefundMethod = 'ORIGINAL_PAYMENT' | 'STORE_CREDIT' | 'GIFT_CARD' | 'CASH';
