@@ -8,7 +8,7 @@ import { createRefund } from './create-refund';
 import { lockOrder, returnSnapshot } from './calculation-inputs';
 import type { FourEyesSettings } from './settings';
 import { refreshRefundStatus } from './status-rollup';
-import type { RefundMethod } from './domain/calculate';
+import type { CalcReturnLine, RefundMethod } from './domain/calculate';
 
 /** A userError of a refund mutation. */
 export interface RefundUserError {
@@ -43,48 +43,79 @@ export interface IssueRefundInput {
  */
 export async function issueRefund(tx: Queryable, principal: Principal, input: IssueRefundInput, fourEyes: FourEyesSettings): Promise<RefundPayload> {
   assertMayPerform(principal, 'issueRefund');
-  if (!isId('ord', input.orderId)) return refused('INVALID_VALUE', ['input', 'orderId'], `"${input.orderId}" is not an order id.`);
-  if (!input.reason.trim() || input.reason.length > 500) return refused('INVALID_VALUE', ['input', 'reason'], 'A reason of 1 to 500 characters is required.');
+  const malformed = malformedRequest(input);
+  if (malformed) return malformed;
   const order = await lockOrder(tx, input.orderId);
   if (!order) return refused('ORDER_NOT_FOUND', ['input', 'orderId'], `Order ${input.orderId} is not known to refunds (yet).`);
-  if (input.returnId) {
-    const ret = await returnSnapshot(tx, input.returnId);
-    if (!ret || ret.order_id !== input.orderId) return refused('RETURN_NOT_FOUND', ['input', 'returnId'], `Return ${input.returnId} is not a return of this order known to refunds.`);
-  }
-  let overrideMinor: number | null = null;
-  if (input.amount !== undefined && input.amount !== null) {
-    try {
-      overrideMinor = parseDecimal(input.amount, order.currency);
-    } catch (error) {
-      return refused('INVALID_AMOUNT', ['input', 'amount'], (error as Error).message);
-    }
-    if (overrideMinor <= 0) return refused('INVALID_AMOUNT', ['input', 'amount'], 'The amount must be more than zero.');
-  }
-  const lines = (input.lines ?? []).map((line) => ({ returnLineId: null, orderLineId: line.orderLineId, quantity: line.quantity, reason: 'OTHER', restockingFeeMinor: 0 }));
-  if (lines.some((line) => !Number.isInteger(line.quantity) || line.quantity < 1)) return refused('INVALID_VALUE', ['input', 'lines'], 'Quantities must be whole numbers of at least 1.');
-  if (lines.length === 0 && overrideMinor === null) return refused('NOTHING_TO_REFUND', ['input', 'lines'], 'Give lines to refund, an amount, or both.');
+  const foreign = await foreignReturn(tx, input);
+  if (foreign) return foreign;
+  const override = overrideOf(input.amount, order.currency);
+  if ('refusal' in override) return override.refusal;
+  const units = unitsToRefund(input, override.minor);
+  if ('refusal' in units) return units.refusal;
   const result = await createRefund(tx, {
     orderId: input.orderId,
     returnId: input.returnId ?? null,
     trigger: 'MANUAL',
     triggerKey: null,
     refundMethod: input.refundMethod ?? 'ORIGINAL_PAYMENT',
-    returnLines: lines,
-    overrideMinor,
+    returnLines: units.lines,
+    overrideMinor: override.minor,
     reason: input.reason,
     requestedBy: principal.subject,
     secondApproverAboveMinor: fourEyes.secondApproverAboveMinor,
   });
   if (!result.ok) return refused(result.code, ['input'], result.message);
+  await auditIssued(tx, principal, input, result.refundId);
+  return { refundId: result.refundId, userErrors: [] };
+}
+
+/** The refusal of a request that is malformed before anything is read: not an order id, no reason or an overlong one. */
+function malformedRequest(input: IssueRefundInput): RefundPayload | null {
+  if (!isId('ord', input.orderId)) return refused('INVALID_VALUE', ['input', 'orderId'], `"${input.orderId}" is not an order id.`);
+  if (!input.reason.trim() || input.reason.length > 500) return refused('INVALID_VALUE', ['input', 'reason'], 'A reason of 1 to 500 characters is required.');
+  return null;
+}
+
+/** The refusal when the request names a return that is not a return of its order known to refunds. */
+async function foreignReturn(tx: Queryable, input: IssueRefundInput): Promise<RefundPayload | null> {
+  if (!input.returnId) return null;
+  const ret = await returnSnapshot(tx, input.returnId);
+  if (!ret || ret.order_id !== input.orderId) return refused('RETURN_NOT_FOUND', ['input', 'returnId'], `Return ${input.returnId} is not a return of this order known to refunds.`);
+  return null;
+}
+
+/** The amount a person set, in minor units of the order's currency (null: none), or the refusal of one that is not an amount above zero. */
+function overrideOf(amount: string | null | undefined, currency: string): { minor: number | null } | { refusal: RefundPayload } {
+  if (amount === undefined || amount === null) return { minor: null };
+  let minor: number;
+  try {
+    minor = parseDecimal(amount, currency);
+  } catch (error) {
+    return { refusal: refused('INVALID_AMOUNT', ['input', 'amount'], (error as Error).message) };
+  }
+  if (minor <= 0) return { refusal: refused('INVALID_AMOUNT', ['input', 'amount'], 'The amount must be more than zero.') };
+  return { minor };
+}
+
+/** The units to refund (no restocking fee: a person decided), or the refusal of bad quantities or of a refund of nothing. */
+function unitsToRefund(input: IssueRefundInput, overrideMinor: number | null): { lines: CalcReturnLine[] } | { refusal: RefundPayload } {
+  const lines = (input.lines ?? []).map((line) => ({ returnLineId: null, orderLineId: line.orderLineId, quantity: line.quantity, reason: 'OTHER', restockingFeeMinor: 0 }));
+  if (lines.some((line) => !Number.isInteger(line.quantity) || line.quantity < 1)) return { refusal: refused('INVALID_VALUE', ['input', 'lines'], 'Quantities must be whole numbers of at least 1.') };
+  if (lines.length === 0 && overrideMinor === null) return { refusal: refused('NOTHING_TO_REFUND', ['input', 'lines'], 'Give lines to refund, an amount, or both.') };
+  return { lines };
+}
+
+/** The audit row of a manual refund, in the refund's transaction. */
+async function auditIssued(tx: Queryable, principal: Principal, input: IssueRefundInput, refundId: string): Promise<void> {
   await audit(tx, 'refunds', {
     actor: principal.subject,
     roles: principal.roles,
     action: 'issueRefund',
-    target: result.refundId,
+    target: refundId,
     details: { orderId: input.orderId, returnId: input.returnId ?? null, amount: input.amount ?? null, lines: input.lines ?? [], reason: input.reason },
     correlationId: currentScope()?.correlationId,
   });
-  return { refundId: result.refundId, userErrors: [] };
 }
 
 async function lockRefund(tx: Queryable, refundId: string) {
