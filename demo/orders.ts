@@ -2,7 +2,8 @@ import type { Db } from '../platform/db';
 import { newId } from '../platform/ids';
 import type { Channel, NewOrder, NewOrderLine, NewPayment } from '../connectors/commerce/port';
 import { insertPreparedOrders, prepareOrder, type PreparedOrder } from '../subgraphs/orders/store';
-import { allocateByLargestRemainder, applyRate, orderTotals } from '../subgraphs/orders/domain/totals';
+import { applyRate, orderTotals } from '../subgraphs/orders/domain/totals';
+import { allocate } from '../platform/money';
 import { DEMO_MARKETPLACE_PARTNERS, DEMO_PRODUCTS, DEMO_STORES, type DemoProduct } from './catalog';
 import { SeededRandom } from './random';
 
@@ -129,7 +130,7 @@ function demoLines(random: SeededRandom, taxBps: number): NewOrderLine[] {
   const gross = products.map((product, i) => product.priceMinor * (quantities[i] ?? 1));
   const discountPercent = random.chance(0.25) ? random.pick([10, 15, 20]) : 0;
   const orderDiscount = Math.floor((gross.reduce((a, b) => a + b, 0) * discountPercent) / 100);
-  const discounts = allocateByLargestRemainder(orderDiscount, gross);
+  const discounts = allocate(orderDiscount, gross);
   return products.map((product, i) => {
     const discountMinor = discounts[i] ?? 0;
     return {

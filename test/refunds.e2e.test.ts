@@ -165,3 +165,37 @@ describe('a return refunded at inspection', () => {
     expect(rows).toEqual([{ trigger: 'INSPECTION' }]);
   });
 });
+
+describe("a return's value and its refund", () => {
+  it('agree to the cent when a line discount and tax do not split evenly over its units, and the returns of the line add up to the line', async () => {
+    // 3 x 10.00 less 1.00 discount plus 2.00 tax: per unit 0.34/0.33/0.33 discount and 0.67/0.67/0.66 tax.
+    // Before the one allocator, a return valued its units rounding half up (10.34 for one unit, then
+    // 20.66 for two) while their refunds took the largest-remainder slices (10.33, then 20.67).
+    // The second line is kept, so the customer's returned share stays below the fraud threshold.
+    const order = await recordForRefunds({
+      customerId: newCustomer(),
+      placedAt: ago(4),
+      deliveredAt: ago(2),
+      lines: [
+        { sku: 'SKU-APP-003', category: 'apparel', quantity: 3, unitPrice: '10.00', discount: '1.00', tax: '2.00' },
+        { sku: 'SKU-HOM-004', category: 'home', quantity: 1, unitPrice: '100.00' },
+      ],
+    });
+    const associate = principals.storeAssociate('loc_store_nyc');
+    const orderLineId = order.lines.find((line) => line.sku === 'SKU-APP-003')?.id as string;
+    const READ = `query($id: ID!) { return(id: $id) { value { amount } refunds { amount { amount } } } }`;
+    type Read = { return: { value: { amount: string }; refunds: { amount: { amount: string } }[] } };
+    const seen: { value: string; refunded: string }[] = [];
+    // Each return is refunded at receipt before the next is taken: both sides take the next slice of the line.
+    for (const quantity of [1, 2]) {
+      const taken = await mutateOk(t, associate, 'authorizeReturn', { orderId: order.id, channel: 'POS', storeId: 'loc_store_nyc', receiveNow: true, lines: [lineInput(orderLineId, quantity, 'UNWANTED')] });
+      const read = await eventually('the refund at receipt', () => t.query<Read>(associate, READ, { id: taken.id }), (r) => (r.data?.return.refunds.length ?? 0) === 1);
+      seen.push({ value: read.data?.return.value.amount as string, refunded: read.data?.return.refunds[0]?.amount.amount as string });
+    }
+    // 10.33 + 20.67 = 31.00, the whole line.
+    expect(seen).toEqual([
+      { value: '10.33', refunded: '10.33' },
+      { value: '20.67', refunded: '20.67' },
+    ]);
+  });
+});

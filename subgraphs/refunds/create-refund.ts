@@ -1,7 +1,7 @@
 import type { Queryable } from '../../platform/db';
 import { appendEvents } from '../../platform/events/outbox';
 import { newId } from '../../platform/ids';
-import { calculateRefund, type CalcReturnLine, type RefundMethod } from './domain/calculate';
+import { calculateRefund, type CalcReturnLine, type Calculation, type RefundMethod } from './domain/calculate';
 import { calcOrder, lockOrder, manualRefundedBy, priorRefunds } from './calculation-inputs';
 import { RefundRequested } from '../../contracts/events/refunds';
 import { RefundErrorCode, RefundMessages } from './user-errors';
@@ -36,18 +36,14 @@ export type CreateRefundResult = { ok: true; refundId: string; duplicate: boolea
  * each with a provider key fixed by its own id.
  */
 export async function createRefund(tx: Queryable, request: NewRefund): Promise<CreateRefundResult> {
-  if (request.triggerKey) {
-    const { rows } = await tx.query<{ id: string }>(`SELECT id FROM refunds.refunds WHERE trigger_key = $1`, [request.triggerKey]);
-    if (rows[0]) return { ok: true, refundId: rows[0].id, duplicate: true };
-  }
+  const earlier = await refundForTrigger(tx, request.triggerKey);
+  if (earlier) return earlier;
   const order = await lockOrder(tx, request.orderId);
   if (!order) return { ok: false, code: RefundErrorCode.ORDER_NOT_FOUND, message: RefundMessages.orderNotFound(request.orderId) };
-  if (request.triggerKey) {
-    // Again under the order's lock: a concurrent delivery of the same trigger may have committed
-    // the refund while we waited for the lock, and its units are now "already refunded".
-    const { rows } = await tx.query<{ id: string }>(`SELECT id FROM refunds.refunds WHERE trigger_key = $1`, [request.triggerKey]);
-    if (rows[0]) return { ok: true, refundId: rows[0].id, duplicate: true };
-  }
+  // Again under the order's lock: a concurrent delivery of the same trigger may have committed
+  // the refund while we waited for the lock, and its units are now "already refunded".
+  const committed = await refundForTrigger(tx, request.triggerKey);
+  if (committed) return committed;
   const calculation = calculateRefund({
     order: calcOrder(order),
     returnLines: request.returnLines,
@@ -68,20 +64,7 @@ export async function createRefund(tx: Queryable, request: NewRefund): Promise<C
       await approvalState(tx, request, calculation.totalMinor),
       request.overrideMinor !== undefined && request.overrideMinor !== null, storeId],
   );
-  for (const [position, line] of calculation.lines.entries()) {
-    await tx.query(
-      `INSERT INTO refunds.refund_lines (refund_id, position, kind, return_line_id, order_line_id, sku, quantity, merchandise_minor, discount_minor, tax_minor, restocking_fee_minor, total_minor)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-      [id, position, line.kind, line.returnLineId, line.orderLineId, line.sku, line.quantity, line.merchandiseMinor, line.discountMinor, line.taxMinor, line.restockingFeeMinor, line.totalMinor],
-    );
-  }
-  for (const [position, tender] of calculation.tenders.entries()) {
-    await tx.query(
-      `INSERT INTO refunds.refund_tenders (id, refund_id, position, method, payment_id, provider, payment_reference, amount_minor, status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'PENDING')`,
-      [newId('rft'), id, position, tender.method, tender.paymentId, tender.provider, tender.paymentReference, tender.amountMinor],
-    );
-  }
+  await insertBreakdown(tx, id, calculation);
   await appendEvents(tx, 'refunds', 'refunds', [
     {
       definition: RefundRequested,
@@ -102,6 +85,31 @@ export async function createRefund(tx: Queryable, request: NewRefund): Promise<C
     },
   ]);
   return { ok: true, refundId: id, duplicate: false };
+}
+
+/** The refund an earlier request with the same trigger key created, as a duplicate result; null when none (or no key). */
+async function refundForTrigger(tx: Queryable, triggerKey: string | null): Promise<CreateRefundResult | null> {
+  if (!triggerKey) return null;
+  const { rows } = await tx.query<{ id: string }>(`SELECT id FROM refunds.refunds WHERE trigger_key = $1`, [triggerKey]);
+  return rows[0] ? { ok: true, refundId: rows[0].id, duplicate: true } : null;
+}
+
+/** Writes the calculation's breakdown rows and its PENDING tenders, each tender with its own id (its provider key). */
+async function insertBreakdown(tx: Queryable, refundId: string, calculation: Extract<Calculation, { ok: true }>): Promise<void> {
+  for (const [position, line] of calculation.lines.entries()) {
+    await tx.query(
+      `INSERT INTO refunds.refund_lines (refund_id, position, kind, return_line_id, order_line_id, sku, quantity, merchandise_minor, discount_minor, tax_minor, restocking_fee_minor, total_minor)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [refundId, position, line.kind, line.returnLineId, line.orderLineId, line.sku, line.quantity, line.merchandiseMinor, line.discountMinor, line.taxMinor, line.restockingFeeMinor, line.totalMinor],
+    );
+  }
+  for (const [position, tender] of calculation.tenders.entries()) {
+    await tx.query(
+      `INSERT INTO refunds.refund_tenders (id, refund_id, position, method, payment_id, provider, payment_reference, amount_minor, status)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'PENDING')`,
+      [newId('rft'), refundId, position, tender.method, tender.paymentId, tender.provider, tender.paymentReference, tender.amountMinor],
+    );
+  }
 }
 
 /**

@@ -8,7 +8,7 @@ import { createRefund } from './create-refund';
 import { lockOrder, returnSnapshot } from './calculation-inputs';
 import type { FourEyesSettings } from './settings';
 import { refreshRefundStatus } from './status-rollup';
-import type { RefundMethod } from './domain/calculate';
+import type { CalcReturnLine, RefundMethod } from './domain/calculate';
 import { RefundErrorCode, RefundMessages, type RefundUserError } from './user-errors';
 
 /** What refund mutations store under their idempotency key and replay. */
@@ -37,48 +37,79 @@ export interface IssueRefundInput {
  */
 export async function issueRefund(tx: Queryable, principal: Principal, input: IssueRefundInput, fourEyes: FourEyesSettings): Promise<RefundPayload> {
   assertMayPerform(principal, 'issueRefund');
-  if (!isId('ord', input.orderId)) return refused(RefundErrorCode.INVALID_VALUE, ['input', 'orderId'], RefundMessages.notAnOrderId(input.orderId));
-  if (!input.reason.trim() || input.reason.length > 500) return refused(RefundErrorCode.INVALID_VALUE, ['input', 'reason'], RefundMessages.reasonRequired);
+  const malformed = malformedRequest(input);
+  if (malformed) return malformed;
   const order = await lockOrder(tx, input.orderId);
   if (!order) return refused(RefundErrorCode.ORDER_NOT_FOUND, ['input', 'orderId'], RefundMessages.orderNotFound(input.orderId));
-  if (input.returnId) {
-    const ret = await returnSnapshot(tx, input.returnId);
-    if (!ret || ret.order_id !== input.orderId) return refused(RefundErrorCode.RETURN_NOT_FOUND, ['input', 'returnId'], RefundMessages.returnNotOfOrder(input.returnId));
-  }
-  let overrideMinor: number | null = null;
-  if (input.amount !== undefined && input.amount !== null) {
-    try {
-      overrideMinor = parseDecimal(input.amount, order.currency);
-    } catch {
-      return refused(RefundErrorCode.INVALID_AMOUNT, ['input', 'amount'], RefundMessages.invalidAmount(input.amount, order.currency));
-    }
-    if (overrideMinor <= 0) return refused(RefundErrorCode.INVALID_AMOUNT, ['input', 'amount'], RefundMessages.amountNotPositive);
-  }
-  const lines = (input.lines ?? []).map((line) => ({ returnLineId: null, orderLineId: line.orderLineId, quantity: line.quantity, reason: 'OTHER', restockingFeeMinor: 0 }));
-  if (lines.some((line) => !Number.isInteger(line.quantity) || line.quantity < 1)) return refused(RefundErrorCode.INVALID_VALUE, ['input', 'lines'], RefundMessages.invalidQuantities);
-  if (lines.length === 0 && overrideMinor === null) return refused(RefundErrorCode.NOTHING_TO_REFUND, ['input', 'lines'], RefundMessages.nothingGiven);
+  const foreign = await foreignReturn(tx, input);
+  if (foreign) return foreign;
+  const override = overrideOf(input.amount, order.currency);
+  if ('refusal' in override) return override.refusal;
+  const units = unitsToRefund(input, override.minor);
+  if ('refusal' in units) return units.refusal;
   const result = await createRefund(tx, {
     orderId: input.orderId,
     returnId: input.returnId ?? null,
     trigger: 'MANUAL',
     triggerKey: null,
     refundMethod: input.refundMethod ?? 'ORIGINAL_PAYMENT',
-    returnLines: lines,
-    overrideMinor,
+    returnLines: units.lines,
+    overrideMinor: override.minor,
     reason: input.reason,
     requestedBy: principal.subject,
     secondApproverAboveMinor: fourEyes.secondApproverAboveMinor,
   });
   if (!result.ok) return refused(result.code, ['input'], result.message);
+  await auditIssued(tx, principal, input, result.refundId);
+  return { refundId: result.refundId, userErrors: [] };
+}
+
+/** The refusal of a request that is malformed before anything is read: not an order id, no reason or an overlong one. */
+function malformedRequest(input: IssueRefundInput): RefundPayload | null {
+  if (!isId('ord', input.orderId)) return refused(RefundErrorCode.INVALID_VALUE, ['input', 'orderId'], RefundMessages.notAnOrderId(input.orderId));
+  if (!input.reason.trim() || input.reason.length > 500) return refused(RefundErrorCode.INVALID_VALUE, ['input', 'reason'], RefundMessages.reasonRequired);
+  return null;
+}
+
+/** The refusal when the request names a return that is not a return of its order known to refunds. */
+async function foreignReturn(tx: Queryable, input: IssueRefundInput): Promise<RefundPayload | null> {
+  if (!input.returnId) return null;
+  const ret = await returnSnapshot(tx, input.returnId);
+  if (!ret || ret.order_id !== input.orderId) return refused(RefundErrorCode.RETURN_NOT_FOUND, ['input', 'returnId'], RefundMessages.returnNotOfOrder(input.returnId));
+  return null;
+}
+
+/** The amount a person set, in minor units of the order's currency (null: none), or the refusal of one that is not an amount above zero. */
+function overrideOf(amount: string | null | undefined, currency: string): { minor: number | null } | { refusal: RefundPayload } {
+  if (amount === undefined || amount === null) return { minor: null };
+  let minor: number;
+  try {
+    minor = parseDecimal(amount, currency);
+  } catch {
+    return { refusal: refused(RefundErrorCode.INVALID_AMOUNT, ['input', 'amount'], RefundMessages.invalidAmount(amount, currency)) };
+  }
+  if (minor <= 0) return { refusal: refused(RefundErrorCode.INVALID_AMOUNT, ['input', 'amount'], RefundMessages.amountNotPositive) };
+  return { minor };
+}
+
+/** The units to refund (no restocking fee: a person decided), or the refusal of bad quantities or of a refund of nothing. */
+function unitsToRefund(input: IssueRefundInput, overrideMinor: number | null): { lines: CalcReturnLine[] } | { refusal: RefundPayload } {
+  const lines = (input.lines ?? []).map((line) => ({ returnLineId: null, orderLineId: line.orderLineId, quantity: line.quantity, reason: 'OTHER', restockingFeeMinor: 0 }));
+  if (lines.some((line) => !Number.isInteger(line.quantity) || line.quantity < 1)) return { refusal: refused(RefundErrorCode.INVALID_VALUE, ['input', 'lines'], RefundMessages.invalidQuantities) };
+  if (lines.length === 0 && overrideMinor === null) return { refusal: refused(RefundErrorCode.NOTHING_TO_REFUND, ['input', 'lines'], RefundMessages.nothingGiven) };
+  return { lines };
+}
+
+/** The audit row of a manual refund, in the refund's transaction. */
+async function auditIssued(tx: Queryable, principal: Principal, input: IssueRefundInput, refundId: string): Promise<void> {
   await audit(tx, 'refunds', {
     actor: principal.subject,
     roles: principal.roles,
     action: 'issueRefund',
-    target: result.refundId,
+    target: refundId,
     details: { orderId: input.orderId, returnId: input.returnId ?? null, amount: input.amount ?? null, lines: input.lines ?? [], reason: input.reason },
     correlationId: currentScope()?.correlationId,
   });
-  return { refundId: result.refundId, userErrors: [] };
 }
 
 async function lockRefund(tx: Queryable, refundId: string) {

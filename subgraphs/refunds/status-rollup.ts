@@ -48,12 +48,7 @@ interface RefundRow {
  * "refunded" only once the provider accepted it and the ERP posting is at least queued.
  */
 export async function refreshRefundStatus(tx: Queryable, refundId: string, failureReason?: string | null): Promise<RefundStatus> {
-  const { rows } = await tx.query<RefundRow & Record<string, unknown>>(
-    `SELECT id, order_id, return_id, status, amount_minor, currency, customer_id, partner_id, store_id, revision FROM refunds.refunds WHERE id = $1 FOR UPDATE`,
-    [refundId],
-  );
-  const refund = rows[0];
-  if (!refund) throw new Error(`refund ${refundId} does not exist`);
+  const refund = await lockRefundRow(tx, refundId);
   const { rows: tenders } = await tx.query<{ status: RefundStatus }>(`SELECT status FROM refunds.refund_tenders WHERE refund_id = $1`, [refundId]);
   const next = statusFromTenders(tenders.map((tender) => tender.status));
   if (next === refund.status) return next;
@@ -76,13 +71,30 @@ export async function refreshRefundStatus(tx: Queryable, refundId: string, failu
     partnerId: refund.partner_id,
     storeId: refund.store_id,
   };
+  await announce(tx, refund, header, failureReason);
+  return next;
+}
+
+/** The refund's row, locked for the rest of the transaction. */
+async function lockRefundRow(tx: Queryable, refundId: string): Promise<RefundRow> {
+  const { rows } = await tx.query<RefundRow & Record<string, unknown>>(
+    `SELECT id, order_id, return_id, status, amount_minor, currency, customer_id, partner_id, store_id, revision FROM refunds.refunds WHERE id = $1 FOR UPDATE`,
+    [refundId],
+  );
+  const refund = rows[0];
+  if (!refund) throw new Error(`refund ${refundId} does not exist`);
+  return refund;
+}
+
+/**
+ * Appends the event of the refund's new status (`header.status`). SUCCEEDED first queues the
+ * credit memo, so the event and the memo are one fact: the refund is paid and about to be booked.
+ */
+async function announce(tx: Queryable, refund: RefundRow, header: RefundEventHeader, failureReason?: string | null): Promise<void> {
+  const refundId = refund.id;
+  const next = header.status;
   if (next === 'SUCCEEDED') {
-    const { rows: tax } = await tx.query<{ tax: number }>(`SELECT coalesce(sum(tax_minor), 0)::int8 AS tax FROM refunds.refund_lines WHERE refund_id = $1`, [refundId]);
-    const taxMinor = Math.min(Math.max(0, tax[0]?.tax ?? 0), refund.amount_minor);
-    await tx.query(
-      `INSERT INTO refunds.credit_memos (refund_id, status, amount_minor, tax_minor, currency) VALUES ($1, 'QUEUED', $2, $3, $4) ON CONFLICT (refund_id) DO NOTHING`,
-      [refundId, refund.amount_minor, taxMinor, refund.currency],
-    );
+    const taxMinor = await queueCreditMemo(tx, refund);
     await appendEvents(tx, 'refunds', 'refunds', [{ definition: RefundSucceeded, aggregateId: refundId, data: { ...header, taxMinor } }]);
   } else if (next === 'SUBMITTED') {
     await appendEvents(tx, 'refunds', 'refunds', [{ definition: RefundSubmitted, aggregateId: refundId, data: header }]);
@@ -91,5 +103,16 @@ export async function refreshRefundStatus(tx: Queryable, refundId: string, failu
   } else if (next === 'REQUIRES_ACTION') {
     await appendEvents(tx, 'refunds', 'refunds', [{ definition: RefundRequiresAction, aggregateId: refundId, data: { ...header, reason: failureReason ?? 'the provider needs action' } }]);
   }
-  return next;
+}
+
+/** Queues the credit memo of a paid refund (once) and returns the tax it books: the breakdown's tax, within the amount. */
+async function queueCreditMemo(tx: Queryable, refund: RefundRow): Promise<number> {
+  const refundId = refund.id;
+  const { rows: tax } = await tx.query<{ tax: number }>(`SELECT coalesce(sum(tax_minor), 0)::int8 AS tax FROM refunds.refund_lines WHERE refund_id = $1`, [refundId]);
+  const taxMinor = Math.min(Math.max(0, tax[0]?.tax ?? 0), refund.amount_minor);
+  await tx.query(
+    `INSERT INTO refunds.credit_memos (refund_id, status, amount_minor, tax_minor, currency) VALUES ($1, 'QUEUED', $2, $3, $4) ON CONFLICT (refund_id) DO NOTHING`,
+    [refundId, refund.amount_minor, taxMinor, refund.currency],
+  );
+  return taxMinor;
 }

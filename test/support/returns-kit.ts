@@ -34,6 +34,9 @@ export interface OrderLineSpec {
   quantity: number;
   /** Unit price as a decimal string, default "20.00". */
   unitPrice?: string;
+  /** The whole line's discount and tax as decimal strings; default none. */
+  discount?: string;
+  tax?: string;
   finalSale?: boolean;
 }
 
@@ -67,11 +70,11 @@ type RecordResult = { recordOrder: { order: { id: string; number: string; lines:
 
 const cents = (amount: string) => Math.round(Number(amount) * 100);
 
-/** The `recordOrder` input of a spec (no tax, no shipping: values stay easy to reason about). */
+/** The `recordOrder` input of a spec (no shipping, and no tax unless a line asks: values stay easy to reason about). */
 export function recordOrderInput(spec: OrderSpec): Record<string, unknown> {
   const placedAt = spec.placedAt ?? ago(3);
   const deliveredAt = spec.deliveredAt === undefined ? new Date(placedAt.getTime() + 2 * DAY_MS) : spec.deliveredAt;
-  const totalMinor = spec.lines.reduce((sum, line) => sum + cents(line.unitPrice ?? '20.00') * line.quantity, 0);
+  const totalMinor = spec.lines.reduce((sum, line) => sum + cents(line.unitPrice ?? '20.00') * line.quantity - cents(line.discount ?? '0') + cents(line.tax ?? '0'), 0);
   return {
     source: 'returns-test',
     externalId: randomUUID(),
@@ -88,6 +91,8 @@ export function recordOrderInput(spec: OrderSpec): Record<string, unknown> {
       category: line.category,
       quantity: line.quantity,
       unitPrice: line.unitPrice ?? '20.00',
+      discount: line.discount ?? null,
+      tax: line.tax ?? null,
       finalSale: line.finalSale ?? false,
     })),
     payments: [

@@ -56,27 +56,6 @@ export function orderTotals(lines: readonly LineAmounts[], shipping: { amountMin
   };
 }
 
-/**
- * Splits `amount` over `weights` in proportion, by largest remainder: the parts are integers,
- * add up to exactly `amount`, and each is within one unit of its exact share. Ties go to the
- * earlier weight so the split is deterministic.
- */
-export function allocateByLargestRemainder(amount: number, weights: readonly number[]): number[] {
-  const sum = weights.reduce((a, b) => a + b, 0);
-  if (sum === 0) return weights.map(() => 0);
-  const parts = weights.map((w) => Math.floor((amount * w) / sum));
-  let left = amount - parts.reduce((a, b) => a + b, 0);
-  const byRemainder = weights
-    .map((w, index) => ({ index, remainder: (amount * w) % sum }))
-    .sort((a, b) => b.remainder - a.remainder || a.index - b.index);
-  for (const { index } of byRemainder) {
-    if (left <= 0) break;
-    parts[index] = (parts[index] ?? 0) + 1;
-    left -= 1;
-  }
-  return parts;
-}
-
 /** `amount x basisPoints / 10000`, rounded half up: sales tax on a line, in minor units. */
 export function applyRate(amountMinor: number, basisPoints: number): number {
   return Math.floor((amountMinor * basisPoints + 5000) / 10000);

@@ -55,4 +55,31 @@ describe('validateRecordOrderInput', () => {
     const result = validateRecordOrderInput(input({ payments: [payment, payment] }));
     expect(result).toEqual({ ok: false, errors: [expect.objectContaining({ code: 'DUPLICATE_PAYMENT', field: ['input', 'payments', '1', 'providerReference'] })] });
   });
+
+  it('maps each schema issue to a userError with its code, its path into the input and its message', () => {
+    const result = validateRecordOrderInput(input({ customer: { id: '  ' }, currencyCode: 'usd', deliveredAt: new Date('2026-11-19T00:00:00Z') }));
+    expect(result).toEqual({
+      ok: false,
+      errors: [
+        { code: 'INVALID_VALUE', field: ['input', 'customer', 'id'], message: 'customer.id must not be blank.' },
+        { code: 'DELIVERED_BEFORE_PLACED', field: ['input', 'deliveredAt'], message: 'deliveredAt must not be before placedAt.' },
+      ],
+    });
+    expect(validateRecordOrderInput(input({ currencyCode: ' xxx ' }))).toEqual({
+      ok: false,
+      errors: [{ code: 'UNSUPPORTED_CURRENCY', field: ['input', 'currencyCode'], message: 'Currency " xxx " is not supported.' }],
+    });
+  });
+
+  it('compares a discount with the price only once both amounts were read', () => {
+    const unreadable = validateRecordOrderInput(input({ lines: [{ sku: 'S', title: 'T', category: 'home', quantity: 1, unitPrice: 'x', discount: '5.00' }], payments: [] }));
+    expect(unreadable.ok || unreadable.errors.map((e) => e.code)).toEqual(['INVALID_AMOUNT']);
+    const above = validateRecordOrderInput(input({ lines: [{ sku: 'S', title: 'T', category: 'home', quantity: 2, unitPrice: '2.00', discount: '4.01' }], payments: [] }));
+    expect(above).toEqual({ ok: false, errors: [expect.objectContaining({ code: 'DISCOUNT_EXCEEDS_PRICE', field: ['input', 'lines', '0', 'discount'] })] });
+  });
+
+  it('checks captures against the total only for an order that passed every rule', () => {
+    const result = validateRecordOrderInput(input({ payments: [{ provider: 'cash', providerReference: 'c-1', method: 'CASH', capturedAmount: '25.93', capturedAt: new Date() }] }));
+    expect(result).toEqual({ ok: false, errors: [expect.objectContaining({ code: 'CAPTURED_EXCEEDS_TOTAL', field: ['input', 'payments'] })] });
+  });
 });

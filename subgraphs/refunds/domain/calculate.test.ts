@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import { largestRemainder, unitsShare } from './allocate';
 import { calculateRefund, type CalcOrder, type PriorRefunds } from './calculate';
 
 const none: PriorRefunds = { unitsByOrderLine: new Map(), byPayment: new Map(), shippingRefunded: false, unattributedMinor: 0 };
@@ -18,40 +17,6 @@ const order: CalcOrder = {
     { paymentId: 'pay_card', provider: 'stripe', providerReference: 'pi_1', method: 'CARD', capturedMinor: 8500 },
   ],
 };
-
-describe('largestRemainder', () => {
-  it('splits exactly, giving leftover units to the largest remainders', () => {
-    expect(largestRemainder(100, [1, 1, 1])).toEqual([34, 33, 33]);
-    expect(largestRemainder(10, [1, 2, 3])).toEqual([2, 3, 5]);
-    expect(largestRemainder(0, [1, 1])).toEqual([0, 0]);
-  });
-
-  it('always sums to the total and never goes negative', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 0, max: 10_000_000 }), fc.array(fc.integer({ min: 0, max: 1000 }), { minLength: 1, maxLength: 20 }), (total, weights) => {
-        fc.pre(weights.some((w) => w > 0));
-        const shares = largestRemainder(total, weights);
-        expect(shares.reduce((a, b) => a + b, 0)).toBe(total);
-        expect(shares.every((share, i) => share >= 0 && (weights[i] === 0 ? share === 0 : true))).toBe(true);
-      }),
-    );
-  });
-
-  it('adds up a line over any sequence of partial returns to exactly its amount', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 0, max: 100_000 }), fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 8 }), (amount, parts) => {
-        const quantity = parts.reduce((a, b) => a + b, 0);
-        let from = 0;
-        let sum = 0;
-        for (const count of parts) {
-          sum += unitsShare(amount, quantity, from, count);
-          from += count;
-        }
-        expect(sum).toBe(amount);
-      }),
-    );
-  });
-});
 
 describe('calculateRefund', () => {
   it('prorates discount and tax per unit and shows every component', () => {

@@ -1,4 +1,4 @@
-import { unitsShare } from './allocate';
+import { unitsShare } from '../../../platform/money';
 import { RefundErrorCode, RefundMessages } from '../user-errors';
 
 /** Refund methods (how money goes back), as the returns policy names them. */
@@ -92,9 +92,36 @@ export function calculateRefund(input: {
   overrideMinor?: number | null;
 }): Calculation {
   const { order, prior } = input;
+  const units = returnedUnits(order, input.returnLines, prior);
+  if (!units.ok) return units;
+  const lines = [...units.lines];
+  const shipping = shippingLine(order, input, units.returnedAfter);
+  if (shipping) lines.push(shipping);
+  const overridden = applyOverride(lines, input.overrideMinor ?? null, input.returnLines.length > 0);
+  if (!overridden.ok) return overridden;
+  const { totalMinor } = overridden;
+  if (totalMinor <= 0) return { ok: false, code: RefundErrorCode.NOTHING_TO_REFUND, message: RefundMessages.nothingLeft };
+  const tenders = splitTenders(order, prior, input.refundMethod, totalMinor);
+  if (!tenders) return { ok: false, code: RefundErrorCode.EXCEEDS_REFUNDABLE, message: RefundMessages.exceedsRefundable };
+  return { ok: true, currency: order.currency, lines: overridden.lines, totalMinor, tenders };
+}
+
+/** A refusal of the calculation. */
+type Refusal = Extract<Calculation, { ok: false }>;
+
+/**
+ * One breakdown row per returned line: its units are the next slice of the order line after what
+ * earlier refunds took, valued with `unitsShare` (platform/money.ts) — the rule the return's value
+ * was computed with. Also the units of every line refunded once these are.
+ */
+function returnedUnits(
+  order: CalcOrder,
+  returnLines: readonly CalcReturnLine[],
+  prior: PriorRefunds,
+): { ok: true; lines: BreakdownLine[]; returnedAfter: Map<string, number> } | Refusal {
   const lines: BreakdownLine[] = [];
   const returnedAfter = new Map(prior.unitsByOrderLine);
-  for (const returned of input.returnLines) {
+  for (const returned of returnLines) {
     const line = order.lines.find((candidate) => candidate.orderLineId === returned.orderLineId);
     if (!line) return { ok: false, code: RefundErrorCode.LINE_NOT_ON_ORDER, message: RefundMessages.lineNotOnOrder(returned.orderLineId) };
     const from = returnedAfter.get(line.orderLineId) ?? 0;
@@ -102,100 +129,130 @@ export function calculateRefund(input: {
       return { ok: false, code: RefundErrorCode.EXCEEDS_LINE_QUANTITY, message: RefundMessages.exceedsLineQuantity(line.quantity - from, line.sku) };
     }
     returnedAfter.set(line.orderLineId, from + returned.quantity);
-    const merchandiseMinor = line.unitPriceMinor * returned.quantity;
-    const discountMinor = unitsShare(line.discountMinor, line.quantity, from, returned.quantity);
-    const taxMinor = unitsShare(line.taxMinor, line.quantity, from, returned.quantity);
-    const net = merchandiseMinor - discountMinor + taxMinor;
-    const restockingFeeMinor = Math.min(returned.restockingFeeMinor, net);
-    lines.push({
-      kind: 'LINE',
-      returnLineId: returned.returnLineId,
-      orderLineId: line.orderLineId,
-      sku: line.sku,
-      quantity: returned.quantity,
-      merchandiseMinor,
-      discountMinor,
-      taxMinor,
-      restockingFeeMinor,
-      totalMinor: net - restockingFeeMinor,
-    });
+    lines.push(unitsLine(line, returned, from));
   }
+  return { ok: true, lines, returnedAfter };
+}
+
+/** The breakdown row of `returned`'s units of `line`, from unit `from` on; the restocking fee never exceeds what they are worth. */
+function unitsLine(line: CalcOrder['lines'][number], returned: CalcReturnLine, from: number): BreakdownLine {
+  const merchandiseMinor = line.unitPriceMinor * returned.quantity;
+  const discountMinor = unitsShare(line.discountMinor, line.quantity, from, returned.quantity);
+  const taxMinor = unitsShare(line.taxMinor, line.quantity, from, returned.quantity);
+  const net = merchandiseMinor - discountMinor + taxMinor;
+  const restockingFeeMinor = Math.min(returned.restockingFeeMinor, net);
+  return {
+    kind: 'LINE',
+    returnLineId: returned.returnLineId,
+    orderLineId: line.orderLineId,
+    sku: line.sku,
+    quantity: returned.quantity,
+    merchandiseMinor,
+    discountMinor,
+    taxMinor,
+    restockingFeeMinor,
+    totalMinor: net - restockingFeeMinor,
+  };
+}
+
+/** A row that is not units of a line: shipping, or a person's adjustment. */
+const extraLine = (kind: 'SHIPPING' | 'ADJUSTMENT', amounts: Pick<BreakdownLine, 'merchandiseMinor' | 'discountMinor' | 'taxMinor' | 'totalMinor'>): BreakdownLine => ({
+  kind,
+  returnLineId: null,
+  orderLineId: null,
+  sku: null,
+  quantity: 0,
+  restockingFeeMinor: 0,
+  ...amounts,
+});
+
+/**
+ * The shipping row, once per order: when units are returned and either the whole order is now
+ * returned or the retailer was at fault for one of them. Null when shipping does not come back.
+ */
+function shippingLine(
+  order: CalcOrder,
+  input: { returnLines: readonly CalcReturnLine[]; prior: PriorRefunds; shippingPolicy?: ShippingPolicy },
+  returnedAfter: ReadonlyMap<string, number>,
+): BreakdownLine | null {
+  if (input.prior.shippingRefunded || order.shippingMinor + order.shippingTaxMinor <= 0 || input.returnLines.length === 0) return null;
   const policy = input.shippingPolicy ?? DEFAULT_SHIPPING_POLICY;
   const fullReturn = order.lines.every((line) => (returnedAfter.get(line.orderLineId) ?? 0) === line.quantity);
   const retailerFault = input.returnLines.some((line) => policy.retailerFaultReasons.includes(line.reason));
-  if (!prior.shippingRefunded && order.shippingMinor + order.shippingTaxMinor > 0 && input.returnLines.length > 0 && (fullReturn || retailerFault)) {
-    lines.push({
-      kind: 'SHIPPING',
-      returnLineId: null,
-      orderLineId: null,
-      sku: null,
-      quantity: 0,
-      merchandiseMinor: order.shippingMinor,
-      discountMinor: 0,
-      taxMinor: order.shippingTaxMinor,
-      restockingFeeMinor: 0,
-      totalMinor: order.shippingMinor + order.shippingTaxMinor,
-    });
+  if (!fullReturn && !retailerFault) return null;
+  return extraLine('SHIPPING', { merchandiseMinor: order.shippingMinor, discountMinor: 0, taxMinor: order.shippingTaxMinor, totalMinor: order.shippingMinor + order.shippingTaxMinor });
+}
+
+/**
+ * The breakdown and total after a person's override (null: none): the difference becomes an
+ * ADJUSTMENT row, so the breakdown still adds up. An override may lower a refund of returned units,
+ * never raise it; without units (an appeasement) it sets the amount.
+ */
+function applyOverride(lines: BreakdownLine[], overrideMinor: number | null, hasUnits: boolean): { ok: true; lines: BreakdownLine[]; totalMinor: number } | Refusal {
+  const totalMinor = lines.reduce((sum, line) => sum + line.totalMinor, 0);
+  if (overrideMinor === null || overrideMinor === totalMinor) return { ok: true, lines, totalMinor };
+  const adjustment = totalMinor - overrideMinor;
+  if (adjustment < 0 && hasUnits) {
+    return { ok: false, code: RefundErrorCode.EXCEEDS_REFUNDABLE, message: RefundMessages.overrideRaisesRefund };
   }
-  let totalMinor = lines.reduce((sum, line) => sum + line.totalMinor, 0);
-  if (input.overrideMinor !== undefined && input.overrideMinor !== null && input.overrideMinor !== totalMinor) {
-    const adjustment = totalMinor - input.overrideMinor;
-    if (adjustment < 0 && input.returnLines.length > 0) {
-      return { ok: false, code: RefundErrorCode.EXCEEDS_REFUNDABLE, message: RefundMessages.overrideRaisesRefund };
-    }
-    lines.push({
-      kind: 'ADJUSTMENT',
-      returnLineId: null,
-      orderLineId: null,
-      sku: null,
-      quantity: 0,
-      merchandiseMinor: adjustment < 0 ? -adjustment : 0,
-      discountMinor: adjustment > 0 ? adjustment : 0,
-      taxMinor: 0,
-      restockingFeeMinor: 0,
-      totalMinor: -adjustment,
-    });
-    totalMinor = input.overrideMinor;
-  }
-  if (totalMinor <= 0) return { ok: false, code: RefundErrorCode.NOTHING_TO_REFUND, message: RefundMessages.nothingLeft };
-  const tenders = splitTenders(order, prior, input.refundMethod, totalMinor);
-  if (!tenders) return { ok: false, code: RefundErrorCode.EXCEEDS_REFUNDABLE, message: RefundMessages.exceedsRefundable };
-  return { ok: true, currency: order.currency, lines, totalMinor, tenders };
+  const row = extraLine('ADJUSTMENT', { merchandiseMinor: adjustment < 0 ? -adjustment : 0, discountMinor: adjustment > 0 ? adjustment : 0, taxMinor: 0, totalMinor: -adjustment });
+  return { ok: true, lines: [...lines, row], totalMinor: overrideMinor };
 }
 
 /** Refund order of tenders: provider payments first, then gift cards, store credit, cash. */
 const TENDER_ORDER = ['CARD', 'PAYPAL', 'GIFT_CARD', 'STORE_CREDIT', 'CASH'] as const;
 
+type CalcPayment = CalcOrder['payments'][number];
+
+/**
+ * The tenders that pay `totalMinor` back, or null when it exceeds what was captured less what was
+ * already refunded. ORIGINAL_PAYMENT goes back to each payment in TENDER_ORDER, never beyond what
+ * it has left; any other method takes the whole amount as one internal tender.
+ */
 function splitTenders(order: CalcOrder, prior: PriorRefunds, method: RefundMethod, totalMinor: number): TenderPlan[] | null {
-  const refundable = order.payments.map((payment) => ({ payment, left: payment.capturedMinor - (prior.byPayment.get(payment.paymentId) ?? 0) }));
-  const capacity = refundable.reduce((sum, entry) => sum + Math.max(0, entry.left), 0) - prior.unattributedMinor;
+  const refundable = refundableByPayment(order, prior);
+  const capacity = refundable.reduce((sum, entry) => sum + Math.max(0, entry.left), 0);
   if (totalMinor > capacity) return null;
   if (method !== 'ORIGINAL_PAYMENT') {
     return [{ method, paymentId: null, provider: INTERNAL_PROVIDER, paymentReference: null, amountMinor: totalMinor }];
   }
   const tenders: TenderPlan[] = [];
   let left = totalMinor;
-  const ordered = [...refundable].sort((a, b) => TENDER_ORDER.indexOf(a.payment.method) - TENDER_ORDER.indexOf(b.payment.method));
-  // Store credit given earlier without a payment is taken from the last tenders' capacity.
+  for (const { payment, left: available } of refundable) {
+    if (left === 0) break;
+    const amount = Math.min(left, available);
+    if (amount <= 0) continue;
+    tenders.push(tenderOf(payment, amount));
+    left -= amount;
+  }
+  return tenders;
+}
+
+/**
+ * What each payment can still give back, in TENDER_ORDER. Store credit given earlier without a
+ * payment is taken from the last tenders' capacity.
+ */
+function refundableByPayment(order: CalcOrder, prior: PriorRefunds): { payment: CalcPayment; left: number }[] {
+  const refundable = order.payments
+    .map((payment) => ({ payment, left: payment.capturedMinor - (prior.byPayment.get(payment.paymentId) ?? 0) }))
+    .sort((a, b) => TENDER_ORDER.indexOf(a.payment.method) - TENDER_ORDER.indexOf(b.payment.method));
   let unattributed = prior.unattributedMinor;
-  for (const entry of [...ordered].reverse()) {
+  for (const entry of [...refundable].reverse()) {
     const take = Math.min(unattributed, Math.max(0, entry.left));
     entry.left -= take;
     unattributed -= take;
   }
-  for (const { payment, left: available } of ordered) {
-    if (left === 0) break;
-    const amount = Math.min(left, available);
-    if (amount <= 0) continue;
-    const viaProvider = payment.method === 'CARD' || payment.method === 'PAYPAL';
-    tenders.push({
-      method: viaProvider ? 'ORIGINAL_PAYMENT' : payment.method === 'CASH' ? 'CASH' : payment.method === 'GIFT_CARD' ? 'GIFT_CARD' : 'STORE_CREDIT',
-      paymentId: payment.paymentId,
-      provider: viaProvider ? payment.provider : INTERNAL_PROVIDER,
-      paymentReference: viaProvider ? payment.providerReference : null,
-      amountMinor: amount,
-    });
-    left -= amount;
-  }
-  return tenders;
+  return refundable;
+}
+
+/** The tender paying `amount` back to `payment`: cards and wallets through their provider, the rest by the retailer itself. */
+function tenderOf(payment: CalcPayment, amount: number): TenderPlan {
+  const viaProvider = payment.method === 'CARD' || payment.method === 'PAYPAL';
+  return {
+    method: viaProvider ? 'ORIGINAL_PAYMENT' : payment.method === 'CASH' ? 'CASH' : payment.method === 'GIFT_CARD' ? 'GIFT_CARD' : 'STORE_CREDIT',
+    paymentId: payment.paymentId,
+    provider: viaProvider ? payment.provider : INTERNAL_PROVIDER,
+    paymentReference: viaProvider ? payment.providerReference : null,
+    amountMinor: amount,
+  };
 }

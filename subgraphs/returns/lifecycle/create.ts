@@ -2,27 +2,19 @@ import type { Queryable } from '../../../platform/db';
 import type { Principal } from '../../../platform/auth';
 import { appendEvents } from '../../../platform/events/outbox';
 import { newId } from '../../../platform/ids';
-import {
-  approvalDecision,
-  fraudAssessment,
-  lineEligibility,
-  refundMethodsFor,
-  restockingFeeMinor,
-  type ReturnPolicy,
-  type ReturnReason,
-  type RefundMethod,
-} from '../policy';
+import { refundMethodsFor, type ReturnPolicy, type ReturnReason, type RefundMethod } from '../policy';
 import { ReturnAuthorized, ReturnDeclined, ReturnRequested } from '../../../contracts/events/returns';
 import type { ReturnsSettings } from '../settings';
-import { isManagerFor, seesOrder } from './access';
+import { isManagerFor, seesOrder, type OrderOwner } from './access';
 import { authorize } from '../../../platform/auth';
 import { appendTimeline, headerOf } from './transitions';
-import { customerHistory, insertReturn, lockOrderSnapshot, lockReturn, returnedQuantities, type NewReturnLine, type OrderSnapshot } from './lifecycle-queries';
+import { insertReturn, lockOrderSnapshot, lockReturn, type OrderSnapshot } from './lifecycle-queries';
 import { changed, refused, type ReturnPayload } from './payload';
 import { ReturnErrorCode, ReturnMessages, userError, type UserError } from './user-errors';
 import { authorizedEventData } from './event-data';
-import { unknownPlaces } from './locations';
-import { transition, type ReturnAction, type ReturnStatus } from '../domain/status';
+import { unknownPlaces, type ReturnPlaces } from './locations';
+import { evaluateLines, type EvaluatedLine } from './requested-lines';
+import { decideCreation, screenReturn, type Creation, type Screening } from './creation-decision';
 
 /** One requested line. */
 export interface ReturnLineInput {
@@ -67,67 +59,83 @@ export async function createReturn(
   settings: ReturnsSettings,
 ): Promise<ReturnPayload> {
   const order = await lockOrderSnapshot(tx, input.orderId);
-  const owner = { customerId: order?.customer_id ?? null, partnerId: order?.partner_id ?? null };
   // Another tenant's order answers exactly like an unknown one.
-  if (!order || !seesOrder(principal, owner)) return refused(userError(ReturnErrorCode.ORDER_NOT_FOUND, ['input', 'orderId'], ReturnMessages.orderNotFound(input.orderId)));
+  if (!order || !seesOrder(principal, ownerOf(order))) return refused(userError(ReturnErrorCode.ORDER_NOT_FOUND, ['input', 'orderId'], ReturnMessages.orderNotFound(input.orderId)));
   const storeId = input.storeId ?? null;
-  if (mode === 'request' && input.channel === 'POS') {
-    return refused(userError(ReturnErrorCode.INVALID_VALUE, ['input', 'channel'], 'A return at a counter is authorized with authorizeReturn; requestReturn is for ECOMMERCE, MOBILE and MARKETPLACE.'));
-  }
-  if (input.channel === 'POS' && !storeId) return refused(userError(ReturnErrorCode.STORE_REQUIRED, ['input', 'storeId'], ReturnMessages.storeRequired));
-  authorize(principal, mode === 'authorize' ? 'authorizeReturn' : 'requestReturn', { ...owner, locationIds: [storeId] });
-  const destination = input.destinationLocationId ?? (input.channel === 'POS' ? storeId : settings.defaultLocationId);
+  const channelError = channelRefusal(input, mode, storeId);
+  if (channelError) return refused(channelError);
+  authorize(principal, mode === 'authorize' ? 'authorizeReturn' : 'requestReturn', { ...ownerOf(order), locationIds: [storeId] });
+  const { places, destination } = returnPlaces(input, storeId, settings);
   // Inventory expects and receives the units at these places; one it does not know would dead-letter them.
-  const placeErrors = await unknownPlaces(tx, {
-    storeId,
-    destinationLocationId: input.destinationLocationId ?? null,
-    defaultDestination: input.destinationLocationId || input.channel === 'POS' ? null : settings.defaultLocationId,
-  });
+  const placeErrors = await unknownPlaces(tx, places);
   if (placeErrors.length > 0) return { returnId: null, userErrors: placeErrors };
 
   const now = new Date();
   const evaluated = await evaluateLines(tx, order, input, policy, now);
   if (evaluated.errors.length > 0) return { returnId: null, userErrors: evaluated.errors };
+  const refundMethod = chooseRefundMethod(policy, order, input);
+  if (!refundMethod.ok) return refused(refundMethod.error);
+  const valueMinor = evaluated.lines.reduce((sum, line) => sum + line.netValueMinor + line.taxMinor, 0);
+  const screening = await screenReturn(tx, policy, order, input, valueMinor, now);
+  const creation = decideCreation(mode, screening, () => isManagerFor(principal, storeId));
+  if (!creation.ok) return refused(creation.error);
+  const draft: Draft = { order, input, storeId, destination, refundMethod: refundMethod.method, lines: evaluated.lines, valueMinor };
+  return changed(await recordReturn(tx, principal, policy, draft, screening, creation));
+}
 
+/** Who owns the order: a customer, and a marketplace partner for a marketplace order. */
+const ownerOf = (order: OrderSnapshot): OrderOwner => ({ customerId: order.customer_id ?? null, partnerId: order.partner_id ?? null });
+
+/** The userError when the channel cannot take a return this way: a counter return needs `authorizeReturn` and a store. */
+function channelRefusal(input: CreateReturnInput, mode: CreateMode, storeId: string | null): UserError | null {
+  if (mode === 'request' && input.channel === 'POS') {
+    return userError(ReturnErrorCode.INVALID_VALUE, ['input', 'channel'], 'A return at a counter is authorized with authorizeReturn; requestReturn is for ECOMMERCE, MOBILE and MARKETPLACE.');
+  }
+  if (input.channel === 'POS' && !storeId) return userError(ReturnErrorCode.STORE_REQUIRED, ['input', 'storeId'], ReturnMessages.storeRequired);
+  return null;
+}
+
+/**
+ * Where the units go — the named destination, else the counter's store, else the configured
+ * returns warehouse — and the places inventory must know for that.
+ */
+function returnPlaces(input: CreateReturnInput, storeId: string | null, settings: ReturnsSettings): { places: ReturnPlaces; destination: string | null } {
+  const counter = input.channel === 'POS';
+  return {
+    destination: input.destinationLocationId ?? (counter ? storeId : settings.defaultLocationId),
+    places: {
+      storeId,
+      destinationLocationId: input.destinationLocationId ?? null,
+      defaultDestination: input.destinationLocationId || counter ? null : settings.defaultLocationId,
+    },
+  };
+}
+
+/** The refund method asked for, when the policy allows it for this channel and the order's tenders; else the policy's first. */
+function chooseRefundMethod(policy: ReturnPolicy, order: OrderSnapshot, input: CreateReturnInput): { ok: true; method: RefundMethod | null } | { ok: false; error: UserError } {
   const tenders = order.payments.filter((payment) => payment.capturedMinor > 0).map((payment) => payment.method);
   const allowed = refundMethodsFor(policy, input.channel, tenders);
   if (input.refundMethod && !allowed.includes(input.refundMethod)) {
-    return refused(userError(ReturnErrorCode.REFUND_METHOD_NOT_ALLOWED, ['input', 'refundMethod'], ReturnMessages.refundMethodNotAllowed(allowed)));
+    return { ok: false, error: userError(ReturnErrorCode.REFUND_METHOD_NOT_ALLOWED, ['input', 'refundMethod'], ReturnMessages.refundMethodNotAllowed(allowed)) };
   }
-  const valueMinor = evaluated.lines.reduce((sum, line) => sum + line.netValueMinor + line.taxMinor, 0);
-  const history = await customerHistory(tx, order.customer_id, now);
-  const receiptPresented = input.receiptPresented ?? true;
-  const fraud = fraudAssessment(policy, {
-    // The policy counts the return being assessed.
-    returnsIn30Days: history.returnsIn30Days + 1,
-    returnsIn90Days: history.returnsIn90Days + 1,
-    returnedValue90DaysMinor: history.returnedValue90DaysMinor + valueMinor,
-    purchasedValue90DaysMinor: history.purchasedValue90DaysMinor,
-    receiptless: !receiptPresented,
-  });
-  const approval = approvalDecision(policy, valueMinor);
-  const reasons = fraud.reasons.map((reason) => reason.message);
+  return { ok: true, method: input.refundMethod ?? allowed[0] ?? null };
+}
 
-  let status: ReturnStatus;
-  let declineReason: string | null = null;
-  if (mode === 'authorize') {
-    if (fraud.outcome === 'DECLINE') return refused(userError(ReturnErrorCode.DECLINED_BY_POLICY, null, ReturnMessages.declinedByPolicy(reasons)));
-    const needsManager = approval === 'NEEDS_MANAGER_APPROVAL' || fraud.outcome === 'REVIEW';
-    if (needsManager && !isManagerFor(principal, storeId)) {
-      return refused(userError(ReturnErrorCode.MANAGER_APPROVAL_REQUIRED, null, fraud.outcome === 'REVIEW' ? ReturnMessages.needsReview(reasons) : ReturnMessages.managerApproval));
-    }
-    status = 'AUTHORIZED';
-  } else if (fraud.outcome === 'DECLINE') {
-    status = 'DECLINED';
-    declineReason = 'FRAUD_SIGNALS';
-  } else {
-    status = fraud.outcome === 'APPROVE' && approval === 'AUTO_APPROVE' ? 'AUTHORIZED' : 'REQUESTED';
-  }
+/** A return that passed every check, valued, before it is written. */
+interface Draft {
+  order: OrderSnapshot;
+  input: CreateReturnInput;
+  storeId: string | null;
+  destination: string | null;
+  refundMethod: RefundMethod | null;
+  lines: EvaluatedLine[];
+  valueMinor: number;
+}
 
-  // The creation is a transition from nothing, checked against the one table like every other:
-  // a request the policy auto-approves is an `authorize`, one it declines a `decline`.
-  const action: ReturnAction = status === 'REQUESTED' ? 'request' : status === 'AUTHORIZED' ? 'authorize' : 'decline';
-  if (transition(null, action) !== status) throw new Error(`creating a return as ${status} by ${action} is not in TRANSITIONS`);
+/** Writes the return, its lines and first timeline entry, and appends the event its start announces; returns its id. */
+async function recordReturn(tx: Queryable, principal: Principal, policy: ReturnPolicy, draft: Draft, screening: Screening, creation: Creation & { ok: true }): Promise<string> {
+  const { order, input, storeId } = draft;
+  const { status, action, declineReason } = creation;
   const id = newId('ret');
   const number = await insertReturn(
     tx,
@@ -140,19 +148,19 @@ export async function createReturn(
       customerId: order.customer_id,
       partnerId: order.partner_id,
       policyVersion: policy.version,
-      destinationLocationId: destination,
-      refundMethod: input.refundMethod ?? allowed[0] ?? null,
-      fraudOutcome: fraud.outcome,
-      fraudReasons: fraud.reasons,
-      approval,
-      valueMinor,
+      destinationLocationId: draft.destination,
+      refundMethod: draft.refundMethod,
+      fraudOutcome: screening.fraud.outcome,
+      fraudReasons: screening.fraud.reasons,
+      approval: screening.approval,
+      valueMinor: draft.valueMinor,
       currency: order.currency,
-      receiptPresented,
+      receiptPresented: screening.receiptPresented,
       declineReason,
       note: input.note ?? null,
       createdBy: principal.subject,
     },
-    evaluated.lines,
+    draft.lines,
   );
   await appendTimeline(tx, id, null, status, action, { principal, channel: input.channel, storeId, note: declineReason });
   const ret = await lockReturn(tx, id);
@@ -164,57 +172,5 @@ export async function createReturn(
     const definition = status === 'AUTHORIZED' ? ReturnAuthorized : ReturnRequested;
     await appendEvents(tx, 'returns', 'returns', [{ definition, aggregateId: id, data: await authorizedEventData(tx, ret, header) }]);
   }
-  return changed(id);
-}
-
-interface EvaluatedLine extends NewReturnLine {
-  taxMinor: number;
-}
-
-/** Validates and prices the requested lines against the order and the policy. */
-async function evaluateLines(tx: Queryable, order: OrderSnapshot, input: CreateReturnInput, policy: ReturnPolicy, now: Date) {
-  const errors: UserError[] = [];
-  const lines: EvaluatedLine[] = [];
-  if (input.lines.length === 0) errors.push(userError(ReturnErrorCode.NO_LINES, ['input', 'lines'], ReturnMessages.noLines));
-  const returned = await returnedQuantities(tx, [order.order_id]);
-  const seen = new Set<string>();
-  input.lines.forEach((requested, index) => {
-    const field = (name: string) => ['input', 'lines', index, name];
-    const line = order.lines.find((candidate) => candidate.orderLineId === requested.orderLineId);
-    if (!line) return void errors.push(userError(ReturnErrorCode.LINE_NOT_ON_ORDER, field('orderLineId'), ReturnMessages.lineNotOnOrder(requested.orderLineId)));
-    if (seen.has(line.orderLineId)) return void errors.push(userError(ReturnErrorCode.DUPLICATE_LINE, field('orderLineId'), ReturnMessages.duplicateLine));
-    seen.add(line.orderLineId);
-    if (!Number.isInteger(requested.quantity) || requested.quantity < 1) return void errors.push(userError(ReturnErrorCode.INVALID_QUANTITY, field('quantity'), ReturnMessages.invalidQuantity));
-    if (requested.customerNote && requested.customerNote.length > 2000) return void errors.push(userError(ReturnErrorCode.INVALID_VALUE, field('customerNote'), 'A note may have at most 2,000 characters.'));
-    const verdict = lineEligibility(policy, {
-      returnChannel: input.channel,
-      order: { channel: order.channel, placedAt: new Date(order.placed_at), deliveredAt: order.delivered_at ? new Date(order.delivered_at) : null, payments: order.payments },
-      line,
-      alreadyReturnedQuantity: returned.get(line.orderLineId) ?? 0,
-      now,
-    });
-    for (const reason of verdict.reasons) {
-      const code = reason.code === 'FINAL_SALE' ? ReturnErrorCode.FINAL_SALE : reason.code === 'WINDOW_EXPIRED' ? ReturnErrorCode.WINDOW_EXPIRED : ReturnErrorCode.QUANTITY_EXCEEDS_RETURNABLE;
-      errors.push(userError(code, code === ReturnErrorCode.QUANTITY_EXCEEDS_RETURNABLE ? field('quantity') : field('orderLineId'), reason.message));
-    }
-    if (verdict.eligible && requested.quantity > verdict.returnableQuantity) {
-      errors.push(userError(ReturnErrorCode.QUANTITY_EXCEEDS_RETURNABLE, field('quantity'), ReturnMessages.exceedsReturnable(verdict.returnableQuantity)));
-    }
-    // The returned units' share of the line, in integer minor units (rounded half up).
-    const share = (amount: number) => Math.floor((amount * requested.quantity * 2 + line.quantity) / (2 * line.quantity));
-    const netValueMinor = line.unitPriceMinor * requested.quantity - share(line.discountMinor);
-    lines.push({
-      id: newId('rli'),
-      orderLineId: line.orderLineId,
-      sku: line.sku,
-      category: line.category,
-      quantity: requested.quantity,
-      reason: requested.reason,
-      customerNote: requested.customerNote ?? null,
-      netValueMinor,
-      taxMinor: share(line.taxMinor),
-      restockingFeeMinor: restockingFeeMinor(policy, { category: line.category, reason: requested.reason, netValueMinor }),
-    });
-  });
-  return { errors, lines };
+  return id;
 }
