@@ -1,5 +1,5 @@
 import type { Queryable } from '../../platform/db';
-import { appendEvents } from '../../platform/events/outbox';
+import type { WriteTx } from '../../platform/write-path/write-tx';
 import { newId } from '../../platform/ids';
 import { calculateRefund, type CalcReturnLine, type RefundMethod } from './domain/calculate';
 import { calcOrder, lockOrder, manualRefundedBy, priorRefunds } from './calculation-inputs';
@@ -34,7 +34,7 @@ export type CreateRefundResult = { ok: true; refundId: string; duplicate: boolea
  * `RefundRequested` appended. Nothing is paid here: the executor pays PENDING tenders afterwards,
  * each with a provider key fixed by its own id.
  */
-export async function createRefund(tx: Queryable, request: NewRefund): Promise<CreateRefundResult> {
+export async function createRefund(tx: WriteTx, request: NewRefund): Promise<CreateRefundResult> {
   if (request.triggerKey) {
     const { rows } = await tx.query<{ id: string }>(`SELECT id FROM refunds.refunds WHERE trigger_key = $1`, [request.triggerKey]);
     if (rows[0]) return { ok: true, refundId: rows[0].id, duplicate: true };
@@ -81,25 +81,19 @@ export async function createRefund(tx: Queryable, request: NewRefund): Promise<C
       [newId('rft'), id, position, tender.method, tender.paymentId, tender.provider, tender.paymentReference, tender.amountMinor],
     );
   }
-  await appendEvents(tx, 'refunds', 'refunds', [
-    {
-      definition: RefundRequested,
-      aggregateId: id,
-      data: {
-        refundId: id,
-        orderId: request.orderId,
-        returnId: request.returnId,
-        status: 'PENDING',
-        revision: 1,
-        amountMinor: calculation.totalMinor,
-        currency: calculation.currency,
-        customerId: order.customer_id,
-        partnerId: order.partner_id,
-        storeId,
-        trigger: request.trigger,
-      },
-    },
-  ]);
+  await tx.emit(RefundRequested, id, {
+    refundId: id,
+    orderId: request.orderId,
+    returnId: request.returnId,
+    status: 'PENDING',
+    revision: 1,
+    amountMinor: calculation.totalMinor,
+    currency: calculation.currency,
+    customerId: order.customer_id,
+    partnerId: order.partner_id,
+    storeId,
+    trigger: request.trigger,
+  });
   return { ok: true, refundId: id, duplicate: false };
 }
 

@@ -1,5 +1,4 @@
-import type { Queryable } from '../../platform/db';
-import { appendEvents } from '../../platform/events/outbox';
+import type { WriteTx } from '../../platform/write-path/write-tx';
 import { RefundFailed, RefundRequiresAction, RefundSubmitted, RefundSucceeded, type RefundEventHeader } from '../../contracts/events/refunds';
 
 /** Refund statuses (RefundStatus of CONTRACT.md). */
@@ -47,7 +46,7 @@ interface RefundRow {
  * when the refund SUCCEEDED — queues its credit memo in the same transaction, so a customer is told
  * "refunded" only once the provider accepted it and the ERP posting is at least queued.
  */
-export async function refreshRefundStatus(tx: Queryable, refundId: string, failureReason?: string | null): Promise<RefundStatus> {
+export async function refreshRefundStatus(tx: WriteTx, refundId: string, failureReason?: string | null): Promise<RefundStatus> {
   const { rows } = await tx.query<RefundRow & Record<string, unknown>>(
     `SELECT id, order_id, return_id, status, amount_minor, currency, customer_id, partner_id, store_id, revision FROM refunds.refunds WHERE id = $1 FOR UPDATE`,
     [refundId],
@@ -83,13 +82,13 @@ export async function refreshRefundStatus(tx: Queryable, refundId: string, failu
       `INSERT INTO refunds.credit_memos (refund_id, status, amount_minor, tax_minor, currency) VALUES ($1, 'QUEUED', $2, $3, $4) ON CONFLICT (refund_id) DO NOTHING`,
       [refundId, refund.amount_minor, taxMinor, refund.currency],
     );
-    await appendEvents(tx, 'refunds', 'refunds', [{ definition: RefundSucceeded, aggregateId: refundId, data: { ...header, taxMinor } }]);
+    await tx.emit(RefundSucceeded, refundId, { ...header, taxMinor });
   } else if (next === 'SUBMITTED') {
-    await appendEvents(tx, 'refunds', 'refunds', [{ definition: RefundSubmitted, aggregateId: refundId, data: header }]);
+    await tx.emit(RefundSubmitted, refundId, header);
   } else if (next === 'FAILED') {
-    await appendEvents(tx, 'refunds', 'refunds', [{ definition: RefundFailed, aggregateId: refundId, data: { ...header, reason: failureReason ?? 'provider refused the refund' } }]);
+    await tx.emit(RefundFailed, refundId, { ...header, reason: failureReason ?? 'provider refused the refund' });
   } else if (next === 'REQUIRES_ACTION') {
-    await appendEvents(tx, 'refunds', 'refunds', [{ definition: RefundRequiresAction, aggregateId: refundId, data: { ...header, reason: failureReason ?? 'the provider needs action' } }]);
+    await tx.emit(RefundRequiresAction, refundId, { ...header, reason: failureReason ?? 'the provider needs action' });
   }
   return next;
 }

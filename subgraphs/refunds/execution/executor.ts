@@ -1,4 +1,5 @@
-import type { Db, Queryable } from '../../../platform/db';
+import type { Db } from '../../../platform/db';
+import { writeTransaction, type WriteTx } from '../../../platform/write-path/write-tx';
 import { componentLogger } from '../../../platform/logger';
 import { runInScope } from '../../../platform/context';
 import { PaymentDeclinedError, type ProviderRefund } from '../../../connectors/payments/port';
@@ -145,12 +146,12 @@ export class RefundExecutor {
 
   /** Phase 3: the provider's answer and the refund's new status, in one transaction. */
   async record(tender: Pick<Tender, 'id' | 'refund_id'>, answer: ProviderRefund): Promise<void> {
-    await this.db.transaction((tx) => recordProviderAnswer(tx, tender.id, tender.refund_id, answer));
+    await writeTransaction(this.db, 'refunds', (tx) => recordProviderAnswer(tx, tender.id, tender.refund_id, answer));
   }
 }
 
 /** Maps a provider's refund state onto a tender and refreshes the refund (executor and webhooks share this). */
-export async function recordProviderAnswer(tx: Queryable, tenderId: string, refundId: string, answer: ProviderRefund): Promise<void> {
+export async function recordProviderAnswer(tx: WriteTx, tenderId: string, refundId: string, answer: ProviderRefund): Promise<void> {
   const status = answer.status === 'PENDING' ? 'SUBMITTED' : answer.status;
   const settled = status === 'SUCCEEDED' || status === 'FAILED' || status === 'CANCELED';
   await tx.query(

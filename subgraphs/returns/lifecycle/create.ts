@@ -1,6 +1,6 @@
 import type { Queryable } from '../../../platform/db';
+import type { WriteTx } from '../../../platform/write-path/write-tx';
 import type { Principal } from '../../../platform/auth';
-import { appendEvents } from '../../../platform/events/outbox';
 import { newId } from '../../../platform/ids';
 import {
   approvalDecision,
@@ -59,7 +59,7 @@ export type CreateMode = 'request' | 'authorize';
  * `settings.defaultLocationId` unless the input names a destination.
  */
 export async function createReturn(
-  tx: Queryable,
+  tx: WriteTx,
   principal: Principal,
   input: CreateReturnInput,
   mode: CreateMode,
@@ -159,10 +159,10 @@ export async function createReturn(
   if (!ret) throw new Error(`return ${id} (${number}) vanished inside its own transaction`);
   const header = headerOf(ret, null);
   if (status === 'DECLINED') {
-    await appendEvents(tx, 'returns', 'returns', [{ definition: ReturnDeclined, aggregateId: id, data: { ...header, reason: declineReason ?? 'POLICY' } }]);
+    await tx.emit(ReturnDeclined, id, { ...header, reason: declineReason ?? 'POLICY' });
   } else {
     const definition = status === 'AUTHORIZED' ? ReturnAuthorized : ReturnRequested;
-    await appendEvents(tx, 'returns', 'returns', [{ definition, aggregateId: id, data: await authorizedEventData(tx, ret, header) }]);
+    await tx.emit(definition, id, await authorizedEventData(tx, ret, header));
   }
   return changed(id);
 }
