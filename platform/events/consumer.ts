@@ -5,7 +5,7 @@ import type { BusSubscription, EventBus } from './bus';
 import { InvalidEventError, validateEventData } from './catalog';
 import { envelopeSchema, type DeliveredEvent, type EventEnvelope } from './envelope';
 import { qualified } from './outbox';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from '../backoff';
 import { bindWriteTx, type WriteTx } from '../write-path/write-tx';
 
 const log = componentLogger('consumer');
