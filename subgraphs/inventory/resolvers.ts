@@ -9,6 +9,7 @@ import { stockLevel, type StockLevel } from './domain/stock-levels';
 import { adjustInventory, moveInventory, type AdjustInput, type MoveInput, type StockChangePayload } from './adjustments';
 import { accuracyReport } from './accuracy';
 import { mutation, type MutationEffect } from '../../platform/write-path/mutation';
+import type { Operation } from '../../platform/auth';
 
 type Context = SubgraphContext<InventoryLoaders>;
 
@@ -45,7 +46,7 @@ async function levels(ctx: Context, skus: readonly string[], locationIds?: reado
 }
 
 /** A stock mutation through the write path (`platform/write-path/mutation.ts`): movements, events and audit in one transaction. */
-const stockMutation = <I>(operation: string, effect: MutationEffect<I, StockChangePayload>) =>
+const stockMutation = <I>(operation: Operation, effect: MutationEffect<I, StockChangePayload>) =>
   mutation(operation, effect, (error): StockChangePayload => ({ sku: null, locationId: null, movementIds: [], userErrors: [error] }));
 
 /** The payload of a stock mutation: the level after the change and the movements, resolved fresh. */

@@ -9,10 +9,11 @@ import { approveRefund, issueRefund, retryRefund, type IssueRefundInput, type Re
 import type { RefundsSettings } from './settings';
 import { reconcile, type ReconciliationRow } from './reconciliation';
 import { mutation, type MutationEffect } from '../../platform/write-path/mutation';
+import type { Operation } from '../../platform/auth';
 import { refundUpdate, refundUpdatePage, refundUpdatesAfter, type RefundFilter } from './refund-updates';
 
 /** A refund mutation through the write path (`platform/write-path/mutation.ts`): effect, events and audit in one transaction. */
-const refundMutation = <I>(operation: string, effect: MutationEffect<I, RefundPayload>) =>
+const refundMutation = <I>(operation: Operation, effect: MutationEffect<I, RefundPayload>) =>
   mutation(operation, effect, (error): RefundPayload => ({ refundId: null, userErrors: [error] }));
 
 const sum = (rows: readonly RefundLineRow[], pick: (row: RefundLineRow) => number) => rows.reduce((total, row) => total + pick(row), 0);

@@ -1,5 +1,6 @@
 import type { SubgraphContext } from '../../platform/subgraph';
 import { mutation, type MutationEffect } from '../../platform/write-path/mutation';
+import type { Operation } from '../../platform/auth';
 import { activePolicy } from './policy-store';
 import type { ReturnsLoaders } from './loaders';
 import { createReturn, type CreateReturnInput } from './lifecycle/create';
@@ -18,7 +19,7 @@ type Effect<I> = MutationEffect<I, ReturnPayload>;
  * A lifecycle step through the write path (`platform/write-path/mutation.ts`). The write path's own
  * userErrors (a bad or reused key) carry codes of the returns error enum, which includes them.
  */
-const returnMutation = <I>(operation: string, effect: Effect<I>) =>
+const returnMutation = <I>(operation: Operation, effect: Effect<I>) =>
   mutation(operation, effect, (error) => refused(error as ReturnPayload['userErrors'][number]));
 
 /** `authorizeReturn` with `receiveNow`: authorize, then receive every unit at the store, in one transaction. */
