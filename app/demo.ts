@@ -1,5 +1,5 @@
 import type { Db } from '../platform/db';
-import { appendEvents } from '../platform/events/outbox';
+import { writeTransaction } from '../platform/write-path/write-tx';
 import { DEMO_LOCATIONS } from '../demo/catalog';
 import { DEMO_SOURCE, seedDemoOrders } from '../demo/orders';
 import { seedDemoInventory } from '../demo/inventory';
@@ -36,24 +36,18 @@ async function announceDemoOrders(db: Db): Promise<void> {
   const { rows } = await db.query<{ id: string }>(`SELECT id FROM orders.orders WHERE source = $1 ORDER BY placed_at, id`, [DEMO_SOURCE]);
   for (let start = 0; start < rows.length; start += ANNOUNCE_BATCH) {
     const ids = rows.slice(start, start + ANNOUNCE_BATCH).map((row) => row.id);
-    await db.transaction(async (tx) => {
+    await writeTransaction(db, 'orders', async (tx) => {
       const store = new OrdersStore(tx);
       const [orders, lines, payments] = [await store.findOrders(ids), await store.findLinesOfOrders(ids), await store.findPaymentsOfOrders(ids)];
-      await appendEvents(
-        tx,
-        'orders',
-        'orders',
-        orders.map((order) => ({
-          definition: OrderRecorded,
-          aggregateId: order.id,
-          data: orderRecordedData(
-            order,
-            lines.filter((line) => line.orderId === order.id),
-            payments.filter((payment) => payment.orderId === order.id),
-            true,
-          ),
-        })),
-      );
+      for (const order of orders) {
+        const data = orderRecordedData(
+          order,
+          lines.filter((line) => line.orderId === order.id),
+          payments.filter((payment) => payment.orderId === order.id),
+          true,
+        );
+        await tx.emit(OrderRecorded, order.id, data);
+      }
     });
   }
 }

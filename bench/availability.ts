@@ -3,6 +3,7 @@ import { DEMO_LOCATIONS, DEMO_PRODUCTS } from '../demo/catalog';
 import { applyMovements, type Movement } from '../subgraphs/inventory/ledger';
 import { upsertLocations, type LocationInput } from '../subgraphs/inventory/locations';
 import { load, report, startBenchGraph } from './support';
+import { writeTransaction } from '../platform/write-path/write-tx';
 
 /** Five more stores beside the five demo locations: the 10 locations of issue 5's benchmark. */
 const EXTRA_LOCATIONS: readonly LocationInput[] = [
@@ -34,7 +35,7 @@ export async function benchAvailability(): Promise<void> {
   const bench = await startBenchGraph();
   try {
     await upsertLocations(bench.db, EXTRA_LOCATIONS);
-    await bench.db.transaction(async (tx) => {
+    await writeTransaction(bench.db, 'inventory', async (tx) => {
       for (const location of EXTRA_LOCATIONS) {
         const movements: Movement[] = DEMO_PRODUCTS.map((product) => ({ sku: product.sku, locationId: location.id, from: null, to: 'SELLABLE', quantity: EXTRA_OPENING_UNITS }));
         await applyMovements(tx, movements, { causeId: `bench-opening:${location.id}`, reason: 'OPENING_BALANCE', actor: 'bench' });

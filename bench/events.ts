@@ -7,6 +7,7 @@ import { createBenchDatabase } from './support';
 import type { Principal } from '../platform/auth';
 import { defineEvent } from '../platform/events/catalog';
 import { appendEvents } from '../platform/events/outbox';
+import { writeTransaction } from '../platform/write-path/write-tx';
 import { OutboxRelay } from '../platform/events/relay';
 import { ConsumerRunner } from '../platform/events/consumer';
 import { InProcessBus } from '../platform/events/in-process-bus';
@@ -182,13 +183,13 @@ async function recordKeyed(db: Db, input: RecordOrderInput): Promise<void> {
 
 /** (b) The same effect and event in a plain transaction, without the key. */
 async function recordPlain(db: Db, input: RecordOrderInput): Promise<void> {
-  await db.transaction(async (tx) => {
+  await writeTransaction(db, 'orders', async (tx) => {
     const result = await recordOrder(tx, input, principal);
     if (!result.order) throw new Error(`recordOrder refused a bench order: ${JSON.stringify(result.userErrors)}`);
     const store = new OrdersStore(tx);
     const orderIds = [result.order.id];
     const [lines, payments] = [await store.findLinesOfOrders(orderIds), await store.findPaymentsOfOrders(orderIds)];
-    await appendEvents(tx, 'orders', 'orders', [{ definition: OrderRecorded, aggregateId: result.order.id, data: orderRecordedData(result.order, lines, payments, result.created) }]);
+    await tx.emit(OrderRecorded, result.order.id, orderRecordedData(result.order, lines, payments, result.created));
   });
 }
 

@@ -3,6 +3,7 @@ import { applyMovements, type Movement } from '../subgraphs/inventory/ledger';
 import { configureLocation } from '../subgraphs/inventory/locations';
 import { DEMO_LOCATIONS, DEMO_PRODUCTS, DEMO_STORES } from './catalog';
 import { SeededRandom } from './random';
+import { writeTransaction } from '../platform/write-path/write-tx';
 
 /** Seed of the demo stock; fixed so every machine shows the same numbers. */
 const STOCK_SEED = 5150;
@@ -23,7 +24,7 @@ export async function seedDemoInventory(db: Db): Promise<number> {
   if (rows.length > 0) return 0;
   const random = new SeededRandom(STOCK_SEED);
   let moved = 0;
-  await db.transaction(async (tx) => {
+  await writeTransaction(db, 'inventory', async (tx) => {
     // Through inventory's own path, so the fast-track store is announced like any location change.
     for (const store of DEMO_STORES) await configureLocation(tx, store.id, { safetyStock: SAFETY_STOCK });
     await configureLocation(tx, FAST_TRACK_STORE, { unopenedReturnsSellable: true });

@@ -3,6 +3,7 @@ import type { SupergraphManager, SupergraphSdlHook } from '@apollo/gateway';
 import { parse } from 'graphql';
 import { z } from 'zod';
 import type { Logger } from 'pino';
+import { backoffDelay, type BackoffSchedule } from '../platform/backoff';
 
 /** The hooks Apollo Gateway hands a supergraph manager (`update`, `healthCheck`, `getDataSource`). */
 type SupergraphSdlHookOptions = Parameters<SupergraphSdlHook>[0];
@@ -19,10 +20,11 @@ export const DEFAULT_POLL_INTERVAL_MS = 10_000;
  * restarting the gateway tells operators more than a gateway waiting forever.
  */
 export const STARTUP_TIMEOUT_MS = 60_000;
-/** First wait between start-up attempts: short, because in the embedded default the registry is moments away. */
-export const STARTUP_RETRY_INITIAL_MS = 100;
-/** Longest wait between start-up attempts, so a registry that comes up late is noticed within seconds. */
-export const STARTUP_RETRY_MAX_MS = 2_000;
+/**
+ * Waits between start-up attempts: the first short, because in the embedded default the registry is
+ * moments away; the longest 2 s, so a registry that comes up late is noticed within seconds.
+ */
+export const STARTUP_RETRY: BackoffSchedule = { baseDelayMs: 100, maxDelayMs: 2_000 };
 /** One registry request; a registry slower than this counts as down, and the last good supergraph stays. */
 export const REGISTRY_REQUEST_TIMEOUT_MS = 5_000;
 
@@ -128,8 +130,7 @@ export class RegistrySupergraphSource implements SupergraphManager {
 
   private async waitForFirst(): Promise<Extract<FetchOutcome, { kind: 'new' }>> {
     const deadline = Date.now() + this.startupTimeoutMs;
-    let delay = STARTUP_RETRY_INITIAL_MS;
-    for (;;) {
+    for (let failed = 1; ; failed++) {
       if (this.current.phase === 'stopped') throw new Error('The supergraph source was stopped before a supergraph was loaded.');
       try {
         const outcome = await this.fetchSupergraph();
@@ -146,8 +147,7 @@ export class RegistrySupergraphSource implements SupergraphManager {
         );
       }
       // The last wait is cut short so the final attempt lands on the deadline, not past it.
-      await sleep(Math.min(delay, remaining), undefined, { signal: this.abort.signal }).catch(() => undefined);
-      delay = Math.min(delay * 2, STARTUP_RETRY_MAX_MS);
+      await sleep(Math.min(backoffDelay(STARTUP_RETRY, failed), remaining), undefined, { signal: this.abort.signal }).catch(() => undefined);
     }
   }
 

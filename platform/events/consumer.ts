@@ -5,7 +5,8 @@ import type { BusSubscription, EventBus } from './bus';
 import { InvalidEventError, validateEventData } from './catalog';
 import { envelopeSchema, type DeliveredEvent, type EventEnvelope } from './envelope';
 import { qualified } from './outbox';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from '../backoff';
+import { bindWriteTx, type WriteTx } from '../write-path/write-tx';
 
 const log = componentLogger('consumer');
 
@@ -26,9 +27,10 @@ export interface ConsumerDefinition {
   types: readonly string[];
   /**
    * Applies one event. Runs in a transaction together with the inbox row; throwing rolls both back.
+   * `tx` is bound to `schema`: what the handler emits goes to the consuming subgraph's outbox.
    * `effectResult` is what `effect` returned for this delivery (undefined without an effect).
    */
-  handle(tx: Queryable, event: EventEnvelope, effectResult?: unknown): Promise<void>;
+  handle(tx: WriteTx, event: EventEnvelope, effectResult?: unknown): Promise<void>;
   /**
    * A call to another system (the ERP, a payment provider) made BEFORE the transaction, for events
    * not yet in the inbox. It must be idempotent by an id the event carries: a crash after it and
@@ -131,7 +133,7 @@ export class ConsumerRunner {
           ]);
           if (fromPending) await tx.query(`DELETE FROM ${this.tables.pending} WHERE consumer = $1 AND event_id = $2`, [this.definition.name, envelope.id]);
           if (inserted.rowCount === 0) return { ok: true as const, duplicate: true };
-          await this.definition.handle(tx, envelope, effectResult);
+          await this.definition.handle(bindWriteTx(tx, this.definition.schema), envelope, effectResult);
           return { ok: true as const, duplicate: false };
         }),
       );

@@ -4,8 +4,7 @@ import { pageRequest, toConnection, type PageArgs } from '../graphql/connection'
 import type { Queryable } from '../db';
 import type { WritePath } from '../write-path/write-path';
 import type { Payload } from '../idempotency/idempotency';
-import { audit } from '../write-path/audit';
-import { currentScope } from '../context';
+import { mutation } from '../write-path/mutation';
 import { listDeadLetters, pipelineStatus, replayDeadLetters, type DeadLetterFilter, type DeadLetterRow } from './dead-letters';
 
 const capitalised = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
@@ -149,6 +148,9 @@ interface OpsContext {
   writes: WritePath;
 }
 
+type ReplayInput = DeadLetterFilter & { dryRun?: boolean | null };
+type ReplayPayload = { dryRun: boolean; replays: { deadLetter: ReturnType<typeof serialise>; outcome: string }[]; userErrors: Payload['userErrors'] };
+
 /** Resolvers of `eventOpsTypeDefs(subgraph)`; `schema` is where the pipeline's tables live. */
 export function eventOpsResolvers(subgraph: string, schema: string) {
   const Name = capitalised(subgraph);
@@ -166,30 +168,23 @@ export function eventOpsResolvers(subgraph: string, schema: string) {
       },
     },
     Mutation: {
-      [`replay${Name}DeadLetters`]: async (_: unknown, args: { input: DeadLetterFilter & { dryRun?: boolean | null }; idempotencyKey: string }, ctx: OpsContext) => {
-        const dryRun = args.input.dryRun ?? false;
-        type ReplayPayload = { dryRun: boolean; replays: { deadLetter: ReturnType<typeof serialise>; outcome: string }[]; userErrors: Payload['userErrors'] };
-        const { payload } = await ctx.writes.mutate<ReplayPayload>(
-          ctx.principal,
-          { operation: `replay${Name}DeadLetters`, idempotencyKey: args.idempotencyKey, input: args.input },
-          async (tx) => {
-            const results = await replayDeadLetters(tx, schema, args.input, { dryRun, actor: ctx.principal.subject });
-            if (!dryRun) {
-              await audit(tx, schema, {
-                actor: ctx.principal.subject,
-                roles: ctx.principal.roles,
-                action: 'replayDeadLetters',
-                target: args.input.ids?.length ? args.input.ids.join(',') : `consumer=${args.input.consumer ?? '*'} type=${args.input.eventType ?? '*'}`,
-                details: { replayed: results.filter((r) => r.outcome === 'REPLAYED').map((r) => r.row.id), outcomes: results.map((r) => r.outcome) },
-                correlationId: currentScope()?.correlationId,
-              });
-            }
-            return { dryRun, replays: results.map((r) => ({ deadLetter: serialise(r.row), outcome: r.outcome })), userErrors: [] };
-          },
-          (error) => ({ dryRun, replays: [], userErrors: [error] }),
-        );
-        return payload;
-      },
+      [`replay${Name}DeadLetters`]: mutation<ReplayInput, ReplayPayload>(
+        `replay${Name}DeadLetters`,
+        async (tx, principal, input) => {
+          const dryRun = input.dryRun ?? false;
+          const results = await replayDeadLetters(tx, schema, input, { dryRun, actor: principal.subject });
+          if (!dryRun) {
+            await tx.audit({
+              principal,
+              action: 'replayDeadLetters',
+              target: input.ids?.length ? input.ids.join(',') : `consumer=${input.consumer ?? '*'} type=${input.eventType ?? '*'}`,
+              details: { replayed: results.filter((r) => r.outcome === 'REPLAYED').map((r) => r.row.id), outcomes: results.map((r) => r.outcome) },
+            });
+          }
+          return { dryRun, replays: results.map((r) => ({ deadLetter: serialise(r.row), outcome: r.outcome })), userErrors: [] };
+        },
+        (error, input) => ({ dryRun: input.dryRun ?? false, replays: [], userErrors: [error] }),
+      ),
     },
     EventPipeline: {
       deadLetters: async (_: unknown, args: PageArgs & DeadLetterFilter, ctx: OpsContext) => {

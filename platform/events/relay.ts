@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Db, Queryable } from '../db';
 import { componentLogger } from '../logger';
 import type { EventBus } from './bus';
@@ -7,8 +8,15 @@ import type { UpdateFanout } from './fanout';
 
 const log = componentLogger('relay');
 
-/** Outbox rows published per round: bounds one transaction while keeping throughput high. */
+/** Outbox rows published per round: bounds one claim (and one bus call) while keeping throughput high. */
 export const RELAY_BATCH_SIZE = 200;
+/**
+ * How long a claimed batch is the claimant's alone. A healthy batch is on the bus in milliseconds;
+ * a relay that has held its claim this long crashed or lost the bus, so another instance takes the
+ * batch over and publishes it again — at least once, which the inboxes already expect — instead of
+ * the outbox waiting behind it for longer than a consumer would notice.
+ */
+export const RELAY_CLAIM_MS = 10_000;
 /** Polling interval when idle. Appends also `wake()` the relay, so this only bounds the worst case. */
 export const RELAY_POLL_MS = 250;
 /**
@@ -27,6 +35,8 @@ export interface RelayOptions {
   pollMs?: number;
   /** Also broadcast each published event to gateways (subscriptions); default none. */
   fanout?: UpdateFanout;
+  /** How long a claim is this relay's alone; default `RELAY_CLAIM_MS`. Crash tests shorten it. */
+  claimMs?: number;
 }
 
 interface OutboxRow {
@@ -43,26 +53,34 @@ interface OutboxRow {
 }
 
 /**
- * Publishes a subgraph's outbox to the bus, in position order, at least once.
+ * Publishes a subgraph's outbox to the bus, in position order, at least once, holding no database
+ * transaction or lock while it talks to the bus. A round has three steps:
  *
- * A round is two transactions, each under the advisory lock of this outbox (one relay instance
- * works at a time, so order holds across instances):
+ * 1. **Claim** (one transaction, under this outbox's advisory lock, so instances take turns).
+ *    Give the unstamped rows this transaction can see the next positions, in `seq` order; then,
+ *    unless another instance holds a live claim, take the oldest stamped, unpublished rows by
+ *    position and record the claim (`relay_state.claimed_by`, `claimed_until`); commit. A row of a
+ *    transaction still open is invisible here, so it is stamped in a later round, after everything
+ *    committed before it: positions follow commit order, which `seq` (taken at insert) does not.
+ *    Committing before anything is published means no subscriber ever learns a position that a
+ *    rollback could hand to another event.
+ * 2. **Publish** the claimed rows to the bus and broadcast their notices, outside any transaction.
+ * 3. **Mark** them published and release the claim (one transaction).
  *
- * 1. **Stamp.** Give the unstamped rows this transaction can see the next positions, in `seq`
- *    order, and commit. A row of a transaction still open is invisible here, so it is stamped in a
- *    later round, after everything committed before it: positions follow commit order, which `seq`
- *    (taken at insert) does not. Committing before anything is published means no subscriber ever
- *    learns a position that a rollback could hand to another event.
- * 2. **Publish.** Read the oldest stamped, unpublished rows by position, publish them, broadcast
- *    their notices, stamp them published, commit. A crash after publishing and before commit
- *    publishes the batch again with the same positions; consumers' inboxes and subscribers' last
- *    positions make that harmless.
+ * One live claim per outbox keeps order across instances: nobody publishes later rows while a
+ * batch is on its way. A crash between publish and mark leaves the rows unpublished; the claim
+ * expires after `RELAY_CLAIM_MS` and the batch is published again with the same positions.
+ * Consumers' inboxes and subscribers' last positions make that harmless.
  */
 export class OutboxRelay {
   private timer?: NodeJS.Timeout;
   private running = false;
   private round?: Promise<number>;
+  /** The last round started: rounds of one relay run one after another, never side by side. */
+  private previousRound: Promise<unknown> = Promise.resolve();
   private wakeRequested = false;
+  /** Names this relay's claims: a claim of its own it may renew, another's it must wait out. */
+  private readonly claimant = `relay-${randomUUID()}`;
   private readonly table: string;
   private readonly stateTable: string;
 
@@ -101,51 +119,77 @@ export class OutboxRelay {
     }
   }
 
-  /** One round: returns how many rows it published (0 when idle or another instance holds the lock). */
-  async publishBatch(): Promise<number> {
+  /** One round: returns how many rows it published (0 when idle or another instance holds the claim). */
+  publishBatch(): Promise<number> {
+    const round = this.previousRound.then(() => this.claimPublishMark());
+    this.previousRound = round.catch(() => undefined);
+    return round;
+  }
+
+  private async claimPublishMark(): Promise<number> {
     await this.checkEpoch();
-    await this.stamp();
-    return this.publishStamped();
+    const rows = await this.claim();
+    if (rows.length === 0) return 0;
+    await this.options.bus.publish(rows.map(toDelivered));
+    // Best effort: a gateway that misses a notice is caught up by its subscriber's cursor.
+    await this.options.fanout
+      ?.publish(rows.map((row) => ({ source: row.source, position: row.position, type: row.type, aggregateId: row.aggregate_id, data: row.data as Record<string, unknown> })))
+      .catch((error: unknown) => log.warn({ err: error }, 'fan-out failed; subscribers resume from the event log'));
+    await this.markPublished(rows.map((row) => row.position));
+    return rows.length;
   }
 
-  /** Stamps up to a batch of visible unstamped rows with the next positions; returns how many. */
-  private async stamp(): Promise<number> {
+  /** Stamps visible unstamped rows, then claims up to a batch of stamped, unpublished rows in position order. */
+  private async claim(): Promise<OutboxRow[]> {
     return this.options.db.transaction(async (tx) => {
-      if (!(await this.lock(tx))) return 0;
-      // max(position) too: a relay_state row created after rows were stamped (or backfilled) starts at 0.
-      const { rows: last } = await tx.query<{ last: number }>(
-        `SELECT greatest((SELECT last_position FROM ${this.stateTable} WHERE id = 1), (SELECT max(position) FROM ${this.table}), 0) AS last`,
+      if (!(await this.lock(tx))) return [];
+      await this.stamp(tx);
+      const { rows: held } = await tx.query(
+        `SELECT 1 FROM ${this.stateTable} WHERE id = 1 AND claimed_by <> $1 AND claimed_until > now()`,
+        [this.claimant],
       );
-      const base = last[0]?.last ?? 0;
-      const { rowCount } = await tx.query(
-        `UPDATE ${this.table} o SET position = $1 + n.rank
-           FROM (SELECT seq, row_number() OVER (ORDER BY seq) AS rank FROM ${this.table} WHERE position IS NULL ORDER BY seq LIMIT $2) n
-          WHERE o.seq = n.seq`,
-        [base, this.options.batchSize ?? RELAY_BATCH_SIZE],
-      );
-      if (rowCount > 0) await tx.query(`UPDATE ${this.stateTable} SET last_position = $1, updated_at = now() WHERE id = 1`, [base + rowCount]);
-      return rowCount;
-    });
-  }
-
-  /** Publishes up to a batch of stamped, unpublished rows in position order; returns how many. */
-  private async publishStamped(): Promise<number> {
-    return this.options.db.transaction(async (tx) => {
-      if (!(await this.lock(tx))) return 0;
+      if (held.length > 0) return [];
       const { rows } = await tx.query<OutboxRow & Record<string, unknown>>(
         `SELECT position, id, type, version, source, aggregate_id, correlation_id, causation_id, occurred_at, data
            FROM ${this.table} WHERE published_at IS NULL AND position IS NOT NULL ORDER BY position LIMIT $1`,
-        [this.options.batchSize ?? RELAY_BATCH_SIZE],
+        [this.batchSize],
       );
-      if (rows.length === 0) return 0;
-      await this.options.bus.publish(rows.map(toDelivered));
-      // Best effort: a gateway that misses a notice is caught up by its subscriber's cursor.
-      await this.options.fanout
-        ?.publish(rows.map((row) => ({ source: row.source, position: row.position, type: row.type, aggregateId: row.aggregate_id, data: row.data as Record<string, unknown> })))
-        .catch((error: unknown) => log.warn({ err: error }, 'fan-out failed; subscribers resume from the event log'));
-      await tx.query(`UPDATE ${this.table} SET published_at = now() WHERE position = ANY($1)`, [rows.map((row) => row.position)]);
-      return rows.length;
+      if (rows.length > 0) {
+        await tx.query(
+          `UPDATE ${this.stateTable} SET claimed_by = $1, claimed_until = now() + make_interval(secs => $2), updated_at = now() WHERE id = 1`,
+          [this.claimant, (this.options.claimMs ?? RELAY_CLAIM_MS) / 1000],
+        );
+      }
+      return rows;
     });
+  }
+
+  /** Gives up to a batch of visible unstamped rows the next positions, inside the claim's transaction. */
+  private async stamp(tx: Queryable): Promise<void> {
+    // max(position) too: a relay_state row created after rows were stamped (or backfilled) starts at 0.
+    const { rows: last } = await tx.query<{ last: number }>(
+      `SELECT greatest((SELECT last_position FROM ${this.stateTable} WHERE id = 1), (SELECT max(position) FROM ${this.table}), 0) AS last`,
+    );
+    const base = last[0]?.last ?? 0;
+    const { rowCount } = await tx.query(
+      `UPDATE ${this.table} o SET position = $1 + n.rank
+         FROM (SELECT seq, row_number() OVER (ORDER BY seq) AS rank FROM ${this.table} WHERE position IS NULL ORDER BY seq LIMIT $2) n
+        WHERE o.seq = n.seq`,
+      [base, this.batchSize],
+    );
+    if (rowCount > 0) await tx.query(`UPDATE ${this.stateTable} SET last_position = $1, updated_at = now() WHERE id = 1`, [base + rowCount]);
+  }
+
+  /** Marks published what this relay put on the bus, and releases its claim. */
+  private async markPublished(positions: readonly number[]): Promise<void> {
+    await this.options.db.transaction(async (tx) => {
+      await tx.query(`UPDATE ${this.table} SET published_at = now() WHERE position = ANY($1) AND published_at IS NULL`, [positions]);
+      await tx.query(`UPDATE ${this.stateTable} SET claimed_by = NULL, claimed_until = NULL, updated_at = now() WHERE id = 1 AND claimed_by = $1`, [this.claimant]);
+    });
+  }
+
+  private get batchSize(): number {
+    return this.options.batchSize ?? RELAY_BATCH_SIZE;
   }
 
   /** This outbox's advisory lock for the rest of `tx`; false when another instance holds it. */
@@ -198,7 +242,7 @@ export class OutboxRelay {
       this.round = undefined;
     }
     if (!this.running) return;
-    const full = published >= (this.options.batchSize ?? RELAY_BATCH_SIZE);
+    const full = published >= this.batchSize;
     this.schedule(full || this.wakeRequested ? 0 : (this.options.pollMs ?? RELAY_POLL_MS));
   }
 }

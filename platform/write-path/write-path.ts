@@ -1,6 +1,7 @@
-import type { Db, Queryable } from '../db';
+import type { Db } from '../db';
 import type { Principal } from '../auth';
 import { withIdempotency, type IdempotencyOutcome, type Payload } from '../idempotency/idempotency';
+import { bindWriteTx, type WriteTx } from './write-tx';
 
 /** One mutation request as the write path sees it. */
 export interface MutationRequest {
@@ -14,7 +15,8 @@ export interface MutationRequest {
 /**
  * A subgraph's write path: every side-effecting mutation runs through `mutate`, which records the
  * idempotency key, applies the effect and appends its outbox events in one transaction, then
- * wakes the outbox relay so the events leave promptly.
+ * wakes the outbox relay so the events leave promptly. The effect gets a `WriteTx` bound to this
+ * subgraph's schema: what it emits and audits lands in this subgraph's outbox and audit log.
  */
 export class WritePath {
   constructor(
@@ -32,13 +34,13 @@ export class WritePath {
   async mutate<P extends Payload>(
     principal: Principal,
     request: MutationRequest,
-    effect: (tx: Queryable) => Promise<P>,
+    effect: (tx: WriteTx) => Promise<P>,
     errorPayload: (error: Payload['userErrors'][number]) => P,
   ): Promise<{ payload: P; outcome: IdempotencyOutcome }> {
     const result = await withIdempotency(
       this.db,
       { schema: this.schema, principal: principal.subject, operation: request.operation, key: request.idempotencyKey, input: request.input },
-      effect,
+      (tx) => effect(bindWriteTx(tx, this.schema)),
       errorPayload,
     );
     if (result.outcome === 'APPLIED') this.onCommit();

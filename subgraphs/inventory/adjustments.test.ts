@@ -12,6 +12,7 @@ import { inventorySubgraph } from '.';
 import { applyMovements } from './ledger';
 import { erpSyncConsumer } from './consumers/erp-sync';
 import { upsertLocations } from './locations';
+import { writeTransaction } from '../../platform/write-path/write-tx';
 
 /** The manager's store, another store, and a warehouse only operations may touch. */
 const STORE_A = 'loc_store_adj_a';
@@ -63,7 +64,7 @@ async function move(principal: Principal, input: Record<string, unknown>, key = 
 
 /** Puts opening stock in place the way the demo seed does: through the ledger. */
 async function opening(sku: string, locationId: string, state: 'SELLABLE' | 'REFURBISH' | 'VENDOR_RETURN', quantity: number): Promise<void> {
-  await database.db.transaction((tx) => applyMovements(tx, [{ sku, locationId, from: null, to: state, quantity }], { causeId: `opening:${sku}`, reason: 'OPENING_BALANCE', actor: 'test' }));
+  await writeTransaction(database.db, 'inventory', (tx) => applyMovements(tx, [{ sku, locationId, from: null, to: state, quantity }], { causeId: `opening:${sku}`, reason: 'OPENING_BALANCE', actor: 'test' }));
 }
 
 async function balance(sku: string, locationId: string, state = 'SELLABLE'): Promise<number> {

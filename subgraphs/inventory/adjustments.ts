@@ -1,8 +1,7 @@
 import type { Queryable } from '../../platform/db';
+import type { WriteTx } from '../../platform/write-path/write-tx';
 import { authorize, type Principal } from '../../platform/auth';
 import { newId } from '../../platform/ids';
-import { audit } from '../../platform/write-path/audit';
-import { currentScope } from '../../platform/context';
 import { applyMovements, balanceKey, InsufficientStockError, lockBalances, type Movement } from './ledger';
 import { STOCK_STATES, type StockState } from './domain/stock-levels';
 import { unitsHeldForReturns } from './consumers/return-stock';
@@ -50,7 +49,7 @@ async function locationExists(tx: Queryable, locationId: string): Promise<boolea
 
 /** Shared checks and the write of both mutations; `movement` is what to apply once the CAS holds. */
 async function change(
-  tx: Queryable,
+  tx: WriteTx,
   principal: Principal,
   input: { sku: string; locationId: string; reason: string; note?: string | null; expectedQuantity?: number | null },
   casState: StockState,
@@ -77,13 +76,11 @@ async function change(
   const adjustmentId = `adj_${newId('mov').slice(4)}`;
   try {
     const movementIds = await applyMovements(tx, [movement], { causeId: adjustmentId, reason: input.reason, actor: principal.subject });
-    await audit(tx, 'inventory', {
-      actor: principal.subject,
-      roles: principal.roles,
+    await tx.audit({
+      principal,
       action,
       target: `${input.sku}@${input.locationId}`,
       details: { adjustmentId, movement: { ...movement }, reason: input.reason, note: input.note ?? null, before: current },
-      correlationId: currentScope()?.correlationId,
     });
     return { sku: input.sku, locationId: input.locationId, movementIds, userErrors: [] };
   } catch (error) {
@@ -95,7 +92,7 @@ async function change(
 }
 
 /** `adjustInventory`: add or remove units of one state by a signed delta (never below zero). */
-export async function adjustInventory(tx: Queryable, principal: Principal, input: AdjustInput): Promise<StockChangePayload> {
+export async function adjustInventory(tx: WriteTx, principal: Principal, input: AdjustInput): Promise<StockChangePayload> {
   const state = input.state ?? 'SELLABLE';
   if (!Number.isInteger(input.delta) || input.delta === 0 || Math.abs(input.delta) > 1_000_000) {
     return refused(InventoryErrorCode.INVALID_QUANTITY, ['input', 'delta'], InventoryMessages.invalidDelta);
@@ -108,7 +105,7 @@ export async function adjustInventory(tx: Queryable, principal: Principal, input
 }
 
 /** `moveInventory`: move units between states (REFURBISH → SELLABLE after repair), or out (VENDOR_RETURN shipped). */
-export async function moveInventory(tx: Queryable, principal: Principal, input: MoveInput): Promise<StockChangePayload> {
+export async function moveInventory(tx: WriteTx, principal: Principal, input: MoveInput): Promise<StockChangePayload> {
   if (!Number.isInteger(input.quantity) || input.quantity < 1 || input.quantity > 1_000_000) {
     return refused(InventoryErrorCode.INVALID_QUANTITY, ['input', 'quantity'], InventoryMessages.invalidMoveQuantity);
   }

@@ -4,6 +4,7 @@ import { accuracyReport } from './accuracy';
 import { applyMovements, InsufficientStockError, type Movement } from './ledger';
 import { upsertLocations } from './locations';
 import type { StockState } from './domain/stock-levels';
+import { writeTransaction } from '../../platform/write-path/write-tx';
 
 /** Runs per property: each is tens of transactions on real PostgreSQL, so a few dozen stay fast. */
 const NUM_RUNS = 20;
@@ -90,7 +91,7 @@ describe('the stock ledger under random movements', () => {
           let expectedEvents = 0;
           for (const [index, batch] of batches.entries()) {
             const expected = foldBatch(model, batch);
-            const attempt = database.db.transaction((tx) => applyMovements(tx, batch, { causeId: `prop:${skus[0]}:${index}`, reason: 'PROPERTY', actor: 'fast-check' }));
+            const attempt = writeTransaction(database.db, 'inventory', (tx) => applyMovements(tx, batch, { causeId: `prop:${skus[0]}:${index}`, reason: 'PROPERTY', actor: 'fast-check' }));
             if (expected === 'refused') {
               await expect(attempt).rejects.toBeInstanceOf(InsufficientStockError);
               refusals++;

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../platform/db';
+import type { WriteTx } from '../../platform/write-path/write-tx';
 import { currentScope } from '../../platform/context';
-import { appendEvents } from '../../platform/events/outbox';
 import { newId } from '../../platform/ids';
 import type { StockState } from './domain/stock-levels';
 import { InventoryMoved } from '../../contracts/events/inventory';
@@ -42,7 +42,7 @@ export class InsufficientStockError extends Error {
  * they only ever change together here. Every balance the batch touches is locked first, in one
  * global order, so concurrent batches queue instead of deadlocking.
  */
-export async function applyMovements(tx: Queryable, movements: readonly Movement[], cause: Cause): Promise<string[]> {
+export async function applyMovements(tx: WriteTx, movements: readonly Movement[], cause: Cause): Promise<string[]> {
   const ids: string[] = [];
   await lockBalances(
     tx,
@@ -79,17 +79,11 @@ export async function applyMovements(tx: Queryable, movements: readonly Movement
     list.push({ movementId: id, sku: movement.sku, fromState: movement.from, toState: movement.to, quantity: movement.quantity, occurredAt });
     byLocation.set(movement.locationId, list);
   }
-  await appendEvents(
-    tx,
-    'inventory',
-    'inventory',
-    [...byLocation].map(([locationId, list]) => ({
-      definition: InventoryMoved,
-      aggregateId: `${locationId}`,
+  for (const [locationId, list] of byLocation) {
+    await tx.emit(InventoryMoved, locationId, { locationId, causeId: cause.causeId, reason: cause.reason, movements: list }, {
       causationId: cause.causeId.startsWith('evt_') ? cause.causeId : undefined,
-      data: { locationId, causeId: cause.causeId, reason: cause.reason, movements: list },
-    })),
-  );
+    });
+  }
   return ids;
 }
 

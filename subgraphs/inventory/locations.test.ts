@@ -4,6 +4,7 @@ import { createTestDatabase, type TestDatabase } from '../../test/support/databa
 import { validateEventData } from '../../platform/events/catalog';
 import { isId } from '../../platform/ids';
 import { configureLocation, upsertLocations } from './locations';
+import { writeTransaction } from '../../platform/write-path/write-tx';
 
 /** Crockford base32, as platform/ids.ts writes ids. */
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -52,14 +53,14 @@ describe('inventory announces its locations', () => {
   it('announces a change of fast-tracked returns but not of safety stock, which is inventory’s alone', async () => {
     const store = { id: 'loc_store_ann_b', name: 'Store B', kind: 'STORE' as const, city: 'Denver' };
     await upsertLocations(database.db, [store]);
-    await database.db.transaction((tx) => configureLocation(tx, store.id, { safetyStock: 3 }));
-    await database.db.transaction((tx) => configureLocation(tx, store.id, { unopenedReturnsSellable: true }));
-    await database.db.transaction((tx) => configureLocation(tx, store.id, { unopenedReturnsSellable: true }));
+    await writeTransaction(database.db, 'inventory', (tx) => configureLocation(tx, store.id, { safetyStock: 3 }));
+    await writeTransaction(database.db, 'inventory', (tx) => configureLocation(tx, store.id, { unopenedReturnsSellable: true }));
+    await writeTransaction(database.db, 'inventory', (tx) => configureLocation(tx, store.id, { unopenedReturnsSellable: true }));
     expect((await announcements(store.id)).map((row) => [row.type, row.data.unopenedReturnsSellable])).toEqual([
       ['LocationRegistered', false],
       ['LocationUpdated', true],
     ]);
-    expect(await database.db.transaction((tx) => configureLocation(tx, 'loc_store_ann_missing', { safetyStock: 1 }))).toBe(false);
+    expect(await writeTransaction(database.db, 'inventory', (tx) => configureLocation(tx, 'loc_store_ann_missing', { safetyStock: 1 }))).toBe(false);
   });
 
   it('announces, by migration, the locations that existed before announcements, with ids and data every consumer accepts', async () => {

@@ -1,5 +1,5 @@
-import type { Db, Queryable } from '../../platform/db';
-import { appendEvents } from '../../platform/events/outbox';
+import type { Db } from '../../platform/db';
+import { writeTransaction, type WriteTx } from '../../platform/write-path/write-tx';
 import { LocationRegistered, LocationUpdated, type LocationAnnouncedData } from '../../contracts/events/inventory';
 import type { LocationRow } from './store';
 
@@ -31,7 +31,7 @@ const announced = (row: AnnouncedRow): LocationAnnouncedData => ({
 });
 
 /** Inserts new locations and updates changed ones (the ERP's list) in the caller's transaction, announcing each. */
-export async function registerLocations(tx: Queryable, locations: readonly LocationInput[]): Promise<void> {
+export async function registerLocations(tx: WriteTx, locations: readonly LocationInput[]): Promise<void> {
   for (const location of locations) {
     // `xmax = 0` only on a freshly inserted row; no row at all when the update's WHERE found nothing new.
     const { rows } = await tx.query<AnnouncedRow & { inserted: boolean }>(
@@ -44,20 +44,20 @@ export async function registerLocations(tx: Queryable, locations: readonly Locat
     const row = rows[0];
     if (!row) continue;
     const definition = row.inserted ? LocationRegistered : LocationUpdated;
-    await appendEvents(tx, 'inventory', 'inventory', [{ definition, aggregateId: row.id, data: announced(row) }]);
+    await tx.emit(definition, row.id, announced(row));
   }
 }
 
 /** `registerLocations` in a transaction of its own: the ERP sync, the demo loader, tests. */
 export async function upsertLocations(db: Db, locations: readonly LocationInput[]): Promise<void> {
-  await db.transaction((tx) => registerLocations(tx, locations));
+  await writeTransaction(db, 'inventory', (tx) => registerLocations(tx, locations));
 }
 
 /**
  * Changes inventory's own settings of a location; announces `LocationUpdated` when an announced
  * one changed (the safety stock is inventory's alone). False when the location does not exist.
  */
-export async function configureLocation(tx: Queryable, locationId: string, settings: LocationSettings): Promise<boolean> {
+export async function configureLocation(tx: WriteTx, locationId: string, settings: LocationSettings): Promise<boolean> {
   const { rows: before } = await tx.query<AnnouncedRow>(
     `SELECT id, name, kind, city, unopened_returns_sellable FROM inventory.locations WHERE id = $1 FOR UPDATE`,
     [locationId],
@@ -70,7 +70,7 @@ export async function configureLocation(tx: Queryable, locationId: string, setti
   );
   const fastTrack = settings.unopenedReturnsSellable ?? current.unopened_returns_sellable;
   if (fastTrack !== current.unopened_returns_sellable) {
-    await appendEvents(tx, 'inventory', 'inventory', [{ definition: LocationUpdated, aggregateId: locationId, data: announced({ ...current, unopened_returns_sellable: fastTrack }) }]);
+    await tx.emit(LocationUpdated, locationId, announced({ ...current, unopened_returns_sellable: fastTrack }));
   }
   return true;
 }

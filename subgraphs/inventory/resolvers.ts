@@ -6,12 +6,11 @@ import { pageRequest, toConnection, type PageArgs } from '../../platform/graphql
 import type { InventoryLoaders } from './loaders';
 import { ledgerPage, type LocationRow, type MovementRow } from './store';
 import { stockLevel, type StockLevel } from './domain/stock-levels';
-import type { Operation } from '../../platform/auth';
 import { adjustInventory, moveInventory, type AdjustInput, type MoveInput, type StockChangePayload } from './adjustments';
 import { accuracyReport } from './accuracy';
 import { InventoryMessages } from './user-errors';
-import type { Queryable } from '../../platform/db';
-import type { Principal } from '../../platform/auth';
+import { mutation, type MutationEffect } from '../../platform/write-path/mutation';
+import type { Operation } from '../../platform/auth';
 
 type Context = SubgraphContext<InventoryLoaders>;
 
@@ -47,21 +46,9 @@ async function levels(ctx: Context, skus: readonly string[], locationIds?: reado
   return result;
 }
 
-/**
- * A stock mutation through the write path (idempotency key, movements, events, audit in one
- * transaction); the subgraph's root guard (`guardRootFields`) has already asked the capability table.
- */
-function stockMutation<I>(operation: Operation, effect: (tx: Queryable, principal: Principal, input: I) => Promise<StockChangePayload>) {
-  return async (_: unknown, args: { input: I; idempotencyKey: string }, ctx: Context) => {
-    const { payload } = await ctx.writes.mutate<StockChangePayload>(
-      ctx.principal,
-      { operation, idempotencyKey: args.idempotencyKey, input: args.input },
-      (tx) => effect(tx, ctx.principal, args.input),
-      (error) => ({ sku: null, locationId: null, movementIds: [], userErrors: [error] }),
-    );
-    return payload;
-  };
-}
+/** A stock mutation through the write path (`platform/write-path/mutation.ts`): movements, events and audit in one transaction. */
+const stockMutation = <I>(operation: Operation, effect: MutationEffect<I, StockChangePayload>) =>
+  mutation(operation, effect, (error): StockChangePayload => ({ sku: null, locationId: null, movementIds: [], userErrors: [error] }));
 
 /** The payload of a stock mutation: the level after the change and the movements, resolved fresh. */
 const stockChangePayload = {

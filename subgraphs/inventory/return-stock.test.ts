@@ -10,6 +10,7 @@ import { accuracyReport } from './accuracy';
 import { upsertLocations } from './locations';
 import { adjustInventory, moveInventory, type AdjustInput, type MoveInput } from './adjustments';
 import { principals } from '../../test/support/principals';
+import { writeTransaction } from '../../platform/write-path/write-tx';
 
 /** A warehouse and two stores; only the fast store puts unopened returns straight back on sale. */
 const WAREHOUSE = 'loc_wh_returns';
@@ -260,8 +261,8 @@ describe('return events to stock (inventory.return-stock consumer)', () => {
     const sku = 'SKU-RS-HELD';
     const ops = principals.operations();
     const adjust = (input: Omit<AdjustInput, 'sku' | 'locationId' | 'reason'>) =>
-      database.db.transaction((tx) => adjustInventory(tx, ops, { sku, locationId: WAREHOUSE, reason: 'CYCLE_COUNT', ...input }));
-    const move = (input: Omit<MoveInput, 'sku' | 'locationId' | 'reason'>) => database.db.transaction((tx) => moveInventory(tx, ops, { sku, locationId: WAREHOUSE, reason: 'RECLASSIFY', ...input }));
+      writeTransaction(database.db, 'inventory', (tx) => adjustInventory(tx, ops, { sku, locationId: WAREHOUSE, reason: 'CYCLE_COUNT', ...input }));
+    const move = (input: Omit<MoveInput, 'sku' | 'locationId' | 'reason'>) => writeTransaction(database.db, 'inventory', (tx) => moveInventory(tx, ops, { sku, locationId: WAREHOUSE, reason: 'RECLASSIFY', ...input }));
     const ret = aReturn(sku, 2);
     await runner.receive(ret.authorized(WAREHOUSE));
     expect((await adjust({ state: 'INCOMING', delta: -1 })).userErrors.map((error) => error.code)).toEqual(['HELD_FOR_RETURNS']);

@@ -1,5 +1,4 @@
 import type { SubgraphContext } from '../../platform/subgraph';
-import { appendEvents } from '../../platform/events/outbox';
 import type { UserError } from './domain/user-errors';
 import type { RecordOrderInput } from './domain/record-order-input';
 import { assertCanRecordOrders, recordOrder } from './record-order';
@@ -31,9 +30,7 @@ export async function recordOrderOnce(ctx: SubgraphContext<unknown>, input: Reco
       const store = new OrdersStore(tx);
       const orderIds = [result.order.id];
       const [lines, payments] = [await store.findLinesOfOrders(orderIds), await store.findPaymentsOfOrders(orderIds)];
-      await appendEvents(tx, 'orders', 'orders', [
-        { definition: OrderRecorded, aggregateId: result.order.id, data: orderRecordedData(result.order, lines, payments, result.created) },
-      ]);
+      await tx.emit(OrderRecorded, result.order.id, orderRecordedData(result.order, lines, payments, result.created));
       return { orderId: result.order.id, created: result.created, userErrors: [] };
     },
     (error) => ({ orderId: null, created: false, userErrors: [error as UserError] }),

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../platform/db';
-import { appendEvents } from '../../platform/events/outbox';
+import type { WriteTx } from '../../platform/write-path/write-tx';
 import { newId } from '../../platform/ids';
 import { calculateRefund, type CalcReturnLine, type Calculation, type RefundMethod } from './domain/calculate';
 import { calcOrder, lockOrder, manualRefundedBy, priorRefunds } from './calculation-inputs';
@@ -35,7 +35,7 @@ export type CreateRefundResult = { ok: true; refundId: string; duplicate: boolea
  * `RefundRequested` appended. Nothing is paid here: the executor pays PENDING tenders afterwards,
  * each with a provider key fixed by its own id.
  */
-export async function createRefund(tx: Queryable, request: NewRefund): Promise<CreateRefundResult> {
+export async function createRefund(tx: WriteTx, request: NewRefund): Promise<CreateRefundResult> {
   const earlier = await refundForTrigger(tx, request.triggerKey);
   if (earlier) return earlier;
   const order = await lockOrder(tx, request.orderId);
@@ -65,25 +65,19 @@ export async function createRefund(tx: Queryable, request: NewRefund): Promise<C
       request.overrideMinor !== undefined && request.overrideMinor !== null, storeId],
   );
   await insertBreakdown(tx, id, calculation);
-  await appendEvents(tx, 'refunds', 'refunds', [
-    {
-      definition: RefundRequested,
-      aggregateId: id,
-      data: {
-        refundId: id,
-        orderId: request.orderId,
-        returnId: request.returnId,
-        status: 'PENDING',
-        revision: 1,
-        amountMinor: calculation.totalMinor,
-        currency: calculation.currency,
-        customerId: order.customer_id,
-        partnerId: order.partner_id,
-        storeId,
-        trigger: request.trigger,
-      },
-    },
-  ]);
+  await tx.emit(RefundRequested, id, {
+    refundId: id,
+    orderId: request.orderId,
+    returnId: request.returnId,
+    status: 'PENDING',
+    revision: 1,
+    amountMinor: calculation.totalMinor,
+    currency: calculation.currency,
+    customerId: order.customer_id,
+    partnerId: order.partner_id,
+    storeId,
+    trigger: request.trigger,
+  });
   return { ok: true, refundId: id, duplicate: false };
 }
 

@@ -1,8 +1,7 @@
 import type { Queryable } from '../../platform/db';
 import { assertMayPerform, type Principal } from '../../platform/auth';
 import { parseDecimal } from '../../platform/money';
-import { audit } from '../../platform/write-path/audit';
-import { currentScope } from '../../platform/context';
+import type { WriteTx } from '../../platform/write-path/write-tx';
 import { isId } from '../../platform/ids';
 import { createRefund } from './create-refund';
 import { lockOrder, returnSnapshot } from './calculation-inputs';
@@ -35,7 +34,7 @@ export interface IssueRefundInput {
  * Above the four-eyes threshold (`fourEyes`, counting the requester's earlier manual refunds of the
  * order) it waits, unpaid, for a second approver. Audited.
  */
-export async function issueRefund(tx: Queryable, principal: Principal, input: IssueRefundInput, fourEyes: FourEyesSettings): Promise<RefundPayload> {
+export async function issueRefund(tx: WriteTx, principal: Principal, input: IssueRefundInput, fourEyes: FourEyesSettings): Promise<RefundPayload> {
   assertMayPerform(principal, 'issueRefund');
   const malformed = malformedRequest(input);
   if (malformed) return malformed;
@@ -101,14 +100,12 @@ function unitsToRefund(input: IssueRefundInput, overrideMinor: number | null): {
 }
 
 /** The audit row of a manual refund, in the refund's transaction. */
-async function auditIssued(tx: Queryable, principal: Principal, input: IssueRefundInput, refundId: string): Promise<void> {
-  await audit(tx, 'refunds', {
-    actor: principal.subject,
-    roles: principal.roles,
+async function auditIssued(tx: WriteTx, principal: Principal, input: IssueRefundInput, refundId: string): Promise<void> {
+  await tx.audit({
+    principal,
     action: 'issueRefund',
     target: refundId,
     details: { orderId: input.orderId, returnId: input.returnId ?? null, amount: input.amount ?? null, lines: input.lines ?? [], reason: input.reason },
-    correlationId: currentScope()?.correlationId,
   });
 }
 
@@ -121,7 +118,7 @@ async function lockRefund(tx: Queryable, refundId: string) {
 }
 
 /** `approveRefund`: the second pair of eyes; never the requester. Audited. */
-export async function approveRefund(tx: Queryable, principal: Principal, input: { refundId: string }): Promise<RefundPayload> {
+export async function approveRefund(tx: WriteTx, principal: Principal, input: { refundId: string }): Promise<RefundPayload> {
   assertMayPerform(principal, 'approveRefund');
   const refund = await lockRefund(tx, input.refundId);
   if (!refund) return refused(RefundErrorCode.REFUND_NOT_FOUND, ['input', 'refundId'], RefundMessages.refundNotFound(input.refundId));
@@ -129,7 +126,7 @@ export async function approveRefund(tx: Queryable, principal: Principal, input: 
   if (refund.requested_by === principal.subject) return refused(RefundErrorCode.SAME_APPROVER, ['input', 'refundId'], RefundMessages.sameApprover);
   await tx.query(`UPDATE refunds.refunds SET approval_state = 'APPROVED', approved_by = $2, revision = revision + 1, updated_at = now() WHERE id = $1`, [refund.id, principal.subject]);
   await tx.query(`UPDATE refunds.refund_tenders SET next_attempt_at = now() WHERE refund_id = $1 AND status = 'PENDING'`, [refund.id]);
-  await audit(tx, 'refunds', { actor: principal.subject, roles: principal.roles, action: 'approveRefund', target: refund.id, details: { requestedBy: refund.requested_by }, correlationId: currentScope()?.correlationId });
+  await tx.audit({ principal, action: 'approveRefund', target: refund.id, details: { requestedBy: refund.requested_by } });
   return { refundId: refund.id, userErrors: [] };
 }
 
@@ -138,7 +135,7 @@ export async function approveRefund(tx: Queryable, principal: Principal, input: 
  * provider key, because the failure was definitive and moved no money; Stripe would replay the
  * old failure for the old key. Audited.
  */
-export async function retryRefund(tx: Queryable, principal: Principal, input: { refundId: string }): Promise<RefundPayload> {
+export async function retryRefund(tx: WriteTx, principal: Principal, input: { refundId: string }): Promise<RefundPayload> {
   assertMayPerform(principal, 'retryRefund');
   const refund = await lockRefund(tx, input.refundId);
   if (!refund) return refused(RefundErrorCode.REFUND_NOT_FOUND, ['input', 'refundId'], RefundMessages.refundNotFound(input.refundId));
@@ -151,6 +148,6 @@ export async function retryRefund(tx: Queryable, principal: Principal, input: { 
     [refund.id],
   );
   await refreshRefundStatus(tx, refund.id);
-  await audit(tx, 'refunds', { actor: principal.subject, roles: principal.roles, action: 'retryRefund', target: refund.id, details: {}, correlationId: currentScope()?.correlationId });
+  await tx.audit({ principal, action: 'retryRefund', target: refund.id, details: {} });
   return { refundId: refund.id, userErrors: [] };
 }

@@ -6,6 +6,7 @@ import { RefundFailed, RefundSucceeded } from '../../contracts/events/refunds';
 import { retryRefund } from './manual';
 import { tenderRefundKey } from './execution/executor';
 import { deliver, dueNow, orderData, outboxEvents, providerRefunds, receivedEvent, refundsOf, refundsRig, tendersOf, type RefundsRig } from './testing/refunds-kit';
+import { writeTransaction } from '../../platform/write-path/write-tx';
 
 /** The provider fails: unknown outcomes are retried with the same key, definitive failures wait for retryRefund and a new key. */
 let database: TestDatabase;
@@ -79,7 +80,7 @@ describe('definitive failures', () => {
     // Nothing more happens by itself: a failed tender is not retried.
     expect(await rig.executor.runOnce()).toBe(0);
 
-    const retried = await database.db.transaction((tx) => retryRefund(tx, principals.finance(), { refundId }));
+    const retried = await writeTransaction(database.db, 'refunds', (tx) => retryRefund(tx, principals.finance(), { refundId }));
     expect(retried).toEqual({ refundId, userErrors: [] });
     expect((await tendersOf(database.db, refundId))[0]).toMatchObject({ status: 'PENDING', generation: 2, attempts: 0, last_error: null });
     await rig.settle([refundId]);
@@ -100,7 +101,7 @@ describe('definitive failures', () => {
     const { refundId, paymentReference } = await receivedReturn(3100, failing);
     await failing.settle([refundId]);
     expect(await statusOf(refundId)).toBe('FAILED');
-    await database.db.transaction((tx) => retryRefund(tx, principals.operations(), { refundId }));
+    await writeTransaction(database.db, 'refunds', (tx) => retryRefund(tx, principals.operations(), { refundId }));
     await rig.settle([refundId]);
     expect((await providerRefunds(database.db, paymentReference)).map((r) => r.outcome)).toEqual(['FAILED', 'SUCCEEDED']);
     expect(await statusOf(refundId)).toBe('SUCCEEDED');
@@ -109,8 +110,8 @@ describe('definitive failures', () => {
   it('refuses to retry a refund that did not fail, and anyone but finance or operations', async () => {
     const { refundId } = await receivedReturn(1500);
     await rig.settle([refundId]);
-    const notFailed = await database.db.transaction((tx) => retryRefund(tx, principals.finance(), { refundId }));
+    const notFailed = await writeTransaction(database.db, 'refunds', (tx) => retryRefund(tx, principals.finance(), { refundId }));
     expect(notFailed.userErrors.map((e) => e.code)).toEqual(['NOT_FAILED']);
-    await expect(database.db.transaction((tx) => retryRefund(tx, principals.serviceDesk(), { refundId }))).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    await expect(writeTransaction(database.db, 'refunds', (tx) => retryRefund(tx, principals.serviceDesk(), { refundId }))).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
   });
 });

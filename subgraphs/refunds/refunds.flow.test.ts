@@ -20,6 +20,7 @@ import {
   tendersOf,
   type RefundsRig,
 } from './testing/refunds-kit';
+import { writeTransaction } from '../../platform/write-path/write-tx';
 
 /** Refunds from return events to the provider and the books, on real PostgreSQL. */
 let database: TestDatabase;
@@ -123,15 +124,15 @@ describe('over-refunds', () => {
     await refundAtReceipt(order, [{ line: 0, quantity: 1 }]);
     const before = await footprint();
     // 40.00 is left of the 80.00 captured: 40.01 is one cent too many.
-    const over = await database.db.transaction((tx) => issueRefund(tx, principals.finance(), { orderId: order.orderId, amount: '40.01', reason: 'goodwill' }, TEST_SETTINGS.refunds));
+    const over = await writeTransaction(database.db, 'refunds', (tx) => issueRefund(tx, principals.finance(), { orderId: order.orderId, amount: '40.01', reason: 'goodwill' }, TEST_SETTINGS.refunds));
     expect(over).toEqual({ refundId: null, userErrors: [expect.objectContaining({ code: 'EXCEEDS_REFUNDABLE', field: ['input'] })] });
-    const units = await database.db.transaction((tx) =>
+    const units = await writeTransaction(database.db, 'refunds', (tx) =>
       issueRefund(tx, principals.finance(), { orderId: order.orderId, lines: [{ orderLineId: order.lines[0]?.orderLineId as string, quantity: 2 }], reason: 'both again' }, TEST_SETTINGS.refunds),
     );
     expect(units.userErrors.map((e) => e.code)).toEqual(['EXCEEDS_LINE_QUANTITY']);
     expect(await footprint()).toEqual(before);
     // What is left can still be refunded, to the cent.
-    const exact = await database.db.transaction((tx) => issueRefund(tx, principals.finance(), { orderId: order.orderId, amount: '40.00', reason: 'goodwill' }, TEST_SETTINGS.refunds));
+    const exact = await writeTransaction(database.db, 'refunds', (tx) => issueRefund(tx, principals.finance(), { orderId: order.orderId, amount: '40.00', reason: 'goodwill' }, TEST_SETTINGS.refunds));
     expect(exact.userErrors).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import type { Principal } from '../../platform/auth';
 import { formatMinor } from '../../platform/money';
 import { approveRefund, issueRefund, type IssueRefundInput } from './manual';
 import { orderData, providerRefunds, refundsOf, refundsRig, tendersOf, type RefundsRig } from './testing/refunds-kit';
+import { writeTransaction } from '../../platform/write-path/write-tx';
 
 /** Manual refunds above the threshold wait, unpaid, for a second finance approver who is not the requester. */
 let database: TestDatabase;
@@ -29,8 +30,8 @@ async function bigOrder() {
   return order;
 }
 
-const issue = (principal: Principal, input: IssueRefundInput) => database.db.transaction((tx) => issueRefund(tx, principal, input, fourEyes));
-const approve = (principal: Principal, refundId: string) => database.db.transaction((tx) => approveRefund(tx, principal, { refundId }));
+const issue = (principal: Principal, input: IssueRefundInput) => writeTransaction(database.db, 'refunds', (tx) => issueRefund(tx, principal, input, fourEyes));
+const approve = (principal: Principal, refundId: string) => writeTransaction(database.db, 'refunds', (tx) => approveRefund(tx, principal, { refundId }));
 const refundRow = async (refundId: string) =>
   (await database.db.query<{ status: string; approval_state: string; approved_by: string | null }>(`SELECT status, approval_state, approved_by FROM refunds.refunds WHERE id = $1`, [refundId])).rows[0];
 

@@ -11,6 +11,7 @@ import { webhookRoute } from './webhooks';
 import { retryRefund } from './manual';
 import { principals } from '../../test/support/principals';
 import { deliver, orderData, outboxEvents, receivedEvent, refundsOf, refundsRig, tendersOf, type RefundsRig } from './testing/refunds-kit';
+import { writeTransaction } from '../../platform/write-path/write-tx';
 
 /** Stripe's refund webhooks through the refunds subgraph's route, signed by the fake Stripe server. */
 let database: TestDatabase;
@@ -143,7 +144,7 @@ describe('refund webhooks', () => {
     await database.db.query(`UPDATE refunds.refund_tenders SET next_attempt_at = now() WHERE refund_id = $1`, [refundId]);
     await executor.runOnce();
     expect((await statusOf(refundId))?.status).toBe('FAILED');
-    await database.db.transaction((tx) => retryRefund(tx, principals.finance(), { refundId }));
+    await writeTransaction(database.db, 'refunds', (tx) => retryRefund(tx, principals.finance(), { refundId }));
     const secondAttempt = await submitted(refundId);
     expect(secondAttempt).not.toBe(firstAttempt);
 

@@ -5,29 +5,16 @@ import { isId } from '../../platform/ids';
 import { money } from '../../platform/money';
 import type { RefundsLoaders } from './loaders';
 import type { RefundLineRow, RefundRow, RefundTenderRow } from './read-model';
-import type { Operation } from '../../platform/auth';
 import { approveRefund, issueRefund, retryRefund, type IssueRefundInput, type RefundPayload } from './manual';
 import type { RefundsSettings } from './settings';
 import { reconcile, type ReconciliationRow } from './reconciliation';
-import type { Queryable } from '../../platform/db';
-import type { Principal } from '../../platform/auth';
+import { mutation, type MutationEffect } from '../../platform/write-path/mutation';
+import type { Operation } from '../../platform/auth';
 import { refundUpdate, refundUpdatePage, refundUpdatesAfter, type RefundFilter } from './refund-updates';
 
-/**
- * A refund mutation through the write path (idempotency key, effect, events and audit in one
- * transaction); the subgraph's root guard (`guardRootFields`) has already asked the capability table.
- */
-function refundMutation<I>(operation: Operation, effect: (tx: Queryable, principal: Principal, input: I) => Promise<RefundPayload>) {
-  return async (_: unknown, args: { input: I; idempotencyKey: string }, ctx: Context) => {
-    const { payload } = await ctx.writes.mutate<RefundPayload>(
-      ctx.principal,
-      { operation, idempotencyKey: args.idempotencyKey, input: args.input },
-      (tx) => effect(tx, ctx.principal, args.input),
-      (error) => ({ refundId: null, userErrors: [error] }),
-    );
-    return payload;
-  };
-}
+/** A refund mutation through the write path (`platform/write-path/mutation.ts`): effect, events and audit in one transaction. */
+const refundMutation = <I>(operation: Operation, effect: MutationEffect<I, RefundPayload>) =>
+  mutation(operation, effect, (error): RefundPayload => ({ refundId: null, userErrors: [error] }));
 
 const sum = (rows: readonly RefundLineRow[], pick: (row: RefundLineRow) => number) => rows.reduce((total, row) => total + pick(row), 0);
 

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../platform/db';
-import { appendEvents } from '../../platform/events/outbox';
+import type { WriteTx } from '../../platform/write-path/write-tx';
 import { RefundFailed, RefundRequiresAction, RefundSubmitted, RefundSucceeded, type RefundEventHeader } from '../../contracts/events/refunds';
 
 /** Refund statuses (RefundStatus of CONTRACT.md). */
@@ -47,7 +47,7 @@ interface RefundRow {
  * when the refund SUCCEEDED — queues its credit memo in the same transaction, so a customer is told
  * "refunded" only once the provider accepted it and the ERP posting is at least queued.
  */
-export async function refreshRefundStatus(tx: Queryable, refundId: string, failureReason?: string | null): Promise<RefundStatus> {
+export async function refreshRefundStatus(tx: WriteTx, refundId: string, failureReason?: string | null): Promise<RefundStatus> {
   const refund = await lockRefundRow(tx, refundId);
   const { rows: tenders } = await tx.query<{ status: RefundStatus }>(`SELECT status FROM refunds.refund_tenders WHERE refund_id = $1`, [refundId]);
   const next = statusFromTenders(tenders.map((tender) => tender.status));
@@ -90,18 +90,18 @@ async function lockRefundRow(tx: Queryable, refundId: string): Promise<RefundRow
  * Appends the event of the refund's new status (`header.status`). SUCCEEDED first queues the
  * credit memo, so the event and the memo are one fact: the refund is paid and about to be booked.
  */
-async function announce(tx: Queryable, refund: RefundRow, header: RefundEventHeader, failureReason?: string | null): Promise<void> {
+async function announce(tx: WriteTx, refund: RefundRow, header: RefundEventHeader, failureReason?: string | null): Promise<void> {
   const refundId = refund.id;
   const next = header.status;
   if (next === 'SUCCEEDED') {
     const taxMinor = await queueCreditMemo(tx, refund);
-    await appendEvents(tx, 'refunds', 'refunds', [{ definition: RefundSucceeded, aggregateId: refundId, data: { ...header, taxMinor } }]);
+    await tx.emit(RefundSucceeded, refundId, { ...header, taxMinor });
   } else if (next === 'SUBMITTED') {
-    await appendEvents(tx, 'refunds', 'refunds', [{ definition: RefundSubmitted, aggregateId: refundId, data: header }]);
+    await tx.emit(RefundSubmitted, refundId, header);
   } else if (next === 'FAILED') {
-    await appendEvents(tx, 'refunds', 'refunds', [{ definition: RefundFailed, aggregateId: refundId, data: { ...header, reason: failureReason ?? 'provider refused the refund' } }]);
+    await tx.emit(RefundFailed, refundId, { ...header, reason: failureReason ?? 'provider refused the refund' });
   } else if (next === 'REQUIRES_ACTION') {
-    await appendEvents(tx, 'refunds', 'refunds', [{ definition: RefundRequiresAction, aggregateId: refundId, data: { ...header, reason: failureReason ?? 'the provider needs action' } }]);
+    await tx.emit(RefundRequiresAction, refundId, { ...header, reason: failureReason ?? 'the provider needs action' });
   }
 }
 

@@ -5,6 +5,7 @@ import { readBody, sendJson } from '../../platform/http/apollo-handler';
 import type { Route } from '../../platform/http/server';
 import { InvalidWebhookError, type RefundWebhookVerifier } from '../../connectors/payments/port';
 import { recordProviderAnswer } from './execution/executor';
+import { writeTransaction } from '../../platform/write-path/write-tx';
 
 const log = componentLogger('refund-webhooks');
 
@@ -27,7 +28,7 @@ export function webhookRoute(db: Db, verifier: RefundWebhookVerifier): Route {
     }
     if (!event) return sendJson(res, 200, { status: 'ignored' });
     const verified = event;
-    const outcome = await db.transaction(async (tx) => {
+    const outcome = await writeTransaction(db, 'refunds', async (tx) => {
       const fresh = await tx.query(`INSERT INTO refunds.webhook_events (provider, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [verifier.provider, verified.eventId]);
       if (fresh.rowCount === 0) return 'duplicate';
       const ours = tenderKeyParts(verified.refundId);

@@ -1,6 +1,6 @@
-import type { Queryable } from '../../platform/db';
-import type { Operation, Principal } from '../../platform/auth';
 import type { SubgraphContext } from '../../platform/subgraph';
+import { mutation, type MutationEffect } from '../../platform/write-path/mutation';
+import type { Operation } from '../../platform/auth';
 import { activePolicy } from './policy-store';
 import type { ReturnsLoaders } from './loaders';
 import { createReturn, type CreateReturnInput } from './lifecycle/create';
@@ -13,25 +13,14 @@ import { ReturnErrorCode, ReturnMessages, userError } from './lifecycle/user-err
 import type { ReturnsSettings } from './settings';
 
 type Context = SubgraphContext<ReturnsLoaders>;
-type Effect<I> = (tx: Queryable, principal: Principal, input: I) => Promise<ReturnPayload>;
+type Effect<I> = MutationEffect<I, ReturnPayload>;
 
 /**
- * Wraps a lifecycle step in the write path: idempotency key, the step and its outbox events in one
- * transaction; a payload with userErrors rolls back whole. The payload holds the return's id; the
- * return itself resolves fresh. A role the capability table never grants `operation` was refused
- * by the subgraph's root guard before anything is read; the step asks the table about its target.
+ * A lifecycle step through the write path (`platform/write-path/mutation.ts`). The write path's own
+ * userErrors (a bad or reused key) carry codes of the returns error enum, which includes them.
  */
-function mutation<I>(operation: Operation, effect: Effect<I>) {
-  return async (_: unknown, args: { input: I; idempotencyKey: string }, ctx: Context) => {
-    const { payload } = await ctx.writes.mutate<ReturnPayload>(
-      ctx.principal,
-      { operation, idempotencyKey: args.idempotencyKey, input: args.input },
-      (tx) => effect(tx, ctx.principal, args.input),
-      (error) => ({ returnId: null, userErrors: [error as ReturnPayload['userErrors'][number]] }),
-    );
-    return payload;
-  };
-}
+const returnMutation = <I>(operation: Operation, effect: Effect<I>) =>
+  mutation(operation, effect, (error) => refused(error as ReturnPayload['userErrors'][number]));
 
 /** `authorizeReturn` with `receiveNow`: authorize, then receive every unit at the store, in one transaction. */
 const authorizeAndMaybeReceive = (settings: ReturnsSettings): Effect<CreateReturnInput & { receiveNow?: boolean | null }> => async (tx, principal, input) => {
@@ -52,14 +41,14 @@ const authorizeAndMaybeReceive = (settings: ReturnsSettings): Effect<CreateRetur
 
 /** Mutation resolvers of the returns subgraph, with its settings. */
 export const returnsMutations = (settings: ReturnsSettings) => ({
-  requestReturn: mutation<CreateReturnInput>('requestReturn', async (tx, principal, input) => createReturn(tx, principal, input, 'request', await activePolicy(tx), settings)),
-  authorizeReturn: mutation('authorizeReturn', authorizeAndMaybeReceive(settings)),
-  approveReturn: mutation('approveReturn', approveReturn),
-  declineReturn: mutation('declineReturn', declineReturn),
-  cancelReturn: mutation('cancelReturn', cancelReturn),
-  markReturnInTransit: mutation('markReturnInTransit', markReturnInTransit),
-  receiveReturnItems: mutation<ReceiveInput>('receiveReturnItems', receiveReturnItems),
-  recordInspection: mutation<InspectionInput>('recordInspection', recordInspection),
+  requestReturn: returnMutation<CreateReturnInput>('requestReturn', async (tx, principal, input) => createReturn(tx, principal, input, 'request', await activePolicy(tx), settings)),
+  authorizeReturn: returnMutation('authorizeReturn', authorizeAndMaybeReceive(settings)),
+  approveReturn: returnMutation('approveReturn', approveReturn),
+  declineReturn: returnMutation('declineReturn', declineReturn),
+  cancelReturn: returnMutation('cancelReturn', cancelReturn),
+  markReturnInTransit: returnMutation('markReturnInTransit', markReturnInTransit),
+  receiveReturnItems: returnMutation<ReceiveInput>('receiveReturnItems', receiveReturnItems),
+  recordInspection: returnMutation<InspectionInput>('recordInspection', recordInspection),
 });
 
 /** Every payload type resolves its return by id, fresh, through the loaders. */

@@ -10,7 +10,8 @@ import { CRASH_SCHEMA, requiredEnv, slowPublishing } from './crash-kit';
  * slowly and reports its progress on stdout (`published <batch> <sentInBatch>`), so the test can
  * SIGKILL it in the middle of a batch. Runs until killed.
  *
- * Env: DATABASE_URL, REDIS_URL, BUS_PREFIX, BATCH_SIZE, PUBLISH_PAUSE_MS.
+ * Env: DATABASE_URL, REDIS_URL, BUS_PREFIX, BATCH_SIZE, PUBLISH_PAUSE_MS, CLAIM_MS (how long a claimed
+ * batch stays the relay's: the killed relay's claim must expire before the next takes the batch over).
  */
 async function main(): Promise<void> {
   exitWithParent();
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   const redis = new RedisBus({ url: requiredEnv('REDIS_URL'), prefix: requiredEnv('BUS_PREFIX') });
   const pauseMs = Number(process.env.PUBLISH_PAUSE_MS ?? 0);
   const bus = pauseMs > 0 ? slowPublishing(redis, pauseMs, (batch, sent) => process.stdout.write(`published ${batch} ${sent}\n`)) : redis;
-  const relay = new OutboxRelay({ db, schema: CRASH_SCHEMA, bus, batchSize: Number(requiredEnv('BATCH_SIZE')) });
+  const relay = new OutboxRelay({ db, schema: CRASH_SCHEMA, bus, batchSize: Number(requiredEnv('BATCH_SIZE')), claimMs: Number(requiredEnv('CLAIM_MS')) });
   relay.start();
   process.stdout.write('ready\n');
 }

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../../platform/db';
+import type { WriteTx } from '../../../platform/write-path/write-tx';
 import type { ConsumerDefinition } from '../../../platform/events/consumer';
 import type { EventEnvelope } from '../../../platform/events/envelope';
 import { ReturnAuthorized, ReturnCanceled, ReturnInspected, ReturnItemsReceived } from '../../../contracts/events/returns';
@@ -28,7 +29,7 @@ export const returnStockConsumer: ConsumerDefinition = {
   name: NAME,
   schema: 'inventory',
   types: [ReturnAuthorized.type, ReturnCanceled.type, ReturnItemsReceived.type, ReturnInspected.type],
-  async handle(tx: Queryable, event: EventEnvelope) {
+  async handle(tx: WriteTx, event: EventEnvelope) {
     const cause = { causeId: event.id, actor: NAME };
     switch (event.type) {
       case ReturnAuthorized.type:
@@ -50,7 +51,7 @@ async function ensureLocation(tx: Queryable, locationId: string): Promise<void> 
   if (rowCount === 0) throw new Error(`Unknown location ${locationId}: sync it from the ERP before its returns arrive`);
 }
 
-async function authorized(tx: Queryable, data: Authorized, cause: Cause): Promise<void> {
+async function authorized(tx: WriteTx, data: Authorized, cause: Cause): Promise<void> {
   const location = data.destinationLocationId;
   if (!location) return;
   await ensureLocation(tx, location);
@@ -65,7 +66,7 @@ async function authorized(tx: Queryable, data: Authorized, cause: Cause): Promis
   await applyMovements(tx, movements, cause);
 }
 
-async function canceled(tx: Queryable, data: Canceled, cause: Cause): Promise<void> {
+async function canceled(tx: WriteTx, data: Canceled, cause: Cause): Promise<void> {
   const location = data.destinationLocationId;
   if (!location || !data.wasAuthorized) return;
   const movements: Movement[] = [];
@@ -76,7 +77,7 @@ async function canceled(tx: Queryable, data: Canceled, cause: Cause): Promise<vo
   if (movements.length > 0) await applyMovements(tx, movements, cause);
 }
 
-async function received(tx: Queryable, data: Received, cause: Cause): Promise<void> {
+async function received(tx: WriteTx, data: Received, cause: Cause): Promise<void> {
   await ensureLocation(tx, data.locationId);
   const { rows } = await tx.query<{ unopened_returns_sellable: boolean }>(`SELECT unopened_returns_sellable FROM inventory.locations WHERE id = $1`, [data.locationId]);
   const fastTrack = rows[0]?.unopened_returns_sellable ?? false;
@@ -105,7 +106,7 @@ async function received(tx: Queryable, data: Received, cause: Cause): Promise<vo
   await applyMovements(tx, movements, cause);
 }
 
-async function inspected(tx: Queryable, data: Inspected, cause: Cause): Promise<void> {
+async function inspected(tx: WriteTx, data: Inspected, cause: Cause): Promise<void> {
   const movements: Movement[] = [];
   for (const line of data.lines) {
     for (const { disposition, quantity } of line.dispositions) {

@@ -1,7 +1,7 @@
 import type { Db, Queryable } from '../../../platform/db';
+import type { WriteTx } from '../../../platform/write-path/write-tx';
 import type { ConsumerDefinition } from '../../../platform/events/consumer';
 import type { EventEnvelope } from '../../../platform/events/envelope';
-import { appendEvents } from '../../../platform/events/outbox';
 import type { ErpConnector, ErpCreditMemo, ErpCreditMemoPosting } from '../../../connectors/erp/port';
 import { CreditMemoPosted, RefundSucceeded, type RefundEventHeader } from '../../../contracts/events/refunds';
 
@@ -55,7 +55,7 @@ export function creditMemosConsumer(db: Db, erp: ErpConnector): ConsumerDefiniti
     async effect(event: EventEnvelope) {
       return erp.postCreditMemo(await creditMemoOf(db, event.data as Succeeded, event.occurredAt));
     },
-    async handle(tx: Queryable, event: EventEnvelope, posting?: unknown) {
+    async handle(tx: WriteTx, event: EventEnvelope, posting?: unknown) {
       const refund = event.data as Succeeded;
       const { erpReference } = posting as ErpCreditMemoPosting;
       const { rowCount } = await tx.query(
@@ -65,26 +65,24 @@ export function creditMemosConsumer(db: Db, erp: ErpConnector): ConsumerDefiniti
       if (rowCount === 0) return;
       const { rows } = await tx.query<{ revision: number }>(`UPDATE refunds.refunds SET revision = revision + 1, updated_at = now() WHERE id = $1 RETURNING revision`, [refund.refundId]);
       const header: RefundEventHeader = { ...refund, revision: rows[0]?.revision ?? refund.revision + 1 };
-      await appendEvents(tx, 'refunds', 'refunds', [
+      await tx.emit(
+        CreditMemoPosted,
+        refund.refundId,
         {
-          definition: CreditMemoPosted,
-          aggregateId: refund.refundId,
-          causationId: event.id,
-          data: {
-            refundId: header.refundId,
-            orderId: header.orderId,
-            returnId: header.returnId,
-            status: header.status,
-            revision: header.revision,
-            amountMinor: header.amountMinor,
-            currency: header.currency,
-            customerId: header.customerId,
-            partnerId: header.partnerId,
-            storeId: header.storeId,
-            erpReference,
-          },
+          refundId: header.refundId,
+          orderId: header.orderId,
+          returnId: header.returnId,
+          status: header.status,
+          revision: header.revision,
+          amountMinor: header.amountMinor,
+          currency: header.currency,
+          customerId: header.customerId,
+          partnerId: header.partnerId,
+          storeId: header.storeId,
+          erpReference,
         },
-      ]);
+        { causationId: event.id },
+      );
     },
   };
 }

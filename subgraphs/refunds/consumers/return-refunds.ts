@@ -1,4 +1,4 @@
-import type { Queryable } from '../../../platform/db';
+import type { WriteTx } from '../../../platform/write-path/write-tx';
 import type { ConsumerDefinition } from '../../../platform/events/consumer';
 import type { EventEnvelope } from '../../../platform/events/envelope';
 import { ReturnInspected, ReturnItemsReceived } from '../../../contracts/events/returns';
@@ -20,7 +20,7 @@ export const returnRefundsConsumer: ConsumerDefinition = {
   name: 'refunds.return-refunds',
   schema: 'refunds',
   types: [ReturnItemsReceived.type, ReturnInspected.type],
-  async handle(tx: Queryable, event: EventEnvelope) {
+  async handle(tx: WriteTx, event: EventEnvelope) {
     const data = event.data as Received | Inspected;
     const complete = event.type === ReturnItemsReceived.type ? (data as Received).fullyReceived : (data as Inspected).fullyInspected;
     if (!complete) return;

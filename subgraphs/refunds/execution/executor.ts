@@ -1,5 +1,7 @@
-import type { Db, Queryable } from '../../../platform/db';
+import type { Db } from '../../../platform/db';
+import { writeTransaction, type WriteTx } from '../../../platform/write-path/write-tx';
 import { componentLogger } from '../../../platform/logger';
+import { backoffDelay, type BackoffSchedule } from '../../../platform/backoff';
 import { runInScope } from '../../../platform/context';
 import { PaymentDeclinedError, type ProviderRefund } from '../../../connectors/payments/port';
 import { INTERNAL_PROVIDER } from '../domain/calculate';
@@ -20,8 +22,7 @@ export const CLAIM_LEASE_MS = 30_000;
 /** How often a SUBMITTED tender asks its provider whether it settled (webhooks usually come first). */
 export const SETTLEMENT_POLL_MS = 1_000;
 /** Backoff of unknown outcomes (timeouts, 5xx): doubling from 1 s to at most 5 minutes, for ever — the money may have moved, so we never give up silently. */
-const RETRY_BASE_MS = 1_000;
-const RETRY_MAX_MS = 5 * 60_000;
+const UNKNOWN_OUTCOME_BACKOFF: BackoffSchedule = { baseDelayMs: 1_000, maxDelayMs: 5 * 60_000 };
 /** After this many unknown outcomes a tender is shown as an exception (its last error) for a person to look at. */
 export const EXCEPTION_AFTER_ATTEMPTS = 5;
 
@@ -134,7 +135,7 @@ export class RefundExecutor {
       }
       // Unknown outcome: keep the tender, try again later with the SAME key.
       const attempts = tender.attempts + 1;
-      const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (attempts - 1));
+      const delay = backoffDelay(UNKNOWN_OUTCOME_BACKOFF, attempts);
       await this.db.query(
         `UPDATE refunds.refund_tenders SET attempts = $2, last_error = $3, next_attempt_at = now() + make_interval(secs => $4), updated_at = now() WHERE id = $1`,
         [tender.id, attempts, String((error as Error).message ?? error).slice(0, 2000), delay / 1000],
@@ -145,12 +146,12 @@ export class RefundExecutor {
 
   /** Phase 3: the provider's answer and the refund's new status, in one transaction. */
   async record(tender: Pick<Tender, 'id' | 'refund_id'>, answer: ProviderRefund): Promise<void> {
-    await this.db.transaction((tx) => recordProviderAnswer(tx, tender.id, tender.refund_id, answer));
+    await writeTransaction(this.db, 'refunds', (tx) => recordProviderAnswer(tx, tender.id, tender.refund_id, answer));
   }
 }
 
 /** Maps a provider's refund state onto a tender and refreshes the refund (executor and webhooks share this). */
-export async function recordProviderAnswer(tx: Queryable, tenderId: string, refundId: string, answer: ProviderRefund): Promise<void> {
+export async function recordProviderAnswer(tx: WriteTx, tenderId: string, refundId: string, answer: ProviderRefund): Promise<void> {
   const status = answer.status === 'PENDING' ? 'SUBMITTED' : answer.status;
   const settled = status === 'SUCCEEDED' || status === 'FAILED' || status === 'CANCELED';
   await tx.query(

@@ -4,6 +4,7 @@ import type { EventEnvelope } from '../../../platform/events/envelope';
 import { LocationRegistered, LocationUpdated, type LocationAnnouncedData } from '../../../contracts/events/inventory';
 import { isKnownLocation } from '../lifecycle/locations';
 import { locationsConsumer } from './locations';
+import { writeTransaction } from '../../../platform/write-path/write-tx';
 
 let database: TestDatabase;
 
@@ -33,9 +34,9 @@ const store = { locationId: 'loc_store_rm', name: 'Store', kind: 'STORE' as cons
 describe('returns’ read model of inventory’s locations', () => {
   it('knows a location once inventory registered it, follows its updates and ignores an older announcement arriving late', async () => {
     expect(await isKnownLocation(database.db, store.locationId)).toBe(false);
-    await database.db.transaction((tx) => locationsConsumer.handle(tx, announcement(LocationRegistered.type, store, '2026-01-01T10:00:00.000Z')));
-    await database.db.transaction((tx) => locationsConsumer.handle(tx, announcement(LocationUpdated.type, { ...store, name: 'Store (renamed)' }, '2026-01-02T10:00:00.000Z')));
-    await database.db.transaction((tx) => locationsConsumer.handle(tx, announcement(LocationRegistered.type, store, '2026-01-01T10:00:00.000Z')));
+    await writeTransaction(database.db, 'returns', (tx) => locationsConsumer.handle(tx, announcement(LocationRegistered.type, store, '2026-01-01T10:00:00.000Z')));
+    await writeTransaction(database.db, 'returns', (tx) => locationsConsumer.handle(tx, announcement(LocationUpdated.type, { ...store, name: 'Store (renamed)' }, '2026-01-02T10:00:00.000Z')));
+    await writeTransaction(database.db, 'returns', (tx) => locationsConsumer.handle(tx, announcement(LocationRegistered.type, store, '2026-01-01T10:00:00.000Z')));
     expect(await isKnownLocation(database.db, store.locationId)).toBe(true);
     const { rows } = await database.db.query<{ name: string; kind: string }>(`SELECT name, kind FROM returns.locations WHERE id = $1`, [store.locationId]);
     expect(rows).toEqual([{ name: 'Store (renamed)', kind: 'STORE' }]);

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../../platform/db';
+import type { WriteTx } from '../../../platform/write-path/write-tx';
 import type { ConsumerDefinition } from '../../../platform/events/consumer';
 import type { EventEnvelope } from '../../../platform/events/envelope';
 import { CreditMemoPosted, RefundFailed, RefundRequested, RefundSucceeded } from '../../../contracts/events/refunds';
@@ -28,7 +28,7 @@ export const refundStatusConsumer: ConsumerDefinition = {
   name: 'returns.refund-status',
   schema: 'returns',
   types: Object.keys(FINANCIAL_STATE),
-  async handle(tx: Queryable, event: EventEnvelope) {
+  async handle(tx: WriteTx, event: EventEnvelope) {
     const { returnId } = event.data as { returnId: string | null };
     if (!returnId) return;
     const ret = await lockReturn(tx, returnId);

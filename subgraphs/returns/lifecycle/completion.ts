@@ -1,6 +1,5 @@
-import type { Queryable } from '../../../platform/db';
+import type { WriteTx } from '../../../platform/write-path/write-tx';
 import type { Principal } from '../../../platform/auth';
-import { appendEvents } from '../../../platform/events/outbox';
 import { ReturnCompleted } from '../../../contracts/events/returns';
 import { applyTransition } from './transitions';
 import type { ReturnForUpdate } from './lifecycle-queries';
@@ -17,10 +16,10 @@ const SETTLED = ['SETTLED'];
  * refund-status consumer after the financial status changes; each caller holds the return's row lock. Completes and emits `ReturnCompleted` when both hold; otherwise
  * does nothing.
  */
-export async function completeIfSettled(tx: Queryable, ret: ReturnForUpdate, principal: Principal): Promise<boolean> {
+export async function completeIfSettled(tx: WriteTx, ret: ReturnForUpdate, principal: Principal): Promise<boolean> {
   if (ret.status !== 'INSPECTED' || !SETTLED.includes(ret.financial_status)) return false;
   const header = await applyTransition(tx, ret, 'complete', { principal, channel: ret.channel, storeId: ret.store_id });
   if (!header) return false;
-  await appendEvents(tx, 'returns', 'returns', [{ definition: ReturnCompleted, aggregateId: ret.id, data: header }]);
+  await tx.emit(ReturnCompleted, ret.id, header);
   return true;
 }

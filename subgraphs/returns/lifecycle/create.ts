@@ -1,6 +1,5 @@
-import type { Queryable } from '../../../platform/db';
+import type { WriteTx } from '../../../platform/write-path/write-tx';
 import type { Principal } from '../../../platform/auth';
-import { appendEvents } from '../../../platform/events/outbox';
 import { newId } from '../../../platform/ids';
 import { refundMethodsFor, type ReturnPolicy, type ReturnReason, type RefundMethod } from '../policy';
 import { ReturnAuthorized, ReturnDeclined, ReturnRequested } from '../../../contracts/events/returns';
@@ -51,7 +50,7 @@ export type CreateMode = 'request' | 'authorize';
  * `settings.defaultLocationId` unless the input names a destination.
  */
 export async function createReturn(
-  tx: Queryable,
+  tx: WriteTx,
   principal: Principal,
   input: CreateReturnInput,
   mode: CreateMode,
@@ -133,7 +132,7 @@ interface Draft {
 }
 
 /** Writes the return, its lines and first timeline entry, and appends the event its start announces; returns its id. */
-async function recordReturn(tx: Queryable, principal: Principal, policy: ReturnPolicy, draft: Draft, screening: Screening, creation: Creation & { ok: true }): Promise<string> {
+async function recordReturn(tx: WriteTx, principal: Principal, policy: ReturnPolicy, draft: Draft, screening: Screening, creation: Creation & { ok: true }): Promise<string> {
   const { order, input, storeId } = draft;
   const { status, action, declineReason } = creation;
   const id = newId('ret');
@@ -167,10 +166,10 @@ async function recordReturn(tx: Queryable, principal: Principal, policy: ReturnP
   if (!ret) throw new Error(`return ${id} (${number}) vanished inside its own transaction`);
   const header = headerOf(ret, null);
   if (status === 'DECLINED') {
-    await appendEvents(tx, 'returns', 'returns', [{ definition: ReturnDeclined, aggregateId: id, data: { ...header, reason: declineReason ?? 'POLICY' } }]);
+    await tx.emit(ReturnDeclined, id, { ...header, reason: declineReason ?? 'POLICY' });
   } else {
     const definition = status === 'AUTHORIZED' ? ReturnAuthorized : ReturnRequested;
-    await appendEvents(tx, 'returns', 'returns', [{ definition, aggregateId: id, data: await authorizedEventData(tx, ret, header) }]);
+    await tx.emit(definition, id, await authorizedEventData(tx, ret, header));
   }
   return id;
 }

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../../platform/db';
+import type { WriteTx } from '../../../platform/write-path/write-tx';
 import type { Principal } from '../../../platform/auth';
-import { appendEvents } from '../../../platform/events/outbox';
 import { ReturnAuthorized, ReturnCanceled, ReturnDeclined, ReturnInTransit } from '../../../contracts/events/returns';
 import type { Operation } from '../../../platform/auth';
 import { isManagerFor, mayActOn } from './access';
@@ -27,7 +27,7 @@ const invalid = (ret: ReturnForUpdate, action: string) =>
   refused(userError(ReturnErrorCode.INVALID_TRANSITION, ['input', 'returnId'], ReturnMessages.invalidTransition(ret.status, action)));
 
 /** `approveReturn`: a requested return is authorized by someone with authority for its value. */
-export async function approveReturn(tx: Queryable, principal: Principal, input: { returnId: string; note?: string | null }): Promise<ReturnPayload> {
+export async function approveReturn(tx: WriteTx, principal: Principal, input: { returnId: string; note?: string | null }): Promise<ReturnPayload> {
   const ret = await locked(tx, principal, 'approveReturn', input.returnId);
   if (isPayload(ret)) return ret;
   if ((ret.approval === 'NEEDS_MANAGER_APPROVAL' || ret.fraud_outcome === 'REVIEW') && !isManagerFor(principal, ret.store_id)) {
@@ -39,46 +39,40 @@ export async function approveReturn(tx: Queryable, principal: Principal, input: 
   }
   const header = await applyTransition(tx, ret, 'approve', { principal, channel: ret.channel, storeId: ret.store_id, note: input.note });
   if (!header) return invalid(ret, 'approved');
-  await appendEvents(tx, 'returns', 'returns', [{ definition: ReturnAuthorized, aggregateId: ret.id, data: await authorizedEventData(tx, ret, header) }]);
+  await tx.emit(ReturnAuthorized, ret.id, await authorizedEventData(tx, ret, header));
   return changed(ret.id);
 }
 
 /** `declineReturn`: a requested return is refused, with a reason. */
-export async function declineReturn(tx: Queryable, principal: Principal, input: { returnId: string; reason: string; note?: string | null }): Promise<ReturnPayload> {
+export async function declineReturn(tx: WriteTx, principal: Principal, input: { returnId: string; reason: string; note?: string | null }): Promise<ReturnPayload> {
   const ret = await locked(tx, principal, 'declineReturn', input.returnId);
   if (isPayload(ret)) return ret;
   const header = await applyTransition(tx, ret, 'decline', { principal, channel: ret.channel, storeId: ret.store_id, note: input.note }, { decline_reason: input.reason });
   if (!header) return invalid(ret, 'declined');
-  await appendEvents(tx, 'returns', 'returns', [{ definition: ReturnDeclined, aggregateId: ret.id, data: { ...header, reason: input.reason } }]);
+  await tx.emit(ReturnDeclined, ret.id, { ...header, reason: input.reason });
   return changed(ret.id);
 }
 
 /** `cancelReturn`: withdrawn before any unit was received. */
-export async function cancelReturn(tx: Queryable, principal: Principal, input: { returnId: string; note?: string | null }): Promise<ReturnPayload> {
+export async function cancelReturn(tx: WriteTx, principal: Principal, input: { returnId: string; note?: string | null }): Promise<ReturnPayload> {
   const ret = await locked(tx, principal, 'cancelReturn', input.returnId);
   if (isPayload(ret)) return ret;
   const wasAuthorized = ret.status !== 'REQUESTED';
   const header = await applyTransition(tx, ret, 'cancel', { principal, channel: ret.channel, storeId: ret.store_id, note: input.note });
   if (!header) return invalid(ret, 'canceled');
   const lines = await lineStates(tx, ret.id);
-  await appendEvents(tx, 'returns', 'returns', [
-    {
-      definition: ReturnCanceled,
-      aggregateId: ret.id,
-      data: {
-        ...header,
-        destinationLocationId: ret.destination_location_id,
-        wasAuthorized,
-        lines: lines.map((line) => ({ returnLineId: line.id, sku: line.sku, outstandingQuantity: line.quantity - line.received_quantity })),
-      },
-    },
-  ]);
+  await tx.emit(ReturnCanceled, ret.id, {
+    ...header,
+    destinationLocationId: ret.destination_location_id,
+    wasAuthorized,
+    lines: lines.map((line) => ({ returnLineId: line.id, sku: line.sku, outstandingQuantity: line.quantity - line.received_quantity })),
+  });
   return changed(ret.id);
 }
 
 /** `markReturnInTransit`: the carrier has the parcel (from a label scan or the customer). */
 export async function markReturnInTransit(
-  tx: Queryable,
+  tx: WriteTx,
   principal: Principal,
   input: { returnId: string; carrier?: string | null; trackingNumber?: string | null },
 ): Promise<ReturnPayload> {
@@ -89,8 +83,6 @@ export async function markReturnInTransit(
     tracking_number: input.trackingNumber ?? null,
   });
   if (!header) return invalid(ret, 'marked in transit');
-  await appendEvents(tx, 'returns', 'returns', [
-    { definition: ReturnInTransit, aggregateId: ret.id, data: { ...header, carrier: input.carrier ?? null, trackingNumber: input.trackingNumber ?? null } },
-  ]);
+  await tx.emit(ReturnInTransit, ret.id, { ...header, carrier: input.carrier ?? null, trackingNumber: input.trackingNumber ?? null });
   return changed(ret.id);
 }

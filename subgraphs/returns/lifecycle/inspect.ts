@@ -1,6 +1,5 @@
-import type { Queryable } from '../../../platform/db';
+import type { WriteTx } from '../../../platform/write-path/write-tx';
 import type { Principal } from '../../../platform/auth';
-import { appendEvents } from '../../../platform/events/outbox';
 import { ReturnInspected } from '../../../contracts/events/returns';
 import { inspectionLocations, mayActOn } from './access';
 import { applyTransition, bumpRevision } from './transitions';
@@ -26,7 +25,7 @@ export interface InspectionInput {
  * disposition; the quantities of a line must add up to exactly those units. When every unit of the
  * return is received and inspected, the return is INSPECTED (and COMPLETED once its refund settled).
  */
-export async function recordInspection(tx: Queryable, principal: Principal, input: InspectionInput): Promise<ReturnPayload> {
+export async function recordInspection(tx: WriteTx, principal: Principal, input: InspectionInput): Promise<ReturnPayload> {
   const ret = await lockReturn(tx, input.returnId);
   if (!ret || !mayActOn(principal, 'recordInspection', ret, await inspectionLocations(tx, ret.id, input.locationId))) return refused(userError(ReturnErrorCode.RETURN_NOT_FOUND, ['input', 'returnId'], ReturnMessages.returnNotFound(input.returnId)));
   if (!['PARTIALLY_RECEIVED', 'RECEIVED'].includes(ret.status)) {
@@ -53,22 +52,16 @@ export async function recordInspection(tx: Queryable, principal: Principal, inpu
   const header = fullyInspected ? await applyTransition(tx, ret, 'inspect', actor) : await bumpRevision(tx, ret, 'inspect', actor);
   if (!header) return refused(userError(ReturnErrorCode.INVALID_TRANSITION, ['input', 'returnId'], ReturnMessages.invalidTransition(ret.status, 'inspected')));
   const skuOf = new Map(lines.map((line) => [line.id, line.sku]));
-  await appendEvents(tx, 'returns', 'returns', [
-    {
-      definition: ReturnInspected,
-      aggregateId: ret.id,
-      data: {
-        ...header,
-        locationId: input.locationId,
-        fullyInspected,
-        lines: input.lines.map((line) => ({
-          returnLineId: line.returnLineId,
-          sku: skuOf.get(line.returnLineId) as string,
-          dispositions: line.dispositions.filter((d) => d.quantity > 0),
-        })),
-      },
-    },
-  ]);
+  await tx.emit(ReturnInspected, ret.id, {
+    ...header,
+    locationId: input.locationId,
+    fullyInspected,
+    lines: input.lines.map((line) => ({
+      returnLineId: line.returnLineId,
+      sku: skuOf.get(line.returnLineId) as string,
+      dispositions: line.dispositions.filter((d) => d.quantity > 0),
+    })),
+  });
   if (fullyInspected) await completeIfSettled(tx, ret, principal);
   return changed(ret.id);
 }

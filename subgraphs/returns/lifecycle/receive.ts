@@ -1,6 +1,5 @@
-import type { Queryable } from '../../../platform/db';
+import type { WriteTx } from '../../../platform/write-path/write-tx';
 import type { Principal } from '../../../platform/auth';
-import { appendEvents } from '../../../platform/events/outbox';
 import { ReturnItemsReceived } from '../../../contracts/events/returns';
 import { mayActOn } from './access';
 import { applyTransition, bumpRevision } from './transitions';
@@ -20,7 +19,7 @@ export interface ReceiveInput {
  * `receiveReturnItems`: units arrive at a location (a store counter or a warehouse dock), per line;
  * partial receipts are fine. Received units are pending inspection — never sellable on receipt.
  */
-export async function receiveReturnItems(tx: Queryable, principal: Principal, input: ReceiveInput): Promise<ReturnPayload> {
+export async function receiveReturnItems(tx: WriteTx, principal: Principal, input: ReceiveInput): Promise<ReturnPayload> {
   const ret = await lockReturn(tx, input.returnId);
   if (!ret || !mayActOn(principal, 'receiveReturnItems', ret, [input.locationId])) return refused(userError(ReturnErrorCode.RETURN_NOT_FOUND, ['input', 'returnId'], ReturnMessages.returnNotFound(input.returnId)));
   if (!['AUTHORIZED', 'IN_TRANSIT', 'PARTIALLY_RECEIVED'].includes(ret.status)) {
@@ -52,24 +51,18 @@ export async function receiveReturnItems(tx: Queryable, principal: Principal, in
       : await applyTransition(tx, ret, 'receive', actor);
   if (!header) return refused(userError(ReturnErrorCode.INVALID_TRANSITION, ['input', 'returnId'], ReturnMessages.invalidTransition(ret.status, 'received')));
   const skuOf = new Map(lines.map((line) => [line.id, line.sku]));
-  await appendEvents(tx, 'returns', 'returns', [
-    {
-      definition: ReturnItemsReceived,
-      aggregateId: ret.id,
-      data: {
-        ...header,
-        locationId: input.locationId,
-        expectedAtLocationId: ret.destination_location_id,
-        fullyReceived,
-        lines: input.lines.map((line) => ({
-          returnLineId: line.returnLineId,
-          sku: skuOf.get(line.returnLineId) as string,
-          quantity: line.quantity,
-          unopened: line.unopened ?? false,
-        })),
-      },
-    },
-  ]);
+  await tx.emit(ReturnItemsReceived, ret.id, {
+    ...header,
+    locationId: input.locationId,
+    expectedAtLocationId: ret.destination_location_id,
+    fullyReceived,
+    lines: input.lines.map((line) => ({
+      returnLineId: line.returnLineId,
+      sku: skuOf.get(line.returnLineId) as string,
+      quantity: line.quantity,
+      unopened: line.unopened ?? false,
+    })),
+  });
   return changed(ret.id);
 }
 
