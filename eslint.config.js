@@ -1,5 +1,7 @@
-// Lint rules: typescript-eslint's recommended set, zero warnings allowed (`npm run lint`).
+// Lint rules: typescript-eslint's recommended set, zero warnings allowed (`npm run lint`), and the
+// import boundaries between the project's folders (see lint/boundaries.js).
 const tseslint = require('typescript-eslint');
+const { boundaries } = require('./lint/boundaries');
 
 module.exports = tseslint.config(
   { ignores: ['node_modules/**', '.data/**', 'coverage/**'] },
@@ -13,4 +15,5 @@ module.exports = tseslint.config(
     files: ['**/*.js'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  ...boundaries,
 );
