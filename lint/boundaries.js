@@ -58,11 +58,7 @@ const policies = [
   {
     from: fromElement('subgraph'),
     allow: {
-      to: [
-        { element: { type: 'subgraph', captured: { subgraph: '{{ from.element.captured.subgraph }}' } } },
-        toElements('contracts', 'platform'),
-        port,
-      ],
+      to: [{ element: { type: 'subgraph', captured: { subgraph: '{{ from.element.captured.subgraph }}' } } }, toElements('contracts', 'platform'), port],
     },
   },
   { from: fromElement('gateway'), allow: { to: toElements('gateway', 'contracts', 'platform') } },
@@ -94,12 +90,14 @@ const policies = [
   {
     from: [fromElement('gateway'), fromElement('schema-registry')],
     disallow: { to: toElements('subgraph', 'connector') },
-    message: '{{ from.element.type }}/ imports {{ to.element.type }}: the gateway and the registry know subgraphs only through the graph and contracts/ (lint/boundaries.js)',
+    message:
+      '{{ from.element.type }}/ imports {{ to.element.type }}: the gateway and the registry know subgraphs only through the graph and contracts/ (lint/boundaries.js)',
   },
   {
     from: fromElement('connector'),
     disallow: { to: toElements('subgraph', 'gateway', 'schema-registry') },
-    message: 'connectors/{{ from.element.captured.connector }} imports {{ to.element.type }}: a connector adapts one backend and never reaches into the graph (lint/boundaries.js)',
+    message:
+      'connectors/{{ from.element.captured.connector }} imports {{ to.element.type }}: a connector adapts one backend and never reaches into the graph (lint/boundaries.js)',
   },
   {
     from: { element: { types: { noneOf: ['app', 'scripts'] } } },
