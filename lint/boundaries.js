@@ -9,7 +9,7 @@
  *   gateway/          -> contracts/, platform/                            (never subgraphs/ or connectors/)
  *   schema-registry/  -> contracts/, platform/
  *   connectors/X      -> connectors/X, contracts/, platform/              (never subgraphs/ or gateway/)
- *   contracts/        -> platform/                                        (a leaf: schemas and vocabulary)
+ *   contracts/        -> platform's leaf helpers (platform-leaf files)   (a leaf: schemas and vocabulary)
  *   platform/         -> platform/                                        (nothing of the domain)
  *
  * Nothing in production imports test code: `*.test.ts`, any `testing/` folder, `test/` and `bench/`.
@@ -40,6 +40,8 @@ const files = [
   { category: 'port', pattern: 'connectors/*/port.ts' },
   // Everything else in a connector folder: the adapters and their helpers.
   { category: 'adapter', pattern: ['connectors/*/!(port).ts', 'connectors/*/*/**'] },
+  // Platform helpers that import nothing of their own, so contracts/ can use them and stay a leaf.
+  { category: 'platform-leaf', pattern: ['platform/events/catalog.ts', 'platform/money.ts', 'platform/ids.ts'] },
   { category: 'test-code', pattern: ['**/*.test.ts', '**/testing/**', 'test/**', 'bench/**'] },
 ];
 
@@ -67,7 +69,6 @@ const policies = [
     from: fromElement('connector'),
     allow: { to: [{ element: { type: 'connector', captured: { connector: '{{ from.element.captured.connector }}' } } }, toElements('contracts', 'platform')] },
   },
-  { from: fromElement('contracts'), allow: { to: toElements('contracts', 'platform') } },
   { from: fromElement('platform'), allow: { to: toElements('platform') } },
 
   {
@@ -82,6 +83,14 @@ const policies = [
     message:
       'subgraphs/{{ from.element.captured.subgraph }} imports a connector adapter: a subgraph depends on connectors/<name>/port.ts only; app/ chooses the adapter and passes it in (lint/boundaries.js)',
   },
+  // contracts/ refuses everything, then lets its few imports back in, so every refusal names the leaf rule.
+  {
+    from: fromElement('contracts'),
+    disallow: { to: { element: { type: '*' } } },
+    message:
+      'contracts/ imports {{ to.element.path }}: contracts/ is a leaf; it imports zod and the platform helpers listed as platform-leaf in lint/boundaries.js only',
+  },
+  { from: fromElement('contracts'), allow: { to: [toElements('contracts'), { file: { categories: 'platform-leaf' } }] } },
   {
     from: fromElement('platform'),
     disallow: { to: toElements('app', 'scripts', 'demo', 'gateway', 'schema-registry', 'subgraph', 'connector', 'contracts') },

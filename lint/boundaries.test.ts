@@ -33,6 +33,7 @@ describe('the import boundaries', () => {
     ['platform/imports-a-subgraph.ts', 'platform/ is shared infrastructure and imports nothing of the domain'],
     ['gateway/imports-a-subgraph.ts', 'gateway/ imports subgraph'],
     ['connectors/erp/imports-a-subgraph.ts', 'connectors/erp imports subgraph'],
+    ['contracts/imports-platform-infrastructure.ts', 'contracts/ is a leaf'],
   ])('fail the lint for %s', async (path, expected) => {
     const errors = await boundaryErrors(path);
 
@@ -45,6 +46,8 @@ describe('the import boundaries', () => {
     'subgraphs/returns/allowed-imports.ts',
     // Test code assembles what it checks: kits, test/ support and other subgraphs.
     'subgraphs/orders/allowed-in-a-test.test.ts',
+    // contracts/: zod and platform's leaf helpers.
+    'contracts/allowed-imports.ts',
     // The composition root wires every production folder.
     'app/allowed-wiring.ts',
   ])('let %s through', async (path) => {
