@@ -11,13 +11,17 @@ import { accuracyReport } from './accuracy';
 import { InventoryMessages } from './user-errors';
 import { mutation, type MutationEffect } from '../../platform/write-path/mutation';
 import type { Operation } from '../../platform/auth';
+import type { Resolvers, StockState } from './generated/graphql';
 
 type Context = SubgraphContext<InventoryLoaders>;
+
+/** The location a row refers to: it exists (foreign key), so the loader's "not found" cannot happen here. */
+const referencedLocation = (ctx: Context, id: string) => ctx.loaders.locationById.load(id) as Promise<LocationRow>;
 
 
 /** Stock levels of `skus` at `locationIds` (all locations when omitted), one per pair. */
 /** A stock level with its location row attached, so 500 levels do not make 500 loader calls. */
-type LevelWithLocation = StockLevel & { location: LocationRow };
+export type LevelWithLocation = StockLevel & { location: LocationRow };
 
 async function levels(ctx: Context, skus: readonly string[], locationIds?: readonly string[] | null): Promise<LevelWithLocation[]> {
   if (skus.length > MAX_AVAILABILITY_SKUS) throw badUserInput(InventoryMessages.tooManySkus(MAX_AVAILABILITY_SKUS), 'skus');
@@ -65,7 +69,7 @@ const stockChangePayload = {
 };
 
 /** Resolvers of the inventory subgraph. */
-export const inventoryResolvers = {
+export const inventoryResolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Mutation: {
     adjustInventory: stockMutation<AdjustInput>('adjustInventory', adjustInventory),
@@ -74,7 +78,7 @@ export const inventoryResolvers = {
   AdjustInventoryPayload: stockChangePayload,
   MoveInventoryPayload: stockChangePayload,
   LocationAccuracy: {
-    location: (row: { locationId: string }, _: unknown, ctx: Context) => ctx.loaders.locationById.load(row.locationId),
+    location: (row: { locationId: string }, _: unknown, ctx: Context) => referencedLocation(ctx, row.locationId),
   },
   Query: {
     inventoryAccuracy: (_: unknown, args: { locationIds?: string[] | null }, ctx: Context) =>
@@ -95,7 +99,7 @@ export const inventoryResolvers = {
     unopenedReturnsSellable: (row: LocationRow) => row.unopened_returns_sellable,
   },
   StockLevel: {
-    location: (level: StockLevel & { location?: LocationRow }, _: unknown, ctx: Context) => level.location ?? ctx.loaders.locationById.load(level.locationId),
+    location: (level: StockLevel & { location?: LocationRow }, _: unknown, ctx: Context) => level.location ?? referencedLocation(ctx, level.locationId),
   },
   InventoryItem: {
     __resolveReference: (reference: { sku: string }) => ({ sku: reference.sku }),
@@ -105,9 +109,10 @@ export const inventoryResolvers = {
     inventoryItem: (line: { sku: string }) => ({ sku: line.sku }),
   },
   InventoryMovement: {
-    location: (row: MovementRow, _: unknown, ctx: Context) => ctx.loaders.locationById.load(row.location_id),
-    fromState: (row: MovementRow) => row.from_state,
-    toState: (row: MovementRow) => row.to_state,
+    location: (row: MovementRow, _: unknown, ctx: Context) => referencedLocation(ctx, row.location_id),
+    // The columns hold stock states (CHECK constraint); the row type keeps them as text.
+    fromState: (row: MovementRow) => row.from_state as StockState | null,
+    toState: (row: MovementRow) => row.to_state as StockState | null,
     causeId: (row: MovementRow) => row.cause_id,
     correlationId: (row: MovementRow) => row.correlation_id,
     occurredAt: (row: MovementRow) => row.occurred_at,

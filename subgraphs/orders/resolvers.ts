@@ -3,13 +3,14 @@ import { Messages, badUserInput } from '../../platform/graphql/errors';
 import { pageRequest, toConnection, type Connection } from '../../platform/graphql/connection';
 import { isId } from '../../platform/ids';
 import { money } from '../../platform/money';
-import type { ResolverMap, SubgraphContext } from '../../platform/subgraph';
+import type { SubgraphContext } from '../../platform/subgraph';
 import type { Channel, OrderFilter, OrderLineRecord, OrderRecord, PaymentRecord } from '../../connectors/commerce/port';
 import type { OrdersLoaders } from './loaders';
 import { canSee, scopedFilter } from './tenancy';
 import { recordOrderOnce, type StoredRecordOrderPayload } from './record-order-once';
 import type { RecordOrderInput } from './domain/record-order-input';
 import { decodeOrderCursor, orderCursor } from './cursor';
+import type { CurrencyCode, Resolvers } from './generated/graphql';
 
 type Context = SubgraphContext<OrdersLoaders>;
 
@@ -25,7 +26,7 @@ interface OrdersArgs {
 }
 
 /** A connection page plus what `totalCount` needs to count lazily. */
-type OrderConnection = Connection<OrderRecord> & { filter: OrderFilter | null };
+export type OrderConnection = Connection<OrderRecord> & { filter: OrderFilter | null };
 
 function orderId(id: string): string {
   if (!isId('ord', id)) throw badUserInput(Messages.malformedId('order', id), 'id');
@@ -38,7 +39,7 @@ function normaliseNumber(number: string): string {
 }
 
 /** The resolvers of the orders subgraph. */
-export const resolvers: ResolverMap = {
+export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
 
   Query: {
@@ -89,7 +90,8 @@ export const resolvers: ResolverMap = {
     __resolveReference: (reference: { id: string }, ctx: Context) =>
       isId('ord', reference.id) ? ctx.loaders.order.load(reference.id) : null,
     customer: (order: OrderRecord) => ({ id: order.customerId, email: order.customerEmail, name: order.customerName }),
-    currencyCode: (order: OrderRecord) => order.currency,
+    // The record keeps the code as text; it was checked against CurrencyCode when the order was recorded.
+    currencyCode: (order: OrderRecord) => order.currency as CurrencyCode,
     lines: (order: OrderRecord, _: unknown, ctx: Context) => ctx.loaders.linesByOrder.load(order.id),
     payments: (order: OrderRecord, _: unknown, ctx: Context) => ctx.loaders.paymentsByOrder.load(order.id),
     shipping: (order: OrderRecord) =>
@@ -109,7 +111,8 @@ export const resolvers: ResolverMap = {
   OrderLine: {
     __resolveReference: (reference: { id: string }, ctx: Context) =>
       isId('oli', reference.id) ? ctx.loaders.line.load(reference.id) : null,
-    order: (line: OrderLineRecord, _: unknown, ctx: Context) => ctx.loaders.order.load(line.orderId),
+    // A line's order exists (foreign key) and is visible wherever the line is (same tenancy).
+    order: (line: OrderLineRecord, _: unknown, ctx: Context) => ctx.loaders.order.load(line.orderId) as Promise<OrderRecord>,
     unitPrice: (line: OrderLineRecord) => money(line.unitPriceMinor, line.currency),
     allocatedDiscount: (line: OrderLineRecord) => money(line.discountMinor, line.currency),
     tax: (line: OrderLineRecord) => money(line.taxMinor, line.currency),

@@ -10,6 +10,7 @@ import type { RefundsSettings } from './settings';
 import { reconcile, type ReconciliationRow } from './reconciliation';
 import { mutation, type MutationEffect } from '../../platform/write-path/mutation';
 import type { Operation } from '../../platform/auth';
+import type { CreditMemoStatus, RefundApprovalState, RefundMethod, RefundStatus, Resolvers } from './generated/graphql';
 import { refundUpdate, refundUpdatePage, refundUpdatesAfter, type RefundFilter } from './refund-updates';
 
 /** A refund mutation through the write path (`platform/write-path/mutation.ts`): effect, events and audit in one transaction. */
@@ -21,7 +22,7 @@ const sum = (rows: readonly RefundLineRow[], pick: (row: RefundLineRow) => numbe
 type Context = SubgraphContext<RefundsLoaders>;
 
 /** Resolvers of the refunds subgraph; the mutations apply `settings` (the four-eyes threshold). */
-export function refundsResolvers(settings: RefundsSettings) {
+export function refundsResolvers(settings: RefundsSettings): Resolvers {
   return {
     ...readResolvers,
     Mutation: {
@@ -33,7 +34,7 @@ export function refundsResolvers(settings: RefundsSettings) {
 }
 
 /** Everything but the mutations: queries, entities and payload fields. */
-const readResolvers = {
+const readResolvers: Resolvers = {
   DateTime: DateTimeScalar,
   RefundUpdate: {
     refund: (update: { refundId: string }, _: unknown, ctx: Context) => ctx.loaders.refundById.load(update.refundId),
@@ -62,6 +63,8 @@ const readResolvers = {
       return ctx.loaders.refundById.load(args.id);
     },
   },
+  // The rows keep enum values as text (CHECK constraints hold them to the enum); the casts below say so
+  // until the rows are typed with the shared vocabulary.
   Refund: {
     __resolveReference: (reference: { id: string }, ctx: Context) => (isId('rfd', reference.id) ? ctx.loaders.refundById.load(reference.id) : null),
     amount: (row: RefundRow) => money(row.amount_minor, row.currency),
@@ -70,17 +73,18 @@ const readResolvers = {
     creditMemo(row: RefundRow) {
       if (row.memo_status === null) return null;
       return {
-        status: row.memo_status,
+        status: row.memo_status as CreditMemoStatus,
         amount: money(row.memo_amount_minor ?? 0, row.currency),
         tax: money(row.memo_tax_minor ?? 0, row.currency),
         erpReference: row.memo_erp_reference,
-        queuedAt: row.memo_queued_at,
+        // Set whenever memo_status is: both come from the credit memo's row.
+        queuedAt: row.memo_queued_at as Date,
         postedAt: row.memo_posted_at,
       };
     },
-    refundMethod: (row: RefundRow) => row.refund_method,
+    refundMethod: (row: RefundRow) => row.refund_method as RefundMethod,
     requestedBy: (row: RefundRow) => row.requested_by,
-    approvalState: (row: RefundRow) => row.approval_state,
+    approvalState: (row: RefundRow) => row.approval_state as RefundApprovalState,
     approvedBy: (row: RefundRow) => row.approved_by,
     failureReason: (row: RefundRow) => row.failure_reason,
     async breakdown(row: RefundRow, _: unknown, ctx: Context) {
@@ -108,10 +112,10 @@ const readResolvers = {
     async tenders(row: RefundRow, _: unknown, ctx: Context) {
       const tenders = await ctx.loaders.tendersByRefundId.load(row.id);
       return tenders.map((tender: RefundTenderRow) => ({
-        method: tender.method,
+        method: tender.method as RefundMethod,
         provider: tender.provider,
         amount: money(tender.amount_minor, row.currency),
-        status: tender.status,
+        status: tender.status as RefundStatus,
         providerRefundId: tender.provider_refund_id,
         attempts: tender.attempts,
         lastError: tender.last_error,

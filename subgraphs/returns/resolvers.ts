@@ -11,17 +11,18 @@ import type { ReturnsSettings } from './settings';
 import { returnEligibility } from './eligibility-lookup';
 import { activePolicy } from './policy-store';
 import type { Channel } from './policy';
+import type { ApprovalRequirement, FraudAssessment, RefundMethod, Resolvers, ReturnFinancialStatus, ReturnStatus } from './generated/graphql';
 import { statusUpdate, statusUpdatePage, statusUpdatesAfter, type StatusFilter } from './status-updates';
 
 type Context = SubgraphContext<ReturnsLoaders>;
 
 /** Resolvers of the returns subgraph; the mutations apply `settings` (the default receiving location). */
-export function returnsResolvers(settings: ReturnsSettings) {
+export function returnsResolvers(settings: ReturnsSettings): Resolvers {
   return { ...readResolvers, Mutation: returnsMutations(settings) };
 }
 
 /** Everything but the mutations: queries, entities and payload fields. */
-const readResolvers = {
+const readResolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Query: {
     returnStatusUpdate: (_: unknown, args: { cursor: string }, ctx: Context) =>
@@ -54,29 +55,31 @@ const readResolvers = {
   MarkReturnInTransitPayload: payloadReturn,
   ReceiveReturnItemsPayload: payloadReturn,
   RecordInspectionPayload: payloadReturn,
+  // The rows keep enum values as text (CHECK constraints hold them to the enum); the casts below say so
+  // until the rows are typed with the shared vocabulary.
   Return: {
     __resolveReference(reference: { id: string }, ctx: Context) {
       return isId('ret', reference.id) ? ctx.loaders.returnById.load(reference.id) : null;
     },
-    financialStatus: (row: ReturnRow) => row.financial_status,
+    financialStatus: (row: ReturnRow) => row.financial_status as ReturnFinancialStatus,
     storeId: (row: ReturnRow) => row.store_id,
     order: (row: ReturnRow) => ({ __typename: 'Order', id: row.order_id }),
     lines: (row: ReturnRow, _: unknown, ctx: Context) => ctx.loaders.linesByReturnId.load(row.id),
     requestedAt: (row: ReturnRow) => row.requested_at,
     updatedAt: (row: ReturnRow) => row.updated_at,
-    refundMethod: (row: ReturnRow) => row.refund_method,
+    refundMethod: (row: ReturnRow) => row.refund_method as RefundMethod | null,
     destinationLocationId: (row: ReturnRow) => row.destination_location_id,
     value: (row: ReturnRow) => money(row.value_minor ?? 0, row.currency ?? 'USD'),
     policyVersion: (row: ReturnRow) => row.policy_version ?? 0,
-    fraudAssessment: (row: ReturnRow) => ({ outcome: row.fraud_outcome ?? 'APPROVE', reasons: row.fraud_reasons ?? [] }),
-    approval: (row: ReturnRow) => row.approval ?? 'AUTO_APPROVE',
+    fraudAssessment: (row: ReturnRow) => ({ outcome: row.fraud_outcome ?? 'APPROVE', reasons: row.fraud_reasons ?? [] }) as FraudAssessment,
+    approval: (row: ReturnRow) => (row.approval ?? 'AUTO_APPROVE') as ApprovalRequirement,
     declineReason: (row: ReturnRow) => row.decline_reason,
     tracking: (row: ReturnRow) => (row.carrier || row.tracking_number ? { carrier: row.carrier, trackingNumber: row.tracking_number } : null),
     timeline: (row: ReturnRow, _: unknown, ctx: Context) => ctx.loaders.timelineByReturnId.load(row.id),
   },
   ReturnTimelineEntry: {
-    fromStatus: (row: TimelineRow) => row.from_status,
-    toStatus: (row: TimelineRow) => row.to_status,
+    fromStatus: (row: TimelineRow) => row.from_status as ReturnStatus | null,
+    toStatus: (row: TimelineRow) => row.to_status as ReturnStatus,
     storeId: (row: TimelineRow) => row.store_id,
     correlationId: (row: TimelineRow) => row.correlation_id,
     occurredAt: (row: TimelineRow) => row.occurred_at,
