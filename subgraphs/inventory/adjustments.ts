@@ -83,7 +83,7 @@ async function change(
   const touched = [movement.from, movement.to].filter((state): state is StockState => state !== null);
   const locked = await lockBalances(tx, touched.map((state) => ({ sku: input.sku, locationId: input.locationId, state })));
   const current = locked.get(balanceKey({ sku: input.sku, locationId: input.locationId, state: casState })) ?? 0;
-  if (input.expectedQuantity !== undefined && input.expectedQuantity !== null && input.expectedQuantity !== current) {
+  if (!expectationHolds(input.expectedQuantity, current)) {
     return refused(InventoryErrorCode.QUANTITY_CHANGED, ['input', 'expectedQuantity'], `The ${casState} balance is ${current}, not ${input.expectedQuantity}: it changed meanwhile. Re-read and retry.`);
   }
   // Units open returns hold are moved by the returns' own events; taking them by hand would make those fail.
@@ -109,6 +109,11 @@ async function change(
     }
     throw error;
   }
+}
+
+/** Compare-and-swap: an expected quantity, when given, must be the balance as locked. */
+function expectationHolds(expected: number | null | undefined, current: number): boolean {
+  return expected === undefined || expected === null || expected === current;
 }
 
 /** `adjustInventory`: add or remove units of one state by a signed delta (never below zero). */

@@ -65,23 +65,29 @@ export async function reconcile(db: Queryable, options: { orderId?: string | nul
 }
 
 function summarise(orderId: string, returnId: string | null, facts: readonly RefundFacts[]): ReconciliationRow {
-  const mismatches: Mismatch[] = [];
   let refundedMinor = 0;
   let creditedMinor = 0;
   for (const fact of facts) {
-    const succeeded = fact.status === 'SUCCEEDED';
-    const posted = fact.memo_status === 'POSTED';
-    if (succeeded) refundedMinor += fact.amount_minor;
-    if (posted) creditedMinor += fact.memo_amount_minor ?? 0;
-    if (succeeded && !posted) {
-      mismatches.push({ code: 'REFUND_WITHOUT_CREDIT_MEMO', refundId: fact.refund_id, message: `Refund ${fact.refund_id} succeeded; its credit memo is ${fact.memo_status ?? 'missing'}.` });
-    }
-    if (posted && !succeeded) {
-      mismatches.push({ code: 'CREDIT_MEMO_WITHOUT_REFUND', refundId: fact.refund_id, message: `A credit memo is posted for refund ${fact.refund_id}, which is ${fact.status}.` });
-    }
-    if (posted && fact.memo_amount_minor !== fact.amount_minor) {
-      mismatches.push({ code: 'AMOUNT_DIFFERS', refundId: fact.refund_id, message: `Refund ${fact.refund_id} is ${fact.amount_minor}; its credit memo ${fact.memo_amount_minor}.` });
-    }
+    if (fact.status === 'SUCCEEDED') refundedMinor += fact.amount_minor;
+    if (fact.memo_status === 'POSTED') creditedMinor += fact.memo_amount_minor ?? 0;
   }
+  const mismatches = facts.flatMap(factMismatches);
   return { orderId, returnId, currency: facts[0]?.currency ?? 'USD', capturedMinor: facts[0]?.captured_minor ?? 0, refundedMinor, creditedMinor, mismatches };
+}
+
+/** Where one refund and its credit memo disagree: one paid without the other, or different amounts. */
+function factMismatches(fact: RefundFacts): Mismatch[] {
+  const mismatches: Mismatch[] = [];
+  const succeeded = fact.status === 'SUCCEEDED';
+  const posted = fact.memo_status === 'POSTED';
+  if (succeeded && !posted) {
+    mismatches.push({ code: 'REFUND_WITHOUT_CREDIT_MEMO', refundId: fact.refund_id, message: `Refund ${fact.refund_id} succeeded; its credit memo is ${fact.memo_status ?? 'missing'}.` });
+  }
+  if (posted && !succeeded) {
+    mismatches.push({ code: 'CREDIT_MEMO_WITHOUT_REFUND', refundId: fact.refund_id, message: `A credit memo is posted for refund ${fact.refund_id}, which is ${fact.status}.` });
+  }
+  if (posted && fact.memo_amount_minor !== fact.amount_minor) {
+    mismatches.push({ code: 'AMOUNT_DIFFERS', refundId: fact.refund_id, message: `Refund ${fact.refund_id} is ${fact.amount_minor}; its credit memo ${fact.memo_amount_minor}.` });
+  }
+  return mismatches;
 }
