@@ -88,17 +88,11 @@ function demoOrder(random: SeededRandom, index: number, placedAt: Date, anchor: 
   const channel = random.weighted<Channel>({ ECOMMERCE: 45, MOBILE: 20, POS: 25, MARKETPLACE: 10 });
   const customerNumber = index % FEATURED_CUSTOMER_EVERY === 0 ? 1 : random.int(1, DEMO_CUSTOMER_COUNT);
   const shipped = channel !== 'POS';
-  const storeId = channel === 'POS' ? random.pick(DEMO_STORES).id : shipped && random.chance(0.1) ? random.pick(DEMO_STORES).id : null;
+  const storeId = demoStoreId(random, channel);
   const taxBps = channel === 'POS' && storeId ? (TAX_BPS[storeId] ?? DEFAULT_TAX_BPS) : DEFAULT_TAX_BPS;
   const lines = demoLines(random, taxBps);
-  const subtotal = orderTotals(lines, null).subtotalMinor;
-  let shipping: NewOrder['shipping'] = null;
-  if (shipped) {
-    const express = random.chance(0.2);
-    const amount = express ? EXPRESS_SHIPPING_MINOR : subtotal >= FREE_SHIPPING_FROM_MINOR ? 0 : STANDARD_SHIPPING_MINOR;
-    shipping = { method: express ? 'Express' : 'Standard', amountMinor: amount, taxMinor: applyRate(amount, taxBps) };
-  }
-  const delivered = shipped ? placedAt.getTime() + random.int(MIN_DELIVERY_DAYS, MAX_DELIVERY_DAYS) * DAY_MS + random.int(0, DAY_MS / 2) : placedAt.getTime();
+  const shipping = shipped ? demoShipping(random, orderTotals(lines, null).subtotalMinor, taxBps) : null;
+  const deliveredAt = demoDeliveredAt(random, shipped, placedAt, anchor);
   const total = orderTotals(lines, shipping).totalMinor;
   return {
     source: DEMO_SOURCE,
@@ -110,12 +104,34 @@ function demoOrder(random: SeededRandom, index: number, placedAt: Date, anchor: 
     customerEmail: `customer${String(customerNumber).padStart(4, '0')}@example.com`,
     customerName: `${FIRST_NAMES[customerNumber % FIRST_NAMES.length]} ${LAST_NAMES[customerNumber % LAST_NAMES.length]}`,
     placedAt,
-    deliveredAt: delivered <= anchor ? new Date(delivered) : null,
+    deliveredAt,
     currency: 'USD',
     shipping,
     lines,
     payments: demoPayments(random, channel, number, total, placedAt),
   };
+}
+
+// The helpers below draw from `random` in the order demoOrder calls them; keep that order, or
+// every demo order after the change is a different one.
+
+/** A POS order is placed in a store; about one shipped order in ten carries a store as well. */
+function demoStoreId(random: SeededRandom, channel: Channel): string | null {
+  if (channel === 'POS') return random.pick(DEMO_STORES).id;
+  return random.chance(0.1) ? random.pick(DEMO_STORES).id : null;
+}
+
+/** Express one time in five; standard shipping is free from `FREE_SHIPPING_FROM_MINOR`. */
+function demoShipping(random: SeededRandom, subtotalMinor: number, taxBps: number): NonNullable<NewOrder['shipping']> {
+  const express = random.chance(0.2);
+  const amount = express ? EXPRESS_SHIPPING_MINOR : subtotalMinor >= FREE_SHIPPING_FROM_MINOR ? 0 : STANDARD_SHIPPING_MINOR;
+  return { method: express ? 'Express' : 'Standard', amountMinor: amount, taxMinor: applyRate(amount, taxBps) };
+}
+
+/** A shipped order arrives some days after placement, a store order at once; null while still on its way at `anchor`. */
+function demoDeliveredAt(random: SeededRandom, shipped: boolean, placedAt: Date, anchor: number): Date | null {
+  const delivered = shipped ? placedAt.getTime() + random.int(MIN_DELIVERY_DAYS, MAX_DELIVERY_DAYS) * DAY_MS + random.int(0, DAY_MS / 2) : placedAt.getTime();
+  return delivered <= anchor ? new Date(delivered) : null;
 }
 
 /** 1–4 distinct products; sometimes an order-level discount, allocated to lines by largest remainder; tax per line. */

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import type { Logger } from 'pino';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { ClientTokenVerifier, InternalTokens } from '../platform/auth';
 import { currentScope } from '../platform/context';
@@ -13,16 +14,16 @@ import { componentLogger } from '../platform/logger';
 import type { GatewayContext } from './context';
 import { GraphQLError, type ExecutionResult, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
 import type { UpdateFanout } from '../platform/events/fanout';
-import { SubscriptionHub } from './subscriptions/hub';
-import { attachSubscriptions } from './subscriptions/ws-server';
+import { SubscriptionHub, type ExecuteAs } from './subscriptions/hub';
+import { attachSubscriptions, type SubscriptionServerOptions } from './subscriptions/ws-server';
 import type { SubscriptionCaps } from './subscriptions/quota';
 import { SubgraphDataSource } from './data-source';
-import { createSubgraphFetcher } from './fetcher';
+import { createSubgraphFetcher, type SubgraphFetcher } from './fetcher';
 import { maskUnexpectedErrors } from './format-error';
 import { GatewayMessages } from './messages';
 import { bearerAuth } from './plugins/auth';
 import { withCorrelation } from './plugins/correlation';
-import { useOperationLimits } from './plugins/limits';
+import { useOperationLimits, type OperationLimitsOptions } from './plugins/limits';
 import { DEFAULT_INTROSPECTION_POLICY, useIntrospectionPolicy, type IntrospectionPolicy } from './plugins/introspection';
 import { useSupergraphInputLimits } from './plugins/input-limits';
 import { useRequestLogging } from './plugins/request-logging';
@@ -97,12 +98,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const log = componentLogger('gateway');
   const errorDetails = options.errorDetails ?? false;
   const fetcher = createSubgraphFetcher();
-  const source = new RegistrySupergraphSource({ registryUrl: options.registryUrl, token: options.registryToken, pollIntervalMs: options.pollIntervalMs, log });
-  const gateway = new ApolloGateway({
-    supergraphSdl: source,
-    buildService: ({ url }) => new SubgraphDataSource(url ?? '', fetcher),
-    logger: log,
-  });
+  const { source, gateway } = federatedGateway(options, log, fetcher);
   const limits = { maxDepth: options.maxDepth, maxCost: options.maxCost, maxResponseBytes: options.maxResponseBytes };
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -112,17 +108,88 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     introspection: true,
     includeStacktraceInErrorResponses: errorDetails,
     formatError: maskUnexpectedErrors(log, errorDetails),
-    plugins: [
-      ApolloServerPluginLandingPageDisabled(),
-      // No CDN reads cache hints; computing them costs time per field of every response.
-      ApolloServerPluginCacheControlDisabled(),
-      useRequestLogging(log),
-      useOperationLimits(limits),
-      useSupergraphInputLimits(gateway),
-      useIntrospectionPolicy(options.introspection ?? DEFAULT_INTROSPECTION_POLICY),
-    ],
+    plugins: gatewayPlugins(gateway, log, limits, options.introspection),
   });
+  const startup = startServing(apollo, log);
 
+  const authenticate = bearerAuth({ verifier: options.verifier, internalTokens: options.internalTokens });
+  const context = async (req: IncomingMessage): Promise<GatewayContext> => ({
+    correlationId: currentScope()?.correlationId ?? randomUUID(),
+    ...(await authenticate(headerValue(req, 'authorization'))),
+  });
+  // Subscriptions: validated against the current API schema, resolved through this gateway.
+  const apiSchema = latestApiSchema(gateway, startup.serving);
+
+  const running = await listen(
+    withCorrelation(
+      router({
+        '/graphql': graphqlRoute(apolloHandler(apollo, context), startup.serving),
+        '/healthz': healthz,
+        '/readyz': readyz({ serving: startup.serving, supergraph: () => source.state, dbPing: options.dbPing }),
+      }),
+    ),
+    options.port,
+    options.host,
+  );
+  log.info({ url: running.url, registryUrl: options.registryUrl }, 'gateway listening');
+  const subscriptions = options.fanout ? await serveSubscriptions(options, options.fanout, apollo, { httpServer: running.server, schema: apiSchema, limits }) : undefined;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: running.url,
+    port: running.port,
+    httpServer: running.server,
+    ready: startup.ready,
+    supergraphState: () => source.state,
+    subscriberCount: () => subscriptions?.hub.size() ?? 0,
+    close() {
+      closing ??= (async () => {
+        startup.stopServing();
+        await subscriptions?.close();
+        source.stop();
+        await startup.ready.catch(() => undefined);
+        await running.close();
+        await apollo.stop().catch((error: unknown) => log.warn({ err: error }, 'apollo server did not stop cleanly'));
+        await fetcher.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Apollo Gateway over the supergraph the registry serves, fetching from subgraphs through one pool. */
+function federatedGateway(options: GatewayOptions, log: Logger, fetcher: SubgraphFetcher): { source: RegistrySupergraphSource; gateway: ApolloGateway } {
+  const source = new RegistrySupergraphSource({ registryUrl: options.registryUrl, token: options.registryToken, pollIntervalMs: options.pollIntervalMs, log });
+  const gateway = new ApolloGateway({
+    supergraphSdl: source,
+    buildService: ({ url }) => new SubgraphDataSource(url ?? '', fetcher),
+    logger: log,
+  });
+  return { source, gateway };
+}
+
+/** The request pipeline's plugins, in the order they see an operation. */
+function gatewayPlugins(gateway: ApolloGateway, log: Logger, limits: OperationLimitsOptions, introspection: IntrospectionPolicy | undefined): ApolloServerPlugin<GatewayContext>[] {
+  return [
+    ApolloServerPluginLandingPageDisabled(),
+    // No CDN reads cache hints; computing them costs time per field of every response.
+    ApolloServerPluginCacheControlDisabled(),
+    useRequestLogging(log),
+    useOperationLimits(limits),
+    useSupergraphInputLimits(gateway),
+    useIntrospectionPolicy(introspection ?? DEFAULT_INTROSPECTION_POLICY),
+  ];
+}
+
+/** Apollo's start-up, tracked: the gateway serves operations only between start-up and close. */
+interface Startup {
+  /** Settles when the first supergraph is served; see `RunningGateway.ready`. */
+  ready: Promise<void>;
+  serving(): boolean;
+  stopServing(): void;
+}
+
+function startServing(apollo: ApolloServer<GatewayContext>, log: Logger): Startup {
   let serving = false;
   const ready = apollo.start().then(
     () => {
@@ -135,81 +202,71 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   );
   // Callers may ignore `ready`; a start-up failure is logged above and shown by /readyz.
   ready.catch(() => undefined);
+  return {
+    ready,
+    serving: () => serving,
+    stopServing: () => {
+      serving = false;
+    },
+  };
+}
 
-  const authenticate = bearerAuth({ verifier: options.verifier, internalTokens: options.internalTokens });
-  const context = async (req: IncomingMessage): Promise<GatewayContext> => ({
-    correlationId: currentScope()?.correlationId ?? randomUUID(),
-    ...(await authenticate(headerValue(req, 'authorization'))),
-  });
-  const executeGraphQL = apolloHandler(apollo, context);
-  const graphql: Route = async (req, res) => {
+/** `/graphql` over HTTP: POST only, and answered only once a supergraph is served. */
+function graphqlRoute(executeGraphQL: Route, serving: () => boolean): Route {
+  return async (req, res) => {
     if (req.method !== 'POST') {
       sendJson(res, 405, { errors: [{ message: GatewayMessages.methodNotAllowed, extensions: { code: 'BAD_REQUEST' } }] }, { allow: 'POST' });
       return;
     }
-    if (!serving) {
+    if (!serving()) {
       // Without this, Apollo would hold the request until start-up ends, up to a minute.
       sendJson(res, 503, { errors: [{ message: GatewayMessages.notReady, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } }] });
       return;
     }
     await executeGraphQL(req, res);
   };
+}
 
-  // Subscriptions: validated against the current API schema, resolved through this gateway.
+/**
+ * The API schema subscriptions are validated against: the latest the gateway loaded, and none
+ * while it does not serve. Registered before the first await of start-up so no load is missed.
+ */
+function latestApiSchema(gateway: ApolloGateway, serving: () => boolean): () => GraphQLSchema | undefined {
   let apiSchema: GraphQLSchema | undefined;
   gateway.onSchemaLoadOrUpdate(({ apiSchema: next }) => {
     apiSchema = next;
   });
-  const hub = options.fanout
-    ? new SubscriptionHub(options.fanout, async (query, variables, principal) => {
-        const response = await apollo.executeOperation(
-          { query, variables },
-          { contextValue: { correlationId: randomUUID(), principal, internalPrincipalToken: await options.internalTokens.sign(principal) } },
-        );
-        if (response.body.kind !== 'single') throw new Error('incremental delivery is not used for subscription updates');
-        return withGraphQLErrors(response.body.singleResult);
-      })
-    : undefined;
+  return () => (serving() ? apiSchema : undefined);
+}
 
-  const running = await listen(
-    withCorrelation(
-      router({
-        '/graphql': graphql,
-        '/healthz': healthz,
-        '/readyz': readyz({ serving: () => serving, supergraph: () => source.state, dbPing: options.dbPing }),
-      }),
-    ),
-    options.port,
-    options.host,
-  );
-  log.info({ url: running.url, registryUrl: options.registryUrl }, 'gateway listening');
-  let closeSubscriptions: (() => Promise<void>) | undefined;
-  if (hub) {
-    await hub.start();
-    closeSubscriptions = attachSubscriptions({ httpServer: running.server, path: '/graphql', verifier: options.verifier, schema: () => (serving ? apiSchema : undefined), hub, limits, caps: options.subscriptionCaps });
-  }
-
-  let closing: Promise<void> | undefined;
+/** graphql-ws on the gateway's port, fed by the fan-out through a subscription hub. */
+async function serveSubscriptions(
+  options: GatewayOptions,
+  fanout: UpdateFanout,
+  apollo: ApolloServer<GatewayContext>,
+  server: Pick<SubscriptionServerOptions, 'httpServer' | 'schema' | 'limits'>,
+): Promise<{ hub: SubscriptionHub; close(): Promise<void> }> {
+  const hub = new SubscriptionHub(fanout, executeThrough(apollo, options.internalTokens));
+  await hub.start();
+  const closeSockets = attachSubscriptions({ ...server, path: '/graphql', verifier: options.verifier, hub, caps: options.subscriptionCaps });
   return {
-    url: running.url,
-    port: running.port,
-    httpServer: running.server,
-    ready,
-    supergraphState: () => source.state,
-    subscriberCount: () => hub?.size() ?? 0,
-    close() {
-      closing ??= (async () => {
-        serving = false;
-        await closeSubscriptions?.();
-        await hub?.stop();
-        source.stop();
-        await ready.catch(() => undefined);
-        await running.close();
-        await apollo.stop().catch((error: unknown) => log.warn({ err: error }, 'apollo server did not stop cleanly'));
-        await fetcher.close();
-      })();
-      return closing;
+    hub,
+    async close() {
+      await closeSockets();
+      await hub.stop();
     },
+  };
+}
+
+/** Resolves a subscription update's selection through this gateway, under the subscriber's principal. */
+function executeThrough(apollo: ApolloServer<GatewayContext>, internalTokens: InternalTokens): ExecuteAs {
+  return async (query, variables, principal) => {
+    const response = await apollo.executeOperation(
+      { query, variables },
+      { contextValue: { correlationId: randomUUID(), principal, internalPrincipalToken: await internalTokens.sign(principal) } },
+    );
+    if (response.body.kind !== 'single') throw new Error('incremental delivery is not used for subscription updates');
+    return withGraphQLErrors(response.body.singleResult);
   };
 }
 

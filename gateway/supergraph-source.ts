@@ -193,28 +193,34 @@ export class RegistrySupergraphSource implements SupergraphManager {
   }
 
   private async fetchSupergraph(): Promise<FetchOutcome> {
+    const response = await this.requestSupergraph();
+    if (response.status !== 200) {
+      await response.body?.cancel();
+      if (response.status === 304) return { kind: 'unchanged' };
+      if (response.status === 404) return { kind: 'none' };
+      throw new Error(`The registry answered ${response.status} for ${this.url}.`);
+    }
+    const document = await this.readSupergraph(response);
+    const etag = response.headers.get('etag') ?? `"${document.version}"`;
+    if (this.current.version !== null && document.version === this.current.version) return { kind: 'unchanged' };
+    return { kind: 'new', version: document.version, etag, supergraphSdl: document.supergraphSdl };
+  }
+
+  /** GETs the supergraph, conditionally on the last ETag; every attempt counts as a poll. */
+  private async requestSupergraph(): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.etag) headers['if-none-match'] = this.etag;
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(REGISTRY_REQUEST_TIMEOUT_MS)]);
-    let response: Response;
     try {
-      response = await fetch(this.url, { headers, signal });
+      return await fetch(this.url, { headers, signal });
     } finally {
       this.current = { ...this.current, lastPollAt: new Date() };
     }
-    if (response.status === 304) {
-      await response.body?.cancel();
-      return { kind: 'unchanged' };
-    }
-    if (response.status === 404) {
-      await response.body?.cancel();
-      return { kind: 'none' };
-    }
-    if (response.status !== 200) {
-      await response.body?.cancel();
-      throw new Error(`The registry answered ${response.status} for ${this.url}.`);
-    }
+  }
+
+  /** The body of a 200: a supergraph document whose SDL parses, or an error naming what is wrong. */
+  private async readSupergraph(response: Response): Promise<z.infer<typeof supergraphBody>> {
     const parsed = supergraphBody.safeParse(await response.json().catch(() => undefined));
     if (!parsed.success) throw new Error(`The registry at ${this.url} answered a body that is not a supergraph document.`);
     try {
@@ -222,9 +228,7 @@ export class RegistrySupergraphSource implements SupergraphManager {
     } catch (error) {
       throw new Error(`Supergraph version ${parsed.data.version} is not valid GraphQL: ${messageOf(error)}`);
     }
-    const etag = response.headers.get('etag') ?? `"${parsed.data.version}"`;
-    if (this.current.version !== null && parsed.data.version === this.current.version) return { kind: 'unchanged' };
-    return { kind: 'new', version: parsed.data.version, etag, supergraphSdl: parsed.data.supergraphSdl };
+    return parsed.data;
   }
 
   private recordError(error: unknown, level: 'warn' | 'debug'): void {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { DEFAULT_REGISTRY_URL, RegistryClient, RegistryClientError } from './client';
-import type { PublishResult } from './service';
+import type { PublishResult, PublishStatus } from './service';
 
 /** Where the CLI writes; tests pass their own to read the output. */
 export interface CliIo {
@@ -19,78 +19,55 @@ Environment: REGISTRY_URL (default ${DEFAULT_REGISTRY_URL}), REGISTRY_TOKEN (eve
 /** Exit codes: success, a rejected schema or a failed call, and a usage mistake. */
 const EXIT = { OK: 0, FAILED: 1, USAGE: 2 } as const;
 
+/** The options every command accepts. */
+const OPTIONS = {
+  url: { type: 'string' },
+  schema: { type: 'string' },
+  force: { type: 'boolean', default: false },
+  'dry-run': { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+type CommandLine = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof OPTIONS }>>;
+
+/** What a command runs with: the subgraph name (publish, check), the options, a client, the output. */
+interface Invocation {
+  command: string;
+  name: string | undefined;
+  values: CommandLine['values'];
+  client: RegistryClient;
+  io: CliIo;
+}
+
+/** A command returns the process exit code. */
+type Command = (invocation: Invocation) => Promise<number>;
+
 /**
  * Runs one CLI command against the registry and returns the process exit code: 0 on success,
  * 1 when the schema is rejected or the registry call fails, 2 on a usage error.
  */
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, io: CliIo = consoleIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        url: { type: 'string' },
-        schema: { type: 'string' },
-        force: { type: 'boolean', default: false },
-        'dry-run': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    io.err(`${(error as Error).message}\n${USAGE}`);
-    return EXIT.USAGE;
-  }
+  const parsed = parseCommandLine(argv, io);
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
   const [command, name] = positionals;
-  if (values.help || !command) {
-    (values.help ? io.out : io.err)(USAGE);
-    return values.help ? EXIT.OK : EXIT.USAGE;
+  if (values.help) {
+    io.out(USAGE);
+    return EXIT.OK;
   }
-  const client = new RegistryClient({
-    baseUrl: env.REGISTRY_URL ?? DEFAULT_REGISTRY_URL,
-    publishToken: env.REGISTRY_TOKEN,
-    publishedBy: `cli:${env.USER ?? 'unknown'}`,
-  });
-
+  if (!command) {
+    io.err(USAGE);
+    return EXIT.USAGE;
+  }
+  const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!run) {
+    io.err(`Unknown command "${command}".\n${USAGE}`);
+    return EXIT.USAGE;
+  }
   try {
-    switch (command) {
-      case 'publish':
-      case 'check': {
-        if (!name || !values.url || !values.schema) {
-          io.err(`${command} needs <name>, --url and --schema.\n${USAGE}`);
-          return EXIT.USAGE;
-        }
-        const sdl = await readFile(values.schema, 'utf8');
-        const result =
-          command === 'publish'
-            ? await client.publish(name, values.url, sdl, { force: values.force, dryRun: values['dry-run'] })
-            : await client.check(name, values.url, sdl, { force: values.force });
-        for (const line of describeResult(name, result)) io.out(line);
-        return result.status === 'REJECTED' ? EXIT.FAILED : EXIT.OK;
-      }
-      case 'list': {
-        const subgraphs = await client.list();
-        if (subgraphs.length === 0) io.out('No subgraphs published yet.');
-        for (const s of subgraphs) {
-          io.out(`${s.name}\tv${s.version}\t${s.url}\t${s.publishedAt}\t${s.publishedBy}${s.forced ? '\t(forced)' : ''}`);
-        }
-        return EXIT.OK;
-      }
-      case 'supergraph': {
-        const supergraph = await client.supergraph();
-        if (!supergraph) {
-          io.err('No supergraph has been composed yet.');
-          return EXIT.FAILED;
-        }
-        io.out(supergraph.supergraphSdl);
-        return EXIT.OK;
-      }
-      default:
-        io.err(`Unknown command "${command}".\n${USAGE}`);
-        return EXIT.USAGE;
-    }
+    return await run({ command, name, values, client: registryClient(env), io });
   } catch (error) {
+    // A refused call or a missing schema file is the operator's to fix: a message, not a stack.
     if (error instanceof RegistryClientError || (error as NodeJS.ErrnoException).code === 'ENOENT') {
       io.err((error as Error).message);
       return EXIT.FAILED;
@@ -99,24 +76,73 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   }
 }
 
+/** The parsed command line, or the exit code of a usage mistake (reported on `io`). */
+function parseCommandLine(argv: readonly string[], io: CliIo): CommandLine | number {
+  try {
+    return parseArgs({ args: [...argv], allowPositionals: true, options: OPTIONS });
+  } catch (error) {
+    io.err(`${(error as Error).message}\n${USAGE}`);
+    return EXIT.USAGE;
+  }
+}
+
+function registryClient(env: NodeJS.ProcessEnv): RegistryClient {
+  return new RegistryClient({
+    baseUrl: env.REGISTRY_URL ?? DEFAULT_REGISTRY_URL,
+    publishToken: env.REGISTRY_TOKEN,
+    publishedBy: `cli:${env.USER ?? 'unknown'}`,
+  });
+}
+
+/** `publish` and `check` share their arguments; only check writes nothing. */
+const publishOrCheck: Command = async ({ command, name, values, client, io }) => {
+  if (!name || !values.url || !values.schema) {
+    io.err(`${command} needs <name>, --url and --schema.\n${USAGE}`);
+    return EXIT.USAGE;
+  }
+  const sdl = await readFile(values.schema, 'utf8');
+  const result =
+    command === 'publish'
+      ? await client.publish(name, values.url, sdl, { force: values.force, dryRun: values['dry-run'] })
+      : await client.check(name, values.url, sdl, { force: values.force });
+  for (const line of describeResult(name, result)) io.out(line);
+  return result.status === 'REJECTED' ? EXIT.FAILED : EXIT.OK;
+};
+
+const list: Command = async ({ client, io }) => {
+  const subgraphs = await client.list();
+  if (subgraphs.length === 0) io.out('No subgraphs published yet.');
+  for (const s of subgraphs) {
+    io.out(`${s.name}\tv${s.version}\t${s.url}\t${s.publishedAt}\t${s.publishedBy}${s.forced ? '\t(forced)' : ''}`);
+  }
+  return EXIT.OK;
+};
+
+const supergraph: Command = async ({ client, io }) => {
+  const composed = await client.supergraph();
+  if (!composed) {
+    io.err('No supergraph has been composed yet.');
+    return EXIT.FAILED;
+  }
+  io.out(composed.supergraphSdl);
+  return EXIT.OK;
+};
+
+/** The commands by name, as USAGE lists them. */
+const COMMANDS: Record<string, Command> = { publish: publishOrCheck, check: publishOrCheck, list, supergraph };
+
+/** The first line of a result, per status. */
+const HEADLINES: Record<PublishStatus, (name: string, result: PublishResult, versions: string) => string> = {
+  PUBLISHED: (name, result, versions) => `Published ${name}: ${versions}${result.forced ? ' (breaking changes forced)' : ''}.`,
+  UNCHANGED: (name, _result, versions) => `Unchanged: ${name} is already at this SDL and url (${versions}).`,
+  PASSED: (name, result) => `Check passed for ${name}${result.forced ? ' (breaking changes would be forced)' : ''}; nothing was written.`,
+  REJECTED: (name, result) => `Rejected ${name}${result.dryRun ? ' (check only)' : ''}.`,
+};
+
 /** A publish or check result as lines for a terminal or a CI log. */
 export function describeResult(name: string, result: PublishResult): string[] {
-  const lines: string[] = [];
   const versions = `subgraph v${result.subgraphVersion ?? '?'}, supergraph v${result.supergraphVersion ?? '?'}`;
-  switch (result.status) {
-    case 'PUBLISHED':
-      lines.push(`Published ${name}: ${versions}${result.forced ? ' (breaking changes forced)' : ''}.`);
-      break;
-    case 'UNCHANGED':
-      lines.push(`Unchanged: ${name} is already at this SDL and url (${versions}).`);
-      break;
-    case 'PASSED':
-      lines.push(`Check passed for ${name}${result.forced ? ' (breaking changes would be forced)' : ''}; nothing was written.`);
-      break;
-    case 'REJECTED':
-      lines.push(`Rejected ${name}${result.dryRun ? ' (check only)' : ''}.`);
-      break;
-  }
+  const lines = [HEADLINES[result.status](name, result, versions)];
   if (result.compositionErrors.length > 0) {
     lines.push('Composition errors:');
     for (const error of result.compositionErrors) lines.push(`  - ${error.message}`);

@@ -21,6 +21,21 @@ const LIST_PAGE_SIZE = 100;
 /** The server replays at most this many per call; bulk replays loop until none are left. */
 const REPLAY_BATCH = 500;
 
+/** The options the commands share; `--subgraph` is required by all but `status`. */
+const OPTIONS = {
+  subgraph: { type: 'string' },
+  status: { type: 'string' },
+  consumer: { type: 'string' },
+  type: { type: 'string' },
+  id: { type: 'string', multiple: true },
+  'dry-run': { type: 'boolean' },
+} as const;
+
+/** The embedded default's gateway. */
+const DEFAULT_GATEWAY_URL = 'http://127.0.0.1:4000/graphql';
+/** The minted token serves one run of this CLI: ten minutes covers the longest bulk replay. */
+const DEV_TOKEN_TTL_SECONDS = 600;
+
 const USAGE = `usage: npm run events -- status
        npm run events -- list   --subgraph <${SUBGRAPHS.join('|')}> [--status DEAD|REPLAYED|DISCARDED] [--consumer <name>] [--type <EventType>]
        npm run events -- replay --subgraph <${SUBGRAPHS.join('|')}> [--id <id> ...] [--consumer <name>] [--type <EventType>] [--dry-run]`;
@@ -46,42 +61,54 @@ async function call<T>(url: string, token: string, query: string, variables: Rec
 
 /** Runs the CLI; returns the exit code (0 ok, 1 failure, 2 usage). */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, io: Io = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) }): Promise<number> {
-  let parsed;
+  const invocation = parseInvocation(argv, io);
+  if (typeof invocation === 'number') return invocation;
+  const url = env.GATEWAY_URL ?? DEFAULT_GATEWAY_URL;
+  const token = env.TOKEN ?? (await operationsAdminToken());
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        subgraph: { type: 'string' },
-        status: { type: 'string' },
-        consumer: { type: 'string' },
-        type: { type: 'string' },
-        id: { type: 'string', multiple: true },
-        'dry-run': { type: 'boolean' },
-      },
-    });
-  } catch (error) {
-    io.err(`${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  const [command] = parsed.positionals;
-  const { values } = parsed;
-  const subgraph = values.subgraph as Subgraph | undefined;
-  if (!command || !['status', 'list', 'replay'].includes(command) || (command !== 'status' && (!subgraph || !SUBGRAPHS.includes(subgraph)))) {
-    io.err(USAGE);
-    return 2;
-  }
-  const url = env.GATEWAY_URL ?? 'http://127.0.0.1:4000/graphql';
-  const token = env.TOKEN ?? (await signClientToken({ subject: 'cli:events', roles: ['operations_admin'], storeIds: [] }, (await loadOrCreateDevKeys()).privateJwk, 600));
-  try {
-    if (command === 'status') await status(url, token, io);
-    else if (command === 'list') await list(url, token, subgraph as Subgraph, values, io);
-    else await replay(url, token, subgraph as Subgraph, values, io);
+    await run(url, token, invocation, io);
     return 0;
   } catch (error) {
     io.err(`events: ${(error as Error).message}`);
     return 1;
   }
+}
+
+/** The command line, understood: `status` over every subgraph, or a command on one subgraph's dead letters. */
+type Invocation = { command: 'status' } | { command: 'list' | 'replay'; subgraph: Subgraph; values: Filters };
+
+/** The command line as an `Invocation`, or the usage exit code (2) once the usage is printed. */
+function parseInvocation(argv: string[], io: Io): Invocation | number {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
+  } catch (error) {
+    io.err(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const [command] = parsed.positionals;
+  const subgraph = SUBGRAPHS.find((name) => name === parsed.values.subgraph);
+  if (command === 'status') return { command };
+  if ((command === 'list' || command === 'replay') && subgraph) return { command, subgraph, values: parsed.values };
+  io.err(USAGE);
+  return 2;
+}
+
+function run(url: string, token: string, invocation: Invocation, io: Io): Promise<void> {
+  switch (invocation.command) {
+    case 'status':
+      return status(url, token, io);
+    case 'list':
+      return list(url, token, invocation.subgraph, invocation.values, io);
+    case 'replay':
+      return replay(url, token, invocation.subgraph, invocation.values, io);
+  }
+}
+
+/** Only for the embedded default: the local dev key signs a short-lived operations_admin token. */
+async function operationsAdminToken(): Promise<string> {
+  const { privateJwk } = await loadOrCreateDevKeys();
+  return signClientToken({ subject: 'cli:events', roles: ['operations_admin'], storeIds: [] }, privateJwk, DEV_TOKEN_TTL_SECONDS);
 }
 
 async function status(url: string, token: string, io: Io): Promise<void> {
@@ -119,30 +146,41 @@ async function list(url: string, token: string, subgraph: Subgraph, values: Filt
 }
 
 async function replay(url: string, token: string, subgraph: Subgraph, values: Filters, io: Io): Promise<void> {
-  const dryRun = values['dry-run'] ?? false;
-  const mutation = `mutation($input: ReplayDeadLettersInput!, $key: String!) {
-    r: replay${capitalised(subgraph)}DeadLetters(input: $input, idempotencyKey: $key) {
-      dryRun replays { outcome deadLetter { id consumer eventType } } userErrors { code message } } }`;
+  const input = replayInput(values);
+  const { dryRun } = input;
   const counts: Record<string, number> = {};
   // Each call handles up to REPLAY_BATCH; replayed letters leave the DEAD filter, so loop until none.
   for (let batch = 1; ; batch++) {
-    const input = { ids: values.id ?? null, consumer: values.consumer ?? null, eventType: values.type ?? null, dryRun };
-    const data = await call<{ r: { replays: { outcome: string; deadLetter: { id: string; consumer: string; eventType: string } }[]; userErrors: { code: string; message: string }[] } }>(
-      url,
-      token,
-      mutation,
-      { input, key: `cli-replay-${randomUUID()}` },
-    );
-    if (data.r.userErrors.length) throw new Error(data.r.userErrors.map((e) => `${e.code}: ${e.message}`).join('; '));
-    for (const { outcome, deadLetter } of data.r.replays) {
+    const replays = await replayBatch(url, token, subgraph, input);
+    for (const { outcome, deadLetter } of replays) {
       counts[outcome] = (counts[outcome] ?? 0) + 1;
       if (dryRun) io.out(`${outcome}\t${deadLetter.id}\t${deadLetter.consumer}\t${deadLetter.eventType}`);
     }
-    const replayed = data.r.replays.filter((r) => r.outcome === 'REPLAYED').length;
-    io.out(`batch ${batch}: ${data.r.replays.length} matched, ${replayed} replayed${dryRun ? ' (dry run: nothing written)' : ''}`);
+    const replayed = replays.filter((r) => r.outcome === 'REPLAYED').length;
+    io.out(`batch ${batch}: ${replays.length} matched, ${replayed} replayed${dryRun ? ' (dry run: nothing written)' : ''}`);
     if (dryRun || values.id || replayed < REPLAY_BATCH) break;
   }
   io.out(`done: ${Object.entries(counts).map(([outcome, n]) => `${outcome}=${n}`).join(' ') || 'nothing matched'}`);
+}
+
+/** The mutation's input from the filters; absent filters are null (match any). */
+function replayInput(values: Filters) {
+  return { ids: values.id ?? null, consumer: values.consumer ?? null, eventType: values.type ?? null, dryRun: values['dry-run'] ?? false };
+}
+
+interface Replay {
+  outcome: string;
+  deadLetter: { id: string; consumer: string; eventType: string };
+}
+
+/** One replay call, under a fresh idempotency key; its user errors fail the command. */
+async function replayBatch(url: string, token: string, subgraph: Subgraph, input: ReturnType<typeof replayInput>): Promise<Replay[]> {
+  const mutation = `mutation($input: ReplayDeadLettersInput!, $key: String!) {
+    r: replay${capitalised(subgraph)}DeadLetters(input: $input, idempotencyKey: $key) {
+      dryRun replays { outcome deadLetter { id consumer eventType } } userErrors { code message } } }`;
+  const data = await call<{ r: { replays: Replay[]; userErrors: { code: string; message: string }[] } }>(url, token, mutation, { input, key: `cli-replay-${randomUUID()}` });
+  if (data.r.userErrors.length) throw new Error(data.r.userErrors.map((e) => `${e.code}: ${e.message}`).join('; '));
+  return data.r.replays;
 }
 
 if (require.main === module) {

@@ -130,27 +130,32 @@ function listMultiplier(walk: Walk, parent: GraphQLCompositeType, field: FieldNo
 
 /** Items a field with a rule returns for this field node's arguments; records refused arguments. */
 function ruleSize(walk: Walk, fieldName: string, rule: ListSizeRule, field: FieldNode): number {
-  let size = 1;
-  if (rule.page) {
-    const { argument, max, whenAbsent, clamped } = rule.page;
-    const value = argumentValue(walk, field, argument);
-    const stated = typeof value === 'number' && Number.isFinite(value) ? value : whenAbsent;
-    if (stated < 0 || (!clamped && stated > max)) {
-      walk.refused.push({ field: fieldName, argument, message: GatewayMessages.pageOutOfRange(argument, max, stated) });
-    }
-    // Priced as asked: a page over `max` is refused anyway, unless the field clamps it.
-    const asked = Math.max(Math.floor(stated), 0);
-    size *= clamped ? Math.min(asked, max) : asked;
-  }
-  for (const list of rule.listArguments ?? []) {
-    const value = argumentValue(walk, field, list.argument);
-    // A single value where a list is expected is coerced to a list of one.
-    const length = Array.isArray(value) ? value.length : value === undefined || value === null ? (list.whenAbsent ?? 0) : 1;
-    if (length > list.max) walk.refused.push({ field: fieldName, argument: list.argument, message: GatewayMessages.listTooLong(list.argument, list.max, length) });
-    size *= length;
-  }
-  if (!rule.page && !rule.listArguments) size = rule.assumed ?? 1;
+  if (!rule.page && !rule.listArguments) return rule.assumed ?? 1;
+  let size = rule.page ? pageSize(walk, fieldName, rule.page, field) : 1;
+  for (const list of rule.listArguments ?? []) size *= listLength(walk, fieldName, list, field);
   return size;
+}
+
+/** Items a page argument asks for; a page out of range is refused unless the field clamps it. */
+function pageSize(walk: Walk, fieldName: string, page: NonNullable<ListSizeRule['page']>, field: FieldNode): number {
+  const { argument, max, whenAbsent, clamped } = page;
+  const value = argumentValue(walk, field, argument);
+  const stated = typeof value === 'number' && Number.isFinite(value) ? value : whenAbsent;
+  if (stated < 0 || (!clamped && stated > max)) {
+    walk.refused.push({ field: fieldName, argument, message: GatewayMessages.pageOutOfRange(argument, max, stated) });
+  }
+  // Priced as asked: a page over `max` is refused anyway, unless the field clamps it.
+  const asked = Math.max(Math.floor(stated), 0);
+  return clamped ? Math.min(asked, max) : asked;
+}
+
+/** Items a list argument holds; a list over its maximum is refused. */
+function listLength(walk: Walk, fieldName: string, list: NonNullable<ListSizeRule['listArguments']>[number], field: FieldNode): number {
+  const value = argumentValue(walk, field, list.argument);
+  // A single value where a list is expected is coerced to a list of one.
+  const length = Array.isArray(value) ? value.length : value === undefined || value === null ? (list.whenAbsent ?? 0) : 1;
+  if (length > list.max) walk.refused.push({ field: fieldName, argument: list.argument, message: GatewayMessages.listTooLong(list.argument, list.max, length) });
+  return length;
 }
 
 function argumentValue(walk: Walk, field: FieldNode, name: string): unknown {

@@ -221,19 +221,14 @@ export class SubscriptionHub {
     try {
       for (;;) {
         member.overflowed = false;
-        const result = await this.executeAs(plan.catchUp, { ...plan.variables, __after: after }, principal);
-        if (member.ended) return;
-        if (result.errors?.length) {
-          await member.fail(result.errors);
-          return;
-        }
-        const page = result.data?.[plan.responseKey] as CatchUpPage | undefined;
-        for (const item of page?.updates ?? []) {
+        const page = await this.catchUpPage(member, plan, principal, after);
+        if (!page) return;
+        for (const item of page.updates) {
           const { [CURSOR_ALIAS]: cursor, ...rest } = item;
           member.push(cursorPosition(plan.stream.source, String(cursor)), { data: { [plan.responseKey]: rest } });
         }
-        after = page?.scannedCursor ?? after;
-        if ((page?.endOfLog ?? true) && !member.overflowed) break;
+        after = page.scannedCursor ?? after;
+        if (page.endOfLog && !member.overflowed) break;
       }
     } catch (error) {
       log.warn({ err: error }, 'subscription catch-up failed');
@@ -243,5 +238,21 @@ export class SubscriptionHub {
       return;
     }
     member.caughtUp();
+  }
+
+  /**
+   * One page of missed updates after `after`. Undefined when there is nothing more to do: the
+   * subscriber left meanwhile, or the page came back with errors (the subscriber is failed with them).
+   */
+  private async catchUpPage(member: Member, plan: PlannedSubscription, principal: Principal, after: string | null): Promise<CatchUpPage | undefined> {
+    const result = await this.executeAs(plan.catchUp, { ...plan.variables, __after: after }, principal);
+    if (member.ended) return undefined;
+    if (result.errors?.length) {
+      await member.fail(result.errors);
+      return undefined;
+    }
+    // No page at all (null without errors) reads as the end of the log.
+    const page = result.data?.[plan.responseKey] as Partial<CatchUpPage> | null | undefined;
+    return { updates: page?.updates ?? [], scannedCursor: page?.scannedCursor ?? null, endOfLog: page?.endOfLog ?? true };
   }
 }

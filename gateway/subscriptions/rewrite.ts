@@ -1,4 +1,4 @@
-import { Kind, parse, print, visit, type ASTNode, type DocumentNode, type FieldNode, type OperationDefinitionNode, type SelectionSetNode, type VariableDefinitionNode } from 'graphql';
+import { Kind, parse, print, visit, type ASTNode, type DocumentNode, type FieldNode, type OperationDefinitionNode, type SelectionSetNode, type ValueNode, type VariableDefinitionNode } from 'graphql';
 import { STREAMS, type StreamDefinition } from './streams';
 
 /** A validated subscription, turned into the two queries that serve it. */
@@ -32,32 +32,54 @@ export function planSubscription(document: DocumentNode, operation: OperationDef
   const root = fields[0] as FieldNode;
   const stream = STREAMS[root.name.value];
   if (!stream) throw new Error(`Unknown subscription field ${root.name.value}.`);
-  const args: Record<string, unknown> = {};
-  for (const argument of root.arguments ?? []) {
-    const value = argument.value;
-    args[argument.name.value] =
-      value.kind === Kind.VARIABLE ? variables[value.name.value] : value.kind === Kind.STRING || value.kind === Kind.ENUM ? value.value : value.kind === Kind.NULL ? null : undefined;
-  }
+  const args = argumentValues(root, variables);
   const filters: Record<string, string> = {};
   for (const name of stream.filters) if (typeof args[name] === 'string') filters[name] = args[name] as string;
-  const responseKey = root.alias?.value ?? root.name.value;
-  const selection = root.selectionSet ? print(root.selectionSet) : '';
-  const fragments = document.definitions.filter((definition) => definition.kind === Kind.FRAGMENT_DEFINITION).map((definition) => print(definition)).join('\n');
+  const fragments = document.definitions.filter((definition) => definition.kind === Kind.FRAGMENT_DEFINITION);
   // Only variables the selection uses: those of the root field's arguments are inlined as filters
   // or dropped, and an unused declaration would fail validation of the live and catch-up queries.
-  const used = usedVariables([root.selectionSet, ...document.definitions.filter((definition) => definition.kind === Kind.FRAGMENT_DEFINITION)]);
+  const used = usedVariables([root.selectionSet, ...fragments]);
   const declared = (operation.variableDefinitions ?? [])
     .filter((definition: VariableDefinitionNode) => used.has(definition.variable.name.value))
     .map((definition: VariableDefinitionNode) => print(definition));
+  const queries = streamQueries(stream, root, filters, declared, fragments.map((definition) => print(definition)).join('\n'));
+  const passed = Object.fromEntries(Object.entries(variables).filter(([name]) => used.has(name)));
+  return { stream, responseKey: root.alias?.value ?? root.name.value, filters, after: typeof args.after === 'string' ? args.after : null, ...queries, variables: passed };
+}
+
+/** The root field's argument values, variables resolved; a kind no stream argument takes is undefined. */
+function argumentValues(root: FieldNode, variables: Record<string, unknown>): Record<string, unknown> {
+  const args: Record<string, unknown> = {};
+  for (const argument of root.arguments ?? []) args[argument.name.value] = literalOrVariable(argument.value, variables);
+  return args;
+}
+
+function literalOrVariable(value: ValueNode, variables: Record<string, unknown>): unknown {
+  switch (value.kind) {
+    case Kind.VARIABLE:
+      return variables[value.name.value];
+    case Kind.STRING:
+    case Kind.ENUM:
+      return value.value;
+    case Kind.NULL:
+      return null;
+    default:
+      return undefined;
+  }
+}
+
+/** The live and catch-up queries of a stream, with the subscriber's selection kept verbatim. */
+function streamQueries(stream: StreamDefinition, root: FieldNode, filters: Record<string, string>, declared: string[], fragments: string): Pick<PlannedSubscription, 'live' | 'catchUp'> {
+  const responseKey = root.alias?.value ?? root.name.value;
+  const selection = root.selectionSet ? print(root.selectionSet) : '';
   const filterArgs = Object.keys(filters).map((name) => `${name}: ${JSON.stringify(filters[name])}`);
   const live = `query RgLive(${['$__cursor: String!', ...declared].join(', ')}) { ${responseKey}: ${stream.one}(cursor: $__cursor) ${selection} }\n${fragments}`;
-  const catchUpSelection = selection ? withCursor(root.selectionSet as SelectionSetNode) : `{ ${CURSOR_ALIAS}: cursor }`;
+  const catchUpSelection = root.selectionSet ? withCursor(root.selectionSet) : `{ ${CURSOR_ALIAS}: cursor }`;
   const catchUp = `query RgCatchUp(${['$__after: String', ...declared].join(', ')}) { ${responseKey}: ${stream.page}(${['after: $__after', ...filterArgs].join(', ')}) { updates ${catchUpSelection} scannedCursor endOfLog } }\n${fragments}`;
   // Parse both now so a mistake surfaces at subscribe time, not at the first event.
   parse(live);
   parse(catchUp);
-  const passed = Object.fromEntries(Object.entries(variables).filter(([name]) => used.has(name)));
-  return { stream, responseKey, filters, after: typeof args.after === 'string' ? args.after : null, live, catchUp, variables: passed };
+  return { live, catchUp };
 }
 
 /** Names of the variables referenced in `nodes`. */

@@ -1,7 +1,8 @@
 import type { Server } from 'node:http';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { GraphQLError, Kind, parse, validate, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { GraphQLError, Kind, parse, validate, type DocumentNode, type ExecutionArgs, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import type { SubscribePayload } from 'graphql-ws';
 import type { ClientTokenVerifier, Principal } from '../../platform/auth';
 import { componentLogger } from '../../platform/logger';
 import { bearerToken } from '../../platform/http/bearer';
@@ -86,39 +87,7 @@ export function attachSubscriptions(options: SubscriptionServerOptions): () => P
       onComplete: (ctx, id) => {
         quota.release(ctx.extra, id);
       },
-      onSubscribe: (ctx, id, payload) => {
-        const schema = options.schema();
-        const principal = stateOf(ctx.extra).principal;
-        if (!schema || !principal) return [new GraphQLError('The gateway is not ready for subscriptions.', { extensions: { code: 'SERVICE_UNAVAILABLE' } })];
-        let document;
-        try {
-          document = parse(payload.query);
-        } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
-        }
-        const errors = validate(schema, document);
-        // No suggestions over WebSocket for anyone: they would map the schema for roles refused introspection.
-        if (errors.length > 0) return [...withoutSuggestions(errors)];
-        const operation = document.definitions.find(
-          (definition): definition is OperationDefinitionNode =>
-            definition.kind === Kind.OPERATION_DEFINITION && (!payload.operationName || definition.name?.value === payload.operationName),
-        );
-        if (!operation || operation.operation !== 'subscription') {
-          return [new GraphQLError('Only subscriptions are served over WebSocket; send queries and mutations over HTTP.', { extensions: { code: 'BAD_USER_INPUT' } })];
-        }
-        let plan: PlannedSubscription;
-        try {
-          plan = planSubscription(document, operation, payload.variables ?? {});
-        } catch (error) {
-          return [new GraphQLError((error as Error).message, { extensions: { code: 'BAD_USER_INPUT' } })];
-        }
-        const limitError = operationLimitError(schema, document, operation, payload.variables ?? {}, options.limits);
-        if (limitError) return [withoutHttp(limitError)];
-        // Last: a place is taken only by a subscription that will be served.
-        const refused = quota.acquire(ctx.extra, principal.subject, id);
-        if (refused) return [refused];
-        return { schema, document, variableValues: payload.variables ?? {}, contextValue: { plan, principal } };
-      },
+      onSubscribe: (ctx, id, payload) => admitSubscription(options, quota, { connection: ctx.extra, id, principal: stateOf(ctx.extra).principal }, payload),
       subscribe: (args) => {
         const { plan, principal } = args.contextValue as { plan: PlannedSubscription; principal: Principal };
         return options.hub.subscribe(plan, principal);
@@ -132,6 +101,60 @@ export function attachSubscriptions(options: SubscriptionServerOptions): () => P
     await server.dispose();
     await new Promise<void>((resolve) => wss.close(() => resolve()));
   };
+}
+
+/** Who asks for a subscription: the connection (the quota's key), the operation id, the verified principal. */
+interface Subscriber {
+  connection: object;
+  id: string;
+  principal?: Principal;
+}
+
+/**
+ * graphql-ws's `onSubscribe`: the execution arguments of a subscription that will be served, or the
+ * errors that refuse it. Checks run cheapest first; the quota comes last so a place is taken only
+ * by a subscription that will be served.
+ */
+function admitSubscription(options: SubscriptionServerOptions, quota: SubscriptionQuota, subscriber: Subscriber, payload: SubscribePayload): ExecutionArgs | readonly GraphQLError[] {
+  const schema = options.schema();
+  const { principal } = subscriber;
+  if (!schema || !principal) return [new GraphQLError('The gateway is not ready for subscriptions.', { extensions: { code: 'SERVICE_UNAVAILABLE' } })];
+  const parsed = parseSubscription(schema, payload);
+  if (Array.isArray(parsed)) return parsed;
+  const { document, operation } = parsed;
+  const variables = payload.variables ?? {};
+  let plan: PlannedSubscription;
+  try {
+    plan = planSubscription(document, operation, variables);
+  } catch (error) {
+    return [new GraphQLError((error as Error).message, { extensions: { code: 'BAD_USER_INPUT' } })];
+  }
+  const limitError = operationLimitError(schema, document, operation, variables, options.limits);
+  if (limitError) return [withoutHttp(limitError)];
+  const refused = quota.acquire(subscriber.connection, principal.subject, subscriber.id);
+  if (refused) return [refused];
+  return { schema, document, variableValues: variables, contextValue: { plan, principal } };
+}
+
+/** Parses and validates the payload and picks its operation, which must be a subscription. */
+function parseSubscription(schema: GraphQLSchema, payload: SubscribePayload): { document: DocumentNode; operation: OperationDefinitionNode } | GraphQLError[] {
+  let document: DocumentNode;
+  try {
+    document = parse(payload.query);
+  } catch (error) {
+    return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
+  }
+  const errors = validate(schema, document);
+  // No suggestions over WebSocket for anyone: they would map the schema for roles refused introspection.
+  if (errors.length > 0) return [...withoutSuggestions(errors)];
+  const operation = document.definitions.find(
+    (definition): definition is OperationDefinitionNode =>
+      definition.kind === Kind.OPERATION_DEFINITION && (!payload.operationName || definition.name?.value === payload.operationName),
+  );
+  if (!operation || operation.operation !== 'subscription') {
+    return [new GraphQLError('Only subscriptions are served over WebSocket; send queries and mutations over HTTP.', { extensions: { code: 'BAD_USER_INPUT' } })];
+  }
+  return { document, operation };
 }
 
 /** The HTTP status in a request error's extensions means nothing on a WebSocket. */

@@ -147,33 +147,41 @@ class RedisSubscription {
           await this.reclaim();
           nextReclaimAt = Date.now() + this.reclaimEveryMs;
         }
-        const block = Math.max(1, Math.min(BLOCK_MS, nextReclaimAt - Date.now()));
-        const reply = (await this.redis.xreadgroup('GROUP', this.group, this.member, 'COUNT', READ_COUNT, 'BLOCK', block, 'STREAMS', this.stream, cursor)) as
-          | [string, StreamEntry[]][]
-          | null;
-        const entries = reply?.[0]?.[1] ?? [];
-        if (cursor === '0' && entries.length === 0) cursor = '>';
-        for (const entry of entries) {
-          if (!this.running) break;
-          await this.deliver(entry);
-        }
-        if (cursor === '0' && entries.length > 0) {
-          // Continue with own pending entries after the last one returned.
-          cursor = entries[entries.length - 1]?.[0] ?? '>';
-        }
+        cursor = await this.readBatch(cursor, nextReclaimAt);
       } catch (error) {
         if (!this.running) break;
-        // NOGROUP: the stream is gone; UNBLOCKED: it was deleted while this read was blocked on it.
-        if (/NOGROUP|UNBLOCKED/.test(String((error as Error).message))) {
-          // The stream was lost (flush, failover): recreate the group; the relays republish.
-          await this.ensureGroup().catch(() => undefined);
-          cursor = '0';
-        } else {
-          log.warn({ err: error, group: this.group }, 'read failed; retrying');
-          await sleep(REDELIVERY_DELAY_MS);
-        }
+        cursor = await this.afterReadFailure(error, cursor);
       }
     }
+  }
+
+  /** Reads one batch from `cursor`, blocking no later than the next reclaim, delivers it, and returns the next cursor. */
+  private async readBatch(cursor: string, nextReclaimAt: number): Promise<string> {
+    const block = Math.max(1, Math.min(BLOCK_MS, nextReclaimAt - Date.now()));
+    const reply = (await this.redis.xreadgroup('GROUP', this.group, this.member, 'COUNT', READ_COUNT, 'BLOCK', block, 'STREAMS', this.stream, cursor)) as
+      | [string, StreamEntry[]][]
+      | null;
+    const entries = reply?.[0]?.[1] ?? [];
+    for (const entry of entries) {
+      if (!this.running) break;
+      await this.deliver(entry);
+    }
+    if (cursor !== '0') return cursor;
+    // Own pending entries continue after the last one returned; new entries follow once none is left.
+    return entries.length === 0 ? '>' : (entries[entries.length - 1]?.[0] ?? '>');
+  }
+
+  /** The cursor to read from after a failed read, once the failure is dealt with. */
+  private async afterReadFailure(error: unknown, cursor: string): Promise<string> {
+    // NOGROUP: the stream is gone; UNBLOCKED: it was deleted while this read was blocked on it.
+    if (/NOGROUP|UNBLOCKED/.test(String((error as Error).message))) {
+      // The stream was lost (flush, failover): recreate the group; the relays republish.
+      await this.ensureGroup().catch(() => undefined);
+      return '0';
+    }
+    log.warn({ err: error, group: this.group }, 'read failed; retrying');
+    await sleep(REDELIVERY_DELAY_MS);
+    return cursor;
   }
 
   /** Handles one entry; acknowledges only when the handler resolved. */

@@ -80,6 +80,18 @@ export async function scanEventLog(
 ): Promise<EventLogPage> {
   if (!Number.isSafeInteger(limit) || limit < 1) throw badUserInput(`\`first\` must be a positive integer (at most ${MAX_CATCH_UP}), but got: ${limit}`, 'first');
   const pageSize = Math.min(limit, MAX_CATCH_UP);
+  await assertStillLogged(db, schema, after);
+  const params: unknown[] = [after, types, pageSize];
+  const conditions = ['position > $1', 'type = ANY($2)', ...dataConditions(filters, params)];
+  const { rows } = await db.query<LoggedEvent & Record<string, unknown>>(
+    `SELECT ${COLUMNS} FROM ${qualified(schema, 'outbox')} WHERE ${conditions.join(' AND ')} ORDER BY position LIMIT $3`,
+    params,
+  );
+  return { events: rows, scannedTo: rows.at(-1)?.position ?? null, reachedEnd: rows.length < pageSize };
+}
+
+/** Refuses a cursor older than the log keeps: the events right after it were pruned. */
+async function assertStillLogged(db: Queryable, schema: string, after: number): Promise<void> {
   // The oldest position kept; with every event pruned, the next one to be stamped.
   const { rows: oldest } = await db.query<{ position: number | null }>(
     `SELECT coalesce((SELECT min(position) FROM ${qualified(schema, 'outbox')}), (SELECT last_position + 1 FROM ${qualified(schema, 'relay_state')})) AS position`,
@@ -88,19 +100,19 @@ export async function scanEventLog(
   if (first !== null && first !== undefined && after > 0 && after < first - 1) {
     throw badUserInput('The cursor is older than the event log keeps (7 days); read the current state and subscribe again without `after`.', 'after');
   }
-  const params: unknown[] = [after, types, pageSize];
-  const conditions = ['position > $1', 'type = ANY($2)'];
+}
+
+/** SQL conditions on event data for the non-empty filters; their values are appended to `params`. */
+function dataConditions(filters: Record<string, string | null | undefined>, params: unknown[]): string[] {
+  const conditions: string[] = [];
   for (const [key, value] of Object.entries(filters)) {
     if (!value) continue;
+    // The key is spliced into the SQL text, so only plain names pass.
     if (!/^[A-Za-z]{1,40}$/.test(key)) throw new TypeError(`A filter names an event data key of letters only, but got: ${JSON.stringify(key)}`);
     params.push(value);
     conditions.push(`data->>'${key}' = $${params.length}`);
   }
-  const { rows } = await db.query<LoggedEvent & Record<string, unknown>>(
-    `SELECT ${COLUMNS} FROM ${qualified(schema, 'outbox')} WHERE ${conditions.join(' AND ')} ORDER BY position LIMIT $3`,
-    params,
-  );
-  return { events: rows, scannedTo: rows.at(-1)?.position ?? null, reachedEnd: rows.length < pageSize };
+  return conditions;
 }
 
 /**

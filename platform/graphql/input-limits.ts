@@ -1,4 +1,4 @@
-import { Kind, parse, type ConstDirectiveNode, type DocumentNode, type InputValueDefinitionNode } from 'graphql';
+import { Kind, parse, type ConstDirectiveNode, type DefinitionNode, type DocumentNode, type FieldDefinitionNode, type InputValueDefinitionNode } from 'graphql';
 
 /**
  * Input limits, declared once in the schema. A subgraph marks an argument or input field with
@@ -83,27 +83,32 @@ export const inputFieldCoordinate = (type: string, field: string): string => `${
 export function readLimits(document: DocumentNode | string): LimitTable {
   const ast = typeof document === 'string' ? parse(document) : document;
   const table = new Map<string, InputLimit>();
-  for (const definition of ast.definitions) {
-    switch (definition.kind) {
-      case Kind.OBJECT_TYPE_DEFINITION:
-      case Kind.OBJECT_TYPE_EXTENSION:
-      case Kind.INTERFACE_TYPE_DEFINITION:
-      case Kind.INTERFACE_TYPE_EXTENSION:
-        for (const field of definition.fields ?? []) {
-          for (const argument of field.arguments ?? []) {
-            addLimit(table, argumentCoordinate(definition.name.value, field.name.value, argument.name.value), argument);
-          }
-        }
-        break;
-      case Kind.INPUT_OBJECT_TYPE_DEFINITION:
-      case Kind.INPUT_OBJECT_TYPE_EXTENSION:
-        for (const field of definition.fields ?? []) addLimit(table, inputFieldCoordinate(definition.name.value, field.name.value), field);
-        break;
-      default:
-        break;
-    }
-  }
+  for (const definition of ast.definitions) addDefinitionLimits(table, definition);
   return table;
+}
+
+/** The limits one definition declares: on its fields' arguments, or on an input type's fields. */
+function addDefinitionLimits(table: Map<string, InputLimit>, definition: DefinitionNode): void {
+  switch (definition.kind) {
+    case Kind.OBJECT_TYPE_DEFINITION:
+    case Kind.OBJECT_TYPE_EXTENSION:
+    case Kind.INTERFACE_TYPE_DEFINITION:
+    case Kind.INTERFACE_TYPE_EXTENSION:
+      addArgumentLimits(table, definition.name.value, definition.fields ?? []);
+      break;
+    case Kind.INPUT_OBJECT_TYPE_DEFINITION:
+    case Kind.INPUT_OBJECT_TYPE_EXTENSION:
+      for (const field of definition.fields ?? []) addLimit(table, inputFieldCoordinate(definition.name.value, field.name.value), field);
+      break;
+    default:
+      break;
+  }
+}
+
+function addArgumentLimits(table: Map<string, InputLimit>, type: string, fields: readonly FieldDefinitionNode[]): void {
+  for (const field of fields) {
+    for (const argument of field.arguments ?? []) addLimit(table, argumentCoordinate(type, field.name.value, argument.name.value), argument);
+  }
 }
 
 function addLimit(table: Map<string, InputLimit>, coordinate: string, node: InputValueDefinitionNode): void {

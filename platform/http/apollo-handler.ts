@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLResponse } from '@apollo/server';
 
 /** Largest request body accepted; a GraphQL operation with variables is far smaller. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -26,35 +26,54 @@ export function apolloHandler<TContext extends BaseContext>(
   onResponse?: (res: ServerResponse) => void,
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   return async (req, res) => {
-    const headers = new HeaderMap();
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-    }
-    let body: unknown;
-    try {
-      const text = req.method === 'POST' ? await readBody(req) : '';
-      body = text && (headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text;
-    } catch (error) {
-      const status = (error as { status?: number }).status ?? 400;
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ errors: [{ message: status === 413 ? 'Request body too large.' : 'Request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] }));
+    const headers = requestHeaders(req);
+    const body = await requestBody(req, headers);
+    if (!body.ok) {
+      sendJson(res, body.status, { errors: [{ message: body.message, extensions: { code: 'BAD_REQUEST' } }] });
       return;
     }
     const url = new URL(req.url ?? '/', 'http://localhost');
     const response = await server.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
+      httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body: body.value },
       context: () => context(req),
     });
     for (const [name, value] of response.headers) res.setHeader(name, value);
     onResponse?.(res);
     res.statusCode = response.status ?? 200;
-    if (response.body.kind === 'complete') {
-      res.end(response.body.string);
-      return;
-    }
-    for await (const chunk of response.body.asyncIterator) res.write(chunk);
-    res.end();
+    await writeBody(res, response.body);
   };
+}
+
+/** Node's headers as Apollo's map; a repeated header is joined with commas, as HTTP allows. */
+function requestHeaders(req: IncomingMessage): HeaderMap {
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return headers;
+}
+
+/** A request body read for Apollo, or why it was refused with the HTTP status that says so. */
+type RequestBody = { ok: true; value: unknown } | { ok: false; status: number; message: string };
+
+/** The body Apollo expects: parsed JSON when the content type says JSON, the raw text otherwise. */
+async function requestBody(req: IncomingMessage, headers: HeaderMap): Promise<RequestBody> {
+  try {
+    const text = req.method === 'POST' ? await readBody(req) : '';
+    return { ok: true, value: text && (headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text };
+  } catch (error) {
+    const status = (error as { status?: number }).status ?? 400;
+    return { ok: false, status, message: status === 413 ? 'Request body too large.' : 'Request body is not valid JSON.' };
+  }
+}
+
+async function writeBody(res: ServerResponse, body: HTTPGraphQLResponse['body']): Promise<void> {
+  if (body.kind === 'complete') {
+    res.end(body.string);
+    return;
+  }
+  for await (const chunk of body.asyncIterator) res.write(chunk);
+  res.end();
 }
 
 /** Writes a small JSON response. */

@@ -65,7 +65,7 @@ async function change(
   const touched = [movement.from, movement.to].filter((state): state is StockState => state !== null);
   const locked = await lockBalances(tx, touched.map((state) => ({ sku: input.sku, locationId: input.locationId, state })));
   const current = locked.get(balanceKey({ sku: input.sku, locationId: input.locationId, state: casState })) ?? 0;
-  if (input.expectedQuantity !== undefined && input.expectedQuantity !== null && input.expectedQuantity !== current) {
+  if (expectationBroken(input.expectedQuantity, current)) {
     return refused(InventoryErrorCode.QUANTITY_CHANGED, ['input', 'expectedQuantity'], InventoryMessages.quantityChanged(casState, current, input.expectedQuantity));
   }
   // Units open returns hold are moved by the returns' own events; taking them by hand would make those fail.
@@ -89,6 +89,11 @@ async function change(
     }
     throw error;
   }
+}
+
+/** Compare-and-swap: true when an expected quantity was given and the balance as locked is not it. */
+function expectationBroken(expected: number | null | undefined, current: number): expected is number {
+  return expected !== undefined && expected !== null && expected !== current;
 }
 
 /** `adjustInventory`: add or remove units of one state by a signed delta (never below zero). */

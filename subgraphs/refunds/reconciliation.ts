@@ -66,23 +66,29 @@ export async function reconcile(db: Queryable, options: { orderId?: string | nul
 }
 
 function summarise(orderId: string, returnId: string | null, facts: readonly RefundFacts[]): ReconciliationRow {
-  const mismatches: Mismatch[] = [];
   let refundedMinor = 0;
   let creditedMinor = 0;
   for (const fact of facts) {
-    const succeeded = fact.status === 'SUCCEEDED';
-    const posted = fact.memo_status === 'POSTED';
-    if (succeeded) refundedMinor += fact.amount_minor;
-    if (posted) creditedMinor += fact.memo_amount_minor ?? 0;
-    if (succeeded && !posted) {
-      mismatches.push({ code: MismatchCode.REFUND_WITHOUT_CREDIT_MEMO, refundId: fact.refund_id, message: MismatchMessages.refundWithoutCreditMemo(fact.refund_id, fact.memo_status) });
-    }
-    if (posted && !succeeded) {
-      mismatches.push({ code: MismatchCode.CREDIT_MEMO_WITHOUT_REFUND, refundId: fact.refund_id, message: MismatchMessages.creditMemoWithoutRefund(fact.refund_id, fact.status) });
-    }
-    if (posted && fact.memo_amount_minor !== fact.amount_minor) {
-      mismatches.push({ code: MismatchCode.AMOUNT_DIFFERS, refundId: fact.refund_id, message: MismatchMessages.amountDiffers(fact.refund_id, fact.amount_minor, fact.memo_amount_minor) });
-    }
+    if (fact.status === 'SUCCEEDED') refundedMinor += fact.amount_minor;
+    if (fact.memo_status === 'POSTED') creditedMinor += fact.memo_amount_minor ?? 0;
   }
+  const mismatches = facts.flatMap(factMismatches);
   return { orderId, returnId, currency: facts[0]?.currency ?? 'USD', capturedMinor: facts[0]?.captured_minor ?? 0, refundedMinor, creditedMinor, mismatches };
+}
+
+/** Where one refund and its credit memo disagree: one paid without the other, or different amounts. */
+function factMismatches(fact: RefundFacts): Mismatch[] {
+  const mismatches: Mismatch[] = [];
+  const succeeded = fact.status === 'SUCCEEDED';
+  const posted = fact.memo_status === 'POSTED';
+  if (succeeded && !posted) {
+    mismatches.push({ code: MismatchCode.REFUND_WITHOUT_CREDIT_MEMO, refundId: fact.refund_id, message: MismatchMessages.refundWithoutCreditMemo(fact.refund_id, fact.memo_status) });
+  }
+  if (posted && !succeeded) {
+    mismatches.push({ code: MismatchCode.CREDIT_MEMO_WITHOUT_REFUND, refundId: fact.refund_id, message: MismatchMessages.creditMemoWithoutRefund(fact.refund_id, fact.status) });
+  }
+  if (posted && fact.memo_amount_minor !== fact.amount_minor) {
+    mismatches.push({ code: MismatchCode.AMOUNT_DIFFERS, refundId: fact.refund_id, message: MismatchMessages.amountDiffers(fact.refund_id, fact.amount_minor, fact.memo_amount_minor) });
+  }
+  return mismatches;
 }

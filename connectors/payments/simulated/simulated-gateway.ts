@@ -140,24 +140,7 @@ export class SimulatedGateway implements PaymentGateway {
     );
     const replay = await this.byKey(tx, key, request);
     if (replay) return { row: replay, created: false };
-    const payment = payments[0];
-    if (!payment) throw new PaymentDeclinedError(`no simulated payment "${request.paymentReference}"`, 'resource_missing');
-    if (payment.currency !== request.currency) {
-      throw new PaymentDeclinedError(`payment "${request.paymentReference}" was captured in ${payment.currency}, not ${request.currency}`, 'currency_mismatch');
-    }
-    const { rows: sums } = await tx.query<{ held: number }>(
-      // A refund holds its amount until it has FAILED; a pending one that will fail still holds it.
-      `SELECT COALESCE(SUM(amount_minor), 0)::bigint AS held FROM payments_sim.refunds
-        WHERE payment_reference = $1 AND NOT (outcome = 'FAILED' AND settles_at <= now())`,
-      [request.paymentReference],
-    );
-    const held = sums[0]?.held ?? 0;
-    if (held + request.amountMinor > payment.captured_minor) {
-      throw new PaymentDeclinedError(
-        `refund of ${request.amountMinor} exceeds what is left of payment "${request.paymentReference}" (${payment.captured_minor - held} of ${payment.captured_minor})`,
-        'amount_too_large',
-      );
-    }
+    await assertRefundable(tx, request, payments[0]);
     const fails = forceFailure || deterministicDraw(request.refundId, 'failure') < this.options.failureRate;
     const { rows } = await tx.query<RefundRow>(
       `INSERT INTO payments_sim.refunds
@@ -211,12 +194,36 @@ export class SimulatedGateway implements PaymentGateway {
   }
 }
 
+/**
+ * Declines a refund of a payment that does not exist, was captured in another currency, or has
+ * less left than the refund asks. Runs under the payment's row lock, so the sum it reads holds.
+ */
+async function assertRefundable(tx: Queryable, request: RefundRequest, payment: { captured_minor: number; currency: string } | undefined): Promise<void> {
+  if (!payment) throw new PaymentDeclinedError(`no simulated payment "${request.paymentReference}"`, 'resource_missing');
+  if (payment.currency !== request.currency) {
+    throw new PaymentDeclinedError(`payment "${request.paymentReference}" was captured in ${payment.currency}, not ${request.currency}`, 'currency_mismatch');
+  }
+  const { rows: sums } = await tx.query<{ held: number }>(
+    // A refund holds its amount until it has FAILED; a pending one that will fail still holds it.
+    `SELECT COALESCE(SUM(amount_minor), 0)::bigint AS held FROM payments_sim.refunds
+      WHERE payment_reference = $1 AND NOT (outcome = 'FAILED' AND settles_at <= now())`,
+    [request.paymentReference],
+  );
+  const held = sums[0]?.held ?? 0;
+  if (held + request.amountMinor > payment.captured_minor) {
+    throw new PaymentDeclinedError(
+      `refund of ${request.amountMinor} exceeds what is left of payment "${request.paymentReference}" (${payment.captured_minor - held} of ${payment.captured_minor})`,
+      'amount_too_large',
+    );
+  }
+}
+
+const isText = (value: unknown, max: number): value is string => typeof value === 'string' && value.length >= 1 && value.length <= max;
+
 function validateRequest(request: RefundRequest): void {
   const problems: string[] = [];
-  if (typeof request.refundId !== 'string' || request.refundId.length < 1 || request.refundId.length > 200) problems.push('refundId must be 1 to 200 characters');
-  if (typeof request.paymentReference !== 'string' || request.paymentReference.length < 1 || request.paymentReference.length > 255) {
-    problems.push('paymentReference must be 1 to 255 characters');
-  }
+  if (!isText(request.refundId, 200)) problems.push('refundId must be 1 to 200 characters');
+  if (!isText(request.paymentReference, 255)) problems.push('paymentReference must be 1 to 255 characters');
   if (!Number.isSafeInteger(request.amountMinor) || request.amountMinor <= 0) problems.push(`amountMinor must be a positive integer, got ${String(request.amountMinor)}`);
   if (typeof request.currency !== 'string' || !/^[A-Z]{3}$/.test(request.currency)) problems.push(`currency must be ISO 4217, got ${String(request.currency)}`);
   if (request.reason !== undefined && (typeof request.reason !== 'string' || request.reason.length > 500)) problems.push('reason must be at most 500 characters');

@@ -66,18 +66,22 @@ function validated(options: StripeGatewayOptions): Required<Omit<StripeGatewayOp
   if (!Number.isSafeInteger(maxNetworkRetries) || maxNetworkRetries < 0) {
     throw new TypeError(`StripeGateway maxNetworkRetries must be an integer >= 0, but got: ${String(options.maxNetworkRetries)}`);
   }
-  let apiBase: URL | null = null;
-  if (options.apiBase !== undefined) {
-    try {
-      apiBase = new URL(options.apiBase);
-    } catch {
-      apiBase = null;
-    }
-    if (!apiBase || (apiBase.protocol !== 'http:' && apiBase.protocol !== 'https:') || apiBase.pathname !== '/') {
-      throw new TypeError(`StripeGateway apiBase must be an http(s) origin such as "http://127.0.0.1:12111", but got: ${options.apiBase}`);
-    }
-  }
+  const apiBase = options.apiBase === undefined ? null : validatedApiBase(options.apiBase);
   return { secretKey: options.secretKey, timeoutMs, maxNetworkRetries, apiBase };
+}
+
+/** `apiBase` as a URL: an http(s) origin (stripe-mock, a proxy), nothing after the host. */
+function validatedApiBase(value: string): URL {
+  let apiBase: URL | null;
+  try {
+    apiBase = new URL(value);
+  } catch {
+    apiBase = null;
+  }
+  if (!apiBase || (apiBase.protocol !== 'http:' && apiBase.protocol !== 'https:') || apiBase.pathname !== '/') {
+    throw new TypeError(`StripeGateway apiBase must be an http(s) origin such as "http://127.0.0.1:12111", but got: ${value}`);
+  }
+  return apiBase;
 }
 
 /** The payment reference as Stripe's refund parameter: `pi_...` → payment_intent, `ch_`/`py_` → charge. */

@@ -84,18 +84,7 @@ async function received(tx: WriteTx, data: Received, cause: Cause): Promise<void
   const movements: Movement[] = [];
   for (const line of data.lines) {
     const target: StockState = fastTrack && line.unopened ? 'SELLABLE' : 'PENDING_INSPECTION';
-    // Units expected here were INCOMING; units arriving somewhere else were expected elsewhere.
-    const expectedAt = data.expectedAtLocationId;
-    let fromIncoming = 0;
-    if (expectedAt) {
-      fromIncoming = await takeUnits(tx, line.returnLineId, expectedAt, 'incoming', line.quantity);
-      if (fromIncoming > 0 && expectedAt !== data.locationId) {
-        movements.push({ sku: line.sku, locationId: expectedAt, from: 'INCOMING', to: null, quantity: fromIncoming });
-        fromIncoming = 0;
-      }
-    }
-    if (fromIncoming > 0) movements.push({ sku: line.sku, locationId: data.locationId, from: 'INCOMING', to: target, quantity: fromIncoming });
-    if (line.quantity - fromIncoming > 0) movements.push({ sku: line.sku, locationId: data.locationId, from: null, to: target, quantity: line.quantity - fromIncoming });
+    movements.push(...(await receiptMovements(tx, data, line, target)));
     await tx.query(
       `INSERT INTO inventory.return_units (return_line_id, location_id, sku, pending, fast_tracked) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (return_line_id, location_id) DO UPDATE SET pending = inventory.return_units.pending + EXCLUDED.pending,
@@ -104,6 +93,24 @@ async function received(tx: WriteTx, data: Received, cause: Cause): Promise<void
     );
   }
   await applyMovements(tx, movements, cause);
+}
+
+/** The movements of one received line: from INCOMING where it was expected, from nowhere for the rest. */
+async function receiptMovements(tx: Queryable, data: Received, line: Received['lines'][number], target: StockState): Promise<Movement[]> {
+  const movements: Movement[] = [];
+  // Units expected here were INCOMING; units arriving somewhere else were expected elsewhere.
+  const expectedAt = data.expectedAtLocationId;
+  let fromIncoming = 0;
+  if (expectedAt) {
+    fromIncoming = await takeUnits(tx, line.returnLineId, expectedAt, 'incoming', line.quantity);
+    if (fromIncoming > 0 && expectedAt !== data.locationId) {
+      movements.push({ sku: line.sku, locationId: expectedAt, from: 'INCOMING', to: null, quantity: fromIncoming });
+      fromIncoming = 0;
+    }
+  }
+  if (fromIncoming > 0) movements.push({ sku: line.sku, locationId: data.locationId, from: 'INCOMING', to: target, quantity: fromIncoming });
+  if (line.quantity - fromIncoming > 0) movements.push({ sku: line.sku, locationId: data.locationId, from: null, to: target, quantity: line.quantity - fromIncoming });
+  return movements;
 }
 
 async function inspected(tx: WriteTx, data: Inspected, cause: Cause): Promise<void> {
