@@ -42,6 +42,8 @@ const BAD_VALUES: Record<string, [value: string, why: string][]> = {
   RG_SERVICE: [['billing', 'no such service']],
   NODE_ENV: [['prod', 'not a mode']],
   LOG_LEVEL: [['verbose', 'not a pino level']],
+  GATEWAY_URL: [['127.0.0.1:4000/graphql', 'not a URL'], ['ws://127.0.0.1:4000/graphql', 'not http(s)']],
+  TOKEN: [['Bearer eyJhbGciOiJFUzI1NiJ9.e30.c2ln', 'a header value, not a JWT'], ['', 'empty']],
 };
 
 const cases = Object.entries(BAD_VALUES).flatMap(([name, values]) => values.map(([value, why]) => ({ name, value, why })));

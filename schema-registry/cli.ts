@@ -16,6 +16,16 @@ const USAGE = `Usage:
   npm run registry -- supergraph
 Environment: REGISTRY_URL (default ${DEFAULT_REGISTRY_URL}), REGISTRY_TOKEN (every command).`;
 
+/** What the CLI is configured with; its entry point, app/registry-cli.ts, takes it from app/config.ts. */
+export interface CliSettings {
+  /** The registry's base URL (`REGISTRY_URL`); default `DEFAULT_REGISTRY_URL`. */
+  registryUrl?: string;
+  /** `REGISTRY_TOKEN`: every command authenticates with it. */
+  registryToken?: string;
+  /** Who publishes, recorded with each version (`cli:<user>`). */
+  publishedBy: string;
+}
+
 /** Exit codes: success, a rejected schema or a failed call, and a usage mistake. */
 const EXIT = { OK: 0, FAILED: 1, USAGE: 2 } as const;
 
@@ -23,7 +33,7 @@ const EXIT = { OK: 0, FAILED: 1, USAGE: 2 } as const;
  * Runs one CLI command against the registry and returns the process exit code: 0 on success,
  * 1 when the schema is rejected or the registry call fails, 2 on a usage error.
  */
-export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, io: CliIo = consoleIo): Promise<number> {
+export async function main(argv: readonly string[], settings: CliSettings, io: CliIo = consoleIo): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -48,9 +58,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     return values.help ? EXIT.OK : EXIT.USAGE;
   }
   const client = new RegistryClient({
-    baseUrl: env.REGISTRY_URL ?? DEFAULT_REGISTRY_URL,
-    publishToken: env.REGISTRY_TOKEN,
-    publishedBy: `cli:${env.USER ?? 'unknown'}`,
+    baseUrl: settings.registryUrl ?? DEFAULT_REGISTRY_URL,
+    publishToken: settings.registryToken,
+    publishedBy: settings.publishedBy,
   });
 
   try {
@@ -132,15 +142,3 @@ const consoleIo: CliIo = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
 };
-
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exitCode = EXIT.FAILED;
-    },
-  );
-}

@@ -6,8 +6,7 @@
  *   npm run events -- list   --subgraph returns [--status DEAD] [--consumer <name>] [--type <EventType>]
  *   npm run events -- replay --subgraph returns [--id <id> ...] [--consumer <name>] [--type <EventType>] [--dry-run]
  *
- * `GATEWAY_URL` (default http://127.0.0.1:4000/graphql); `TOKEN`, or an operations_admin token is
- * minted with the local dev key (embedded default only).
+ * Its entry point, app/events-cli.ts, takes `GATEWAY_URL` and `TOKEN` from app/config.ts.
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -44,8 +43,16 @@ async function call<T>(url: string, token: string, query: string, variables: Rec
   return body.data as T;
 }
 
+/** What the CLI is configured with. */
+export interface EventsCliSettings {
+  /** The gateway's GraphQL URL (`GATEWAY_URL`). */
+  gatewayUrl: string;
+  /** A client token to call with (`TOKEN`); absent, an operations_admin token is minted with the local dev key (embedded default only). */
+  token?: string;
+}
+
 /** Runs the CLI; returns the exit code (0 ok, 1 failure, 2 usage). */
-export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, io: Io = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) }): Promise<number> {
+export async function main(argv: string[], settings: EventsCliSettings, io: Io = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) }): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -71,8 +78,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     io.err(USAGE);
     return 2;
   }
-  const url = env.GATEWAY_URL ?? 'http://127.0.0.1:4000/graphql';
-  const token = env.TOKEN ?? (await signClientToken({ subject: 'cli:events', roles: ['operations_admin'], storeIds: [] }, (await loadOrCreateDevKeys()).privateJwk, 600));
+  const url = settings.gatewayUrl;
+  const token = settings.token ?? (await signClientToken({ subject: 'cli:events', roles: ['operations_admin'], storeIds: [] }, (await loadOrCreateDevKeys()).privateJwk, 600));
   try {
     if (command === 'status') await status(url, token, io);
     else if (command === 'list') await list(url, token, subgraph as Subgraph, values, io);
@@ -143,8 +150,4 @@ async function replay(url: string, token: string, subgraph: Subgraph, values: Fi
     if (dryRun || values.id || replayed < REPLAY_BATCH) break;
   }
   io.out(`done: ${Object.entries(counts).map(([outcome, n]) => `${outcome}=${n}`).join(' ') || 'nothing matched'}`);
-}
-
-if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => process.exit(code));
 }
