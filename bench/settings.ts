@@ -38,7 +38,7 @@ export interface BenchSettings {
   subscriptionsPerConnection: number;
 }
 
-export const BENCH_USAGE = `usage: npm run bench -- [name ...] [--refunds <n>] [--settlement-delay-ms <ms>] [--connections <n>] [--subscriptions-per-connection <n>]`;
+const BENCH_USAGE = `usage: npm run bench -- [name ...] [--refunds <n>] [--settlement-delay-ms <ms>] [--connections <n>] [--subscriptions-per-connection <n>]`;
 
 /** A whole number from the command line; anything else stops the bench naming the option. */
 function count(option: string, value: string | undefined, fallback: number): number {

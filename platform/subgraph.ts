@@ -52,7 +52,8 @@ export interface SubgraphContext<TLoaders = unknown> {
  * workers and routes already bound to the connectors it was built with. Each subgraph's factory
  * (`refundsSubgraph({ db, payments, erp, settings })`) receives what it uses from `app/`, the
  * only composition root, so the database a definition was built over is the one `startSubgraph`
- * is given.
+ * is given. Build one definition per running subgraph: its workers are instances, started and
+ * stopped with that server.
  */
 export interface SubgraphDefinition<TLoaders> {
   name: 'orders' | 'returns' | 'inventory' | 'refunds';
