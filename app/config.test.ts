@@ -42,6 +42,8 @@ const BAD_VALUES: Record<string, [value: string, why: string][]> = {
   RG_SERVICE: [['billing', 'no such service']],
   NODE_ENV: [['prod', 'not a mode']],
   LOG_LEVEL: [['verbose', 'not a pino level']],
+  GATEWAY_URL: [['127.0.0.1:4000/graphql', 'not a URL'], ['ws://127.0.0.1:4000/graphql', 'not http(s)']],
+  TOKEN: [['Bearer eyJhbGciOiJFUzI1NiJ9.e30.c2ln', 'a header value, not a JWT'], ['', 'empty']],
 };
 
 const cases = Object.entries(BAD_VALUES).flatMap(([name, values]) => values.map(([value, why]) => ({ name, value, why })));
@@ -69,7 +71,8 @@ describe('settings validated at start', () => {
     });
     expect(subgraphSettings(config)).toEqual({
       returns: { defaultLocationId: 'loc_wh_nj' },
-      refunds: { secondApproverAboveMinor: 50_000, payments: { mode: 'simulated', settlementDelayMs: 300 } },
+      refunds: { secondApproverAboveMinor: 50_000 },
+      payments: { mode: 'simulated', settlementDelayMs: 300 },
     });
   });
 
@@ -96,10 +99,8 @@ describe('settings validated at start', () => {
     expect(config).toMatchObject({ PORT: 0, HOST: '0.0.0.0', RG_SERVICE: 'refunds', LOG_LEVEL: 'warn' });
     expect(subgraphSettings(config)).toEqual({
       returns: { defaultLocationId: 'loc_wh_ca' },
-      refunds: {
-        secondApproverAboveMinor: 0,
-        payments: { mode: 'stripe', secretKey: 'sk_live_0123456789abcdef', webhookSecret: 'whsec_0123456789abcdef', apiBase: undefined },
-      },
+      refunds: { secondApproverAboveMinor: 0 },
+      payments: { mode: 'stripe', secretKey: 'sk_live_0123456789abcdef', webhookSecret: 'whsec_0123456789abcdef', apiBase: undefined },
     });
   });
 

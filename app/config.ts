@@ -121,6 +121,14 @@ const runtime = {
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 };
 
+/** The operator CLIs (`npm run events`, `npm run registry`; the latter uses REGISTRY_URL and REGISTRY_TOKEN). */
+const tools = {
+  /** The gateway's GraphQL URL `npm run events` calls; default http://127.0.0.1:<PORT>/graphql. */
+  GATEWAY_URL: httpUrl.optional(),
+  /** The client token `npm run events` calls with; absent, one is minted with the local dev key (embedded default only). */
+  TOKEN: z.string().regex(/^[\w-]+\.[\w-]+\.[\w-]+$/, 'must be a JWT (three base64url parts separated by dots)').optional(),
+};
+
 /**
  * What errors and the schema show to clients, in every run mode alike (embedded, production,
  * tests): masked and staff-only unless a setting here says otherwise. Never derived from NODE_ENV,
@@ -140,7 +148,7 @@ const exposure = {
  * Environment of every run mode, validated once at start-up. A bad value stops the process with a
  * message naming the variable, what it must be and what it was.
  */
-const schema = z.object({ ...storage, ...network, ...secrets, ...payments, ...policy, ...exposure, ...runtime }).superRefine((config, ctx) => {
+const schema = z.object({ ...storage, ...network, ...secrets, ...payments, ...policy, ...exposure, ...runtime, ...tools }).superRefine((config, ctx) => {
   if (config.PAYMENTS_MODE !== 'stripe') return;
   for (const name of ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const) {
     if (config[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when PAYMENTS_MODE=stripe' });
@@ -151,7 +159,7 @@ const schema = z.object({ ...storage, ...network, ...secrets, ...payments, ...po
 export const SETTING_NAMES: readonly string[] = Object.keys(schema.shape);
 
 /** Variables whose values never appear in an error message or a log line: only their length does. */
-const SECRETS: ReadonlySet<string> = new Set(['REGISTRY_TOKEN', 'INTERNAL_TOKEN_SECRET', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET']);
+const SECRETS: ReadonlySet<string> = new Set(['REGISTRY_TOKEN', 'INTERNAL_TOKEN_SECRET', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'TOKEN']);
 
 /** Every setting, validated and with defaults applied. */
 export type Config = z.infer<typeof schema>;

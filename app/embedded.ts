@@ -4,10 +4,10 @@ import { ClientTokenVerifier, InternalTokens, signClientToken } from '../platfor
 import { loadOrCreateDevKeys } from '../platform/auth/dev-keys';
 import { componentLogger, setLogLevel } from '../platform/logger';
 import { exposureOf, loadConfig, type Exposure } from './config';
-import { ALL_MIGRATIONS } from './migrations';
+import { graphMigrations } from './migrations';
 import { seedDemo } from './demo';
 import { startGraph, type GraphPorts, type RunningGraph } from './graph';
-import { subgraphSettings, type SubgraphSettings } from './subgraphs';
+import { defaultSubgraphSettings, subgraphSettings, type SubgraphSettings } from './subgraphs';
 
 const log = componentLogger('embedded');
 
@@ -41,7 +41,8 @@ export interface EmbeddedOptions {
  */
 export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedGraph> {
   const db = await PgliteDb.open({ dataDir: options.dataDir });
-  await migrate(db, ALL_MIGRATIONS);
+  const settings = options.settings ?? defaultSubgraphSettings();
+  await migrate(db, graphMigrations(settings.payments));
   await seedDemo(db);
   const keys = await loadOrCreateDevKeys(options.keysDir);
   const graph = await startGraph({
@@ -53,7 +54,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedG
     pollIntervalMs: options.pollIntervalMs,
     listenHost: options.listenHost,
     host: options.publicHost,
-    settings: options.settings,
+    settings,
     exposure: options.exposure,
   });
   return {

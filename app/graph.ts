@@ -11,6 +11,7 @@ import { InProcessBus } from '../platform/events/in-process-bus';
 import type { EventBus } from '../platform/events/bus';
 import { InProcessFanout, type UpdateFanout } from '../platform/events/fanout';
 import type { Exposure } from './config';
+import { buildConnectors } from './connectors';
 
 const log = componentLogger('graph');
 
@@ -67,7 +68,10 @@ export async function startGraph(options: GraphOptions): Promise<RunningGraph> {
   const fanout = options.fanout ?? new InProcessFanout();
   const events = new EventPipeline(options.db, options.bus ?? new InProcessBus(), fanout);
   const subgraphs: RunningSubgraph[] = [];
-  for (const definition of allSubgraphs(options.settings ?? defaultSubgraphSettings())) {
+  const settings = options.settings ?? defaultSubgraphSettings();
+  // One set of connectors for the process: inventory and refunds share one throttled ERP.
+  const connectors = buildConnectors(options.db, settings.payments);
+  for (const definition of allSubgraphs({ db: options.db, connectors, settings })) {
     const running = await startSubgraph(definition, {
       db: options.db,
       internalTokens: options.internalTokens,

@@ -1,24 +1,32 @@
 import { join } from 'node:path';
 import type { MigrationSet } from '../platform/db';
+import { connectorSchemas, type PaymentsSettings } from './connectors';
 
 const root = join(__dirname, '..');
 /** The reliable write path's tables (idempotency keys, outbox, inbox, retries, dead letters, audit), created in every subgraph's schema. */
 const WRITE_PATH = join(root, 'platform/write-path/migrations');
 
-/**
- * Every service's schema and migrations folder, in the order they are applied. Each service owns
- * its schema; no migration touches another's tables.
- */
-export const ALL_MIGRATIONS: readonly MigrationSet[] = [
+/** Each service's own schema, in the order they are applied; no migration touches another's tables. */
+const SERVICE_MIGRATIONS: readonly MigrationSet[] = [
   { schema: 'registry', dir: join(root, 'schema-registry/migrations') },
   { schema: 'orders', dir: [join(root, 'subgraphs/orders/migrations'), WRITE_PATH] },
   { schema: 'returns', dir: [join(root, 'subgraphs/returns/migrations'), WRITE_PATH] },
   { schema: 'inventory', dir: [join(root, 'subgraphs/inventory/migrations'), WRITE_PATH] },
   { schema: 'refunds', dir: [join(root, 'subgraphs/refunds/migrations'), WRITE_PATH] },
-  // The reference ERP (embedded default's system of record); a real ERP keeps its own database.
+];
+
+/** Embedded stand-ins of outside systems, each in its own schema; a real ERP or provider keeps its own state. */
+const STAND_IN_MIGRATIONS: readonly MigrationSet[] = [
+  // The reference ERP (embedded default's system of record).
   { schema: 'erp', dir: join(root, 'connectors/erp/reference/migrations') },
   { schema: 'payments_sim', dir: join(root, 'connectors/payments/simulated/migrations') },
 ];
+
+/**
+ * Every schema any configuration may need: the tests' template database and the benches take all
+ * of it; a running graph takes only what its connectors use (`graphMigrations`, `serviceMigrations`).
+ */
+export const ALL_MIGRATIONS: readonly MigrationSet[] = [...SERVICE_MIGRATIONS, ...STAND_IN_MIGRATIONS];
 
 /** The migration set of one schema. */
 export function migrationsOf(schema: string): MigrationSet {
@@ -28,11 +36,19 @@ export function migrationsOf(schema: string): MigrationSet {
 }
 
 /**
- * The schemas one production service migrates at start: its own, plus the embedded stand-ins of
- * outside systems it talks to while no real connector is configured (the reference ERP for
- * inventory and refunds, the simulated payment gateway for refunds).
+ * The schemas one production service migrates at start: its own, plus the embedded stand-ins its
+ * chosen connectors keep in our database (`connectorSchemas`: the reference ERP for inventory and
+ * refunds, the simulated payment gateway for refunds only in simulated mode).
  */
-export function serviceMigrations(service: string): MigrationSet[] {
-  const extra: Record<string, string[]> = { inventory: ['erp'], refunds: ['erp', 'payments_sim'] };
-  return [service, ...(extra[service] ?? [])].map(migrationsOf);
+export function serviceMigrations(service: string, payments: Pick<PaymentsSettings, 'mode'>): MigrationSet[] {
+  return [service, ...(connectorSchemas(payments)[service] ?? [])].map(migrationsOf);
+}
+
+/**
+ * The schemas one process running the whole graph migrates (the embedded default): every
+ * service's own and the stand-ins its chosen connectors use.
+ */
+export function graphMigrations(payments: Pick<PaymentsSettings, 'mode'>): MigrationSet[] {
+  const used = new Set(Object.values(connectorSchemas(payments)).flat());
+  return [...SERVICE_MIGRATIONS, ...STAND_IN_MIGRATIONS.filter((set) => used.has(set.schema))];
 }

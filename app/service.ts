@@ -7,6 +7,7 @@ import { RegistryClient, startRegistry } from '../schema-registry';
 import { startGateway } from '../gateway';
 import { exposureOf, loadConfig, required, SERVICES, type Config, type Service } from './config';
 import { migrationsOf, serviceMigrations } from './migrations';
+import { buildConnectors } from './connectors';
 import { subgraphNamed, subgraphSettings, type SubgraphName } from './subgraphs';
 import { EventPipeline } from '../platform/events/pipeline';
 import { RedisBus } from '../platform/events/redis-bus';
@@ -58,9 +59,10 @@ async function runRegistry(config: Config): Promise<() => Promise<void>> {
 }
 
 async function runSubgraph(name: SubgraphName, config: Config): Promise<() => Promise<void>> {
-  const definition = subgraphNamed(name, subgraphSettings(config));
+  const settings = subgraphSettings(config);
   const db = database(config, name);
-  await migrate(db, serviceMigrations(name));
+  await migrate(db, serviceMigrations(name, settings.payments));
+  const definition = subgraphNamed(name, { db, connectors: buildConnectors(db, settings.payments), settings });
   const ports: Record<SubgraphName, number> = { orders: config.ORDERS_PORT, returns: config.RETURNS_PORT, inventory: config.INVENTORY_PORT, refunds: config.REFUNDS_PORT };
   const bus = new RedisBus({
     url: required(config.REDIS_URL, 'REDIS_URL', 'production subgraphs exchange events through Redis streams'),

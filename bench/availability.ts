@@ -4,6 +4,7 @@ import { applyMovements, type Movement } from '../subgraphs/inventory/ledger';
 import { upsertLocations, type LocationInput } from '../subgraphs/inventory/locations';
 import { load, report, startBenchGraph } from './support';
 import { writeTransaction } from '../platform/write-path/write-tx';
+import type { BenchSettings } from './settings';
 
 /** Five more stores beside the five demo locations: the 10 locations of issue 5's benchmark. */
 const EXTRA_LOCATIONS: readonly LocationInput[] = [
@@ -31,8 +32,8 @@ const ATS_QUERY = `query($skus: [String!]!, $locationIds: [ID!]) { availability(
  * app's stock screen makes (one balances query per request, batched by the DataLoader; the
  * locations once per request).
  */
-export async function benchAvailability(): Promise<void> {
-  const bench = await startBenchGraph();
+export async function benchAvailability(settings: BenchSettings): Promise<void> {
+  const bench = await startBenchGraph(settings.adminUrl);
   try {
     await upsertLocations(bench.db, EXTRA_LOCATIONS);
     await writeTransaction(bench.db, 'inventory', async (tx) => {

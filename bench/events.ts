@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { Db } from '../platform/db';
 import { createBenchDatabase } from './support';
+import type { BenchSettings } from './settings';
 import type { Principal } from '../platform/auth';
 import { defineEvent } from '../platform/events/catalog';
 import { appendEvents } from '../platform/events/outbox';
@@ -20,9 +21,6 @@ import { recordOrderOnce } from '../subgraphs/orders/record-order-once';
 import { OrdersStore } from '../subgraphs/orders/store';
 import { OrderRecorded, orderRecordedData } from '../contracts/events/orders';
 import type { RecordOrderInput } from '../subgraphs/orders/domain/record-order-input';
-
-/** The PostgreSQL server the benchmark runs against (a fresh database is created on it per run). */
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** Events per adapter run: enough for a stable p99, few enough to keep the whole bench near a minute. */
 const EVENT_COUNT = 5_000;
@@ -64,8 +62,8 @@ interface Row {
  * throughput with and without its idempotency key (the cost of the guarantee), on a fresh
  * PostgreSQL database migrated like production.
  */
-export async function benchEvents(): Promise<void> {
-  const database = await createBenchDatabase('events', { poolSize: POOL_SIZE });
+export async function benchEvents(settings: BenchSettings): Promise<void> {
+  const database = await createBenchDatabase('events', settings.adminUrl, { poolSize: POOL_SIZE });
   try {
     // Each run gets an outbox (a subgraph schema's; no subgraph runs here) and a bus of its own: a
     // new bus is a new epoch, and a relay republishes a day of its outbox into a new epoch, which
@@ -73,7 +71,7 @@ export async function benchEvents(): Promise<void> {
     const prefixes: string[] = [];
     const redisBus = () => {
       prefixes.push(`rg-bench:${process.pid}:${randomUUID()}`);
-      return new RedisBus({ url: REDIS_URL, prefix: prefixes[prefixes.length - 1] as string });
+      return new RedisBus({ url: settings.redisUrl, prefix: prefixes[prefixes.length - 1] as string });
     };
     const rows: Row[] = [];
     try {
@@ -82,7 +80,7 @@ export async function benchEvents(): Promise<void> {
       rows.push(await pipelineRun(database.db, 'returns', redisBus(), 'Redis bus, saturated', 'saturated'));
       rows.push(await pipelineRun(database.db, 'orders', redisBus(), 'Redis bus, paced 200 events/s', 'paced'));
     } finally {
-      await deleteRedisKeys(prefixes);
+      await deleteRedisKeys(settings.redisUrl, prefixes);
     }
     printTable(
       `Outbox -> relay -> bus -> consumer in one process (PostgreSQL; transactions of ${EVENTS_PER_TRANSACTION} events; saturated: ${EVENT_COUNT} events from ` +
@@ -217,9 +215,9 @@ async function mutationRun(db: Db, label: string, record: (db: Db, input: Record
 }
 
 /** Deletes exactly the bench's keys (other users share this Redis). */
-async function deleteRedisKeys(prefixes: readonly string[]): Promise<void> {
+async function deleteRedisKeys(redisUrl: string, prefixes: readonly string[]): Promise<void> {
   if (prefixes.length === 0) return;
-  const redis = new Redis(REDIS_URL);
+  const redis = new Redis(redisUrl);
   try {
     await redis.del(...prefixes.flatMap((prefix) => [`${prefix}:events`, `${prefix}:epoch`]));
   } finally {

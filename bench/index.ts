@@ -4,12 +4,14 @@ import { benchOrderLookup } from './order-lookup';
 import { benchRefunds } from './refunds';
 import { benchReturns } from './returns';
 import { benchSubscriptions } from './subscriptions';
+import { parseBenchArgs, type BenchSettings } from './settings';
 
 /**
- * `npm run bench [-- name ...]`: runs the named benchmarks (all when none are named) on this
- * machine's PostgreSQL and prints their figures. Benchmarks measure; tests never time anything.
+ * `npm run bench [-- name ...] [--option value ...]`: runs the named benchmarks (all when none are
+ * named) on this machine's PostgreSQL (or `DATABASE_URL`'s) and prints their figures; the options
+ * size them (`bench/settings.ts`). Benchmarks measure; tests never time anything.
  */
-const BENCHMARKS: Record<string, () => Promise<void>> = {
+const BENCHMARKS: Record<string, (settings: BenchSettings) => Promise<void>> = {
   'order-lookup': benchOrderLookup,
   events: benchEvents,
   returns: benchReturns,
@@ -19,12 +21,12 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
 };
 
 async function main(): Promise<void> {
-  const names = process.argv.slice(2);
+  const { names, settings } = parseBenchArgs(process.argv.slice(2));
   const unknown = names.filter((name) => !(name in BENCHMARKS));
   if (unknown.length > 0) throw new Error(`Unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(BENCHMARKS).join(', ')}`);
   for (const name of names.length > 0 ? names : Object.keys(BENCHMARKS)) {
     process.stdout.write(`\n=== ${name}\n`);
-    await (BENCHMARKS[name] as () => Promise<void>)();
+    await (BENCHMARKS[name] as (settings: BenchSettings) => Promise<void>)(settings);
   }
 }
 

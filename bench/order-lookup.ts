@@ -1,5 +1,6 @@
 import { INTERNAL_PRINCIPAL_HEADER, signClientToken, type Principal } from '../platform/auth';
 import { load, report, startBenchGraph } from './support';
+import type { BenchSettings } from './settings';
 
 /** The POS lookup: an order by number with its lines and payments — what a clerk's screen asks. */
 const QUERY = `query($n: String!) { orderByNumber(number: $n) { id number channel placedAt totals { total { amount currencyCode } }
@@ -12,8 +13,8 @@ const body = (i: number) => JSON.stringify({ query: QUERY, variables: { n: `R${1
  * Order lookup through the gateway against the same lookup sent straight to the orders
  * subgraph, in one run on one database: the ratio is the gateway's cost (auth, planning, one hop).
  */
-export async function benchOrderLookup(): Promise<void> {
-  const bench = await startBenchGraph();
+export async function benchOrderLookup(settings: BenchSettings): Promise<void> {
+  const bench = await startBenchGraph(settings.adminUrl);
   try {
     const principal: Principal = { subject: 'bench:associate', roles: ['store_associate'], storeIds: ['loc_store_nyc'] };
     const token = await signClientToken(principal, bench.keys.privateJwk);

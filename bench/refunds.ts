@@ -6,8 +6,9 @@ import { EventPipeline } from '../platform/events/pipeline';
 import { InProcessBus } from '../platform/events/in-process-bus';
 import type { DeliveredEvent } from '../platform/events/envelope';
 import { startSubgraph } from '../platform/subgraph';
-import { refundsSubgraph } from '../subgraphs/refunds';
-import { defaultSubgraphSettings } from '../app/subgraphs';
+import { defaultSubgraphSettings, subgraphNamed } from '../app/subgraphs';
+import { buildConnectors } from '../app/connectors';
+import type { BenchSettings } from './settings';
 import { DEFAULT_REQUESTS_PER_SECOND } from '../connectors/erp/throttle';
 import { OrderRecorded } from '../contracts/events/orders';
 import { authorizedEvent, envelope, orderData, receivedEvent, type TestReturn } from '../subgraphs/refunds/testing/refunds-kit';
@@ -20,14 +21,6 @@ import { authorizedEvent, envelope, orderData, receivedEvent, type TestReturn } 
  * Measured from the first trigger until every refund is SUCCEEDED with its memo POSTED.
  */
 
-/** Returns received at once; each on its own order, as at many tills (no two refunds share an order lock). */
-const RETURNS = Number(process.env.BENCH_REFUNDS ?? 200);
-/**
- * The simulated provider's settlement delay: short, so the figure is our pipeline's and not a
- * made-up network's. A refund still PENDING at the provider is asked again after the executor's
- * settlement poll (1 s), which then dominates trigger→SUCCEEDED; 0 measures the executor alone.
- */
-const SETTLEMENT_DELAY_MS = Number(process.env.BENCH_SETTLEMENT_DELAY_MS ?? 50);
 /** How long the whole run may take before the bench gives up. */
 const RUN_TIMEOUT_MS = 180_000;
 /** How often progress is read from the database. */
@@ -47,33 +40,35 @@ async function waitUntil(what: string, db: PostgresDb, sql: string, target: numb
 }
 
 /** `npm run bench -- refunds`. */
-export async function benchRefunds(): Promise<void> {
-  const { db, drop } = await createBenchDatabase('refunds');
-  const settings = { ...defaultSubgraphSettings().refunds, payments: { mode: 'simulated', settlementDelayMs: SETTLEMENT_DELAY_MS } } as const;
+export async function benchRefunds(bench: BenchSettings): Promise<void> {
+  // Returns received at once, each on its own order, as at many tills (no two refunds share an order lock).
+  const { refunds: returnCount, settlementDelayMs } = bench;
+  const { db, drop } = await createBenchDatabase('refunds', bench.adminUrl);
+  const settings = { ...defaultSubgraphSettings(), payments: { mode: 'simulated', settlementDelayMs } } as const;
   const bus = new InProcessBus();
   const pipeline = new EventPipeline(db, bus);
   try {
-    const subgraph = await startSubgraph(refundsSubgraph(settings), { db, internalTokens: new InternalTokens(randomBytes(32).toString('base64url')), port: 0, pipeline });
+    const subgraph = await startSubgraph(subgraphNamed('refunds', { db, connectors: buildConnectors(db, settings.payments), settings }), { db, internalTokens: new InternalTokens(randomBytes(32).toString('base64url')), port: 0, pipeline });
     await pipeline.start();
     let seq = 0;
     const publish = (events: ReturnType<typeof envelope>[]) => bus.publish(events.map((event): DeliveredEvent => ({ envelope: event, sourceSeq: ++seq })));
 
     // Orders (one line of 30.00 + 2.40 tax, paid by card) and their authorized returns, before the clock starts.
     const returns: TestReturn[] = [];
-    const orders = Array.from({ length: RETURNS }, () => orderData({ lines: [{ sku: 'SKU-APP-001', quantity: 1, unitPriceMinor: 3000, taxMinor: 240 }], payments: [{ method: 'CARD', capturedMinor: 3240 }] }));
+    const orders = Array.from({ length: returnCount }, () => orderData({ lines: [{ sku: 'SKU-APP-001', quantity: 1, unitPriceMinor: 3000, taxMinor: 240 }], payments: [{ method: 'CARD', capturedMinor: 3240 }] }));
     await publish(orders.map((order) => envelope(OrderRecorded, order.orderId, order)));
-    await waitUntil('order snapshots', db, `SELECT count(*) AS n FROM refunds.order_snapshots`, RETURNS);
+    await waitUntil('order snapshots', db, `SELECT count(*) AS n FROM refunds.order_snapshots`, returnCount);
     const authorized = orders.map((order) => authorizedEvent(order, [{ line: 0, quantity: 1 }]));
     returns.push(...authorized.map((a) => a.ret));
     await publish(authorized.map((a) => a.event));
-    await waitUntil('return snapshots', db, `SELECT count(*) AS n FROM refunds.return_snapshots`, RETURNS);
+    await waitUntil('return snapshots', db, `SELECT count(*) AS n FROM refunds.return_snapshots`, returnCount);
 
     const { rows: clock } = await db.query<{ t0: Date }>(`SELECT clock_timestamp() AS t0`);
     const started = performance.now();
     await publish(returns.map((ret) => receivedEvent(ret)));
-    await waitUntil('refunds succeeded', db, `SELECT count(*) AS n FROM refunds.refunds WHERE status = 'SUCCEEDED'`, RETURNS);
+    await waitUntil('refunds succeeded', db, `SELECT count(*) AS n FROM refunds.refunds WHERE status = 'SUCCEEDED'`, returnCount);
     const succeededSeconds = (performance.now() - started) / 1000;
-    await waitUntil('memos posted', db, `SELECT count(*) AS n FROM refunds.credit_memos WHERE status = 'POSTED'`, RETURNS);
+    await waitUntil('memos posted', db, `SELECT count(*) AS n FROM refunds.credit_memos WHERE status = 'POSTED'`, returnCount);
     const postedSeconds = (performance.now() - started) / 1000;
 
     // Per refund, from the trigger (t0, database clock) to its success (memo queued in that transaction) and to the posting.
@@ -88,10 +83,10 @@ export async function benchRefunds(): Promise<void> {
       `SELECT (SELECT count(*) FROM payments_sim.refunds)::int8 AS provider, (SELECT count(*) FROM erp.journal_entries)::int8 AS journal`,
     );
     const ms = (value: number) => `${Math.round(value)} ms`;
-    process.stdout.write(`\nRefund settlement end to end (PostgreSQL, in-process bus, simulated gateway settling after ${SETTLEMENT_DELAY_MS} ms, ERP throttle ${DEFAULT_REQUESTS_PER_SECOND}/s)\n`);
-    process.stdout.write(`${RETURNS} returns received at once; ${check[0]?.provider} provider refunds, ${check[0]?.journal} journal entries\n`);
-    process.stdout.write(`refunds SUCCEEDED: ${(RETURNS / succeededSeconds).toFixed(1)}/s (all in ${succeededSeconds.toFixed(2)} s); trigger→SUCCEEDED p50 ${ms(percentile(succeeded, 50))}, p99 ${ms(percentile(succeeded, 99))}\n`);
-    process.stdout.write(`memos POSTED:      ${(RETURNS / postedSeconds).toFixed(1)}/s (all in ${postedSeconds.toFixed(2)} s); trigger→POSTED p50 ${ms(percentile(posted, 50))}, p99 ${ms(percentile(posted, 99))}\n`);
+    process.stdout.write(`\nRefund settlement end to end (PostgreSQL, in-process bus, simulated gateway settling after ${settlementDelayMs} ms, ERP throttle ${DEFAULT_REQUESTS_PER_SECOND}/s)\n`);
+    process.stdout.write(`${returnCount} returns received at once; ${check[0]?.provider} provider refunds, ${check[0]?.journal} journal entries\n`);
+    process.stdout.write(`refunds SUCCEEDED: ${(returnCount / succeededSeconds).toFixed(1)}/s (all in ${succeededSeconds.toFixed(2)} s); trigger→SUCCEEDED p50 ${ms(percentile(succeeded, 50))}, p99 ${ms(percentile(succeeded, 99))}\n`);
+    process.stdout.write(`memos POSTED:      ${(returnCount / postedSeconds).toFixed(1)}/s (all in ${postedSeconds.toFixed(2)} s); trigger→POSTED p50 ${ms(percentile(posted, 50))}, p99 ${ms(percentile(posted, 99))}\n`);
     await subgraph.close();
   } finally {
     await pipeline.stop();

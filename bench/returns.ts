@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { signClientToken, type Principal } from '../platform/auth';
 import { load, report, startBenchGraph, type BenchGraph, type LoadResult } from './support';
+import type { BenchSettings } from './settings';
 
 /**
  * The counter's two calls through the gateway on real PostgreSQL: `returnEligibility` (what the
@@ -115,8 +116,8 @@ async function authorizeLoad(url: string, token: string, orders: { orderId: stri
 }
 
 /** `npm run bench -- returns`. */
-export async function benchReturns(): Promise<void> {
-  const bench = await startBenchGraph();
+export async function benchReturns(settings: BenchSettings): Promise<void> {
+  const bench = await startBenchGraph(settings.adminUrl);
   try {
     const url = `${bench.graph.gateway.url}/graphql`;
     // A manager: the third return of a customer is flagged for review, which an associate may not authorize.

@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import { Redis } from 'ioredis';
 import type { PostgresDb } from '../platform/db';
 import { createBenchDatabase } from './support';
+import type { BenchSettings } from './settings';
 import { ClientTokenVerifier, InternalTokens, generateSigningKeys, signClientToken, type Principal, type SigningKeys } from '../platform/auth';
 import { RedisFanout } from '../platform/events/fanout';
 import { deletePrefix, uniquePrefix } from '../platform/events/testing/redis-kit';
@@ -23,10 +24,6 @@ import { postGraphQL } from '../test/support/subgraph-client';
  * split over `PRINCIPAL_GROUPS` principals.
  */
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-/** WebSocket connections, and subscriptions multiplexed on each (graphql-ws allows many): 10,000 in all. */
-const CONNECTIONS = Number(process.env.RG_BENCH_CONNECTIONS ?? 1_000);
-const SUBSCRIPTIONS_PER_CONNECTION = Number(process.env.RG_BENCH_SUBS_PER_CONNECTION ?? 10);
 /** Connections opened at once: bounds the handshake and token-verification burst. */
 const CONNECT_BATCH = 100;
 /** One return step every 200 ms (5 updates per second) for 20 s. */
@@ -74,7 +71,7 @@ function percentile(sorted: Float64Array, p: number): number {
 /** One scenario: a fresh gateway process, the subscribers, steady events, the figures. */
 async function scenario(
   label: string,
-  env: { graph: RunningGraph; db: PostgresDb; keys: SigningKeys; caller: Caller; secret: string; registryToken: string; prefix: string; orders: RecordedOrder[] },
+  env: { graph: RunningGraph; db: PostgresDb; keys: SigningKeys; caller: Caller; secret: string; registryToken: string; prefix: string; settings: BenchSettings; orders: RecordedOrder[] },
   principalOf: (connection: number) => Principal,
 ): Promise<Figures> {
   // The bench measures fan-out, not the per-principal cap: its one-principal run holds every subscription.
@@ -83,10 +80,10 @@ async function scenario(
     registryToken: env.registryToken,
     publicJwk: env.keys.publicJwk,
     internalSecret: env.secret,
-    redisUrl: REDIS_URL,
+    redisUrl: env.settings.redisUrl,
     fanoutPrefix: env.prefix,
     statsMs: STATS_MS,
-    maxSubscriptionsPerPrincipal: CONNECTIONS * SUBSCRIPTIONS_PER_CONNECTION,
+    maxSubscriptionsPerPrincipal: env.settings.connections * env.settings.subscriptionsPerConnection,
   });
   await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   const idle = gateway.stats();
@@ -95,16 +92,16 @@ async function scenario(
   const clients: Client[] = [];
   const tokens = new Map<string, string>();
   const connectStart = Date.now();
-  for (let batch = 0; batch < CONNECTIONS; batch += CONNECT_BATCH) {
+  for (let batch = 0; batch < env.settings.connections; batch += CONNECT_BATCH) {
     const opened: Promise<void>[] = [];
-    for (let i = batch; i < Math.min(CONNECTIONS, batch + CONNECT_BATCH); i++) {
+    for (let i = batch; i < Math.min(env.settings.connections, batch + CONNECT_BATCH); i++) {
       const principal = principalOf(i);
       let token = tokens.get(principal.subject);
       if (!token) tokens.set(principal.subject, (token = await signClientToken(principal, env.keys.privateJwk)));
       const client = createClient({ url: gateway.wsUrl, webSocketImpl: WebSocket, lazy: false, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` }, onNonLazyError: () => undefined });
       clients.push(client);
       opened.push(new Promise<void>((resolve) => client.on('connected', () => resolve())));
-      for (let s = 0; s < SUBSCRIPTIONS_PER_CONNECTION; s++) {
+      for (let s = 0; s < env.settings.subscriptionsPerConnection; s++) {
         client.subscribe<{ returnStatusChanged: { occurredAt: string } }>(
           { query: SUBSCRIPTION },
           {
@@ -122,7 +119,7 @@ async function scenario(
     }
     await Promise.all(opened);
   }
-  const subscriptions = CONNECTIONS * SUBSCRIPTIONS_PER_CONNECTION;
+  const subscriptions = env.settings.connections * env.settings.subscriptionsPerConnection;
   await gateway.waitForSubscribers(subscriptions, SUBSCRIBE_WAIT_MS);
   const connectMs = Date.now() - connectStart;
   await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
@@ -165,7 +162,7 @@ async function scenario(
   return {
     label,
     subscriptions,
-    connections: CONNECTIONS,
+    connections: env.settings.connections,
     groups: tokens.size,
     events: expectedEvents,
     delivered,
@@ -193,22 +190,22 @@ function print(figures: Figures): void {
 }
 
 /** `npm run bench -- subscriptions` */
-export async function benchSubscriptions(): Promise<void> {
+export async function benchSubscriptions(settings: BenchSettings): Promise<void> {
   process.stdout.write(`file-descriptor limit (ulimit -n) of this shell: ${execSync('ulimit -n', { shell: '/bin/bash' }).toString().trim()}\n`);
   // The demo's locations (the returns warehouse among them) let inventory book the returns.
-  const { db, drop } = await createBenchDatabase('subs', { seed: true });
+  const { db, drop } = await createBenchDatabase('subs', settings.adminUrl, { seed: true });
   const keys = await generateSigningKeys();
   const secret = randomBytes(32).toString('base64url');
   const registryToken = randomBytes(24).toString('base64url');
   const prefix = uniquePrefix('bench-subscriptions');
-  const redis = new Redis(REDIS_URL);
+  const redis = new Redis(settings.redisUrl);
   const graph = await startGraph({
     db,
     ports: { gateway: 0, registry: 0, subgraphs: { orders: 0, returns: 0, inventory: 0, refunds: 0 } },
     verifier: await ClientTokenVerifier.fromPublicJwk(keys.publicJwk),
     internalTokens: new InternalTokens(secret),
     registryToken,
-    fanout: new RedisFanout({ url: REDIS_URL, prefix }),
+    fanout: new RedisFanout({ url: settings.redisUrl, prefix }),
   });
   try {
     const url = `${graph.gateway.url}/graphql`;
@@ -222,7 +219,7 @@ export async function benchSubscriptions(): Promise<void> {
       await waitForSnapshots(db, orders.map((order) => order.id), 60_000);
       return orders;
     };
-    const env = { graph, db, keys, caller, secret, registryToken, prefix };
+    const env = { graph, db, keys, caller, secret, registryToken, prefix, settings };
     const operations = principals.operations();
     print(await scenario('one principal (one group: each update resolved once for all)', { ...env, orders: await makeOrders() }, () => operations));
     print(

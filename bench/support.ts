@@ -7,9 +7,6 @@ import { ALL_MIGRATIONS } from '../app/migrations';
 import { seedDemo } from '../app/demo';
 import { startGraph, type RunningGraph } from '../app/graph';
 
-/** The PostgreSQL server benchmarks run against (a fresh database is created on it per run). */
-const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
-
 /** Time for the last in-flight requests of a load run to finish before the servers close. */
 const IN_FLIGHT_DRAIN_MS = 1_000;
 
@@ -32,17 +29,17 @@ export interface BenchDatabase {
 const BENCH_POOL_SIZE = 20;
 
 /**
- * Creates `rg_bench_<label>_...` on the server of `DATABASE_URL` (default the local one), applies
+ * Creates `rg_bench_<label>_...` on the server of `adminUrl` (`BenchSettings`), applies
  * every migration and, with `seed`, loads the demo retailer. Each run gets its own database, so
  * benchmarks never see each other's (or the tests') data.
  */
-export async function createBenchDatabase(label: string, options: { seed?: boolean; poolSize?: number } = {}): Promise<BenchDatabase> {
+export async function createBenchDatabase(label: string, adminUrl: string, options: { seed?: boolean; poolSize?: number } = {}): Promise<BenchDatabase> {
   const name = `rg_bench_${label}_${Date.now().toString(36)}_${process.pid}`;
-  const admin = new Client({ connectionString: ADMIN_URL });
+  const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
-  const url = new URL(ADMIN_URL);
+  const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const db = new PostgresDb({ connectionString: url.toString(), maxConnections: options.poolSize ?? BENCH_POOL_SIZE });
   await migrate(db, ALL_MIGRATIONS);
@@ -51,7 +48,7 @@ export async function createBenchDatabase(label: string, options: { seed?: boole
     db,
     async drop() {
       await db.close();
-      const cleanup = new Client({ connectionString: ADMIN_URL });
+      const cleanup = new Client({ connectionString: adminUrl });
       await cleanup.connect();
       await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await cleanup.end();
@@ -60,8 +57,8 @@ export async function createBenchDatabase(label: string, options: { seed?: boole
 }
 
 /** A fresh migrated database with the demo data and the whole graph on it, like production in one process. */
-export async function startBenchGraph(): Promise<BenchGraph> {
-  const { db, drop } = await createBenchDatabase('graph', { seed: true });
+export async function startBenchGraph(adminUrl: string): Promise<BenchGraph> {
+  const { db, drop } = await createBenchDatabase('graph', adminUrl, { seed: true });
   const keys = await generateSigningKeys();
   const internalTokens = new InternalTokens(randomBytes(32).toString('base64url'));
   const graph = await startGraph({

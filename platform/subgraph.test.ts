@@ -12,7 +12,7 @@ describe('a subgraph whose database is down', () => {
   beforeAll(async () => {
     // Port 1 on loopback: nothing listens, so every connection is refused at once.
     db = new PostgresDb({ connectionString: 'postgres://root@127.0.0.1:1/none' });
-    subgraph = await startSubgraph(returnsSubgraph(TEST_SETTINGS.returns), { db, internalTokens: testInternalTokens, port: 0 });
+    subgraph = await startSubgraph(returnsSubgraph({ settings: TEST_SETTINGS.returns }), { db, internalTokens: testInternalTokens, port: 0 });
   });
 
   afterAll(async () => {

@@ -48,7 +48,14 @@ export interface SubgraphContext<TLoaders = unknown> {
   writes: WritePath;
 }
 
-/** One subgraph: its name, schema file, resolvers and per-request loaders. */
+/**
+ * One subgraph: its name, schema file, resolvers and per-request loaders, with its consumers,
+ * workers and routes already bound to the connectors it was built with. Each subgraph's factory
+ * (`refundsSubgraph({ db, payments, erp, settings })`) receives what it uses from `app/`, the
+ * only composition root, so the database a definition was built over is the one `startSubgraph`
+ * is given. Build one definition per running subgraph: its workers are instances, started and
+ * stopped with that server.
+ */
 export interface SubgraphDefinition<TLoaders> {
   name: 'orders' | 'returns' | 'inventory' | 'refunds';
   /** The subgraph's SDL, as published to the schema registry. */
@@ -56,21 +63,18 @@ export interface SubgraphDefinition<TLoaders> {
   resolvers: ResolverMap;
   /** Builds fresh loaders for one request; loaders never outlive a request, so caches never go stale. */
   loaders(db: Db, principal: Principal): TLoaders;
-  /**
-   * Event consumers this subgraph runs (their inbox, retries and dead letters live in its schema),
-   * or a function building them from the subgraph's database (for consumers that need connectors).
-   */
-  consumers?: readonly ConsumerDefinition[] | ((db: Db) => readonly ConsumerDefinition[]);
+  /** Event consumers this subgraph runs (their inbox, retries and dead letters live in its schema). */
+  consumers?: readonly ConsumerDefinition[];
   /**
    * Background workers the subgraph runs beside its server (e.g. the refunds executor), started
    * with the event pipeline and stopped with the server.
    */
-  workers?: (db: Db) => readonly Worker[];
+  workers?: readonly Worker[];
   /**
    * Extra HTTP routes on the subgraph's port (e.g. payment provider webhooks), by exact path. They
    * are not GraphQL and carry no internal principal: each route authenticates its caller itself.
    */
-  routes?: (db: Db) => Record<string, Route>;
+  routes?: Readonly<Record<string, Route>>;
   /**
    * Adds the common types (`platform/graphql/common-types.ts`: DateTime, CurrencyCode, Money,
    * PageInfo) and the event pipeline's operations fields (`<name>EventPipeline`,
@@ -85,6 +89,12 @@ export interface SubgraphDefinition<TLoaders> {
    */
   capabilityChecks?: boolean;
 }
+
+/**
+ * A subgraph's name and SDL alone: what the schema registry publishes and `subgraphSdl` prints,
+ * available without building the subgraph's dependencies.
+ */
+export type SubgraphSchema = Pick<SubgraphDefinition<unknown>, 'name' | 'typeDefs'>;
 
 /** A background worker: started once, stopped on shutdown. */
 export interface Worker {
@@ -197,14 +207,13 @@ export async function startSubgraph<TLoaders>(
   const pipeline = options.pipeline;
   if (pipeline) {
     pipeline.addRelay(definition.name);
-    const consumers = typeof definition.consumers === 'function' ? definition.consumers(options.db) : (definition.consumers ?? []);
-    for (const consumer of consumers) await pipeline.addConsumer(consumer);
+    for (const consumer of definition.consumers ?? []) await pipeline.addConsumer(consumer);
   }
   const writes = new WritePath(options.db, definition.name, () => pipeline?.wake(definition.name));
   const stopReaper = startIdempotencyReaper(options.db, definition.name);
   const stopPruner = startEventLogPruner(options.db, definition.name);
   // Workers act on the pipeline's world (they pay refunds, post memos): only with a pipeline.
-  const workers = pipeline ? (definition.workers?.(options.db) ?? []) : [];
+  const workers = pipeline ? (definition.workers ?? []) : [];
   for (const worker of workers) worker.start();
   const graphql = apolloHandler(apollo, (req) => subgraphContext(definition, options, writes, req));
   const running = await listen(
@@ -214,7 +223,7 @@ export async function startSubgraph<TLoaders>(
         res.setHeader(CORRELATION_HEADER, correlationId);
         return runInScope({ correlationId }, () => graphql(req, res));
       },
-      ...(definition.routes?.(options.db) ?? {}),
+      ...definition.routes,
       '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok', service: definition.name }),
       '/readyz': async (_req, res) => {
         try {

@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunningServer } from '../platform/http/server';
 import { createTestDatabase, type TestDatabase } from '../test/support/database';
-import { main, type CliIo } from './cli';
+import { main, type CliIo, type CliSettings } from './cli';
 import { startRegistry } from './server';
 import { ORDERS_SDL, ORDERS_WITHOUT_NUMBER_SDL, TEST_PUBLISH_TOKEN, resetRegistry } from './testing/fixtures';
 
 let database: TestDatabase;
 let server: RunningServer;
 let dir: string;
-let env: NodeJS.ProcessEnv;
+let settings: CliSettings;
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -18,7 +18,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'registry-cli-'));
   await writeFile(join(dir, 'orders.graphql'), ORDERS_SDL);
   await writeFile(join(dir, 'orders-breaking.graphql'), ORDERS_WITHOUT_NUMBER_SDL);
-  env = { REGISTRY_URL: server.url, REGISTRY_TOKEN: TEST_PUBLISH_TOKEN, USER: 'tester' };
+  settings = { registryUrl: server.url, registryToken: TEST_PUBLISH_TOKEN, publishedBy: 'cli:tester' };
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -30,11 +30,11 @@ beforeEach(async () => {
 });
 
 /** Runs the CLI with captured output. */
-async function run(args: string[], environment: NodeJS.ProcessEnv = env): Promise<{ code: number; out: string; err: string }> {
+async function run(args: string[], cliSettings: CliSettings = settings): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
   const io: CliIo = { out: (line) => out.push(line), err: (line) => err.push(line) };
-  const code = await main(args, environment, io);
+  const code = await main(args, cliSettings, io);
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -74,18 +74,18 @@ describe('registry CLI', () => {
 
   it('exits 1 with the reason when the token is wrong or the registry is unreachable', async () => {
     const args = ['publish', 'orders', '--url', 'http://127.0.0.1:4001/graphql', '--schema', join(dir, 'orders.graphql')];
-    const unauthorized = await run(args, { ...env, REGISTRY_TOKEN: 'wrong-token' });
+    const unauthorized = await run(args, { ...settings, registryToken: 'wrong-token' });
     expect(unauthorized.code).toBe(1);
     expect(unauthorized.err).toContain('answered 401');
 
-    const unreachable = await run(['list'], { REGISTRY_URL: 'http://127.0.0.1:1' });
+    const unreachable = await run(['list'], { registryUrl: 'http://127.0.0.1:1', publishedBy: 'cli:tester' });
     expect(unreachable.code).toBe(1);
     expect(unreachable.err).toContain('is not reachable');
   });
 
   it('sends the registry token with list and supergraph, and exits 1 with the 401 without it', async () => {
     await run(['publish', 'orders', '--url', 'http://127.0.0.1:4001/graphql', '--schema', join(dir, 'orders.graphql')]);
-    const withoutToken = { REGISTRY_URL: server.url, USER: 'tester' };
+    const withoutToken = { registryUrl: server.url, publishedBy: 'cli:tester' };
     for (const command of ['list', 'supergraph']) {
       const refused = await run([command], withoutToken);
       expect(refused.code).toBe(1);

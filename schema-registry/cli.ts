@@ -16,6 +16,16 @@ const USAGE = `Usage:
   npm run registry -- supergraph
 Environment: REGISTRY_URL (default ${DEFAULT_REGISTRY_URL}), REGISTRY_TOKEN (every command).`;
 
+/** What the CLI is configured with; its entry point, app/registry-cli.ts, takes it from app/config.ts. */
+export interface CliSettings {
+  /** The registry's base URL (`REGISTRY_URL`); default `DEFAULT_REGISTRY_URL`. */
+  registryUrl?: string;
+  /** `REGISTRY_TOKEN`: every command authenticates with it. */
+  registryToken?: string;
+  /** Who publishes, recorded with each version (`cli:<user>`). */
+  publishedBy: string;
+}
+
 /** Exit codes: success, a rejected schema or a failed call, and a usage mistake. */
 const EXIT = { OK: 0, FAILED: 1, USAGE: 2 } as const;
 
@@ -46,7 +56,7 @@ type Command = (invocation: Invocation) => Promise<number>;
  * Runs one CLI command against the registry and returns the process exit code: 0 on success,
  * 1 when the schema is rejected or the registry call fails, 2 on a usage error.
  */
-export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, io: CliIo = consoleIo): Promise<number> {
+export async function main(argv: readonly string[], settings: CliSettings, io: CliIo = consoleIo): Promise<number> {
   const parsed = parseCommandLine(argv, io);
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
@@ -65,7 +75,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     return EXIT.USAGE;
   }
   try {
-    return await run({ command, name, values, client: registryClient(env), io });
+    return await run({ command, name, values, client: registryClient(settings), io });
   } catch (error) {
     // A refused call or a missing schema file is the operator's to fix: a message, not a stack.
     if (error instanceof RegistryClientError || (error as NodeJS.ErrnoException).code === 'ENOENT') {
@@ -86,11 +96,11 @@ function parseCommandLine(argv: readonly string[], io: CliIo): CommandLine | num
   }
 }
 
-function registryClient(env: NodeJS.ProcessEnv): RegistryClient {
+function registryClient(settings: CliSettings): RegistryClient {
   return new RegistryClient({
-    baseUrl: env.REGISTRY_URL ?? DEFAULT_REGISTRY_URL,
-    publishToken: env.REGISTRY_TOKEN,
-    publishedBy: `cli:${env.USER ?? 'unknown'}`,
+    baseUrl: settings.registryUrl ?? DEFAULT_REGISTRY_URL,
+    publishToken: settings.registryToken,
+    publishedBy: settings.publishedBy,
   });
 }
 
@@ -158,15 +168,3 @@ const consoleIo: CliIo = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
 };
-
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exitCode = EXIT.FAILED;
-    },
-  );
-}

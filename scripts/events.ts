@@ -6,8 +6,7 @@
  *   npm run events -- list   --subgraph returns [--status DEAD] [--consumer <name>] [--type <EventType>]
  *   npm run events -- replay --subgraph returns [--id <id> ...] [--consumer <name>] [--type <EventType>] [--dry-run]
  *
- * `GATEWAY_URL` (default http://127.0.0.1:4000/graphql); `TOKEN`, or an operations_admin token is
- * minted with the local dev key (embedded default only).
+ * Its entry point, app/events-cli.ts, takes `GATEWAY_URL` and `TOKEN` from app/config.ts.
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -31,8 +30,6 @@ const OPTIONS = {
   'dry-run': { type: 'boolean' },
 } as const;
 
-/** The embedded default's gateway. */
-const DEFAULT_GATEWAY_URL = 'http://127.0.0.1:4000/graphql';
 /** The minted token serves one run of this CLI: ten minutes covers the longest bulk replay. */
 const DEV_TOKEN_TTL_SECONDS = 600;
 
@@ -59,12 +56,20 @@ async function call<T>(url: string, token: string, query: string, variables: Rec
   return body.data as T;
 }
 
+/** What the CLI is configured with. */
+export interface EventsCliSettings {
+  /** The gateway's GraphQL URL (`GATEWAY_URL`). */
+  gatewayUrl: string;
+  /** A client token to call with (`TOKEN`); absent, an operations_admin token is minted with the local dev key (embedded default only). */
+  token?: string;
+}
+
 /** Runs the CLI; returns the exit code (0 ok, 1 failure, 2 usage). */
-export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, io: Io = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) }): Promise<number> {
+export async function main(argv: string[], settings: EventsCliSettings, io: Io = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) }): Promise<number> {
   const invocation = parseInvocation(argv, io);
   if (typeof invocation === 'number') return invocation;
-  const url = env.GATEWAY_URL ?? DEFAULT_GATEWAY_URL;
-  const token = env.TOKEN ?? (await operationsAdminToken());
+  const url = settings.gatewayUrl;
+  const token = settings.token ?? (await operationsAdminToken());
   try {
     await run(url, token, invocation, io);
     return 0;
@@ -181,8 +186,4 @@ async function replayBatch(url: string, token: string, subgraph: Subgraph, input
   const data = await call<{ r: { replays: Replay[]; userErrors: { code: string; message: string }[] } }>(url, token, mutation, { input, key: `cli-replay-${randomUUID()}` });
   if (data.r.userErrors.length) throw new Error(data.r.userErrors.map((e) => `${e.code}: ${e.message}`).join('; '));
   return data.r.replays;
-}
-
-if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => process.exit(code));
 }

@@ -27,7 +27,7 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string[]; er
   const out: string[] = [];
   const err: string[] = [];
   const token = await t.tokenFor(principals.operations());
-  const code = await eventsCli(argv, { GATEWAY_URL: t.url, TOKEN: token }, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  const code = await eventsCli(argv, { gatewayUrl: t.url, token }, { out: (l) => out.push(l), err: (l) => err.push(l) });
   return { code, out, err };
 }
 

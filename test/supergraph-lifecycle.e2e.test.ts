@@ -1,7 +1,6 @@
 import { subgraphSdl } from '../platform/subgraph';
 import { RegistryClient } from '../schema-registry';
-import { returnsSubgraph } from '../subgraphs/returns';
-import { TEST_SETTINGS } from './support/settings';
+import { returnsSchema } from '../subgraphs/returns';
 import { startTestGraph, type TestGraph } from './support/graph';
 import { principals } from './support/principals';
 
@@ -32,7 +31,7 @@ describe('supergraph lifecycle with the real registry', () => {
 
   it('refuses a schema that breaks composition and keeps serving the current supergraph', async () => {
     const before = t.graph.gateway.supergraphState().version;
-    const broken = `${subgraphSdl(returnsSubgraph(TEST_SETTINGS.returns))}\nextend type Query { order(id: ID!): Int }`;
+    const broken = `${subgraphSdl(returnsSchema)}\nextend type Query { order(id: ID!): Int }`;
     const result = await client().publish('returns', returnsUrl(), broken);
     expect(result.status).toBe('REJECTED');
     expect(JSON.stringify(result.compositionErrors)).toMatch(/order/);
@@ -40,7 +39,7 @@ describe('supergraph lifecycle with the real registry', () => {
   });
 
   it('refuses a breaking change unless forced', async () => {
-    const withoutUpdatedAt = subgraphSdl(returnsSubgraph(TEST_SETTINGS.returns)).replace(/"When the return last changed\."\s*updatedAt: DateTime!/, '');
+    const withoutUpdatedAt = subgraphSdl(returnsSchema).replace(/"When the return last changed\."\s*updatedAt: DateTime!/, '');
     expect(withoutUpdatedAt).not.toMatch(/updatedAt/);
     const result = await client().check('returns', returnsUrl(), withoutUpdatedAt);
     expect(result.status).toBe('REJECTED');
@@ -48,7 +47,7 @@ describe('supergraph lifecycle with the real registry', () => {
   });
 
   it('hot-loads a newly published supergraph into the running gateway', async () => {
-    const extended = `${subgraphSdl(returnsSubgraph(TEST_SETTINGS.returns))}\nextend type Return { "A note for the service desk (hot-reload probe)." deskNote: String }`;
+    const extended = `${subgraphSdl(returnsSchema)}\nextend type Return { "A note for the service desk (hot-reload probe)." deskNote: String }`;
     const result = await client().publish('returns', returnsUrl(), extended);
     expect(result.status).toBe('PUBLISHED');
     await waitFor(async () => {

@@ -8,7 +8,7 @@ import { ConsumerRunner } from '../../platform/events/consumer';
 import type { DeliveredEvent } from '../../platform/events/envelope';
 import { InProcessBus } from '../../platform/events/in-process-bus';
 import { ReferenceErp } from '../../connectors/erp/reference/reference-erp';
-import { inventorySubgraph } from '.';
+import { testSubgraph } from '../../test/support/subgraphs';
 import { applyMovements } from './ledger';
 import { erpSyncConsumer } from './consumers/erp-sync';
 import { upsertLocations } from './locations';
@@ -27,7 +27,7 @@ let subgraph: RunningSubgraph;
 beforeAll(async () => {
   database = await createTestDatabase();
   // No pipeline: outbox rows stay unpublished, so the events a mutation wrote can be read back.
-  subgraph = await startSubgraph(inventorySubgraph, { db: database.db, internalTokens: testInternalTokens, port: 0 });
+  subgraph = await startSubgraph(testSubgraph('inventory', database.db), { db: database.db, internalTokens: testInternalTokens, port: 0 });
   await upsertLocations(database.db, [
     { id: STORE_A, name: 'Store A', kind: 'STORE', city: 'Boston' },
     { id: STORE_B, name: 'Store B', kind: 'STORE', city: 'Denver' },

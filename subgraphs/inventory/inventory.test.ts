@@ -2,7 +2,7 @@ import { createTestDatabase, type TestDatabase } from '../../test/support/databa
 import { subgraphRequest, testInternalTokens } from '../../test/support/subgraph-client';
 import { principals } from '../../test/support/principals';
 import { startSubgraph, type RunningSubgraph } from '../../platform/subgraph';
-import { inventorySubgraph } from '.';
+import { testSubgraph } from '../../test/support/subgraphs';
 import { upsertLocations } from './locations';
 
 let database: TestDatabase;
@@ -10,7 +10,7 @@ let subgraph: RunningSubgraph;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  subgraph = await startSubgraph(inventorySubgraph, { db: database.db, internalTokens: testInternalTokens, port: 0 });
+  subgraph = await startSubgraph(testSubgraph('inventory', database.db), { db: database.db, internalTokens: testInternalTokens, port: 0 });
   await upsertLocations(database.db, [
     { id: 'loc_store_a', name: 'Store A', kind: 'STORE', city: 'New York', safety_stock: 1 },
     { id: 'loc_wh_b', name: 'Warehouse B', kind: 'WAREHOUSE', city: 'Newark' },

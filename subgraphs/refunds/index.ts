@@ -1,42 +1,44 @@
 import { join } from 'node:path';
-import { loadTypeDefs, type SubgraphDefinition } from '../../platform/subgraph';
-import { refundsLoaders, type RefundsLoaders } from './loaders';
-import { refundsResolvers } from './resolvers';
+import { loadTypeDefs, type SubgraphDefinition, type SubgraphSchema } from '../../platform/subgraph';
 import type { Db } from '../../platform/db';
 import type { Route } from '../../platform/http/server';
-import { defaultErp } from '../../connectors/erp/default-erp';
+import type { ErpConnector } from '../../connectors/erp/port';
+import { refundsLoaders, type RefundsLoaders } from './loaders';
+import { refundsResolvers } from './resolvers';
 import { refundSnapshotsConsumer } from './consumers/snapshots';
 import { returnRefundsConsumer } from './consumers/return-refunds';
 import { creditMemosConsumer } from './consumers/credit-memos';
 import { RefundExecutor } from './execution/executor';
-import { paymentsFor, type Payments } from './payments';
+import { gatewayRouter, type RefundsPayments } from './payments';
 import type { RefundsSettings } from './settings';
 import { webhookRoute } from './webhooks';
 
 export type { RefundsSettings } from './settings';
+export type { RefundsPayments } from './payments';
+export type { SimulatedProvider } from './execution/simulated-world';
 
-const typeDefs = loadTypeDefs(join(__dirname, 'schema.graphql'));
+/** The refunds subgraph's name and SDL, without its dependencies (what the registry publishes). */
+export const refundsSchema: SubgraphSchema = { name: 'refunds', typeDefs: loadTypeDefs(join(__dirname, 'schema.graphql')) };
 
-/** The refunds subgraph (refund calculation, execution, settlement and credit memos) with its settings. */
-export function refundsSubgraph(settings: RefundsSettings): SubgraphDefinition<RefundsLoaders> {
-  // One payments set-up per database: the executor and the webhook routes share it.
-  const paymentsPerDb = new WeakMap<Db, Payments>();
-  const payments = (db: Db): Payments => {
-    let found = paymentsPerDb.get(db);
-    if (!found) {
-      found = paymentsFor(db, settings.payments);
-      paymentsPerDb.set(db, found);
-    }
-    return found;
-  };
+/** What the refunds subgraph is built with; `app/` chooses the connectors. */
+export interface RefundsDependencies {
+  /** The subgraph's database: the executor, the credit-memo consumer and the webhooks use it outside any request. */
+  db: Db;
+  /** The payment providers refunds are paid through. */
+  payments: RefundsPayments;
+  /** The ERP credit memos are posted to: the process's one (throttled) ERP connector, shared with inventory. */
+  erp: ErpConnector;
+  settings: RefundsSettings;
+}
+
+/** The refunds subgraph: refund calculation, execution, settlement and credit memos. */
+export function refundsSubgraph({ db, payments, erp, settings }: RefundsDependencies): SubgraphDefinition<RefundsLoaders> {
   return {
-    name: 'refunds',
-    typeDefs,
+    ...refundsSchema,
     resolvers: refundsResolvers(settings),
     loaders: refundsLoaders,
-    consumers: (db) => [refundSnapshotsConsumer, returnRefundsConsumer, creditMemosConsumer(db, defaultErp(db))],
-    workers: (db) => [new RefundExecutor(db, payments(db).router)],
-    routes: (db) =>
-      Object.fromEntries(payments(db).verifiers.map((verifier): [string, Route] => [`/webhooks/${verifier.provider}`, webhookRoute(db, verifier)])),
+    consumers: [refundSnapshotsConsumer, returnRefundsConsumer, creditMemosConsumer(db, erp)],
+    workers: [new RefundExecutor(db, gatewayRouter(db, payments))],
+    routes: Object.fromEntries(payments.verifiers.map((verifier): [string, Route] => [`/webhooks/${verifier.provider}`, webhookRoute(db, verifier)])),
   };
 }

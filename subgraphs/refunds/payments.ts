@@ -1,47 +1,26 @@
 import type { Db } from '../../platform/db';
-import type { RefundWebhookVerifier } from '../../connectors/payments/port';
-import { SimulatedGateway } from '../../connectors/payments/simulated/simulated-gateway';
-import { StripeGateway } from '../../connectors/payments/stripe/stripe-gateway';
-import { StripeWebhookVerifier } from '../../connectors/payments/stripe/stripe-webhooks';
+import type { PaymentGateway, RefundWebhookVerifier } from '../../connectors/payments/port';
 import { GatewayRouter } from './execution/gateways';
-import { SimulatedWorld } from './execution/simulated-world';
-
-/** The payment providers of this process and the webhooks they send. */
-export interface Payments {
-  router: GatewayRouter;
-  verifiers: RefundWebhookVerifier[];
-}
+import { SimulatedWorld, type SimulatedProvider } from './execution/simulated-world';
 
 /**
- * Which payment providers refunds go through (`PAYMENTS_MODE`, validated by app/config.ts).
- * `simulated`: the simulated gateway stands in for every card provider — the embedded default and
- * tests. `stripe`: Stripe payments are refunded through Stripe, and providers with no connector are
- * refused rather than guessed.
+ * The payment providers refunds go through. `app/` chooses the adapters from its validated
+ * settings (`PAYMENTS_MODE`); this subgraph only ever sees the ports.
  */
-export type PaymentsSettings =
-  | {
-      mode: 'simulated';
-      /** How long the simulated gateway takes to settle a refund (`SIMULATED_SETTLEMENT_DELAY_MS`). */
-      settlementDelayMs: number;
-    }
-  | {
-      mode: 'stripe';
-      /** `STRIPE_SECRET_KEY`: "sk_..." or a restricted "rk_..." key. */
-      secretKey: string;
-      /** `STRIPE_WEBHOOK_SECRET`: the endpoint's signing secret, "whsec_...". */
-      webhookSecret: string;
-      /** `STRIPE_API_BASE`: another API origin (a test double); default Stripe's own. */
-      apiBase?: string;
-    };
+export interface RefundsPayments {
+  /** One gateway per provider that has a connector of its own (Stripe in production). */
+  gateways: readonly PaymentGateway[];
+  /**
+   * Pays back every provider without a gateway of its own, told of each captured payment first:
+   * the simulated gateway of the embedded default and tests. Absent in production, where a payment
+   * of an unconfigured provider is refused rather than guessed.
+   */
+  simulated?: SimulatedProvider;
+  /** Verifies each provider's webhooks; each is served at `/webhooks/<provider>`. */
+  verifiers: readonly RefundWebhookVerifier[];
+}
 
-/** The payment providers the settings name, over this subgraph's database. */
-export function paymentsFor(db: Db, settings: PaymentsSettings): Payments {
-  if (settings.mode === 'simulated') {
-    const simulated = new SimulatedWorld(db, new SimulatedGateway(db, { settlementDelayMs: settings.settlementDelayMs }));
-    return { router: new GatewayRouter([], simulated), verifiers: [] };
-  }
-  return {
-    router: new GatewayRouter([new StripeGateway({ secretKey: settings.secretKey, apiBase: settings.apiBase })]),
-    verifiers: [new StripeWebhookVerifier({ endpointSecret: settings.webhookSecret })],
-  };
+/** The gateway each payment is refunded through, over this subgraph's database. */
+export function gatewayRouter(db: Db, payments: RefundsPayments): GatewayRouter {
+  return new GatewayRouter(payments.gateways, payments.simulated && new SimulatedWorld(db, payments.simulated));
 }

@@ -1,7 +1,8 @@
 import { createTestDatabase, type TestDatabase } from '../../test/support/database';
 import { principals } from '../../test/support/principals';
 import { TEST_SETTINGS } from '../../test/support/settings';
-import { defaultErp } from '../../connectors/erp/default-erp';
+import { ReferenceErp } from '../../connectors/erp/reference/reference-erp';
+import { ThrottledErp } from '../../connectors/erp/throttled-erp';
 import { creditMemosConsumer } from './consumers/credit-memos';
 import { RefundSucceeded } from '../../contracts/events/refunds';
 import { issueRefund } from './manual';
@@ -173,7 +174,7 @@ describe('redelivery of the trigger', () => {
 
 describe('credit memos and reconciliation', () => {
   it('queues the memo when the refund succeeds, posts it with an ERP reference in a balanced journal, and reconciles', async () => {
-    const memos = directRunner(database.db, creditMemosConsumer(database.db, defaultErp(database.db)));
+    const memos = directRunner(database.db, creditMemosConsumer(database.db, new ThrottledErp(new ReferenceErp(database.db))));
     const order = orderData({
       lines: [{ sku: 'SKU-F', quantity: 2, unitPriceMinor: 2500, taxMinor: 400 }],
       payments: [{ method: 'CARD', capturedMinor: 5400 }],

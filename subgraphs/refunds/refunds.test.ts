@@ -1,10 +1,9 @@
 import { createTestDatabase, type TestDatabase } from '../../test/support/database';
 import { subgraphRequest, testInternalTokens } from '../../test/support/subgraph-client';
 import { principals } from '../../test/support/principals';
-import { TEST_SETTINGS } from '../../test/support/settings';
+import { testSubgraph } from '../../test/support/subgraphs';
 import { startSubgraph, type RunningSubgraph } from '../../platform/subgraph';
 import { newId } from '../../platform/ids';
-import { refundsSubgraph } from '.';
 
 let database: TestDatabase;
 let subgraph: RunningSubgraph;
@@ -14,7 +13,7 @@ const refundId = newId('rfd');
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  subgraph = await startSubgraph(refundsSubgraph(TEST_SETTINGS.refunds), { db: database.db, internalTokens: testInternalTokens, port: 0 });
+  subgraph = await startSubgraph(testSubgraph('refunds', database.db), { db: database.db, internalTokens: testInternalTokens, port: 0 });
   // No flow creates refunds yet (the refunds issue adds it), so rows are written directly.
   await database.db.query(
     `INSERT INTO refunds.refunds (id, order_id, return_id, status, amount_minor, currency, customer_id) VALUES ($1, $2, $3, 'SUCCEEDED', 4599, 'USD', 'cus_a')`,

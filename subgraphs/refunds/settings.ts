@@ -1,8 +1,7 @@
-import type { PaymentsSettings } from './payments';
-
 /**
  * What the refunds subgraph is configured with. `app/config.ts` reads and validates every value
- * once at start-up (and owns the defaults); nothing here reads the environment.
+ * once at start-up (and owns the defaults); nothing here reads the environment. Which payment
+ * providers it pays through is a choice of connectors, made in `app/connectors.ts`.
  */
 export interface RefundsSettings {
   /**
@@ -11,8 +10,6 @@ export interface RefundsSettings {
    * (minor units, a non-negative safe integer).
    */
   secondApproverAboveMinor: number;
-  /** The payment providers refunds are paid through. */
-  payments: PaymentsSettings;
 }
 
 /** The part of the settings `issueRefund` applies. */

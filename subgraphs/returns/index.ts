@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { loadTypeDefs, type SubgraphDefinition } from '../../platform/subgraph';
+import { loadTypeDefs, type SubgraphDefinition, type SubgraphSchema } from '../../platform/subgraph';
 import { returnsLoaders, type ReturnsLoaders } from './loaders';
 import { returnsResolvers } from './resolvers';
 import { orderSnapshotsConsumer } from './consumers/order-snapshots';
@@ -9,13 +9,18 @@ import type { ReturnsSettings } from './settings';
 
 export type { ReturnsSettings } from './settings';
 
-const typeDefs = loadTypeDefs(join(__dirname, 'schema.graphql'));
+/** The returns subgraph's name and SDL, without its dependencies (what the registry publishes). */
+export const returnsSchema: SubgraphSchema = { name: 'returns', typeDefs: loadTypeDefs(join(__dirname, 'schema.graphql')) };
+
+/** What the returns subgraph is built with. */
+export interface ReturnsDependencies {
+  settings: ReturnsSettings;
+}
 
 /** The returns subgraph (return authorizations and their lifecycle) with its settings. */
-export function returnsSubgraph(settings: ReturnsSettings): SubgraphDefinition<ReturnsLoaders> {
+export function returnsSubgraph({ settings }: ReturnsDependencies): SubgraphDefinition<ReturnsLoaders> {
   return {
-    name: 'returns',
-    typeDefs,
+    ...returnsSchema,
     resolvers: returnsResolvers(settings),
     loaders: returnsLoaders,
     consumers: [orderSnapshotsConsumer, refundStatusConsumer, locationsConsumer],

@@ -31,7 +31,7 @@ const STORE_ID = 'loc_store_nyc';
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  subgraph = await startSubgraph(returnsSubgraph(TEST_SETTINGS.returns), { db: database.db, internalTokens: testInternalTokens, port: 0 });
+  subgraph = await startSubgraph(returnsSubgraph({ settings: TEST_SETTINGS.returns }), { db: database.db, internalTokens: testInternalTokens, port: 0 });
   caller = { query: (principal, query, variables) => subgraphRequest(subgraph.url, principal, query, variables) };
   // As inventory's LocationRegistered events would have left returns' read model of locations.
   for (const id of [STORE_ID, WAREHOUSE_ID]) {

@@ -15,7 +15,7 @@ const returnB = newId('ret');
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  subgraph = await startSubgraph(returnsSubgraph(TEST_SETTINGS.returns), { db: database.db, internalTokens: testInternalTokens, port: 0 });
+  subgraph = await startSubgraph(returnsSubgraph({ settings: TEST_SETTINGS.returns }), { db: database.db, internalTokens: testInternalTokens, port: 0 });
   // No mutation creates returns yet (the returns issue adds them), so rows are written directly.
   for (const [id, orderId, customer, at] of [
     [returnA, orderA, 'cus_a', '2026-11-01T10:00:00Z'],

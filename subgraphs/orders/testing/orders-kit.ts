@@ -48,7 +48,7 @@ export class RecordingDb implements Db {
 
 /** Starts the orders subgraph on a random port over `db`. */
 export function startOrdersSubgraph(db: Db): Promise<RunningSubgraph> {
-  return startSubgraph(ordersSubgraph, { db, internalTokens: testInternalTokens, port: 0 });
+  return startSubgraph(ordersSubgraph(), { db, internalTokens: testInternalTokens, port: 0 });
 }
 
 /** The order fields most tests read. */

@@ -1,6 +1,13 @@
 import type { Queryable } from '../../../platform/db';
 import type { PaymentGateway, ProviderRefund, RefundRequest } from '../../../connectors/payments/port';
-import type { SimulatedGateway } from '../../../connectors/payments/simulated/simulated-gateway';
+
+/**
+ * A simulated provider (the simulated gateway's port, so this subgraph never imports the adapter):
+ * a gateway that must be told of a captured payment before it can refund it.
+ */
+export interface SimulatedProvider extends PaymentGateway {
+  registerPayment(reference: string, capturedMinor: number, currency: string): Promise<void>;
+}
 
 /**
  * The embedded default's stand-in for every card provider: the simulated gateway, told about each
@@ -12,7 +19,7 @@ export class SimulatedWorld implements PaymentGateway {
 
   constructor(
     private readonly db: Queryable,
-    private readonly gateway: SimulatedGateway,
+    private readonly gateway: SimulatedProvider,
   ) {
     this.provider = gateway.provider;
   }

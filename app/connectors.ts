@@ -1,0 +1,85 @@
+import type { Db } from '../platform/db';
+import type { ErpConnector } from '../connectors/erp/port';
+import { ReferenceErp } from '../connectors/erp/reference/reference-erp';
+import { ThrottledErp } from '../connectors/erp/throttled-erp';
+import { SimulatedGateway } from '../connectors/payments/simulated/simulated-gateway';
+import { StripeGateway } from '../connectors/payments/stripe/stripe-gateway';
+import { StripeWebhookVerifier } from '../connectors/payments/stripe/stripe-webhooks';
+import type { RefundsPayments } from '../subgraphs/refunds';
+import { required, type Config } from './config';
+
+/**
+ * Which payment providers refunds go through (`PAYMENTS_MODE`, validated by app/config.ts).
+ * `simulated`: the simulated gateway stands in for every card provider — the embedded default and
+ * tests. `stripe`: Stripe payments are refunded through Stripe, and providers with no connector are
+ * refused rather than guessed.
+ */
+export type PaymentsSettings =
+  | {
+      mode: 'simulated';
+      /** How long the simulated gateway takes to settle a refund (`SIMULATED_SETTLEMENT_DELAY_MS`). */
+      settlementDelayMs: number;
+    }
+  | {
+      mode: 'stripe';
+      /** `STRIPE_SECRET_KEY`: "sk_..." or a restricted "rk_..." key. */
+      secretKey: string;
+      /** `STRIPE_WEBHOOK_SECRET`: the endpoint's signing secret, "whsec_...". */
+      webhookSecret: string;
+      /** `STRIPE_API_BASE`: another API origin (a test double); default Stripe's own. */
+      apiBase?: string;
+    };
+
+/** The payment settings of a validated configuration. */
+export function paymentsSettings(config: Config): PaymentsSettings {
+  if (config.PAYMENTS_MODE === 'simulated') return { mode: 'simulated', settlementDelayMs: config.SIMULATED_SETTLEMENT_DELAY_MS };
+  // loadConfig has refused PAYMENTS_MODE=stripe without these; `required` only narrows the types.
+  const why = 'PAYMENTS_MODE=stripe refunds through Stripe';
+  return {
+    mode: 'stripe',
+    secretKey: required(config.STRIPE_SECRET_KEY, 'STRIPE_SECRET_KEY', why),
+    webhookSecret: required(config.STRIPE_WEBHOOK_SECRET, 'STRIPE_WEBHOOK_SECRET', why),
+    apiBase: config.STRIPE_API_BASE,
+  };
+}
+
+/** The backends of one process, as the subgraphs receive them: ports, never the adapters' types. */
+export interface Connectors {
+  /**
+   * The ERP: the reference ERP (the embedded default's system of record, in its own schema) behind
+   * one throttle, shared by inventory and refunds so the rate limit and concurrency cap hold for
+   * the process as a whole. A NetSuite connector would be chosen here by configuration.
+   */
+  erp: ErpConnector;
+  /** The payment providers refunds go through. */
+  payments: RefundsPayments;
+}
+
+/**
+ * Chooses and builds the connectors of one process over its database. Called once per process
+ * by its entry point (or per test graph): every subgraph of the process shares what it returns,
+ * and nothing holds them beyond the subgraphs built with them.
+ */
+export function buildConnectors(db: Db, payments: PaymentsSettings): Connectors {
+  return { erp: new ThrottledErp(new ReferenceErp(db)), payments: paymentProviders(db, payments) };
+}
+
+function paymentProviders(db: Db, settings: PaymentsSettings): RefundsPayments {
+  if (settings.mode === 'simulated') {
+    return { gateways: [], simulated: new SimulatedGateway(db, { settlementDelayMs: settings.settlementDelayMs }), verifiers: [] };
+  }
+  return {
+    gateways: [new StripeGateway({ secretKey: settings.secretKey, apiBase: settings.apiBase })],
+    verifiers: [new StripeWebhookVerifier({ endpointSecret: settings.webhookSecret })],
+  };
+}
+
+/**
+ * The schemas of the embedded stand-ins each subgraph's connectors keep in our database: the
+ * reference ERP (the only ERP connector so far) for inventory and refunds, and the simulated
+ * payment gateway for refunds in simulated mode only. A real provider keeps its own state, so
+ * Stripe mode creates no `payments_sim` schema.
+ */
+export function connectorSchemas(payments: Pick<PaymentsSettings, 'mode'>): Readonly<Record<string, readonly string[]>> {
+  return { inventory: ['erp'], refunds: payments.mode === 'simulated' ? ['erp', 'payments_sim'] : ['erp'] };
+}
