@@ -4,7 +4,7 @@ import { newId } from '../../platform/ids';
 import { audit } from '../../platform/write-path/audit';
 import { currentScope } from '../../platform/context';
 import { applyMovements, balanceKey, InsufficientStockError, lockBalances, type Movement } from './ledger';
-import { STOCK_STATES, type StockState } from './domain/stock-levels';
+import { STOCK_STATES, type StockState } from '../../contracts/vocabulary';
 import { unitsHeldForReturns } from './consumers/return-stock';
 
 /** Business-rule failures of inventory mutations. */

@@ -1,7 +1,8 @@
 import type { Queryable } from '../../platform/db';
 import { appendEvents } from '../../platform/events/outbox';
 import { newId } from '../../platform/ids';
-import { calculateRefund, type CalcReturnLine, type RefundMethod } from './domain/calculate';
+import { calculateRefund, type CalcReturnLine } from './domain/calculate';
+import type { RefundMethod } from '../../contracts/vocabulary';
 import { calcOrder, lockOrder, manualRefundedBy, priorRefunds } from './calculation-inputs';
 import { RefundRequested } from '../../contracts/events/refunds';
 

@@ -8,7 +8,7 @@ import { createRefund } from './create-refund';
 import { lockOrder, returnSnapshot } from './calculation-inputs';
 import type { FourEyesSettings } from './settings';
 import { refreshRefundStatus } from './status-rollup';
-import type { RefundMethod } from './domain/calculate';
+import type { RefundMethod } from '../../contracts/vocabulary';
 
 /** A userError of a refund mutation. */
 export interface RefundUserError {

@@ -10,7 +10,7 @@ import { payloadReturn, returnsMutations } from './mutations';
 import type { ReturnsSettings } from './settings';
 import { returnEligibility } from './eligibility-lookup';
 import { activePolicy } from './policy-store';
-import type { Channel } from './policy';
+import type { Channel } from '../../contracts/vocabulary';
 import { statusUpdate, statusUpdatePage, statusUpdatesAfter, type StatusFilter } from './status-updates';
 
 type Context = SubgraphContext<ReturnsLoaders>;

@@ -3,7 +3,7 @@ import type { ConsumerDefinition } from '../../../platform/events/consumer';
 import type { EventEnvelope } from '../../../platform/events/envelope';
 import { ReturnAuthorized, ReturnCanceled, ReturnInspected, ReturnItemsReceived } from '../../../contracts/events/returns';
 import { applyMovements, type Movement } from '../ledger';
-import type { StockState } from '../domain/stock-levels';
+import type { StockState } from '../../../contracts/vocabulary';
 
 type Authorized = (typeof ReturnAuthorized.schema)['_output'];
 type Canceled = (typeof ReturnCanceled.schema)['_output'];

@@ -5,7 +5,7 @@ import { ReturnInspected, ReturnItemsReceived } from '../../../contracts/events/
 import { calcReturnLines, returnSnapshot } from '../calculation-inputs';
 import { createRefund } from '../create-refund';
 import { refundsAtReceipt } from '../trigger-policy';
-import type { RefundMethod } from '../domain/calculate';
+import type { RefundMethod } from '../../../contracts/vocabulary';
 
 type Received = (typeof ReturnItemsReceived.schema)['_output'];
 type Inspected = (typeof ReturnInspected.schema)['_output'];

@@ -1,7 +1,5 @@
 import { unitsShare } from './allocate';
-
-/** Refund methods (how money goes back), as the returns policy names them. */
-export type RefundMethod = 'ORIGINAL_PAYMENT' | 'STORE_CREDIT' | 'GIFT_CARD' | 'CASH';
+import type { PaymentMethod, RefundMethod } from '../../../contracts/vocabulary';
 
 /** The order as the refund needs it (from the refunds subgraph's snapshot). */
 export interface CalcOrder {
@@ -9,7 +7,7 @@ export interface CalcOrder {
   lines: { orderLineId: string; sku: string; quantity: number; unitPriceMinor: number; discountMinor: number; taxMinor: number }[];
   shippingMinor: number;
   shippingTaxMinor: number;
-  payments: { paymentId: string; provider: string; providerReference: string; method: 'CARD' | 'PAYPAL' | 'GIFT_CARD' | 'STORE_CREDIT' | 'CASH'; capturedMinor: number }[];
+  payments: { paymentId: string; provider: string; providerReference: string; method: PaymentMethod; capturedMinor: number }[];
 }
 
 /** One returned line to refund. */

@@ -10,8 +10,8 @@ import {
   restockingFeeMinor,
   type ReturnPolicy,
   type ReturnReason,
-  type RefundMethod,
 } from '../policy';
+import type { Channel, RefundMethod, ReturnStatus } from '../../../contracts/vocabulary';
 import { ReturnAuthorized, ReturnDeclined, ReturnRequested } from '../../../contracts/events/returns';
 import type { ReturnsSettings } from '../settings';
 import { isManagerFor, seesOrder } from './access';
@@ -22,7 +22,7 @@ import { changed, refused, type ReturnPayload } from './payload';
 import { ReturnErrorCode, ReturnMessages, userError, type UserError } from './user-errors';
 import { authorizedEventData } from './event-data';
 import { unknownPlaces } from './locations';
-import { transition, type ReturnAction, type ReturnStatus } from '../domain/status';
+import { transition, type ReturnAction } from '../domain/status';
 
 /** One requested line. */
 export interface ReturnLineInput {
@@ -36,7 +36,7 @@ export interface ReturnLineInput {
 export interface CreateReturnInput {
   orderId: string;
   /** The channel the return is requested or taken in. */
-  channel: 'ECOMMERCE' | 'MOBILE' | 'POS' | 'MARKETPLACE';
+  channel: Channel;
   /** The store taking the return (required at POS). */
   storeId?: string | null;
   lines: ReturnLineInput[];
