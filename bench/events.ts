@@ -17,7 +17,8 @@ import type { SubgraphContext } from '../platform/subgraph';
 import { recordOrder } from '../subgraphs/orders/record-order';
 import { recordOrderOnce } from '../subgraphs/orders/record-order-once';
 import { OrdersStore } from '../subgraphs/orders/store';
-import { OrderRecorded, orderRecordedData } from '../contracts/events/orders';
+import { OrderRecorded } from '../contracts/events/orders';
+import { orderRecordedData } from '../subgraphs/orders/domain/order-recorded';
 import type { RecordOrderInput } from '../subgraphs/orders/domain/record-order-input';
 
 /** The PostgreSQL server the benchmark runs against (a fresh database is created on it per run). */

@@ -1,5 +1,5 @@
 import { isCurrencyCode, parseDecimal } from '../../../platform/money';
-import type { NewOrder, NewOrderLine, NewPayment } from '../../../connectors/commerce/port';
+import type { NewOrder, NewOrderLine, NewPayment } from '../../../contracts/orders';
 import type { RecordOrderInput } from './record-order-input';
 import { lineGross, orderTotals } from './totals';
 import { OrderMessages, UserErrorCode, userError, type UserError } from './user-errors';
@@ -135,7 +135,8 @@ export function validateRecordOrderInput(input: RecordOrderInput): Validated {
     return normalised;
   });
 
-  if (errors.length > 0) return { ok: false, errors };
+  // An unsupported currency is among `errors` already; testing it again narrows its type.
+  if (errors.length > 0 || !isCurrencyCode(currencyCode)) return { ok: false, errors };
   const totals = orderTotals(lines, shipping);
   const captured = payments.reduce((sum, p) => sum + p.capturedMinor, 0);
   const capturedError = checkCaptured(captured, totals.totalMinor, currencyCode);
