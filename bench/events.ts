@@ -9,6 +9,7 @@ import { defineEvent } from '../platform/events/catalog';
 import { appendEvents } from '../platform/events/outbox';
 import { OutboxRelay } from '../platform/events/relay';
 import { ConsumerRunner } from '../platform/events/consumer';
+import { on } from '../platform/events/handlers';
 import { InProcessBus } from '../platform/events/in-process-bus';
 import { RedisBus } from '../platform/events/redis-bus';
 import type { EventBus } from '../platform/events/bus';
@@ -115,13 +116,14 @@ async function pipelineRun(db: Db, schema: string, bus: EventBus, label: string,
   const consumer = new ConsumerRunner(db, bus, {
     name: `bench.${schema}.${mode}`,
     schema,
-    types: [BenchThingHappened.type],
-    async handle(_tx, event) {
-      const committed = committedAt.get(event.id);
-      if (committed === undefined) throw new Error(`${label}: handled ${event.id}, which this run did not append or has not seen commit`);
-      latencies.push(performance.now() - committed);
-      if (++handled === total) allHandled();
-    },
+    handlers: [
+      on(BenchThingHappened, async (_tx, _data, event) => {
+        const committed = committedAt.get(event.id);
+        if (committed === undefined) throw new Error(`${label}: handled ${event.id}, which this run did not append or has not seen commit`);
+        latencies.push(performance.now() - committed);
+        if (++handled === total) allHandled();
+      }),
+    ],
   });
   const relay = new OutboxRelay({ db, schema, bus });
   await consumer.start();
