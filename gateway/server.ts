@@ -185,7 +185,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   let closeSubscriptions: (() => Promise<void>) | undefined;
   if (hub) {
     await hub.start();
-    closeSubscriptions = attachSubscriptions({ httpServer: running.server, path: '/graphql', verifier: options.verifier, schema: () => (serving ? apiSchema : undefined), hub, limits, caps: options.subscriptionCaps });
+    closeSubscriptions = attachSubscriptions({ httpServer: running.server, path: '/graphql', verifier: options.verifier, schema: () => (serving ? apiSchema : undefined), hub, streams: (field) => source.stream(field), limits, caps: options.subscriptionCaps });
   }
 
   let closing: Promise<void> | undefined;

@@ -21,6 +21,7 @@ import { CORRELATION_HEADER } from './correlation';
 import { WritePath } from './write-path/write-path';
 import type { EventPipeline } from './events/pipeline';
 import type { ConsumerDefinition } from './events/consumer';
+import type { StreamDeclaration } from './events/streams';
 import { eventOpsResolvers, eventOpsTypeDefs } from './events/ops-schema';
 import { startIdempotencyReaper } from './idempotency/reaper';
 import { startEventLogPruner } from './events/update-log';
@@ -60,6 +61,8 @@ export interface SubgraphDefinition<TLoaders> {
    * or a function building them from the subgraph's database (for consumers that need connectors).
    */
   consumers?: readonly ConsumerDefinition[] | ((db: Db) => readonly ConsumerDefinition[]);
+  /** Subscription streams it serves from its event log, published beside its SDL for the gateway; default none. */
+  streams?: readonly StreamDeclaration[];
   /**
    * Background workers the subgraph runs beside its server (e.g. the refunds executor), started
    * with the event pipeline and stopped with the server.

@@ -12,6 +12,7 @@ import { RefundExecutor } from './execution/executor';
 import { paymentsFor, type Payments } from './payments';
 import type { RefundsSettings } from './settings';
 import { webhookRoute } from './webhooks';
+import { REFUND_UPDATE_STREAM } from './refund-updates';
 
 export type { RefundsSettings } from './settings';
 
@@ -35,6 +36,7 @@ export function refundsSubgraph(settings: RefundsSettings): SubgraphDefinition<R
     resolvers: refundsResolvers(settings),
     loaders: refundsLoaders,
     consumers: (db) => [refundSnapshotsConsumer, returnRefundsConsumer, creditMemosConsumer(db, defaultErp(db))],
+    streams: [REFUND_UPDATE_STREAM],
     workers: (db) => [new RefundExecutor(db, payments(db).router)],
     routes: (db) =>
       Object.fromEntries(payments(db).verifiers.map((verifier): [string, Route] => [`/webhooks/${verifier.provider}`, webhookRoute(db, verifier)])),
