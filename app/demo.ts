@@ -5,7 +5,8 @@ import { DEMO_SOURCE, seedDemoOrders } from '../demo/orders';
 import { seedDemoInventory } from '../demo/inventory';
 import { upsertLocations } from '../subgraphs/inventory/locations';
 import { OrdersStore } from '../subgraphs/orders/store';
-import { OrderRecorded, orderRecordedData } from '../contracts/events/orders';
+import { OrderRecorded } from '../contracts/events/orders';
+import { orderRecordedData } from '../subgraphs/orders/domain/order-recorded';
 
 /** Demo orders announced per transaction: bounds each transaction on PGlite's single session. */
 const ANNOUNCE_BATCH = 200;

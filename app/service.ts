@@ -83,7 +83,7 @@ async function runSubgraph(name: SubgraphName, config: Config): Promise<() => Pr
     publishToken: required(config.REGISTRY_TOKEN, 'REGISTRY_TOKEN', 'subgraphs publish their schema to the registry at start'),
     publishedBy: `${name}@${process.pid}`,
   });
-  const result = await registry.publish(name, `http://${config.PUBLIC_HOST}:${server.port}/graphql`, subgraphSdl(definition));
+  const result = await registry.publish(name, `http://${config.PUBLIC_HOST}:${server.port}/graphql`, subgraphSdl(definition), { streams: definition.streams ?? [] });
   if (result.status === 'REJECTED') throw new Error(`The registry refused ${name}'s schema: ${JSON.stringify(result)}`);
   log.info({ subgraph: name, url: server.url, publish: result.status }, 'subgraph listening');
   return async () => {

@@ -11,6 +11,7 @@ import { appendEvents } from '../platform/events/outbox';
 import { writeTransaction } from '../platform/write-path/write-tx';
 import { OutboxRelay } from '../platform/events/relay';
 import { ConsumerRunner } from '../platform/events/consumer';
+import { on } from '../platform/events/handlers';
 import { InProcessBus } from '../platform/events/in-process-bus';
 import { RedisBus } from '../platform/events/redis-bus';
 import type { EventBus } from '../platform/events/bus';
@@ -19,7 +20,8 @@ import type { SubgraphContext } from '../platform/subgraph';
 import { recordOrder } from '../subgraphs/orders/record-order';
 import { recordOrderOnce } from '../subgraphs/orders/record-order-once';
 import { OrdersStore } from '../subgraphs/orders/store';
-import { OrderRecorded, orderRecordedData } from '../contracts/events/orders';
+import { OrderRecorded } from '../contracts/events/orders';
+import { orderRecordedData } from '../subgraphs/orders/domain/order-recorded';
 import type { RecordOrderInput } from '../subgraphs/orders/domain/record-order-input';
 
 /** Events per adapter run: enough for a stable p99, few enough to keep the whole bench near a minute. */
@@ -113,13 +115,14 @@ async function pipelineRun(db: Db, schema: string, bus: EventBus, label: string,
   const consumer = new ConsumerRunner(db, bus, {
     name: `bench.${schema}.${mode}`,
     schema,
-    types: [BenchThingHappened.type],
-    async handle(_tx, event) {
-      const committed = committedAt.get(event.id);
-      if (committed === undefined) throw new Error(`${label}: handled ${event.id}, which this run did not append or has not seen commit`);
-      latencies.push(performance.now() - committed);
-      if (++handled === total) allHandled();
-    },
+    handlers: [
+      on(BenchThingHappened, async (_tx, _data, event) => {
+        const committed = committedAt.get(event.id);
+        if (committed === undefined) throw new Error(`${label}: handled ${event.id}, which this run did not append or has not seen commit`);
+        latencies.push(performance.now() - committed);
+        if (++handled === total) allHandled();
+      }),
+    ],
   });
   const relay = new OutboxRelay({ db, schema, bus });
   await consumer.start();

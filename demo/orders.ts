@@ -1,6 +1,7 @@
 import type { Db } from '../platform/db';
 import { newId } from '../platform/ids';
-import type { Channel, NewOrder, NewOrderLine, NewPayment } from '../connectors/commerce/port';
+import type { Channel } from '../contracts/vocabulary';
+import type { NewOrder, NewOrderLine, NewPayment } from '../contracts/orders';
 import { insertPreparedOrders, prepareOrder, type PreparedOrder } from '../subgraphs/orders/store';
 import { applyRate, orderTotals } from '../subgraphs/orders/domain/totals';
 import { allocate } from '../platform/money';

@@ -132,7 +132,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     options.host,
   );
   log.info({ url: running.url, registryUrl: options.registryUrl }, 'gateway listening');
-  const subscriptions = options.fanout ? await serveSubscriptions(options, options.fanout, apollo, { httpServer: running.server, schema: apiSchema, limits }) : undefined;
+  const subscriptions = options.fanout ? await serveSubscriptions(options, options.fanout, apollo, { httpServer: running.server, schema: apiSchema, limits, streams: (field) => source.stream(field) }) : undefined;
 
   let closing: Promise<void> | undefined;
   return {
@@ -244,7 +244,7 @@ async function serveSubscriptions(
   options: GatewayOptions,
   fanout: UpdateFanout,
   apollo: ApolloServer<GatewayContext>,
-  server: Pick<SubscriptionServerOptions, 'httpServer' | 'schema' | 'limits'>,
+  server: Pick<SubscriptionServerOptions, 'httpServer' | 'schema' | 'limits' | 'streams'>,
 ): Promise<{ hub: SubscriptionHub; close(): Promise<void> }> {
   const hub = new SubscriptionHub(fanout, executeThrough(apollo, options.internalTokens));
   await hub.start();

@@ -4,6 +4,7 @@ import { parse } from 'graphql';
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import { backoffDelay, type BackoffSchedule } from '../platform/backoff';
+import { streamDefinition, type StreamDefinition } from '../platform/events/streams';
 
 /** The hooks Apollo Gateway hands a supergraph manager (`update`, `healthCheck`, `getDataSource`). */
 type SupergraphSdlHookOptions = Parameters<SupergraphSdlHook>[0];
@@ -32,6 +33,8 @@ export const REGISTRY_REQUEST_TIMEOUT_MS = 5_000;
 const supergraphBody = z.object({
   version: z.number().int().positive(),
   supergraphSdl: z.string().min(1),
+  /** The subscription streams the subgraphs published with their SDL; none from a registry that keeps none. */
+  streams: z.array(streamDefinition).default([]),
   createdAt: z.string(),
 });
 
@@ -68,7 +71,7 @@ export interface RegistrySupergraphSourceOptions {
 }
 
 type FetchOutcome =
-  | { kind: 'new'; version: number; etag: string; supergraphSdl: string }
+  | { kind: 'new'; version: number; etag: string; supergraphSdl: string; streams: StreamDefinition[] }
   | { kind: 'unchanged' }
   | { kind: 'none' };
 
@@ -92,6 +95,8 @@ export class RegistrySupergraphSource implements SupergraphManager {
   private refusedVersion: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly abort = new AbortController();
+  /** The streams of the version being served, by `Subscription` field; replaced only with the supergraph. */
+  private streams: ReadonlyMap<string, StreamDefinition> = new Map();
 
   constructor(options: RegistrySupergraphSourceOptions) {
     const pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
@@ -110,10 +115,16 @@ export class RegistrySupergraphSource implements SupergraphManager {
     return { ...this.current };
   }
 
+  /** The stream serving `Subscription.<field>` in the supergraph being served, if any. */
+  stream(field: string): StreamDefinition | undefined {
+    return this.streams.get(field);
+  }
+
   /** Called by Apollo Gateway on load: resolves with the first supergraph, then polls for newer ones. */
   async initialize({ update }: SupergraphSdlHookOptions): Promise<{ supergraphSdl: string; cleanup: () => Promise<void> }> {
     const first = await this.waitForFirst();
     this.etag = first.etag;
+    this.streams = byField(first.streams);
     this.current = { ...this.current, phase: 'loaded', version: first.version, loadedAt: new Date(), lastError: null };
     this.log.info({ version: first.version }, 'supergraph loaded');
     this.schedule(update);
@@ -188,6 +199,7 @@ export class RegistrySupergraphSource implements SupergraphManager {
       return;
     }
     this.refusedVersion = undefined;
+    this.streams = byField(outcome.streams);
     this.log.info({ from: this.current.version, to: outcome.version }, 'supergraph updated');
     this.current = { ...this.current, version: outcome.version, loadedAt: new Date(), lastError: null };
   }
@@ -203,7 +215,7 @@ export class RegistrySupergraphSource implements SupergraphManager {
     const document = await this.readSupergraph(response);
     const etag = response.headers.get('etag') ?? `"${document.version}"`;
     if (this.current.version !== null && document.version === this.current.version) return { kind: 'unchanged' };
-    return { kind: 'new', version: document.version, etag, supergraphSdl: document.supergraphSdl };
+    return { kind: 'new', version: document.version, etag, supergraphSdl: document.supergraphSdl, streams: document.streams };
   }
 
   /** GETs the supergraph, conditionally on the last ETag; every attempt counts as a poll. */
@@ -237,6 +249,10 @@ export class RegistrySupergraphSource implements SupergraphManager {
     const what = this.current.version === null ? 'no supergraph yet' : 'supergraph poll failed; serving the last good supergraph';
     this.log[level]({ version: this.current.version, error: message }, what);
   }
+}
+
+function byField(streams: readonly StreamDefinition[]): ReadonlyMap<string, StreamDefinition> {
+  return new Map(streams.map((stream) => [stream.field, stream]));
 }
 
 function messageOf(error: unknown): string {

@@ -146,13 +146,4 @@ exports.boundaries = [
       ],
     },
   },
-  {
-    // TEMPORARY, issue 11: imports that parts 1 (composition root) and 2 (contracts) remove on their
-    // branches — subgraphs choosing connector adapters, and the order model still in connectors/.
-    // The lead deletes this block after merging; any file left here is a boundary still broken.
-    files: [
-      'contracts/events/orders.ts',
-    ],
-    rules: { 'boundaries/dependencies': 'off' },
-  },
 ];

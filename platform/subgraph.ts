@@ -23,6 +23,7 @@ import { CORRELATION_HEADER } from './correlation';
 import { WritePath } from './write-path/write-path';
 import type { EventPipeline } from './events/pipeline';
 import type { ConsumerDefinition } from './events/consumer';
+import type { StreamDeclaration } from './events/streams';
 import { eventOpsResolvers, eventOpsTypeDefs } from './events/ops-schema';
 import { startIdempotencyReaper } from './idempotency/reaper';
 import { startEventLogPruner } from './events/update-log';
@@ -65,6 +66,8 @@ export interface SubgraphDefinition<TLoaders> {
   loaders(db: Db, principal: Principal): TLoaders;
   /** Event consumers this subgraph runs (their inbox, retries and dead letters live in its schema). */
   consumers?: readonly ConsumerDefinition[];
+  /** Subscription streams it serves from its event log, published beside its SDL for the gateway; default none. */
+  streams?: readonly StreamDeclaration[];
   /**
    * Background workers the subgraph runs beside its server (e.g. the refunds executor), started
    * with the event pipeline and stopped with the server.

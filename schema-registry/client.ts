@@ -1,3 +1,4 @@
+import type { StreamDeclaration, StreamDefinition } from '../platform/events/streams';
 import type { PublishResult, SubgraphSummary } from './service';
 
 /**
@@ -17,12 +18,16 @@ export interface PublishOptions {
   dryRun?: boolean;
   /** Recorded as the publisher; default the client's `publishedBy`. */
   publishedBy?: string;
+  /** The subscription streams the subgraph serves; omitted keeps those of its latest version. */
+  streams?: readonly StreamDeclaration[];
 }
 
 /** `GET /supergraph` as JSON. */
 export interface SupergraphDocument {
   version: number;
   supergraphSdl: string;
+  /** The subscription streams of the subgraphs, for the gateway's routing. */
+  streams: StreamDefinition[];
   /** ISO-8601 UTC. */
   createdAt: string;
 }
@@ -113,6 +118,7 @@ export class RegistryClient {
       body: JSON.stringify({
         url,
         sdl,
+        metadata: opts.streams ? { streams: opts.streams } : undefined,
         force: opts.force ?? false,
         dryRun: opts.dryRun ?? false,
         publishedBy: opts.publishedBy ?? this.options.publishedBy ?? 'registry-client',

@@ -15,4 +15,9 @@ export const Messages = {
   badBody: (details: string) => `The request body is invalid: ${details}`,
   methodNotAllowed: (method: string, path: string) => `${method} is not allowed on ${path}.`,
   databaseUnavailable: 'The registry database is not reachable.',
+  streamFieldMissing: (subgraph: string, field: string) => `Subgraph "${subgraph}" declares stream ${field}, but its SDL has no Subscription.${field}.`,
+  streamQueryMissing: (subgraph: string, field: string, query: string) =>
+    `Subgraph "${subgraph}" declares stream ${field} served by Query.${query}, but its SDL has no such field.`,
+  streamFilterMissing: (subgraph: string, field: string, filter: string) =>
+    `Subgraph "${subgraph}" declares stream ${field} filtered by ${filter}, but Subscription.${field} has no such argument.`,
 } as const;

@@ -109,7 +109,7 @@ async function serveSupergraph(registry: SchemaRegistry, req: IncomingMessage, r
   sendJson(
     res,
     200,
-    { version: current.version, supergraphSdl: current.supergraphSdl, createdAt: current.createdAt.toISOString() },
+    { version: current.version, supergraphSdl: current.supergraphSdl, streams: current.streams, createdAt: current.createdAt.toISOString() },
     { etag: etagOf(current.version), 'cache-control': 'no-cache' },
   );
 }
@@ -135,7 +135,7 @@ async function publishOrCheck(
   try {
     assertSubgraphName(name);
     const body = parsePublishBody(parseJson(text));
-    const input = { name, url: body.url, sdl: body.sdl, force: body.force, publishedBy: body.publishedBy ?? DEFAULT_PUBLISHED_BY };
+    const input = { name, url: body.url, sdl: body.sdl, metadata: body.metadata, force: body.force, publishedBy: body.publishedBy ?? DEFAULT_PUBLISHED_BY };
     const result = write ? await registry.publish({ ...input, dryRun: body.dryRun }) : await registry.check(input);
     sendJson(res, STATUS_OF[result.status], result);
   } catch (error) {

@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type { Db, Queryable } from '../platform/db';
 import { componentLogger } from '../platform/logger';
+import type { StreamDefinition, SubgraphMetadata } from '../platform/events/streams';
 import { apiSchemaOf, apiSchemaOfSupergraph, findApiBreakingChanges, type BreakingChange } from './breaking-changes';
 import { compose, type CompositionError } from './composition';
 import * as store from './store';
+import { graphStreams, streamErrors } from './stream-check';
 import { assertSubgraphName } from './validation';
 
 const log = componentLogger('registry');
@@ -23,6 +26,11 @@ export interface PublishInput {
   /** Where the gateway reaches the subgraph. */
   url: string;
   sdl: string;
+  /**
+   * What the subgraph publishes beside its SDL (its subscription streams). Omitted: the latest
+   * version's metadata is kept, so publishing an SDL file from the CLI does not drop the streams.
+   */
+  metadata?: SubgraphMetadata;
   /** Publish despite breaking changes to the client-facing API; default false. Never overrides composition errors. */
   force?: boolean;
   /** Evaluate only, like `check`; default false. */
@@ -50,6 +58,8 @@ export interface PublishResult {
 export interface CurrentSupergraph {
   version: number;
   supergraphSdl: string;
+  /** The subscription streams the subgraphs serve, by which gateways route subscriptions. */
+  streams: StreamDefinition[];
   createdAt: Date;
 }
 
@@ -68,7 +78,15 @@ export interface SubgraphSummary {
 type Evaluation =
   | { kind: 'unchanged'; subgraphVersion: number; supergraphVersion?: number }
   | { kind: 'rejected'; compositionErrors: CompositionError[]; breakingChanges: BreakingChange[] }
-  | { kind: 'accepted'; supergraphSdl: string; others: store.SubgraphVersion[]; breakingChanges: BreakingChange[]; forced: boolean };
+  | {
+      kind: 'accepted';
+      supergraphSdl: string;
+      metadata: SubgraphMetadata;
+      streams: StreamDefinition[];
+      others: store.SubgraphVersion[];
+      breakingChanges: BreakingChange[];
+      forced: boolean;
+    };
 
 /**
  * The schema registry: stores every subgraph SDL version, composes the supergraph from the latest
@@ -97,6 +115,7 @@ export class SchemaRegistry {
         sha256,
         publishedBy: input.publishedBy,
         forced: evaluation.forced,
+        metadata: evaluation.metadata,
       });
       const subgraphVersions = Object.fromEntries([
         ...evaluation.others.map((other) => [other.name, other.version] as const),
@@ -105,6 +124,7 @@ export class SchemaRegistry {
       const supergraph = await store.insertSupergraph(tx, {
         supergraphSdl: evaluation.supergraphSdl,
         subgraphVersions,
+        streams: evaluation.streams,
         publishedVersionId: published.id,
       });
       log.info(
@@ -132,7 +152,7 @@ export class SchemaRegistry {
   /** The latest supergraph, or null before the first publish. */
   async current(): Promise<CurrentSupergraph | null> {
     const latest = await store.latestSupergraph(this.db);
-    return latest && { version: latest.version, supergraphSdl: latest.supergraphSdl, createdAt: latest.createdAt };
+    return latest && { version: latest.version, supergraphSdl: latest.supergraphSdl, streams: latest.streams, createdAt: latest.createdAt };
   }
 
   /** The number of the latest supergraph, or null; cheap enough to answer every gateway poll. */
@@ -160,19 +180,25 @@ async function evaluate(q: Queryable, input: Omit<PublishInput, 'dryRun'>): Prom
   const latest = await store.latestSubgraphs(q);
   const current = await store.latestSupergraph(q);
   const previous = latest.find((subgraph) => subgraph.name === input.name);
-  if (previous && previous.url === input.url && previous.sha256 === sha256Of(input.sdl)) {
+  const metadata = input.metadata ?? previous?.metadata ?? { streams: [] };
+  if (previous && previous.url === input.url && previous.sha256 === sha256Of(input.sdl) && isDeepStrictEqual(previous.metadata, metadata)) {
     return { kind: 'unchanged', subgraphVersion: previous.version, supergraphVersion: current?.version };
   }
 
   const others = latest.filter((subgraph) => subgraph.name !== input.name);
   const composition = compose([...others, { name: input.name, url: input.url, sdl: input.sdl }], input.name);
   if (!composition.ok) return { kind: 'rejected', compositionErrors: composition.errors, breakingChanges: [] };
+  const candidate = { name: input.name, sdl: input.sdl, streams: metadata.streams };
+  const declared = others.map((other) => ({ name: other.name, sdl: other.sdl, streams: other.metadata.streams }));
+  const invalidStreams = streamErrors(candidate);
+  if (invalidStreams.length > 0) return { kind: 'rejected', compositionErrors: invalidStreams, breakingChanges: [] };
 
   const breakingChanges = current
     ? findApiBreakingChanges(apiSchemaOfSupergraph(current.supergraphSdl), apiSchemaOf(composition.schema))
     : [];
   if (breakingChanges.length > 0 && !input.force) return { kind: 'rejected', compositionErrors: [], breakingChanges };
-  return { kind: 'accepted', supergraphSdl: composition.supergraphSdl, others, breakingChanges, forced: breakingChanges.length > 0 };
+  const streams = graphStreams([...declared, candidate]);
+  return { kind: 'accepted', supergraphSdl: composition.supergraphSdl, metadata, streams, others, breakingChanges, forced: breakingChanges.length > 0 };
 }
 
 /** The result of an evaluation that writes nothing (any check, or a publish that is unchanged or rejected). */

@@ -1,4 +1,5 @@
 import type { Queryable } from '../platform/db';
+import type { StreamDefinition, SubgraphMetadata } from '../platform/events/streams';
 
 /** The latest stored version of one subgraph. */
 export interface SubgraphVersion {
@@ -11,6 +12,8 @@ export interface SubgraphVersion {
   publishedAt: Date;
   publishedBy: string;
   forced: boolean;
+  /** What it published beside the SDL. */
+  metadata: SubgraphMetadata;
 }
 
 /** One composed supergraph. */
@@ -19,6 +22,8 @@ export interface SupergraphVersion {
   supergraphSdl: string;
   /** Subgraph name to the version it was composed from. */
   subgraphVersions: Record<string, number>;
+  /** The subscription streams of the subgraphs it was composed from. */
+  streams: StreamDefinition[];
   createdAt: Date;
 }
 
@@ -30,6 +35,7 @@ export interface NewSubgraphVersion {
   sha256: string;
   publishedBy: string;
   forced: boolean;
+  metadata: SubgraphMetadata;
 }
 
 /**
@@ -40,7 +46,7 @@ export interface NewSubgraphVersion {
  */
 const PUBLISH_LOCK_NAME = 'registry.publish';
 
-const SUBGRAPH_COLUMNS = `id, subgraph, version, routing_url, sdl, sdl_sha256, published_at, published_by, forced`;
+const SUBGRAPH_COLUMNS = `id, subgraph, version, routing_url, sdl, sdl_sha256, published_at, published_by, forced, metadata`;
 
 type SubgraphRow = {
   id: number;
@@ -52,12 +58,14 @@ type SubgraphRow = {
   published_at: Date;
   published_by: string;
   forced: boolean;
+  metadata: SubgraphMetadata;
 };
 
 type SupergraphRow = {
   version: number;
   supergraph_sdl: string;
   subgraph_versions: Record<string, number>;
+  streams: StreamDefinition[];
   created_at: Date;
 };
 
@@ -82,11 +90,11 @@ export async function latestSubgraphs(q: Queryable): Promise<SubgraphVersion[]> 
 /** Stores the next version of a subgraph (its latest version + 1) and returns it. */
 export async function insertSubgraphVersion(tx: Queryable, input: NewSubgraphVersion): Promise<SubgraphVersion> {
   const { rows } = await tx.query<SubgraphRow>(
-    `INSERT INTO registry.subgraph_versions (subgraph, version, routing_url, sdl, sdl_sha256, published_by, forced)
-     SELECT $1::text, COALESCE(MAX(version), 0) + 1, $2::text, $3::text, $4::text, $5::text, $6::boolean
+    `INSERT INTO registry.subgraph_versions (subgraph, version, routing_url, sdl, sdl_sha256, published_by, forced, metadata)
+     SELECT $1::text, COALESCE(MAX(version), 0) + 1, $2::text, $3::text, $4::text, $5::text, $6::boolean, $7::jsonb
        FROM registry.subgraph_versions WHERE subgraph = $1::text
      RETURNING ${SUBGRAPH_COLUMNS}`,
-    [input.name, input.url, input.sdl, input.sha256, input.publishedBy, input.forced],
+    [input.name, input.url, input.sdl, input.sha256, input.publishedBy, input.forced, JSON.stringify(input.metadata)],
   );
   return toSubgraphVersion(rows[0] as SubgraphRow);
 }
@@ -94,7 +102,7 @@ export async function insertSubgraphVersion(tx: Queryable, input: NewSubgraphVer
 /** The most recently composed supergraph, or null before the first publish. */
 export async function latestSupergraph(q: Queryable): Promise<SupergraphVersion | null> {
   const { rows } = await q.query<SupergraphRow>(
-    `SELECT version, supergraph_sdl, subgraph_versions, created_at
+    `SELECT version, supergraph_sdl, subgraph_versions, streams, created_at
        FROM registry.supergraph_versions ORDER BY version DESC LIMIT 1`,
   );
   return rows[0] ? toSupergraphVersion(rows[0]) : null;
@@ -109,13 +117,13 @@ export async function latestSupergraphVersion(q: Queryable): Promise<number | nu
 /** Stores the next supergraph version (latest + 1), composed when `publishedVersionId` was published. */
 export async function insertSupergraph(
   tx: Queryable,
-  input: { supergraphSdl: string; subgraphVersions: Record<string, number>; publishedVersionId: number },
+  input: { supergraphSdl: string; subgraphVersions: Record<string, number>; streams: StreamDefinition[]; publishedVersionId: number },
 ): Promise<SupergraphVersion> {
   const { rows } = await tx.query<SupergraphRow>(
-    `INSERT INTO registry.supergraph_versions (version, supergraph_sdl, subgraph_versions, published_subgraph_version_id)
-     SELECT COALESCE(MAX(version), 0) + 1, $1, $2::jsonb, $3 FROM registry.supergraph_versions
-     RETURNING version, supergraph_sdl, subgraph_versions, created_at`,
-    [input.supergraphSdl, JSON.stringify(input.subgraphVersions), input.publishedVersionId],
+    `INSERT INTO registry.supergraph_versions (version, supergraph_sdl, subgraph_versions, streams, published_subgraph_version_id)
+     SELECT COALESCE(MAX(version), 0) + 1, $1, $2::jsonb, $3::jsonb, $4 FROM registry.supergraph_versions
+     RETURNING version, supergraph_sdl, subgraph_versions, streams, created_at`,
+    [input.supergraphSdl, JSON.stringify(input.subgraphVersions), JSON.stringify(input.streams), input.publishedVersionId],
   );
   return toSupergraphVersion(rows[0] as SupergraphRow);
 }
@@ -131,6 +139,7 @@ function toSubgraphVersion(row: SubgraphRow): SubgraphVersion {
     publishedAt: row.published_at,
     publishedBy: row.published_by,
     forced: row.forced,
+    metadata: row.metadata,
   };
 }
 
@@ -139,6 +148,7 @@ function toSupergraphVersion(row: SupergraphRow): SupergraphVersion {
     version: row.version,
     supergraphSdl: row.supergraph_sdl,
     subgraphVersions: row.subgraph_versions,
+    streams: row.streams,
     createdAt: row.created_at,
   };
 }

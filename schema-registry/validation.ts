@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { subgraphMetadata } from '../platform/events/streams';
 import { Messages } from './messages';
 
 /** Subgraph names: they become enum values of the supergraph, so they stay short and plain. */
@@ -19,6 +20,8 @@ export const PublishBody = z.object({
   force: z.boolean().optional(),
   dryRun: z.boolean().optional(),
   publishedBy: z.string().trim().min(1).max(MAX_PUBLISHED_BY_LENGTH).optional(),
+  /** What the subgraph publishes beside its SDL; omitted keeps the latest version's. */
+  metadata: subgraphMetadata.optional(),
 });
 
 /** A parsed publish body. */

@@ -46,9 +46,9 @@ export const SUBGRAPH_TYPES: SubgraphTypes[] = [
     imports: [platformImport, "import type { OrdersLoaders } from '../loaders';"],
     context: 'SubgraphContext<OrdersLoaders>',
     mappers: {
-      Order: '../../../connectors/commerce/port#OrderRecord',
-      OrderLine: '../../../connectors/commerce/port#OrderLineRecord',
-      Payment: '../../../connectors/commerce/port#PaymentRecord',
+      Order: '../domain/order-records#OrderRecord',
+      OrderLine: '../domain/order-records#OrderLineRecord',
+      Payment: '../domain/order-records#PaymentRecord',
       OrderConnection: '../resolvers#OrderConnection as OrderConnectionPage',
       RecordOrderPayload: '../record-order-once#StoredRecordOrderPayload',
     },

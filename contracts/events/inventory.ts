@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../../platform/events/catalog';
-
-const state = z.enum(['INCOMING', 'PENDING_INSPECTION', 'SELLABLE', 'RESERVED', 'DAMAGED', 'REFURBISH', 'VENDOR_RETURN']);
+import { stockState } from '../vocabulary';
 
 /**
  * `InventoryMoved` v1: units of SKUs moved between stock states at one location, one event per
@@ -20,8 +19,8 @@ export const InventoryMoved = defineEvent(
         z.object({
           movementId: z.string().regex(/^mov_/),
           sku: z.string().min(1),
-          fromState: state.nullable(),
-          toState: state.nullable(),
+          fromState: stockState.nullable(),
+          toState: stockState.nullable(),
           quantity: z.number().int().positive(),
           occurredAt: z.string().datetime({ offset: true }),
         }),

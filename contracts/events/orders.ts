@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../../platform/events/catalog';
-import type { OrderLineRecord, OrderRecord, PaymentRecord } from '../../connectors/commerce/port';
+import { channel, currencyCode, paymentMethod } from '../vocabulary';
 
 const minor = z.number().int().min(0);
 const instant = z.string().datetime({ offset: true });
@@ -17,13 +17,13 @@ export const OrderRecorded = defineEvent(
     orderId: z.string().regex(/^ord_/),
     number: z.string().min(1),
     created: z.boolean(),
-    channel: z.enum(['ECOMMERCE', 'MOBILE', 'POS', 'MARKETPLACE']),
+    channel,
     storeId: z.string().nullable(),
     marketplacePartnerId: z.string().nullable(),
     customerId: z.string().min(1),
     placedAt: instant,
     deliveredAt: instant.nullable(),
-    currency: z.string().regex(/^[A-Z]{3}$/),
+    currency: currencyCode,
     shippingMinor: minor,
     shippingTaxMinor: minor,
     totalMinor: minor,
@@ -46,7 +46,7 @@ export const OrderRecorded = defineEvent(
         paymentId: z.string().min(1),
         provider: z.string().min(1),
         providerReference: z.string().min(1),
-        method: z.enum(['CARD', 'PAYPAL', 'GIFT_CARD', 'STORE_CREDIT', 'CASH']),
+        method: paymentMethod,
         capturedMinor: minor,
       }),
     ),
@@ -54,39 +54,3 @@ export const OrderRecorded = defineEvent(
 );
 
 export type OrderRecordedData = z.infer<typeof OrderRecorded.schema>;
-
-/** The event data of an order as recorded. */
-export function orderRecordedData(order: OrderRecord, lines: readonly OrderLineRecord[], payments: readonly PaymentRecord[], created: boolean): OrderRecordedData {
-  return {
-    orderId: order.id,
-    number: order.number,
-    created,
-    channel: order.channel,
-    storeId: order.storeId,
-    marketplacePartnerId: order.marketplacePartnerId,
-    customerId: order.customerId,
-    placedAt: order.placedAt.toISOString(),
-    deliveredAt: order.deliveredAt ? order.deliveredAt.toISOString() : null,
-    currency: order.currency,
-    shippingMinor: order.shippingMinor,
-    shippingTaxMinor: order.shippingTaxMinor,
-    totalMinor: order.totalMinor,
-    lines: lines.map((line) => ({
-      orderLineId: line.id,
-      sku: line.sku,
-      category: line.category,
-      quantity: line.quantity,
-      unitPriceMinor: line.unitPriceMinor,
-      discountMinor: line.discountMinor,
-      taxMinor: line.taxMinor,
-      finalSale: line.finalSale,
-    })),
-    payments: payments.map((payment) => ({
-      paymentId: payment.id,
-      provider: payment.provider,
-      providerReference: payment.providerReference,
-      method: payment.method,
-      capturedMinor: payment.capturedMinor,
-    })),
-  };
-}

@@ -1,17 +1,16 @@
 import { z } from 'zod';
 import { defineEvent } from '../../platform/events/catalog';
-
-const status = z.enum(['PENDING', 'SUBMITTED', 'REQUIRES_ACTION', 'SUCCEEDED', 'FAILED', 'CANCELED']);
+import { currencyCode, refundStatus } from '../vocabulary';
 
 /** What every refund event says about its refund; `revision` is the refund's sequence number. */
 const header = {
   refundId: z.string().regex(/^rfd_/),
   orderId: z.string().regex(/^ord_/),
   returnId: z.string().regex(/^ret_/).nullable(),
-  status,
+  status: refundStatus,
   revision: z.number().int().positive(),
   amountMinor: z.number().int().positive(),
-  currency: z.string().regex(/^[A-Z]{3}$/),
+  currency: currencyCode,
   customerId: z.string().nullable(),
   partnerId: z.string().nullable(),
   /** The store that took the return, if any. */

@@ -1,22 +1,19 @@
 import { z } from 'zod';
 import { defineEvent } from '../../platform/events/catalog';
+import { channel, currencyCode, disposition, fraudOutcome, refundMethod, returnStatus } from '../vocabulary';
 
 /**
  * The events the returns subgraph publishes, one versioned schema each. Inventory turns them into
  * stock movements, refunds into refunds, the gateway into subscription updates. Every event carries
  * the return's `revision` after the change: a per-return sequence number.
  */
-const channel = z.enum(['ECOMMERCE', 'MOBILE', 'POS', 'MARKETPLACE']);
-const status = z.enum(['REQUESTED', 'AUTHORIZED', 'DECLINED', 'CANCELED', 'IN_TRANSIT', 'PARTIALLY_RECEIVED', 'RECEIVED', 'INSPECTED', 'COMPLETED']);
-const disposition = z.enum(['SELLABLE', 'DAMAGED', 'REFURBISH', 'VENDOR_RETURN', 'SCRAP']);
-
 /** What every return event says about the return it is about. */
 const header = {
   returnId: z.string().regex(/^ret_/),
   orderId: z.string().regex(/^ord_/),
   number: z.string().regex(/^RMA-/),
-  status,
-  previousStatus: status.nullable(),
+  status: returnStatus,
+  previousStatus: returnStatus.nullable(),
   revision: z.number().int().positive(),
   channel,
   storeId: z.string().nullable(),
@@ -37,10 +34,10 @@ const requestedLine = z.object({
 const decided = z.object({
   ...header,
   destinationLocationId: z.string().nullable(),
-  refundMethod: z.string().nullable(),
+  refundMethod: refundMethod.nullable(),
   valueMinor: z.number().int().min(0),
-  currency: z.string().regex(/^[A-Z]{3}$/),
-  fraudOutcome: z.enum(['APPROVE', 'REVIEW', 'DECLINE']),
+  currency: currencyCode,
+  fraudOutcome,
   lines: z.array(requestedLine).min(1),
 });
 

@@ -2,6 +2,7 @@ import { parse, type ExecutionResult, type OperationDefinitionNode } from 'graph
 import type { Principal } from '../../platform/auth';
 import { InProcessFanout } from '../../platform/events/fanout';
 import { updateCursor } from '../../platform/events/update-log';
+import type { StreamDefinition } from '../../platform/events/streams';
 import { MAX_QUEUED_UPDATES, SubscriptionHub, type ExecuteAs } from './hub';
 import { CURSOR_ALIAS, planSubscription } from './rewrite';
 
@@ -16,9 +17,19 @@ const SUBSCRIPTION = 'subscription($after: String) { returnStatusChanged(after: 
 /** Longest a test waits for the hub to deliver what it expects. */
 const WAIT_MS = 5_000;
 
+/** The stream as the returns subgraph publishes it to the registry. */
+const RETURN_STATUS: StreamDefinition = {
+  field: 'returnStatusChanged',
+  source: 'returns',
+  eventTypes: ['ReturnAuthorized', 'ReturnItemsReceived'],
+  one: 'returnStatusUpdate',
+  page: 'returnStatusUpdatePage',
+  filters: ['returnId', 'orderId', 'channel', 'storeId'],
+};
+
 function plan(after: string) {
   const document = parse(SUBSCRIPTION);
-  return planSubscription(document, document.definitions[0] as OperationDefinitionNode, { after });
+  return planSubscription(document, document.definitions[0] as OperationDefinitionNode, { after }, (field) => (field === RETURN_STATUS.field ? RETURN_STATUS : undefined));
 }
 
 /** A catch-up page of updates at `positions`, as the gateway answers the rewritten query. */

@@ -1,5 +1,5 @@
 import { Kind, parse, print, visit, type ASTNode, type DocumentNode, type FieldNode, type OperationDefinitionNode, type SelectionSetNode, type ValueNode, type VariableDefinitionNode } from 'graphql';
-import { STREAMS, type StreamDefinition } from './streams';
+import type { StreamDefinition } from '../../platform/events/streams';
 
 /** A validated subscription, turned into the two queries that serve it. */
 export interface PlannedSubscription {
@@ -18,19 +18,23 @@ export interface PlannedSubscription {
   variables: Record<string, unknown>;
 }
 
+/** The stream serving a `Subscription` field, as the registry published it with the supergraph. */
+export type StreamLookup = (field: string) => StreamDefinition | undefined;
+
 /** Field alias added to catch-up items so the gateway knows each one's position. */
 export const CURSOR_ALIAS = '__rgCursor';
 
 /**
- * Plans one subscription operation: exactly one root field, one of the known streams. The
+ * Plans one subscription operation: exactly one root field, one of the streams the subgraphs
+ * published (`streams`). The
  * subscriber's selection set is kept verbatim, so each update is resolved through the whole graph
  * (any subgraph's fields) under the subscriber's own authorization.
  */
-export function planSubscription(document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): PlannedSubscription {
+export function planSubscription(document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>, streams: StreamLookup): PlannedSubscription {
   const fields = operation.selectionSet.selections.filter((selection): selection is FieldNode => selection.kind === Kind.FIELD);
   if (fields.length !== 1 || operation.selectionSet.selections.length !== 1) throw new Error('A subscription selects exactly one root field.');
   const root = fields[0] as FieldNode;
-  const stream = STREAMS[root.name.value];
+  const stream = streams(root.name.value);
   if (!stream) throw new Error(`Unknown subscription field ${root.name.value}.`);
   const args = argumentValues(root, variables);
   const filters: Record<string, string> = {};

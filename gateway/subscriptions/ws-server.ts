@@ -10,7 +10,7 @@ import { operationLimitError, type OperationLimitsOptions } from '../plugins/lim
 import type { SubscriptionHub } from './hub';
 import { withoutSuggestions } from '../plugins/introspection';
 import { SubscriptionQuota, type SubscriptionCaps } from './quota';
-import { planSubscription, type PlannedSubscription } from './rewrite';
+import { planSubscription, type PlannedSubscription, type StreamLookup } from './rewrite';
 
 const log = componentLogger('subscriptions');
 
@@ -31,6 +31,8 @@ export interface SubscriptionServerOptions {
   /** The current API schema of the supergraph (updated on hot reload). */
   schema: () => GraphQLSchema | undefined;
   hub: SubscriptionHub;
+  /** The stream serving each `Subscription` field, from the registry (updated with the supergraph). */
+  streams: StreamLookup;
   /** The same operation limits as HTTP operations get (plugins/limits.ts). */
   limits?: OperationLimitsOptions;
   /** Subscriptions per connection and per principal; defaults in quota.ts. */
@@ -125,7 +127,7 @@ function admitSubscription(options: SubscriptionServerOptions, quota: Subscripti
   const variables = payload.variables ?? {};
   let plan: PlannedSubscription;
   try {
-    plan = planSubscription(document, operation, variables);
+    plan = planSubscription(document, operation, variables, options.streams);
   } catch (error) {
     return [new GraphQLError((error as Error).message, { extensions: { code: 'BAD_USER_INPUT' } })];
   }

@@ -7,6 +7,9 @@ export interface EventDefinition<TData = unknown> {
   schema: z.ZodType<TData>;
 }
 
+/** The data type of an event definition: `EventData<typeof ReturnInspected>`. */
+export type EventData<TDefinition> = TDefinition extends EventDefinition<infer TData> ? TData : never;
+
 /** Thrown when an event's data does not match its schema, or its type@version is unknown. */
 export class InvalidEventError extends Error {
   constructor(
@@ -39,10 +42,19 @@ export function defineEvent<TData>(type: string, version: number, schema: z.ZodT
 export function validateEventData(type: string, version: number, data: unknown): unknown {
   const definition = registry.get(keyOf(type, version));
   if (!definition) throw new InvalidEventError(type, version, 'no schema is defined for this type and version');
+  return parseEventData(definition, version, data);
+}
+
+/**
+ * `data` of an event delivered as `version`, validated and typed by `definition`; an
+ * `InvalidEventError` when the version is not the definition's or the data does not match.
+ */
+export function parseEventData<TData>(definition: EventDefinition<TData>, version: number, data: unknown): TData {
+  if (version !== definition.version) throw new InvalidEventError(definition.type, version, `the consumer reads version ${definition.version} only`);
   const parsed = definition.schema.safeParse(data);
   if (!parsed.success) {
     const detail = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
-    throw new InvalidEventError(type, version, detail);
+    throw new InvalidEventError(definition.type, version, detail);
   }
   return parsed.data;
 }

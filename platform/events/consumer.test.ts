@@ -3,6 +3,7 @@ import { createTestDatabase, type TestDatabase } from '../../test/support/databa
 import { newId } from '../ids';
 import { defineEvent } from './catalog';
 import { ConsumerRunner, type ConsumerDefinition } from './consumer';
+import { on } from './handlers';
 import type { DeliveredEvent } from './envelope';
 import { InProcessBus } from './in-process-bus';
 import { replayDeadLetters } from './dead-letters';
@@ -43,14 +44,14 @@ function consumer(name: string, failures: (n: number) => boolean, maxAttempts = 
   const definition: ConsumerDefinition = {
     name,
     schema: 'inventory',
-    types: [ThingCounted.type],
     backoff: { maxAttempts, baseDelayMs: 20, maxDelayMs: 40 },
-    async handle(tx, envelope) {
-      const n = (envelope.data as { n: number }).n;
-      calls.push(n);
-      if (failures(n)) throw new Error(`handler failed on ${n}`);
-      await tx.query(`INSERT INTO public.effects (consumer, event_id, aggregate_id, n) VALUES ($1, $2, $3, $4)`, [name, envelope.id, envelope.aggregateId, n]);
-    },
+    handlers: [
+      on(ThingCounted, async (tx, { n }, envelope) => {
+        calls.push(n);
+        if (failures(n)) throw new Error(`handler failed on ${n}`);
+        await tx.query(`INSERT INTO public.effects (consumer, event_id, aggregate_id, n) VALUES ($1, $2, $3, $4)`, [name, envelope.id, envelope.aggregateId, n]);
+      }),
+    ],
   };
   return { runner: new ConsumerRunner(database.db, new InProcessBus(), definition), calls };
 }
@@ -143,6 +144,22 @@ describe('ConsumerRunner', () => {
     const { rows } = await database.db.query<{ attempts: number; error: string }>(`SELECT attempts, error FROM inventory.dead_letters WHERE consumer = 'test.invalid'`);
     expect(rows[0]?.attempts).toBe(0);
     expect(rows[0]?.error).toMatch(/Invalid ThingCounted v1 event: n:/);
+  });
+
+  it('dead-letters an event of a version its handler does not read at once', async () => {
+    const { runner, calls } = consumer('test.version', () => false);
+    const delivered = event('agg-6', 6);
+    delivered.envelope.version = 2;
+    await runner.receive(delivered);
+    expect(calls).toEqual([]);
+    const { rows } = await database.db.query<{ attempts: number; error: string }>(`SELECT attempts, error FROM inventory.dead_letters WHERE consumer = 'test.version'`);
+    expect(rows).toEqual([{ attempts: 0, error: 'Invalid ThingCounted v2 event: the consumer reads version 1 only' }]);
+  });
+
+  it('refuses a consumer with two handlers for one event type', () => {
+    const handle = async () => undefined;
+    const definition: ConsumerDefinition = { name: 'test.twice', schema: 'inventory', handlers: [on(ThingCounted, handle), on(ThingCounted, handle)] };
+    expect(() => new ConsumerRunner(database.db, new InProcessBus(), definition)).toThrow('Consumer test.twice has two handlers for ThingCounted; give it one');
   });
 
   it('keeps an aggregate in order behind a failing event while other aggregates flow', async () => {

@@ -2,11 +2,12 @@ import type { Db, Queryable } from '../db';
 import { runInScope } from '../context';
 import { componentLogger } from '../logger';
 import type { BusSubscription, EventBus } from './bus';
-import { InvalidEventError, validateEventData } from './catalog';
+import { InvalidEventError } from './catalog';
 import { envelopeSchema, type DeliveredEvent, type EventEnvelope } from './envelope';
 import { qualified } from './outbox';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from '../backoff';
-import { bindWriteTx, type WriteTx } from '../write-path/write-tx';
+import { bindWriteTx } from '../write-path/write-tx';
+import type { AcceptedEvent, EventHandler } from './handlers';
 
 const log = componentLogger('consumer');
 
@@ -17,28 +18,18 @@ const RETRY_BATCH = 50;
 /** Longest error text kept in a dead letter. */
 const MAX_ERROR_LENGTH = 4_000;
 
-/** A consumer: which events it handles and what it does with one, inside the caller's transaction. */
+/** A consumer: the events it handles and what it does with each, inside its own transaction. */
 export interface ConsumerDefinition {
   /** Unique across the graph, e.g. `returns.order-projection`; its bus group and inbox key. */
   name: string;
   /** The schema of the consuming subgraph: its inbox, retries and dead letters live there. */
   schema: string;
-  /** Event types it handles; others are acknowledged and ignored. */
-  types: readonly string[];
   /**
-   * Applies one event. Runs in a transaction together with the inbox row; throwing rolls both back.
-   * `tx` is bound to `schema`: what the handler emits goes to the consuming subgraph's outbox.
-   * `effectResult` is what `effect` returned for this delivery (undefined without an effect).
+   * One handler per event type, built with `on(Event, …)` (handlers.ts); events of other types are
+   * acknowledged and ignored. Each handler runs in a transaction together with the inbox row;
+   * throwing rolls both back.
    */
-  handle(tx: WriteTx, event: EventEnvelope, effectResult?: unknown): Promise<void>;
-  /**
-   * A call to another system (the ERP, a payment provider) made BEFORE the transaction, for events
-   * not yet in the inbox. It must be idempotent by an id the event carries: a crash after it and
-   * before the inbox commits brings the event back, and the other system must ignore the repeat.
-   * Kept out of the transaction so the transaction never waits on a remote system (and so the
-   * embedded database's single session is never held while another statement is needed).
-   */
-  effect?(event: EventEnvelope): Promise<unknown>;
+  handlers: readonly EventHandler[];
   backoff?: Partial<BackoffPolicy>;
 }
 
@@ -57,6 +48,7 @@ export class ConsumerRunner {
   private retrying?: Promise<void>;
   private readonly policy: BackoffPolicy;
   private readonly tables: { inbox: string; pending: string; dead: string };
+  private readonly handlers: ReadonlyMap<string, EventHandler>;
 
   constructor(
     private readonly db: Db,
@@ -64,6 +56,7 @@ export class ConsumerRunner {
     readonly definition: ConsumerDefinition,
   ) {
     this.policy = { ...DEFAULT_BACKOFF, ...definition.backoff };
+    this.handlers = handlersByType(definition);
     this.tables = {
       inbox: qualified(definition.schema, 'inbox'),
       pending: qualified(definition.schema, 'pending_deliveries'),
@@ -88,7 +81,7 @@ export class ConsumerRunner {
   /** A delivery from the bus. Rejects only when nothing could be recorded (the bus redelivers). */
   async receive(delivered: DeliveredEvent): Promise<void> {
     const { envelope } = delivered;
-    if (!this.definition.types.includes(envelope.type)) return;
+    if (!this.handlers.has(envelope.type)) return;
     if (await this.isBlocked(envelope.aggregateId)) {
       // An earlier event of this aggregate is waiting for a retry: queue behind it to keep order.
       await this.park(delivered, 0, null, new Date());
@@ -118,13 +111,11 @@ export class ConsumerRunner {
    * An event that does not validate is poison: no attempt can succeed, so it is not handled at all.
    */
   private async attempt(envelope: EventEnvelope, fromPending = false): Promise<Attempt> {
-    const invalid = validationError(envelope);
-    if (invalid) return { ok: false, error: invalid, poison: true };
+    const accepted = this.accept(envelope);
+    if ('invalid' in accepted) return { ok: false, error: accepted.invalid, poison: true };
     try {
-      let effectResult: unknown;
-      if (this.definition.effect && !(await this.handled(envelope.id))) {
-        effectResult = await runInScope({ correlationId: envelope.correlationId }, () => this.definition.effect?.(envelope));
-      }
+      const callEffect = accepted.hasEffect && !(await this.handled(envelope.id));
+      const step = await runInScope({ correlationId: envelope.correlationId }, () => accepted.prepare(callEffect));
       return await runInScope({ correlationId: envelope.correlationId }, () =>
         this.db.transaction(async (tx) => {
           const inserted = await tx.query(`INSERT INTO ${this.tables.inbox} (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
@@ -133,7 +124,7 @@ export class ConsumerRunner {
           ]);
           if (fromPending) await tx.query(`DELETE FROM ${this.tables.pending} WHERE consumer = $1 AND event_id = $2`, [this.definition.name, envelope.id]);
           if (inserted.rowCount === 0) return { ok: true as const, duplicate: true };
-          await this.definition.handle(bindWriteTx(tx, this.definition.schema), envelope, effectResult);
+          await step(bindWriteTx(tx, this.definition.schema));
           return { ok: true as const, duplicate: false };
         }),
       );
@@ -177,6 +168,20 @@ export class ConsumerRunner {
     log.error({ consumer: this.definition.name, event: envelope.id, type: envelope.type, attempts, error }, 'event dead-lettered');
   }
 
+  /** The event as its handler accepted it, or why it cannot be handled at all (a malformed envelope, data that does not validate). */
+  private accept(envelope: EventEnvelope): AcceptedEvent | { invalid: string } {
+    const shape = envelopeSchema.safeParse(envelope);
+    if (!shape.success) return { invalid: `Malformed envelope: ${shape.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}` };
+    const handler = this.handlers.get(envelope.type);
+    if (!handler) return { invalid: `No handler for ${envelope.type}` };
+    try {
+      return handler.accept(envelope);
+    } catch (error) {
+      if (error instanceof InvalidEventError) return { invalid: error.message };
+      throw error;
+    }
+  }
+
   private async handled(eventId: string): Promise<boolean> {
     const { rowCount } = await this.db.query(`SELECT 1 FROM ${this.tables.inbox} WHERE consumer = $1 AND event_id = $2`, [this.definition.name, eventId]);
     return rowCount > 0;
@@ -191,15 +196,12 @@ export class ConsumerRunner {
   }
 }
 
-/** Why an envelope cannot be handled at all, or null when it is well-formed. */
-function validationError(envelope: EventEnvelope): string | null {
-  const shape = envelopeSchema.safeParse(envelope);
-  if (!shape.success) return `Malformed envelope: ${shape.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`;
-  try {
-    validateEventData(envelope.type, envelope.version, envelope.data);
-    return null;
-  } catch (error) {
-    if (error instanceof InvalidEventError) return error.message;
-    throw error;
+/** The consumer's handlers by event type; two for one type is a mistake that stops the consumer at construction. */
+function handlersByType(definition: ConsumerDefinition): ReadonlyMap<string, EventHandler> {
+  const byType = new Map<string, EventHandler>();
+  for (const handler of definition.handlers) {
+    if (byType.has(handler.definition.type)) throw new Error(`Consumer ${definition.name} has two handlers for ${handler.definition.type}; give it one`);
+    byType.set(handler.definition.type, handler);
   }
+  return byType;
 }

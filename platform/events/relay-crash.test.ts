@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database';
 import { REDIS_URL } from '../../test/support/env';
 import { ConsumerRunner } from './consumer';
+import { on } from './handlers';
 import { RedisBus } from './redis-bus';
 import { OutboxRelay } from './relay';
 import { waitFor } from './testing/bus-kit';
@@ -76,7 +77,7 @@ describe('crashes on the Redis bus', () => {
       const bus = new RedisBus({ url: REDIS_URL, prefix });
       const deliveries = new Map<string, number>();
       const counted = countingDeliveries(bus, ({ envelope }) => void deliveries.set(envelope.id, (deliveries.get(envelope.id) ?? 0) + 1));
-      const runner = new ConsumerRunner(database.db, counted, { name: CRASH_CONSUMER, schema: CRASH_SCHEMA, types: [CrashTestThingHappened.type], handle: applyCrashEvent });
+      const runner = new ConsumerRunner(database.db, counted, { name: CRASH_CONSUMER, schema: CRASH_SCHEMA, handlers: [on(CrashTestThingHappened, applyCrashEvent)] });
       await runner.start();
       try {
         await appendCrashEvents(database.db, total, 10);

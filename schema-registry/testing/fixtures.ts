@@ -94,3 +94,29 @@ export async function registryCounts(db: Queryable): Promise<{ subgraphs: number
   );
   return rows[0] as { subgraphs: number; supergraphs: number };
 }
+
+/** Returns serving a subscription stream: `Subscription.returnChanged` and its two queries. */
+export const RETURNS_WITH_STREAM_SDL = RETURNS_SDL.replace(
+  '  return(id: ID!): Return\n}\n',
+  `  return(id: ID!): Return
+  "One update by cursor."
+  returnUpdate(cursor: String!): Return
+  "Updates after a cursor."
+  returnUpdatePage(after: String, orderId: ID): [Return!]!
+}
+"Streamed changes."
+type Subscription {
+  "A return changed."
+  returnChanged(orderId: ID, after: String): Return!
+}
+`,
+);
+
+/** The stream `RETURNS_WITH_STREAM_SDL` serves, as its subgraph declares it. */
+export const RETURN_CHANGED_STREAM = {
+  field: 'returnChanged',
+  eventTypes: ['ReturnAuthorized'],
+  one: 'returnUpdate',
+  page: 'returnUpdatePage',
+  filters: ['orderId'],
+};

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../platform/db';
-import { STOCK_STATES, type StockState } from './domain/stock-levels';
+import { STOCK_STATES, type StockState } from '../../contracts/vocabulary';
 
 /** One (SKU, state) where the balance projection and the fold of the ledger disagree. */
 export interface Mismatch {

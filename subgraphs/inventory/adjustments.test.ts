@@ -264,8 +264,9 @@ describe('InventoryMoved to the ERP', () => {
     };
     const consumer = erpSyncConsumer(new ReferenceErp(database.db));
     // The effect twice (a crash between the ERP call and the inbox commit), then the runner twice.
-    await consumer.effect?.(delivered.envelope);
-    await consumer.effect?.(delivered.envelope);
+    const accepted = consumer.handlers[0]?.accept(delivered.envelope);
+    await accepted?.prepare(true);
+    await accepted?.prepare(true);
     const runner = new ConsumerRunner(database.db, new InProcessBus(), consumer);
     await runner.receive(delivered);
     await runner.receive(delivered);

@@ -3,7 +3,7 @@ import type { WriteTx } from '../../platform/write-path/write-tx';
 import { authorize, type Principal } from '../../platform/auth';
 import { newId } from '../../platform/ids';
 import { applyMovements, balanceKey, InsufficientStockError, lockBalances, type Movement } from './ledger';
-import { STOCK_STATES, type StockState } from './domain/stock-levels';
+import { STOCK_STATES, type StockState } from '../../contracts/vocabulary';
 import { unitsHeldForReturns } from './consumers/return-stock';
 import { InventoryErrorCode, InventoryMessages, type InventoryUserError } from './user-errors';
 

@@ -3,7 +3,7 @@ import { createTestDatabase, type TestDatabase } from '../../test/support/databa
 import { accuracyReport } from './accuracy';
 import { applyMovements, InsufficientStockError, type Movement } from './ledger';
 import { upsertLocations } from './locations';
-import type { StockState } from './domain/stock-levels';
+import type { StockState } from '../../contracts/vocabulary';
 import { writeTransaction } from '../../platform/write-path/write-tx';
 
 /** Runs per property: each is tens of transactions on real PostgreSQL, so a few dozen stay fast. */

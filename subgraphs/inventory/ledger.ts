@@ -2,7 +2,7 @@ import type { Queryable } from '../../platform/db';
 import type { WriteTx } from '../../platform/write-path/write-tx';
 import { currentScope } from '../../platform/context';
 import { newId } from '../../platform/ids';
-import type { StockState } from './domain/stock-levels';
+import type { StockState } from '../../contracts/vocabulary';
 import { InventoryMoved } from '../../contracts/events/inventory';
 
 /** One movement to apply: units of a SKU at a location from one state to another. */

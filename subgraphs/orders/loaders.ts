@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Db } from '../../platform/db';
 import type { Principal } from '../../platform/auth';
-import type { CommerceConnector, OrderLineRecord, OrderRecord, PaymentRecord } from '../../connectors/commerce/port';
+import type { OrderLineRecord, OrderRecord, PaymentRecord } from './domain/order-records';
 import { OrdersStore } from './store';
 import { canSee, orderScope, type OrderScope } from './tenancy';
 
@@ -19,8 +19,8 @@ export const LOADER_MAX_BATCH = 500;
 export interface OrdersLoaders {
   /** The caller's read scope, from the verified principal. */
   scope: OrderScope;
-  /** The commerce backend, bound to the database (not to a transaction). */
-  connector: CommerceConnector;
+  /** The orders store, bound to the database (not to a transaction), for lookups by number and listings. */
+  store: OrdersStore;
   /** Order by id; null when unknown or not visible. */
   order: DataLoader<string, OrderRecord | null>;
   /** Order line by id; null when unknown or not visible. */
@@ -33,22 +33,22 @@ export interface OrdersLoaders {
 
 /** Builds fresh loaders for one request. */
 export function createOrdersLoaders(db: Db, principal: Principal): OrdersLoaders {
-  const connector = new OrdersStore(db);
+  const store = new OrdersStore(db);
   const scope = orderScope(principal);
   const options = { maxBatchSize: LOADER_MAX_BATCH };
   return {
     scope,
-    connector,
+    store,
     order: new DataLoader(async (ids) => {
-      const found = byId(await connector.findOrders(ids));
+      const found = byId(await store.findOrders(ids));
       return ids.map((id) => visible(scope, found.get(id)));
     }, options),
     line: new DataLoader(async (ids) => {
-      const found = byId(await connector.findLines(ids));
+      const found = byId(await store.findLines(ids));
       return ids.map((id) => visible(scope, found.get(id)));
     }, options),
-    linesByOrder: new DataLoader(async (orderIds) => groupBy(await connector.findLinesOfOrders(orderIds), orderIds), options),
-    paymentsByOrder: new DataLoader(async (orderIds) => groupBy(await connector.findPaymentsOfOrders(orderIds), orderIds), options),
+    linesByOrder: new DataLoader(async (orderIds) => groupBy(await store.findLinesOfOrders(orderIds), orderIds), options),
+    paymentsByOrder: new DataLoader(async (orderIds) => groupBy(await store.findPaymentsOfOrders(orderIds), orderIds), options),
   };
 }
 

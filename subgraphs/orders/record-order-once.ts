@@ -3,7 +3,8 @@ import type { UserError } from './domain/user-errors';
 import type { RecordOrderInput } from './domain/record-order-input';
 import { assertCanRecordOrders, recordOrder } from './record-order';
 import { OrdersStore } from './store';
-import { OrderRecorded, orderRecordedData } from '../../contracts/events/orders';
+import { OrderRecorded } from '../../contracts/events/orders';
+import { orderRecordedData } from './domain/order-recorded';
 
 /**
  * The payload `recordOrder` stores under its idempotency key and replays verbatim: ids, not

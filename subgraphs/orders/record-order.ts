@@ -1,7 +1,7 @@
 import type { Queryable } from '../../platform/db';
 import type { Principal } from '../../platform/auth';
 import { forbidden } from '../../platform/graphql/errors';
-import type { OrderRecord } from '../../connectors/commerce/port';
+import type { OrderRecord } from './domain/order-records';
 import { OrdersStore } from './store';
 import { canRecordOrders } from './tenancy';
 import type { RecordOrderInput } from './domain/record-order-input';

@@ -4,7 +4,8 @@ import { pageRequest, toConnection, type Connection } from '../../platform/graph
 import { isId } from '../../platform/ids';
 import { money } from '../../platform/money';
 import type { SubgraphContext } from '../../platform/subgraph';
-import type { Channel, OrderFilter, OrderLineRecord, OrderRecord, PaymentRecord } from '../../connectors/commerce/port';
+import type { Channel } from '../../contracts/vocabulary';
+import type { OrderFilter, OrderLineRecord, OrderRecord, PaymentRecord } from './domain/order-records';
 import type { OrdersLoaders } from './loaders';
 import { canSee, scopedFilter } from './tenancy';
 import { recordOrderOnce, type StoredRecordOrderPayload } from './record-order-once';
@@ -48,7 +49,7 @@ export const resolvers: Resolvers = {
       ctx.loaders.order.load(orderId(args.id)),
 
     orderByNumber: async (_: unknown, args: { number: string }, ctx: Context) => {
-      const found = await ctx.loaders.connector.findOrderByNumber(normaliseNumber(args.number));
+      const found = await ctx.loaders.store.findOrderByNumber(normaliseNumber(args.number));
       // Checked before priming: a primed loader entry is served without the loader's tenancy filter.
       if (!found || !canSee(ctx.loaders.scope, found)) return null;
       ctx.loaders.order.prime(found.id, found);
@@ -65,7 +66,7 @@ export const resolvers: Resolvers = {
         placedAfter: args.placedAfter ?? undefined,
         placedBefore: args.placedBefore ?? undefined,
       });
-      const rows = filter ? await ctx.loaders.connector.listOrders(filter, { limit: limit + 1, after: position }) : [];
+      const rows = filter ? await ctx.loaders.store.listOrders(filter, { limit: limit + 1, after: position }) : [];
       for (const row of rows) ctx.loaders.order.prime(row.id, row);
       return { ...toConnection(rows, limit, orderCursor, Boolean(after)), filter };
     },
@@ -83,7 +84,7 @@ export const resolvers: Resolvers = {
   OrderConnection: {
     nodes: (connection: OrderConnection) => connection.edges.map((edge) => edge.node),
     totalCount: (connection: OrderConnection, _: unknown, ctx: Context) =>
-      connection.filter ? ctx.loaders.connector.countOrders(connection.filter) : 0,
+      connection.filter ? ctx.loaders.store.countOrders(connection.filter) : 0,
   },
 
   Order: {

@@ -1,15 +1,7 @@
 import type { Queryable } from '../../platform/db';
 import { newId } from '../../platform/ids';
-import type {
-  CommerceConnector,
-  NewOrder,
-  NewPayment,
-  OrderFilter,
-  OrderLineRecord,
-  OrderPage,
-  OrderRecord,
-  PaymentRecord,
-} from '../../connectors/commerce/port';
+import type { NewOrder, NewPayment } from '../../contracts/orders';
+import type { OrderFilter, OrderLineRecord, OrderPage, OrderRecord, PaymentRecord } from './domain/order-records';
 import { lineTotal, orderTotals } from './domain/totals';
 import { insertRows } from './sql/insert-rows';
 
@@ -39,11 +31,12 @@ export interface PreparedOrder {
 }
 
 /**
- * The embedded reference commerce backend: the `orders` schema in PostgreSQL. Bound to the
- * database or to an open transaction; it never opens transactions itself, so writes commit
- * together with whatever the caller adds (idempotency records, outbox events).
+ * The orders subgraph's store: the `orders` schema in PostgreSQL, the only place orders are kept
+ * (commerce platforms feed it through `recordOrder`). Bound to the database or to an open
+ * transaction; it never opens transactions itself, so writes commit together with whatever the
+ * caller adds (idempotency records, outbox events).
  */
-export class OrdersStore implements CommerceConnector {
+export class OrdersStore {
   constructor(private readonly db: Queryable) {}
 
   async findOrders(ids: readonly string[]): Promise<OrderRecord[]> {

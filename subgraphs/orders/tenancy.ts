@@ -1,5 +1,5 @@
 import { mayPerform, readScope, type Principal } from '../../platform/auth';
-import type { OrderFilter } from '../../connectors/commerce/port';
+import type { OrderFilter } from './domain/order-records';
 
 /**
  * Which orders a caller may read, derived from the verified principal only (never from query

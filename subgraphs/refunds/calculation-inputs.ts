@@ -1,4 +1,5 @@
 import type { Queryable } from '../../platform/db';
+import type { CurrencyCode } from '../../contracts/vocabulary';
 import type { CalcOrder, CalcReturnLine, PriorRefunds } from './domain/calculate';
 
 /** Refund statuses that hold money (or will): everything but a definitive failure or cancellation. */
@@ -9,7 +10,8 @@ export interface OrderSnapshotRow {
   order_id: string;
   customer_id: string;
   partner_id: string | null;
-  currency: string;
+  /** Validated by the `OrderRecorded` schema before the snapshot was stored. */
+  currency: CurrencyCode;
   shipping_minor: number;
   shipping_tax_minor: number;
   total_minor: number;

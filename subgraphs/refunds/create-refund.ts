@@ -1,7 +1,8 @@
 import type { Queryable } from '../../platform/db';
 import type { WriteTx } from '../../platform/write-path/write-tx';
 import { newId } from '../../platform/ids';
-import { calculateRefund, type CalcReturnLine, type Calculation, type RefundMethod } from './domain/calculate';
+import { calculateRefund, type CalcReturnLine, type Calculation } from './domain/calculate';
+import type { RefundMethod } from '../../contracts/vocabulary';
 import { calcOrder, lockOrder, manualRefundedBy, priorRefunds } from './calculation-inputs';
 import { RefundRequested } from '../../contracts/events/refunds';
 import { RefundErrorCode, RefundMessages } from './user-errors';

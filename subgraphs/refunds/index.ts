@@ -12,6 +12,7 @@ import { RefundExecutor } from './execution/executor';
 import { gatewayRouter, type RefundsPayments } from './payments';
 import type { RefundsSettings } from './settings';
 import { webhookRoute } from './webhooks';
+import { REFUND_UPDATE_STREAM } from './refund-updates';
 
 export type { RefundsSettings } from './settings';
 export type { RefundsPayments } from './payments';
@@ -38,6 +39,7 @@ export function refundsSubgraph({ db, payments, erp, settings }: RefundsDependen
     resolvers: refundsResolvers(settings),
     loaders: refundsLoaders,
     consumers: [refundSnapshotsConsumer, returnRefundsConsumer, creditMemosConsumer(db, erp)],
+    streams: [REFUND_UPDATE_STREAM],
     workers: [new RefundExecutor(db, gatewayRouter(db, payments))],
     routes: Object.fromEntries(payments.verifiers.map((verifier): [string, Route] => [`/webhooks/${verifier.provider}`, webhookRoute(db, verifier)])),
   };

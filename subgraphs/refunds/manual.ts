@@ -7,7 +7,8 @@ import { createRefund } from './create-refund';
 import { lockOrder, returnSnapshot } from './calculation-inputs';
 import type { FourEyesSettings } from './settings';
 import { refreshRefundStatus } from './status-rollup';
-import type { CalcReturnLine, RefundMethod } from './domain/calculate';
+import type { CalcReturnLine } from './domain/calculate';
+import type { RefundMethod } from '../../contracts/vocabulary';
 import { RefundErrorCode, RefundMessages, type RefundUserError } from './user-errors';
 
 /** What refund mutations store under their idempotency key and replay. */

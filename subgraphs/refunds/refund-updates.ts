@@ -1,10 +1,23 @@
 import type { Queryable } from '../../platform/db';
 import { canSeeUpdate, type Principal } from '../../platform/auth';
 import { cursorPosition, loggedEvent, scanEventLog, updateCursor, type LoggedEvent } from '../../platform/events/update-log';
+import type { StreamDeclaration } from '../../platform/events/streams';
 import { CreditMemoPosted, RefundFailed, RefundRequested, RefundRequiresAction, RefundSubmitted, RefundSucceeded } from '../../contracts/events/refunds';
 
 /** The refund events subscribers receive. */
 export const REFUND_EVENT_TYPES = [RefundRequested, RefundSubmitted, RefundSucceeded, RefundFailed, RefundRequiresAction, CreditMemoPosted].map((definition) => definition.type);
+
+/**
+ * `refundUpdated`, as the gateway learns it from the registry: live updates resolve through
+ * `refundUpdate`, a resuming subscriber catches up through `refundUpdatePage`.
+ */
+export const REFUND_UPDATE_STREAM: StreamDeclaration = {
+  field: 'refundUpdated',
+  eventTypes: REFUND_EVENT_TYPES,
+  one: 'refundUpdate',
+  page: 'refundUpdatePage',
+  filters: ['orderId', 'returnId'],
+};
 
 /** Filters of `refundUpdated`. */
 export interface RefundFilter {

@@ -1,9 +1,8 @@
 import type { Queryable } from '../../platform/db';
 import type { WriteTx } from '../../platform/write-path/write-tx';
 import { RefundFailed, RefundRequiresAction, RefundSubmitted, RefundSucceeded, type RefundEventHeader } from '../../contracts/events/refunds';
+import type { CurrencyCode, RefundStatus } from '../../contracts/vocabulary';
 
-/** Refund statuses (RefundStatus of CONTRACT.md). */
-export type RefundStatus = 'PENDING' | 'SUBMITTED' | 'REQUIRES_ACTION' | 'SUCCEEDED' | 'FAILED' | 'CANCELED';
 
 /**
  * Allowed refund transitions, checked in one place. A FAILED refund goes back to PENDING only by
@@ -34,7 +33,8 @@ interface RefundRow {
   return_id: string | null;
   status: RefundStatus;
   amount_minor: number;
-  currency: string;
+  /** One of the accepted currencies: refunds are only ever created in an order's currency. */
+  currency: CurrencyCode;
   customer_id: string | null;
   partner_id: string | null;
   store_id: string | null;

@@ -5,6 +5,7 @@ import { returnsResolvers } from './resolvers';
 import { orderSnapshotsConsumer } from './consumers/order-snapshots';
 import { refundStatusConsumer } from './consumers/refund-progress';
 import { locationsConsumer } from './consumers/locations';
+import { RETURN_STATUS_STREAM } from './status-updates';
 import type { ReturnsSettings } from './settings';
 
 export type { ReturnsSettings } from './settings';
@@ -24,5 +25,6 @@ export function returnsSubgraph({ settings }: ReturnsDependencies): SubgraphDefi
     resolvers: returnsResolvers(settings),
     loaders: returnsLoaders,
     consumers: [orderSnapshotsConsumer, refundStatusConsumer, locationsConsumer],
+    streams: [RETURN_STATUS_STREAM],
   };
 }

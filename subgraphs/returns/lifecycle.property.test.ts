@@ -6,7 +6,8 @@ import { createTestDatabase, type TestDatabase } from '../../test/support/databa
 import { principals } from '../../test/support/principals';
 import { subgraphRequest, testInternalTokens } from '../../test/support/subgraph-client';
 import { lineInput, mutate, WAREHOUSE_ID, type Caller } from '../../test/support/returns-kit';
-import { OPEN_OR_DONE_STATUSES, RETURN_STATUSES, TRANSITIONS, type ReturnAction, type ReturnStatus } from './domain/status';
+import { RETURN_STATUSES, type ReturnStatus } from '../../contracts/vocabulary';
+import { OPEN_OR_DONE_STATUSES, TRANSITIONS, type ReturnAction } from './domain/status';
 import { returnsSubgraph } from '.';
 import { TEST_SETTINGS } from '../../test/support/settings';
 

@@ -10,7 +10,7 @@ import { payloadReturn, returnsMutations } from './mutations';
 import type { ReturnsSettings } from './settings';
 import { returnEligibility } from './eligibility-lookup';
 import { activePolicy } from './policy-store';
-import type { Channel } from './policy';
+import type { Channel } from '../../contracts/vocabulary';
 import type { ApprovalRequirement, FraudAssessment, RefundMethod, Resolvers, ReturnFinancialStatus, ReturnStatus } from './generated/graphql';
 import { statusUpdate, statusUpdatePage, statusUpdatesAfter, type StatusFilter } from './status-updates';
 

@@ -1,12 +1,25 @@
 import type { Queryable } from '../../platform/db';
 import { canSeeUpdate, type Principal } from '../../platform/auth';
 import { cursorPosition, loggedEvent, scanEventLog, updateCursor, type LoggedEvent } from '../../platform/events/update-log';
+import type { StreamDeclaration } from '../../platform/events/streams';
 import { ReturnAuthorized, ReturnCanceled, ReturnCompleted, ReturnDeclined, ReturnInspected, ReturnInTransit, ReturnItemsReceived, ReturnRequested } from '../../contracts/events/returns';
 
 /** The events that change a return's status (or move its units), as subscribers see them. */
 export const STATUS_EVENT_TYPES = [ReturnRequested, ReturnAuthorized, ReturnDeclined, ReturnCanceled, ReturnInTransit, ReturnItemsReceived, ReturnInspected, ReturnCompleted].map(
   (definition) => definition.type,
 );
+
+/**
+ * `returnStatusChanged`, as the gateway learns it from the registry: live updates resolve through
+ * `returnStatusUpdate`, a resuming subscriber catches up through `returnStatusUpdatePage`.
+ */
+export const RETURN_STATUS_STREAM: StreamDeclaration = {
+  field: 'returnStatusChanged',
+  eventTypes: STATUS_EVENT_TYPES,
+  one: 'returnStatusUpdate',
+  page: 'returnStatusUpdatePage',
+  filters: ['returnId', 'orderId', 'channel', 'storeId'],
+};
 
 /** Filters of `returnStatusChanged`. */
 export interface StatusFilter {

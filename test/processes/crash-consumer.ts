@@ -3,6 +3,7 @@ import { exitWithParent } from './watch-parent';
 import { logLevelFromTestEnv } from './child-logs';
 import { RedisBus } from '../../platform/events/redis-bus';
 import { ConsumerRunner } from '../../platform/events/consumer';
+import { on } from '../../platform/events/handlers';
 import { applyCrashEvent, countingDeliveries, CRASH_CONSUMER, CRASH_SCHEMA, CrashTestThingHappened, requiredEnv } from './crash-kit';
 
 /**
@@ -26,11 +27,12 @@ async function main(): Promise<void> {
   const runner = new ConsumerRunner(db, bus, {
     name: CRASH_CONSUMER,
     schema: CRASH_SCHEMA,
-    types: [CrashTestThingHappened.type],
-    async handle(tx, event) {
-      await applyCrashEvent(tx, event);
-      if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
-    },
+    handlers: [
+      on(CrashTestThingHappened, async (tx, data, event) => {
+        await applyCrashEvent(tx, data, event);
+        if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      }),
+    ],
   });
   await runner.start();
   process.stdout.write('ready\n');

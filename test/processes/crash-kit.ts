@@ -29,7 +29,7 @@ export async function createCrashTables(db: Queryable): Promise<void> {
 }
 
 /** The effect of one event: one row, written in the consumer's transaction with its inbox row. */
-export async function applyCrashEvent(tx: Queryable, event: EventEnvelope): Promise<void> {
+export async function applyCrashEvent(tx: Queryable, _data: unknown, event: EventEnvelope): Promise<void> {
   await tx.query('INSERT INTO public.crash_applied (event_id, pid) VALUES ($1, $2)', [event.id, process.pid]);
 }
 

@@ -10,6 +10,7 @@
 import { PostgresDb } from '../../platform/db';
 import { sleep } from '../../platform/events/testing/bus-kit';
 import { ConsumerRunner } from '../../platform/events/consumer';
+import { on } from '../../platform/events/handlers';
 import { qualified } from '../../platform/events/outbox';
 import { RedisBus } from '../../platform/events/redis-bus';
 import { TestThingHappened } from './pipeline-events';
@@ -36,12 +37,12 @@ async function main(): Promise<void> {
   const runner = new ConsumerRunner(db, bus, {
     name: required('RG_CONSUMER_NAME'),
     schema,
-    types: [TestThingHappened.type],
-    async handle(tx, event) {
-      if (delayMs > 0) await sleep(delayMs);
-      const { n } = event.data as { n: number };
-      await tx.query(`INSERT INTO ${table} (event_id, aggregate_id, n, applied_by) VALUES ($1, $2, $3, $4)`, [event.id, event.aggregateId, n, process.pid]);
-    },
+    handlers: [
+      on(TestThingHappened, async (tx, { n }, event) => {
+        if (delayMs > 0) await sleep(delayMs);
+        await tx.query(`INSERT INTO ${table} (event_id, aggregate_id, n, applied_by) VALUES ($1, $2, $3, $4)`, [event.id, event.aggregateId, n, process.pid]);
+      }),
+    ],
   });
   await runner.start();
   process.once('SIGTERM', () => {

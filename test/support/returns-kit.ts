@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../../platform/auth';
 import type { Queryable } from '../../platform/db';
+import type { Channel } from '../../contracts/vocabulary';
 import { principals } from './principals';
 import type { GraphQLResponse } from './subgraph-client';
 
@@ -43,7 +44,7 @@ export interface OrderLineSpec {
 /** The order to record; everything has a sensible default. */
 export interface OrderSpec {
   customerId: string;
-  channel?: 'ECOMMERCE' | 'MOBILE' | 'POS' | 'MARKETPLACE';
+  channel?: Channel;
   storeId?: string | null;
   partnerId?: string | null;
   placedAt?: Date;

@@ -1,7 +1,7 @@
 import type { ConsumerDefinition } from '../../../platform/events/consumer';
-import type { EventEnvelope } from '../../../platform/events/envelope';
+import { on } from '../../../platform/events/handlers';
 import type { ErpConnector } from '../../../connectors/erp/port';
-import { InventoryMoved, type InventoryMovedData } from '../../../contracts/events/inventory';
+import { InventoryMoved } from '../../../contracts/events/inventory';
 
 /**
  * Posts every stock movement to the ERP, asynchronously, from `InventoryMoved` events. The ERP call
@@ -13,23 +13,24 @@ export function erpSyncConsumer(erp: ErpConnector): ConsumerDefinition {
   return {
     name: 'inventory.erp-sync',
     schema: 'inventory',
-    types: [InventoryMoved.type],
-    // Nothing of ours changes: the inbox row alone records that the movements were posted.
-    async handle() {},
-    async effect(event: EventEnvelope) {
-      const data = event.data as InventoryMovedData;
-      await erp.postStockMovements(
-        data.movements.map((m) => ({
-          movementId: m.movementId,
-          sku: m.sku,
-          locationId: data.locationId,
-          fromState: m.fromState,
-          toState: m.toState,
-          quantity: m.quantity,
-          reason: data.reason,
-          occurredAt: m.occurredAt,
-        })),
-      );
-    },
+    handlers: [
+      on(InventoryMoved, {
+        effect: (data) =>
+          erp.postStockMovements(
+            data.movements.map((m) => ({
+              movementId: m.movementId,
+              sku: m.sku,
+              locationId: data.locationId,
+              fromState: m.fromState,
+              toState: m.toState,
+              quantity: m.quantity,
+              reason: data.reason,
+              occurredAt: m.occurredAt,
+            })),
+          ),
+        // Nothing of ours changes: the inbox row alone records that the movements were posted.
+        handle: async () => undefined,
+      }),
+    ],
   };
 }

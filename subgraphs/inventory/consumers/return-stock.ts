@@ -1,15 +1,17 @@
 import type { Queryable } from '../../../platform/db';
 import type { WriteTx } from '../../../platform/write-path/write-tx';
 import type { ConsumerDefinition } from '../../../platform/events/consumer';
+import type { EventData } from '../../../platform/events/catalog';
 import type { EventEnvelope } from '../../../platform/events/envelope';
+import { on } from '../../../platform/events/handlers';
 import { ReturnAuthorized, ReturnCanceled, ReturnInspected, ReturnItemsReceived } from '../../../contracts/events/returns';
 import { applyMovements, type Movement } from '../ledger';
-import type { StockState } from '../domain/stock-levels';
+import type { StockState } from '../../../contracts/vocabulary';
 
-type Authorized = (typeof ReturnAuthorized.schema)['_output'];
-type Canceled = (typeof ReturnCanceled.schema)['_output'];
-type Received = (typeof ReturnItemsReceived.schema)['_output'];
-type Inspected = (typeof ReturnInspected.schema)['_output'];
+type Authorized = EventData<typeof ReturnAuthorized>;
+type Canceled = EventData<typeof ReturnCanceled>;
+type Received = EventData<typeof ReturnItemsReceived>;
+type Inspected = EventData<typeof ReturnInspected>;
 
 /** The consumer's name, also the actor of the movements it writes. */
 const NAME = 'inventory.return-stock';
@@ -28,23 +30,20 @@ const NAME = 'inventory.return-stock';
 export const returnStockConsumer: ConsumerDefinition = {
   name: NAME,
   schema: 'inventory',
-  types: [ReturnAuthorized.type, ReturnCanceled.type, ReturnItemsReceived.type, ReturnInspected.type],
-  async handle(tx: WriteTx, event: EventEnvelope) {
-    const cause = { causeId: event.id, actor: NAME };
-    switch (event.type) {
-      case ReturnAuthorized.type:
-        return authorized(tx, event.data as Authorized, { ...cause, reason: 'RETURN_AUTHORIZED' });
-      case ReturnCanceled.type:
-        return canceled(tx, event.data as Canceled, { ...cause, reason: 'RETURN_CANCELED' });
-      case ReturnItemsReceived.type:
-        return received(tx, event.data as Received, { ...cause, reason: 'RETURN_RECEIVED' });
-      case ReturnInspected.type:
-        return inspected(tx, event.data as Inspected, { ...cause, reason: 'RETURN_INSPECTED' });
-    }
-  },
+  handlers: [
+    on(ReturnAuthorized, (tx, data, event) => authorized(tx, data, causeOf(event, 'RETURN_AUTHORIZED'))),
+    on(ReturnCanceled, (tx, data, event) => canceled(tx, data, causeOf(event, 'RETURN_CANCELED'))),
+    on(ReturnItemsReceived, (tx, data, event) => received(tx, data, causeOf(event, 'RETURN_RECEIVED'))),
+    on(ReturnInspected, (tx, data, event) => inspected(tx, data, causeOf(event, 'RETURN_INSPECTED'))),
+  ],
 };
 
 type Cause = { causeId: string; actor: string; reason: string };
+
+/** The movements' cause: the event, this consumer, and why the units moved. */
+function causeOf(event: EventEnvelope, reason: string): Cause {
+  return { causeId: event.id, actor: NAME, reason };
+}
 
 async function ensureLocation(tx: Queryable, locationId: string): Promise<void> {
   const { rowCount } = await tx.query(`SELECT 1 FROM inventory.locations WHERE id = $1`, [locationId]);

@@ -1,6 +1,4 @@
-/** The stock states of CONTRACT.md, in display order. */
-export const STOCK_STATES = ['INCOMING', 'PENDING_INSPECTION', 'SELLABLE', 'RESERVED', 'DAMAGED', 'REFURBISH', 'VENDOR_RETURN'] as const;
-export type StockState = (typeof STOCK_STATES)[number];
+import { STOCK_STATES, type StockState } from '../../../contracts/vocabulary';
 
 /**
  * States whose units are physically at the location. RESERVED is left out because reserved units

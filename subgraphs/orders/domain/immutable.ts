@@ -1,4 +1,5 @@
-import type { NewOrder, NewPayment, OrderLineRecord, OrderRecord, PaymentRecord } from '../../../connectors/commerce/port';
+import type { NewOrder, NewPayment } from '../../../contracts/orders';
+import type { OrderLineRecord, OrderRecord, PaymentRecord } from './order-records';
 import { OrderMessages, UserErrorCode, userError, type UserError } from './user-errors';
 
 /**

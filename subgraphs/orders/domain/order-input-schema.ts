@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isCurrencyCode, parseDecimal, type CurrencyCode } from '../../../platform/money';
-import { CHANNELS, PAYMENT_METHODS } from '../../../connectors/commerce/port';
+import { CHANNELS, PAYMENT_METHODS } from '../../../contracts/vocabulary';
 import { lineGross } from './totals';
 import { OrderMessages, UserErrorCode } from './user-errors';
 

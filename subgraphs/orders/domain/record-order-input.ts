@@ -1,4 +1,4 @@
-import type { Channel, PaymentMethod } from '../../../connectors/commerce/port';
+import type { Channel, PaymentMethod } from '../../../contracts/vocabulary';
 
 /** `RecordOrderInput` as GraphQL hands it to the resolver: amounts still decimal strings. */
 export interface RecordOrderInput {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { NewOrder } from '../../../connectors/commerce/port';
+import type { NewOrder } from '../../../contracts/orders';
 import { formatMinor } from '../../../platform/money';
 import type { RecordOrderInput } from './record-order-input';
 import { normaliseCurrency, recordOrderSchema, type ParsedRecordOrder } from './order-input-schema';

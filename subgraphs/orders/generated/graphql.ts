@@ -3,7 +3,7 @@ import type { SubgraphContext } from '../../../platform/subgraph';
 import type { OrdersLoaders } from '../loaders';
 
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { OrderRecord, OrderLineRecord, PaymentRecord } from '../../../connectors/commerce/port';
+import type { OrderRecord, OrderLineRecord, PaymentRecord } from '../domain/order-records';
 import type { OrderConnection as OrderConnectionPage } from '../resolvers';
 import type { StoredRecordOrderPayload } from '../record-order-once';
 export type Maybe<T> = T | null;

@@ -1,11 +1,11 @@
 import type { Db, Queryable } from '../../../platform/db';
-import type { WriteTx } from '../../../platform/write-path/write-tx';
 import type { ConsumerDefinition } from '../../../platform/events/consumer';
-import type { EventEnvelope } from '../../../platform/events/envelope';
+import type { EventData } from '../../../platform/events/catalog';
+import { on, type HandleWithEffect } from '../../../platform/events/handlers';
 import type { ErpConnector, ErpCreditMemo, ErpCreditMemoPosting } from '../../../connectors/erp/port';
 import { CreditMemoPosted, RefundSucceeded, type RefundEventHeader } from '../../../contracts/events/refunds';
 
-type Succeeded = (typeof RefundSucceeded.schema)['_output'];
+type Succeeded = EventData<typeof RefundSucceeded>;
 
 /** Builds the ERP credit memo of a succeeded refund from its breakdown and tenders. */
 export async function creditMemoOf(db: Queryable, refund: Succeeded, occurredAt: string): Promise<ErpCreditMemo> {
@@ -48,16 +48,11 @@ export async function creditMemoOf(db: Queryable, refund: Succeeded, occurredAt:
  * POSTED with the ERP's reference and `CreditMemoPosted` is emitted, in one transaction.
  */
 export function creditMemosConsumer(db: Db, erp: ErpConnector): ConsumerDefinition {
-  return {
-    name: 'refunds.credit-memos',
-    schema: 'refunds',
-    types: [RefundSucceeded.type],
-    async effect(event: EventEnvelope) {
-      return erp.postCreditMemo(await creditMemoOf(db, event.data as Succeeded, event.occurredAt));
+  const steps: HandleWithEffect<Succeeded, ErpCreditMemoPosting> = {
+    async effect(refund, event) {
+      return erp.postCreditMemo(await creditMemoOf(db, refund, event.occurredAt));
     },
-    async handle(tx: WriteTx, event: EventEnvelope, posting?: unknown) {
-      const refund = event.data as Succeeded;
-      const { erpReference } = posting as ErpCreditMemoPosting;
+    async handle(tx, refund, event, { erpReference }) {
       const { rowCount } = await tx.query(
         `UPDATE refunds.credit_memos SET status = 'POSTED', erp_reference = $2, posted_at = now() WHERE refund_id = $1 AND status <> 'POSTED'`,
         [refund.refundId, erpReference],
@@ -85,4 +80,5 @@ export function creditMemosConsumer(db: Db, erp: ErpConnector): ConsumerDefiniti
       );
     },
   };
+  return { name: 'refunds.credit-memos', schema: 'refunds', handlers: [on(RefundSucceeded, steps)] };
 }

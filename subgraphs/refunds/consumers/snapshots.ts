@@ -1,10 +1,9 @@
 import type { Queryable } from '../../../platform/db';
 import type { ConsumerDefinition } from '../../../platform/events/consumer';
-import type { EventEnvelope } from '../../../platform/events/envelope';
+import { on } from '../../../platform/events/handlers';
 import { OrderRecorded, type OrderRecordedData } from '../../../contracts/events/orders';
+import type { EventData } from '../../../platform/events/catalog';
 import { ReturnAuthorized } from '../../../contracts/events/returns';
-
-type Authorized = (typeof ReturnAuthorized.schema)['_output'];
 
 /**
  * Keeps the refunds subgraph's own copies of orders (lines, shipping, captured payments) and of
@@ -14,11 +13,10 @@ type Authorized = (typeof ReturnAuthorized.schema)['_output'];
 export const refundSnapshotsConsumer: ConsumerDefinition = {
   name: 'refunds.snapshots',
   schema: 'refunds',
-  types: [OrderRecorded.type, ReturnAuthorized.type],
-  async handle(tx: Queryable, event: EventEnvelope) {
-    if (event.type === OrderRecorded.type) return orderRecorded(tx, event.data as OrderRecordedData, event.occurredAt);
-    return returnAuthorized(tx, event.data as Authorized, event.occurredAt);
-  },
+  handlers: [
+    on(OrderRecorded, (tx, order, event) => orderRecorded(tx, order, event.occurredAt)),
+    on(ReturnAuthorized, (tx, ret, event) => returnAuthorized(tx, ret, event.occurredAt)),
+  ],
 };
 
 async function orderRecorded(tx: Queryable, order: OrderRecordedData, at: string): Promise<void> {
@@ -32,7 +30,7 @@ async function orderRecorded(tx: Queryable, order: OrderRecordedData, at: string
   );
 }
 
-async function returnAuthorized(tx: Queryable, ret: Authorized, at: string): Promise<void> {
+async function returnAuthorized(tx: Queryable, ret: EventData<typeof ReturnAuthorized>, at: string): Promise<void> {
   const { rowCount } = await tx.query(`SELECT 1 FROM refunds.order_snapshots WHERE order_id = $1`, [ret.orderId]);
   // Orders are announced before their returns can exist; if not here yet, fail and retry shortly.
   if (rowCount === 0) throw new Error(`order ${ret.orderId} of return ${ret.returnId} is not known to refunds yet`);

@@ -1,16 +1,14 @@
 import { unitsShare } from '../../../platform/money';
 import { RefundErrorCode, RefundMessages } from '../user-errors';
-
-/** Refund methods (how money goes back), as the returns policy names them. */
-export type RefundMethod = 'ORIGINAL_PAYMENT' | 'STORE_CREDIT' | 'GIFT_CARD' | 'CASH';
+import type { CurrencyCode, PaymentMethod, RefundMethod } from '../../../contracts/vocabulary';
 
 /** The order as the refund needs it (from the refunds subgraph's snapshot). */
 export interface CalcOrder {
-  currency: string;
+  currency: CurrencyCode;
   lines: { orderLineId: string; sku: string; quantity: number; unitPriceMinor: number; discountMinor: number; taxMinor: number }[];
   shippingMinor: number;
   shippingTaxMinor: number;
-  payments: { paymentId: string; provider: string; providerReference: string; method: 'CARD' | 'PAYPAL' | 'GIFT_CARD' | 'STORE_CREDIT' | 'CASH'; capturedMinor: number }[];
+  payments: { paymentId: string; provider: string; providerReference: string; method: PaymentMethod; capturedMinor: number }[];
 }
 
 /** One returned line to refund. */
@@ -67,7 +65,7 @@ export interface TenderPlan {
 
 /** A calculated refund, or why there cannot be one. */
 export type Calculation =
-  | { ok: true; currency: string; lines: BreakdownLine[]; totalMinor: number; tenders: TenderPlan[] }
+  | { ok: true; currency: CurrencyCode; lines: BreakdownLine[]; totalMinor: number; tenders: TenderPlan[] }
   | { ok: false; code: RefundErrorCode; message: string };
 
 /** Internal tenders are paid by the retailer itself: no payment provider is called. */

@@ -6,6 +6,7 @@ import type { Db, Queryable } from '../../../platform/db';
 import { newId } from '../../../platform/ids';
 import { OrderRecorded, type OrderRecordedData } from '../../../contracts/events/orders';
 import { ReturnAuthorized, ReturnInspected, ReturnItemsReceived } from '../../../contracts/events/returns';
+import type { PaymentMethod, RefundMethod } from '../../../contracts/vocabulary';
 import { SimulatedGateway } from '../../../connectors/payments/simulated/simulated-gateway';
 import type { SimulatedGatewayOptions } from '../../../connectors/payments/simulated/simulated-options';
 import { refundSnapshotsConsumer } from '../consumers/snapshots';
@@ -52,7 +53,7 @@ export function directRunner(db: Db, definition: ConsumerDefinition): ConsumerRu
 
 /** A payment of a test order: through the simulated gateway (CARD, PAYPAL) or paid back internally. */
 export interface TestPayment {
-  method: 'CARD' | 'PAYPAL' | 'GIFT_CARD' | 'STORE_CREDIT' | 'CASH';
+  method: PaymentMethod;
   capturedMinor: number;
 }
 
@@ -134,7 +135,7 @@ export interface TestReturn {
 export function authorizedEvent(
   order: OrderRecordedData,
   lines: TestReturnLine[],
-  options: { fraudOutcome?: 'APPROVE' | 'REVIEW'; valueMinor?: number; refundMethod?: string | null } = {},
+  options: { fraudOutcome?: 'APPROVE' | 'REVIEW'; valueMinor?: number; refundMethod?: RefundMethod | null } = {},
 ): { ret: TestReturn; event: EventEnvelope } {
   const returnId = newId('ret');
   const header = { returnId, orderId: order.orderId, number: `RMA-${returnId.slice(-8)}`, channel: 'ECOMMERCE' as const, storeId: null, customerId: order.customerId, partnerId: null };

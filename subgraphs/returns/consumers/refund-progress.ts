@@ -1,17 +1,9 @@
 import type { WriteTx } from '../../../platform/write-path/write-tx';
 import type { ConsumerDefinition } from '../../../platform/events/consumer';
-import type { EventEnvelope } from '../../../platform/events/envelope';
+import { on } from '../../../platform/events/handlers';
 import { CreditMemoPosted, RefundFailed, RefundRequested, RefundSucceeded } from '../../../contracts/events/refunds';
 import { lockReturn } from '../lifecycle/lifecycle-queries';
 import { completeIfSettled } from '../lifecycle/completion';
-
-/** The return's financial state each refund event leads to. */
-const FINANCIAL_STATE: Record<string, string> = {
-  [RefundRequested.type]: 'PENDING',
-  [RefundSucceeded.type]: 'REFUNDED',
-  [RefundFailed.type]: 'FAILED',
-  [CreditMemoPosted.type]: 'SETTLED',
-};
 
 /** Order of the financial states: an older event arriving late never moves a return back. */
 const RANK: Record<string, number> = { NOT_STARTED: 0, FAILED: 1, PENDING: 2, REFUNDED: 3, SETTLED: 4 };
@@ -27,19 +19,25 @@ const SYSTEM = { subject: 'system:returns.refund-status', roles: ['service' as c
 export const refundStatusConsumer: ConsumerDefinition = {
   name: 'returns.refund-status',
   schema: 'returns',
-  types: Object.keys(FINANCIAL_STATE),
-  async handle(tx: WriteTx, event: EventEnvelope) {
-    const { returnId } = event.data as { returnId: string | null };
-    if (!returnId) return;
-    const ret = await lockReturn(tx, returnId);
-    if (!ret) return;
-    const next = FINANCIAL_STATE[event.type] as string;
-    // A retried refund may fail and then succeed: FAILED may be left for any later state, and a
-    // new request after a failure is PENDING again.
-    const moves = (RANK[next] ?? 0) > (RANK[ret.financial_status] ?? 0) || (ret.financial_status === 'FAILED' && next !== 'FAILED');
-    if (!moves) return;
-    await tx.query(`UPDATE returns.returns SET financial_status = $2, updated_at = now() WHERE id = $1`, [returnId, next]);
-    ret.financial_status = next;
-    await completeIfSettled(tx, ret, SYSTEM);
-  },
+  // The return's financial state each refund event leads to.
+  handlers: [
+    on(RefundRequested, (tx, refund) => follow(tx, refund.returnId, 'PENDING')),
+    on(RefundSucceeded, (tx, refund) => follow(tx, refund.returnId, 'REFUNDED')),
+    on(RefundFailed, (tx, refund) => follow(tx, refund.returnId, 'FAILED')),
+    on(CreditMemoPosted, (tx, refund) => follow(tx, refund.returnId, 'SETTLED')),
+  ],
 };
+
+/** Moves the return of a refund (if it is one) to the financial state `next`, unless it is already further. */
+async function follow(tx: WriteTx, returnId: string | null, next: string): Promise<void> {
+  if (!returnId) return;
+  const ret = await lockReturn(tx, returnId);
+  if (!ret) return;
+  // A retried refund may fail and then succeed: FAILED may be left for any later state, and a
+  // new request after a failure is PENDING again.
+  const moves = (RANK[next] ?? 0) > (RANK[ret.financial_status] ?? 0) || (ret.financial_status === 'FAILED' && next !== 'FAILED');
+  if (!moves) return;
+  await tx.query(`UPDATE returns.returns SET financial_status = $2, updated_at = now() WHERE id = $1`, [returnId, next]);
+  ret.financial_status = next;
+  await completeIfSettled(tx, ret, SYSTEM);
+}

@@ -1,9 +1,10 @@
+import { RETURN_STATUSES, type ReturnStatus } from '../../../contracts/vocabulary';
+
 /**
- * The return's process state machine: statuses and the one table of allowed transitions. Every
- * status change goes through `transition()`; nothing else writes a status.
+ * The return's process state machine: the one table of allowed transitions between the statuses
+ * of `contracts/vocabulary.ts`. Every status change goes through `transition()`; nothing else
+ * writes a status.
  */
-export const RETURN_STATUSES = ['REQUESTED', 'AUTHORIZED', 'DECLINED', 'CANCELED', 'IN_TRANSIT', 'PARTIALLY_RECEIVED', 'RECEIVED', 'INSPECTED', 'COMPLETED'] as const;
-export type ReturnStatus = (typeof RETURN_STATUSES)[number];
 
 /** What moves a return: each action names the statuses it may start from and where it leads. */
 export type ReturnAction = 'request' | 'authorize' | 'approve' | 'decline' | 'cancel' | 'ship' | 'receive' | 'receiveAll' | 'inspect' | 'complete';

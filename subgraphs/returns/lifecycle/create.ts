@@ -1,7 +1,8 @@
 import type { WriteTx } from '../../../platform/write-path/write-tx';
 import type { Principal } from '../../../platform/auth';
 import { newId } from '../../../platform/ids';
-import { refundMethodsFor, type ReturnPolicy, type ReturnReason, type RefundMethod } from '../policy';
+import { refundMethodsFor, type ReturnPolicy, type ReturnReason } from '../policy';
+import type { Channel, RefundMethod } from '../../../contracts/vocabulary';
 import { ReturnAuthorized, ReturnDeclined, ReturnRequested } from '../../../contracts/events/returns';
 import type { ReturnsSettings } from '../settings';
 import { isManagerFor, seesOrder, type OrderOwner } from './access';
@@ -27,7 +28,7 @@ export interface ReturnLineInput {
 export interface CreateReturnInput {
   orderId: string;
   /** The channel the return is requested or taken in. */
-  channel: 'ECOMMERCE' | 'MOBILE' | 'POS' | 'MARKETPLACE';
+  channel: Channel;
   /** The store taking the return (required at POS). */
   storeId?: string | null;
   lines: ReturnLineInput[];

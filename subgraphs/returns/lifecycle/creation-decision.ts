@@ -1,6 +1,7 @@
 import type { Queryable } from '../../../platform/db';
 import { approvalDecision, fraudAssessment, type ApprovalDecision, type FraudAssessment, type ReturnPolicy } from '../policy';
-import { transition, type ReturnAction, type ReturnStatus } from '../domain/status';
+import { transition, type ReturnAction } from '../domain/status';
+import type { ReturnStatus } from '../../../contracts/vocabulary';
 import { customerHistory, type OrderSnapshot } from './lifecycle-queries';
 import { ReturnErrorCode, ReturnMessages, userError, type UserError } from './user-errors';
 import type { CreateMode } from './create';

@@ -1,6 +1,7 @@
 import type { WriteTx } from '../../../platform/write-path/write-tx';
 import type { Principal } from '../../../platform/auth';
 import { ReturnInspected } from '../../../contracts/events/returns';
+import type { Disposition } from '../../../contracts/vocabulary';
 import { inspectionLocations, mayActOn } from './access';
 import { applyTransition, bumpRevision } from './transitions';
 import { lineStates, lockReturn } from './lifecycle-queries';
@@ -8,10 +9,6 @@ import { changed, refused, type ReturnPayload } from './payload';
 import { ReturnErrorCode, ReturnMessages, userError, type UserError } from './user-errors';
 import { completeIfSettled } from './completion';
 import { unknownLocation, waitingAt } from './locations';
-
-/** The dispositions of CONTRACT.md. */
-export const DISPOSITIONS = ['SELLABLE', 'DAMAGED', 'REFURBISH', 'VENDOR_RETURN', 'SCRAP'] as const;
-export type Disposition = (typeof DISPOSITIONS)[number];
 
 /** Input of `recordInspection`. */
 export interface InspectionInput {

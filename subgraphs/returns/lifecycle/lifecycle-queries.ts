@@ -1,12 +1,12 @@
 import type { Queryable } from '../../../platform/db';
-import type { ReturnStatus } from '../domain/status';
+import type { Channel, PaymentMethod, ReturnStatus } from '../../../contracts/vocabulary';
 import { OPEN_OR_DONE_STATUSES } from '../domain/status';
 
 /** An order as the returns subgraph keeps it (see consumers/order-snapshots.ts). */
 export interface OrderSnapshot {
   order_id: string;
   number: string;
-  channel: 'ECOMMERCE' | 'MOBILE' | 'POS' | 'MARKETPLACE';
+  channel: Channel;
   store_id: string | null;
   partner_id: string | null;
   customer_id: string;
@@ -33,7 +33,7 @@ export interface SnapshotPayment {
   paymentId: string;
   provider: string;
   providerReference: string;
-  method: 'CARD' | 'PAYPAL' | 'GIFT_CARD' | 'STORE_CREDIT' | 'CASH';
+  method: PaymentMethod;
   capturedMinor: number;
 }
 

@@ -1,7 +1,8 @@
 import type { Queryable } from '../../../platform/db';
 import type { Principal } from '../../../platform/auth';
 import { currentScope } from '../../../platform/context';
-import { transition, type ReturnAction, type ReturnStatus } from '../domain/status';
+import type { ReturnStatus } from '../../../contracts/vocabulary';
+import { transition, type ReturnAction } from '../domain/status';
 import type { ReturnEventHeader } from '../../../contracts/events/returns';
 import type { ReturnForUpdate } from './lifecycle-queries';
 

@@ -7,7 +7,7 @@ import { IneligibleCode, PolicyMessages } from './messages';
 import { refundMethodsFor } from './refund-methods';
 import type { ReturnPolicy } from './schema';
 import { isWithinWindow, returnWindow } from './window';
-import type { Channel, PaymentMethod, RefundMethod } from './vocabulary';
+import type { Channel, PaymentMethod, RefundMethod } from '../../../contracts/vocabulary';
 
 /** The order a line belongs to, as the returns subgraph knows it. */
 export interface EligibilityOrder {

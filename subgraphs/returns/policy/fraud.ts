@@ -6,7 +6,7 @@
 import { assertNonNegativeInteger } from './inputs';
 import { FraudSignal, PolicyMessages } from './messages';
 import type { ReturnPolicy } from './schema';
-import { FRAUD_OUTCOMES, type FraudOutcome } from './vocabulary';
+import { FRAUD_OUTCOMES, type FraudOutcome } from '../../../contracts/vocabulary';
 
 /** Basis points in 100%. */
 const FULL_BASIS_POINTS = 10_000n;

@@ -3,7 +3,8 @@ import { lineEligibility } from './eligibility';
 import { loadDefaultPolicy } from './load';
 import { restockingFeeMinor } from './restocking';
 import { policyWith, eligibilityInput } from './testing/policy-kit';
-import { CHANNELS, RETURN_REASONS } from './vocabulary';
+import { CHANNELS } from '../../../contracts/vocabulary';
+import { RETURN_REASONS } from './vocabulary';
 
 const policy = loadDefaultPolicy();
 const instant = fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2030-01-01T00:00:00Z'), noInvalidDate: true });

@@ -1,6 +1,6 @@
 import { loadDefaultPolicy } from './load';
 import { refundMethodsFor } from './refund-methods';
-import { CHANNELS, PAYMENT_METHODS } from './vocabulary';
+import { CHANNELS, PAYMENT_METHODS } from '../../../contracts/vocabulary';
 
 const policy = loadDefaultPolicy();
 

@@ -9,7 +9,7 @@
  */
 import type { ReturnPolicy } from './schema';
 import { matchValue, mostSpecific } from './specificity';
-import { REFUND_METHODS, type Channel, type PaymentMethod, type RefundMethod } from './vocabulary';
+import { REFUND_METHODS, type Channel, type PaymentMethod, type RefundMethod } from '../../../contracts/vocabulary';
 
 /** Refund methods allowed for one tender in one channel (most specific rule wins). */
 export function refundMethodsForTender(policy: ReturnPolicy, returnChannel: Channel, tender: PaymentMethod): readonly RefundMethod[] {

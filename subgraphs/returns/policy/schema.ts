@@ -6,10 +6,8 @@
  * start-up rather than at a customer's counter.
  */
 import { z } from 'zod';
-import {
-  CATEGORY_PATTERN, CHANNELS, FRAUD_OUTCOMES, PAYMENT_METHODS, REFUND_METHODS, RETURN_REASONS,
-  WILDCARD, WINDOW_STARTS,
-} from './vocabulary';
+import { CHANNELS, FRAUD_OUTCOMES, PAYMENT_METHODS, REFUND_METHODS } from '../../../contracts/vocabulary';
+import { CATEGORY_PATTERN, RETURN_REASONS, WILDCARD, WINDOW_STARTS } from './vocabulary';
 
 /**
  * Longest return window a document may set (ten years). Anything longer is a typo (days entered

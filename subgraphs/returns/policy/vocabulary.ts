@@ -1,23 +1,8 @@
 /**
- * The closed vocabularies a return policy speaks: channels, tenders, refund methods and return
- * reasons. They mirror the enums of the orders and returns schemas, so a policy document can be
- * checked against the same names the API shows.
+ * The closed vocabularies a return policy speaks: channels, tenders, refund methods and fraud
+ * outcomes (the graph's shared vocabulary, from `contracts/`), and the policy's own return
+ * reasons and window starts. A policy document is checked against the same names the API shows.
  */
-
-/** Sales channels (`Channel` in the graph). */
-export const CHANNELS = ['ECOMMERCE', 'MOBILE', 'POS', 'MARKETPLACE'] as const;
-/** One of `CHANNELS`. */
-export type Channel = (typeof CHANNELS)[number];
-
-/** How an order was paid (`PaymentMethod` in the orders schema); a "tender" in store terms. */
-export const PAYMENT_METHODS = ['CARD', 'PAYPAL', 'GIFT_CARD', 'STORE_CREDIT', 'CASH'] as const;
-/** One of `PAYMENT_METHODS`. */
-export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
-
-/** How a refund may be paid out; results list them in this order. */
-export const REFUND_METHODS = ['ORIGINAL_PAYMENT', 'STORE_CREDIT', 'GIFT_CARD', 'CASH'] as const;
-/** One of `REFUND_METHODS`. */
-export type RefundMethod = (typeof REFUND_METHODS)[number];
 
 /** Why a unit comes back (`ReturnReason` in the returns schema, after Shopify's reasons). */
 export const RETURN_REASONS = [
@@ -42,8 +27,3 @@ export type Wildcard = typeof WILDCARD;
  * cannot name a category no order line could ever carry (e.g. "Electronics" with a capital).
  */
 export const CATEGORY_PATTERN = /^[a-z0-9_-]{1,40}$/;
-
-/** Fraud assessment outcomes, from best to worst: the worst signal that fired decides. */
-export const FRAUD_OUTCOMES = ['APPROVE', 'REVIEW', 'DECLINE'] as const;
-/** One of `FRAUD_OUTCOMES`. */
-export type FraudOutcome = (typeof FRAUD_OUTCOMES)[number];

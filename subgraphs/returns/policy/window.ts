@@ -7,7 +7,8 @@
 import { assertDate } from './inputs';
 import type { ReturnPolicy, WindowRule } from './schema';
 import { matchValue, mostSpecific } from './specificity';
-import type { Channel, WindowStart } from './vocabulary';
+import type { Channel } from '../../../contracts/vocabulary';
+import type { WindowStart } from './vocabulary';
 
 /** Milliseconds in a window day: windows are counted in exact 24-hour days from their start. */
 export const DAY_MS = 24 * 60 * 60 * 1000;
