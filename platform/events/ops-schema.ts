@@ -1,4 +1,6 @@
-import { parse, type DocumentNode } from 'graphql';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { concatAST, parse, type DocumentNode } from 'graphql';
 import type { Principal } from '../auth';
 import { pageRequest, toConnection, type PageArgs } from '../graphql/connection';
 import type { Queryable } from '../db';
@@ -9,6 +11,9 @@ import { listDeadLetters, pipelineStatus, replayDeadLetters, type DeadLetterFilt
 
 const capitalised = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
 
+/** The shared types, the same in every subgraph (`ops-schema.graphql`). */
+const OPS_TYPES = parse(readFileSync(join(__dirname, 'ops-schema.graphql'), 'utf8'));
+
 /**
  * The operations surface of one subgraph's event pipeline, added to its schema. Root fields are
  * named after the subgraph (`returnsEventPipeline`, `replayReturnsDeadLetters`) because each
@@ -17,119 +22,7 @@ const capitalised = (name: string) => name.charAt(0).toUpperCase() + name.slice(
  */
 export function eventOpsTypeDefs(subgraph: string): DocumentNode {
   const Name = capitalised(subgraph);
-  return parse(`
-"Health of one subgraph's event pipeline: its outbox and its consumers' retries and dead letters."
-type EventPipeline @shareable {
-  "The subgraph whose pipeline this is."
-  subgraph: String!
-  "Outbox events not yet published to the bus."
-  outboxPending: Int!
-  "Age in seconds of the oldest unpublished outbox event (0 when none): the relay's lag."
-  outboxLagSeconds: Int!
-  "Deliveries waiting for a retry (or parked behind one for ordering)."
-  pendingRetries: Int!
-  "Events given up on and not yet replayed."
-  deadLetterCount: Int!
-  "Dead letters, newest first."
-  deadLetters(first: Int, after: String, consumer: String @limit(minLength: 1, maxLength: 100), eventType: String @limit(minLength: 1, maxLength: 100), status: DeadLetterStatus): DeadLetterConnection!
-}
-
-"Where a dead letter stands."
-enum DeadLetterStatus {
-  "Given up on; replayable."
-  DEAD
-  "Sent back to its consumer."
-  REPLAYED
-  "Set aside by an operator."
-  DISCARDED
-}
-
-"An event a consumer gave up on, with why."
-type DeadLetter @shareable {
-  "Opaque id within its subgraph."
-  id: ID!
-  "The consumer that gave up."
-  consumer: String!
-  "The event's id."
-  eventId: String!
-  "The event's type."
-  eventType: String!
-  "The entity the event is about."
-  aggregateId: String!
-  "The last error."
-  error: String!
-  "Attempts made."
-  attempts: Int!
-  "Where it stands."
-  status: DeadLetterStatus!
-  "When it was given up on."
-  deadAt: DateTime!
-  "When it was replayed."
-  replayedAt: DateTime
-  "Who replayed it."
-  replayedBy: String
-  "The delivered event (envelope and position) as JSON."
-  payload: String!
-}
-
-"A page of dead letters."
-type DeadLetterConnection @shareable {
-  "Dead letters on this page."
-  edges: [DeadLetterEdge!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-}
-
-"A dead letter and its cursor."
-type DeadLetterEdge @shareable {
-  "Opaque position."
-  cursor: String!
-  "The dead letter."
-  node: DeadLetter!
-}
-
-"Which dead letters to replay: by id, or every DEAD one of a consumer and/or event type."
-input ReplayDeadLettersInput {
-  "Exactly these (from deadLetters)."
-  ids: [ID!]
-  "Only this consumer's (not blank: a blank filter would mean every consumer)."
-  consumer: String @limit(minLength: 1, maxLength: 100)
-  "Only this event type (not blank)."
-  eventType: String @limit(minLength: 1, maxLength: 100)
-  "Say what would happen without doing it."
-  dryRun: Boolean
-}
-
-"What a replay did, or would do, with one dead letter."
-enum ReplayOutcome {
-  "Dry run: it would go back to its consumer."
-  WOULD_REPLAY
-  "It went back to its consumer, which will apply it at most once."
-  REPLAYED
-  "Its consumer handled it meanwhile; nothing to do."
-  ALREADY_HANDLED
-  "It is not DEAD (already replayed or discarded)."
-  NOT_DEAD
-}
-
-"One dead letter's replay."
-type DeadLetterReplay @shareable {
-  "The dead letter."
-  deadLetter: DeadLetter!
-  "What happened."
-  outcome: ReplayOutcome!
-}
-
-"Result of a replay."
-type ReplayDeadLettersPayload @shareable {
-  "True when nothing was written."
-  dryRun: Boolean!
-  "Each matching dead letter and its outcome (at most 500 per call)."
-  replays: [DeadLetterReplay!]!
-  "Why the replay was refused, if it was."
-  userErrors: [UserError!]!
-}
-
+  return concatAST([OPS_TYPES, parse(`
 extend type Query {
   "The ${subgraph} subgraph's event pipeline (operations roles)."
   ${subgraph}EventPipeline: EventPipeline!
@@ -139,7 +32,7 @@ extend type Mutation {
   "Sends dead letters of the ${subgraph} subgraph back to their consumers, or says what would happen (operations roles; audited)."
   replay${Name}DeadLetters(input: ReplayDeadLettersInput!, idempotencyKey: String!): ReplayDeadLettersPayload!
 }
-`);
+`)]);
 }
 
 interface OpsContext {
