@@ -112,6 +112,20 @@ export async function returnIn(t: TestGraph, world: World, status: FixtureStatus
 
 const ISSUE_REFUND = `mutation($input: IssueRefundInput!, $key: String!) { issueRefund(input: $input, idempotencyKey: $key) { refund { id } userErrors { code message } } }`;
 
+/**
+ * Waits until the relay has given the aggregate's first event its position: the update log (what
+ * `refundUpdates` and catch-up read) lists an event only from then on, a few milliseconds after
+ * its commit on a quiet machine, longer while the matrix builds ~100 fixtures at once.
+ */
+async function waitForUpdateLog(t: TestGraph, schema: 'refunds' | 'returns', aggregateId: string): Promise<void> {
+  const deadline = Date.now() + SNAPSHOT_WAIT_MS;
+  const sql = `SELECT 1 FROM ${schema}.outbox WHERE aggregate_id = $1 AND position IS NOT NULL`;
+  while ((await t.database.db.query(sql, [aggregateId])).rowCount === 0) {
+    if (Date.now() > deadline) throw new Error(`${schema} has not logged ${aggregateId}`);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
 /** Amount above the four-eyes threshold (500.00 by default), so the refund waits for a second approver. */
 const ABOVE_FOUR_EYES = '600.00';
 
@@ -124,6 +138,7 @@ export async function refundIn(t: TestGraph, world: World, awaitingApproval = fa
   const response = await t.query<{ issueRefund: { refund: { id: string } | null; userErrors: unknown[] } }>(requester, ISSUE_REFUND, { input, key: newKey('refund') });
   const refundId = response.data?.issueRefund.refund?.id;
   if (!refundId) throw new Error(`issueRefund failed: ${JSON.stringify(response.errors ?? response.data)}`);
+  await waitForUpdateLog(t, 'refunds', refundId);
   return { order, owner, refundId };
 }
 
