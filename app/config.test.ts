@@ -7,7 +7,10 @@ import { subgraphSettings } from './subgraphs';
  * one (the first test checks), so a new setting cannot arrive unvalidated.
  */
 const BAD_VALUES: Record<string, [value: string, why: string][]> = {
-  DATABASE_URL: [['mysql://root@db/returns', 'not PostgreSQL'], ['db:5432', 'not a URL']],
+  DATABASE_URL: [
+    ['mysql://root@db/returns', 'not PostgreSQL'],
+    ['db:5432', 'not a URL'],
+  ],
   PGLITE_DATA_DIR: [['', 'empty']],
   REDIS_URL: [['http://127.0.0.1:6379', 'not Redis']],
   REDIS_PREFIX: [['returns graph', 'a space']],
@@ -23,12 +26,21 @@ const BAD_VALUES: Record<string, [value: string, why: string][]> = {
   SUPERGRAPH_POLL_MS: [['50', 'below 100 ms']],
   REGISTRY_TOKEN: [['short', 'under 16 characters']],
   INTERNAL_TOKEN_SECRET: [['x'.repeat(31), 'under 32 characters']],
-  AUTH_PUBLIC_JWK: [['{"kty":', 'not JSON'], ['"EC"', 'not a JWK object']],
+  AUTH_PUBLIC_JWK: [
+    ['{"kty":', 'not JSON'],
+    ['"EC"', 'not a JWK object'],
+  ],
   PAYMENTS_MODE: [['paypal', 'not a mode']],
-  STRIPE_SECRET_KEY: [['pk_test_a_publishable_key_0000', 'a publishable key'], ['sk_x', 'too short']],
+  STRIPE_SECRET_KEY: [
+    ['pk_test_a_publishable_key_0000', 'a publishable key'],
+    ['sk_x', 'too short'],
+  ],
   STRIPE_WEBHOOK_SECRET: [['sk_test_the_wrong_kind_of_secret', 'not a signing secret']],
   STRIPE_API_BASE: [['api.stripe.test', 'not a URL']],
-  SIMULATED_SETTLEMENT_DELAY_MS: [['-5', 'negative'], ['86400001', 'above a day']],
+  SIMULATED_SETTLEMENT_DELAY_MS: [
+    ['-5', 'negative'],
+    ['86400001', 'above a day'],
+  ],
   REFUNDS_SECOND_APPROVER_ABOVE_MINOR: [
     ['abc', 'NaN: every comparison would pass'],
     ['-1', 'negative'],
@@ -37,13 +49,22 @@ const BAD_VALUES: Record<string, [value: string, why: string][]> = {
     ['', 'empty'],
   ],
   RETURNS_DEFAULT_LOCATION_ID: [['warehouse', 'not a location id']],
-  DEV_ERROR_DETAILS: [['yes', 'only "true" switches details on'], ['TRUE', 'not exactly "true"']],
+  DEV_ERROR_DETAILS: [
+    ['yes', 'only "true" switches details on'],
+    ['TRUE', 'not exactly "true"'],
+  ],
   INTROSPECTION: [['everyone', 'not a policy']],
   RG_SERVICE: [['billing', 'no such service']],
   NODE_ENV: [['prod', 'not a mode']],
   LOG_LEVEL: [['verbose', 'not a pino level']],
-  GATEWAY_URL: [['127.0.0.1:4000/graphql', 'not a URL'], ['ws://127.0.0.1:4000/graphql', 'not http(s)']],
-  TOKEN: [['Bearer eyJhbGciOiJFUzI1NiJ9.e30.c2ln', 'a header value, not a JWT'], ['', 'empty']],
+  GATEWAY_URL: [
+    ['127.0.0.1:4000/graphql', 'not a URL'],
+    ['ws://127.0.0.1:4000/graphql', 'not http(s)'],
+  ],
+  TOKEN: [
+    ['Bearer eyJhbGciOiJFUzI1NiJ9.e30.c2ln', 'a header value, not a JWT'],
+    ['', 'empty'],
+  ],
 };
 
 const cases = Object.entries(BAD_VALUES).flatMap(([name, values]) => values.map(([value, why]) => ({ name, value, why })));
@@ -105,7 +126,9 @@ describe('settings validated at start', () => {
   });
 
   it('refuses PAYMENTS_MODE=stripe without both Stripe secrets, naming each', () => {
-    expect(() => loadConfig({ PAYMENTS_MODE: 'stripe' })).toThrow(/STRIPE_SECRET_KEY: is required when PAYMENTS_MODE=stripe[\s\S]*STRIPE_WEBHOOK_SECRET: is required/);
+    expect(() => loadConfig({ PAYMENTS_MODE: 'stripe' })).toThrow(
+      /STRIPE_SECRET_KEY: is required when PAYMENTS_MODE=stripe[\s\S]*STRIPE_WEBHOOK_SECRET: is required/,
+    );
   });
 
   it('lists every bad variable at once, and never echoes a secret', () => {

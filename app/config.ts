@@ -59,7 +59,10 @@ const storage = {
   /** Redis connection string; absent means the in-process event bus. */
   REDIS_URL: url(/^rediss?$/, 'redis:// or rediss://').optional(),
   /** Prefix of every Redis key; give each deployment sharing a Redis its own. */
-  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,100}$/, 'must be 1 to 100 of A-Z a-z 0-9 : _ -').default('returns-graph'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{1,100}$/, 'must be 1 to 100 of A-Z a-z 0-9 : _ -')
+    .default('returns-graph'),
 };
 
 /** Where each process listens, and how services find each other. */
@@ -95,9 +98,13 @@ const payments = {
   /** `simulated` (one simulated gateway for every card provider) or `stripe`. */
   PAYMENTS_MODE: z.enum(['simulated', 'stripe'], { error: 'must be "simulated" or "stripe"' }).default('simulated'),
   /** Stripe secret key ("sk_..." or restricted "rk_..."); required when PAYMENTS_MODE=stripe. */
-  STRIPE_SECRET_KEY: secret(20).regex(/^(sk|rk)_[A-Za-z0-9_]+$/, 'must be a Stripe secret key "sk_..." or "rk_..."').optional(),
+  STRIPE_SECRET_KEY: secret(20)
+    .regex(/^(sk|rk)_[A-Za-z0-9_]+$/, 'must be a Stripe secret key "sk_..." or "rk_..."')
+    .optional(),
   /** Signing secret of the Stripe webhook endpoint ("whsec_..."); required when PAYMENTS_MODE=stripe. */
-  STRIPE_WEBHOOK_SECRET: secret(20).regex(/^whsec_[A-Za-z0-9_]+$/, 'must be a Stripe webhook signing secret "whsec_..."').optional(),
+  STRIPE_WEBHOOK_SECRET: secret(20)
+    .regex(/^whsec_[A-Za-z0-9_]+$/, 'must be a Stripe webhook signing secret "whsec_..."')
+    .optional(),
   /** Another Stripe API origin (a test double); default Stripe's own. */
   STRIPE_API_BASE: httpUrl.optional(),
   /** How long the simulated gateway takes to settle a refund, in milliseconds. */
@@ -109,7 +116,10 @@ const policy = {
   /** Four eyes: what one requester refunds by hand on one order, in total, above this (minor units) waits for a second approver. */
   REFUNDS_SECOND_APPROVER_ABOVE_MINOR: amountMinor.default(DEFAULT_SECOND_APPROVER_ABOVE_MINOR),
   /** Where ship-back returns are received when the request names no location. */
-  RETURNS_DEFAULT_LOCATION_ID: z.string().regex(/^loc_[A-Za-z0-9_]{1,60}$/, 'must be a location id "loc_..."').default(DEFAULT_RETURN_LOCATION_ID),
+  RETURNS_DEFAULT_LOCATION_ID: z
+    .string()
+    .regex(/^loc_[A-Za-z0-9_]{1,60}$/, 'must be a location id "loc_..."')
+    .default(DEFAULT_RETURN_LOCATION_ID),
 };
 
 /** The process itself. */
@@ -126,7 +136,10 @@ const tools = {
   /** The gateway's GraphQL URL `npm run events` calls; default http://127.0.0.1:<PORT>/graphql. */
   GATEWAY_URL: httpUrl.optional(),
   /** The client token `npm run events` calls with; absent, one is minted with the local dev key (embedded default only). */
-  TOKEN: z.string().regex(/^[\w-]+\.[\w-]+\.[\w-]+$/, 'must be a JWT (three base64url parts separated by dots)').optional(),
+  TOKEN: z
+    .string()
+    .regex(/^[\w-]+\.[\w-]+\.[\w-]+$/, 'must be a JWT (three base64url parts separated by dots)')
+    .optional(),
 };
 
 /**

@@ -86,7 +86,10 @@ async function main(): Promise<void> {
   });
   const keys = await loadOrCreateDevKeys();
   const opsToken = await signClientToken({ subject: 'demo:ops', roles: ['operations_admin'], storeIds: [] }, keys.privateJwk);
-  const customerToken = await signClientToken({ subject: 'demo:cus_demo_0001', roles: ['customer'], customerId: 'cus_demo_0001', storeIds: [] }, keys.privateJwk);
+  const customerToken = await signClientToken(
+    { subject: 'demo:cus_demo_0001', roles: ['customer'], customerId: 'cus_demo_0001', storeIds: [] },
+    keys.privateJwk,
+  );
   const url = `${graph.gateway.url}/graphql`;
   process.stdout.write(banner(url, Date.now() - started, opsToken, customerToken));
   const stop = async (signal: string) => {
@@ -99,7 +102,8 @@ async function main(): Promise<void> {
 }
 
 function banner(url: string, elapsedMs: number, opsToken: string, customerToken: string): string {
-  const query = '{ orderByNumber(number: \\"R100001\\") { number channel totals { total { amount currencyCode } } lines { sku quantity inventoryItem { availability { location { name } availableToSell } } } returns { id status } refunds { id status } } }';
+  const query =
+    '{ orderByNumber(number: \\"R100001\\") { number channel totals { total { amount currencyCode } } lines { sku quantity inventoryItem { availability { location { name } availableToSell } } } returns { id status } refunds { id status } } }';
   return `
 Returns Graph is running (embedded default: PGlite in memory, in-process bus, demo data) in ${(elapsedMs / 1000).toFixed(1)} s.
 

@@ -81,7 +81,9 @@ export async function startGraph(options: GraphOptions): Promise<RunningGraph> {
       pipeline: events,
     });
     subgraphs.push(running);
-    const result = await client.publish(definition.name, `http://${host}:${running.port}/graphql`, subgraphSdl(definition), { streams: definition.streams ?? [] });
+    const result = await client.publish(definition.name, `http://${host}:${running.port}/graphql`, subgraphSdl(definition), {
+      streams: definition.streams ?? [],
+    });
     if (result.status === 'REJECTED') {
       throw new Error(`The registry refused subgraph ${definition.name}: ${JSON.stringify(result)}`);
     }

@@ -63,7 +63,12 @@ async function runSubgraph(name: SubgraphName, config: Config): Promise<() => Pr
   const db = database(config, name);
   await migrate(db, serviceMigrations(name, settings.payments));
   const definition = subgraphNamed(name, { db, connectors: buildConnectors(db, settings.payments), settings });
-  const ports: Record<SubgraphName, number> = { orders: config.ORDERS_PORT, returns: config.RETURNS_PORT, inventory: config.INVENTORY_PORT, refunds: config.REFUNDS_PORT };
+  const ports: Record<SubgraphName, number> = {
+    orders: config.ORDERS_PORT,
+    returns: config.RETURNS_PORT,
+    inventory: config.INVENTORY_PORT,
+    refunds: config.REFUNDS_PORT,
+  };
   const bus = new RedisBus({
     url: required(config.REDIS_URL, 'REDIS_URL', 'production subgraphs exchange events through Redis streams'),
     prefix: config.REDIS_PREFIX,
@@ -83,7 +88,9 @@ async function runSubgraph(name: SubgraphName, config: Config): Promise<() => Pr
     publishToken: required(config.REGISTRY_TOKEN, 'REGISTRY_TOKEN', 'subgraphs publish their schema to the registry at start'),
     publishedBy: `${name}@${process.pid}`,
   });
-  const result = await registry.publish(name, `http://${config.PUBLIC_HOST}:${server.port}/graphql`, subgraphSdl(definition), { streams: definition.streams ?? [] });
+  const result = await registry.publish(name, `http://${config.PUBLIC_HOST}:${server.port}/graphql`, subgraphSdl(definition), {
+    streams: definition.streams ?? [],
+  });
   if (result.status === 'REJECTED') throw new Error(`The registry refused ${name}'s schema: ${JSON.stringify(result)}`);
   log.info({ subgraph: name, url: server.url, publish: result.status }, 'subgraph listening');
   return async () => {

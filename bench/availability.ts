@@ -38,7 +38,13 @@ export async function benchAvailability(settings: BenchSettings): Promise<void> 
     await upsertLocations(bench.db, EXTRA_LOCATIONS);
     await writeTransaction(bench.db, 'inventory', async (tx) => {
       for (const location of EXTRA_LOCATIONS) {
-        const movements: Movement[] = DEMO_PRODUCTS.map((product) => ({ sku: product.sku, locationId: location.id, from: null, to: 'SELLABLE', quantity: EXTRA_OPENING_UNITS }));
+        const movements: Movement[] = DEMO_PRODUCTS.map((product) => ({
+          sku: product.sku,
+          locationId: location.id,
+          from: null,
+          to: 'SELLABLE',
+          quantity: EXTRA_OPENING_UNITS,
+        }));
         await applyMovements(tx, movements, { causeId: `bench-opening:${location.id}`, reason: 'OPENING_BALANCE', actor: 'bench' });
       }
     });

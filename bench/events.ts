@@ -134,7 +134,11 @@ async function pipelineRun(db: Db, schema: string, bus: EventBus, label: string,
       while (next < total) {
         const first = next;
         next += EVENTS_PER_TRANSACTION;
-        const events = Array.from({ length: EVENTS_PER_TRANSACTION }, (_, i) => ({ definition: BenchThingHappened, aggregateId: `thing-${(first + i) % 100}`, data: { n: first + i } }));
+        const events = Array.from({ length: EVENTS_PER_TRANSACTION }, (_, i) => ({
+          definition: BenchThingHappened,
+          aggregateId: `thing-${(first + i) % 100}`,
+          data: { n: first + i },
+        }));
         const appended = await db.transaction((tx) => appendEvents(tx, schema, schema, events));
         const now = performance.now();
         for (const envelope of appended) committedAt.set(envelope.id, now);
@@ -171,7 +175,9 @@ function orderInput(i: number, run: string): RecordOrderInput {
       { sku: 'SKU-BEA-006', title: 'Lip Balm Trio', category: 'beauty', quantity: 1, unitPrice: '0', finalSale: true },
     ],
     shipping: { method: 'Standard', amount: '5.95', tax: '0.48' },
-    payments: [{ provider: 'stripe', providerReference: `ch_${run}_${i}`, method: 'CARD', capturedAmount: '100.00', capturedAt: new Date('2026-11-20T10:00:05Z') }],
+    payments: [
+      { provider: 'stripe', providerReference: `ch_${run}_${i}`, method: 'CARD', capturedAmount: '100.00', capturedAt: new Date('2026-11-20T10:00:05Z') },
+    ],
   };
 }
 
@@ -242,7 +248,10 @@ function percentile(values: number[], p: number): number {
 async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`Timed out after ${ms} ms: ${what}`)), ms)))]);
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`Timed out after ${ms} ms: ${what}`)), ms))),
+    ]);
   } finally {
     clearTimeout(timer);
   }

@@ -22,7 +22,12 @@ export async function benchOrderLookup(settings: BenchSettings): Promise<void> {
     if (!orders) throw new Error('orders subgraph not running');
     // Warm both paths (JIT, connection pools, query plan cache) before measuring.
     await load({ label: 'warm-up', url: `${bench.graph.gateway.url}/graphql`, headers: { authorization: `Bearer ${token}` }, body, durationSeconds: 2 });
-    const viaGateway = await load({ label: 'order lookup via gateway', url: `${bench.graph.gateway.url}/graphql`, headers: { authorization: `Bearer ${token}` }, body });
+    const viaGateway = await load({
+      label: 'order lookup via gateway',
+      url: `${bench.graph.gateway.url}/graphql`,
+      headers: { authorization: `Bearer ${token}` },
+      body,
+    });
     // The internal token lives 60 s; a fresh one per run is enough for a 10 s run.
     const direct = await load({
       label: 'order lookup direct to orders subgraph',

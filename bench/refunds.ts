@@ -26,7 +26,6 @@ const RUN_TIMEOUT_MS = 180_000;
 /** How often progress is read from the database. */
 const POLL_MS = 50;
 
-
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 async function waitUntil(what: string, db: PostgresDb, sql: string, target: number, params: unknown[] = []): Promise<void> {
@@ -48,14 +47,21 @@ export async function benchRefunds(bench: BenchSettings): Promise<void> {
   const bus = new InProcessBus();
   const pipeline = new EventPipeline(db, bus);
   try {
-    const subgraph = await startSubgraph(subgraphNamed('refunds', { db, connectors: buildConnectors(db, settings.payments), settings }), { db, internalTokens: new InternalTokens(randomBytes(32).toString('base64url')), port: 0, pipeline });
+    const subgraph = await startSubgraph(subgraphNamed('refunds', { db, connectors: buildConnectors(db, settings.payments), settings }), {
+      db,
+      internalTokens: new InternalTokens(randomBytes(32).toString('base64url')),
+      port: 0,
+      pipeline,
+    });
     await pipeline.start();
     let seq = 0;
     const publish = (events: ReturnType<typeof envelope>[]) => bus.publish(events.map((event): DeliveredEvent => ({ envelope: event, sourceSeq: ++seq })));
 
     // Orders (one line of 30.00 + 2.40 tax, paid by card) and their authorized returns, before the clock starts.
     const returns: TestReturn[] = [];
-    const orders = Array.from({ length: returnCount }, () => orderData({ lines: [{ sku: 'SKU-APP-001', quantity: 1, unitPriceMinor: 3000, taxMinor: 240 }], payments: [{ method: 'CARD', capturedMinor: 3240 }] }));
+    const orders = Array.from({ length: returnCount }, () =>
+      orderData({ lines: [{ sku: 'SKU-APP-001', quantity: 1, unitPriceMinor: 3000, taxMinor: 240 }], payments: [{ method: 'CARD', capturedMinor: 3240 }] }),
+    );
     await publish(orders.map((order) => envelope(OrderRecorded, order.orderId, order)));
     await waitUntil('order snapshots', db, `SELECT count(*) AS n FROM refunds.order_snapshots`, returnCount);
     const authorized = orders.map((order) => authorizedEvent(order, [{ line: 0, quantity: 1 }]));
@@ -83,10 +89,16 @@ export async function benchRefunds(bench: BenchSettings): Promise<void> {
       `SELECT (SELECT count(*) FROM payments_sim.refunds)::int8 AS provider, (SELECT count(*) FROM erp.journal_entries)::int8 AS journal`,
     );
     const ms = (value: number) => `${Math.round(value)} ms`;
-    process.stdout.write(`\nRefund settlement end to end (PostgreSQL, in-process bus, simulated gateway settling after ${settlementDelayMs} ms, ERP throttle ${DEFAULT_REQUESTS_PER_SECOND}/s)\n`);
+    process.stdout.write(
+      `\nRefund settlement end to end (PostgreSQL, in-process bus, simulated gateway settling after ${settlementDelayMs} ms, ERP throttle ${DEFAULT_REQUESTS_PER_SECOND}/s)\n`,
+    );
     process.stdout.write(`${returnCount} returns received at once; ${check[0]?.provider} provider refunds, ${check[0]?.journal} journal entries\n`);
-    process.stdout.write(`refunds SUCCEEDED: ${(returnCount / succeededSeconds).toFixed(1)}/s (all in ${succeededSeconds.toFixed(2)} s); trigger→SUCCEEDED p50 ${ms(percentile(succeeded, 50))}, p99 ${ms(percentile(succeeded, 99))}\n`);
-    process.stdout.write(`memos POSTED:      ${(returnCount / postedSeconds).toFixed(1)}/s (all in ${postedSeconds.toFixed(2)} s); trigger→POSTED p50 ${ms(percentile(posted, 50))}, p99 ${ms(percentile(posted, 99))}\n`);
+    process.stdout.write(
+      `refunds SUCCEEDED: ${(returnCount / succeededSeconds).toFixed(1)}/s (all in ${succeededSeconds.toFixed(2)} s); trigger→SUCCEEDED p50 ${ms(percentile(succeeded, 50))}, p99 ${ms(percentile(succeeded, 99))}\n`,
+    );
+    process.stdout.write(
+      `memos POSTED:      ${(returnCount / postedSeconds).toFixed(1)}/s (all in ${postedSeconds.toFixed(2)} s); trigger→POSTED p50 ${ms(percentile(posted, 50))}, p99 ${ms(percentile(posted, 99))}\n`,
+    );
     await subgraph.close();
   } finally {
     await pipeline.stop();

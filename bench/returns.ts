@@ -36,8 +36,17 @@ async function pool(count: number, concurrency: number, task: (i: number) => Pro
   );
 }
 
-async function post(url: string, token: string, query: string, variables: Record<string, unknown>): Promise<{ data?: Record<string, unknown>; errors?: unknown[] }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+async function post(
+  url: string,
+  token: string,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<{ data?: Record<string, unknown>; errors?: unknown[] }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
   return (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
 }
 
@@ -72,7 +81,15 @@ async function recordBenchOrders(url: string, serviceToken: string): Promise<{ o
         // Never returned: keeps the returned share of the customer's purchases under the fraud decline ratio.
         { sku: 'SKU-HOM-002', title: 'Linen Duvet Cover', category: 'home', quantity: 1, unitPrice: '159.00' },
       ],
-      payments: [{ provider: 'stripe', providerReference: `pi_bench_${i}`, method: 'CARD', capturedAmount: (24 * UNITS_PER_ORDER + 159).toFixed(2), capturedAt: placedAt }],
+      payments: [
+        {
+          provider: 'stripe',
+          providerReference: `pi_bench_${i}`,
+          method: 'CARD',
+          capturedAmount: (24 * UNITS_PER_ORDER + 159).toFixed(2),
+          capturedAt: placedAt,
+        },
+      ],
     };
     const body = await post(url, serviceToken, RECORD, { input, key: `bench-order-${i}` });
     const order = (body.data?.recordOrder as { order: { id: string; lines: { id: string }[] } | null } | undefined)?.order;
@@ -94,7 +111,12 @@ async function authorizeLoad(url: string, token: string, orders: { orderId: stri
   // Request i returns a unit of order i mod N: consecutive requests hit different orders, as at many tills.
   await pool(total, WRITE_CONCURRENCY, async (i) => {
     const order = orders[i % orders.length] as { orderId: string; lineId: string };
-    const input = { orderId: order.orderId, channel: 'POS', storeId: 'loc_store_nyc', lines: [{ orderLineId: order.lineId, quantity: 1, reason: 'SIZE_TOO_LARGE' }] };
+    const input = {
+      orderId: order.orderId,
+      channel: 'POS',
+      storeId: 'loc_store_nyc',
+      lines: [{ orderLineId: order.lineId, quantity: 1, reason: 'SIZE_TOO_LARGE' }],
+    };
     const sent = performance.now();
     const body = await post(url, token, AUTHORIZE, { input, key: `till-${randomUUID()}` });
     latencies.push(performance.now() - sent);

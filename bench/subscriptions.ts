@@ -43,7 +43,16 @@ const SETTLE_MS = 2_000;
 const STATS_MS = 500;
 
 const SUBSCRIPTION = `subscription { returnStatusChanged { cursor sequence status occurredAt return { number order { number } } } }`;
-const STATUS_TYPES = ['ReturnRequested', 'ReturnAuthorized', 'ReturnDeclined', 'ReturnCanceled', 'ReturnInTransit', 'ReturnItemsReceived', 'ReturnInspected', 'ReturnCompleted'];
+const STATUS_TYPES = [
+  'ReturnRequested',
+  'ReturnAuthorized',
+  'ReturnDeclined',
+  'ReturnCanceled',
+  'ReturnInTransit',
+  'ReturnItemsReceived',
+  'ReturnInspected',
+  'ReturnCompleted',
+];
 const MB = 1024 * 1024;
 
 interface Figures {
@@ -71,7 +80,17 @@ function percentile(sorted: Float64Array, p: number): number {
 /** One scenario: a fresh gateway process, the subscribers, steady events, the figures. */
 async function scenario(
   label: string,
-  env: { graph: RunningGraph; db: PostgresDb; keys: SigningKeys; caller: Caller; secret: string; registryToken: string; prefix: string; settings: BenchSettings; orders: RecordedOrder[] },
+  env: {
+    graph: RunningGraph;
+    db: PostgresDb;
+    keys: SigningKeys;
+    caller: Caller;
+    secret: string;
+    registryToken: string;
+    prefix: string;
+    settings: BenchSettings;
+    orders: RecordedOrder[];
+  },
   principalOf: (connection: number) => Principal,
 ): Promise<Figures> {
   // The bench measures fan-out, not the per-principal cap: its one-principal run holds every subscription.
@@ -98,7 +117,14 @@ async function scenario(
       const principal = principalOf(i);
       let token = tokens.get(principal.subject);
       if (!token) tokens.set(principal.subject, (token = await signClientToken(principal, env.keys.privateJwk)));
-      const client = createClient({ url: gateway.wsUrl, webSocketImpl: WebSocket, lazy: false, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` }, onNonLazyError: () => undefined });
+      const client = createClient({
+        url: gateway.wsUrl,
+        webSocketImpl: WebSocket,
+        lazy: false,
+        retryAttempts: 0,
+        connectionParams: { authorization: `Bearer ${token}` },
+        onNonLazyError: () => undefined,
+      });
       clients.push(client);
       opened.push(new Promise<void>((resolve) => client.on('connected', () => resolve())));
       for (let s = 0; s < env.settings.subscriptionsPerConnection; s++) {
@@ -136,21 +162,36 @@ async function scenario(
     const phase = step % STEPS_PER_RETURN;
     if (phase === 0) {
       const order = env.orders[step / STEPS_PER_RETURN] as RecordedOrder;
-      const ret = await mutateOk(env.caller, principals.customer(order.customerId), 'requestReturn', { orderId: order.id, channel: 'ECOMMERCE', lines: [lineInput(order.lines[0]?.id as string)] });
+      const ret = await mutateOk(env.caller, principals.customer(order.customerId), 'requestReturn', {
+        orderId: order.id,
+        channel: 'ECOMMERCE',
+        lines: [lineInput(order.lines[0]?.id as string)],
+      });
       current = { id: ret.id, lineId: ret.lines[0]?.id as string };
     } else if (phase === 1) {
       await mutateOk(env.caller, service, 'markReturnInTransit', { returnId: current.id, carrier: 'UPS', trackingNumber: '1Z9' });
     } else if (phase === 2) {
-      await mutateOk(env.caller, service, 'receiveReturnItems', { returnId: current.id, locationId: WAREHOUSE_ID, lines: [{ returnLineId: current.lineId, quantity: 1 }] });
+      await mutateOk(env.caller, service, 'receiveReturnItems', {
+        returnId: current.id,
+        locationId: WAREHOUSE_ID,
+        lines: [{ returnLineId: current.lineId, quantity: 1 }],
+      });
     } else {
-      await mutateOk(env.caller, service, 'recordInspection', { returnId: current.id, locationId: WAREHOUSE_ID, lines: [{ returnLineId: current.lineId, dispositions: [{ disposition: 'SELLABLE', quantity: 1 }] }] });
+      await mutateOk(env.caller, service, 'recordInspection', {
+        returnId: current.id,
+        locationId: WAREHOUSE_ID,
+        lines: [{ returnLineId: current.lineId, dispositions: [{ disposition: 'SELLABLE', quantity: 1 }] }],
+      });
     }
   }
   // Refunds complete the last returns a little later; wait until the log is quiet and every update arrived.
   const drainUntil = Date.now() + DRAIN_MS;
   let expectedEvents = 0;
   for (;;) {
-    const { rows } = await env.db.query<{ n: number }>('SELECT count(*)::int8 AS n FROM returns.outbox WHERE seq > $1 AND type = ANY($2)', [start, STATUS_TYPES]);
+    const { rows } = await env.db.query<{ n: number }>('SELECT count(*)::int8 AS n FROM returns.outbox WHERE seq > $1 AND type = ANY($2)', [
+      start,
+      STATUS_TYPES,
+    ]);
     expectedEvents = rows[0]?.n ?? 0;
     if (delivered >= expectedEvents * subscriptions || Date.now() > drainUntil) break;
     await new Promise((resolve) => setTimeout(resolve, 250));
@@ -209,24 +250,40 @@ export async function benchSubscriptions(settings: BenchSettings): Promise<void>
   });
   try {
     const url = `${graph.gateway.url}/graphql`;
-    const caller: Caller = { query: async (principal, query, variables = {}) => postGraphQL(url, query, variables, { authorization: `Bearer ${await signClientToken(principal, keys.privateJwk)}` }) };
+    const caller: Caller = {
+      query: async (principal, query, variables = {}) =>
+        postGraphQL(url, query, variables, { authorization: `Bearer ${await signClientToken(principal, keys.privateJwk)}` }),
+    };
     const returnsPerRun = Math.ceil(PRODUCE_MS / EVENT_INTERVAL_MS / STEPS_PER_RETURN) + 1;
     const makeOrders = async () => {
       const orders: RecordedOrder[] = [];
       for (let i = 0; i < returnsPerRun; i++) {
-        orders.push(await recordOrderOnly(caller, { customerId: `cus_b_${randomBytes(4).toString('hex')}`, lines: [{ sku: 'SKU-APP-003', category: 'apparel', quantity: 1 }] }));
+        orders.push(
+          await recordOrderOnly(caller, {
+            customerId: `cus_b_${randomBytes(4).toString('hex')}`,
+            lines: [{ sku: 'SKU-APP-003', category: 'apparel', quantity: 1 }],
+          }),
+        );
       }
-      await waitForSnapshots(db, orders.map((order) => order.id), 60_000);
+      await waitForSnapshots(
+        db,
+        orders.map((order) => order.id),
+        60_000,
+      );
       return orders;
     };
     const env = { graph, db, keys, caller, secret, registryToken, prefix, settings };
     const operations = principals.operations();
     print(await scenario('one principal (one group: each update resolved once for all)', { ...env, orders: await makeOrders() }, () => operations));
     print(
-      await scenario(`${PRINCIPAL_GROUPS} principals (${PRINCIPAL_GROUPS} groups: each update resolved ${PRINCIPAL_GROUPS} times)`, { ...env, orders: await makeOrders() }, (i) => ({
-        ...operations,
-        subject: `user:ops-${i % PRINCIPAL_GROUPS}`,
-      })),
+      await scenario(
+        `${PRINCIPAL_GROUPS} principals (${PRINCIPAL_GROUPS} groups: each update resolved ${PRINCIPAL_GROUPS} times)`,
+        { ...env, orders: await makeOrders() },
+        (i) => ({
+          ...operations,
+          subject: `user:ops-${i % PRINCIPAL_GROUPS}`,
+        }),
+      ),
     );
   } finally {
     await killAllTestProcesses();

@@ -22,7 +22,9 @@ function declaredEnums(): { subgraph: string; name: string; values: string[] }[]
   return SUBGRAPHS.flatMap((subgraph) => {
     const sdl = readFileSync(join(__dirname, '..', 'subgraphs', subgraph, 'schema.graphql'), 'utf8');
     return parse(sdl)
-      .definitions.filter((definition): definition is EnumTypeDefinitionNode => definition.kind === Kind.ENUM_TYPE_DEFINITION && definition.name.value in VOCABULARIES)
+      .definitions.filter(
+        (definition): definition is EnumTypeDefinitionNode => definition.kind === Kind.ENUM_TYPE_DEFINITION && definition.name.value in VOCABULARIES,
+      )
       .map((definition) => ({ subgraph, name: definition.name.value, values: (definition.values ?? []).map((value) => value.name.value) }));
   });
 }
@@ -30,9 +32,12 @@ function declaredEnums(): { subgraph: string; name: string; values: string[] }[]
 describe('the shared vocabulary', () => {
   const declared = declaredEnums();
 
-  it.each(declared.map((entry) => [entry.subgraph, entry.name, entry]))('%s declares %s with exactly the contracts values, in order', (_subgraph, name, entry) => {
-    expect((entry as { values: string[] }).values).toEqual([...(VOCABULARIES[name as string] ?? [])]);
-  });
+  it.each(declared.map((entry) => [entry.subgraph, entry.name, entry]))(
+    '%s declares %s with exactly the contracts values, in order',
+    (_subgraph, name, entry) => {
+      expect((entry as { values: string[] }).values).toEqual([...(VOCABULARIES[name as string] ?? [])]);
+    },
+  );
 
   it('is published by some subgraph for every vocabulary', () => {
     expect(new Set(declared.map((entry) => entry.name))).toEqual(new Set(Object.keys(VOCABULARIES)));

@@ -37,7 +37,17 @@ export type FraudOutcome = (typeof FRAUD_OUTCOMES)[number];
 export const fraudOutcome = z.enum(FRAUD_OUTCOMES);
 
 /** The return's process states (`ReturnStatus`); the allowed moves are the returns subgraph's `TRANSITIONS`. */
-export const RETURN_STATUSES = ['REQUESTED', 'AUTHORIZED', 'DECLINED', 'CANCELED', 'IN_TRANSIT', 'PARTIALLY_RECEIVED', 'RECEIVED', 'INSPECTED', 'COMPLETED'] as const;
+export const RETURN_STATUSES = [
+  'REQUESTED',
+  'AUTHORIZED',
+  'DECLINED',
+  'CANCELED',
+  'IN_TRANSIT',
+  'PARTIALLY_RECEIVED',
+  'RECEIVED',
+  'INSPECTED',
+  'COMPLETED',
+] as const;
 /** One of `RETURN_STATUSES`. */
 export type ReturnStatus = (typeof RETURN_STATUSES)[number];
 /** `RETURN_STATUSES` as a zod enum. */

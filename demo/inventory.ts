@@ -33,7 +33,14 @@ export async function seedDemoInventory(db: Db): Promise<number> {
       const movements: Movement[] = [];
       for (const product of DEMO_PRODUCTS) {
         movements.push({ sku: product.sku, locationId: location.id, from: null, to: 'SELLABLE', quantity: random.int(range.min, range.max) });
-        if (random.chance(0.15)) movements.push({ sku: product.sku, locationId: location.id, from: null, to: random.pick(['DAMAGED', 'REFURBISH'] as const), quantity: random.int(1, 3) });
+        if (random.chance(0.15))
+          movements.push({
+            sku: product.sku,
+            locationId: location.id,
+            from: null,
+            to: random.pick(['DAMAGED', 'REFURBISH'] as const),
+            quantity: random.int(1, 3),
+          });
       }
       await applyMovements(tx, movements, { causeId: `opening-balance:${location.id}`, reason: 'OPENING_BALANCE', actor: 'demo-seed' });
       moved += movements.length;

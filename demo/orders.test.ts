@@ -43,7 +43,9 @@ describe('seedDemoOrders on PostgreSQL', () => {
   it('inserts about 1,000 orders over all four channels and is idempotent', async () => {
     expect(await seedDemoOrders(database.db, { anchor: DEMO_ANCHOR })).toBe(DEMO_ORDER_COUNT);
     expect(await seedDemoOrders(database.db, { anchor: DEMO_ANCHOR })).toBe(0);
-    const { rows } = await database.db.query<{ channel: string; n: number }>(`SELECT channel, count(*)::int8 AS n FROM orders.orders GROUP BY channel ORDER BY channel`);
+    const { rows } = await database.db.query<{ channel: string; n: number }>(
+      `SELECT channel, count(*)::int8 AS n FROM orders.orders GROUP BY channel ORDER BY channel`,
+    );
     expect(rows.map((r) => r.channel)).toEqual(['ECOMMERCE', 'MARKETPLACE', 'MOBILE', 'POS']);
     expect(rows.reduce((sum, r) => sum + r.n, 0)).toBe(DEMO_ORDER_COUNT);
     const featured = await database.db.query<{ n: number }>(`SELECT count(*)::int8 AS n FROM orders.orders WHERE customer_id = 'cus_demo_0001'`);

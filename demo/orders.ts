@@ -206,10 +206,9 @@ export async function seedDemoOrders(db: Db, options: DemoOrderOptions = {}): Pr
   const orders = generateDemoOrders({ anchor: options.anchor ?? startOfUtcDay() });
   return db.transaction(async (tx) => {
     const inserted = await insertPreparedOrders(tx, orders, { onConflict: 'skip' });
-    await tx.query(
-      `SELECT setval('orders.order_number_seq', GREATEST((SELECT last_value FROM orders.order_number_seq), $1::bigint))`,
-      [DEMO_FIRST_NUMBER + DEMO_ORDER_COUNT - 1],
-    );
+    await tx.query(`SELECT setval('orders.order_number_seq', GREATEST((SELECT last_value FROM orders.order_number_seq), $1::bigint))`, [
+      DEMO_FIRST_NUMBER + DEMO_ORDER_COUNT - 1,
+    ]);
     return inserted;
   });
 }

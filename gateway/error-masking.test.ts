@@ -42,10 +42,15 @@ afterAll(async () => {
 });
 
 async function ask(target: RunningGateway, query: string, correlationId = 'masking-test-1'): Promise<GraphQLResponse> {
-  return postGraphQL(`${target.url}/graphql`, query, {}, {
-    authorization: await tokens.bearer(principals.operations()),
-    [CORRELATION_HEADER]: correlationId,
-  });
+  return postGraphQL(
+    `${target.url}/graphql`,
+    query,
+    {},
+    {
+      authorization: await tokens.bearer(principals.operations()),
+      [CORRELATION_HEADER]: correlationId,
+    },
+  );
 }
 
 /** Everything a client must never read in an error: SQL, table names, stack frames, internal URLs. */

@@ -16,10 +16,4 @@ export { withCorrelation } from './plugins/correlation';
 export { useOperationLimits, MAX_DEPTH, MAX_COST, type OperationLimitsOptions } from './plugins/limits';
 export { measureOperation, DEFAULT_LIST_SIZE, type OperationMeasure } from './plugins/operation-cost';
 export { useRequestLogging } from './plugins/request-logging';
-export {
-  useIntrospectionPolicy,
-  mayIntrospect,
-  INTROSPECTION_POLICIES,
-  DEFAULT_INTROSPECTION_POLICY,
-  type IntrospectionPolicy,
-} from './plugins/introspection';
+export { useIntrospectionPolicy, mayIntrospect, INTROSPECTION_POLICIES, DEFAULT_INTROSPECTION_POLICY, type IntrospectionPolicy } from './plugins/introspection';

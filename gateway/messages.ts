@@ -3,8 +3,7 @@ export const GatewayMessages = {
   notReady: 'The gateway has not loaded a supergraph yet; try again shortly.',
   methodNotAllowed: 'Send GraphQL operations to /graphql with HTTP POST.',
   tooDeep: (depth: number, max: number) => `The operation is ${depth} levels deep; the limit is ${max}.`,
-  tooCostly: (cost: number, max: number) =>
-    `The operation's estimated cost is ${cost}; the limit is ${max}. Ask for fewer items per page or fewer fields.`,
+  tooCostly: (cost: number, max: number) => `The operation's estimated cost is ${cost}; the limit is ${max}. Ask for fewer items per page or fewer fields.`,
   tooLargeEstimate: (bytes: number, max: number) =>
     `The operation's answer is estimated at ${bytes} bytes; the limit is ${max}. Ask for fewer items per page or fewer fields.`,
   responseTooLarge: (max: number) => `The answer is larger than ${max} bytes, the limit; ask for fewer items per page or fewer fields.`,

@@ -24,7 +24,13 @@ beforeAll(async () => {
   registry = await startFakeRegistry();
   registry.publish(composeSupergraph(subgraphs.composable(1)));
   tokens = await createTestClientTokens();
-  gateway = await startGateway({ registryUrl: registry.url, port: 0, verifier: tokens.verifier, internalTokens: testInternalTokens, maxResponseBytes: CAP_BYTES });
+  gateway = await startGateway({
+    registryUrl: registry.url,
+    port: 0,
+    verifier: tokens.verifier,
+    internalTokens: testInternalTokens,
+    maxResponseBytes: CAP_BYTES,
+  });
   await gateway.ready;
   endpoint = `${gateway.url}/graphql`;
 });
@@ -45,11 +51,21 @@ describe('response size cap', () => {
     const response = await postGraphQL(endpoint, ordersQuery(8, 200), {}, { authorization: await tokens.bearer(principals.serviceDesk()) });
     expect(response.status).toBe(400);
     expect(response.data).toBeUndefined();
-    expect(response.errors).toEqual([{ message: `The answer is larger than ${CAP_BYTES} bytes, the limit; ask for fewer items per page or fewer fields.`, extensions: { code: 'RESPONSE_TOO_LARGE' } }]);
+    expect(response.errors).toEqual([
+      {
+        message: `The answer is larger than ${CAP_BYTES} bytes, the limit; ask for fewer items per page or fewer fields.`,
+        extensions: { code: 'RESPONSE_TOO_LARGE' },
+      },
+    ]);
   });
 
   it('serves an answer under the cap', async () => {
-    const response = await postGraphQL<Record<string, { id: string }>>(endpoint, ordersQuery(2, 100), {}, { authorization: await tokens.bearer(principals.serviceDesk()) });
+    const response = await postGraphQL<Record<string, { id: string }>>(
+      endpoint,
+      ordersQuery(2, 100),
+      {},
+      { authorization: await tokens.bearer(principals.serviceDesk()) },
+    );
     expect(response.errors).toBeUndefined();
     expect(Object.keys(response.data ?? {})).toEqual(['o0', 'o1']);
   });
@@ -92,7 +108,9 @@ describe('readWithinBudget', () => {
   it('parses an answer within the budget and charges its bytes', async () => {
     const budget: ResponseBudget = { max: 1000, used: 0, exceeded: false };
     const body = '{"data":{"ok":true}}';
-    await expect(readWithinBudget(new Response(body, { headers: { 'content-type': 'application/json' } }) as never, budget)).resolves.toEqual({ data: { ok: true } });
+    await expect(readWithinBudget(new Response(body, { headers: { 'content-type': 'application/json' } }) as never, budget)).resolves.toEqual({
+      data: { ok: true },
+    });
     expect(budget.used).toBe(body.length);
   });
 });

@@ -40,9 +40,14 @@ function subgraphCalls(): number {
 
 describe('federated operations', () => {
   it('answers a query that spans two subgraphs', async () => {
-    const response = await postGraphQL(endpoint, '{ order(id: "ord_1") { id number returnCount } }', {}, {
-      authorization: await tokens.bearer(principals.customer()),
-    });
+    const response = await postGraphQL(
+      endpoint,
+      '{ order(id: "ord_1") { id number returnCount } }',
+      {},
+      {
+        authorization: await tokens.bearer(principals.customer()),
+      },
+    );
     expect(response.status).toBe(200);
     expect(response.errors).toBeUndefined();
     expect(response.data).toEqual({ order: { id: 'ord_1', number: 'R-ord_1', returnCount: 5 } });
@@ -57,37 +62,53 @@ describe('federated operations', () => {
       { authorization: await tokens.bearer(principals.finance()) },
     );
     expect(response.data?.whoami).toBe('user:finance');
-    const sent = [...subgraphs.received.orders.slice(before.orders), ...subgraphs.received.returns.slice(before.returns)]
-      .map((headers) => headers[INTERNAL_PRINCIPAL_HEADER]);
+    const sent = [...subgraphs.received.orders.slice(before.orders), ...subgraphs.received.returns.slice(before.returns)].map(
+      (headers) => headers[INTERNAL_PRINCIPAL_HEADER],
+    );
     expect(sent.length).toBeGreaterThanOrEqual(2);
     expect(new Set(sent).size).toBe(1);
     await expect(testInternalTokens.verify(String(sent[0]))).resolves.toMatchObject({ subject: 'user:finance', roles: ['finance'] });
   });
 
   it('allows introspection for authenticated callers', async () => {
-    const response = await postGraphQL<{ __schema: { queryType: { name: string } } }>(endpoint, '{ __schema { queryType { name } } }', {}, {
-      authorization: await tokens.bearer(principals.operations()),
-    });
+    const response = await postGraphQL<{ __schema: { queryType: { name: string } } }>(
+      endpoint,
+      '{ __schema { queryType { name } } }',
+      {},
+      {
+        authorization: await tokens.bearer(principals.operations()),
+      },
+    );
     expect(response.data?.__schema.queryType.name).toBe('Query');
   });
 });
 
 describe('correlation ids', () => {
   it('echoes the client id and forwards it to the subgraphs', async () => {
-    const response = await postGraphQL<{ correlation: string }>(endpoint, '{ correlation }', {}, {
-      authorization: await tokens.bearer(principals.serviceDesk()),
-      [CORRELATION_HEADER]: 'pos-42:checkout.7',
-    });
+    const response = await postGraphQL<{ correlation: string }>(
+      endpoint,
+      '{ correlation }',
+      {},
+      {
+        authorization: await tokens.bearer(principals.serviceDesk()),
+        [CORRELATION_HEADER]: 'pos-42:checkout.7',
+      },
+    );
     expect(response.headers.get(CORRELATION_HEADER)).toBe('pos-42:checkout.7');
     expect(response.data?.correlation).toBe('pos-42:checkout.7');
   });
 
   it('generates an id when the client sends none or an unacceptable one', async () => {
     for (const sent of [undefined, 'has spaces and <tags>']) {
-      const response = await postGraphQL<{ correlation: string }>(endpoint, '{ correlation }', {}, {
-        authorization: await tokens.bearer(principals.serviceDesk()),
-        ...(sent ? { [CORRELATION_HEADER]: sent } : {}),
-      });
+      const response = await postGraphQL<{ correlation: string }>(
+        endpoint,
+        '{ correlation }',
+        {},
+        {
+          authorization: await tokens.bearer(principals.serviceDesk()),
+          ...(sent ? { [CORRELATION_HEADER]: sent } : {}),
+        },
+      );
       const returned = response.headers.get(CORRELATION_HEADER);
       expect(returned).toMatch(/^[0-9a-f-]{36}$/);
       expect(response.data?.correlation).toBe(returned);
@@ -190,9 +211,14 @@ describe('HTTP surface', () => {
     const other = await startGateway({ registryUrl: registryOfDeadSubgraph.url, port: 0, verifier: tokens.verifier, internalTokens: testInternalTokens });
     try {
       await other.ready;
-      const response = await postGraphQL(`${other.url}/graphql`, '{ order(id: "o") { number returnCount } }', {}, {
-        authorization: await tokens.bearer(principals.operations()),
-      });
+      const response = await postGraphQL(
+        `${other.url}/graphql`,
+        '{ order(id: "o") { number returnCount } }',
+        {},
+        {
+          authorization: await tokens.bearer(principals.operations()),
+        },
+      );
       const codes = response.errors?.map((e) => e.extensions?.code);
       expect(codes).toContain('SERVICE_UNAVAILABLE');
       expect(JSON.stringify(response.errors)).not.toContain('127.0.0.1:9');

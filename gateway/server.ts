@@ -132,7 +132,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     options.host,
   );
   log.info({ url: running.url, registryUrl: options.registryUrl }, 'gateway listening');
-  const subscriptions = options.fanout ? await serveSubscriptions(options, options.fanout, apollo, { httpServer: running.server, schema: apiSchema, limits, streams: (field) => source.stream(field) }) : undefined;
+  const subscriptions = options.fanout
+    ? await serveSubscriptions(options, options.fanout, apollo, {
+        httpServer: running.server,
+        schema: apiSchema,
+        limits,
+        streams: (field) => source.stream(field),
+      })
+    : undefined;
 
   let closing: Promise<void> | undefined;
   return {
@@ -169,7 +176,12 @@ function federatedGateway(options: GatewayOptions, log: Logger, fetcher: Subgrap
 }
 
 /** The request pipeline's plugins, in the order they see an operation. */
-function gatewayPlugins(gateway: ApolloGateway, log: Logger, limits: OperationLimitsOptions, introspection: IntrospectionPolicy | undefined): ApolloServerPlugin<GatewayContext>[] {
+function gatewayPlugins(
+  gateway: ApolloGateway,
+  log: Logger,
+  limits: OperationLimitsOptions,
+  introspection: IntrospectionPolicy | undefined,
+): ApolloServerPlugin<GatewayContext>[] {
   return [
     ApolloServerPluginLandingPageDisabled(),
     // No CDN reads cache hints; computing them costs time per field of every response.

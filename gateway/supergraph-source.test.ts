@@ -61,9 +61,14 @@ async function eventually(check: () => Promise<boolean> | boolean): Promise<void
 }
 
 async function query(gateway: RunningGateway, text: string) {
-  return postGraphQL<Record<string, { returnNote?: string; returnCount?: number } | null>>(`${gateway.url}/graphql`, text, {}, {
-    authorization: await tokens.bearer(principals.serviceDesk()),
-  });
+  return postGraphQL<Record<string, { returnNote?: string; returnCount?: number } | null>>(
+    `${gateway.url}/graphql`,
+    text,
+    {},
+    {
+      authorization: await tokens.bearer(principals.serviceDesk()),
+    },
+  );
 }
 
 describe('supergraph from the registry', () => {

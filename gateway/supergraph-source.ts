@@ -71,9 +71,7 @@ export interface RegistrySupergraphSourceOptions {
 }
 
 type FetchOutcome =
-  | { kind: 'new'; version: number; etag: string; supergraphSdl: string; streams: StreamDefinition[] }
-  | { kind: 'unchanged' }
-  | { kind: 'none' };
+  { kind: 'new'; version: number; etag: string; supergraphSdl: string; streams: StreamDefinition[] } | { kind: 'unchanged' } | { kind: 'none' };
 
 /**
  * Supplies Apollo Gateway with the supergraph from the schema registry
@@ -153,9 +151,7 @@ export class RegistrySupergraphSource implements SupergraphManager {
       const remaining = deadline - Date.now();
       if (remaining <= 0) {
         this.current = { ...this.current, phase: 'failed' };
-        throw new Error(
-          `No supergraph from ${this.url} within ${this.startupTimeoutMs} ms; last error: ${this.current.lastError?.message ?? 'none'}`,
-        );
+        throw new Error(`No supergraph from ${this.url} within ${this.startupTimeoutMs} ms; last error: ${this.current.lastError?.message ?? 'none'}`);
       }
       // The last wait is cut short so the final attempt lands on the deadline, not past it.
       await sleep(Math.min(backoffDelay(STARTUP_RETRY, failed), remaining), undefined, { signal: this.abort.signal }).catch(() => undefined);

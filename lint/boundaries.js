@@ -55,7 +55,10 @@ const port = { element: { type: 'connector' }, file: { categories: 'port' } };
  * first and the named refusals after them carry the message a reader sees.
  */
 const policies = [
-  { from: fromElement('app'), allow: { to: toElements('app', 'scripts', 'gateway', 'schema-registry', 'subgraph', 'connector', 'contracts', 'platform', 'demo') } },
+  {
+    from: fromElement('app'),
+    allow: { to: toElements('app', 'scripts', 'gateway', 'schema-registry', 'subgraph', 'connector', 'contracts', 'platform', 'demo') },
+  },
   { from: fromElement('scripts'), allow: { to: toElements('scripts', 'app', 'contracts', 'platform') } },
   { from: fromElement('demo'), allow: { to: [toElements('demo', 'subgraph', 'contracts', 'platform'), port] } },
   {

@@ -5,14 +5,50 @@
 
 /** Minor-unit exponent per currency, where it is not the usual 2 (ISO 4217). */
 const EXPONENT_EXCEPTIONS: Record<string, number> = {
-  JPY: 0, KRW: 0, CLP: 0, ISK: 0, VND: 0, HUF: 2,
-  BHD: 3, KWD: 3, OMR: 3, JOD: 3, TND: 3,
+  JPY: 0,
+  KRW: 0,
+  CLP: 0,
+  ISK: 0,
+  VND: 0,
+  HUF: 2,
+  BHD: 3,
+  KWD: 3,
+  OMR: 3,
+  JOD: 3,
+  TND: 3,
 };
 
 /** The currencies the graph accepts; the `CurrencyCode` enum of every subgraph lists exactly these. */
 export const CURRENCY_CODES = [
-  'AUD', 'BHD', 'BRL', 'CAD', 'CHF', 'CLP', 'CNY', 'CZK', 'DKK', 'EUR', 'GBP', 'HKD', 'HUF', 'ISK',
-  'JOD', 'JPY', 'KRW', 'KWD', 'MXN', 'NOK', 'NZD', 'OMR', 'PLN', 'SEK', 'SGD', 'TND', 'USD', 'VND', 'ZAR',
+  'AUD',
+  'BHD',
+  'BRL',
+  'CAD',
+  'CHF',
+  'CLP',
+  'CNY',
+  'CZK',
+  'DKK',
+  'EUR',
+  'GBP',
+  'HKD',
+  'HUF',
+  'ISK',
+  'JOD',
+  'JPY',
+  'KRW',
+  'KWD',
+  'MXN',
+  'NOK',
+  'NZD',
+  'OMR',
+  'PLN',
+  'SEK',
+  'SGD',
+  'TND',
+  'USD',
+  'VND',
+  'ZAR',
 ] as const;
 
 export type CurrencyCode = (typeof CURRENCY_CODES)[number];
@@ -32,7 +68,9 @@ export function formatMinor(amountMinor: number, currency: string): string {
   if (!Number.isSafeInteger(amountMinor)) throw new RangeError(`money must be an integer of minor units, got ${amountMinor}`);
   const exponent = currencyExponent(currency);
   const sign = amountMinor < 0 ? '-' : '';
-  const digits = Math.abs(amountMinor).toString().padStart(exponent + 1, '0');
+  const digits = Math.abs(amountMinor)
+    .toString()
+    .padStart(exponent + 1, '0');
   if (exponent === 0) return sign + digits;
   return `${sign}${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
 }
@@ -72,7 +110,8 @@ export function money(amountMinor: number, currency: string): { amount: string; 
  */
 export function allocate(amount: number, weights: readonly number[]): number[] {
   if (!Number.isSafeInteger(amount) || amount < 0) throw new RangeError(`amount must be a non-negative integer of minor units, got ${amount}`);
-  if (weights.some((weight) => !Number.isSafeInteger(weight) || weight < 0)) throw new RangeError(`weights must be non-negative integers, got [${weights.join(', ')}]`);
+  if (weights.some((weight) => !Number.isSafeInteger(weight) || weight < 0))
+    throw new RangeError(`weights must be non-negative integers, got [${weights.join(', ')}]`);
   const sum = weights.reduce((a, b) => a + b, 0);
   if (sum === 0) {
     if (amount === 0) return weights.map(() => 0);
@@ -106,6 +145,9 @@ export function unitsShare(amount: number, quantity: number, from: number, count
   if (!Number.isSafeInteger(from) || !Number.isSafeInteger(count) || from < 0 || count < 0 || from + count > quantity) {
     throw new RangeError(`units ${from}..${from + count} are outside a line of ${quantity}`);
   }
-  const perUnit = allocate(amount, Array.from({ length: quantity }, () => 1));
+  const perUnit = allocate(
+    amount,
+    Array.from({ length: quantity }, () => 1),
+  );
   return perUnit.slice(from, from + count).reduce((a, b) => a + b, 0);
 }

@@ -50,15 +50,24 @@ it.each([
   ['an out-of-range integer (22003)', '99999999999', 'int'],
   ['a CHECK constraint (23514)', 'abcdef', 'note'],
 ])('answers %s refused by PostgreSQL with BAD_USER_INPUT and no SQL in the message', async (_name, value, as) => {
-  const response = await subgraphRequest(subgraph.url, principals.operations(), `query($v: String!, $as: String!) { cast(value: $v, as: $as) }`, { v: value, as });
+  const response = await subgraphRequest(subgraph.url, principals.operations(), `query($v: String!, $as: String!) { cast(value: $v, as: $as) }`, {
+    v: value,
+    as,
+  });
   expect(response.status).toBe(200);
   expect(response.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
   expect(response.errors?.[0]?.message).not.toMatch(/syntax|column|type|SELECT|constraint|short_notes/i);
 });
 
 it('recognises PostgreSQL refusing a NUL byte as input, not a fault', async () => {
-  const error = await database.db.query(`SELECT $1::text`, ['a\u0000b']).then(() => undefined, (caught: unknown) => caught);
+  const error = await database.db.query(`SELECT $1::text`, ['a\u0000b']).then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   expect(isInputRejectedByDatabase(error)).toBe(true);
-  const fault = await database.db.query(`SELECT * FROM no_such_table`).then(() => undefined, (caught: unknown) => caught);
+  const fault = await database.db.query(`SELECT * FROM no_such_table`).then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   expect(isInputRejectedByDatabase(fault)).toBe(false);
 });

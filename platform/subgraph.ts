@@ -107,7 +107,8 @@ export interface Worker {
 
 /** The subgraph's resolvers with the event operations merged in and, unless turned off, every root field asking the capability table. */
 function guarded(definition: SubgraphDefinition<unknown>): ResolverMap {
-  const resolvers = definition.eventOperations === false ? definition.resolvers : mergeResolvers(definition.resolvers, eventOpsResolvers(definition.name, definition.name));
+  const resolvers =
+    definition.eventOperations === false ? definition.resolvers : mergeResolvers(definition.resolvers, eventOpsResolvers(definition.name, definition.name));
   return definition.capabilityChecks === false ? resolvers : guardRootFields(resolvers);
 }
 
@@ -201,10 +202,7 @@ export function buildSubgraphServer<TLoaders>(definition: SubgraphDefinition<TLo
 }
 
 /** Starts a subgraph on `options.port` with `/graphql`, `/healthz` and `/readyz`. */
-export async function startSubgraph<TLoaders>(
-  definition: SubgraphDefinition<TLoaders>,
-  options: SubgraphOptions,
-): Promise<RunningSubgraph> {
+export async function startSubgraph<TLoaders>(definition: SubgraphDefinition<TLoaders>, options: SubgraphOptions): Promise<RunningSubgraph> {
   const apollo = buildSubgraphServer(definition, options.errorDetails);
   await apollo.start();
   const pipeline = options.pipeline;

@@ -36,10 +36,7 @@ export interface SupergraphDocument {
 export type SubgraphListing = Omit<SubgraphSummary, 'publishedAt'> & { publishedAt: string };
 
 /** The supergraph poll outcome: nothing composed yet, unchanged since `knownVersion`, or a (newer) document. */
-export type SupergraphPoll =
-  | { state: 'none' }
-  | { state: 'unchanged'; version: number }
-  | { state: 'current'; supergraph: SupergraphDocument };
+export type SupergraphPoll = { state: 'none' } | { state: 'unchanged'; version: number } | { state: 'current'; supergraph: SupergraphDocument };
 
 /** A registry call that failed for a reason other than a rejected schema (401, 400, 5xx, network). */
 export class RegistryClientError extends Error {

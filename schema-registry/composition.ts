@@ -20,9 +20,7 @@ export interface CompositionError {
  * The outcome of composing a set of subgraphs: either the supergraph (its SDL and the schema
  * object the breaking-change check reads) or the errors, never both.
  */
-export type Composition =
-  | { ok: true; supergraphSdl: string; schema: Schema }
-  | { ok: false; errors: CompositionError[] };
+export type Composition = { ok: true; supergraphSdl: string; schema: Schema } | { ok: false; errors: CompositionError[] };
 
 /** Code reported for an SDL that is not even valid GraphQL syntax (federation uses the same name). */
 const INVALID_GRAPHQL = 'INVALID_GRAPHQL';

@@ -5,8 +5,7 @@
 export const Messages = {
   compositionError: (publishing: string, code: string, detail: string) =>
     `Composing subgraph "${publishing}" with the latest version of every other subgraph failed: [${code}] ${detail}`,
-  invalidName: (name: string) =>
-    `Subgraph name "${name}" is invalid: use 2 to 41 characters, lowercase letters, digits and "-", starting with a letter.`,
+  invalidName: (name: string) => `Subgraph name "${name}" is invalid: use 2 to 41 characters, lowercase letters, digits and "-", starting with a letter.`,
   noSupergraph: 'No supergraph has been composed yet: publish a subgraph first.',
   missingToken: 'The registry needs Authorization: Bearer <registry token> (probes aside).',
   invalidToken: 'The registry token is not valid.',

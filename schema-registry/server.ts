@@ -61,8 +61,14 @@ export async function startRegistry(options: RegistryServerOptions): Promise<Run
         sendJson(res, 503, { error: Messages.databaseUnavailable });
       }
     }),
-    '/supergraph': method('GET', authorized(options.publishToken, (req, res) => serveSupergraph(registry, req, res))),
-    '/subgraphs': method('GET', authorized(options.publishToken, async (_req, res) => sendJson(res, 200, { subgraphs: await registry.list() }))),
+    '/supergraph': method(
+      'GET',
+      authorized(options.publishToken, (req, res) => serveSupergraph(registry, req, res)),
+    ),
+    '/subgraphs': method(
+      'GET',
+      authorized(options.publishToken, async (_req, res) => sendJson(res, 200, { subgraphs: await registry.list() })),
+    ),
   });
 
   const handler: Route = async (req, res) => {
@@ -115,14 +121,7 @@ async function serveSupergraph(registry: SchemaRegistry, req: IncomingMessage, r
 }
 
 /** POST /subgraphs/<name> (publish, `write`) and POST /check/<name> (never writes). */
-async function publishOrCheck(
-  registry: SchemaRegistry,
-  token: string,
-  name: string,
-  write: boolean,
-  req: IncomingMessage,
-  res: ServerResponse,
-): Promise<void> {
+async function publishOrCheck(registry: SchemaRegistry, token: string, name: string, write: boolean, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (!admitted(req, res, token)) return;
   let text: string;
   try {

@@ -158,9 +158,7 @@ describe('SchemaRegistry.publish', () => {
   });
 
   it('refuses an invalid subgraph name before touching the database', async () => {
-    await expect(registry.publish({ name: 'Orders!', url: ORDERS_URL, sdl: ORDERS_SDL, publishedBy: 'test' })).rejects.toBeInstanceOf(
-      RegistryInputError,
-    );
+    await expect(registry.publish({ name: 'Orders!', url: ORDERS_URL, sdl: ORDERS_SDL, publishedBy: 'test' })).rejects.toBeInstanceOf(RegistryInputError);
   });
 
   it('lands concurrent publishes of different subgraphs as distinct supergraphs, the last composed from all', async () => {

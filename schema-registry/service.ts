@@ -193,9 +193,7 @@ async function evaluate(q: Queryable, input: Omit<PublishInput, 'dryRun'>): Prom
   const invalidStreams = streamErrors(candidate);
   if (invalidStreams.length > 0) return { kind: 'rejected', compositionErrors: invalidStreams, breakingChanges: [] };
 
-  const breakingChanges = current
-    ? findApiBreakingChanges(apiSchemaOfSupergraph(current.supergraphSdl), apiSchemaOf(composition.schema))
-    : [];
+  const breakingChanges = current ? findApiBreakingChanges(apiSchemaOfSupergraph(current.supergraphSdl), apiSchemaOf(composition.schema)) : [];
   if (breakingChanges.length > 0 && !input.force) return { kind: 'rejected', compositionErrors: [], breakingChanges };
   const streams = graphStreams([...declared, candidate]);
   return { kind: 'accepted', supergraphSdl: composition.supergraphSdl, metadata, streams, others, breakingChanges, forced: breakingChanges.length > 0 };

@@ -48,7 +48,10 @@ describe('subscription streams beside the SDL', () => {
     ]);
     const unfiltered = await publishReturns([{ ...RETURN_CHANGED_STREAM, filters: ['storeId'] }]);
     expect(unfiltered.compositionErrors).toEqual([
-      { code: INVALID_STREAM, message: 'Subgraph "returns" declares stream returnChanged filtered by storeId, but Subscription.returnChanged has no such argument.' },
+      {
+        code: INVALID_STREAM,
+        message: 'Subgraph "returns" declares stream returnChanged filtered by storeId, but Subscription.returnChanged has no such argument.',
+      },
     ]);
     expect(await registryCounts(database.db)).toEqual(before);
   });

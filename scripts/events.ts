@@ -65,7 +65,11 @@ export interface EventsCliSettings {
 }
 
 /** Runs the CLI; returns the exit code (0 ok, 1 failure, 2 usage). */
-export async function main(argv: string[], settings: EventsCliSettings, io: Io = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) }): Promise<number> {
+export async function main(
+  argv: string[],
+  settings: EventsCliSettings,
+  io: Io = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) },
+): Promise<number> {
   const invocation = parseInvocation(argv, io);
   if (typeof invocation === 'number') return invocation;
   const url = settings.gatewayUrl;
@@ -118,11 +122,18 @@ async function operationsAdminToken(): Promise<string> {
 
 async function status(url: string, token: string, io: Io): Promise<void> {
   const fields = SUBGRAPHS.map((name) => `${name}: ${name}EventPipeline { outboxPending outboxLagSeconds pendingRetries deadLetterCount }`).join(' ');
-  const data = await call<Record<string, { outboxPending: number; outboxLagSeconds: number; pendingRetries: number; deadLetterCount: number }>>(url, token, `{ ${fields} }`);
+  const data = await call<Record<string, { outboxPending: number; outboxLagSeconds: number; pendingRetries: number; deadLetterCount: number }>>(
+    url,
+    token,
+    `{ ${fields} }`,
+  );
   io.out(`${'subgraph'.padEnd(10)} ${'outbox pending'.padStart(14)} ${'lag s'.padStart(6)} ${'retries'.padStart(8)} ${'dead'.padStart(6)}`);
   for (const name of SUBGRAPHS) {
     const s = data[name];
-    if (s) io.out(`${name.padEnd(10)} ${String(s.outboxPending).padStart(14)} ${String(s.outboxLagSeconds).padStart(6)} ${String(s.pendingRetries).padStart(8)} ${String(s.deadLetterCount).padStart(6)}`);
+    if (s)
+      io.out(
+        `${name.padEnd(10)} ${String(s.outboxPending).padStart(14)} ${String(s.outboxLagSeconds).padStart(6)} ${String(s.pendingRetries).padStart(8)} ${String(s.deadLetterCount).padStart(6)}`,
+      );
   }
 }
 
@@ -132,17 +143,20 @@ async function list(url: string, token: string, subgraph: Subgraph, values: Filt
   let after: string | null = null;
   let total = 0;
   do {
-    const data: Record<string, { deadLetters: { edges: { node: Record<string, unknown> }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }> = await call(
-      url,
-      token,
-      `query($first: Int, $after: String, $status: DeadLetterStatus, $consumer: String, $type: String) {
+    const data: Record<string, { deadLetters: { edges: { node: Record<string, unknown> }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }> =
+      await call(
+        url,
+        token,
+        `query($first: Int, $after: String, $status: DeadLetterStatus, $consumer: String, $type: String) {
          p: ${subgraph}EventPipeline { deadLetters(first: $first, after: $after, status: $status, consumer: $consumer, eventType: $type) {
            edges { node { id consumer eventId eventType aggregateId attempts status deadAt error } } pageInfo { hasNextPage endCursor } } } }`,
-      { first: LIST_PAGE_SIZE, after, status: values.status ?? null, consumer: values.consumer ?? null, type: values.type ?? null },
-    );
+        { first: LIST_PAGE_SIZE, after, status: values.status ?? null, consumer: values.consumer ?? null, type: values.type ?? null },
+      );
     const page = data.p?.deadLetters;
     for (const { node } of page?.edges ?? []) {
-      io.out(`${node.id}\t${node.status}\t${node.consumer}\t${node.eventType}\t${node.aggregateId}\tattempts=${node.attempts}\t${node.deadAt}\t${String(node.error).slice(0, 120)}`);
+      io.out(
+        `${node.id}\t${node.status}\t${node.consumer}\t${node.eventType}\t${node.aggregateId}\tattempts=${node.attempts}\t${node.deadAt}\t${String(node.error).slice(0, 120)}`,
+      );
       total += 1;
     }
     after = page?.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
@@ -165,7 +179,13 @@ async function replay(url: string, token: string, subgraph: Subgraph, values: Fi
     io.out(`batch ${batch}: ${replays.length} matched, ${replayed} replayed${dryRun ? ' (dry run: nothing written)' : ''}`);
     if (dryRun || values.id || replayed < REPLAY_BATCH) break;
   }
-  io.out(`done: ${Object.entries(counts).map(([outcome, n]) => `${outcome}=${n}`).join(' ') || 'nothing matched'}`);
+  io.out(
+    `done: ${
+      Object.entries(counts)
+        .map(([outcome, n]) => `${outcome}=${n}`)
+        .join(' ') || 'nothing matched'
+    }`,
+  );
 }
 
 /** The mutation's input from the filters; absent filters are null (match any). */
@@ -183,7 +203,10 @@ async function replayBatch(url: string, token: string, subgraph: Subgraph, input
   const mutation = `mutation($input: ReplayDeadLettersInput!, $key: String!) {
     r: replay${capitalised(subgraph)}DeadLetters(input: $input, idempotencyKey: $key) {
       dryRun replays { outcome deadLetter { id consumer eventType } } userErrors { code message } } }`;
-  const data = await call<{ r: { replays: Replay[]; userErrors: { code: string; message: string }[] } }>(url, token, mutation, { input, key: `cli-replay-${randomUUID()}` });
+  const data = await call<{ r: { replays: Replay[]; userErrors: { code: string; message: string }[] } }>(url, token, mutation, {
+    input,
+    key: `cli-replay-${randomUUID()}`,
+  });
   if (data.r.userErrors.length) throw new Error(data.r.userErrors.map((e) => `${e.code}: ${e.message}`).join('; '));
   return data.r.replays;
 }

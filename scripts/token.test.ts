@@ -23,7 +23,9 @@ afterAll(async () => {
 
 describe('npm run token', () => {
   it('prints a token that verifies with the dev public key', async () => {
-    const { stdout } = await run(tsx, ['scripts/token.ts', 'store_manager', '--store', 'loc_a', '--store', 'loc_b', '--ttl', '600', '--keys-dir', dir], { cwd: root });
+    const { stdout } = await run(tsx, ['scripts/token.ts', 'store_manager', '--store', 'loc_a', '--store', 'loc_b', '--ttl', '600', '--keys-dir', dir], {
+      cwd: root,
+    });
     const keys = await loadOrCreateDevKeys(dir);
     const verifier = await ClientTokenVerifier.fromPublicJwk(keys.publicJwk);
     const { principal, expiresAt } = await verifier.verify(stdout.trim());
@@ -46,7 +48,13 @@ describe('npm run token', () => {
     expect(demoPrincipal({ role: 'customer', storeIds: [] })).toMatchObject({ subject: 'user:cus_demo_0001', customerId: 'cus_demo_0001' });
     expect(demoPrincipal({ role: 'store_associate', storeIds: [] }).storeIds).toEqual(['loc_store_nyc']);
     expect(demoPrincipal({ role: 'marketplace_partner', storeIds: [] })).toMatchObject({ partnerId: 'mkp_demo_a' });
-    expect(demoPrincipal({ role: 'finance', storeIds: [] })).toEqual({ subject: 'user:demo_finance', roles: ['finance'], storeIds: [], customerId: undefined, partnerId: undefined });
+    expect(demoPrincipal({ role: 'finance', storeIds: [] })).toEqual({
+      subject: 'user:demo_finance',
+      roles: ['finance'],
+      storeIds: [],
+      customerId: undefined,
+      partnerId: undefined,
+    });
   });
 });
 

@@ -65,7 +65,12 @@ export function demoPrincipal(request: Omit<TokenRequest, 'ttlSeconds' | 'keysDi
   const customerId = request.customerId ?? (request.role === 'customer' ? DEMO_CUSTOMER_ID : undefined);
   const partnerId = request.partnerId ?? (request.role === 'marketplace_partner' ? DEMO_PARTNER_ID : undefined);
   const storeIds = request.storeIds.length ? request.storeIds : STORE_ROLES.includes(request.role) ? [DEMO_STORE_ID] : [];
-  const subject = customerId && request.role === 'customer' ? `user:${customerId}` : partnerId && request.role === 'marketplace_partner' ? `partner:${partnerId}` : `user:demo_${request.role}`;
+  const subject =
+    customerId && request.role === 'customer'
+      ? `user:${customerId}`
+      : partnerId && request.role === 'marketplace_partner'
+        ? `partner:${partnerId}`
+        : `user:demo_${request.role}`;
   return { subject, roles: [request.role], customerId, storeIds, partnerId };
 }
 

@@ -3,7 +3,17 @@ import type { Principal } from '../platform/auth';
 import { newId } from '../platform/ids';
 import { startTestGraph, type TestGraph } from './support/graph';
 import { principals } from './support/principals';
-import { footprint, lineInput, mutate, mutateOk, recordOrder, returnInStatus, topLevelCode, type MutationResult, type ReturnMutation } from './support/returns-kit';
+import {
+  footprint,
+  lineInput,
+  mutate,
+  mutateOk,
+  recordOrder,
+  returnInStatus,
+  topLevelCode,
+  type MutationResult,
+  type ReturnMutation,
+} from './support/returns-kit';
 
 /**
  * The holes issue 10 found in who may act on a return, each as the hostile client tried it:
@@ -32,7 +42,11 @@ async function expectForbiddenAndUnchanged(principal: Principal, name: ReturnMut
 
 /** A response with every occurrence of `id` replaced, so an unknown and a foreign id compare equal when they answer alike. */
 const withoutId = (result: MutationResult | { data?: unknown; errors?: unknown }, id: string) =>
-  JSON.parse(JSON.stringify('response' in result ? result.response : result).split(id).join('<id>')) as unknown;
+  JSON.parse(
+    JSON.stringify('response' in result ? result.response : result)
+      .split(id)
+      .join('<id>'),
+  ) as unknown;
 
 describe('store staff act only where the units are', () => {
   it("refuses a store associate canceling another customer's online return", async () => {
@@ -40,7 +54,7 @@ describe('store staff act only where the units are', () => {
     await expectForbiddenAndUnchanged(principals.storeAssociate('loc_store_nyc'), 'cancelReturn', { returnId: ret.id });
   });
 
-  it("refuses a store manager approving or declining an online return", async () => {
+  it('refuses a store manager approving or declining an online return', async () => {
     const { ret } = await returnInStatus(t, t.database.db, 'REQUESTED');
     await expectForbiddenAndUnchanged(principals.storeManager('loc_store_nyc'), 'approveReturn', { returnId: ret.id });
     await expectForbiddenAndUnchanged(principals.storeManager('loc_store_nyc'), 'declineReturn', { returnId: ret.id, reason: 'NO' });
@@ -49,7 +63,13 @@ describe('store staff act only where the units are', () => {
   it('refuses a store associate inspecting at their store units received at another store', async () => {
     const order = await recordOrder(t, t.database.db, { customerId: newCustomer(), lines: [{ sku: 'SKU-APP-005', category: 'apparel', quantity: 1 }] });
     const sfo = principals.storeAssociate('loc_store_sfo');
-    const taken = await mutateOk(t, sfo, 'authorizeReturn', { orderId: order.id, channel: 'POS', storeId: 'loc_store_sfo', receiveNow: true, lines: [lineInput(order.lines[0]?.id as string)] });
+    const taken = await mutateOk(t, sfo, 'authorizeReturn', {
+      orderId: order.id,
+      channel: 'POS',
+      storeId: 'loc_store_sfo',
+      receiveNow: true,
+      lines: [lineInput(order.lines[0]?.id as string)],
+    });
     await expectForbiddenAndUnchanged(principals.storeAssociate('loc_store_nyc'), 'recordInspection', {
       returnId: taken.id,
       locationId: 'loc_store_nyc',
@@ -77,7 +97,10 @@ describe('a foreign id answers exactly like an unknown one', () => {
     const { ret } = await returnInStatus(t, t.database.db, 'AUTHORIZED');
     const stranger = principals.customer(newCustomer());
     const unknown = newId('ret');
-    for (const [name, extra] of [['cancelReturn', {}], ['markReturnInTransit', { carrier: 'UPS' }]] as const) {
+    for (const [name, extra] of [
+      ['cancelReturn', {}],
+      ['markReturnInTransit', { carrier: 'UPS' }],
+    ] as const) {
       const before = await footprint(t.database.db);
       const foreign = await mutate(t, stranger, name, { returnId: ret.id, ...extra });
       const missing = await mutate(t, stranger, name, { returnId: unknown, ...extra });
@@ -91,12 +114,14 @@ describe('a foreign id answers exactly like an unknown one', () => {
     const order = await recordOrder(t, t.database.db, { customerId: newCustomer(), lines: [{ sku: 'SKU-APP-005', category: 'apparel', quantity: 1 }] });
     const stranger = principals.customer(newCustomer());
     const unknown = newId('ord');
-    const request = (orderId: string) => mutate(t, stranger, 'requestReturn', { orderId, channel: 'ECOMMERCE', lines: [lineInput(order.lines[0]?.id as string)] });
+    const request = (orderId: string) =>
+      mutate(t, stranger, 'requestReturn', { orderId, channel: 'ECOMMERCE', lines: [lineInput(order.lines[0]?.id as string)] });
     const [foreign, missing] = [await request(order.id), await request(unknown)];
     expect(foreign.payload?.userErrors[0]?.code).toBe('ORDER_NOT_FOUND');
     expect(withoutId(foreign, order.id)).toEqual(withoutId(missing, unknown));
 
-    const eligibility = (orderId: string) => t.query(stranger, `query($id: ID!) { returnEligibility(orderId: $id, channel: ECOMMERCE) { eligible } }`, { id: orderId });
+    const eligibility = (orderId: string) =>
+      t.query(stranger, `query($id: ID!) { returnEligibility(orderId: $id, channel: ECOMMERCE) { eligible } }`, { id: orderId });
     const [foreignEligibility, missingEligibility] = [await eligibility(order.id), await eligibility(unknown)];
     expect(foreignEligibility.errors?.[0]?.extensions?.code).not.toBe('FORBIDDEN');
     expect(withoutId(foreignEligibility, order.id)).toEqual(withoutId(missingEligibility, unknown));
@@ -109,10 +134,17 @@ describe('a foreign id answers exactly like an unknown one', () => {
       partnerId: 'mkp_demo_a',
       lines: [{ sku: 'SKU-FTW-003', category: 'footwear', quantity: 1 }],
     });
-    const created = await mutateOk(t, principals.partner('mkp_demo_a'), 'requestReturn', { orderId: order.id, channel: 'MARKETPLACE', lines: [lineInput(order.lines[0]?.id as string)] });
+    const created = await mutateOk(t, principals.partner('mkp_demo_a'), 'requestReturn', {
+      orderId: order.id,
+      channel: 'MARKETPLACE',
+      lines: [lineInput(order.lines[0]?.id as string)],
+    });
     const unknown = newId('ret');
     const other = principals.partner('mkp_demo_b');
-    const [foreign, missing] = [await mutate(t, other, 'cancelReturn', { returnId: created.id }), await mutate(t, other, 'cancelReturn', { returnId: unknown })];
+    const [foreign, missing] = [
+      await mutate(t, other, 'cancelReturn', { returnId: created.id }),
+      await mutate(t, other, 'cancelReturn', { returnId: unknown }),
+    ];
     expect(foreign.payload?.userErrors[0]?.code).toBe('RETURN_NOT_FOUND');
     expect(withoutId(foreign, created.id)).toEqual(withoutId(missing, unknown));
   });

@@ -94,7 +94,10 @@ beforeAll(async () => {
   // The demo retailer's locations without its 1,000 orders: stock changes need known locations.
   await upsertLocations(t.database.db, DEMO_LOCATIONS);
   const fixtures = fixtureSource();
-  await inPool(CASES.map((item) => () => run(item, fixtures)), PARALLEL_REQUESTS);
+  await inPool(
+    CASES.map((item) => () => run(item, fixtures)),
+    PARALLEL_REQUESTS,
+  );
 }, MATRIX_TIMEOUT_MS);
 
 afterAll(async () => {
@@ -165,7 +168,10 @@ describe('coverage', () => {
   it('runs every mutation and every query with an id argument through the matrix', async () => {
     const response = await t.query<Schema>(principalFor('operations_admin', NO_OWNER, false), ROOT_FIELDS);
     const schema = response.data?.__schema;
-    const mustRun = [...(schema?.mutationType.fields ?? []), ...(schema?.queryType.fields ?? []).filter((field) => field.args?.some((arg) => namesId(arg.type)))].map((field) => field.name);
+    const mustRun = [
+      ...(schema?.mutationType.fields ?? []),
+      ...(schema?.queryType.fields ?? []).filter((field) => field.args?.some((arg) => namesId(arg.type))),
+    ].map((field) => field.name);
     const covered = new Set(OPERATION_SPECS.map((spec) => spec.field));
     expect(mustRun.filter((name) => !covered.has(name))).toEqual([]);
   });

@@ -38,7 +38,9 @@ describe('the embedded default (PGlite, one process)', () => {
   });
 
   it('loads the demo retailer: about 1,000 orders over all four channels', async () => {
-    const { rows } = await graph.db.query<{ channel: string; n: number }>('SELECT channel, count(*)::int8 AS n FROM orders.orders GROUP BY channel ORDER BY channel');
+    const { rows } = await graph.db.query<{ channel: string; n: number }>(
+      'SELECT channel, count(*)::int8 AS n FROM orders.orders GROUP BY channel ORDER BY channel',
+    );
     expect(rows.map((row) => row.channel)).toEqual(['ECOMMERCE', 'MARKETPLACE', 'MOBILE', 'POS']);
     expect(rows.reduce((sum, row) => sum + row.n, 0)).toBeGreaterThanOrEqual(900);
   });
@@ -69,14 +71,28 @@ describe('the embedded default (PGlite, one process)', () => {
     const target = rows[0]!;
     const authorized = await call<{ authorizeReturn: { return: { id: string; status: string; lines: { id: string }[] } | null; userErrors: unknown[] } }>(
       `mutation($input: AuthorizeReturnInput!) { authorizeReturn(input: $input, idempotencyKey: "embedded-till-1") { return { id status lines { id } } userErrors { code message } } }`,
-      { input: { orderId: target.order_id, channel: 'POS', storeId: 'loc_store_sfo', receiveNow: true, lines: [{ orderLineId: target.line.orderLineId, quantity: 1, reason: 'STYLE' }] } },
+      {
+        input: {
+          orderId: target.order_id,
+          channel: 'POS',
+          storeId: 'loc_store_sfo',
+          receiveNow: true,
+          lines: [{ orderLineId: target.line.orderLineId, quantity: 1, reason: 'STYLE' }],
+        },
+      },
     );
     expect(authorized.data?.authorizeReturn.userErrors).toEqual([]);
     expect(authorized.data?.authorizeReturn.return?.status).toBe('RECEIVED');
     const ret = authorized.data!.authorizeReturn.return!;
     const inspected = await call<{ recordInspection: { return: { status: string } | null; userErrors: unknown[] } }>(
       `mutation($input: RecordInspectionInput!) { recordInspection(input: $input, idempotencyKey: "embedded-insp-1") { return { status } userErrors { code message } } }`,
-      { input: { returnId: ret.id, locationId: 'loc_store_sfo', lines: [{ returnLineId: ret.lines[0]!.id, dispositions: [{ disposition: 'SELLABLE', quantity: 1 }] }] } },
+      {
+        input: {
+          returnId: ret.id,
+          locationId: 'loc_store_sfo',
+          lines: [{ returnLineId: ret.lines[0]!.id, dispositions: [{ disposition: 'SELLABLE', quantity: 1 }] }],
+        },
+      },
     );
     expect(inspected.data?.recordInspection.return?.status).toBe('INSPECTED');
     const deadline = Date.now() + 10_000;

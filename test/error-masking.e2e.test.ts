@@ -75,7 +75,12 @@ async function startStack(index: number, extraEnv: Record<string, string | undef
   await spawn('orders').waitForLine(/subgraph listening/, START_MS);
   await spawn('gateway').waitForLine(/gateway listening/, START_MS);
   const deadline = Date.now() + START_MS;
-  while ((await fetch(`http://127.0.0.1:${stack.ports.gateway}/readyz`).then((r) => r.status, () => 0)) !== 200) {
+  while (
+    (await fetch(`http://127.0.0.1:${stack.ports.gateway}/readyz`).then(
+      (r) => r.status,
+      () => 0,
+    )) !== 200
+  ) {
     if (Date.now() > deadline) throw new Error('the gateway did not become ready');
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -101,7 +106,12 @@ async function viaGateway(stack: Stack, principal: Principal, query: string, cor
 /** Calls the orders subgraph directly, as the gateway does (with a principal signed by the shared secret). */
 async function viaOrders(stack: Stack, query: string): Promise<GraphQLResponse> {
   const token = await new InternalTokens(stack.internalSecret).sign(principals.operations());
-  return postGraphQL(`http://127.0.0.1:${stack.ports.orders}/graphql`, query, {}, { [INTERNAL_PRINCIPAL_HEADER]: token, [CORRELATION_HEADER]: 'prod-mask-direct' });
+  return postGraphQL(
+    `http://127.0.0.1:${stack.ports.orders}/graphql`,
+    query,
+    {},
+    { [INTERNAL_PRINCIPAL_HEADER]: token, [CORRELATION_HEADER]: 'prod-mask-direct' },
+  );
 }
 
 /** SQL, table and constraint names, stack frames and server paths: none may reach a client. */
@@ -134,7 +144,11 @@ describe('production mode with nothing about errors configured', () => {
   });
 
   it('passes a subgraph FORBIDDEN through with its code only', async () => {
-    const response = await viaGateway(stack, principals.customer(), 'mutation { recordOrder(input: { source: "x", externalId: "x", channel: ECOMMERCE, customer: { id: "c" }, placedAt: "2026-01-01T00:00:00Z", currencyCode: USD, lines: [], payments: [] }, idempotencyKey: "prod-mask-forbidden") { created } }');
+    const response = await viaGateway(
+      stack,
+      principals.customer(),
+      'mutation { recordOrder(input: { source: "x", externalId: "x", channel: ECOMMERCE, customer: { id: "c" }, placedAt: "2026-01-01T00:00:00Z", currencyCode: USD, lines: [], payments: [] }, idempotencyKey: "prod-mask-forbidden") { created } }',
+    );
     expectNoInternals(response);
     expect(response.errors?.map((e) => e.extensions)).toEqual([{ code: 'FORBIDDEN' }]);
   });

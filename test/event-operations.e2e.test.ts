@@ -34,7 +34,12 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string[]; er
 const PIPELINE = `{ returnsEventPipeline { subgraph outboxPending pendingRetries deadLetterCount
   deadLetters(first: 10) { edges { node { id consumer eventType aggregateId error attempts status payload } } } } }`;
 
-type Pipeline = { returnsEventPipeline: { deadLetterCount: number; deadLetters: { edges: { node: { id: string; consumer: string; eventType: string; error: string; attempts: number; status: string } }[] } } };
+type Pipeline = {
+  returnsEventPipeline: {
+    deadLetterCount: number;
+    deadLetters: { edges: { node: { id: string; consumer: string; eventType: string; error: string; attempts: number; status: string } }[] };
+  };
+};
 
 describe('event pipeline operations through the gateway', () => {
   let poisonId: string;

@@ -54,26 +54,43 @@ describe('a NUL byte in a string', () => {
   });
 
   it('refuses a SKU of availability with BAD_USER_INPUT', async () => {
-    await refusedAsBadInput(() => t.query(principals.customer(), `query($s: [String!]!) { availability(skus: $s) { sku } }`, { s: ['SKU-APP-001', 'SKU\u0000'] }));
+    await refusedAsBadInput(() =>
+      t.query(principals.customer(), `query($s: [String!]!) { availability(skus: $s) { sku } }`, { s: ['SKU-APP-001', 'SKU\u0000'] }),
+    );
   });
 
   it('refuses a customerNote of requestReturn with BAD_USER_INPUT', async () => {
-    const order = await recordOrder(t, t.database.db, { customerId: `cus_h_${randomUUID().slice(0, 8)}`, lines: [{ sku: 'SKU-APP-004', category: 'apparel', quantity: 1 }] });
+    const order = await recordOrder(t, t.database.db, {
+      customerId: `cus_h_${randomUUID().slice(0, 8)}`,
+      lines: [{ sku: 'SKU-APP-004', category: 'apparel', quantity: 1 }],
+    });
     const line = { ...lineInput(order.lines[0]?.id as string), customerNote: 'too small\u0000' };
-    const result = await refusedAsBadInput(async () => (await mutate(t, principals.customer(order.customerId), 'requestReturn', { orderId: order.id, channel: 'ECOMMERCE', lines: [line] })).response);
+    const result = await refusedAsBadInput(
+      async () =>
+        (await mutate(t, principals.customer(order.customerId), 'requestReturn', { orderId: order.id, channel: 'ECOMMERCE', lines: [line] })).response,
+    );
     expect(result.errors?.[0]?.extensions?.argument).toBe('input.lines.0.customerNote');
   });
 
   it('refuses a locationId of receiveReturnItems with BAD_USER_INPUT', async () => {
     const { ret } = await returnInStatus(t, t.database.db, 'IN_TRANSIT');
-    await refusedAsBadInput(async () =>
-      (await mutate(t, principals.service(), 'receiveReturnItems', { returnId: ret.id, locationId: `${WAREHOUSE_ID}\u0000`, lines: [{ returnLineId: ret.lines[0]?.id, quantity: 1 }] })).response,
+    await refusedAsBadInput(
+      async () =>
+        (
+          await mutate(t, principals.service(), 'receiveReturnItems', {
+            returnId: ret.id,
+            locationId: `${WAREHOUSE_ID}\u0000`,
+            lines: [{ returnLineId: ret.lines[0]?.id, quantity: 1 }],
+          })
+        ).response,
     );
   });
 
   it('refuses a decline reason with BAD_USER_INPUT', async () => {
     const { ret } = await returnInStatus(t, t.database.db, 'REQUESTED');
-    await refusedAsBadInput(async () => (await mutate(t, principals.serviceDesk(), 'declineReturn', { returnId: ret.id, reason: 'OUTSIDE\u0000POLICY' })).response);
+    await refusedAsBadInput(
+      async () => (await mutate(t, principals.serviceDesk(), 'declineReturn', { returnId: ret.id, reason: 'OUTSIDE\u0000POLICY' })).response,
+    );
   });
 
   it('refuses an order line SKU of recordOrder with BAD_USER_INPUT', async () => {
@@ -94,12 +111,17 @@ describe('a negative first', () => {
 
 describe('a malformed DateTime', () => {
   it('refuses placedAt "not-a-date" in recordOrder with BAD_USER_INPUT', async () => {
-    const input = { ...recordOrderInput({ customerId: 'cus_h_date', lines: [{ sku: 'SKU-APP-001', category: 'apparel', quantity: 1 }] }), placedAt: 'not-a-date' };
+    const input = {
+      ...recordOrderInput({ customerId: 'cus_h_date', lines: [{ sku: 'SKU-APP-001', category: 'apparel', quantity: 1 }] }),
+      placedAt: 'not-a-date',
+    };
     await refusedAsBadInput(() => t.query(principals.service(), RECORD_ORDER, { input, key: newKey('order') }));
   });
 
   it('refuses orders(placedAfter: "garbage") as a variable with BAD_USER_INPUT and no subgraph URL', async () => {
-    const response = await refusedAsBadInput(() => t.query(principals.operations(), `query($d: DateTime) { orders(placedAfter: $d) { totalCount } }`, { d: 'garbage' }));
+    const response = await refusedAsBadInput(() =>
+      t.query(principals.operations(), `query($d: DateTime) { orders(placedAfter: $d) { totalCount } }`, { d: 'garbage' }),
+    );
     expect(JSON.stringify(response.errors)).not.toMatch(/http:\/\/|stacktrace/);
   });
 
@@ -125,7 +147,9 @@ describe('a 900 KB adjustInventory note', () => {
   it('is refused with BAD_USER_INPUT and never reaches the audit log', async () => {
     const input = { sku: 'SKU-APP-001', locationId: WAREHOUSE_ID, delta: 1, reason: 'FOUND', note: 'n'.repeat(900 * KB) };
     await refusedAsBadInput(() => t.query(principals.operations(), ADJUST, { input, key: newKey('adjust') }));
-    const { rows } = await t.database.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM inventory.audit_log WHERE length(details::text) > $1`, [100 * KB]);
+    const { rows } = await t.database.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM inventory.audit_log WHERE length(details::text) > $1`, [
+      100 * KB,
+    ]);
     expect(rows[0]?.n).toBe(0);
   });
 });
@@ -133,7 +157,9 @@ describe('a 900 KB adjustInventory note', () => {
 describe('a subgraph called directly', () => {
   it('refuses a NUL byte itself, without the gateway', async () => {
     const orders = t.graph.subgraphs.find((subgraph) => subgraph.name === 'orders');
-    const response = await subgraphRequest(orders?.url as string, principals.serviceDesk(), `query($n: String!) { orderByNumber(number: $n) { id } }`, { n: NUL });
+    const response = await subgraphRequest(orders?.url as string, principals.serviceDesk(), `query($n: String!) { orderByNumber(number: $n) { id } }`, {
+      n: NUL,
+    });
     expect(response.status).toBe(200);
     expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
   });

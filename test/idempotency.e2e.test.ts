@@ -38,16 +38,19 @@ async function ordersWithExternalId(externalId: string): Promise<number> {
 describe('idempotent mutations through the gateway', () => {
   it('answers 50 concurrent recordOrder calls with one key with one order and identical payloads', async () => {
     const input = webhookOrder('gid-concurrent-1');
-    const responses = await Promise.all(Array.from({ length: 50 }, () => t.query<RecordResult>(principals.service(), RECORD, { input, key: 'webhook-evt-0001' })));
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, () => t.query<RecordResult>(principals.service(), RECORD, { input, key: 'webhook-evt-0001' })),
+    );
     for (const response of responses) expect(response.errors).toBeUndefined();
     const payloads = responses.map((response) => JSON.stringify(response.data?.recordOrder));
     // Requests that waited on the in-flight one replay its committed payload (IN_FLIGHT_WAIT_MS is 5 s).
     expect(new Set(payloads).size).toBe(1);
     expect(responses[0]?.data?.recordOrder.created).toBe(true);
     expect(await ordersWithExternalId('gid-concurrent-1')).toBe(1);
-    const { rows } = await t.database.db.query<{ n: number }>(`SELECT count(*)::int8 AS n FROM orders.outbox WHERE type = 'OrderRecorded' AND aggregate_id = $1`, [
-      responses[0]?.data?.recordOrder.order?.id,
-    ]);
+    const { rows } = await t.database.db.query<{ n: number }>(
+      `SELECT count(*)::int8 AS n FROM orders.outbox WHERE type = 'OrderRecorded' AND aggregate_id = $1`,
+      [responses[0]?.data?.recordOrder.order?.id],
+    );
     expect(rows[0]?.n).toBe(1);
   });
 
@@ -66,13 +69,18 @@ describe('idempotent mutations through the gateway', () => {
     const deadline = Date.now() + 5_000;
     let snapshot: { number: string; lines: { quantity: number }[] } | undefined;
     while (!snapshot && Date.now() < deadline) {
-      const { rows } = await t.database.db.query<{ number: string; lines: { quantity: number }[] }>(`SELECT number, lines FROM returns.order_snapshots WHERE order_id = $1`, [orderId]);
+      const { rows } = await t.database.db.query<{ number: string; lines: { quantity: number }[] }>(
+        `SELECT number, lines FROM returns.order_snapshots WHERE order_id = $1`,
+        [orderId],
+      );
       snapshot = rows[0];
       if (!snapshot) await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(snapshot?.number).toBe(recorded.data?.recordOrder.order?.number);
     expect(snapshot?.lines[0]?.quantity).toBe(2);
-    const { rows: inbox } = await t.database.db.query<{ n: number }>(`SELECT count(*)::int8 AS n FROM returns.inbox WHERE consumer = 'returns.order-snapshots'`);
+    const { rows: inbox } = await t.database.db.query<{ n: number }>(
+      `SELECT count(*)::int8 AS n FROM returns.inbox WHERE consumer = 'returns.order-snapshots'`,
+    );
     expect(inbox[0]?.n).toBeGreaterThanOrEqual(1);
   });
 });

@@ -94,7 +94,10 @@ it('answers every hostile value of every argument with a refusal, stays ready an
   const schema = buildClientSchema(introspection.data as unknown as IntrospectionQuery);
 
   const cases: FuzzCase[] = [];
-  for (const [operation, type] of [['query', schema.getQueryType()], ['mutation', schema.getMutationType()]] as const) {
+  for (const [operation, type] of [
+    ['query', schema.getQueryType()],
+    ['mutation', schema.getMutationType()],
+  ] as const) {
     for (const field of Object.values(type?.getFields() ?? {})) {
       const fieldCases = casesFor(operation, field, (n) => `fuzz-${field.name}-${n}`);
       // Valid defaults once first, so state a field creates lazily on first use (the returns

@@ -74,11 +74,11 @@ describe('inventory through the gateway', () => {
     let pages = 0;
     for (;;) {
       const page: GraphQLResponse<LedgerPage> = await t.query(
-          principals.storeAssociate('loc_store_sfo'),
-          `query($after: String) { inventoryLedger(sku: "${sku}", locationId: "loc_store_sfo", first: ${PAGE_SIZE}, after: $after) {
+        principals.storeAssociate('loc_store_sfo'),
+        `query($after: String) { inventoryLedger(sku: "${sku}", locationId: "loc_store_sfo", first: ${PAGE_SIZE}, after: $after) {
             edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
-          { after },
-        );
+        { after },
+      );
       expect(page.errors).toBeUndefined();
       const connection = page.data?.inventoryLedger;
       seen.push(...(connection?.edges.map((edge) => edge.node.id) ?? []));

@@ -71,9 +71,13 @@ describe('operation cost from argument sizes', () => {
   });
 
   it('serves 250 SKUs at named locations, the largest honest availability request', async () => {
-    const response = await t.query<{ availability: unknown[] }>(principals.storeAssociate(), `query($skus: [String!]!) { availability(skus: $skus, locationIds: ["loc_store_nyc"]) { sku availableToSell } }`, {
-      skus: skus(250),
-    });
+    const response = await t.query<{ availability: unknown[] }>(
+      principals.storeAssociate(),
+      `query($skus: [String!]!) { availability(skus: $skus, locationIds: ["loc_store_nyc"]) { sku availableToSell } }`,
+      {
+        skus: skus(250),
+      },
+    );
     expect(response.errors).toBeUndefined();
     expect(response.data?.availability).toHaveLength(250);
   });
@@ -89,7 +93,10 @@ describe("the README's POS and web queries", () => {
     expect(lookup.data?.orderByNumber.lines.length).toBeGreaterThan(0);
 
     const customer = principals.customer();
-    const ownOrders = await t.query(customer, '{ orders(first: 10) { edges { node { number placedAt totals { total { amount } } } } pageInfo { hasNextPage endCursor } } }');
+    const ownOrders = await t.query(
+      customer,
+      '{ orders(first: 10) { edges { node { number placedAt totals { total { amount } } } } pageInfo { hasNextPage endCursor } } }',
+    );
     expect(ownOrders.errors).toBeUndefined();
 
     const stock = await t.query<{ availability: unknown[] }>(
@@ -99,16 +106,25 @@ describe("the README's POS and web queries", () => {
     expect(stock.errors).toBeUndefined();
     expect(stock.data?.availability).toHaveLength(4);
 
-    const refunds = await t.query(customer, '{ orders(first: 5) { edges { node { number refunds { status amount { amount } breakdown { lines { kind sku total { amount } } } creditMemo { status } } } } } }');
+    const refunds = await t.query(
+      customer,
+      '{ orders(first: 5) { edges { node { number refunds { status amount { amount } breakdown { lines { kind sku total { amount } } } creditMemo { status } } } } } }',
+    );
     expect(refunds.errors).toBeUndefined();
   });
 
   it('answers the counter examples: return eligibility and authorizing a return', async () => {
-    const lookup = await t.query<{ orderByNumber: { id: string; lines: { id: string }[] } }>(principals.serviceDesk(), '{ orderByNumber(number: "R100002") { id lines { id } } }');
+    const lookup = await t.query<{ orderByNumber: { id: string; lines: { id: string }[] } }>(
+      principals.serviceDesk(),
+      '{ orderByNumber(number: "R100002") { id lines { id } } }',
+    );
     const order = lookup.data!.orderByNumber;
     const clerk = principals.storeAssociate('loc_store_nyc');
-    const eligibility = await t.query(clerk, `{ returnEligibility(orderId: "${order.id}", channel: POS, storeId: "loc_store_nyc") {
-      eligible refundMethods lines { sku returnableQuantity windowEndsAt reasons { code message } } } }`);
+    const eligibility = await t.query(
+      clerk,
+      `{ returnEligibility(orderId: "${order.id}", channel: POS, storeId: "loc_store_nyc") {
+      eligible refundMethods lines { sku returnableQuantity windowEndsAt reasons { code message } } } }`,
+    );
     expect(eligibility.errors).toBeUndefined();
 
     const authorized = await t.query<{ authorizeReturn: { userErrors: unknown[] } }>(
@@ -124,7 +140,8 @@ describe("the README's POS and web queries", () => {
 });
 
 describe('subscription caps', () => {
-  const STATUS = 'subscription { returnStatusChanged(storeId: "loc_store_nyc") { cursor sequence status return { number order { number } refunds { status } } } }';
+  const STATUS =
+    'subscription { returnStatusChanged(storeId: "loc_store_nyc") { cursor sequence status return { number order { number } refunds { status } } } }';
   const live = () => t.graph.gateway.subscriberCount();
 
   async function open(principal: Principal): Promise<WsConnection> {
@@ -137,7 +154,10 @@ describe('subscription caps', () => {
   async function fill(connection: WsConnection, count: number): Promise<Subscription<unknown>[]> {
     const before = live();
     const subscriptions = Array.from({ length: count }, () => connection.subscribe(STATUS));
-    await waitUntil(() => live() === before + count, () => `${live() - before} of ${count} subscriptions live`);
+    await waitUntil(
+      () => live() === before + count,
+      () => `${live() - before} of ${count} subscriptions live`,
+    );
     return subscriptions;
   }
 
@@ -155,10 +175,16 @@ describe('subscription caps', () => {
     expect(live()).toBe(MAX_SUBSCRIPTIONS_PER_CONNECTION);
     // A freed place can be taken again.
     accepted[0]!.unsubscribe();
-    await waitUntil(() => live() === MAX_SUBSCRIPTIONS_PER_CONNECTION - 1, () => `${live()} live`);
+    await waitUntil(
+      () => live() === MAX_SUBSCRIPTIONS_PER_CONNECTION - 1,
+      () => `${live()} live`,
+    );
     await fill(connection, 1);
     await connection.dispose();
-    await waitUntil(() => live() === 0, () => `${live()} live after dispose`);
+    await waitUntil(
+      () => live() === 0,
+      () => `${live()} live after dispose`,
+    );
   });
 
   it('refuses the subscription past the per-principal cap across connections, and frees places when a connection closes', async () => {
@@ -179,7 +205,10 @@ describe('subscription caps', () => {
     await fill(other, 1);
     // Closing a connection gives its places back.
     await used[0]!.dispose();
-    await waitUntil(() => live() === MAX_SUBSCRIPTIONS_PER_PRINCIPAL - MAX_SUBSCRIPTIONS_PER_CONNECTION + 1, () => `${live()} live`);
+    await waitUntil(
+      () => live() === MAX_SUBSCRIPTIONS_PER_PRINCIPAL - MAX_SUBSCRIPTIONS_PER_CONNECTION + 1,
+      () => `${live()} live`,
+    );
     await fill(another, 1);
   });
 

@@ -56,7 +56,9 @@ describe('order lookup through the gateway', () => {
 
   it('pages through orders without overlap and filters by channel', async () => {
     const page = `query($after: String) { orders(first: 25, after: $after, channel: POS) { edges { cursor node { id channel storeId } } pageInfo { hasNextPage endCursor } } }`;
-    type Page = { orders: { edges: { node: { id: string; channel: string; storeId: string | null } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } };
+    type Page = {
+      orders: { edges: { node: { id: string; channel: string; storeId: string | null } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
+    };
     const seen = new Set<string>();
     let after: string | undefined;
     for (let i = 0; i < 3; i++) {
@@ -95,9 +97,14 @@ describe('order lookup through the gateway', () => {
 
   it('refuses a forged principal sent straight to a subgraph', async () => {
     const orders = t.graph.subgraphs.find((s) => s.name === 'orders');
-    const forged = await postGraphQL(`${orders?.url}/graphql`, '{ orders(first: 1) { edges { cursor } } }', {}, {
-      'x-internal-principal': Buffer.from(JSON.stringify({ sub: 'me', roles: ['operations_admin'] })).toString('base64url'),
-    });
+    const forged = await postGraphQL(
+      `${orders?.url}/graphql`,
+      '{ orders(first: 1) { edges { cursor } } }',
+      {},
+      {
+        'x-internal-principal': Buffer.from(JSON.stringify({ sub: 'me', roles: ['operations_admin'] })).toString('base64url'),
+      },
+    );
     expect(forged.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(forged.data ?? null).toBeNull();
   });
@@ -131,7 +138,11 @@ describe('order lookup through the gateway', () => {
 
   it('serves subgraphs only to callers with a signed principal, as the gateway sends', async () => {
     const orders = t.graph.subgraphs.find((s) => s.name === 'orders');
-    const direct = await subgraphRequest<{ orderByNumber: { number: string } }>(`${orders?.url}`, principals.serviceDesk(), `{ orderByNumber(number: "R100003") { number } }`);
+    const direct = await subgraphRequest<{ orderByNumber: { number: string } }>(
+      `${orders?.url}`,
+      principals.serviceDesk(),
+      `{ orderByNumber(number: "R100003") { number } }`,
+    );
     expect(direct.data?.orderByNumber.number).toBe('R100003');
   });
 });

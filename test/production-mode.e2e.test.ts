@@ -56,7 +56,13 @@ beforeAll(async () => {
   gatewayUrl = `http://127.0.0.1:${BASE_PORT}/graphql`;
   // The gateway listens before its first supergraph arrives; wait until it is ready.
   const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline && (await fetch(`http://127.0.0.1:${BASE_PORT}/readyz`).then((r) => r.status, () => 0)) !== 200) {
+  while (
+    Date.now() < deadline &&
+    (await fetch(`http://127.0.0.1:${BASE_PORT}/readyz`).then(
+      (r) => r.status,
+      () => 0,
+    )) !== 200
+  ) {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }, 120_000);

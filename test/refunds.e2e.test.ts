@@ -34,7 +34,11 @@ async function eventually<T>(what: string, read: () => Promise<T>, done: (value:
 /** Records an order and waits until the refunds subgraph knows it too. */
 async function recordForRefunds(spec: Parameters<typeof recordOrder>[2]): Promise<RecordedOrder> {
   const order = await recordOrder(t, t.database.db, spec);
-  await eventually('the refunds snapshot', () => t.database.db.query(`SELECT 1 FROM refunds.order_snapshots WHERE order_id = $1`, [order.id]), (r) => r.rowCount === 1);
+  await eventually(
+    'the refunds snapshot',
+    () => t.database.db.query(`SELECT 1 FROM refunds.order_snapshots WHERE order_id = $1`, [order.id]),
+    (r) => r.rowCount === 1,
+  );
   return order;
 }
 
@@ -46,7 +50,14 @@ const ISSUE = `mutation($input: IssueRefundInput!, $key: String!) { issueRefund(
 type Issued = { issueRefund: { refund: { id: string; [field: string]: unknown } | null; userErrors: { code: string }[] } };
 
 const REFUND = `query($id: ID!) { refund(id: $id) { id status tenders { status providerRefundId attempts } creditMemo { status erpReference amount { amount } } } }`;
-type RefundView = { refund: { id: string; status: string; tenders: { status: string; providerRefundId: string | null }[]; creditMemo: { status: string; erpReference: string | null } | null } | null };
+type RefundView = {
+  refund: {
+    id: string;
+    status: string;
+    tenders: { status: string; providerRefundId: string | null }[];
+    creditMemo: { status: string; erpReference: string | null } | null;
+  } | null;
+};
 
 const newCustomer = () => `cus_t_${randomUUID().slice(0, 8)}`;
 
@@ -55,7 +66,12 @@ describe('manual refunds by finance', () => {
     const order = await recordForRefunds({ customerId: newCustomer(), lines: [{ sku: 'SKU-APP-002', category: 'apparel', quantity: 2, unitPrice: '20.00' }] });
     const finance = principals.finance();
     const key = newKey('issue');
-    const input = { orderId: order.id, lines: [{ orderLineId: order.lines[0]?.id, quantity: 1 }], amount: '15.00', reason: 'Box scuffed; customer keeps the tag' };
+    const input = {
+      orderId: order.id,
+      lines: [{ orderLineId: order.lines[0]?.id, quantity: 1 }],
+      amount: '15.00',
+      reason: 'Box scuffed; customer keeps the tag',
+    };
     const issued = await t.query<Issued>(finance, ISSUE, { input, key });
     expect(issued.errors).toBeUndefined();
     expect(issued.data?.issueRefund.userErrors).toEqual([]);
@@ -71,8 +87,24 @@ describe('manual refunds by finance', () => {
       refundMethod: 'ORIGINAL_PAYMENT',
       breakdown: {
         lines: [
-          { kind: 'LINE', sku: 'SKU-APP-002', quantity: 1, merchandise: { amount: '20.00' }, discount: { amount: '0.00' }, tax: { amount: '0.00' }, total: { amount: '20.00' } },
-          { kind: 'ADJUSTMENT', sku: null, quantity: 0, merchandise: { amount: '0.00' }, discount: { amount: '5.00' }, tax: { amount: '0.00' }, total: { amount: '-5.00' } },
+          {
+            kind: 'LINE',
+            sku: 'SKU-APP-002',
+            quantity: 1,
+            merchandise: { amount: '20.00' },
+            discount: { amount: '0.00' },
+            tax: { amount: '0.00' },
+            total: { amount: '20.00' },
+          },
+          {
+            kind: 'ADJUSTMENT',
+            sku: null,
+            quantity: 0,
+            merchandise: { amount: '0.00' },
+            discount: { amount: '5.00' },
+            tax: { amount: '0.00' },
+            total: { amount: '-5.00' },
+          },
         ],
         merchandise: { amount: '20.00' },
         discount: { amount: '5.00' },
@@ -135,7 +167,13 @@ describe('a return refunded at inspection', () => {
     });
     const associate = principals.storeAssociate('loc_store_nyc');
     const shoes = order.lines.find((line) => line.sku === 'SKU-FTW-002');
-    const taken = await mutateOk(t, associate, 'authorizeReturn', { orderId: order.id, channel: 'POS', storeId: 'loc_store_nyc', receiveNow: true, lines: [lineInput(shoes?.id as string, 1, 'STYLE')] });
+    const taken = await mutateOk(t, associate, 'authorizeReturn', {
+      orderId: order.id,
+      channel: 'POS',
+      storeId: 'loc_store_nyc',
+      receiveNow: true,
+      lines: [lineInput(shoes?.id as string, 1, 'STYLE')],
+    });
     expect(taken).toMatchObject({ status: 'RECEIVED', value: { amount: '180.00' } });
     const lineId = taken.lines[0]?.id as string;
 
@@ -151,11 +189,25 @@ describe('a return refunded at inspection', () => {
       (r) => r.rowCount === 1,
     );
     const READ = `query($id: ID!) { return(id: $id) { status financialStatus refunds { id status trigger amount { amount } creditMemo { status } } } }`;
-    type Read = { return: { status: string; financialStatus: string; refunds: { status: string; trigger: string; amount: { amount: string }; creditMemo: { status: string } | null }[] } };
+    type Read = {
+      return: {
+        status: string;
+        financialStatus: string;
+        refunds: { status: string; trigger: string; amount: { amount: string }; creditMemo: { status: string } | null }[];
+      };
+    };
     expect((await t.query<Read>(associate, READ, { id: taken.id })).data?.return.refunds).toEqual([]);
 
-    await mutateOk(t, associate, 'recordInspection', { returnId: taken.id, locationId: 'loc_store_nyc', lines: [{ returnLineId: lineId, dispositions: [{ disposition: 'SELLABLE', quantity: 1 }] }] });
-    const done = await eventually('the return completes', () => t.query<Read>(associate, READ, { id: taken.id }), (r) => r.data?.return.status === 'COMPLETED');
+    await mutateOk(t, associate, 'recordInspection', {
+      returnId: taken.id,
+      locationId: 'loc_store_nyc',
+      lines: [{ returnLineId: lineId, dispositions: [{ disposition: 'SELLABLE', quantity: 1 }] }],
+    });
+    const done = await eventually(
+      'the return completes',
+      () => t.query<Read>(associate, READ, { id: taken.id }),
+      (r) => r.data?.return.status === 'COMPLETED',
+    );
     expect(done.data?.return).toEqual({
       status: 'COMPLETED',
       financialStatus: 'SETTLED',
@@ -188,8 +240,18 @@ describe("a return's value and its refund", () => {
     const seen: { value: string; refunded: string }[] = [];
     // Each return is refunded at receipt before the next is taken: both sides take the next slice of the line.
     for (const quantity of [1, 2]) {
-      const taken = await mutateOk(t, associate, 'authorizeReturn', { orderId: order.id, channel: 'POS', storeId: 'loc_store_nyc', receiveNow: true, lines: [lineInput(orderLineId, quantity, 'UNWANTED')] });
-      const read = await eventually('the refund at receipt', () => t.query<Read>(associate, READ, { id: taken.id }), (r) => (r.data?.return.refunds.length ?? 0) === 1);
+      const taken = await mutateOk(t, associate, 'authorizeReturn', {
+        orderId: order.id,
+        channel: 'POS',
+        storeId: 'loc_store_nyc',
+        receiveNow: true,
+        lines: [lineInput(orderLineId, quantity, 'UNWANTED')],
+      });
+      const read = await eventually(
+        'the refund at receipt',
+        () => t.query<Read>(associate, READ, { id: taken.id }),
+        (r) => (r.data?.return.refunds.length ?? 0) === 1,
+      );
       seen.push({ value: read.data?.return.value.amount as string, refunded: read.data?.return.refunds[0]?.amount.amount as string });
     }
     // 10.33 + 20.67 = 31.00, the whole line.

@@ -43,12 +43,17 @@ describe('starting a return', () => {
   it("refuses a customer returning another customer's order, and hides its eligibility", async () => {
     const order = await simpleOrder();
     const stranger = principals.customer(newCustomer());
-    await expectNotFound(stranger, 'requestReturn', { orderId: order.id, channel: 'ECOMMERCE', lines: [lineInput(order.lines[0]?.id as string)] }, 'ORDER_NOT_FOUND');
+    await expectNotFound(
+      stranger,
+      'requestReturn',
+      { orderId: order.id, channel: 'ECOMMERCE', lines: [lineInput(order.lines[0]?.id as string)] },
+      'ORDER_NOT_FOUND',
+    );
     const eligibility = await t.query(stranger, `query($id: ID!) { returnEligibility(orderId: $id, channel: ECOMMERCE) { eligible } }`, { id: order.id });
     expect(eligibility.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
-  it("refuses a store associate authorizing in a store that is not theirs", async () => {
+  it('refuses a store associate authorizing in a store that is not theirs', async () => {
     const order = await simpleOrder();
     await expectForbidden(principals.storeAssociate('loc_store_nyc'), 'authorizeReturn', {
       orderId: order.id,
@@ -69,7 +74,9 @@ describe('starting a return', () => {
     await expectNotFound(principals.partner('mkp_demo_b'), 'requestReturn', input, 'ORDER_NOT_FOUND');
     const created = await mutateOk(t, principals.partner('mkp_demo_a'), 'requestReturn', input);
     expect(created).toMatchObject({ status: 'AUTHORIZED', channel: 'MARKETPLACE', refundMethod: 'ORIGINAL_PAYMENT' });
-    const seen = await t.query<{ return: { id: string } | null }>(principals.partner('mkp_demo_b'), `query($id: ID!) { return(id: $id) { id } }`, { id: created.id });
+    const seen = await t.query<{ return: { id: string } | null }>(principals.partner('mkp_demo_b'), `query($id: ID!) { return(id: $id) { id } }`, {
+      id: created.id,
+    });
     expect(seen.data?.return).toBeNull();
   });
 
@@ -90,10 +97,22 @@ describe('acting on a return', () => {
   });
 
   it("refuses a manager of another store canceling or receiving a store's counter return", async () => {
-    const order = await recordOrder(t, t.database.db, { customerId: newCustomer(), lines: [{ sku: 'SKU-HOM-004', category: 'home', quantity: 1, unitPrice: '600.00' }] });
-    const ret = await mutateOk(t, principals.storeManager('loc_store_chi'), 'authorizeReturn', { orderId: order.id, channel: 'POS', storeId: 'loc_store_chi', lines: [lineInput(order.lines[0]?.id as string)] });
+    const order = await recordOrder(t, t.database.db, {
+      customerId: newCustomer(),
+      lines: [{ sku: 'SKU-HOM-004', category: 'home', quantity: 1, unitPrice: '600.00' }],
+    });
+    const ret = await mutateOk(t, principals.storeManager('loc_store_chi'), 'authorizeReturn', {
+      orderId: order.id,
+      channel: 'POS',
+      storeId: 'loc_store_chi',
+      lines: [lineInput(order.lines[0]?.id as string)],
+    });
     await expectForbidden(principals.storeManager('loc_store_nyc'), 'cancelReturn', { returnId: ret.id });
-    await expectForbidden(principals.storeManager('loc_store_nyc'), 'receiveReturnItems', { returnId: ret.id, locationId: 'loc_store_chi', lines: [{ returnLineId: ret.lines[0]?.id, quantity: 1 }] });
+    await expectForbidden(principals.storeManager('loc_store_nyc'), 'receiveReturnItems', {
+      returnId: ret.id,
+      locationId: 'loc_store_chi',
+      lines: [{ returnLineId: ret.lines[0]?.id, quantity: 1 }],
+    });
   });
 
   it("refuses another customer canceling or shipping someone's return", async () => {

@@ -37,7 +37,13 @@ describe('buy online, return in store', () => {
       t,
       associate,
       'authorizeReturn',
-      { orderId: order.id, channel: 'POS', storeId: 'loc_store_nyc', receiveNow: true, lines: order.lines.map((line) => lineInput(line.id, line.quantity, 'STYLE')) },
+      {
+        orderId: order.id,
+        channel: 'POS',
+        storeId: 'loc_store_nyc',
+        receiveNow: true,
+        lines: order.lines.map((line) => lineInput(line.id, line.quantity, 'STYLE')),
+      },
       { headers: { 'x-correlation-id': 'corr-boris-counter' } },
     );
     expect(response.headers.get('x-correlation-id')).toBe('corr-boris-counter');
@@ -172,7 +178,13 @@ describe('the returns list', () => {
     made.push(await mutateOk(t, austin, 'authorizeReturn', { orderId: order.id, channel: 'POS', storeId: 'loc_store_aus', lines: [lineInput(shirts)] }));
     const canceled = await mutateOk(t, austin, 'authorizeReturn', { orderId: order.id, channel: 'POS', storeId: 'loc_store_aus', lines: [lineInput(shirts)] });
     made.push(await mutateOk(t, austin, 'cancelReturn', { returnId: canceled.id }));
-    made.push(await mutateOk(t, principals.customer(other), 'requestReturn', { orderId: otherOrder.id, channel: 'ECOMMERCE', lines: [lineInput(otherOrder.lines[0]?.id as string)] }));
+    made.push(
+      await mutateOk(t, principals.customer(other), 'requestReturn', {
+        orderId: otherOrder.id,
+        channel: 'ECOMMERCE',
+        lines: [lineInput(otherOrder.lines[0]?.id as string)],
+      }),
+    );
   });
 
   it('filters by customer, channel, store and status, newest first', async () => {
@@ -200,7 +212,7 @@ describe('the returns list', () => {
     expect(all).toEqual(newestFirst(0, 1, 2, 3));
   });
 
-  it("keeps a customer to their own returns whatever the filter says", async () => {
+  it('keeps a customer to their own returns whatever the filter says', async () => {
     const mine = await ids({}, principals.customer(customer));
     expect(mine).toEqual(newestFirst(0, 1, 2, 3));
     expect(await ids({ customerId: other }, principals.customer(customer))).toEqual([]);

@@ -90,13 +90,21 @@ describe('requestReturn and authorizeReturn', () => {
     const request = (extra: Record<string, unknown>) => ({ orderId: order.id, channel: 'ECOMMERCE', lines: [lineInput(first)], ...extra });
     await expectRefused(backOffice, 'requestReturn', request({ orderId: newId('ord') }), [{ code: 'ORDER_NOT_FOUND', field: ['input', 'orderId'] }]);
     await expectRefused(customer, 'requestReturn', request({ lines: [] }), [{ code: 'NO_LINES', field: ['input', 'lines'] }]);
-    await expectRefused(customer, 'requestReturn', request({ lines: [lineInput(first), lineInput(first)] }), [{ code: 'DUPLICATE_LINE', field: ['input', 'lines', '1', 'orderLineId'] }]);
-    await expectRefused(customer, 'requestReturn', request({ lines: [lineInput(newId('oli'))] }), [{ code: 'LINE_NOT_ON_ORDER', field: ['input', 'lines', '0', 'orderLineId'] }]);
-    await expectRefused(customer, 'requestReturn', request({ lines: [lineInput(second, 0)] }), [{ code: 'INVALID_QUANTITY', field: ['input', 'lines', '0', 'quantity'] }]);
+    await expectRefused(customer, 'requestReturn', request({ lines: [lineInput(first), lineInput(first)] }), [
+      { code: 'DUPLICATE_LINE', field: ['input', 'lines', '1', 'orderLineId'] },
+    ]);
+    await expectRefused(customer, 'requestReturn', request({ lines: [lineInput(newId('oli'))] }), [
+      { code: 'LINE_NOT_ON_ORDER', field: ['input', 'lines', '0', 'orderLineId'] },
+    ]);
+    await expectRefused(customer, 'requestReturn', request({ lines: [lineInput(second, 0)] }), [
+      { code: 'INVALID_QUANTITY', field: ['input', 'lines', '0', 'quantity'] },
+    ]);
     await expectRefused(customer, 'requestReturn', request({ lines: [{ ...lineInput(first), customerNote: 'x'.repeat(2001) }] }), [
       { code: 'INVALID_VALUE', field: ['input', 'lines', '0', 'customerNote'] },
     ]);
-    await expectRefused(customer, 'requestReturn', request({ refundMethod: 'CASH' }), [{ code: 'REFUND_METHOD_NOT_ALLOWED', field: ['input', 'refundMethod'] }]);
+    await expectRefused(customer, 'requestReturn', request({ refundMethod: 'CASH' }), [
+      { code: 'REFUND_METHOD_NOT_ALLOWED', field: ['input', 'refundMethod'] },
+    ]);
     await expectRefused(customer, 'requestReturn', request({}), [{ code: 'INVALID_IDEMPOTENCY_KEY', field: ['idempotencyKey'] }], 'not a key!');
   });
 
@@ -106,8 +114,19 @@ describe('requestReturn and authorizeReturn', () => {
     await expectRefused(associate, 'authorizeReturn', { orderId: order.id, channel: 'POS', lines: [lineInput(order.lines[1]?.id as string)] }, [
       { code: 'STORE_REQUIRED', field: ['input', 'storeId'] },
     ]);
-    const created = await mutateOk(t, associate, 'authorizeReturn', { orderId: order.id, channel: 'POS', storeId: 'loc_store_sfo', lines: [lineInput(order.lines[1]?.id as string)] });
-    expect(created).toMatchObject({ status: 'AUTHORIZED', channel: 'POS', storeId: 'loc_store_sfo', destinationLocationId: 'loc_store_sfo', lines: [{ state: 'EXPECTED' }] });
+    const created = await mutateOk(t, associate, 'authorizeReturn', {
+      orderId: order.id,
+      channel: 'POS',
+      storeId: 'loc_store_sfo',
+      lines: [lineInput(order.lines[1]?.id as string)],
+    });
+    expect(created).toMatchObject({
+      status: 'AUTHORIZED',
+      channel: 'POS',
+      storeId: 'loc_store_sfo',
+      destinationLocationId: 'loc_store_sfo',
+      lines: [{ state: 'EXPECTED' }],
+    });
   });
 });
 
@@ -165,26 +184,51 @@ describe('receiving and inspecting', () => {
     const lineId = ret.lines[0]?.id as string;
     const receive = (lines: unknown[]) => ({ returnId: ret.id, locationId: WAREHOUSE_ID, lines });
     await expectRefused(wms, 'receiveReturnItems', receive([]), [{ code: 'NO_LINES' }]);
-    await expectRefused(wms, 'receiveReturnItems', receive([{ returnLineId: newId('rli'), quantity: 1 }]), [{ code: 'RETURN_LINE_NOT_FOUND', field: ['input', 'lines', '0', 'returnLineId'] }]);
-    await expectRefused(wms, 'receiveReturnItems', receive([{ returnLineId: lineId, quantity: 0 }]), [{ code: 'INVALID_QUANTITY', field: ['input', 'lines', '0', 'quantity'] }]);
-    await expectRefused(wms, 'receiveReturnItems', receive([{ returnLineId: lineId, quantity: 3 }]), [{ code: 'QUANTITY_EXCEEDS_OUTSTANDING', field: ['input', 'lines', '0', 'quantity'] }]);
-    await expectRefused(wms, 'receiveReturnItems', receive([{ returnLineId: lineId, quantity: 1 }, { returnLineId: lineId, quantity: 1 }]), [
-      { code: 'DUPLICATE_LINE', field: ['input', 'lines', '1', 'returnLineId'] },
+    await expectRefused(wms, 'receiveReturnItems', receive([{ returnLineId: newId('rli'), quantity: 1 }]), [
+      { code: 'RETURN_LINE_NOT_FOUND', field: ['input', 'lines', '0', 'returnLineId'] },
     ]);
-    await expectRefused(wms, 'receiveReturnItems', { ...receive([{ returnLineId: lineId, quantity: 1 }]), returnId: newId('ret') }, [{ code: 'RETURN_NOT_FOUND' }]);
+    await expectRefused(wms, 'receiveReturnItems', receive([{ returnLineId: lineId, quantity: 0 }]), [
+      { code: 'INVALID_QUANTITY', field: ['input', 'lines', '0', 'quantity'] },
+    ]);
+    await expectRefused(wms, 'receiveReturnItems', receive([{ returnLineId: lineId, quantity: 3 }]), [
+      { code: 'QUANTITY_EXCEEDS_OUTSTANDING', field: ['input', 'lines', '0', 'quantity'] },
+    ]);
+    await expectRefused(
+      wms,
+      'receiveReturnItems',
+      receive([
+        { returnLineId: lineId, quantity: 1 },
+        { returnLineId: lineId, quantity: 1 },
+      ]),
+      [{ code: 'DUPLICATE_LINE', field: ['input', 'lines', '1', 'returnLineId'] }],
+    );
+    await expectRefused(wms, 'receiveReturnItems', { ...receive([{ returnLineId: lineId, quantity: 1 }]), returnId: newId('ret') }, [
+      { code: 'RETURN_NOT_FOUND' },
+    ]);
 
     const partial = await mutateOk(t, wms, 'receiveReturnItems', receive([{ returnLineId: lineId, quantity: 1 }]));
-    expect(partial).toMatchObject({ status: 'PARTIALLY_RECEIVED', lines: [{ receivedQuantity: 1, pendingInspectionQuantity: 1, state: 'PENDING_INSPECTION' }] });
+    expect(partial).toMatchObject({
+      status: 'PARTIALLY_RECEIVED',
+      lines: [{ receivedQuantity: 1, pendingInspectionQuantity: 1, state: 'PENDING_INSPECTION' }],
+    });
     await expectRefused(wms, 'receiveReturnItems', receive([{ returnLineId: lineId, quantity: 2 }]), [{ code: 'QUANTITY_EXCEEDS_OUTSTANDING' }]);
     const full = await mutateOk(t, wms, 'receiveReturnItems', receive([{ returnLineId: lineId, quantity: 1 }]));
-    expect(full).toMatchObject({ status: 'RECEIVED', revision: partial.revision + 1, lines: [{ receivedQuantity: 2, pendingInspectionQuantity: 2, inspectedQuantity: 0 }] });
+    expect(full).toMatchObject({
+      status: 'RECEIVED',
+      revision: partial.revision + 1,
+      lines: [{ receivedQuantity: 2, pendingInspectionQuantity: 2, inspectedQuantity: 0 }],
+    });
     const { rows } = await t.database.db.query<{ n: number }>(`SELECT count(*)::int8 AS n FROM returns.return_receipts WHERE return_id = $1`, [ret.id]);
     expect(rows[0]?.n).toBe(2);
   });
 
   it('keeps PARTIALLY_RECEIVED through a second partial receipt and bumps the revision', async () => {
     const order = await recordOrder(t, t.database.db, { customerId: newCustomer(), lines: [{ sku: 'SKU-BEA-002', category: 'beauty', quantity: 3 }] });
-    const ret = await mutateOk(t, principals.customer(order.customerId), 'requestReturn', { orderId: order.id, channel: 'ECOMMERCE', lines: [lineInput(order.lines[0]?.id as string, 3)] });
+    const ret = await mutateOk(t, principals.customer(order.customerId), 'requestReturn', {
+      orderId: order.id,
+      channel: 'ECOMMERCE',
+      lines: [lineInput(order.lines[0]?.id as string, 3)],
+    });
     const lines = [{ returnLineId: ret.lines[0]?.id, quantity: 1 }];
     const first = await mutateOk(t, wms, 'receiveReturnItems', { returnId: ret.id, locationId: WAREHOUSE_ID, lines });
     const second = await mutateOk(t, wms, 'receiveReturnItems', { returnId: ret.id, locationId: WAREHOUSE_ID, lines });
@@ -196,18 +240,38 @@ describe('receiving and inspecting', () => {
   it('records dispositions that add up to the received units, and refuses those that do not', async () => {
     const { ret } = await returnInStatus(t, t.database.db, 'RECEIVED');
     const lineId = ret.lines[0]?.id as string;
-    const inspect = (dispositions: unknown[], returnLineId = lineId) => ({ returnId: ret.id, locationId: WAREHOUSE_ID, lines: [{ returnLineId, dispositions }] });
+    const inspect = (dispositions: unknown[], returnLineId = lineId) => ({
+      returnId: ret.id,
+      locationId: WAREHOUSE_ID,
+      lines: [{ returnLineId, dispositions }],
+    });
     await expectRefused(wms, 'recordInspection', { returnId: ret.id, locationId: WAREHOUSE_ID, lines: [] }, [{ code: 'NO_LINES' }]);
     await expectRefused(wms, 'recordInspection', inspect([{ disposition: 'SELLABLE', quantity: 1 }]), [
       { code: 'DISPOSITIONS_MUST_MATCH_RECEIVED', field: ['input', 'lines', '0', 'dispositions'] },
     ]);
-    await expectRefused(wms, 'recordInspection', inspect([{ disposition: 'SELLABLE', quantity: 3 }, { disposition: 'SCRAP', quantity: -1 }]), [
-      { code: 'INVALID_QUANTITY', field: ['input', 'lines', '0', 'dispositions', '1', 'quantity'] },
-    ]);
+    await expectRefused(
+      wms,
+      'recordInspection',
+      inspect([
+        { disposition: 'SELLABLE', quantity: 3 },
+        { disposition: 'SCRAP', quantity: -1 },
+      ]),
+      [{ code: 'INVALID_QUANTITY', field: ['input', 'lines', '0', 'dispositions', '1', 'quantity'] }],
+    );
     await expectRefused(wms, 'recordInspection', inspect([{ disposition: 'SELLABLE', quantity: 2 }], newId('rli')), [{ code: 'RETURN_LINE_NOT_FOUND' }]);
-    await expectRefused(wms, 'recordInspection', { ...inspect([{ disposition: 'SELLABLE', quantity: 2 }]), returnId: newId('ret') }, [{ code: 'RETURN_NOT_FOUND' }]);
+    await expectRefused(wms, 'recordInspection', { ...inspect([{ disposition: 'SELLABLE', quantity: 2 }]), returnId: newId('ret') }, [
+      { code: 'RETURN_NOT_FOUND' },
+    ]);
 
-    const inspected = await mutateOk(t, wms, 'recordInspection', inspect([{ disposition: 'SELLABLE', quantity: 1 }, { disposition: 'DAMAGED', quantity: 1 }]));
+    const inspected = await mutateOk(
+      t,
+      wms,
+      'recordInspection',
+      inspect([
+        { disposition: 'SELLABLE', quantity: 1 },
+        { disposition: 'DAMAGED', quantity: 1 },
+      ]),
+    );
     expect(inspected).toMatchObject({
       // COMPLETED when a refund at receipt already settled (low-risk returns are refunded on arrival).
       status: expect.stringMatching(/^(INSPECTED|COMPLETED)$/),
@@ -231,12 +295,22 @@ describe('receiving and inspecting', () => {
   it('inspects the received units of a partly received return and refuses NOTHING_TO_INSPECT for a line with none waiting', async () => {
     const { ret } = await returnInStatus(t, t.database.db, 'PARTIALLY_RECEIVED');
     const lineId = ret.lines[0]?.id as string;
-    const inspect = { returnId: ret.id, locationId: WAREHOUSE_ID, lines: [{ returnLineId: lineId, dispositions: [{ disposition: 'REFURBISH', quantity: 1 }] }] };
+    const inspect = {
+      returnId: ret.id,
+      locationId: WAREHOUSE_ID,
+      lines: [{ returnLineId: lineId, dispositions: [{ disposition: 'REFURBISH', quantity: 1 }] }],
+    };
     const partly = await mutateOk(t, wms, 'recordInspection', inspect);
-    expect(partly).toMatchObject({ status: 'PARTIALLY_RECEIVED', lines: [{ inspectedQuantity: 1, pendingInspectionQuantity: 0, state: 'PARTIALLY_RECEIVED' }] });
+    expect(partly).toMatchObject({
+      status: 'PARTIALLY_RECEIVED',
+      lines: [{ inspectedQuantity: 1, pendingInspectionQuantity: 0, state: 'PARTIALLY_RECEIVED' }],
+    });
     await expectRefused(wms, 'recordInspection', inspect, [{ code: 'NOTHING_TO_INSPECT', field: ['input', 'lines', '0', 'returnLineId'] }]);
     await mutateOk(t, wms, 'receiveReturnItems', { returnId: ret.id, locationId: WAREHOUSE_ID, lines: [{ returnLineId: lineId, quantity: 1 }] });
-    expect(await mutateOk(t, wms, 'recordInspection', inspect)).toMatchObject({ status: expect.stringMatching(/^(INSPECTED|COMPLETED)$/), lines: [{ inspectedQuantity: 2, state: 'INSPECTED' }] });
+    expect(await mutateOk(t, wms, 'recordInspection', inspect)).toMatchObject({
+      status: expect.stringMatching(/^(INSPECTED|COMPLETED)$/),
+      lines: [{ inspectedQuantity: 2, state: 'INSPECTED' }],
+    });
   });
 });
 
@@ -264,7 +338,13 @@ describe('idempotency of authorizeReturn', () => {
     const key = newKey('till-2');
     await mutateOk(t, associate, 'authorizeReturn', input);
     await mutate(t, associate, 'authorizeReturn', input, { key });
-    await expectRefused(associate, 'authorizeReturn', { ...input, lines: [lineInput(order.lines[1]?.id as string)] }, [{ code: 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH', field: ['idempotencyKey'] }], key);
+    await expectRefused(
+      associate,
+      'authorizeReturn',
+      { ...input, lines: [lineInput(order.lines[1]?.id as string)] },
+      [{ code: 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH', field: ['idempotencyKey'] }],
+      key,
+    );
   });
 
   it('keeps no key for a refused request, so the corrected request may reuse it', async () => {
@@ -291,7 +371,15 @@ describe('illegal transitions', () => {
     ['PARTIALLY_RECEIVED', 'cancelReturn', (ret) => ({ returnId: ret.id })],
     ['RECEIVED', 'cancelReturn', (ret) => ({ returnId: ret.id })],
     ['RECEIVED', 'receiveReturnItems', (ret) => ({ returnId: ret.id, locationId: WAREHOUSE_ID, lines: [{ returnLineId: ret.lines[0]?.id, quantity: 1 }] })],
-    ['AUTHORIZED', 'recordInspection', (ret) => ({ returnId: ret.id, locationId: WAREHOUSE_ID, lines: [{ returnLineId: ret.lines[0]?.id, dispositions: [{ disposition: 'SELLABLE', quantity: 1 }] }] })],
+    [
+      'AUTHORIZED',
+      'recordInspection',
+      (ret) => ({
+        returnId: ret.id,
+        locationId: WAREHOUSE_ID,
+        lines: [{ returnLineId: ret.lines[0]?.id, dispositions: [{ disposition: 'SELLABLE', quantity: 1 }] }],
+      }),
+    ],
     ['INSPECTED', 'cancelReturn', (ret) => ({ returnId: ret.id })],
   ];
 

@@ -30,7 +30,15 @@ type Eligibility = {
     eligible: boolean;
     policyVersion: number;
     refundMethods: string[];
-    lines: { orderLine: { id: string }; sku: string; orderedQuantity: number; returnableQuantity: number; windowEndsAt: string | null; eligible: boolean; reasons: { code: string }[] }[];
+    lines: {
+      orderLine: { id: string };
+      sku: string;
+      orderedQuantity: number;
+      returnableQuantity: number;
+      windowEndsAt: string | null;
+      eligible: boolean;
+      reasons: { code: string }[];
+    }[];
   };
 };
 
@@ -54,7 +62,11 @@ describe('return windows', () => {
     expect(verdict.eligible).toBe(true);
     expect(verdict.policyVersion).toBe(1);
     expect(verdict.lines[0]?.windowEndsAt).toBe(new Date(deliveredAt.getTime() + 30 * DAY_MS).toISOString());
-    const created = await mutateOk(t, asCustomer(order), 'requestReturn', { orderId: order.id, channel: 'ECOMMERCE', lines: [lineInput(order.lines[0]?.id as string)] });
+    const created = await mutateOk(t, asCustomer(order), 'requestReturn', {
+      orderId: order.id,
+      channel: 'ECOMMERCE',
+      lines: [lineInput(order.lines[0]?.id as string)],
+    });
     expect(created.status).toBe('AUTHORIZED');
   });
 
@@ -65,7 +77,11 @@ describe('return windows', () => {
     expect(verdict.lines[0]).toMatchObject({ eligible: false, returnableQuantity: 0, reasons: [{ code: 'WINDOW_EXPIRED' }] });
     let result: Awaited<ReturnType<typeof mutate>> | undefined;
     const { before, after } = await unchangedBy(t.database.db, async () => {
-      result = await mutate(t, asCustomer(order), 'requestReturn', { orderId: order.id, channel: 'ECOMMERCE', lines: [lineInput(order.lines[0]?.id as string)] });
+      result = await mutate(t, asCustomer(order), 'requestReturn', {
+        orderId: order.id,
+        channel: 'ECOMMERCE',
+        lines: [lineInput(order.lines[0]?.id as string)],
+      });
     });
     expect(result?.payload?.return).toBeNull();
     expect(result?.payload?.userErrors).toEqual([expect.objectContaining({ code: 'WINDOW_EXPIRED', field: ['input', 'lines', '0', 'orderLineId'] })]);
@@ -123,7 +139,11 @@ describe('final sale and quantities across channels', () => {
       ['SKU-APP-001', 1, []],
     ]);
     const { before, after } = await unchangedBy(t.database.db, async () => {
-      const result = await mutate(t, asCustomer(order), 'requestReturn', { orderId: order.id, channel: 'ECOMMERCE', lines: [lineInput(order.lines[0]?.id as string)] });
+      const result = await mutate(t, asCustomer(order), 'requestReturn', {
+        orderId: order.id,
+        channel: 'ECOMMERCE',
+        lines: [lineInput(order.lines[0]?.id as string)],
+      });
       expect(result.payload?.userErrors).toEqual([expect.objectContaining({ code: 'FINAL_SALE', field: ['input', 'lines', '0', 'orderLineId'] })]);
     });
     expect(after).toEqual(before);
@@ -137,14 +157,24 @@ describe('final sale and quantities across channels', () => {
     expect((await eligibility(order, 'POS')).lines[0]?.returnableQuantity).toBe(2);
 
     const associate = principals.storeAssociate('loc_store_chi');
-    const counter = await mutateOk(t, associate, 'authorizeReturn', { orderId: order.id, channel: 'POS', storeId: 'loc_store_chi', lines: [lineInput(lineId, 2)] });
+    const counter = await mutateOk(t, associate, 'authorizeReturn', {
+      orderId: order.id,
+      channel: 'POS',
+      storeId: 'loc_store_chi',
+      lines: [lineInput(lineId, 2)],
+    });
     expect(counter).toMatchObject({ status: 'AUTHORIZED', channel: 'POS', storeId: 'loc_store_chi', destinationLocationId: 'loc_store_chi' });
 
     const verdict = await eligibility(order, 'POS');
     expect(verdict.eligible).toBe(false);
     expect(verdict.lines[0]).toMatchObject({ returnableQuantity: 0, reasons: [{ code: 'NOTHING_LEFT_TO_RETURN' }] });
     const { before, after } = await unchangedBy(t.database.db, async () => {
-      const more = await mutate(t, associate, 'authorizeReturn', { orderId: order.id, channel: 'POS', storeId: 'loc_store_chi', lines: [lineInput(lineId, 1)] });
+      const more = await mutate(t, associate, 'authorizeReturn', {
+        orderId: order.id,
+        channel: 'POS',
+        storeId: 'loc_store_chi',
+        lines: [lineInput(lineId, 1)],
+      });
       expect(codes(more)).toEqual(['QUANTITY_EXCEEDS_RETURNABLE']);
       expect(more.payload?.userErrors[0]?.field).toEqual(['input', 'lines', '0', 'quantity']);
     });
@@ -157,7 +187,11 @@ describe('final sale and quantities across channels', () => {
 
   it('refuses more units than remain with QUANTITY_EXCEEDS_RETURNABLE naming how many are left', async () => {
     const order = await record({ lines: [{ sku: 'SKU-BEA-001', category: 'beauty', quantity: 2 }] });
-    const result = await mutate(t, asCustomer(order), 'requestReturn', { orderId: order.id, channel: 'MOBILE', lines: [lineInput(order.lines[0]?.id as string, 3)] });
+    const result = await mutate(t, asCustomer(order), 'requestReturn', {
+      orderId: order.id,
+      channel: 'MOBILE',
+      lines: [lineInput(order.lines[0]?.id as string, 3)],
+    });
     expect(codes(result)).toEqual(['QUANTITY_EXCEEDS_RETURNABLE']);
     expect(result.payload?.userErrors[0]?.message).toContain('Only 2 unit(s)');
   });
@@ -166,7 +200,11 @@ describe('final sale and quantities across channels', () => {
 describe('fraud screening and approval thresholds', () => {
   it('authorizes a first, small return at once (fraud APPROVE, AUTO_APPROVE)', async () => {
     const order = await record({ lines: [{ sku: 'SKU-APP-002', category: 'apparel', quantity: 1 }] });
-    const created = await mutateOk(t, asCustomer(order), 'requestReturn', { orderId: order.id, channel: 'ECOMMERCE', lines: [lineInput(order.lines[0]?.id as string)] });
+    const created = await mutateOk(t, asCustomer(order), 'requestReturn', {
+      orderId: order.id,
+      channel: 'ECOMMERCE',
+      lines: [lineInput(order.lines[0]?.id as string)],
+    });
     expect(created).toMatchObject({ status: 'AUTHORIZED', approval: 'AUTO_APPROVE', fraudAssessment: { outcome: 'APPROVE', reasons: [] } });
   });
 
@@ -225,8 +263,17 @@ describe('fraud screening and approval thresholds', () => {
       ],
     });
     const [headphones, boots] = order.lines.map((line) => line.id) as [string, string];
-    const request = await mutateOk(t, asCustomer(order), 'requestReturn', { orderId: order.id, channel: 'ECOMMERCE', lines: [lineInput(boots, 1, 'SIZE_TOO_SMALL')] });
-    expect(request).toMatchObject({ status: 'REQUESTED', approval: 'NEEDS_APPROVAL', fraudAssessment: { outcome: 'APPROVE' }, value: { amount: '250.00', currencyCode: 'USD' } });
+    const request = await mutateOk(t, asCustomer(order), 'requestReturn', {
+      orderId: order.id,
+      channel: 'ECOMMERCE',
+      lines: [lineInput(boots, 1, 'SIZE_TOO_SMALL')],
+    });
+    expect(request).toMatchObject({
+      status: 'REQUESTED',
+      approval: 'NEEDS_APPROVAL',
+      fraudAssessment: { outcome: 'APPROVE' },
+      value: { amount: '250.00', currencyCode: 'USD' },
+    });
 
     const counter = { orderId: order.id, channel: 'POS', storeId: 'loc_store_aus', lines: [lineInput(headphones, 2, 'DEFECTIVE')] };
     const refused = await mutate(t, principals.storeAssociate('loc_store_aus'), 'authorizeReturn', counter);
@@ -238,9 +285,17 @@ describe('fraud screening and approval thresholds', () => {
   it('charges the electronics restocking fee for an unwanted unit but not for a defective one', async () => {
     const order = await record({ lines: [{ sku: 'SKU-ELE-001', category: 'electronics', quantity: 2, unitPrice: '100.00' }] });
     const lineId = order.lines[0]?.id as string;
-    const unwanted = await mutateOk(t, asCustomer(order), 'requestReturn', { orderId: order.id, channel: 'ECOMMERCE', lines: [lineInput(lineId, 1, 'UNWANTED')] });
+    const unwanted = await mutateOk(t, asCustomer(order), 'requestReturn', {
+      orderId: order.id,
+      channel: 'ECOMMERCE',
+      lines: [lineInput(lineId, 1, 'UNWANTED')],
+    });
     expect(unwanted.lines[0]).toMatchObject({ netValue: { amount: '100.00' }, restockingFee: { amount: '15.00' } });
-    const defective = await mutateOk(t, asCustomer(order), 'requestReturn', { orderId: order.id, channel: 'ECOMMERCE', lines: [lineInput(lineId, 1, 'DEFECTIVE')] });
+    const defective = await mutateOk(t, asCustomer(order), 'requestReturn', {
+      orderId: order.id,
+      channel: 'ECOMMERCE',
+      lines: [lineInput(lineId, 1, 'DEFECTIVE')],
+    });
     expect(defective.lines[0]?.restockingFee.amount).toBe('0.00');
   });
 });

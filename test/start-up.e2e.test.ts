@@ -54,20 +54,28 @@ const PRODUCTION_ENV = {
 };
 
 describe('start-up with a bad setting', () => {
-  it('stops the refunds service with a non-zero exit naming REFUNDS_SECOND_APPROVER_ABOVE_MINOR', async () => {
-    const exit = await run('app/service.ts', ['refunds'], PRODUCTION_ENV);
-    expect(exit.code).not.toBe(0);
-    expect(exit.code).not.toBeNull();
-    expect(exit.stderr).toContain('Invalid configuration:\n  REFUNDS_SECOND_APPROVER_ABOVE_MINOR: must be a whole number');
-    expect(exit.stderr).toContain('(got "abc")');
-  }, EXIT_WITHIN_MS + 10_000);
+  it(
+    'stops the refunds service with a non-zero exit naming REFUNDS_SECOND_APPROVER_ABOVE_MINOR',
+    async () => {
+      const exit = await run('app/service.ts', ['refunds'], PRODUCTION_ENV);
+      expect(exit.code).not.toBe(0);
+      expect(exit.code).not.toBeNull();
+      expect(exit.stderr).toContain('Invalid configuration:\n  REFUNDS_SECOND_APPROVER_ABOVE_MINOR: must be a whole number');
+      expect(exit.stderr).toContain('(got "abc")');
+    },
+    EXIT_WITHIN_MS + 10_000,
+  );
 
-  it('stops the embedded default the same way', async () => {
-    const ports = { PORT: '0', ORDERS_PORT: '0', RETURNS_PORT: '0', INVENTORY_PORT: '0', REFUNDS_PORT: '0', REGISTRY_PORT: '0' };
-    const exit = await run('app/embedded.ts', [], { ...ports, LOG_LEVEL: 'silent', REFUNDS_SECOND_APPROVER_ABOVE_MINOR: 'abc' });
-    expect(exit.code).not.toBe(0);
-    expect(exit.code).not.toBeNull();
-    expect(exit.stderr).toContain('REFUNDS_SECOND_APPROVER_ABOVE_MINOR: must be a whole number');
-    expect(exit.stdout).not.toContain('Returns Graph is running');
-  }, EXIT_WITHIN_MS + 10_000);
+  it(
+    'stops the embedded default the same way',
+    async () => {
+      const ports = { PORT: '0', ORDERS_PORT: '0', RETURNS_PORT: '0', INVENTORY_PORT: '0', REFUNDS_PORT: '0', REGISTRY_PORT: '0' };
+      const exit = await run('app/embedded.ts', [], { ...ports, LOG_LEVEL: 'silent', REFUNDS_SECOND_APPROVER_ABOVE_MINOR: 'abc' });
+      expect(exit.code).not.toBe(0);
+      expect(exit.code).not.toBeNull();
+      expect(exit.stderr).toContain('REFUNDS_SECOND_APPROVER_ABOVE_MINOR: must be a whole number');
+      expect(exit.stdout).not.toContain('Returns Graph is running');
+    },
+    EXIT_WITHIN_MS + 10_000,
+  );
 });

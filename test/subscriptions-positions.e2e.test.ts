@@ -40,7 +40,11 @@ async function subscribe(principal: Principal, after: string | null = null): Pro
 }
 
 /** Waits until the gateway holds `count` live subscriptions: only then are updates routed to them. */
-const subscribers = (count: number) => waitUntil(() => t.graph.gateway.subscriberCount() === count, () => `gateway has ${t.graph.gateway.subscriberCount()} subscribers, not ${count}`);
+const subscribers = (count: number) =>
+  waitUntil(
+    () => t.graph.gateway.subscriberCount() === count,
+    () => `gateway has ${t.graph.gateway.subscriberCount()} subscribers, not ${count}`,
+  );
 
 /** A `ReturnRequested` of a return nobody else knows, owned by `owner`. No consumer handles this type. */
 function requested(owner: { customerId?: string; partnerId?: string }): NewEvent<unknown> {
@@ -64,7 +68,17 @@ function requested(owner: { customerId?: string; partnerId?: string }): NewEvent
       valueMinor: 2500,
       currency: 'USD',
       fraudOutcome: 'APPROVE',
-      lines: [{ returnLineId: `rli_pos_${key}`, orderLineId: `oli_pos_${key}`, sku: 'SKU-APP-001', quantity: 1, reason: 'STYLE', netValueMinor: 2500, restockingFeeMinor: 0 }],
+      lines: [
+        {
+          returnLineId: `rli_pos_${key}`,
+          orderLineId: `oli_pos_${key}`,
+          sku: 'SKU-APP-001',
+          quantity: 1,
+          reason: 'STYLE',
+          netValueMinor: 2500,
+          restockingFeeMinor: 0,
+        },
+      ],
     },
   };
 }

@@ -47,7 +47,10 @@ type StatusUpdate = { returnStatusChanged: { cursor: string; sequence: number; s
 
 describe('two gateway processes', () => {
   it('delivers to a subscriber on the second gateway the updates of a mutation sent to the first, in order', async () => {
-    const bought = await recordOrder(t, t.database.db, { customerId: `cus_g_${randomUUID().slice(0, 8)}`, lines: [{ sku: 'SKU-APP-002', category: 'apparel', quantity: 1 }] });
+    const bought = await recordOrder(t, t.database.db, {
+      customerId: `cus_g_${randomUUID().slice(0, 8)}`,
+      lines: [{ sku: 'SKU-APP-002', category: 'apparel', quantity: 1 }],
+    });
     const customer = principals.customer(bought.customerId);
     const onSecond = connect(second.wsUrl, await t.tokenFor(customer));
     const onFirst = connect(t.url.replace(/^http/, 'ws'), await t.tokenFor(customer));
@@ -55,7 +58,10 @@ describe('two gateway processes', () => {
     const remote = onSecond.subscribe<StatusUpdate>(STATUS, { orderId: bought.id });
     const local = onFirst.subscribe<StatusUpdate>(STATUS, { orderId: bought.id });
     await second.waitForSubscribers(1);
-    await waitUntil(() => t.graph.gateway.subscriberCount() === 1, () => `the first gateway has ${t.graph.gateway.subscriberCount()} subscribers, not 1`);
+    await waitUntil(
+      () => t.graph.gateway.subscriberCount() === 1,
+      () => `the first gateway has ${t.graph.gateway.subscriberCount()} subscribers, not 1`,
+    );
 
     // Every mutation goes to the first gateway (the test graph's own).
     const ret = await mutateOk(t, customer, 'requestReturn', { orderId: bought.id, channel: 'ECOMMERCE', lines: [lineInput(bought.lines[0]?.id as string)] });
@@ -75,7 +81,10 @@ describe('two gateway processes', () => {
   });
 
   it('keeps tenancy on the second gateway: another customer receives nothing', async () => {
-    const bought = await recordOrder(t, t.database.db, { customerId: `cus_g_${randomUUID().slice(0, 8)}`, lines: [{ sku: 'SKU-APP-002', category: 'apparel', quantity: 1 }] });
+    const bought = await recordOrder(t, t.database.db, {
+      customerId: `cus_g_${randomUUID().slice(0, 8)}`,
+      lines: [{ sku: 'SKU-APP-002', category: 'apparel', quantity: 1 }],
+    });
     const owner = principals.customer(bought.customerId);
     const stranger = connect(second.wsUrl, await t.tokenFor(principals.customer(`cus_g_${randomUUID().slice(0, 8)}`)));
     const ownerOnSecond = connect(second.wsUrl, await t.tokenFor(owner));

@@ -32,7 +32,11 @@ async function open(principal: Principal): Promise<WsConnection> {
 }
 
 /** Waits until the gateway holds `count` live subscriptions: only then are updates routed to them. */
-const subscribers = (count: number) => waitUntil(() => t.graph.gateway.subscriberCount() === count, () => `gateway has ${t.graph.gateway.subscriberCount()} subscribers, not ${count}`);
+const subscribers = (count: number) =>
+  waitUntil(
+    () => t.graph.gateway.subscriberCount() === count,
+    () => `gateway has ${t.graph.gateway.subscriberCount()} subscribers, not ${count}`,
+  );
 
 const newCustomer = () => `cus_s_${randomUUID().slice(0, 8)}`;
 const order = (spec: { channel?: 'ECOMMERCE' | 'POS' | 'MARKETPLACE'; partnerId?: string; lines?: number }) =>
@@ -60,10 +64,10 @@ async function stamped(): Promise<void> {
 /** The status updates of the returns event log matching `where` (on the event's data), in position order: the record. */
 async function loggedCursors(where: string, params: unknown[]): Promise<string[]> {
   await stamped();
-  const { rows } = await t.database.db.query<{ position: number }>(
-    `SELECT position FROM returns.outbox WHERE type = ANY($1) AND ${where} ORDER BY position`,
-    [['ReturnRequested', 'ReturnAuthorized', 'ReturnDeclined', 'ReturnCanceled', 'ReturnInTransit', 'ReturnItemsReceived', 'ReturnInspected', 'ReturnCompleted'], ...params],
-  );
+  const { rows } = await t.database.db.query<{ position: number }>(`SELECT position FROM returns.outbox WHERE type = ANY($1) AND ${where} ORDER BY position`, [
+    ['ReturnRequested', 'ReturnAuthorized', 'ReturnDeclined', 'ReturnCanceled', 'ReturnInTransit', 'ReturnItemsReceived', 'ReturnInspected', 'ReturnCompleted'],
+    ...params,
+  ]);
   return rows.map((row) => Buffer.from(`returns:${row.position}`).toString('base64url'));
 }
 
@@ -82,7 +86,14 @@ type StatusUpdate = {
   };
 };
 type RefundUpdate = {
-  refundUpdated: { cursor: string; sequence: number; eventType: string; refundId: string; status: string; refund: { amount: { amount: string }; breakdown: { total: { amount: string } } } };
+  refundUpdated: {
+    cursor: string;
+    sequence: number;
+    eventType: string;
+    refundId: string;
+    status: string;
+    refund: { amount: { amount: string }; breakdown: { total: { amount: string } } };
+  };
 };
 const byOrder = `subscription($orderId: ID, $after: String) { returnStatusChanged(orderId: $orderId, after: $after) { ${STATUS_SELECTION} } }`;
 
@@ -112,7 +123,11 @@ describe('updates across subgraphs', () => {
       lines: taken.lines.map((line) => ({ returnLineId: line.id, dispositions: [{ disposition: 'SELLABLE', quantity: line.quantity }] })),
     });
     // The refund settles and the return completes on its own, a few events later.
-    await waitUntil(() => statuses.updates.some((update) => update.returnStatusChanged.status === 'COMPLETED'), () => JSON.stringify(statuses.updates), 20_000);
+    await waitUntil(
+      () => statuses.updates.some((update) => update.returnStatusChanged.status === 'COMPLETED'),
+      () => JSON.stringify(statuses.updates),
+      20_000,
+    );
 
     const received = statuses.updates.map((update) => update.returnStatusChanged);
     expect(received.map((update) => update.cursor)).toEqual(await loggedCursors(`data->>'orderId' = $2`, [bought.id]));
@@ -127,7 +142,10 @@ describe('updates across subgraphs', () => {
     expect(received.at(-1)?.return?.refunds.map((refund) => refund.status)).toEqual(['SUCCEEDED']);
     expect(statuses.errors).toEqual([]);
 
-    await waitUntil(() => refunds.updates.some((update) => update.refundUpdated.status === 'SUCCEEDED'), () => JSON.stringify(refunds.updates));
+    await waitUntil(
+      () => refunds.updates.some((update) => update.refundUpdated.status === 'SUCCEEDED'),
+      () => JSON.stringify(refunds.updates),
+    );
     const refundUpdates = refunds.updates.map((update) => update.refundUpdated);
     const refundSequences = refundUpdates.map((update) => update.sequence);
     expect(refundSequences).toEqual([...refundSequences].sort((a, b) => a - b));
@@ -152,7 +170,10 @@ describe('tenancy', () => {
       const connection = await open(principals.partner(partnerId));
       // Six see everything of their own (some in one group, some with their own filters) ...
       for (let i = 0; i < 4; i++) watching.push({ partnerId, updates: connection.subscribe<StatusUpdate>(byOrder, {}).updates });
-      watching.push({ partnerId, updates: connection.subscribe<StatusUpdate>(`subscription { returnStatusChanged(channel: MARKETPLACE) { ${STATUS_SELECTION} } }`).updates });
+      watching.push({
+        partnerId,
+        updates: connection.subscribe<StatusUpdate>(`subscription { returnStatusChanged(channel: MARKETPLACE) { ${STATUS_SELECTION} } }`).updates,
+      });
       watching.push({ partnerId, updates: (await open(principals.partner(partnerId))).subscribe<StatusUpdate>(byOrder, {}).updates });
       // ... and four name the other partner's orders: they must receive nothing.
       for (const foreign of orders[other(partnerId)]?.slice(0, 4) ?? []) foreignFilters.push(connection.subscribe(byOrder, { orderId: foreign.id }));
@@ -163,21 +184,31 @@ describe('tenancy', () => {
     const austin = (await open(principals.storeAssociate('loc_store_aus'))).subscribe<StatusUpdate>(byOrder, {});
     await subscribers(before + 12 + 8 + 3);
     await stamped();
-    const start = (await t.database.db.query<{ position: number }>('SELECT coalesce(max(position), 0)::int8 AS position FROM returns.outbox')).rows[0]?.position ?? 0;
+    const start =
+      (await t.database.db.query<{ position: number }>('SELECT coalesce(max(position), 0)::int8 AS position FROM returns.outbox')).rows[0]?.position ?? 0;
 
     // Twenty marketplace returns, each authorized then canceled by its partner: forty updates.
     for (let i = 0; i < 10; i++) {
       for (const partnerId of partners) {
         const bought = orders[partnerId]?.[i] as RecordedOrder;
         const partner = principals.partner(partnerId);
-        const ret = await mutateOk(t, partner, 'requestReturn', { orderId: bought.id, channel: 'MARKETPLACE', lines: [lineInput(bought.lines[0]?.id as string)] });
+        const ret = await mutateOk(t, partner, 'requestReturn', {
+          orderId: bought.id,
+          channel: 'MARKETPLACE',
+          lines: [lineInput(bought.lines[0]?.id as string)],
+        });
         await mutateOk(t, partner, 'cancelReturn', { returnId: ret.id });
       }
     }
     // Two counter returns, at New York and at Austin.
     for (const storeId of ['loc_store_nyc', 'loc_store_aus']) {
       const bought = await order({});
-      await mutateOk(t, principals.storeAssociate(storeId), 'authorizeReturn', { orderId: bought.id, channel: 'POS', storeId, lines: [lineInput(bought.lines[0]?.id as string)] });
+      await mutateOk(t, principals.storeAssociate(storeId), 'authorizeReturn', {
+        orderId: bought.id,
+        channel: 'POS',
+        storeId,
+        lines: [lineInput(bought.lines[0]?.id as string)],
+      });
     }
 
     const expected = {
@@ -221,7 +252,11 @@ describe('resumption', () => {
     await subscribers(before);
 
     // Missed while away: one is received at the warehouse, a second return is asked for and withdrawn.
-    await mutateOk(t, principals.service(), 'receiveReturnItems', { returnId: one.id, locationId: WAREHOUSE_ID, lines: [{ returnLineId: one.lines[0]?.id, quantity: 1 }] });
+    await mutateOk(t, principals.service(), 'receiveReturnItems', {
+      returnId: one.id,
+      locationId: WAREHOUSE_ID,
+      lines: [{ returnLineId: one.lines[0]?.id, quantity: 1 }],
+    });
     const two = await mutateOk(t, customer, 'requestReturn', returnLine(1));
     await mutateOk(t, customer, 'cancelReturn', { returnId: two.id });
     const missed = (await loggedCursors(`data->>'orderId' = $2`, [bought.id])).length - 2;
@@ -231,14 +266,20 @@ describe('resumption', () => {
     const resumed = (await open(customer)).subscribe<StatusUpdate>(byOrder, { orderId: bought.id, after: lastCursor });
     await resumed.waitFor(missed);
     await mutateOk(t, customer, 'requestReturn', returnLine(2));
-    await waitUntil(() => resumed.updates.some((update) => update.returnStatusChanged.returnId !== one.id && update.returnStatusChanged.returnId !== two.id), () => 'no live update');
+    await waitUntil(
+      () => resumed.updates.some((update) => update.returnStatusChanged.returnId !== one.id && update.returnStatusChanged.returnId !== two.id),
+      () => 'no live update',
+    );
 
     // Quiet: refunds of the received unit may still add updates; wait until the log and the client agree.
     const all = () => [...live.updates, ...resumed.updates].map((update) => update.returnStatusChanged.cursor);
     let logged: string[] = [];
     await new Promise((resolve) => setTimeout(resolve, 300));
     logged = await loggedCursors(`data->>'orderId' = $2`, [bought.id]);
-    await waitUntil(() => all().length >= logged.length, () => `${all().length} of ${logged.length}`);
+    await waitUntil(
+      () => all().length >= logged.length,
+      () => `${all().length} of ${logged.length}`,
+    );
     expect(all()).toEqual(logged);
     expect(resumed.errors).toEqual([]);
   });
@@ -295,7 +336,10 @@ describe('misuse', () => {
     const connection = await open(principals.operations());
     const query = connection.subscribe(`query { returns(first: 1) { edges { cursor } } }`);
     await query.ended();
-    expect(query.errors[0]).toMatchObject({ message: 'Only subscriptions are served over WebSocket; send queries and mutations over HTTP.', extensions: { code: 'BAD_USER_INPUT' } });
+    expect(query.errors[0]).toMatchObject({
+      message: 'Only subscriptions are served over WebSocket; send queries and mutations over HTTP.',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
     expect(query.updates).toEqual([]);
   });
 

@@ -45,11 +45,13 @@ export function assertValidCreditMemo(memo: ErpCreditMemo): void {
 
 function headerProblems(memo: ErpCreditMemo): string[] {
   const problems: string[] = [];
-  if (typeof memo.refundId !== 'string' || !/^rfd_\w{1,100}$/.test(memo.refundId)) problems.push(`refundId must be a refund id "rfd_...", got ${String(memo.refundId)}`);
+  if (typeof memo.refundId !== 'string' || !/^rfd_\w{1,100}$/.test(memo.refundId))
+    problems.push(`refundId must be a refund id "rfd_...", got ${String(memo.refundId)}`);
   if (!isText(memo.orderId, 200)) problems.push('orderId must be 1 to 200 characters');
   if (memo.returnId !== null && !isText(memo.returnId, 200)) problems.push('returnId must be null or 1 to 200 characters');
   if (typeof memo.currency !== 'string' || !/^[A-Z]{3}$/.test(memo.currency)) problems.push(`currency must be ISO 4217, got ${String(memo.currency)}`);
-  if (typeof memo.occurredAt !== 'string' || Number.isNaN(Date.parse(memo.occurredAt))) problems.push(`occurredAt must be an ISO-8601 time, got ${String(memo.occurredAt)}`);
+  if (typeof memo.occurredAt !== 'string' || Number.isNaN(Date.parse(memo.occurredAt)))
+    problems.push(`occurredAt must be an ISO-8601 time, got ${String(memo.occurredAt)}`);
   return problems;
 }
 
@@ -80,8 +82,10 @@ function tenderProblems(memo: ErpCreditMemo): string[] {
   const tenders = Array.isArray(memo.tenders) ? memo.tenders : [];
   if (tenders.length === 0) problems.push('tenders must name at least one way the refund was paid out');
   tenders.forEach((tender, i) => {
-    if (typeof tender.method !== 'string' || !/^[A-Z][A-Z_]{0,39}$/.test(tender.method)) problems.push(`tenders[${i}].method must be an UPPER_SNAKE code, got ${String(tender.method)}`);
-    if (!isAmount(tender.amountMinor) || tender.amountMinor === 0) problems.push(`tenders[${i}].amountMinor must be an integer > 0, got ${String(tender.amountMinor)}`);
+    if (typeof tender.method !== 'string' || !/^[A-Z][A-Z_]{0,39}$/.test(tender.method))
+      problems.push(`tenders[${i}].method must be an UPPER_SNAKE code, got ${String(tender.method)}`);
+    if (!isAmount(tender.amountMinor) || tender.amountMinor === 0)
+      problems.push(`tenders[${i}].amountMinor must be an integer > 0, got ${String(tender.amountMinor)}`);
   });
   return problems;
 }

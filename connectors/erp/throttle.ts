@@ -62,7 +62,12 @@ export class Throttle {
   private readonly queue: Array<() => void> = [];
   private timer: NodeJS.Timeout | null = null;
   private readonly counters: Omit<ThrottleStats, 'queued'> = {
-    inFlight: 0, maxObservedConcurrency: 0, maxObservedQueue: 0, started: 0, completed: 0, failed: 0,
+    inFlight: 0,
+    maxObservedConcurrency: 0,
+    maxObservedQueue: 0,
+    started: 0,
+    completed: 0,
+    failed: 0,
   };
 
   /** `owner` names the user in option errors, e.g. `ThrottledErp`. */

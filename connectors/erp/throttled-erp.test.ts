@@ -129,6 +129,14 @@ describe('ThrottledErp', () => {
     expect(() => new ThrottledErp(inner, { requestsPerSecond: 0 })).toThrow('ThrottledErp requestsPerSecond must be a number above 0, but got: 0');
     expect(() => new ThrottledErp(inner, { maxConcurrency: 0 })).toThrow('ThrottledErp maxConcurrency must be an integer >= 1, but got: 0');
     expect(() => new ThrottledErp(inner, { burst: 1.5 })).toThrow('ThrottledErp burst must be an integer >= 1, but got: 1.5');
-    expect(new ThrottledErp(inner).stats()).toEqual({ inFlight: 0, queued: 0, maxObservedConcurrency: 0, maxObservedQueue: 0, started: 0, completed: 0, failed: 0 });
+    expect(new ThrottledErp(inner).stats()).toEqual({
+      inFlight: 0,
+      queued: 0,
+      maxObservedConcurrency: 0,
+      maxObservedQueue: 0,
+      started: 0,
+      completed: 0,
+      failed: 0,
+    });
   });
 });

@@ -59,7 +59,11 @@ export const ReturnCanceled = defineEvent(
   }),
 );
 /** The customer shipped the units back. */
-export const ReturnInTransit = defineEvent('ReturnInTransit', 1, z.object({ ...header, carrier: z.string().nullable(), trackingNumber: z.string().nullable() }));
+export const ReturnInTransit = defineEvent(
+  'ReturnInTransit',
+  1,
+  z.object({ ...header, carrier: z.string().nullable(), trackingNumber: z.string().nullable() }),
+);
 /** Units arrived at a location (a store counter or a warehouse dock): pending inspection, never sellable yet. */
 export const ReturnItemsReceived = defineEvent(
   'ReturnItemsReceived',

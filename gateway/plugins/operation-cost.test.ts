@@ -102,7 +102,10 @@ describe('measureOperation with the cost rules', () => {
 
   it('counts every alias on its own', () => {
     const one = measureWith(graph, '{ a: availability(skus: ["A"], locationIds: ["l"]) { sku } }').cost;
-    const eighteen = measureWith(graph, `{ ${Array.from({ length: 18 }, (_, i) => `a${i}: availability(skus: ["A"], locationIds: ["l"]) { sku }`).join(' ')} }`).cost;
+    const eighteen = measureWith(
+      graph,
+      `{ ${Array.from({ length: 18 }, (_, i) => `a${i}: availability(skus: ["A"], locationIds: ["l"]) { sku }`).join(' ')} }`,
+    ).cost;
     expect(eighteen).toBe(18 * one);
   });
 
@@ -121,9 +124,13 @@ describe('measureOperation with the cost rules', () => {
   });
 
   it('refuses a list argument over its cap and a page out of range, naming the argument', () => {
-    const { refusedArguments } = measureWith(graph, 'query($skus: [String!]!) { availability(skus: $skus, locationIds: ["l"]) { sku } orders(first: -1) { edges { node { id } } } }', {
-      skus: skus(MAX_AVAILABILITY_SKUS + 1),
-    });
+    const { refusedArguments } = measureWith(
+      graph,
+      'query($skus: [String!]!) { availability(skus: $skus, locationIds: ["l"]) { sku } orders(first: -1) { edges { node { id } } } }',
+      {
+        skus: skus(MAX_AVAILABILITY_SKUS + 1),
+      },
+    );
     expect(refusedArguments).toEqual([
       { field: 'Query.availability', argument: 'skus', message: `skus takes at most ${MAX_AVAILABILITY_SKUS} items, got ${MAX_AVAILABILITY_SKUS + 1}.` },
       { field: 'Query.orders', argument: 'first', message: 'first must be between 0 and 100, got -1.' },

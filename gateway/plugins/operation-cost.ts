@@ -154,7 +154,8 @@ function listLength(walk: Walk, fieldName: string, list: NonNullable<ListSizeRul
   const value = argumentValue(walk, field, list.argument);
   // A single value where a list is expected is coerced to a list of one.
   const length = Array.isArray(value) ? value.length : value === undefined || value === null ? (list.whenAbsent ?? 0) : 1;
-  if (length > list.max) walk.refused.push({ field: fieldName, argument: list.argument, message: GatewayMessages.listTooLong(list.argument, list.max, length) });
+  if (length > list.max)
+    walk.refused.push({ field: fieldName, argument: list.argument, message: GatewayMessages.listTooLong(list.argument, list.max, length) });
   return length;
 }
 

@@ -16,7 +16,14 @@ function capture() {
 }
 
 const typeDefs = 'type Query { hello: String, boom: String }';
-const resolvers = { Query: { hello: () => 'hi', boom: () => { throw unauthenticated(); } } };
+const resolvers = {
+  Query: {
+    hello: () => 'hi',
+    boom: () => {
+      throw unauthenticated();
+    },
+  },
+};
 
 describe('useRequestLogging', () => {
   it('writes one line per operation with its name, duration and error codes', async () => {

@@ -19,8 +19,7 @@ export function useRequestLogging(log: Logger): ApolloServerPlugin {
       const startedAt = performance.now();
       return {
         async willSendResponse({ operationName, request, response }) {
-          const errors: readonly GraphQLFormattedError[] =
-            response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
+          const errors: readonly GraphQLFormattedError[] = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
           log.info(
             {
               operationName: operationName ?? request.operationName ?? null,

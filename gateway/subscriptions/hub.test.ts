@@ -29,7 +29,9 @@ const RETURN_STATUS: StreamDefinition = {
 
 function plan(after: string) {
   const document = parse(SUBSCRIPTION);
-  return planSubscription(document, document.definitions[0] as OperationDefinitionNode, { after }, (field) => (field === RETURN_STATUS.field ? RETURN_STATUS : undefined));
+  return planSubscription(document, document.definitions[0] as OperationDefinitionNode, { after }, (field) =>
+    field === RETURN_STATUS.field ? RETURN_STATUS : undefined,
+  );
 }
 
 /** A catch-up page of updates at `positions`, as the gateway answers the rewritten query. */
@@ -143,7 +145,9 @@ describe('catch-up', () => {
     });
     const iterator = running.subscribe(plan(updateCursor('returns', 0)), operations);
     // While the first page is being read, more live updates arrive than the buffer holds.
-    await fanout.publish(Array.from({ length: LIVE }, (_, i) => ({ source: 'returns', position: 3 + i, type: 'ReturnAuthorized', aggregateId: `ret_${3 + i}`, data: {} })));
+    await fanout.publish(
+      Array.from({ length: LIVE }, (_, i) => ({ source: 'returns', position: 3 + i, type: 'ReturnAuthorized', aggregateId: `ret_${3 + i}`, data: {} })),
+    );
     await new Promise((resolve) => setTimeout(resolve, 50));
     releaseFirstPage();
 

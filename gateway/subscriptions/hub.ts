@@ -76,7 +76,9 @@ class Member implements AsyncIterableIterator<ExecutionResult> {
     this.lastPosition = position;
     if (this.handToWaitingReader(result)) return;
     if (this.queue.length >= MAX_QUEUED_UPDATES) {
-      this.queue.push({ errors: [new GraphQLError('Subscriber too slow: resume with the last cursor you received.', { extensions: { code: 'SUBSCRIBER_TOO_SLOW' } })] });
+      this.queue.push({
+        errors: [new GraphQLError('Subscriber too slow: resume with the last cursor you received.', { extensions: { code: 'SUBSCRIBER_TOO_SLOW' } })],
+      });
       void this.return();
       return;
     }
@@ -169,17 +171,30 @@ export class SubscriptionHub {
 
   /** Subscribes; the iterator ends when the client completes, disconnects or is too slow. */
   subscribe(plan: PlannedSubscription, principal: Principal): AsyncIterableIterator<ExecutionResult> {
-    const key = JSON.stringify([plan.live, plan.variables, plan.filters, principal.subject, principal.roles, principal.storeIds, principal.customerId, principal.partnerId]);
+    const key = JSON.stringify([
+      plan.live,
+      plan.variables,
+      plan.filters,
+      principal.subject,
+      principal.roles,
+      principal.storeIds,
+      principal.customerId,
+      principal.partnerId,
+    ]);
     let group = this.groups.get(key);
     if (!group) {
       group = { key, plan, principal, members: new Set(), chain: Promise.resolve() };
       this.groups.set(key, group);
     }
     const owner = group;
-    const member = new Member(owner, (ended) => {
-      owner.members.delete(ended);
-      if (owner.members.size === 0) this.groups.delete(owner.key);
-    }, plan.after !== null);
+    const member = new Member(
+      owner,
+      (ended) => {
+        owner.members.delete(ended);
+        if (owner.members.size === 0) this.groups.delete(owner.key);
+      },
+      plan.after !== null,
+    );
     owner.members.add(member);
     if (plan.after !== null) void this.catchUp(member, plan, principal);
     return member;
@@ -198,7 +213,11 @@ export class SubscriptionHub {
   private async resolve(group: Group, notice: UpdateNotice): Promise<void> {
     if (group.members.size === 0) return;
     try {
-      const result = await this.executeAs(group.plan.live, { ...group.plan.variables, __cursor: updateCursor(notice.source, notice.position) }, group.principal);
+      const result = await this.executeAs(
+        group.plan.live,
+        { ...group.plan.variables, __cursor: updateCursor(notice.source, notice.position) },
+        group.principal,
+      );
       const payload = result.data?.[group.plan.responseKey];
       // Null without errors: the update is not visible to this subscriber after all.
       if (payload === null && !result.errors?.length) return;

@@ -50,9 +50,11 @@ export class SubscriptionQuota {
       held = { principal, ids: new Set() };
       this.byConnection.set(connection, held);
     }
-    if (held.ids.size >= this.perConnection) return refusal(`This connection already holds ${this.perConnection} subscriptions, the limit; complete one before starting another.`);
+    if (held.ids.size >= this.perConnection)
+      return refusal(`This connection already holds ${this.perConnection} subscriptions, the limit; complete one before starting another.`);
     const total = this.byPrincipal.get(principal) ?? 0;
-    if (total >= this.perPrincipal) return refusal(`You already hold ${this.perPrincipal} subscriptions, the limit across your connections; complete one before starting another.`);
+    if (total >= this.perPrincipal)
+      return refusal(`You already hold ${this.perPrincipal} subscriptions, the limit across your connections; complete one before starting another.`);
     held.ids.add(id);
     this.byPrincipal.set(principal, total + 1);
     return undefined;

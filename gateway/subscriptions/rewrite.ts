@@ -1,4 +1,16 @@
-import { Kind, parse, print, visit, type ASTNode, type DocumentNode, type FieldNode, type OperationDefinitionNode, type SelectionSetNode, type ValueNode, type VariableDefinitionNode } from 'graphql';
+import {
+  Kind,
+  parse,
+  print,
+  visit,
+  type ASTNode,
+  type DocumentNode,
+  type FieldNode,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type ValueNode,
+  type VariableDefinitionNode,
+} from 'graphql';
 import type { StreamDefinition } from '../../platform/events/streams';
 
 /** A validated subscription, turned into the two queries that serve it. */
@@ -30,7 +42,12 @@ export const CURSOR_ALIAS = '__rgCursor';
  * subscriber's selection set is kept verbatim, so each update is resolved through the whole graph
  * (any subgraph's fields) under the subscriber's own authorization.
  */
-export function planSubscription(document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>, streams: StreamLookup): PlannedSubscription {
+export function planSubscription(
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+  streams: StreamLookup,
+): PlannedSubscription {
   const fields = operation.selectionSet.selections.filter((selection): selection is FieldNode => selection.kind === Kind.FIELD);
   if (fields.length !== 1 || operation.selectionSet.selections.length !== 1) throw new Error('A subscription selects exactly one root field.');
   const root = fields[0] as FieldNode;
@@ -48,7 +65,14 @@ export function planSubscription(document: DocumentNode, operation: OperationDef
     .map((definition: VariableDefinitionNode) => print(definition));
   const queries = streamQueries(stream, root, filters, declared, fragments.map((definition) => print(definition)).join('\n'));
   const passed = Object.fromEntries(Object.entries(variables).filter(([name]) => used.has(name)));
-  return { stream, responseKey: root.alias?.value ?? root.name.value, filters, after: typeof args.after === 'string' ? args.after : null, ...queries, variables: passed };
+  return {
+    stream,
+    responseKey: root.alias?.value ?? root.name.value,
+    filters,
+    after: typeof args.after === 'string' ? args.after : null,
+    ...queries,
+    variables: passed,
+  };
 }
 
 /** The root field's argument values, variables resolved; a kind no stream argument takes is undefined. */
@@ -73,7 +97,13 @@ function literalOrVariable(value: ValueNode, variables: Record<string, unknown>)
 }
 
 /** The live and catch-up queries of a stream, with the subscriber's selection kept verbatim. */
-function streamQueries(stream: StreamDefinition, root: FieldNode, filters: Record<string, string>, declared: string[], fragments: string): Pick<PlannedSubscription, 'live' | 'catchUp'> {
+function streamQueries(
+  stream: StreamDefinition,
+  root: FieldNode,
+  filters: Record<string, string>,
+  declared: string[],
+  fragments: string,
+): Pick<PlannedSubscription, 'live' | 'catchUp'> {
   const responseKey = root.alias?.value ?? root.name.value;
   const selection = root.selectionSet ? print(root.selectionSet) : '';
   const filterArgs = Object.keys(filters).map((name) => `${name}: ${JSON.stringify(filters[name])}`);

@@ -117,7 +117,12 @@ interface Subscriber {
  * errors that refuse it. Checks run cheapest first; the quota comes last so a place is taken only
  * by a subscription that will be served.
  */
-function admitSubscription(options: SubscriptionServerOptions, quota: SubscriptionQuota, subscriber: Subscriber, payload: SubscribePayload): ExecutionArgs | readonly GraphQLError[] {
+function admitSubscription(
+  options: SubscriptionServerOptions,
+  quota: SubscriptionQuota,
+  subscriber: Subscriber,
+  payload: SubscribePayload,
+): ExecutionArgs | readonly GraphQLError[] {
   const schema = options.schema();
   const { principal } = subscriber;
   if (!schema || !principal) return [new GraphQLError('The gateway is not ready for subscriptions.', { extensions: { code: 'SERVICE_UNAVAILABLE' } })];
@@ -154,7 +159,9 @@ function parseSubscription(schema: GraphQLSchema, payload: SubscribePayload): { 
       definition.kind === Kind.OPERATION_DEFINITION && (!payload.operationName || definition.name?.value === payload.operationName),
   );
   if (!operation || operation.operation !== 'subscription') {
-    return [new GraphQLError('Only subscriptions are served over WebSocket; send queries and mutations over HTTP.', { extensions: { code: 'BAD_USER_INPUT' } })];
+    return [
+      new GraphQLError('Only subscriptions are served over WebSocket; send queries and mutations over HTTP.', { extensions: { code: 'BAD_USER_INPUT' } }),
+    ];
   }
   return { document, operation };
 }

@@ -43,10 +43,7 @@ type Order @key(fields: "id") {
 `;
 
 /** Returns test subgraph, version 2: adds `returnNote` (what hot reload must pick up). */
-const RETURNS_V2_SDL = RETURNS_V1_SDL.replace(
-  '  returnCount: Int!\n',
-  '  returnCount: Int!\n  """A note added in version 2."""\n  returnNote: String!\n',
-);
+const RETURNS_V2_SDL = RETURNS_V1_SDL.replace('  returnCount: Int!\n', '  returnCount: Int!\n  """A note added in version 2."""\n  returnNote: String!\n');
 
 /** Two running test subgraphs, what each received, and their SDL for composition. */
 export interface TestSubgraphs {

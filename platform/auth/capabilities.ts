@@ -69,7 +69,15 @@ export const CAPABILITIES = {
   return: READ_ORDERS,
   returns: READ_ORDERS,
   /** A preview of starting a return: whoever may start one (finance does not). */
-  returnEligibility: { customer: 'own_customer', marketplace_partner: 'own_marketplace', store_associate: 'any', store_manager: 'any', service_desk: 'any', operations_admin: 'any', service: 'any' },
+  returnEligibility: {
+    customer: 'own_customer',
+    marketplace_partner: 'own_marketplace',
+    store_associate: 'any',
+    store_manager: 'any',
+    service_desk: 'any',
+    operations_admin: 'any',
+    service: 'any',
+  },
   returnStatusUpdate: READ_UPDATES,
   returnStatusUpdates: READ_UPDATES,
   returnStatusUpdatePage: READ_UPDATES,
@@ -84,7 +92,14 @@ export const CAPABILITIES = {
   approveReturn: { service_desk: 'any', operations_admin: 'any' },
   declineReturn: { service_desk: 'any', operations_admin: 'any' },
   /** The customer (or partner) who owns it, store staff where its units are, the service desk and operations. */
-  cancelReturn: { customer: 'own_customer', marketplace_partner: 'own_marketplace', store_associate: 'own_store', store_manager: 'own_store', service_desk: 'any', operations_admin: 'any' },
+  cancelReturn: {
+    customer: 'own_customer',
+    marketplace_partner: 'own_marketplace',
+    store_associate: 'own_store',
+    store_manager: 'own_store',
+    service_desk: 'any',
+    operations_admin: 'any',
+  },
   /** Like cancelling, plus carrier integrations (service) that scan the label. */
   markReturnInTransit: {
     customer: 'own_customer',

@@ -1,16 +1,7 @@
 import { z } from 'zod';
 
 /** The roles of ARCHITECTURE.md's security section. */
-export const ROLES = [
-  'customer',
-  'store_associate',
-  'store_manager',
-  'service_desk',
-  'finance',
-  'operations_admin',
-  'marketplace_partner',
-  'service',
-] as const;
+export const ROLES = ['customer', 'store_associate', 'store_manager', 'service_desk', 'finance', 'operations_admin', 'marketplace_partner', 'service'] as const;
 
 export type Role = (typeof ROLES)[number];
 

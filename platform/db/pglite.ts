@@ -42,7 +42,9 @@ export class PgliteDb implements Db {
 
   private assertNotInsideTransaction(): void {
     if (this.inTransaction.getStore()) {
-      throw new Error('PgliteDb: a statement on the database while one of its transactions is open would deadlock (PGlite has one session); use the transaction handle');
+      throw new Error(
+        'PgliteDb: a statement on the database while one of its transactions is open would deadlock (PGlite has one session); use the transaction handle',
+      );
     }
   }
 
@@ -58,12 +60,14 @@ export class PgliteDb implements Db {
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: { isolation?: IsolationLevel }): Promise<T> {
     this.assertNotInsideTransaction();
-    return this.pg.transaction((tx) => this.inTransaction.run(true, async () => {
-      // A single session never races another, so every level behaves as serializable; the
-      // statement is still issued so the same SQL is exercised as on PostgreSQL.
-      if (options?.isolation) await tx.query(`SET TRANSACTION ISOLATION LEVEL ${options.isolation}`);
-      return fn(transactionQueryable(tx));
-    }));
+    return this.pg.transaction((tx) =>
+      this.inTransaction.run(true, async () => {
+        // A single session never races another, so every level behaves as serializable; the
+        // statement is still issued so the same SQL is exercised as on PostgreSQL.
+        if (options?.isolation) await tx.query(`SET TRANSACTION ISOLATION LEVEL ${options.isolation}`);
+        return fn(transactionQueryable(tx));
+      }),
+    );
   }
 
   async ping(): Promise<void> {

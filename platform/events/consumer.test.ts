@@ -15,7 +15,9 @@ let seq = 0;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  await database.db.query(`CREATE TABLE public.effects (consumer text, event_id text, aggregate_id text, n int, handled_at timestamptz DEFAULT clock_timestamp())`);
+  await database.db.query(
+    `CREATE TABLE public.effects (consumer text, event_id text, aggregate_id text, n int, handled_at timestamptz DEFAULT clock_timestamp())`,
+  );
 });
 afterAll(async () => {
   await database.drop();
@@ -49,7 +51,12 @@ function consumer(name: string, failures: (n: number) => boolean, maxAttempts = 
       on(ThingCounted, async (tx, { n }, envelope) => {
         calls.push(n);
         if (failures(n)) throw new Error(`handler failed on ${n}`);
-        await tx.query(`INSERT INTO public.effects (consumer, event_id, aggregate_id, n) VALUES ($1, $2, $3, $4)`, [name, envelope.id, envelope.aggregateId, n]);
+        await tx.query(`INSERT INTO public.effects (consumer, event_id, aggregate_id, n) VALUES ($1, $2, $3, $4)`, [
+          name,
+          envelope.id,
+          envelope.aggregateId,
+          n,
+        ]);
       }),
     ],
   };
@@ -57,7 +64,10 @@ function consumer(name: string, failures: (n: number) => boolean, maxAttempts = 
 }
 
 async function effects(name: string): Promise<{ n: number; aggregate_id: string }[]> {
-  const { rows } = await database.db.query<{ n: number; aggregate_id: string }>(`SELECT n, aggregate_id FROM public.effects WHERE consumer = $1 ORDER BY handled_at`, [name]);
+  const { rows } = await database.db.query<{ n: number; aggregate_id: string }>(
+    `SELECT n, aggregate_id FROM public.effects WHERE consumer = $1 ORDER BY handled_at`,
+    [name],
+  );
   return rows;
 }
 
@@ -141,7 +151,9 @@ describe('ConsumerRunner', () => {
     const { runner, calls } = consumer('test.invalid', () => false);
     await runner.receive(event('agg-5', 5, { n: 'five' }));
     expect(calls).toEqual([]);
-    const { rows } = await database.db.query<{ attempts: number; error: string }>(`SELECT attempts, error FROM inventory.dead_letters WHERE consumer = 'test.invalid'`);
+    const { rows } = await database.db.query<{ attempts: number; error: string }>(
+      `SELECT attempts, error FROM inventory.dead_letters WHERE consumer = 'test.invalid'`,
+    );
     expect(rows[0]?.attempts).toBe(0);
     expect(rows[0]?.error).toMatch(/Invalid ThingCounted v1 event: n:/);
   });
@@ -152,7 +164,9 @@ describe('ConsumerRunner', () => {
     delivered.envelope.version = 2;
     await runner.receive(delivered);
     expect(calls).toEqual([]);
-    const { rows } = await database.db.query<{ attempts: number; error: string }>(`SELECT attempts, error FROM inventory.dead_letters WHERE consumer = 'test.version'`);
+    const { rows } = await database.db.query<{ attempts: number; error: string }>(
+      `SELECT attempts, error FROM inventory.dead_letters WHERE consumer = 'test.version'`,
+    );
     expect(rows).toEqual([{ attempts: 0, error: 'Invalid ThingCounted v2 event: the consumer reads version 1 only' }]);
   });
 

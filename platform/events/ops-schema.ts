@@ -22,7 +22,9 @@ const OPS_TYPES = parse(readFileSync(join(__dirname, 'ops-schema.graphql'), 'utf
  */
 export function eventOpsTypeDefs(subgraph: string): DocumentNode {
   const Name = capitalised(subgraph);
-  return concatAST([OPS_TYPES, parse(`
+  return concatAST([
+    OPS_TYPES,
+    parse(`
 extend type Query {
   "The ${subgraph} subgraph's event pipeline (operations roles)."
   ${subgraph}EventPipeline: EventPipeline!
@@ -32,7 +34,8 @@ extend type Mutation {
   "Sends dead letters of the ${subgraph} subgraph back to their consumers, or says what would happen (operations roles; audited)."
   replay${Name}DeadLetters(input: ReplayDeadLettersInput!, idempotencyKey: String!): ReplayDeadLettersPayload!
 }
-`)]);
+`),
+  ]);
 }
 
 interface OpsContext {

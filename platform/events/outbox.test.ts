@@ -20,9 +20,19 @@ afterAll(async () => {
 describe('appendEvents', () => {
   it('writes the canonical envelope with the correlation id of the request, in the caller transaction', async () => {
     const [envelope] = await runInScope({ correlationId: 'corr-outbox-1' }, () =>
-      database.db.transaction((tx) => appendEvents(tx, 'inventory', 'inventory', [{ definition: WidgetCounted, aggregateId: 'agg-1', data: { count: 3 }, causationId: 'evt_cause' }])),
+      database.db.transaction((tx) =>
+        appendEvents(tx, 'inventory', 'inventory', [{ definition: WidgetCounted, aggregateId: 'agg-1', data: { count: 3 }, causationId: 'evt_cause' }]),
+      ),
     );
-    expect(envelope).toMatchObject({ type: 'WidgetCounted', version: 1, source: 'inventory', correlationId: 'corr-outbox-1', causationId: 'evt_cause', aggregateId: 'agg-1', data: { count: 3 } });
+    expect(envelope).toMatchObject({
+      type: 'WidgetCounted',
+      version: 1,
+      source: 'inventory',
+      correlationId: 'corr-outbox-1',
+      causationId: 'evt_cause',
+      aggregateId: 'agg-1',
+      data: { count: 3 },
+    });
     const { rows } = await database.db.query(`SELECT type, version, correlation_id, data, published_at FROM inventory.outbox WHERE id = $1`, [envelope?.id]);
     expect(rows).toEqual([{ type: 'WidgetCounted', version: 1, correlation_id: 'corr-outbox-1', data: { count: 3 }, published_at: null }]);
   });

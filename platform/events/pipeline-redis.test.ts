@@ -92,7 +92,9 @@ describe('event pipeline over Redis and PostgreSQL', () => {
          FROM ${table}`,
     );
     expect(counts[0]).toEqual({ rows: expected, events: expected, outbox: expected, processes: 1 });
-    const { rows: inbox } = await database.db.query<{ count: number }>(`SELECT count(*)::int AS count FROM ${qualified(schema, 'inbox')} WHERE consumer = $1`, [consumer]);
+    const { rows: inbox } = await database.db.query<{ count: number }>(`SELECT count(*)::int AS count FROM ${qualified(schema, 'inbox')} WHERE consumer = $1`, [
+      consumer,
+    ]);
     expect(inbox[0]?.count).toBe(expected);
     const { rows: orders } = await database.db.query<{ aggregate_id: string; ns: number[] }>(
       `SELECT aggregate_id, array_agg(n ORDER BY applied_seq) AS ns FROM ${table} GROUP BY aggregate_id ORDER BY aggregate_id`,

@@ -45,7 +45,15 @@ async function relayOnNewBus(): Promise<OutboxRelay> {
 }
 
 const probe = (label: string, owner = 'o1') => ({ definition: PositionProbed, aggregateId: `agg-${label}`, data: { label, owner } });
-const commit = (...labels: string[]) => database.db.transaction((tx) => appendEvents(tx, SCHEMA, SCHEMA, labels.map((label) => probe(label))));
+const commit = (...labels: string[]) =>
+  database.db.transaction((tx) =>
+    appendEvents(
+      tx,
+      SCHEMA,
+      SCHEMA,
+      labels.map((label) => probe(label)),
+    ),
+  );
 const labelsOf = (list: { data: Record<string, unknown> }[]) => list.map((each) => each.data.label);
 const positionOf = async (label: string) =>
   (await database.db.query<{ position: number | null }>(`SELECT position FROM ${SCHEMA}.outbox WHERE data->>'label' = $1`, [label])).rows[0]?.position ?? null;
@@ -82,7 +90,9 @@ describe('positions', () => {
     // The bus orders per aggregate by the same positions.
     expect(deliveries.map((delivery) => delivery.sourceSeq)).toEqual([b, a]);
     // seq says the opposite: A was inserted first.
-    const { rows } = await database.db.query<{ label: string }>(`SELECT data->>'label' AS label FROM ${SCHEMA}.outbox WHERE data->>'label' IN ('A', 'B') ORDER BY seq`);
+    const { rows } = await database.db.query<{ label: string }>(
+      `SELECT data->>'label' AS label FROM ${SCHEMA}.outbox WHERE data->>'label' IN ('A', 'B') ORDER BY seq`,
+    );
     expect(rows.map((row) => row.label)).toEqual(['A', 'B']);
 
     expect((await loggedEvent(database.db, SCHEMA, a, TYPES))?.data.label).toBe('A');
@@ -137,7 +147,12 @@ describe('scanning the log', () => {
     await relay.drain();
     const start = (await positionOf('S0')) as number;
     await database.db.transaction((tx) =>
-      appendEvents(tx, SCHEMA, SCHEMA, ['S1', 'S2', 'S3', 'S4', 'S5'].map((label, i) => probe(label, i % 2 === 0 ? 'even' : 'odd'))),
+      appendEvents(
+        tx,
+        SCHEMA,
+        SCHEMA,
+        ['S1', 'S2', 'S3', 'S4', 'S5'].map((label, i) => probe(label, i % 2 === 0 ? 'even' : 'odd')),
+      ),
     );
     await relay.drain();
 

@@ -159,8 +159,7 @@ class RedisSubscription {
   private async readBatch(cursor: string, nextReclaimAt: number): Promise<string> {
     const block = Math.max(1, Math.min(BLOCK_MS, nextReclaimAt - Date.now()));
     const reply = (await this.redis.xreadgroup('GROUP', this.group, this.member, 'COUNT', READ_COUNT, 'BLOCK', block, 'STREAMS', this.stream, cursor)) as
-      | [string, StreamEntry[]][]
-      | null;
+      [string, StreamEntry[]][] | null;
     const entries = reply?.[0]?.[1] ?? [];
     for (const entry of entries) {
       if (!this.running) break;
@@ -204,7 +203,10 @@ class RedisSubscription {
   private async reclaim(): Promise<void> {
     if (!this.running) return;
     try {
-      const [, entries] = (await this.redis.xautoclaim(this.stream, this.group, this.member, this.reclaimIdleMs, '0', 'COUNT', READ_COUNT)) as [string, StreamEntry[]];
+      const [, entries] = (await this.redis.xautoclaim(this.stream, this.group, this.member, this.reclaimIdleMs, '0', 'COUNT', READ_COUNT)) as [
+        string,
+        StreamEntry[],
+      ];
       for (const entry of entries) if (this.running && entry[1]) await this.deliver(entry);
     } catch (error) {
       if (this.running) log.debug({ err: error }, 'reclaim skipped');

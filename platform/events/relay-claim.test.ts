@@ -42,7 +42,14 @@ function recordingBus(during: () => Promise<void> = async () => undefined): Even
 }
 
 const append = (from: number, count: number) =>
-  database.db.transaction((tx) => appendEvents(tx, SCHEMA, SCHEMA, Array.from({ length: count }, (_, i) => ({ definition: ClaimProbed, aggregateId: 'agg', data: { n: from + i } }))));
+  database.db.transaction((tx) =>
+    appendEvents(
+      tx,
+      SCHEMA,
+      SCHEMA,
+      Array.from({ length: count }, (_, i) => ({ definition: ClaimProbed, aggregateId: 'agg', data: { n: from + i } })),
+    ),
+  );
 const numbers = (events: readonly DeliveredEvent[]) => events.map((event) => (event.envelope.data as { n: number }).n);
 const unpublished = async () =>
   Number((await database.db.query<{ n: number }>(`SELECT count(*) AS n FROM ${SCHEMA}.outbox WHERE published_at IS NULL`)).rows[0]?.n);

@@ -64,7 +64,8 @@ const misapplied = async () =>
 const sessionsGone = (applicationName: string) =>
   waitFor(
     `the ${applicationName} session is closed`,
-    async () => (await count('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = $2', [database.name, applicationName])) === 0,
+    async () =>
+      (await count('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = $2', [database.name, applicationName])) === 0,
     CATCH_UP_MS,
   );
 const pendingOnBus = async () => Number(((await redis.xpending(`${prefix}:events`, CRASH_CONSUMER)) as [number, ...unknown[]])[0]);
@@ -77,7 +78,11 @@ describe('crashes on the Redis bus', () => {
       const bus = new RedisBus({ url: REDIS_URL, prefix });
       const deliveries = new Map<string, number>();
       const counted = countingDeliveries(bus, ({ envelope }) => void deliveries.set(envelope.id, (deliveries.get(envelope.id) ?? 0) + 1));
-      const runner = new ConsumerRunner(database.db, counted, { name: CRASH_CONSUMER, schema: CRASH_SCHEMA, handlers: [on(CrashTestThingHappened, applyCrashEvent)] });
+      const runner = new ConsumerRunner(database.db, counted, {
+        name: CRASH_CONSUMER,
+        schema: CRASH_SCHEMA,
+        handlers: [on(CrashTestThingHappened, applyCrashEvent)],
+      });
       await runner.start();
       try {
         await appendCrashEvents(database.db, total, 10);
@@ -99,7 +104,11 @@ describe('crashes on the Redis bus', () => {
         expect(onBusAtKill).toBeGreaterThan(publishedAtKill);
 
         spawnTestProcess('test/processes/crash-relay.ts', env);
-        await waitFor('the outbox is drained and every event applied', async () => (await unpublished()) === 0 && (await appliedEvents()) === total, CATCH_UP_MS);
+        await waitFor(
+          'the outbox is drained and every event applied',
+          async () => (await unpublished()) === 0 && (await appliedEvents()) === total,
+          CATCH_UP_MS,
+        );
         const onBus = await redis.xlen(`${prefix}:events`);
         const delivered = () => [...deliveries.values()].reduce((sum, n) => sum + n, 0);
         await waitFor('the consumer has read every entry on the bus', async () => delivered() === onBus, CATCH_UP_MS);
@@ -136,7 +145,11 @@ describe('crashes on the Redis bus', () => {
       const first = spawnTestProcess('test/processes/crash-consumer.ts', { ...env, HANDLE_PAUSE_MS: '10', RECLAIM_IDLE_MS: '600000' });
       await first.waitForLine(/^ready$/, CHILD_START_MS);
       // Kill it mid-batch: a fifth applied and entries read but not yet acknowledged.
-      await waitFor('the first consumer applied a fifth of the events mid-batch', async () => (await appliedEvents()) >= total / 5 && (await pendingOnBus()) > 0, CATCH_UP_MS);
+      await waitFor(
+        'the first consumer applied a fifth of the events mid-batch',
+        async () => (await appliedEvents()) >= total / 5 && (await pendingOnBus()) > 0,
+        CATCH_UP_MS,
+      );
       await first.kill();
       await sessionsGone('crash-consumer');
 

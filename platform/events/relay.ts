@@ -133,7 +133,15 @@ export class OutboxRelay {
     await this.options.bus.publish(rows.map(toDelivered));
     // Best effort: a gateway that misses a notice is caught up by its subscriber's cursor.
     await this.options.fanout
-      ?.publish(rows.map((row) => ({ source: row.source, position: row.position, type: row.type, aggregateId: row.aggregate_id, data: row.data as Record<string, unknown> })))
+      ?.publish(
+        rows.map((row) => ({
+          source: row.source,
+          position: row.position,
+          type: row.type,
+          aggregateId: row.aggregate_id,
+          data: row.data as Record<string, unknown>,
+        })),
+      )
       .catch((error: unknown) => log.warn({ err: error }, 'fan-out failed; subscribers resume from the event log'));
     await this.markPublished(rows.map((row) => row.position));
     return rows.length;
@@ -144,10 +152,7 @@ export class OutboxRelay {
     return this.options.db.transaction(async (tx) => {
       if (!(await this.lock(tx))) return [];
       await this.stamp(tx);
-      const { rows: held } = await tx.query(
-        `SELECT 1 FROM ${this.stateTable} WHERE id = 1 AND claimed_by <> $1 AND claimed_until > now()`,
-        [this.claimant],
-      );
+      const { rows: held } = await tx.query(`SELECT 1 FROM ${this.stateTable} WHERE id = 1 AND claimed_by <> $1 AND claimed_until > now()`, [this.claimant]);
       if (held.length > 0) return [];
       const { rows } = await tx.query<OutboxRow & Record<string, unknown>>(
         `SELECT position, id, type, version, source, aggregate_id, correlation_id, causation_id, occurred_at, data
@@ -155,10 +160,10 @@ export class OutboxRelay {
         [this.batchSize],
       );
       if (rows.length > 0) {
-        await tx.query(
-          `UPDATE ${this.stateTable} SET claimed_by = $1, claimed_until = now() + make_interval(secs => $2), updated_at = now() WHERE id = 1`,
-          [this.claimant, (this.options.claimMs ?? RELAY_CLAIM_MS) / 1000],
-        );
+        await tx.query(`UPDATE ${this.stateTable} SET claimed_by = $1, claimed_until = now() + make_interval(secs => $2), updated_at = now() WHERE id = 1`, [
+          this.claimant,
+          (this.options.claimMs ?? RELAY_CLAIM_MS) / 1000,
+        ]);
       }
       return rows;
     });
@@ -184,7 +189,9 @@ export class OutboxRelay {
   private async markPublished(positions: readonly number[]): Promise<void> {
     await this.options.db.transaction(async (tx) => {
       await tx.query(`UPDATE ${this.table} SET published_at = now() WHERE position = ANY($1) AND published_at IS NULL`, [positions]);
-      await tx.query(`UPDATE ${this.stateTable} SET claimed_by = NULL, claimed_until = NULL, updated_at = now() WHERE id = 1 AND claimed_by = $1`, [this.claimant]);
+      await tx.query(`UPDATE ${this.stateTable} SET claimed_by = NULL, claimed_until = NULL, updated_at = now() WHERE id = 1 AND claimed_by = $1`, [
+        this.claimant,
+      ]);
     });
   }
 
@@ -211,10 +218,9 @@ export class OutboxRelay {
     if (known === epoch) return;
     await this.options.db.transaction(async (tx) => {
       if (known !== undefined) {
-        const { rowCount } = await tx.query(
-          `UPDATE ${this.table} SET published_at = NULL WHERE published_at > now() - make_interval(secs => $1)`,
-          [REPUBLISH_WINDOW_MS / 1000],
-        );
+        const { rowCount } = await tx.query(`UPDATE ${this.table} SET published_at = NULL WHERE published_at > now() - make_interval(secs => $1)`, [
+          REPUBLISH_WINDOW_MS / 1000,
+        ]);
         log.warn({ schema: this.options.schema, republished: rowCount }, 'the bus lost events; republishing from the outbox');
       }
       await tx.query(

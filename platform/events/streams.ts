@@ -15,7 +15,10 @@ export const streamDeclaration = z.object({
   /** The `Subscription` root field, declared in the subgraph's SDL. */
   field: graphqlName,
   /** The event types of the subgraph's log that are updates of this stream. */
-  eventTypes: z.array(z.string().regex(/^[A-Z][A-Za-z]{2,80}$/)).min(1).max(100),
+  eventTypes: z
+    .array(z.string().regex(/^[A-Z][A-Za-z]{2,80}$/))
+    .min(1)
+    .max(100),
   /** `Query` field resolving one update by cursor (`(cursor: String!)`), for live updates. */
   one: graphqlName,
   /**

@@ -78,7 +78,8 @@ export async function scanEventLog(
   filters: Record<string, string | null | undefined>,
   limit = MAX_CATCH_UP,
 ): Promise<EventLogPage> {
-  if (!Number.isSafeInteger(limit) || limit < 1) throw badUserInput(`\`first\` must be a positive integer (at most ${MAX_CATCH_UP}), but got: ${limit}`, 'first');
+  if (!Number.isSafeInteger(limit) || limit < 1)
+    throw badUserInput(`\`first\` must be a positive integer (at most ${MAX_CATCH_UP}), but got: ${limit}`, 'first');
   const pageSize = Math.min(limit, MAX_CATCH_UP);
   await assertStillLogged(db, schema, after);
   const params: unknown[] = [after, types, pageSize];

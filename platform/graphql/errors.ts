@@ -42,9 +42,7 @@ export const Messages = {
   databaseUnavailable: 'The database is not reachable; try again shortly.',
   /** A fault's whole answer when errors are masked: the cause is logged under the correlation id. */
   somethingWentWrong: (correlationId?: string) =>
-    correlationId
-      ? `Something went wrong on our side. Quote correlation id ${correlationId} when you report it.`
-      : 'Something went wrong on our side.',
+    correlationId ? `Something went wrong on our side. Quote correlation id ${correlationId} when you report it.` : 'Something went wrong on our side.',
   inputRejected: 'A value in the request is not acceptable (malformed, out of range or too long).',
 } as const;
 
@@ -65,5 +63,4 @@ export function requestError(code: ErrorCode, message: string, extra: Record<str
 export const unauthenticated = (message: string = Messages.missingToken) => requestError(ErrorCode.UNAUTHENTICATED, message);
 export const forbidden = (message: string = Messages.forbidden) => graphqlError(ErrorCode.FORBIDDEN, message);
 /** Bad input in an argument; `argument` names it so clients can point at the field. */
-export const badUserInput = (message: string, argument?: string) =>
-  graphqlError(ErrorCode.BAD_USER_INPUT, message, argument ? { argument } : {});
+export const badUserInput = (message: string, argument?: string) => graphqlError(ErrorCode.BAD_USER_INPUT, message, argument ? { argument } : {});

@@ -10,8 +10,16 @@ import { maskErrors, type KnownFailure } from './masking';
 
 const log = pino({ level: 'silent' });
 const at = { path: ['order'], locations: [{ line: 1, column: 3 }] };
-const fault: GraphQLFormattedError = { message: 'relation "orders.orders" does not exist', ...at, extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['at query (db.ts:1)'] } };
-const forbidden: GraphQLFormattedError = { message: 'You are not allowed to do this.', ...at, extensions: { code: 'FORBIDDEN', serviceName: 'orders', stacktrace: ['…'] } };
+const fault: GraphQLFormattedError = {
+  message: 'relation "orders.orders" does not exist',
+  ...at,
+  extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['at query (db.ts:1)'] },
+};
+const forbidden: GraphQLFormattedError = {
+  message: 'You are not allowed to do this.',
+  ...at,
+  extensions: { code: 'FORBIDDEN', serviceName: 'orders', stacktrace: ['…'] },
+};
 const timeout = Object.assign(new Error('connect timeout'), { code: 'TIMEOUT' });
 const timeouts: KnownFailure = {
   description: 'a backend timed out',
@@ -20,7 +28,11 @@ const timeouts: KnownFailure = {
   answer: { code: 'SERVICE_UNAVAILABLE', message: 'Try again shortly.' },
 };
 /** Recognised only so that its client-looking code is not believed. */
-const libraryForbidden: KnownFailure = { description: 'library error', level: 'error', matches: (formatted) => formatted.extensions?.serviceName === 'library' };
+const libraryForbidden: KnownFailure = {
+  description: 'library error',
+  level: 'error',
+  matches: (formatted) => formatted.extensions?.serviceName === 'library',
+};
 
 describe('maskErrors, masked (the default)', () => {
   const mask = maskErrors({ log, knownFailures: [timeouts, libraryForbidden] });
@@ -52,7 +64,11 @@ describe('maskErrors with errorDetails (the development switch)', () => {
   });
 
   it('keeps the code and message of a known failure, adding the original extensions', () => {
-    expect(mask(fault, timeout)).toEqual({ message: 'Try again shortly.', ...at, extensions: { code: 'SERVICE_UNAVAILABLE', stacktrace: ['at query (db.ts:1)'] } });
+    expect(mask(fault, timeout)).toEqual({
+      message: 'Try again shortly.',
+      ...at,
+      extensions: { code: 'SERVICE_UNAVAILABLE', stacktrace: ['at query (db.ts:1)'] },
+    });
   });
 
   it('shows a client error as formatted', () => {

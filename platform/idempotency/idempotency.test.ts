@@ -103,10 +103,15 @@ describe('withIdempotency', () => {
   it('keeps nothing when the effect throws, so a retry after a crash before commit applies once', async () => {
     const key = uniqueKey();
     await expect(
-      withIdempotency(database.db, scope(key), async (tx) => {
-        await effect(tx, key);
-        throw new Error('process died here');
-      }, errorPayload),
+      withIdempotency(
+        database.db,
+        scope(key),
+        async (tx) => {
+          await effect(tx, key);
+          throw new Error('process died here');
+        },
+        errorPayload,
+      ),
     ).rejects.toThrow('process died here');
     expect(await effectsFor(key)).toBe(0);
     const retry = await withIdempotency(database.db, scope(key), (tx) => effect(tx, key), errorPayload);
@@ -118,11 +123,16 @@ describe('withIdempotency', () => {
     const key = uniqueKey();
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const slow = withIdempotency(database.db, scope(key), async (tx) => {
-      const result = await effect(tx, key);
-      await gate;
-      return result;
-    }, errorPayload);
+    const slow = withIdempotency(
+      database.db,
+      scope(key),
+      async (tx) => {
+        const result = await effect(tx, key);
+        await gate;
+        return result;
+      },
+      errorPayload,
+    );
     await new Promise((resolve) => setTimeout(resolve, 100));
     const racing = withIdempotency(database.db, scope(key), (tx) => effect(tx, key), errorPayload);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -136,11 +146,16 @@ describe('withIdempotency', () => {
     const key = uniqueKey();
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const slow = withIdempotency(database.db, scope(key), async (tx) => {
-      const result = await effect(tx, key);
-      await gate;
-      return result;
-    }, errorPayload);
+    const slow = withIdempotency(
+      database.db,
+      scope(key),
+      async (tx) => {
+        const result = await effect(tx, key);
+        await gate;
+        return result;
+      },
+      errorPayload,
+    );
     await new Promise((resolve) => setTimeout(resolve, 100));
     const impatient = await withIdempotency(database.db, scope(key, undefined, { inFlightWaitMs: 200 }), (tx) => effect(tx, key), errorPayload);
     release();
@@ -161,11 +176,16 @@ describe('reapIdempotencyKeys', () => {
     const inFlight = uniqueKey();
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const pending = withIdempotency(database.db, scope(inFlight), async (tx) => {
-      const result = await effect(tx, inFlight);
-      await gate;
-      return result;
-    }, errorPayload);
+    const pending = withIdempotency(
+      database.db,
+      scope(inFlight),
+      async (tx) => {
+        const result = await effect(tx, inFlight);
+        await gate;
+        return result;
+      },
+      errorPayload,
+    );
     await new Promise((resolve) => setTimeout(resolve, 100));
 
     // The 25-hour-old key is past the 24-hour retention; the in-flight key is not committed, so invisible.

@@ -142,7 +142,11 @@ async function lookup(db: Queryable, table: string, scope: IdempotencyScope) {
   return rows[0];
 }
 
-function answerFromStored<P extends Payload>(stored: { fingerprint: string; response: Payload }, print: string, errorPayload: (error: Payload['userErrors'][number]) => P) {
+function answerFromStored<P extends Payload>(
+  stored: { fingerprint: string; response: Payload },
+  print: string,
+  errorPayload: (error: Payload['userErrors'][number]) => P,
+) {
   if (stored.fingerprint !== print) {
     return rejected(errorPayload, IdempotencyErrorCode.IDEMPOTENCY_KEY_PARAMETER_MISMATCH, Messages.mismatch);
   }

@@ -20,8 +20,12 @@ export interface AuditEntry {
  * request scope, as it does for events. Domain code calls `WriteTx.audit`, which binds `schema`.
  */
 export async function appendAudit(tx: Queryable, schema: string, entry: AuditEntry): Promise<void> {
-  await tx.query(
-    `INSERT INTO ${qualified(schema, 'audit_log')} (actor, roles, action, target, details, correlation_id) VALUES ($1, $2, $3, $4, $5, $6)`,
-    [entry.principal.subject, entry.principal.roles, entry.action, entry.target, entry.details, currentScope()?.correlationId ?? null],
-  );
+  await tx.query(`INSERT INTO ${qualified(schema, 'audit_log')} (actor, roles, action, target, details, correlation_id) VALUES ($1, $2, $3, $4, $5, $6)`, [
+    entry.principal.subject,
+    entry.principal.roles,
+    entry.action,
+    entry.target,
+    entry.details,
+    currentScope()?.correlationId ?? null,
+  ]);
 }

@@ -20,7 +20,14 @@ describe('WriteTx', () => {
     const envelope = await runInScope({ correlationId: 'corr-write-tx-1' }, () =>
       writeTransaction(database.db, 'inventory', (tx) => tx.emit(GadgetCounted, 'agg-1', { count: 2 }, { causationId: 'evt_cause' })),
     );
-    expect(envelope).toMatchObject({ type: 'GadgetCounted', source: 'inventory', correlationId: 'corr-write-tx-1', causationId: 'evt_cause', aggregateId: 'agg-1', data: { count: 2 } });
+    expect(envelope).toMatchObject({
+      type: 'GadgetCounted',
+      source: 'inventory',
+      correlationId: 'corr-write-tx-1',
+      causationId: 'evt_cause',
+      aggregateId: 'agg-1',
+      data: { count: 2 },
+    });
     const { rows } = await database.db.query(`SELECT source FROM inventory.outbox WHERE id = $1`, [envelope.id]);
     expect(rows).toEqual([{ source: 'inventory' }]);
     expect((await database.db.query(`SELECT 1 FROM refunds.outbox WHERE id = $1`, [envelope.id])).rowCount).toBe(0);
@@ -31,8 +38,12 @@ describe('WriteTx', () => {
     await runInScope({ correlationId: 'corr-write-tx-2' }, () =>
       writeTransaction(database.db, 'refunds', (tx) => tx.audit({ principal, action: 'retryRefund', target: 'rfd_1', details: { why: 'test' } })),
     );
-    const { rows } = await database.db.query(`SELECT actor, roles, action, target, details, correlation_id FROM refunds.audit_log WHERE correlation_id = $1`, ['corr-write-tx-2']);
-    expect(rows).toEqual([{ actor: 'ops-1', roles: ['operations_admin'], action: 'retryRefund', target: 'rfd_1', details: { why: 'test' }, correlation_id: 'corr-write-tx-2' }]);
+    const { rows } = await database.db.query(`SELECT actor, roles, action, target, details, correlation_id FROM refunds.audit_log WHERE correlation_id = $1`, [
+      'corr-write-tx-2',
+    ]);
+    expect(rows).toEqual([
+      { actor: 'ops-1', roles: ['operations_admin'], action: 'retryRefund', target: 'rfd_1', details: { why: 'test' }, correlation_id: 'corr-write-tx-2' },
+    ]);
 
     const failed = runInScope({ correlationId: 'corr-write-tx-3' }, () =>
       writeTransaction(database.db, 'refunds', async (tx) => {

@@ -59,7 +59,9 @@ export async function accuracyReport(db: Queryable, locationIds?: readonly strin
         const ledger = inState.reduce((sum, row) => sum + row.ledger, 0);
         return { state, projected, ledger, difference: projected - ledger };
       }),
-      mismatches: here.filter((row) => row.projected !== row.ledger).map((row) => ({ sku: row.sku, state: row.state, projected: row.projected, ledger: row.ledger })),
+      mismatches: here
+        .filter((row) => row.projected !== row.ledger)
+        .map((row) => ({ sku: row.sku, state: row.state, projected: row.projected, ledger: row.ledger })),
       scrapped: scrap.find((row) => row.location_id === id)?.n ?? 0,
     };
   });

@@ -54,7 +54,11 @@ interface Payload {
   userErrors: { code: string; field: string[] | null; message: string }[];
 }
 
-async function adjust(principal: Principal, input: Record<string, unknown>, key = `adj-${randomUUID()}`): Promise<GraphQLResponse<{ adjustInventory: Payload }>> {
+async function adjust(
+  principal: Principal,
+  input: Record<string, unknown>,
+  key = `adj-${randomUUID()}`,
+): Promise<GraphQLResponse<{ adjustInventory: Payload }>> {
   return subgraphRequest(subgraph.url, principal, ADJUST, { input, key });
 }
 
@@ -64,11 +68,16 @@ async function move(principal: Principal, input: Record<string, unknown>, key = 
 
 /** Puts opening stock in place the way the demo seed does: through the ledger. */
 async function opening(sku: string, locationId: string, state: 'SELLABLE' | 'REFURBISH' | 'VENDOR_RETURN', quantity: number): Promise<void> {
-  await writeTransaction(database.db, 'inventory', (tx) => applyMovements(tx, [{ sku, locationId, from: null, to: state, quantity }], { causeId: `opening:${sku}`, reason: 'OPENING_BALANCE', actor: 'test' }));
+  await writeTransaction(database.db, 'inventory', (tx) =>
+    applyMovements(tx, [{ sku, locationId, from: null, to: state, quantity }], { causeId: `opening:${sku}`, reason: 'OPENING_BALANCE', actor: 'test' }),
+  );
 }
 
 async function balance(sku: string, locationId: string, state = 'SELLABLE'): Promise<number> {
-  const { rows } = await database.db.query<{ quantity: number }>(`SELECT quantity FROM inventory.stock_balances WHERE sku = $1 AND location_id = $2 AND state = $3`, [sku, locationId, state]);
+  const { rows } = await database.db.query<{ quantity: number }>(
+    `SELECT quantity FROM inventory.stock_balances WHERE sku = $1 AND location_id = $2 AND state = $3`,
+    [sku, locationId, state],
+  );
   return rows[0]?.quantity ?? 0;
 }
 
@@ -93,7 +102,9 @@ describe('adjustInventory and moveInventory', () => {
     expect(up.errors).toBeUndefined();
     expect(up.data?.adjustInventory.userErrors).toEqual([]);
     expect(quantityOf(up.data?.adjustInventory, 'SELLABLE')).toBe(5);
-    expect(up.data?.adjustInventory.movements).toEqual([expect.objectContaining({ fromState: null, toState: 'SELLABLE', quantity: 5, reason: 'FOUND', actor: 'user:manager' })]);
+    expect(up.data?.adjustInventory.movements).toEqual([
+      expect.objectContaining({ fromState: null, toState: 'SELLABLE', quantity: 5, reason: 'FOUND', actor: 'user:manager' }),
+    ]);
 
     const down = await adjust(managerA(), { sku: 'SKU-ADJ-1', locationId: STORE_A, delta: -3, reason: 'LOST' });
     expect(quantityOf(down.data?.adjustInventory, 'SELLABLE')).toBe(2);
@@ -115,7 +126,11 @@ describe('adjustInventory and moveInventory', () => {
     expect(before).toMatchObject({ movements: 1, audits: 0, events: 1 });
     const response = await adjust(managerA(), { sku: 'SKU-ADJ-NEG', locationId: STORE_A, delta: -3, reason: 'THEFT' });
     expect(response.errors).toBeUndefined();
-    expect(response.data?.adjustInventory).toMatchObject({ stockLevel: null, movements: [], userErrors: [{ code: 'INSUFFICIENT_STOCK', field: ['input', 'quantity'] }] });
+    expect(response.data?.adjustInventory).toMatchObject({
+      stockLevel: null,
+      movements: [],
+      userErrors: [{ code: 'INSUFFICIENT_STOCK', field: ['input', 'quantity'] }],
+    });
     expect(await footprint('SKU-ADJ-NEG')).toEqual(before);
     expect(await balance('SKU-ADJ-NEG', STORE_A)).toBe(2);
   });
@@ -123,17 +138,37 @@ describe('adjustInventory and moveInventory', () => {
   it('moves repaired units from REFURBISH to SELLABLE and ships VENDOR_RETURN units out of stock', async () => {
     await opening('SKU-ADJ-MOVE', WAREHOUSE, 'REFURBISH', 3);
     await opening('SKU-ADJ-MOVE', WAREHOUSE, 'VENDOR_RETURN', 2);
-    const repaired = await move(principals.operations(), { sku: 'SKU-ADJ-MOVE', locationId: WAREHOUSE, fromState: 'REFURBISH', toState: 'SELLABLE', quantity: 2, reason: 'REPAIRED' });
+    const repaired = await move(principals.operations(), {
+      sku: 'SKU-ADJ-MOVE',
+      locationId: WAREHOUSE,
+      fromState: 'REFURBISH',
+      toState: 'SELLABLE',
+      quantity: 2,
+      reason: 'REPAIRED',
+    });
     expect(repaired.data?.moveInventory.userErrors).toEqual([]);
     expect(quantityOf(repaired.data?.moveInventory, 'REFURBISH')).toBe(1);
     expect(quantityOf(repaired.data?.moveInventory, 'SELLABLE')).toBe(2);
 
-    const shipped = await move(principals.operations(), { sku: 'SKU-ADJ-MOVE', locationId: WAREHOUSE, fromState: 'VENDOR_RETURN', quantity: 2, reason: 'SHIPPED_TO_VENDOR' });
+    const shipped = await move(principals.operations(), {
+      sku: 'SKU-ADJ-MOVE',
+      locationId: WAREHOUSE,
+      fromState: 'VENDOR_RETURN',
+      quantity: 2,
+      reason: 'SHIPPED_TO_VENDOR',
+    });
     expect(shipped.data?.moveInventory.userErrors).toEqual([]);
     expect(shipped.data?.moveInventory.movements).toEqual([expect.objectContaining({ fromState: 'VENDOR_RETURN', toState: null, quantity: 2 })]);
     expect(quantityOf(shipped.data?.moveInventory, 'VENDOR_RETURN')).toBe(0);
 
-    const tooMany = await move(principals.operations(), { sku: 'SKU-ADJ-MOVE', locationId: WAREHOUSE, fromState: 'REFURBISH', toState: 'SELLABLE', quantity: 2, reason: 'REPAIRED' });
+    const tooMany = await move(principals.operations(), {
+      sku: 'SKU-ADJ-MOVE',
+      locationId: WAREHOUSE,
+      fromState: 'REFURBISH',
+      toState: 'SELLABLE',
+      quantity: 2,
+      reason: 'REPAIRED',
+    });
     expect(tooMany.data?.moveInventory.userErrors.map((e) => e.code)).toEqual(['INSUFFICIENT_STOCK']);
     expect(await balance('SKU-ADJ-MOVE', WAREHOUSE, 'REFURBISH')).toBe(1);
   });
@@ -151,7 +186,9 @@ describe('adjustInventory and moveInventory', () => {
 
   it(`applies ${RACERS} concurrent +1 adjustments without losing an update`, async () => {
     await opening('SKU-ADJ-RACE', STORE_A, 'SELLABLE', 7);
-    const responses = await Promise.all(Array.from({ length: RACERS }, () => adjust(managerA(), { sku: 'SKU-ADJ-RACE', locationId: STORE_A, delta: 1, reason: 'FOUND' })));
+    const responses = await Promise.all(
+      Array.from({ length: RACERS }, () => adjust(managerA(), { sku: 'SKU-ADJ-RACE', locationId: STORE_A, delta: 1, reason: 'FOUND' })),
+    );
     expect(responses.flatMap((r) => r.errors ?? [])).toEqual([]);
     expect(responses.flatMap((r) => r.data?.adjustInventory.userErrors ?? [])).toEqual([]);
     expect(await balance('SKU-ADJ-RACE', STORE_A)).toBe(7 + RACERS);
@@ -161,7 +198,9 @@ describe('adjustInventory and moveInventory', () => {
   it(`lets exactly one of ${RACERS} concurrent writes with the same expectedQuantity apply`, async () => {
     await opening('SKU-ADJ-CASRACE', STORE_A, 'SELLABLE', 10);
     const responses = await Promise.all(
-      Array.from({ length: RACERS }, () => adjust(managerA(), { sku: 'SKU-ADJ-CASRACE', locationId: STORE_A, delta: -1, reason: 'CYCLE_COUNT', expectedQuantity: 10 })),
+      Array.from({ length: RACERS }, () =>
+        adjust(managerA(), { sku: 'SKU-ADJ-CASRACE', locationId: STORE_A, delta: -1, reason: 'CYCLE_COUNT', expectedQuantity: 10 }),
+      ),
     );
     const codes = responses.map((r) => r.data?.adjustInventory.userErrors[0]?.code ?? 'APPLIED');
     expect(codes.filter((code) => code === 'APPLIED')).toHaveLength(1);
@@ -174,7 +213,14 @@ describe('adjustInventory and moveInventory', () => {
     await opening('SKU-ADJ-SWAP', STORE_A, 'REFURBISH', RACERS);
     const responses = await Promise.all(
       Array.from({ length: RACERS }, (_, i) =>
-        move(managerA(), { sku: 'SKU-ADJ-SWAP', locationId: STORE_A, fromState: i % 2 ? 'SELLABLE' : 'REFURBISH', toState: i % 2 ? 'REFURBISH' : 'SELLABLE', quantity: 1, reason: 'RECLASSIFIED' }),
+        move(managerA(), {
+          sku: 'SKU-ADJ-SWAP',
+          locationId: STORE_A,
+          fromState: i % 2 ? 'SELLABLE' : 'REFURBISH',
+          toState: i % 2 ? 'REFURBISH' : 'SELLABLE',
+          quantity: 1,
+          reason: 'RECLASSIFIED',
+        }),
       ),
     );
     expect(responses.flatMap((r) => r.errors ?? [])).toEqual([]);
@@ -199,10 +245,23 @@ describe('adjustInventory and moveInventory', () => {
   it('refuses customers, associates and managers of another store with FORBIDDEN and changes nothing', async () => {
     await opening('SKU-ADJ-AUTH', STORE_A, 'SELLABLE', 3);
     const before = await footprint('SKU-ADJ-AUTH');
-    for (const principal of [principals.customer(), principals.storeAssociate(STORE_A), principals.storeManager(STORE_B), principals.finance(), principals.partner()]) {
+    for (const principal of [
+      principals.customer(),
+      principals.storeAssociate(STORE_A),
+      principals.storeManager(STORE_B),
+      principals.finance(),
+      principals.partner(),
+    ]) {
       const adjusted = await adjust(principal, { sku: 'SKU-ADJ-AUTH', locationId: STORE_A, delta: -1, reason: 'LOST' });
       expect(adjusted.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-      const moved = await move(principal, { sku: 'SKU-ADJ-AUTH', locationId: STORE_A, fromState: 'SELLABLE', toState: 'DAMAGED', quantity: 1, reason: 'RECLASSIFIED' });
+      const moved = await move(principal, {
+        sku: 'SKU-ADJ-AUTH',
+        locationId: STORE_A,
+        fromState: 'SELLABLE',
+        toState: 'DAMAGED',
+        quantity: 1,
+        reason: 'RECLASSIFIED',
+      });
       expect(moved.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     }
     const warehouse = await adjust(managerA(), { sku: 'SKU-ADJ-AUTH', locationId: WAREHOUSE, delta: 1, reason: 'FOUND' });
@@ -213,10 +272,19 @@ describe('adjustInventory and moveInventory', () => {
   it('lets the manager of the store and operations change stock', async () => {
     const manager = await adjust(managerA(), { sku: 'SKU-ADJ-OK', locationId: STORE_A, delta: 2, reason: 'FOUND' });
     expect(manager.data?.adjustInventory.userErrors).toEqual([]);
-    const operations = await move(principals.operations(), { sku: 'SKU-ADJ-OK', locationId: STORE_A, fromState: 'SELLABLE', toState: 'DAMAGED', quantity: 1, reason: 'RECLASSIFIED' });
+    const operations = await move(principals.operations(), {
+      sku: 'SKU-ADJ-OK',
+      locationId: STORE_A,
+      fromState: 'SELLABLE',
+      toState: 'DAMAGED',
+      quantity: 1,
+      reason: 'RECLASSIFIED',
+    });
     expect(operations.data?.moveInventory.userErrors).toEqual([]);
     expect(quantityOf(operations.data?.moveInventory, 'DAMAGED')).toBe(1);
-    const { rows } = await database.db.query<{ actor: string; action: string }>(`SELECT actor, action FROM inventory.audit_log WHERE target = $1 ORDER BY id`, [`SKU-ADJ-OK@${STORE_A}`]);
+    const { rows } = await database.db.query<{ actor: string; action: string }>(`SELECT actor, action FROM inventory.audit_log WHERE target = $1 ORDER BY id`, [
+      `SKU-ADJ-OK@${STORE_A}`,
+    ]);
     expect(rows).toEqual([
       { actor: 'user:manager', action: 'adjustInventory' },
       { actor: 'user:ops', action: 'moveInventory' },
@@ -239,7 +307,18 @@ describe('InventoryMoved to the ERP', () => {
     const causeId = response.data?.adjustInventory.movements[0]?.causeId;
     expect(movementId).toMatch(/^mov_/);
 
-    const { rows } = await database.db.query<{ seq: string; id: string; type: string; version: number; source: string; aggregate_id: string; correlation_id: string; causation_id: string | null; occurred_at: Date; data: { causeId: string; movements: { movementId: string; sku: string }[] } }>(
+    const { rows } = await database.db.query<{
+      seq: string;
+      id: string;
+      type: string;
+      version: number;
+      source: string;
+      aggregate_id: string;
+      correlation_id: string;
+      causation_id: string | null;
+      occurred_at: Date;
+      data: { causeId: string; movements: { movementId: string; sku: string }[] };
+    }>(
       `SELECT seq, id, type, version, source, aggregate_id, correlation_id, causation_id, occurred_at, data FROM inventory.outbox WHERE type = 'InventoryMoved' AND data->>'causeId' = $1`,
       [causeId],
     );

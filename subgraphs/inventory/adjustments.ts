@@ -15,7 +15,12 @@ export interface StockChangePayload {
   userErrors: InventoryUserError[];
 }
 
-const refused = (code: InventoryErrorCode, field: string[] | null, message: string): StockChangePayload => ({ sku: null, locationId: null, movementIds: [], userErrors: [{ code, field, message }] });
+const refused = (code: InventoryErrorCode, field: string[] | null, message: string): StockChangePayload => ({
+  sku: null,
+  locationId: null,
+  movementIds: [],
+  userErrors: [{ code, field, message }],
+});
 
 /** Input of `adjustInventory`: a cycle-count correction or similar, by a signed delta. */
 export interface AdjustInput {
@@ -60,18 +65,30 @@ async function change(
   // Locations are public (the `locations` query), so a refusal here reveals nothing.
   authorize(principal, action, { locationIds: [input.locationId] });
   if (!/^[A-Za-z0-9._-]{1,100}$/.test(input.sku)) return refused(InventoryErrorCode.INVALID_VALUE, ['input', 'sku'], InventoryMessages.invalidSku);
-  if (!(await locationExists(tx, input.locationId))) return refused(InventoryErrorCode.UNKNOWN_LOCATION, ['input', 'locationId'], InventoryMessages.unknownLocation(input.locationId));
+  if (!(await locationExists(tx, input.locationId)))
+    return refused(InventoryErrorCode.UNKNOWN_LOCATION, ['input', 'locationId'], InventoryMessages.unknownLocation(input.locationId));
   // Lock every balance the movement touches, in the ledger's global order, before reading the CAS one.
   const touched = [movement.from, movement.to].filter((state): state is StockState => state !== null);
-  const locked = await lockBalances(tx, touched.map((state) => ({ sku: input.sku, locationId: input.locationId, state })));
+  const locked = await lockBalances(
+    tx,
+    touched.map((state) => ({ sku: input.sku, locationId: input.locationId, state })),
+  );
   const current = locked.get(balanceKey({ sku: input.sku, locationId: input.locationId, state: casState })) ?? 0;
   if (expectationBroken(input.expectedQuantity, current)) {
-    return refused(InventoryErrorCode.QUANTITY_CHANGED, ['input', 'expectedQuantity'], InventoryMessages.quantityChanged(casState, current, input.expectedQuantity));
+    return refused(
+      InventoryErrorCode.QUANTITY_CHANGED,
+      ['input', 'expectedQuantity'],
+      InventoryMessages.quantityChanged(casState, current, input.expectedQuantity),
+    );
   }
   // Units open returns hold are moved by the returns' own events; taking them by hand would make those fail.
   const held = movement.from ? await unitsHeldForReturns(tx, input.sku, input.locationId, movement.from) : 0;
   if (held > 0 && current - movement.quantity < held) {
-    return refused(InventoryErrorCode.HELD_FOR_RETURNS, ['input', 'quantity'], InventoryMessages.heldForReturns(held, String(movement.from), Math.max(0, current - held)));
+    return refused(
+      InventoryErrorCode.HELD_FOR_RETURNS,
+      ['input', 'quantity'],
+      InventoryMessages.heldForReturns(held, String(movement.from), Math.max(0, current - held)),
+    );
   }
   const adjustmentId = `adj_${newId('mov').slice(4)}`;
   try {

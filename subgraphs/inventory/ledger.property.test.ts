@@ -43,14 +43,18 @@ const movementArb = (skus: readonly string[]) => {
   const state = fc.constantFrom(...STATES);
   const units = fc.integer({ min: 1, max: MAX_UNITS });
   return fc.oneof(
-    { weight: 3, arbitrary: fc.record({ ...where, from: fc.constant(null), to: fc.constantFrom(...ARRIVAL_STATES), quantity: fc.integer({ min: 1, max: 2 * MAX_UNITS }) }) },
+    {
+      weight: 3,
+      arbitrary: fc.record({ ...where, from: fc.constant(null), to: fc.constantFrom(...ARRIVAL_STATES), quantity: fc.integer({ min: 1, max: 2 * MAX_UNITS }) }),
+    },
     { weight: 3, arbitrary: fc.record({ ...where, from: state, to: state, quantity: units }).filter((m) => m.from !== m.to) },
     { weight: 1, arbitrary: fc.record({ ...where, from: state, to: fc.constant(null), quantity: units }) },
   ) as fc.Arbitrary<Movement>;
 };
 
 /** A batch is one transaction: one movement mostly, sometimes two or three that stand or fall together. */
-const batchesArb = (skus: readonly string[]) => fc.array(fc.array(movementArb(skus), { minLength: 1, maxLength: 3 }), { minLength: MIN_BATCHES, maxLength: MAX_BATCHES });
+const batchesArb = (skus: readonly string[]) =>
+  fc.array(fc.array(movementArb(skus), { minLength: 1, maxLength: 3 }), { minLength: MIN_BATCHES, maxLength: MAX_BATCHES });
 
 const keyOf = (sku: string, locationId: string, state: StockState) => `${sku}|${locationId}|${state}`;
 
@@ -91,7 +95,9 @@ describe('the stock ledger under random movements', () => {
           let expectedEvents = 0;
           for (const [index, batch] of batches.entries()) {
             const expected = foldBatch(model, batch);
-            const attempt = writeTransaction(database.db, 'inventory', (tx) => applyMovements(tx, batch, { causeId: `prop:${skus[0]}:${index}`, reason: 'PROPERTY', actor: 'fast-check' }));
+            const attempt = writeTransaction(database.db, 'inventory', (tx) =>
+              applyMovements(tx, batch, { causeId: `prop:${skus[0]}:${index}`, reason: 'PROPERTY', actor: 'fast-check' }),
+            );
             if (expected === 'refused') {
               await expect(attempt).rejects.toBeInstanceOf(InsufficientStockError);
               refusals++;

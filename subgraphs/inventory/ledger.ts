@@ -28,7 +28,10 @@ export interface Cause {
 
 /** A movement that would take a balance below zero. */
 export class InsufficientStockError extends Error {
-  constructor(readonly movement: Movement, readonly available: number) {
+  constructor(
+    readonly movement: Movement,
+    readonly available: number,
+  ) {
     super(`Cannot move ${movement.quantity} x ${movement.sku} out of ${movement.from} at ${movement.locationId}: only ${available} there.`);
     this.name = 'InsufficientStockError';
   }
@@ -46,11 +49,17 @@ export async function applyMovements(tx: WriteTx, movements: readonly Movement[]
   const ids: string[] = [];
   await lockBalances(
     tx,
-    movements.flatMap((m) => [m.from, m.to].filter((state): state is StockState => state !== null).map((state) => ({ sku: m.sku, locationId: m.locationId, state }))),
+    movements.flatMap((m) =>
+      [m.from, m.to].filter((state): state is StockState => state !== null).map((state) => ({ sku: m.sku, locationId: m.locationId, state })),
+    ),
   );
-  const byLocation = new Map<string, { movementId: string; sku: string; fromState: StockState | null; toState: StockState | null; quantity: number; occurredAt: string }[]>();
+  const byLocation = new Map<
+    string,
+    { movementId: string; sku: string; fromState: StockState | null; toState: StockState | null; quantity: number; occurredAt: string }[]
+  >();
   for (const movement of movements) {
-    if (!Number.isInteger(movement.quantity) || movement.quantity <= 0) throw new RangeError(`movement quantity must be a positive integer, got ${movement.quantity}`);
+    if (!Number.isInteger(movement.quantity) || movement.quantity <= 0)
+      throw new RangeError(`movement quantity must be a positive integer, got ${movement.quantity}`);
     if (movement.from === movement.to) throw new RangeError('a movement needs two different states');
     if (movement.from) {
       const taken = await tx.query(
@@ -72,7 +81,19 @@ export async function applyMovements(tx: WriteTx, movements: readonly Movement[]
     await tx.query(
       `INSERT INTO inventory.movements (id, sku, location_id, from_state, to_state, quantity, reason, cause_id, correlation_id, actor, occurred_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [id, movement.sku, movement.locationId, movement.from, movement.to, movement.quantity, cause.reason, cause.causeId, currentScope()?.correlationId ?? null, cause.actor, occurredAt],
+      [
+        id,
+        movement.sku,
+        movement.locationId,
+        movement.from,
+        movement.to,
+        movement.quantity,
+        cause.reason,
+        cause.causeId,
+        currentScope()?.correlationId ?? null,
+        cause.actor,
+        occurredAt,
+      ],
     );
     ids.push(id);
     const list = byLocation.get(movement.locationId) ?? [];
@@ -80,9 +101,14 @@ export async function applyMovements(tx: WriteTx, movements: readonly Movement[]
     byLocation.set(movement.locationId, list);
   }
   for (const [locationId, list] of byLocation) {
-    await tx.emit(InventoryMoved, locationId, { locationId, causeId: cause.causeId, reason: cause.reason, movements: list }, {
-      causationId: cause.causeId.startsWith('evt_') ? cause.causeId : undefined,
-    });
+    await tx.emit(
+      InventoryMoved,
+      locationId,
+      { locationId, causeId: cause.causeId, reason: cause.reason, movements: list },
+      {
+        causationId: cause.causeId.startsWith('evt_') ? cause.causeId : undefined,
+      },
+    );
   }
   return ids;
 }
@@ -107,7 +133,11 @@ export async function lockBalances(tx: Queryable, keys: readonly BalanceKey[]): 
   const locked = new Map<string, number>();
   for (const id of [...byKey.keys()].sort()) {
     const { sku, locationId, state } = byKey.get(id) as BalanceKey;
-    await tx.query(`INSERT INTO inventory.stock_balances (sku, location_id, state, quantity) VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING`, [sku, locationId, state]);
+    await tx.query(`INSERT INTO inventory.stock_balances (sku, location_id, state, quantity) VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING`, [
+      sku,
+      locationId,
+      state,
+    ]);
     const { rows } = await tx.query<{ quantity: number }>(
       `SELECT quantity FROM inventory.stock_balances WHERE sku = $1 AND location_id = $2 AND state = $3 FOR UPDATE`,
       [sku, locationId, state],
@@ -122,6 +152,10 @@ export const balanceKey = (key: BalanceKey): string => `${key.sku}|${key.locatio
 
 /** The current balance of one SKU, location and state (0 when none). */
 export async function balance(db: Queryable, sku: string, locationId: string, state: StockState): Promise<number> {
-  const { rows } = await db.query<{ quantity: number }>(`SELECT quantity FROM inventory.stock_balances WHERE sku = $1 AND location_id = $2 AND state = $3`, [sku, locationId, state]);
+  const { rows } = await db.query<{ quantity: number }>(`SELECT quantity FROM inventory.stock_balances WHERE sku = $1 AND location_id = $2 AND state = $3`, [
+    sku,
+    locationId,
+    state,
+  ]);
   return rows[0]?.quantity ?? 0;
 }

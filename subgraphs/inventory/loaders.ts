@@ -15,7 +15,10 @@ export function inventoryLoaders(db: Db, _principal: Principal) {
       const map = await locationMap();
       return ids.map((id) => map.get(id) ?? null);
     }),
-    balancesBySku: groupLoader((skus: readonly string[]) => balancesBySkus(db, skus), (row) => row.sku),
+    balancesBySku: groupLoader(
+      (skus: readonly string[]) => balancesBySkus(db, skus),
+      (row) => row.sku,
+    ),
   };
 }
 

@@ -65,7 +65,9 @@ describe('inventory announces its locations', () => {
 
   it('announces, by migration, the locations that existed before announcements, with ids and data every consumer accepts', async () => {
     // A location as the ERP sync wrote it before inventory announced anything.
-    await database.db.query(`INSERT INTO inventory.locations (id, name, kind, city, unopened_returns_sellable) VALUES ('loc_wh_ann_old', 'Old Warehouse', 'WAREHOUSE', NULL, true)`);
+    await database.db.query(
+      `INSERT INTO inventory.locations (id, name, kind, city, unopened_returns_sellable) VALUES ('loc_wh_ann_old', 'Old Warehouse', 'WAREHOUSE', NULL, true)`,
+    );
     const up = readFileSync(ANNOUNCE_MIGRATION, 'utf8').split('-- Down Migration')[0] as string;
     await database.db.query(up);
     const rows = await announcements('loc_wh_ann_old');

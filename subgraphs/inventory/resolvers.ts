@@ -18,7 +18,6 @@ type Context = SubgraphContext<InventoryLoaders>;
 /** The location a row refers to: it exists (foreign key), so the loader's "not found" cannot happen here. */
 const referencedLocation = (ctx: Context, id: string) => ctx.loaders.locationById.load(id) as Promise<LocationRow>;
 
-
 /** Stock levels of `skus` at `locationIds` (all locations when omitted), one per pair. */
 /** A stock level with its location row attached, so 500 levels do not make 500 loader calls. */
 export type LevelWithLocation = StockLevel & { location: LocationRow };
@@ -37,7 +36,7 @@ async function levels(ctx: Context, skus: readonly string[], locationIds?: reado
   const bySku = new Map(unique.map((sku, index) => [sku, balances[index] ?? []]));
   const result: LevelWithLocation[] = [];
   for (const sku of skus) {
-    const byLocation = new Map<string, typeof balances[number]>();
+    const byLocation = new Map<string, (typeof balances)[number]>();
     for (const row of bySku.get(sku) ?? []) {
       const list = byLocation.get(row.location_id);
       if (list) list.push(row);
@@ -57,7 +56,7 @@ const stockMutation = <I>(operation: Operation, effect: MutationEffect<I, StockC
 /** The payload of a stock mutation: the level after the change and the movements, resolved fresh. */
 const stockChangePayload = {
   stockLevel: async (payload: StockChangePayload, _: unknown, ctx: Context) =>
-    payload.sku && payload.locationId ? (await levels(ctx, [payload.sku], [payload.locationId]))[0] ?? null : null,
+    payload.sku && payload.locationId ? ((await levels(ctx, [payload.sku], [payload.locationId]))[0] ?? null) : null,
   movements: async (payload: StockChangePayload, _: unknown, ctx: Context) => {
     if (payload.movementIds.length === 0) return [];
     const { rows } = await ctx.db.query<MovementRow & Record<string, unknown>>(
@@ -81,17 +80,14 @@ export const inventoryResolvers: Resolvers = {
     location: (row: { locationId: string }, _: unknown, ctx: Context) => referencedLocation(ctx, row.locationId),
   },
   Query: {
-    inventoryAccuracy: (_: unknown, args: { locationIds?: string[] | null }, ctx: Context) =>
-      accuracyReport(ctx.db, args.locationIds),
-    availability: (_: unknown, args: { skus: string[]; locationIds?: string[] | null }, ctx: Context) =>
-      levels(ctx, args.skus, args.locationIds),
+    inventoryAccuracy: (_: unknown, args: { locationIds?: string[] | null }, ctx: Context) => accuracyReport(ctx.db, args.locationIds),
+    availability: (_: unknown, args: { skus: string[]; locationIds?: string[] | null }, ctx: Context) => levels(ctx, args.skus, args.locationIds),
     async inventoryLedger(_: unknown, args: PageArgs & { sku: string; locationId?: string | null }, ctx: Context) {
       const page = pageRequest(args);
       const rows = await ledgerPage(ctx.db, args.sku, args.locationId, page.limit, page.after);
       return toConnection(rows, page.limit, (row) => ({ sort: row.occurred_at.toISOString(), id: row.id }), Boolean(page.after));
     },
-    locations: async (_: unknown, __: unknown, ctx: Context) =>
-      [...(await ctx.loaders.locationMap()).values()],
+    locations: async (_: unknown, __: unknown, ctx: Context) => [...(await ctx.loaders.locationMap()).values()],
   },
   Location: {
     __resolveReference: (reference: { id: string }, ctx: Context) => ctx.loaders.locationById.load(reference.id),

@@ -207,7 +207,12 @@ describe('return events to stock (inventory.return-stock consumer)', () => {
   it('moves fast-tracked units out of SELLABLE when inspection finds them damaged', async () => {
     const ret = aReturn('SKU-RS-FASTDMG', 2);
     await runner.receive(ret.received(FAST_STORE, null, 2, true));
-    await runner.receive(ret.inspected(FAST_STORE, [{ disposition: 'SELLABLE', quantity: 1 }, { disposition: 'DAMAGED', quantity: 1 }]));
+    await runner.receive(
+      ret.inspected(FAST_STORE, [
+        { disposition: 'SELLABLE', quantity: 1 },
+        { disposition: 'DAMAGED', quantity: 1 },
+      ]),
+    );
     expect(await stock('SKU-RS-FASTDMG', FAST_STORE)).toEqual({ SELLABLE: 1, DAMAGED: 1 });
     expect(await ledger('SKU-RS-FASTDMG')).toEqual([`${FAST_STORE} -→SELLABLE 2 RETURN_RECEIVED`, `${FAST_STORE} SELLABLE→DAMAGED 1 RETURN_INSPECTED`]);
   });
@@ -262,7 +267,8 @@ describe('return events to stock (inventory.return-stock consumer)', () => {
     const ops = principals.operations();
     const adjust = (input: Omit<AdjustInput, 'sku' | 'locationId' | 'reason'>) =>
       writeTransaction(database.db, 'inventory', (tx) => adjustInventory(tx, ops, { sku, locationId: WAREHOUSE, reason: 'CYCLE_COUNT', ...input }));
-    const move = (input: Omit<MoveInput, 'sku' | 'locationId' | 'reason'>) => writeTransaction(database.db, 'inventory', (tx) => moveInventory(tx, ops, { sku, locationId: WAREHOUSE, reason: 'RECLASSIFY', ...input }));
+    const move = (input: Omit<MoveInput, 'sku' | 'locationId' | 'reason'>) =>
+      writeTransaction(database.db, 'inventory', (tx) => moveInventory(tx, ops, { sku, locationId: WAREHOUSE, reason: 'RECLASSIFY', ...input }));
     const ret = aReturn(sku, 2);
     await runner.receive(ret.authorized(WAREHOUSE));
     expect((await adjust({ state: 'INCOMING', delta: -1 })).userErrors.map((error) => error.code)).toEqual(['HELD_FOR_RETURNS']);
@@ -270,11 +276,15 @@ describe('return events to stock (inventory.return-stock consumer)', () => {
     expect((await adjust({ state: 'INCOMING', delta: 1 })).userErrors).toEqual([]);
     expect((await adjust({ state: 'INCOMING', delta: -1 })).userErrors).toEqual([]);
     await runner.receive(ret.received(WAREHOUSE, WAREHOUSE, 2));
-    expect((await move({ fromState: 'PENDING_INSPECTION', toState: 'DAMAGED', quantity: 1 })).userErrors.map((error) => error.code)).toEqual(['HELD_FOR_RETURNS']);
+    expect((await move({ fromState: 'PENDING_INSPECTION', toState: 'DAMAGED', quantity: 1 })).userErrors.map((error) => error.code)).toEqual([
+      'HELD_FOR_RETURNS',
+    ]);
     const inspection = ret.inspected(WAREHOUSE, [{ disposition: 'SELLABLE', quantity: 2 }]);
     await runner.receive(inspection);
     expect(await stock(sku, WAREHOUSE)).toEqual({ SELLABLE: 2 });
-    const { rows } = await database.db.query(`SELECT 1 FROM inventory.inbox WHERE consumer = 'inventory.return-stock' AND event_id = $1`, [inspection.envelope.id]);
+    const { rows } = await database.db.query(`SELECT 1 FROM inventory.inbox WHERE consumer = 'inventory.return-stock' AND event_id = $1`, [
+      inspection.envelope.id,
+    ]);
     expect(rows).toHaveLength(1);
   });
 

@@ -18,4 +18,3 @@ export function decodeOrderCursor(cursor: { sort: string; id: string }): { place
   }
   return { placedAt, id: cursor.id };
 }
-

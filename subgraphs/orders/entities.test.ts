@@ -63,7 +63,13 @@ describe('entity references', () => {
       subgraph.url,
       principals.service(),
       `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Order { id } } }`,
-      { reps: [{ __typename: 'Order', id: 'ord_00000000000000000000000000' }, { __typename: 'Order', id: 'bogus' }, { __typename: 'Order', id: known }] },
+      {
+        reps: [
+          { __typename: 'Order', id: 'ord_00000000000000000000000000' },
+          { __typename: 'Order', id: 'bogus' },
+          { __typename: 'Order', id: known },
+        ],
+      },
     );
     expect(res.data?._entities).toEqual([null, null, { id: known }]);
   });

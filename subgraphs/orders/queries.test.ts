@@ -18,7 +18,11 @@ interface OrderView {
   totals: { total: { amount: string; currencyCode: string }; capturedTotal: { amount: string }; subtotal: { amount: string } };
 }
 interface Page {
-  orders: { edges: { cursor: string; node: { id: string; placedAt: string; channel: string; customer: { id: string } } }[]; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string | null }; totalCount: number };
+  orders: {
+    edges: { cursor: string; node: { id: string; placedAt: string; channel: string; customer: { id: string } } }[];
+    pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string | null };
+    totalCount: number;
+  };
 }
 
 const PAGE_QUERY = `query($first: Int, $after: String, $customerId: ID, $channel: Channel, $storeId: ID) {
@@ -47,7 +51,9 @@ afterAll(async () => {
 
 describe('order lookup', () => {
   it('returns an order by id with its lines, payments and totals as decimal strings', async () => {
-    const res = await subgraphRequest<{ order: OrderView }>(subgraph.url, staff, `query($id: ID!) { order(id: $id) { ${ORDER_FIELDS} } }`, { id: first.order.id });
+    const res = await subgraphRequest<{ order: OrderView }>(subgraph.url, staff, `query($id: ID!) { order(id: $id) { ${ORDER_FIELDS} } }`, {
+      id: first.order.id,
+    });
     expect(res.errors).toBeUndefined();
     const order = res.data!.order;
     expect(order.number).toBe('R100001');

@@ -65,7 +65,9 @@ async function record(input: unknown, principal = principals.service(), key = `k
 }
 
 async function ordersOf(externalId: string): Promise<number> {
-  const { rows } = await database.db.query<{ n: number }>(`SELECT count(*)::int8 AS n FROM orders.orders WHERE source = 'shopify' AND external_id = $1`, [externalId]);
+  const { rows } = await database.db.query<{ n: number }>(`SELECT count(*)::int8 AS n FROM orders.orders WHERE source = 'shopify' AND external_id = $1`, [
+    externalId,
+  ]);
   return rows[0]!.n;
 }
 
@@ -96,7 +98,10 @@ describe('recordOrder', () => {
     const resent = {
       ...input,
       deliveredAt: '2026-11-23T15:00:00Z',
-      payments: [...input.payments, { provider: 'gift_card', providerReference: 'gc-1', method: 'GIFT_CARD', capturedAmount: '3.61', capturedAt: '2026-11-20T10:00:06Z' }],
+      payments: [
+        ...input.payments,
+        { provider: 'gift_card', providerReference: 'gc-1', method: 'GIFT_CARD', capturedAmount: '3.61', capturedAt: '2026-11-20T10:00:06Z' },
+      ],
     };
     const res = await record(resent);
     const payload = res.data!.recordOrder;
@@ -129,13 +134,28 @@ describe('recordOrder', () => {
   const invalid: [string, (input: ReturnType<typeof webhookOrder>) => unknown, string, string[]][] = [
     ['no lines', (i) => ({ ...i, lines: [] }), 'NO_LINES', ['input', 'lines']],
     ['a quantity below 1', (i) => ({ ...i, lines: [{ ...i.lines[0], quantity: 0 }] }), 'INVALID_QUANTITY', ['input', 'lines', '0', 'quantity']],
-    ['a discount above price x quantity', (i) => ({ ...i, lines: [i.lines[1], { ...i.lines[0], discount: '99.99' }] }), 'DISCOUNT_EXCEEDS_PRICE', ['input', 'lines', '1', 'discount']],
+    [
+      'a discount above price x quantity',
+      (i) => ({ ...i, lines: [i.lines[1], { ...i.lines[0], discount: '99.99' }] }),
+      'DISCOUNT_EXCEEDS_PRICE',
+      ['input', 'lines', '1', 'discount'],
+    ],
     ['too many decimals', (i) => ({ ...i, lines: [{ ...i.lines[0], unitPrice: '49.999' }] }), 'INVALID_AMOUNT', ['input', 'lines', '0', 'unitPrice']],
     ['a negative amount', (i) => ({ ...i, shipping: { method: 'Standard', amount: '-5.00' } }), 'INVALID_AMOUNT', ['input', 'shipping', 'amount']],
-    ['a non-numeric amount', (i) => ({ ...i, payments: [{ ...i.payments[0], capturedAmount: '1e3' }] }), 'INVALID_AMOUNT', ['input', 'payments', '0', 'capturedAmount']],
+    [
+      'a non-numeric amount',
+      (i) => ({ ...i, payments: [{ ...i.payments[0], capturedAmount: '1e3' }] }),
+      'INVALID_AMOUNT',
+      ['input', 'payments', '0', 'capturedAmount'],
+    ],
     ['a POS order without store', (i) => ({ ...i, channel: 'POS' }), 'STORE_REQUIRED', ['input', 'storeId']],
     ['a MARKETPLACE order without partner', (i) => ({ ...i, channel: 'MARKETPLACE' }), 'MARKETPLACE_PARTNER_REQUIRED', ['input', 'marketplacePartnerId']],
-    ['captures above the total', (i) => ({ ...i, payments: [{ ...i.payments[0], capturedAmount: '103.62' }] }), 'CAPTURED_EXCEEDS_TOTAL', ['input', 'payments']],
+    [
+      'captures above the total',
+      (i) => ({ ...i, payments: [{ ...i.payments[0], capturedAmount: '103.62' }] }),
+      'CAPTURED_EXCEEDS_TOTAL',
+      ['input', 'payments'],
+    ],
     ['delivery before placement', (i) => ({ ...i, deliveredAt: '2026-11-19T00:00:00Z' }), 'DELIVERED_BEFORE_PLACED', ['input', 'deliveredAt']],
   ];
   it.each(invalid)('refuses %s with a userError naming the field and writes nothing', async (_name, mutate, code, field) => {

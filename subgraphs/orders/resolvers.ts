@@ -45,8 +45,7 @@ export const resolvers: Resolvers = {
 
   Query: {
     // Tenancy is applied inside the loaders (orderScope, from the same table's `order` row).
-    order: (_: unknown, args: { id: string }, ctx: Context) =>
-      ctx.loaders.order.load(orderId(args.id)),
+    order: (_: unknown, args: { id: string }, ctx: Context) => ctx.loaders.order.load(orderId(args.id)),
 
     orderByNumber: async (_: unknown, args: { number: string }, ctx: Context) => {
       const found = await ctx.loaders.store.findOrderByNumber(normaliseNumber(args.number));
@@ -83,13 +82,11 @@ export const resolvers: Resolvers = {
 
   OrderConnection: {
     nodes: (connection: OrderConnection) => connection.edges.map((edge) => edge.node),
-    totalCount: (connection: OrderConnection, _: unknown, ctx: Context) =>
-      connection.filter ? ctx.loaders.store.countOrders(connection.filter) : 0,
+    totalCount: (connection: OrderConnection, _: unknown, ctx: Context) => (connection.filter ? ctx.loaders.store.countOrders(connection.filter) : 0),
   },
 
   Order: {
-    __resolveReference: (reference: { id: string }, ctx: Context) =>
-      isId('ord', reference.id) ? ctx.loaders.order.load(reference.id) : null,
+    __resolveReference: (reference: { id: string }, ctx: Context) => (isId('ord', reference.id) ? ctx.loaders.order.load(reference.id) : null),
     customer: (order: OrderRecord) => ({ id: order.customerId, email: order.customerEmail, name: order.customerName }),
     // The record keeps the code as text; it was checked against CurrencyCode when the order was recorded.
     currencyCode: (order: OrderRecord) => order.currency as CurrencyCode,
@@ -110,8 +107,7 @@ export const resolvers: Resolvers = {
   },
 
   OrderLine: {
-    __resolveReference: (reference: { id: string }, ctx: Context) =>
-      isId('oli', reference.id) ? ctx.loaders.line.load(reference.id) : null,
+    __resolveReference: (reference: { id: string }, ctx: Context) => (isId('oli', reference.id) ? ctx.loaders.line.load(reference.id) : null),
     // A line's order exists (foreign key) and is visible wherever the line is (same tenancy).
     order: (line: OrderLineRecord, _: unknown, ctx: Context) => ctx.loaders.order.load(line.orderId) as Promise<OrderRecord>,
     unitPrice: (line: OrderLineRecord) => money(line.unitPriceMinor, line.currency),

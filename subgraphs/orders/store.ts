@@ -4,6 +4,7 @@ import type { NewOrder, NewPayment } from '../../contracts/orders';
 import type { OrderFilter, OrderLineRecord, OrderPage, OrderRecord, PaymentRecord } from './domain/order-records';
 import { lineTotal, orderTotals } from './domain/totals';
 import { insertRows } from './sql/insert-rows';
+import { columnNames, LINE_INSERT, ORDER_INSERT, PAYMENT_INSERT, rowValues } from './sql/insert-columns';
 
 /** Order columns under the names of `OrderRecord`, so rows need no mapping. */
 const ORDER_COLUMNS = `o.id, o.number, o.source, o.external_id AS "externalId", o.channel, o.store_id AS "storeId",
@@ -41,10 +42,9 @@ export class OrdersStore {
 
   async findOrders(ids: readonly string[]): Promise<OrderRecord[]> {
     if (ids.length === 0) return [];
-    const { rows } = await this.db.query<OrderRecord & Record<string, unknown>>(
-      `SELECT ${ORDER_COLUMNS} FROM orders.orders o WHERE o.id = ANY($1::text[])`,
-      [ids],
-    );
+    const { rows } = await this.db.query<OrderRecord & Record<string, unknown>>(`SELECT ${ORDER_COLUMNS} FROM orders.orders o WHERE o.id = ANY($1::text[])`, [
+      ids,
+    ]);
     return rows.map(trimCurrency);
   }
 
@@ -182,7 +182,13 @@ export function prepareOrder(order: NewOrder, identity: OrderIdentity): Prepared
       totalMinor: totals.totalMinor,
       capturedTotalMinor: captured,
     },
-    lines: order.lines.map((line, index) => ({ ...line, id: identity.lineId(index), orderId: identity.orderId, lineNumber: index + 1, totalMinor: lineTotal(line) })),
+    lines: order.lines.map((line, index) => ({
+      ...line,
+      id: identity.lineId(index),
+      orderId: identity.orderId,
+      lineNumber: index + 1,
+      totalMinor: lineTotal(line),
+    })),
     payments: order.payments.map((payment, index) => ({ ...payment, id: identity.paymentId(index), orderId: identity.orderId })),
   };
 }
@@ -193,18 +199,11 @@ export function prepareOrder(order: NewOrder, identity: OrderIdentity): Prepared
  * payments. Returns how many orders were inserted. Call inside a transaction.
  */
 export async function insertPreparedOrders(db: Queryable, orders: readonly PreparedOrder[], options: { onConflict: 'skip' | 'fail' }): Promise<number> {
-  const orderRows = orders.map(({ order: o }) => [
-    o.id, o.number, o.source, o.externalId, o.channel, o.storeId, o.marketplacePartnerId, o.customerId, o.customerEmail, o.customerName,
-    o.placedAt, o.deliveredAt, o.currency, o.shippingMethod, o.shippingMinor, o.shippingTaxMinor, o.subtotalMinor, o.discountTotalMinor,
-    o.taxTotalMinor, o.totalMinor, o.capturedTotalMinor,
-  ]);
   const insertedIds = await insertRows(
     db,
     'orders.orders',
-    ['id', 'number', 'source', 'external_id', 'channel', 'store_id', 'marketplace_partner_id', 'customer_id', 'customer_email', 'customer_name',
-      'placed_at', 'delivered_at', 'currency', 'shipping_method', 'shipping_minor', 'shipping_tax_minor', 'subtotal_minor', 'discount_total_minor',
-      'tax_total_minor', 'total_minor', 'captured_total_minor'],
-    orderRows,
+    columnNames(ORDER_INSERT),
+    orders.map(({ order }) => rowValues(ORDER_INSERT, order)),
     { suffix: options.onConflict === 'skip' ? 'ON CONFLICT (source, external_id) DO NOTHING RETURNING id' : 'RETURNING id' },
   );
   const inserted = new Set(insertedIds);
@@ -212,16 +211,14 @@ export async function insertPreparedOrders(db: Queryable, orders: readonly Prepa
   await insertRows(
     db,
     'orders.order_lines',
-    ['id', 'order_id', 'line_number', 'sku', 'title', 'category', 'quantity', 'unit_price_minor', 'discount_minor', 'tax_minor', 'final_sale', 'total_minor'],
-    kept.flatMap(({ lines }) =>
-      lines.map((l) => [l.id, l.orderId, l.lineNumber, l.sku, l.title, l.category, l.quantity, l.unitPriceMinor, l.discountMinor, l.taxMinor, l.finalSale, l.totalMinor]),
-    ),
+    columnNames(LINE_INSERT),
+    kept.flatMap(({ lines }) => lines.map((line) => rowValues(LINE_INSERT, line))),
   );
   await insertRows(
     db,
     'orders.payments',
-    ['id', 'order_id', 'provider', 'provider_reference', 'method', 'captured_minor', 'captured_at'],
-    kept.flatMap(({ payments }) => payments.map((p) => [p.id, p.orderId, p.provider, p.providerReference, p.method, p.capturedMinor, p.capturedAt])),
+    columnNames(PAYMENT_INSERT),
+    kept.flatMap(({ payments }) => payments.map((payment) => rowValues(PAYMENT_INSERT, payment))),
   );
   return kept.length;
 }

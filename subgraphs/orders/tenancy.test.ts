@@ -42,13 +42,19 @@ describe('customer tenancy', () => {
     expect(res.errors).toBeUndefined();
     expect(res.data).toEqual({ order: null, orderByNumber: null });
     const entities = await subgraphRequest<{ _entities: unknown[] }>(subgraph.url, customer, ENTITIES, {
-      reps: [{ __typename: 'Order', id: other.order.id }, { __typename: 'OrderLine', id: other.lines[0]!.id }, { __typename: 'Order', id: own.order.id }],
+      reps: [
+        { __typename: 'Order', id: other.order.id },
+        { __typename: 'OrderLine', id: other.lines[0]!.id },
+        { __typename: 'Order', id: own.order.id },
+      ],
     });
     expect(entities.data?._entities).toEqual([null, null, { id: own.order.id }]);
   });
 
   it("answers null for another customer's order number asked on its own", async () => {
-    const res = await subgraphRequest(subgraph.url, customer, `query($number: String!) { orderByNumber(number: $number) { id } }`, { number: other.order.number });
+    const res = await subgraphRequest(subgraph.url, customer, `query($number: String!) { orderByNumber(number: $number) { id } }`, {
+      number: other.order.number,
+    });
     expect(res.errors).toBeUndefined();
     expect(res.data).toEqual({ orderByNumber: null });
   });
@@ -69,7 +75,9 @@ describe('marketplace partner tenancy', () => {
   it("shows a partner its own orders and null for anyone else's", async () => {
     const mine = await subgraphRequest(subgraph.url, partner, LOOKUP, { id: partnerOrder.order.id, number: partnerOrder.order.number });
     expect(mine.data).toEqual({ order: { id: partnerOrder.order.id }, orderByNumber: { id: partnerOrder.order.id } });
-    const byNumber = await subgraphRequest(subgraph.url, partner, `query($number: String!) { orderByNumber(number: $number) { id } }`, { number: other.order.number });
+    const byNumber = await subgraphRequest(subgraph.url, partner, `query($number: String!) { orderByNumber(number: $number) { id } }`, {
+      number: other.order.number,
+    });
     expect(byNumber.data).toEqual({ orderByNumber: null });
     const theirs = await subgraphRequest(subgraph.url, partner, LOOKUP, { id: other.order.id, number: other.order.number });
     expect(theirs.data).toEqual({ order: null, orderByNumber: null });

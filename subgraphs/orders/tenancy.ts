@@ -6,11 +6,7 @@ import type { OrderFilter } from './domain/order-records';
  * arguments), by the capability table's `order` row (platform/auth/capabilities.ts). Staff of every
  * kind see every order: a store associate must find an online order to take its return at the counter.
  */
-export type OrderScope =
-  | { kind: 'all' }
-  | { kind: 'customer'; customerId: string }
-  | { kind: 'partner'; partnerId: string }
-  | { kind: 'none' };
+export type OrderScope = { kind: 'all' } | { kind: 'customer'; customerId: string } | { kind: 'partner'; partnerId: string } | { kind: 'none' };
 
 /** The read scope of `principal`; the broadest of its roles wins. */
 export function orderScope(principal: Principal): OrderScope {

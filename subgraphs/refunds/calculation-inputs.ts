@@ -88,7 +88,13 @@ export async function returnSnapshot(db: Queryable, returnId: string): Promise<R
 
 /** The return's lines in the calculation's shape. */
 export function calcReturnLines(ret: ReturnSnapshotRow): CalcReturnLine[] {
-  return ret.lines.map((line) => ({ returnLineId: line.returnLineId, orderLineId: line.orderLineId, quantity: line.quantity, reason: line.reason, restockingFeeMinor: line.restockingFeeMinor }));
+  return ret.lines.map((line) => ({
+    returnLineId: line.returnLineId,
+    orderLineId: line.orderLineId,
+    quantity: line.quantity,
+    reason: line.reason,
+    restockingFeeMinor: line.restockingFeeMinor,
+  }));
 }
 
 /**

@@ -60,10 +60,23 @@ export async function createRefund(tx: WriteTx, request: NewRefund): Promise<Cre
     `INSERT INTO refunds.refunds (id, order_id, return_id, status, amount_minor, currency, customer_id, partner_id, trigger, trigger_key, refund_method,
         reason, requested_by, approval_state, overridden, store_id)
      VALUES ($1, $2, $3, 'PENDING', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
-    [id, request.orderId, request.returnId, calculation.totalMinor, calculation.currency, order.customer_id, order.partner_id, request.trigger,
-      request.triggerKey, request.refundMethod, request.reason ?? null, request.requestedBy,
+    [
+      id,
+      request.orderId,
+      request.returnId,
+      calculation.totalMinor,
+      calculation.currency,
+      order.customer_id,
+      order.partner_id,
+      request.trigger,
+      request.triggerKey,
+      request.refundMethod,
+      request.reason ?? null,
+      request.requestedBy,
       await approvalState(tx, request, calculation.totalMinor),
-      request.overrideMinor !== undefined && request.overrideMinor !== null, storeId],
+      request.overrideMinor !== undefined && request.overrideMinor !== null,
+      storeId,
+    ],
   );
   await insertBreakdown(tx, id, calculation);
   await tx.emit(RefundRequested, id, {
@@ -95,7 +108,20 @@ async function insertBreakdown(tx: Queryable, refundId: string, calculation: Ext
     await tx.query(
       `INSERT INTO refunds.refund_lines (refund_id, position, kind, return_line_id, order_line_id, sku, quantity, merchandise_minor, discount_minor, tax_minor, restocking_fee_minor, total_minor)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-      [refundId, position, line.kind, line.returnLineId, line.orderLineId, line.sku, line.quantity, line.merchandiseMinor, line.discountMinor, line.taxMinor, line.restockingFeeMinor, line.totalMinor],
+      [
+        refundId,
+        position,
+        line.kind,
+        line.returnLineId,
+        line.orderLineId,
+        line.sku,
+        line.quantity,
+        line.merchandiseMinor,
+        line.discountMinor,
+        line.taxMinor,
+        line.restockingFeeMinor,
+        line.totalMinor,
+      ],
     );
   }
   for (const [position, tender] of calculation.tenders.entries()) {

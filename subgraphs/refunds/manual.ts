@@ -75,7 +75,8 @@ function malformedRequest(input: IssueRefundInput): RefundPayload | null {
 async function foreignReturn(tx: Queryable, input: IssueRefundInput): Promise<RefundPayload | null> {
   if (!input.returnId) return null;
   const ret = await returnSnapshot(tx, input.returnId);
-  if (!ret || ret.order_id !== input.orderId) return refused(RefundErrorCode.RETURN_NOT_FOUND, ['input', 'returnId'], RefundMessages.returnNotOfOrder(input.returnId));
+  if (!ret || ret.order_id !== input.orderId)
+    return refused(RefundErrorCode.RETURN_NOT_FOUND, ['input', 'returnId'], RefundMessages.returnNotOfOrder(input.returnId));
   return null;
 }
 
@@ -94,9 +95,17 @@ function overrideOf(amount: string | null | undefined, currency: string): { mino
 
 /** The units to refund (no restocking fee: a person decided), or the refusal of bad quantities or of a refund of nothing. */
 function unitsToRefund(input: IssueRefundInput, overrideMinor: number | null): { lines: CalcReturnLine[] } | { refusal: RefundPayload } {
-  const lines = (input.lines ?? []).map((line) => ({ returnLineId: null, orderLineId: line.orderLineId, quantity: line.quantity, reason: 'OTHER', restockingFeeMinor: 0 }));
-  if (lines.some((line) => !Number.isInteger(line.quantity) || line.quantity < 1)) return { refusal: refused(RefundErrorCode.INVALID_VALUE, ['input', 'lines'], RefundMessages.invalidQuantities) };
-  if (lines.length === 0 && overrideMinor === null) return { refusal: refused(RefundErrorCode.NOTHING_TO_REFUND, ['input', 'lines'], RefundMessages.nothingGiven) };
+  const lines = (input.lines ?? []).map((line) => ({
+    returnLineId: null,
+    orderLineId: line.orderLineId,
+    quantity: line.quantity,
+    reason: 'OTHER',
+    restockingFeeMinor: 0,
+  }));
+  if (lines.some((line) => !Number.isInteger(line.quantity) || line.quantity < 1))
+    return { refusal: refused(RefundErrorCode.INVALID_VALUE, ['input', 'lines'], RefundMessages.invalidQuantities) };
+  if (lines.length === 0 && overrideMinor === null)
+    return { refusal: refused(RefundErrorCode.NOTHING_TO_REFUND, ['input', 'lines'], RefundMessages.nothingGiven) };
   return { lines };
 }
 
@@ -123,9 +132,13 @@ export async function approveRefund(tx: WriteTx, principal: Principal, input: { 
   assertMayPerform(principal, 'approveRefund');
   const refund = await lockRefund(tx, input.refundId);
   if (!refund) return refused(RefundErrorCode.REFUND_NOT_FOUND, ['input', 'refundId'], RefundMessages.refundNotFound(input.refundId));
-  if (refund.approval_state !== 'AWAITING_APPROVAL') return refused(RefundErrorCode.NOT_AWAITING_APPROVAL, ['input', 'refundId'], RefundMessages.notAwaitingApproval);
+  if (refund.approval_state !== 'AWAITING_APPROVAL')
+    return refused(RefundErrorCode.NOT_AWAITING_APPROVAL, ['input', 'refundId'], RefundMessages.notAwaitingApproval);
   if (refund.requested_by === principal.subject) return refused(RefundErrorCode.SAME_APPROVER, ['input', 'refundId'], RefundMessages.sameApprover);
-  await tx.query(`UPDATE refunds.refunds SET approval_state = 'APPROVED', approved_by = $2, revision = revision + 1, updated_at = now() WHERE id = $1`, [refund.id, principal.subject]);
+  await tx.query(`UPDATE refunds.refunds SET approval_state = 'APPROVED', approved_by = $2, revision = revision + 1, updated_at = now() WHERE id = $1`, [
+    refund.id,
+    principal.subject,
+  ]);
   await tx.query(`UPDATE refunds.refund_tenders SET next_attempt_at = now() WHERE refund_id = $1 AND status = 'PENDING'`, [refund.id]);
   await tx.audit({ principal, action: 'approveRefund', target: refund.id, details: { requestedBy: refund.requested_by } });
   return { refundId: refund.id, userErrors: [] };

@@ -37,7 +37,10 @@ interface RefundFacts {
  * refunded (succeeded) vs credited (memos posted), listing a refund without a posted credit memo,
  * a memo whose refund did not succeed, amounts that differ, and refunds beyond the capture.
  */
-export async function reconcile(db: Queryable, options: { orderId?: string | null; onlyMismatches?: boolean | null; limit?: number | null }): Promise<ReconciliationRow[]> {
+export async function reconcile(
+  db: Queryable,
+  options: { orderId?: string | null; onlyMismatches?: boolean | null; limit?: number | null },
+): Promise<ReconciliationRow[]> {
   const limit = Math.min(options.limit ?? DEFAULT_RECONCILIATION_ROWS, MAX_RECONCILIATION_ROWS);
   const { rows } = await db.query<RefundFacts & Record<string, unknown>>(
     `WITH orders AS (
@@ -55,11 +58,21 @@ export async function reconcile(db: Queryable, options: { orderId?: string | nul
     const total = summarise(orderId, null, ofOrder);
     const refunded = total.refundedMinor;
     if (refunded > total.capturedMinor) {
-      total.mismatches.push({ code: MismatchCode.REFUNDED_MORE_THAN_CAPTURED, refundId: null, message: MismatchMessages.refundedMoreThanCaptured(refunded, total.capturedMinor) });
+      total.mismatches.push({
+        code: MismatchCode.REFUNDED_MORE_THAN_CAPTURED,
+        refundId: null,
+        message: MismatchMessages.refundedMoreThanCaptured(refunded, total.capturedMinor),
+      });
     }
     result.push(total);
     for (const returnId of [...new Set(ofOrder.map((row) => row.return_id).filter((id): id is string => id !== null))]) {
-      result.push(summarise(orderId, returnId, ofOrder.filter((row) => row.return_id === returnId)));
+      result.push(
+        summarise(
+          orderId,
+          returnId,
+          ofOrder.filter((row) => row.return_id === returnId),
+        ),
+      );
     }
   }
   return options.onlyMismatches ? result.filter((row) => row.mismatches.length > 0) : result;
@@ -82,13 +95,25 @@ function factMismatches(fact: RefundFacts): Mismatch[] {
   const succeeded = fact.status === 'SUCCEEDED';
   const posted = fact.memo_status === 'POSTED';
   if (succeeded && !posted) {
-    mismatches.push({ code: MismatchCode.REFUND_WITHOUT_CREDIT_MEMO, refundId: fact.refund_id, message: MismatchMessages.refundWithoutCreditMemo(fact.refund_id, fact.memo_status) });
+    mismatches.push({
+      code: MismatchCode.REFUND_WITHOUT_CREDIT_MEMO,
+      refundId: fact.refund_id,
+      message: MismatchMessages.refundWithoutCreditMemo(fact.refund_id, fact.memo_status),
+    });
   }
   if (posted && !succeeded) {
-    mismatches.push({ code: MismatchCode.CREDIT_MEMO_WITHOUT_REFUND, refundId: fact.refund_id, message: MismatchMessages.creditMemoWithoutRefund(fact.refund_id, fact.status) });
+    mismatches.push({
+      code: MismatchCode.CREDIT_MEMO_WITHOUT_REFUND,
+      refundId: fact.refund_id,
+      message: MismatchMessages.creditMemoWithoutRefund(fact.refund_id, fact.status),
+    });
   }
   if (posted && fact.memo_amount_minor !== fact.amount_minor) {
-    mismatches.push({ code: MismatchCode.AMOUNT_DIFFERS, refundId: fact.refund_id, message: MismatchMessages.amountDiffers(fact.refund_id, fact.amount_minor, fact.memo_amount_minor) });
+    mismatches.push({
+      code: MismatchCode.AMOUNT_DIFFERS,
+      refundId: fact.refund_id,
+      message: MismatchMessages.amountDiffers(fact.refund_id, fact.amount_minor, fact.memo_amount_minor),
+    });
   }
   return mismatches;
 }

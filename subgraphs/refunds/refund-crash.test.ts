@@ -48,7 +48,9 @@ describe('a crash between the provider call and its record', () => {
       await child.kill();
       await waitFor(
         'the killed executor session is closed',
-        async () => (await database.db.query(`SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND application_name = 'crash-executor'`, [database.name])).rowCount === 0,
+        async () =>
+          (await database.db.query(`SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND application_name = 'crash-executor'`, [database.name])).rowCount ===
+          0,
         CHILD_START_MS,
       );
       const [stranded] = await tendersOf(database.db, refundId);
@@ -70,7 +72,11 @@ describe('a crash between the provider call and its record', () => {
 
       expect((await tendersOf(database.db, refundId))[0]).toMatchObject({ status: 'SUCCEEDED', provider_refund_id: providerRefundId, generation: 1 });
       expect(await providerRefunds(database.db, paymentReference)).toEqual([
-        expect.objectContaining({ provider_refund_id: providerRefundId, idempotency_key: providerIdempotencyKey(tenderRefundKey(tenderId, 1)), amount_minor: 6400 }),
+        expect.objectContaining({
+          provider_refund_id: providerRefundId,
+          idempotency_key: providerIdempotencyKey(tenderRefundKey(tenderId, 1)),
+          amount_minor: 6400,
+        }),
       ]);
       expect((await refundsOf(database.db, { returnId: ret.returnId }))[0]?.status).toBe('SUCCEEDED');
       const { rows: memo } = await database.db.query(`SELECT status, amount_minor FROM refunds.credit_memos WHERE refund_id = $1`, [refundId]);

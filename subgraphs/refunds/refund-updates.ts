@@ -5,7 +5,9 @@ import type { StreamDeclaration } from '../../platform/events/streams';
 import { CreditMemoPosted, RefundFailed, RefundRequested, RefundRequiresAction, RefundSubmitted, RefundSucceeded } from '../../contracts/events/refunds';
 
 /** The refund events subscribers receive. */
-export const REFUND_EVENT_TYPES = [RefundRequested, RefundSubmitted, RefundSucceeded, RefundFailed, RefundRequiresAction, CreditMemoPosted].map((definition) => definition.type);
+export const REFUND_EVENT_TYPES = [RefundRequested, RefundSubmitted, RefundSucceeded, RefundFailed, RefundRequiresAction, CreditMemoPosted].map(
+  (definition) => definition.type,
+);
 
 /**
  * `refundUpdated`, as the gateway learns it from the registry: live updates resolve through

@@ -5,7 +5,18 @@ import { SIMULATED_FAILURE_REASON } from '../../connectors/payments/simulated/si
 import { RefundFailed, RefundSucceeded } from '../../contracts/events/refunds';
 import { retryRefund } from './manual';
 import { tenderRefundKey } from './execution/executor';
-import { deliver, dueNow, orderData, outboxEvents, providerRefunds, receivedEvent, refundsOf, refundsRig, tendersOf, type RefundsRig } from './testing/refunds-kit';
+import {
+  deliver,
+  dueNow,
+  orderData,
+  outboxEvents,
+  providerRefunds,
+  receivedEvent,
+  refundsOf,
+  refundsRig,
+  tendersOf,
+  type RefundsRig,
+} from './testing/refunds-kit';
 import { writeTransaction } from '../../platform/write-path/write-tx';
 
 /** The provider fails: unknown outcomes are retried with the same key, definitive failures wait for retryRefund and a new key. */
@@ -40,7 +51,9 @@ describe('unknown outcomes', () => {
     const { refundId, tenderId, paymentReference } = await receivedReturn(4200);
     rig.gateway.injectFaults('unavailable', 2);
     await rig.executor.runOnce();
-    expect(await tendersOf(database.db, refundId)).toEqual([expect.objectContaining({ status: 'PENDING', attempts: 1, generation: 1, last_error: expect.stringContaining('unavailable') })]);
+    expect(await tendersOf(database.db, refundId)).toEqual([
+      expect.objectContaining({ status: 'PENDING', attempts: 1, generation: 1, last_error: expect.stringContaining('unavailable') }),
+    ]);
     // Backoff: the tender is not due again at once.
     expect(await rig.executor.runOnce()).toBe(0);
     await dueNow(database.db, [refundId]);
@@ -49,7 +62,12 @@ describe('unknown outcomes', () => {
     expect(await providerRefunds(database.db, paymentReference)).toEqual([]);
     await rig.settle([refundId]);
 
-    expect((await tendersOf(database.db, refundId))[0]).toMatchObject({ status: 'SUCCEEDED', attempts: 2, generation: 1, provider_refund_id: expect.stringMatching(/^sre_/) });
+    expect((await tendersOf(database.db, refundId))[0]).toMatchObject({
+      status: 'SUCCEEDED',
+      attempts: 2,
+      generation: 1,
+      provider_refund_id: expect.stringMatching(/^sre_/),
+    });
     expect(await providerRefunds(database.db, paymentReference)).toEqual([
       expect.objectContaining({ idempotency_key: providerIdempotencyKey(tenderRefundKey(tenderId, 1)), amount_minor: 4200, outcome: 'SUCCEEDED' }),
     ]);
@@ -76,7 +94,9 @@ describe('definitive failures', () => {
     await rig.settle([refundId]);
     expect(await statusOf(refundId)).toBe('FAILED');
     expect((await tendersOf(database.db, refundId))[0]).toMatchObject({ status: 'FAILED', generation: 1, last_error: SIMULATED_FAILURE_REASON });
-    expect(await outboxEvents(database.db, RefundFailed.type, [refundId])).toEqual([expect.objectContaining({ data: expect.objectContaining({ status: 'FAILED', reason: SIMULATED_FAILURE_REASON }) })]);
+    expect(await outboxEvents(database.db, RefundFailed.type, [refundId])).toEqual([
+      expect.objectContaining({ data: expect.objectContaining({ status: 'FAILED', reason: SIMULATED_FAILURE_REASON }) }),
+    ]);
     // Nothing more happens by itself: a failed tender is not retried.
     expect(await rig.executor.runOnce()).toBe(0);
 
@@ -112,6 +132,8 @@ describe('definitive failures', () => {
     await rig.settle([refundId]);
     const notFailed = await writeTransaction(database.db, 'refunds', (tx) => retryRefund(tx, principals.finance(), { refundId }));
     expect(notFailed.userErrors.map((e) => e.code)).toEqual(['NOT_FAILED']);
-    await expect(writeTransaction(database.db, 'refunds', (tx) => retryRefund(tx, principals.serviceDesk(), { refundId }))).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    await expect(writeTransaction(database.db, 'refunds', (tx) => retryRefund(tx, principals.serviceDesk(), { refundId }))).rejects.toMatchObject({
+      extensions: { code: 'FORBIDDEN' },
+    });
   });
 });

@@ -72,7 +72,10 @@ describe('partial returns over several returns', () => {
     const order = threeTenderOrder();
     await rig.recordOrder(order);
     const first = await refundAtReceipt(order, [{ line: 0, quantity: 1 }]);
-    const second = await refundAtReceipt(order, [{ line: 0, quantity: 1 }, { line: 1, quantity: 1 }]);
+    const second = await refundAtReceipt(order, [
+      { line: 0, quantity: 1 },
+      { line: 1, quantity: 1 },
+    ]);
     const third = await refundAtReceipt(order, [{ line: 0, quantity: 1 }]);
 
     const refunds = await refundsOf(database.db, { orderId: order.orderId });
@@ -125,15 +128,24 @@ describe('over-refunds', () => {
     await refundAtReceipt(order, [{ line: 0, quantity: 1 }]);
     const before = await footprint();
     // 40.00 is left of the 80.00 captured: 40.01 is one cent too many.
-    const over = await writeTransaction(database.db, 'refunds', (tx) => issueRefund(tx, principals.finance(), { orderId: order.orderId, amount: '40.01', reason: 'goodwill' }, TEST_SETTINGS.refunds));
+    const over = await writeTransaction(database.db, 'refunds', (tx) =>
+      issueRefund(tx, principals.finance(), { orderId: order.orderId, amount: '40.01', reason: 'goodwill' }, TEST_SETTINGS.refunds),
+    );
     expect(over).toEqual({ refundId: null, userErrors: [expect.objectContaining({ code: 'EXCEEDS_REFUNDABLE', field: ['input'] })] });
     const units = await writeTransaction(database.db, 'refunds', (tx) =>
-      issueRefund(tx, principals.finance(), { orderId: order.orderId, lines: [{ orderLineId: order.lines[0]?.orderLineId as string, quantity: 2 }], reason: 'both again' }, TEST_SETTINGS.refunds),
+      issueRefund(
+        tx,
+        principals.finance(),
+        { orderId: order.orderId, lines: [{ orderLineId: order.lines[0]?.orderLineId as string, quantity: 2 }], reason: 'both again' },
+        TEST_SETTINGS.refunds,
+      ),
     );
     expect(units.userErrors.map((e) => e.code)).toEqual(['EXCEEDS_LINE_QUANTITY']);
     expect(await footprint()).toEqual(before);
     // What is left can still be refunded, to the cent.
-    const exact = await writeTransaction(database.db, 'refunds', (tx) => issueRefund(tx, principals.finance(), { orderId: order.orderId, amount: '40.00', reason: 'goodwill' }, TEST_SETTINGS.refunds));
+    const exact = await writeTransaction(database.db, 'refunds', (tx) =>
+      issueRefund(tx, principals.finance(), { orderId: order.orderId, amount: '40.00', reason: 'goodwill' }, TEST_SETTINGS.refunds),
+    );
     expect(exact.userErrors).toEqual([]);
   });
 });
@@ -148,7 +160,9 @@ describe('redelivery of the trigger', () => {
     const refunds = await refundsOf(database.db, { returnId: ret.returnId });
     expect(refunds).toHaveLength(1);
     for (let i = 0; i < 3; i++) await rig.settle(refunds.map((r) => r.id));
-    expect(await providerRefunds(database.db, order.payments[0]?.providerReference)).toEqual([expect.objectContaining({ amount_minor: 3000, outcome: 'SUCCEEDED' })]);
+    expect(await providerRefunds(database.db, order.payments[0]?.providerReference)).toEqual([
+      expect.objectContaining({ amount_minor: 3000, outcome: 'SUCCEEDED' }),
+    ]);
     expect(await count(`SELECT count(*) AS n FROM refunds.inbox WHERE consumer = 'refunds.return-refunds' AND event_id = $1`, [event.id])).toBe(1);
   });
 
@@ -161,7 +175,9 @@ describe('redelivery of the trigger', () => {
     // Every delivery that waited for the order's lock sees the refund its rival made: none fails and waits for a retry.
     expect(await count(`SELECT count(*) AS n FROM refunds.pending_deliveries`)).toBe(0);
     expect(await count(`SELECT count(*) AS n FROM refunds.dead_letters`)).toBe(0);
-    expect(await count(`SELECT count(*) AS n FROM refunds.inbox WHERE consumer = 'refunds.return-refunds' AND event_id = ANY($1)`, [events.map((e) => e.id)])).toBe(100);
+    expect(
+      await count(`SELECT count(*) AS n FROM refunds.inbox WHERE consumer = 'refunds.return-refunds' AND event_id = ANY($1)`, [events.map((e) => e.id)]),
+    ).toBe(100);
     const refunds = await refundsOf(database.db, { returnId: ret.returnId });
     expect(refunds).toHaveLength(1);
     await Promise.all([rig.settle(refunds.map((r) => r.id)), rig.executor.runOnce()]);
@@ -183,10 +199,12 @@ describe('credit memos and reconciliation', () => {
     const posted = await refundAtReceipt(order, [{ line: 0, quantity: 1 }]);
     const unposted = await refundAtReceipt(order, [{ line: 0, quantity: 1 }]);
     const memo = async (refundId: string) =>
-      (await database.db.query<{ status: string; amount_minor: number; tax_minor: number; erp_reference: string | null }>(
-        `SELECT status, amount_minor, tax_minor, erp_reference FROM refunds.credit_memos WHERE refund_id = $1`,
-        [refundId],
-      )).rows[0];
+      (
+        await database.db.query<{ status: string; amount_minor: number; tax_minor: number; erp_reference: string | null }>(
+          `SELECT status, amount_minor, tax_minor, erp_reference FROM refunds.credit_memos WHERE refund_id = $1`,
+          [refundId],
+        )
+      ).rows[0];
     expect(await memo(posted)).toEqual({ status: 'QUEUED', amount_minor: 2700, tax_minor: 200, erp_reference: null });
 
     // Only the first refund's RefundSucceeded reaches the credit-memo consumer: the second stays unposted.
@@ -196,7 +214,9 @@ describe('credit memos and reconciliation', () => {
     await deliver(memos, succeeded);
     const booked = await memo(posted);
     expect(booked).toEqual({ status: 'POSTED', amount_minor: 2700, tax_minor: 200, erp_reference: expect.stringMatching(/^CM-\d{6,}$/) });
-    expect(await outboxEvents(database.db, 'CreditMemoPosted', [posted])).toEqual([expect.objectContaining({ data: expect.objectContaining({ erpReference: booked?.erp_reference }) })]);
+    expect(await outboxEvents(database.db, 'CreditMemoPosted', [posted])).toEqual([
+      expect.objectContaining({ data: expect.objectContaining({ erpReference: booked?.erp_reference }) }),
+    ]);
     const { rows: journal } = await database.db.query<{ debits: number; credits: number; lines: number }>(
       `SELECT sum(l.debit_minor)::int8 AS debits, sum(l.credit_minor)::int8 AS credits, count(*)::int8 AS lines
          FROM erp.journal_entries e JOIN erp.journal_lines l ON l.entry_id = e.id WHERE e.credit_memo_refund_id = $1`,
@@ -209,7 +229,12 @@ describe('credit memos and reconciliation', () => {
     const total = rows.find((row) => row.returnId === null);
     expect(total).toMatchObject({ orderId: order.orderId, capturedMinor: 5400, refundedMinor: 5400, creditedMinor: 2700 });
     expect(total?.mismatches).toEqual([{ code: 'REFUND_WITHOUT_CREDIT_MEMO', refundId: unposted, message: expect.stringContaining('QUEUED') }]);
-    expect(rows.filter((row) => row.returnId !== null).map((row) => row.mismatches.length).sort()).toEqual([0, 1]);
+    expect(
+      rows
+        .filter((row) => row.returnId !== null)
+        .map((row) => row.mismatches.length)
+        .sort(),
+    ).toEqual([0, 1]);
     const problems = await reconcile(database.db, { onlyMismatches: true });
     expect(problems.every((row) => row.mismatches.length > 0)).toBe(true);
     expect(problems.some((row) => row.orderId === order.orderId)).toBe(true);

@@ -25,7 +25,10 @@ afterAll(async () => {
 
 /** An order worth twice the threshold, paid by card. */
 async function bigOrder() {
-  const order = orderData({ lines: [{ sku: 'SKU-TV', quantity: 1, unitPriceMinor: threshold * 2 }], payments: [{ method: 'CARD', capturedMinor: threshold * 2 }] });
+  const order = orderData({
+    lines: [{ sku: 'SKU-TV', quantity: 1, unitPriceMinor: threshold * 2 }],
+    payments: [{ method: 'CARD', capturedMinor: threshold * 2 }],
+  });
   await rig.recordOrder(order);
   return order;
 }
@@ -33,7 +36,12 @@ async function bigOrder() {
 const issue = (principal: Principal, input: IssueRefundInput) => writeTransaction(database.db, 'refunds', (tx) => issueRefund(tx, principal, input, fourEyes));
 const approve = (principal: Principal, refundId: string) => writeTransaction(database.db, 'refunds', (tx) => approveRefund(tx, principal, { refundId }));
 const refundRow = async (refundId: string) =>
-  (await database.db.query<{ status: string; approval_state: string; approved_by: string | null }>(`SELECT status, approval_state, approved_by FROM refunds.refunds WHERE id = $1`, [refundId])).rows[0];
+  (
+    await database.db.query<{ status: string; approval_state: string; approved_by: string | null }>(
+      `SELECT status, approval_state, approved_by FROM refunds.refunds WHERE id = $1`,
+      [refundId],
+    )
+  ).rows[0];
 
 describe('the four-eyes rule', () => {
   it('pays nothing above the threshold until a second finance user approves; the requester cannot approve', async () => {
@@ -59,14 +67,21 @@ describe('the four-eyes rule', () => {
 
     await rig.settle([refundId]);
     expect((await refundRow(refundId))?.status).toBe('SUCCEEDED');
-    expect(await providerRefunds(database.db, order.payments[0]?.providerReference)).toEqual([expect.objectContaining({ amount_minor: threshold + 1, outcome: 'SUCCEEDED' })]);
+    expect(await providerRefunds(database.db, order.payments[0]?.providerReference)).toEqual([
+      expect.objectContaining({ amount_minor: threshold + 1, outcome: 'SUCCEEDED' }),
+    ]);
 
     const { rows: audit } = await database.db.query<{ actor: string; roles: string[]; action: string; details: Record<string, unknown> }>(
       `SELECT actor, roles, action, details FROM refunds.audit_log WHERE target = $1 ORDER BY id`,
       [refundId],
     );
     expect(audit).toEqual([
-      { actor: 'user:finance', roles: ['finance'], action: 'issueRefund', details: expect.objectContaining({ orderId: order.orderId, amount: above, reason: 'damaged in transit, customer kept it' }) },
+      {
+        actor: 'user:finance',
+        roles: ['finance'],
+        action: 'issueRefund',
+        details: expect.objectContaining({ orderId: order.orderId, amount: above, reason: 'damaged in transit, customer kept it' }),
+      },
       { actor: 'user:finance-2', roles: ['finance'], action: 'approveRefund', details: { requestedBy: 'user:finance' } },
     ]);
   });
@@ -84,7 +99,14 @@ describe('the four-eyes rule', () => {
   it('refuses issueRefund and approveRefund to every role but finance and operations, writing nothing', async () => {
     const order = await bigOrder();
     const waiting = await issue(principals.finance(), { orderId: order.orderId, amount: formatMinor(threshold + 100, 'USD'), reason: 'appeasement' });
-    const others = [principals.customer(order.customerId), principals.storeAssociate(), principals.storeManager(), principals.serviceDesk(), principals.partner(), principals.service()];
+    const others = [
+      principals.customer(order.customerId),
+      principals.storeAssociate(),
+      principals.storeManager(),
+      principals.serviceDesk(),
+      principals.partner(),
+      principals.service(),
+    ];
     for (const principal of others) {
       await expect(issue(principal, { orderId: order.orderId, amount: '1.00', reason: 'x' })).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
       await expect(approve(principal, waiting.refundId as string)).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });

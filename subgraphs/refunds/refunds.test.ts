@@ -32,7 +32,9 @@ afterAll(async () => {
 
 describe('refunds subgraph', () => {
   it('shows a refund with its amount as a decimal string and its credit memo', async () => {
-    const response = await subgraphRequest<{ refund: { amount: { amount: string; currencyCode: string }; creditMemo: { status: string; tax: { amount: string } } } }>(
+    const response = await subgraphRequest<{
+      refund: { amount: { amount: string; currencyCode: string }; creditMemo: { status: string; tax: { amount: string } } };
+    }>(
       subgraph.url,
       principals.finance(),
       `{ refund(id: "${refundId}") { status amount { amount currencyCode } creditMemo { status tax { amount } erpReference } } }`,
@@ -45,7 +47,10 @@ describe('refunds subgraph', () => {
 
   it('contributes Order.refunds and Return.refunds, hidden from another customer', async () => {
     const query = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Order { refunds { id } } ... on Return { refunds { id } } } }`;
-    const reps = [{ __typename: 'Order', id: orderId }, { __typename: 'Return', id: returnId }];
+    const reps = [
+      { __typename: 'Order', id: orderId },
+      { __typename: 'Return', id: returnId },
+    ];
     const own = await subgraphRequest<{ _entities: { refunds: { id: string }[] }[] }>(subgraph.url, principals.customer('cus_a'), query, { reps });
     expect(own.data?._entities.map((e) => e.refunds.map((r) => r.id))).toEqual([[refundId], [refundId]]);
     const other = await subgraphRequest<{ _entities: { refunds: { id: string }[] }[] }>(subgraph.url, principals.customer('cus_b'), query, { reps });
@@ -54,7 +59,10 @@ describe('refunds subgraph', () => {
 
   it('refuses a negative refund amount in SQL', async () => {
     await expect(
-      database.db.query(`INSERT INTO refunds.refunds (id, order_id, status, amount_minor, currency) VALUES ($1, $2, 'PENDING', -1, 'USD')`, [newId('rfd'), orderId]),
+      database.db.query(`INSERT INTO refunds.refunds (id, order_id, status, amount_minor, currency) VALUES ($1, $2, 'PENDING', -1, 'USD')`, [
+        newId('rfd'),
+        orderId,
+      ]),
     ).rejects.toMatchObject({ code: '23514' });
   });
 });

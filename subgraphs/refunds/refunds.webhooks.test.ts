@@ -25,7 +25,10 @@ let webhookUrl: string;
 beforeAll(async () => {
   database = await createTestDatabase();
   rig = refundsRig(database.db);
-  endpoint = await listen(router({ '/webhooks/stripe': webhookRoute(database.db, new StripeWebhookVerifier({ endpointSecret: FAKE_STRIPE_WEBHOOK_SECRET })) }), 0);
+  endpoint = await listen(
+    router({ '/webhooks/stripe': webhookRoute(database.db, new StripeWebhookVerifier({ endpointSecret: FAKE_STRIPE_WEBHOOK_SECRET })) }),
+    0,
+  );
   webhookUrl = `${endpoint.url}/webhooks/stripe`;
   fake = await FakeStripeServer.start({ webhookUrl });
   stripe = new StripeGateway({ secretKey: FAKE_STRIPE_SECRET_KEY, apiBase: fake.url, maxNetworkRetries: 0 });
@@ -60,7 +63,8 @@ async function submitted(refundId: string): Promise<string> {
   return tender?.provider_refund_id as string;
 }
 
-const statusOf = async (refundId: string) => (await database.db.query<{ status: string; revision: number }>(`SELECT status, revision FROM refunds.refunds WHERE id = $1`, [refundId])).rows[0];
+const statusOf = async (refundId: string) =>
+  (await database.db.query<{ status: string; revision: number }>(`SELECT status, revision FROM refunds.refunds WHERE id = $1`, [refundId])).rows[0];
 
 /** POSTs a stored event body freshly signed, reading the endpoint's JSON answer. */
 async function post(body: string): Promise<{ status: number; body: unknown }> {

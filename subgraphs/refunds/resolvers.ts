@@ -49,8 +49,7 @@ const readResolvers: Resolvers = {
     credited: (row: ReconciliationRow) => money(row.creditedMinor, row.currency),
   },
   Query: {
-    refundUpdate: (_: unknown, args: { cursor: string }, ctx: Context) =>
-      refundUpdate(ctx.db, ctx.principal, args.cursor),
+    refundUpdate: (_: unknown, args: { cursor: string }, ctx: Context) => refundUpdate(ctx.db, ctx.principal, args.cursor),
     refundUpdates: (_: unknown, args: RefundFilter & { after?: string | null; first?: number | null }, ctx: Context) =>
       refundUpdatesAfter(ctx.db, ctx.principal, args),
     refundUpdatePage: (_: unknown, args: RefundFilter & { after?: string | null; first?: number | null }, ctx: Context) =>

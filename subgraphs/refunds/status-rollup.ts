@@ -3,7 +3,6 @@ import type { WriteTx } from '../../platform/write-path/write-tx';
 import { RefundFailed, RefundRequiresAction, RefundSubmitted, RefundSucceeded, type RefundEventHeader } from '../../contracts/events/refunds';
 import type { CurrencyCode, RefundStatus } from '../../contracts/vocabulary';
 
-
 /**
  * Allowed refund transitions, checked in one place. A FAILED refund goes back to PENDING only by
  * `retryRefund` (a new tender generation: the failed attempt moved no money).
@@ -108,7 +107,9 @@ async function announce(tx: WriteTx, refund: RefundRow, header: RefundEventHeade
 /** Queues the credit memo of a paid refund (once) and returns the tax it books: the breakdown's tax, within the amount. */
 async function queueCreditMemo(tx: Queryable, refund: RefundRow): Promise<number> {
   const refundId = refund.id;
-  const { rows: tax } = await tx.query<{ tax: number }>(`SELECT coalesce(sum(tax_minor), 0)::int8 AS tax FROM refunds.refund_lines WHERE refund_id = $1`, [refundId]);
+  const { rows: tax } = await tx.query<{ tax: number }>(`SELECT coalesce(sum(tax_minor), 0)::int8 AS tax FROM refunds.refund_lines WHERE refund_id = $1`, [
+    refundId,
+  ]);
   const taxMinor = Math.min(Math.max(0, tax[0]?.tax ?? 0), refund.amount_minor);
   await tx.query(
     `INSERT INTO refunds.credit_memos (refund_id, status, amount_minor, tax_minor, currency) VALUES ($1, 'QUEUED', $2, $3, $4) ON CONFLICT (refund_id) DO NOTHING`,

@@ -41,8 +41,7 @@ export const RefundMessages = {
   reasonRequired: 'A reason of 1 to 500 characters is required.',
   orderNotFound: (orderId: string) => `Order ${orderId} is not known to refunds (yet).`,
   returnNotOfOrder: (returnId: string) => `Return ${returnId} is not a return of this order known to refunds.`,
-  invalidAmount: (amount: string, currency: string) =>
-    `"${amount}" is not a decimal amount in ${currency} (digits, at most the currency's decimals).`,
+  invalidAmount: (amount: string, currency: string) => `"${amount}" is not a decimal amount in ${currency} (digits, at most the currency's decimals).`,
   amountNotPositive: 'The amount must be more than zero.',
   invalidQuantities: 'Quantities must be whole numbers of at least 1.',
   nothingGiven: 'Give lines to refund, an amount, or both.',

@@ -29,7 +29,10 @@ export function webhookRoute(db: Db, verifier: RefundWebhookVerifier): Route {
     if (!event) return sendJson(res, 200, { status: 'ignored' });
     const verified = event;
     const outcome = await writeTransaction(db, 'refunds', async (tx) => {
-      const fresh = await tx.query(`INSERT INTO refunds.webhook_events (provider, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [verifier.provider, verified.eventId]);
+      const fresh = await tx.query(`INSERT INTO refunds.webhook_events (provider, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+        verifier.provider,
+        verified.eventId,
+      ]);
       if (fresh.rowCount === 0) return 'duplicate';
       const ours = tenderKeyParts(verified.refundId);
       const { rows } = await tx.query<{ id: string; refund_id: string; generation: number; provider_refund_id: string | null }>(

@@ -13,7 +13,12 @@ import { orderSnapshots, returnedQuantities } from './lifecycle/lifecycle-querie
  * queries whatever the order's size (its snapshot, and quantities already returned), the policy
  * from cache — a clerk at the counter waits on this.
  */
-export async function returnEligibility(db: Queryable, principal: Principal, args: { orderId: string; channel: Channel; storeId?: string | null }, policy: ReturnPolicy) {
+export async function returnEligibility(
+  db: Queryable,
+  principal: Principal,
+  args: { orderId: string; channel: Channel; storeId?: string | null },
+  policy: ReturnPolicy,
+) {
   assertMayPerform(principal, 'returnEligibility');
   if (!isId('ord', args.orderId)) throw badUserInput(Messages.malformedId('order', args.orderId), 'orderId');
   const [[order], returned] = await Promise.all([orderSnapshots(db, [args.orderId]), returnedQuantities(db, [args.orderId])]);
@@ -27,7 +32,12 @@ export async function returnEligibility(db: Queryable, principal: Principal, arg
   const lines = order.lines.map((line) => {
     const verdict = lineEligibility(policy, {
       returnChannel: args.channel,
-      order: { channel: order.channel, placedAt: new Date(order.placed_at), deliveredAt: order.delivered_at ? new Date(order.delivered_at) : null, payments: order.payments },
+      order: {
+        channel: order.channel,
+        placedAt: new Date(order.placed_at),
+        deliveredAt: order.delivered_at ? new Date(order.delivered_at) : null,
+        payments: order.payments,
+      },
       line,
       alreadyReturnedQuantity: returned.get(line.orderLineId) ?? 0,
       now,

@@ -79,8 +79,24 @@ type Step =
   | { kind: 'approve' | 'decline' | 'cancel' | 'ship' | 'receivePart' | 'receiveAll' | 'inspect'; target: number };
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
-  fc.record({ kind: fc.constantFrom('request' as const, 'authorize' as const), line: fc.nat(ORDERED.length - 1), quantity: fc.integer({ min: 1, max: 3 }), receiveNow: fc.boolean() }),
-  fc.record({ kind: fc.constantFrom('approve' as const, 'decline' as const, 'cancel' as const, 'ship' as const, 'receivePart' as const, 'receiveAll' as const, 'inspect' as const), target: fc.nat(7) }),
+  fc.record({
+    kind: fc.constantFrom('request' as const, 'authorize' as const),
+    line: fc.nat(ORDERED.length - 1),
+    quantity: fc.integer({ min: 1, max: 3 }),
+    receiveNow: fc.boolean(),
+  }),
+  fc.record({
+    kind: fc.constantFrom(
+      'approve' as const,
+      'decline' as const,
+      'cancel' as const,
+      'ship' as const,
+      'receivePart' as const,
+      'receiveAll' as const,
+      'inspect' as const,
+    ),
+    target: fc.nat(7),
+  }),
 );
 
 /** Where a return's received units wait for inspection: per location and line, the units not yet inspected there. */
@@ -136,11 +152,18 @@ async function apply(step: Step, order: { orderId: string; lineIds: string[] }, 
   else if (step.kind === 'inspect') {
     // Units are inspected where they were received (a counter receipt at the store, others at the warehouse).
     const [locationId, lines] = [...(await waitingByLocation(returnId))][0] ?? [WAREHOUSE_ID, []];
-    const input = { returnId, locationId, lines: lines.map((line) => ({ returnLineId: line.id, dispositions: [{ disposition: 'SELLABLE', quantity: line.waiting }] })) };
+    const input = {
+      returnId,
+      locationId,
+      lines: lines.map((line) => ({ returnLineId: line.id, dispositions: [{ disposition: 'SELLABLE', quantity: line.waiting }] })),
+    };
     result = await mutate(caller, wms, 'recordInspection', input);
   } else {
     const lines = (await returnLines(returnId)).filter((line) => line.outstanding > 0);
-    const receipt = step.kind === 'receiveAll' ? lines.map((line) => ({ returnLineId: line.id, quantity: line.outstanding })) : lines.slice(0, 1).map((line) => ({ returnLineId: line.id, quantity: 1 }));
+    const receipt =
+      step.kind === 'receiveAll'
+        ? lines.map((line) => ({ returnLineId: line.id, quantity: line.outstanding }))
+        : lines.slice(0, 1).map((line) => ({ returnLineId: line.id, quantity: 1 }));
     result = await mutate(caller, wms, 'receiveReturnItems', { returnId, locationId: WAREHOUSE_ID, lines: receipt });
   }
   // Refusals are fine (that is the point); faults are not.
@@ -190,7 +213,8 @@ async function checkInvariants(orderId: string): Promise<void> {
     );
     expect(timeline[0]?.from_status).toBeNull();
     timeline.forEach((entry, i) => {
-      if (!isAllowedStep(entry)) throw new Error(`return ${ret.id}: timeline step ${entry.from_status} -[${entry.action}]-> ${entry.to_status} is not in TRANSITIONS`);
+      if (!isAllowedStep(entry))
+        throw new Error(`return ${ret.id}: timeline step ${entry.from_status} -[${entry.action}]-> ${entry.to_status} is not in TRANSITIONS`);
       if (i > 0) expect(entry.from_status).toBe(timeline[i - 1]?.to_status);
     });
     expect(timeline[timeline.length - 1]?.to_status).toBe(ret.status);
@@ -202,7 +226,10 @@ async function checkInvariants(orderId: string): Promise<void> {
       WHERE r.order_id = $1 AND r.status = ANY($2) GROUP BY l.order_line_id`,
     [orderId, OPEN_OR_DONE_STATUSES],
   );
-  const { rows: snapshot } = await database.db.query<{ lines: { orderLineId: string; quantity: number }[] }>(`SELECT lines FROM returns.order_snapshots WHERE order_id = $1`, [orderId]);
+  const { rows: snapshot } = await database.db.query<{ lines: { orderLineId: string; quantity: number }[] }>(
+    `SELECT lines FROM returns.order_snapshots WHERE order_id = $1`,
+    [orderId],
+  );
   for (const { order_line_id, quantity } of units) {
     const ordered = snapshot[0]?.lines.find((line) => line.orderLineId === order_line_id)?.quantity ?? 0;
     expect(quantity).toBeLessThanOrEqual(ordered);

@@ -8,11 +8,26 @@ export function returnsLoaders(db: Db, principal: Principal) {
   const scope = readScope(principal);
   return {
     scope,
-    returnById: rowLoader((ids: readonly string[]) => returnsByIds(db, ids, scope), (row) => row.id),
-    returnsByOrderId: groupLoader((ids: readonly string[]) => returnsByOrderIds(db, ids, scope), (row) => row.order_id),
-    linesByReturnId: groupLoader((ids: readonly string[]) => linesByReturnIds(db, ids), (row) => row.return_id),
-    dispositionsByLineId: groupLoader((ids: readonly string[]) => dispositionsByLineIds(db, ids), (row) => row.return_line_id),
-    timelineByReturnId: groupLoader((ids: readonly string[]) => timelinesByReturnIds(db, ids), (row) => row.return_id),
+    returnById: rowLoader(
+      (ids: readonly string[]) => returnsByIds(db, ids, scope),
+      (row) => row.id,
+    ),
+    returnsByOrderId: groupLoader(
+      (ids: readonly string[]) => returnsByOrderIds(db, ids, scope),
+      (row) => row.order_id,
+    ),
+    linesByReturnId: groupLoader(
+      (ids: readonly string[]) => linesByReturnIds(db, ids),
+      (row) => row.return_id,
+    ),
+    dispositionsByLineId: groupLoader(
+      (ids: readonly string[]) => dispositionsByLineIds(db, ids),
+      (row) => row.return_line_id,
+    ),
+    timelineByReturnId: groupLoader(
+      (ids: readonly string[]) => timelinesByReturnIds(db, ids),
+      (row) => row.return_id,
+    ),
   };
 }
 

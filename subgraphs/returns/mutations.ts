@@ -23,25 +23,29 @@ const returnMutation = <I>(operation: Operation, effect: Effect<I>) =>
   mutation(operation, effect, (error) => refused(error as ReturnPayload['userErrors'][number]));
 
 /** `authorizeReturn` with `receiveNow`: authorize, then receive every unit at the store, in one transaction. */
-const authorizeAndMaybeReceive = (settings: ReturnsSettings): Effect<CreateReturnInput & { receiveNow?: boolean | null }> => async (tx, principal, input) => {
-  const { receiveNow, ...create } = input;
-  // The units are received at the store taking the return; without one there is nowhere to book them.
-  const receivingStore = receiveNow ? input.storeId : null;
-  if (receiveNow && !receivingStore) return refused(userError(ReturnErrorCode.STORE_REQUIRED, ['input', 'storeId'], ReturnMessages.receiveNowNeedsStore));
-  const created = await createReturn(tx, principal, create, 'authorize', await activePolicy(tx), settings);
-  if (!receivingStore || !created.returnId) return created;
-  const lines = await lineStates(tx, created.returnId);
-  const receipt: ReceiveInput = {
-    returnId: created.returnId,
-    locationId: receivingStore,
-    lines: lines.map((line) => ({ returnLineId: line.id, quantity: line.quantity })),
+const authorizeAndMaybeReceive =
+  (settings: ReturnsSettings): Effect<CreateReturnInput & { receiveNow?: boolean | null }> =>
+  async (tx, principal, input) => {
+    const { receiveNow, ...create } = input;
+    // The units are received at the store taking the return; without one there is nowhere to book them.
+    const receivingStore = receiveNow ? input.storeId : null;
+    if (receiveNow && !receivingStore) return refused(userError(ReturnErrorCode.STORE_REQUIRED, ['input', 'storeId'], ReturnMessages.receiveNowNeedsStore));
+    const created = await createReturn(tx, principal, create, 'authorize', await activePolicy(tx), settings);
+    if (!receivingStore || !created.returnId) return created;
+    const lines = await lineStates(tx, created.returnId);
+    const receipt: ReceiveInput = {
+      returnId: created.returnId,
+      locationId: receivingStore,
+      lines: lines.map((line) => ({ returnLineId: line.id, quantity: line.quantity })),
+    };
+    return receiveReturnItems(tx, principal, receipt);
   };
-  return receiveReturnItems(tx, principal, receipt);
-};
 
 /** Mutation resolvers of the returns subgraph, with its settings. */
 export const returnsMutations = (settings: ReturnsSettings) => ({
-  requestReturn: returnMutation<CreateReturnInput>('requestReturn', async (tx, principal, input) => createReturn(tx, principal, input, 'request', await activePolicy(tx), settings)),
+  requestReturn: returnMutation<CreateReturnInput>('requestReturn', async (tx, principal, input) =>
+    createReturn(tx, principal, input, 'request', await activePolicy(tx), settings),
+  ),
   authorizeReturn: returnMutation('authorizeReturn', authorizeAndMaybeReceive(settings)),
   approveReturn: returnMutation('approveReturn', approveReturn),
   declineReturn: returnMutation('declineReturn', declineReturn),

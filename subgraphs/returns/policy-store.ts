@@ -30,10 +30,12 @@ export async function activePolicy(db: Queryable, now = Date.now()): Promise<Ret
 
 /** Stores a policy version (validated); an existing version number is left as it is. */
 export async function storePolicy(db: Queryable, policy: ReturnPolicy): Promise<void> {
-  await db.query(
-    `INSERT INTO returns.policies (version, name, document, effective_from) VALUES ($1, $2, $3, $4) ON CONFLICT (version) DO NOTHING`,
-    [policy.version, policy.name, policy, policy.effectiveFrom],
-  );
+  await db.query(`INSERT INTO returns.policies (version, name, document, effective_from) VALUES ($1, $2, $3, $4) ON CONFLICT (version) DO NOTHING`, [
+    policy.version,
+    policy.name,
+    policy,
+    policy.effectiveFrom,
+  ]);
 }
 
 /** Forgets the cached policy (tests, and after storing a new version in this process). */

@@ -85,10 +85,10 @@ const RETURN_COLUMNS = `id, order_id, status, financial_status, channel, store_i
 /** Returns by id, visible in `scope`; ids not found or not visible are simply absent. */
 export async function returnsByIds(db: Queryable, ids: readonly string[], scope: ReadScope): Promise<ReturnRow[]> {
   const scoped = scopeCondition(scope, 2);
-  const { rows } = await db.query<ReturnRow & Record<string, unknown>>(
-    `SELECT ${RETURN_COLUMNS} FROM returns.returns WHERE id = ANY($1) AND ${scoped.sql}`,
-    [ids, ...scoped.params],
-  );
+  const { rows } = await db.query<ReturnRow & Record<string, unknown>>(`SELECT ${RETURN_COLUMNS} FROM returns.returns WHERE id = ANY($1) AND ${scoped.sql}`, [
+    ids,
+    ...scoped.params,
+  ]);
   return rows;
 }
 

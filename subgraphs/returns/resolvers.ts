@@ -25,8 +25,7 @@ export function returnsResolvers(settings: ReturnsSettings): Resolvers {
 const readResolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Query: {
-    returnStatusUpdate: (_: unknown, args: { cursor: string }, ctx: Context) =>
-      statusUpdate(ctx.db, ctx.principal, args.cursor),
+    returnStatusUpdate: (_: unknown, args: { cursor: string }, ctx: Context) => statusUpdate(ctx.db, ctx.principal, args.cursor),
     returnStatusUpdates: (_: unknown, args: StatusFilter & { after?: string | null; first?: number | null }, ctx: Context) =>
       statusUpdatesAfter(ctx.db, ctx.principal, args),
     returnStatusUpdatePage: (_: unknown, args: StatusFilter & { after?: string | null; first?: number | null }, ctx: Context) =>
@@ -105,8 +104,10 @@ const readResolvers: Resolvers = {
       if (row.received_quantity > done) return 'PENDING_INSPECTION';
       return 'PARTIALLY_RECEIVED';
     },
-    netValue: async (row: ReturnLineRow, _: unknown, ctx: Context) => money(row.net_value_minor, (await ctx.loaders.returnById.load(row.return_id))?.currency ?? 'USD'),
-    restockingFee: async (row: ReturnLineRow, _: unknown, ctx: Context) => money(row.restocking_fee_minor, (await ctx.loaders.returnById.load(row.return_id))?.currency ?? 'USD'),
+    netValue: async (row: ReturnLineRow, _: unknown, ctx: Context) =>
+      money(row.net_value_minor, (await ctx.loaders.returnById.load(row.return_id))?.currency ?? 'USD'),
+    restockingFee: async (row: ReturnLineRow, _: unknown, ctx: Context) =>
+      money(row.restocking_fee_minor, (await ctx.loaders.returnById.load(row.return_id))?.currency ?? 'USD'),
   },
   Order: {
     returns(order: { id: string }, _: unknown, ctx: Context) {

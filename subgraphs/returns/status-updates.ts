@@ -2,12 +2,28 @@ import type { Queryable } from '../../platform/db';
 import { canSeeUpdate, type Principal } from '../../platform/auth';
 import { cursorPosition, loggedEvent, scanEventLog, updateCursor, type LoggedEvent } from '../../platform/events/update-log';
 import type { StreamDeclaration } from '../../platform/events/streams';
-import { ReturnAuthorized, ReturnCanceled, ReturnCompleted, ReturnDeclined, ReturnInspected, ReturnInTransit, ReturnItemsReceived, ReturnRequested } from '../../contracts/events/returns';
+import {
+  ReturnAuthorized,
+  ReturnCanceled,
+  ReturnCompleted,
+  ReturnDeclined,
+  ReturnInspected,
+  ReturnInTransit,
+  ReturnItemsReceived,
+  ReturnRequested,
+} from '../../contracts/events/returns';
 
 /** The events that change a return's status (or move its units), as subscribers see them. */
-export const STATUS_EVENT_TYPES = [ReturnRequested, ReturnAuthorized, ReturnDeclined, ReturnCanceled, ReturnInTransit, ReturnItemsReceived, ReturnInspected, ReturnCompleted].map(
-  (definition) => definition.type,
-);
+export const STATUS_EVENT_TYPES = [
+  ReturnRequested,
+  ReturnAuthorized,
+  ReturnDeclined,
+  ReturnCanceled,
+  ReturnInTransit,
+  ReturnItemsReceived,
+  ReturnInspected,
+  ReturnCompleted,
+].map((definition) => definition.type);
 
 /**
  * `returnStatusChanged`, as the gateway learns it from the registry: live updates resolve through

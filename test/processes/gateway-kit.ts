@@ -75,7 +75,11 @@ export async function startGatewayProcess(options: GatewayProcessOptions): Promi
     httpUrl: `http://127.0.0.1:${port}/graphql`,
     stats,
     waitForSubscribers: (count, timeoutMs) =>
-      waitUntil(() => stats()?.subscribers === count, () => `the gateway process has ${stats()?.subscribers} subscribers, not ${count}`, timeoutMs),
+      waitUntil(
+        () => stats()?.subscribers === count,
+        () => `the gateway process has ${stats()?.subscribers} subscribers, not ${count}`,
+        timeoutMs,
+      ),
     kill: () => child.kill(),
   };
 }

@@ -48,7 +48,9 @@ async function main(): Promise<void> {
   const statsMs = Number(process.env.RG_STATS_MS ?? DEFAULT_STATS_MS);
   setInterval(() => {
     const memory = process.memoryUsage();
-    process.stdout.write(`stats ${JSON.stringify({ subscribers: gateway.subscriberCount(), rss: memory.rss, heapUsed: memory.heapUsed, heapTotal: memory.heapTotal, external: memory.external })}\n`);
+    process.stdout.write(
+      `stats ${JSON.stringify({ subscribers: gateway.subscriberCount(), rss: memory.rss, heapUsed: memory.heapUsed, heapTotal: memory.heapTotal, external: memory.external })}\n`,
+    );
   }, statsMs);
   const stop = async () => {
     await gateway.close();

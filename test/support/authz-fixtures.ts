@@ -100,13 +100,23 @@ export async function returnIn(t: TestGraph, world: World, status: FixtureStatus
   const atCounter = status !== 'REQUESTED' && (world === 'store' || (world === 'foreign' && status === 'RECEIVED'));
   if (atCounter) {
     const storeId = owner.locationId;
-    const ret = await mutateOk(t, manager(storeId), 'authorizeReturn', { orderId: order.id, channel: 'POS', storeId, lines, receiveNow: status === 'RECEIVED' });
+    const ret = await mutateOk(t, manager(storeId), 'authorizeReturn', {
+      orderId: order.id,
+      channel: 'POS',
+      storeId,
+      lines,
+      receiveNow: status === 'RECEIVED',
+    });
     return { order, owner, ret, storeId, receivedAt: status === 'RECEIVED' ? storeId : null };
   }
   const requester = world === 'partner' ? principals.partner(OWN_PARTNER) : principals.customer(owner.customerId);
   let ret = await mutateOk(t, requester, 'requestReturn', { orderId: order.id, channel: world === 'partner' ? 'MARKETPLACE' : 'ECOMMERCE', lines });
   if (status !== 'RECEIVED') return { order, owner, ret, storeId: null, receivedAt: null };
-  ret = await mutateOk(t, principals.service(), 'receiveReturnItems', { returnId: ret.id, locationId: WAREHOUSE_ID, lines: [{ returnLineId: ret.lines[0]?.id, quantity: 2 }] });
+  ret = await mutateOk(t, principals.service(), 'receiveReturnItems', {
+    returnId: ret.id,
+    locationId: WAREHOUSE_ID,
+    lines: [{ returnLineId: ret.lines[0]?.id, quantity: 2 }],
+  });
   return { order, owner, ret, storeId: null, receivedAt: WAREHOUSE_ID };
 }
 
@@ -135,7 +145,10 @@ export async function refundIn(t: TestGraph, world: World, awaitingApproval = fa
   // A requester who is none of the matrix's principals, so any of them may be the second approver.
   const requester: Principal = { subject: 'matrix:finance-requester', roles: ['finance'], storeIds: [] };
   const input = { orderId: order.id, amount: awaitingApproval ? ABOVE_FOUR_EYES : '1.00', reason: 'matrix fixture' };
-  const response = await t.query<{ issueRefund: { refund: { id: string } | null; userErrors: unknown[] } }>(requester, ISSUE_REFUND, { input, key: newKey('refund') });
+  const response = await t.query<{ issueRefund: { refund: { id: string } | null; userErrors: unknown[] } }>(requester, ISSUE_REFUND, {
+    input,
+    key: newKey('refund'),
+  });
   const refundId = response.data?.issueRefund.refund?.id;
   if (!refundId) throw new Error(`issueRefund failed: ${JSON.stringify(response.errors ?? response.data)}`);
   await waitForUpdateLog(t, 'refunds', refundId);

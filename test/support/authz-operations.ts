@@ -42,8 +42,10 @@ export interface OperationSpec {
 const key = (prefix: string) => newKey(`matrix-${prefix}`);
 
 const order = (t: TestGraph, world: World, fixtures: FixtureSource, fresh: boolean) => fixtures(`order:${world}`, fresh, () => orderIn(t, world));
-const ret = (t: TestGraph, world: World, status: FixtureStatus, fixtures: FixtureSource, fresh: boolean) => fixtures(`return:${status}:${world}`, fresh, () => returnIn(t, world, status));
-const refund = (t: TestGraph, world: World, awaiting: boolean, fixtures: FixtureSource, fresh: boolean) => fixtures(`refund:${awaiting}:${world}`, fresh, () => refundIn(t, world, awaiting));
+const ret = (t: TestGraph, world: World, status: FixtureStatus, fixtures: FixtureSource, fresh: boolean) =>
+  fixtures(`return:${status}:${world}`, fresh, () => returnIn(t, world, status));
+const refund = (t: TestGraph, world: World, awaiting: boolean, fixtures: FixtureSource, fresh: boolean) =>
+  fixtures(`refund:${awaiting}:${world}`, fresh, () => refundIn(t, world, awaiting));
 const owners = (owner: Owner, locationIds?: (string | null)[]): Target => ({ customerId: owner.customerId, partnerId: owner.partnerId, locationIds });
 const isStoreStaff = (role: Role) => role === 'store_associate' || role === 'store_manager';
 const storeOf = (world: World) => (world === 'foreign' ? FOREIGN_STORE : OWN_STORE);
@@ -56,7 +58,12 @@ function onReturn(field: Operation & string, status: FixtureStatus, extra: Recor
     document: mutationDocument(field as Parameters<typeof mutationDocument>[0]),
     async prepare(t, world, _role, fixtures, fresh) {
       const built = await ret(t, world, status, fixtures, fresh);
-      return { variables: { input: { returnId: built.ret.id, ...extra }, key: key(field) }, target: owners(built.owner, [built.storeId]), foreignId: built.ret.id, owner: built.owner };
+      return {
+        variables: { input: { returnId: built.ret.id, ...extra }, key: key(field) },
+        target: owners(built.owner, [built.storeId]),
+        foreignId: built.ret.id,
+        owner: built.owner,
+      };
     },
   };
 }
@@ -68,7 +75,11 @@ const RETURNS: OperationSpec[] = [
     document: mutationDocument('requestReturn'),
     async prepare(t, world, _role, fixtures, fresh) {
       const built = await order(t, world, fixtures, fresh);
-      const input = { orderId: built.order.id, channel: world === 'partner' ? 'MARKETPLACE' : 'ECOMMERCE', lines: [lineInput(built.order.lines[0]?.id as string)] };
+      const input = {
+        orderId: built.order.id,
+        channel: world === 'partner' ? 'MARKETPLACE' : 'ECOMMERCE',
+        lines: [lineInput(built.order.lines[0]?.id as string)],
+      };
       return { variables: { input, key: key('request') }, target: owners(built.owner), foreignId: built.order.id, owner: built.owner };
     },
   },
@@ -106,8 +117,17 @@ const RETURNS: OperationSpec[] = [
       const built = await ret(t, world, 'RECEIVED', fixtures, fresh);
       // Store staff inspect at their own store: the hole was inspecting there units received elsewhere.
       const locationId = isStoreStaff(role) ? OWN_STORE : (built.receivedAt as string);
-      const input = { returnId: built.ret.id, locationId, lines: [{ returnLineId: built.ret.lines[0]?.id, dispositions: [{ disposition: 'SELLABLE', quantity: 2 }] }] };
-      return { variables: { input, key: key('inspect') }, target: owners(built.owner, [locationId, built.receivedAt]), foreignId: built.ret.id, owner: built.owner };
+      const input = {
+        returnId: built.ret.id,
+        locationId,
+        lines: [{ returnLineId: built.ret.lines[0]?.id, dispositions: [{ disposition: 'SELLABLE', quantity: 2 }] }],
+      };
+      return {
+        variables: { input, key: key('inspect') },
+        target: owners(built.owner, [locationId, built.receivedAt]),
+        foreignId: built.ret.id,
+        owner: built.owner,
+      };
     },
   },
   {
@@ -210,7 +230,12 @@ const REFUNDS: OperationSpec[] = [
     document: refundMutation('issueRefund', 'IssueRefundInput'),
     async prepare(t, world, _role, fixtures, fresh) {
       const built = await order(t, world, fixtures, fresh);
-      return { variables: { input: { orderId: built.order.id, amount: '1.00', reason: 'matrix' }, key: key('issue') }, target: owners(built.owner), foreignId: built.order.id, owner: built.owner };
+      return {
+        variables: { input: { orderId: built.order.id, amount: '1.00', reason: 'matrix' }, key: key('issue') },
+        target: owners(built.owner),
+        foreignId: built.order.id,
+        owner: built.owner,
+      };
     },
   },
   {
@@ -219,7 +244,12 @@ const REFUNDS: OperationSpec[] = [
     document: refundMutation('approveRefund', 'ApproveRefundInput'),
     async prepare(t, world, _role, fixtures, fresh) {
       const built = await refund(t, world, true, fixtures, fresh);
-      return { variables: { input: { refundId: built.refundId }, key: key('approve') }, target: owners(built.owner), foreignId: built.refundId, owner: built.owner };
+      return {
+        variables: { input: { refundId: built.refundId }, key: key('approve') },
+        target: owners(built.owner),
+        foreignId: built.refundId,
+        owner: built.owner,
+      };
     },
   },
   {
@@ -230,7 +260,12 @@ const REFUNDS: OperationSpec[] = [
     acceptedUserErrors: ['NOT_FAILED'],
     async prepare(t, world, _role, fixtures) {
       const built = await refund(t, world, false, fixtures, false);
-      return { variables: { input: { refundId: built.refundId }, key: key('retry') }, target: owners(built.owner), foreignId: built.refundId, owner: built.owner };
+      return {
+        variables: { input: { refundId: built.refundId }, key: key('retry') },
+        target: owners(built.owner),
+        foreignId: built.refundId,
+        owner: built.owner,
+      };
     },
   },
   {
@@ -298,7 +333,10 @@ const INVENTORY: OperationSpec[] = [
       const sku = `SKU-MX-${randomUUID().slice(0, 8)}`;
       // A unit to move, on a SKU of its own, so parallel cases never compete for stock.
       if (fresh) {
-        const adjusted = await t.query(principals.operations(), stockMutation('adjustInventory', 'AdjustInventoryInput'), { input: { sku, locationId, delta: 1, reason: 'FOUND' }, key: key('stock') });
+        const adjusted = await t.query(principals.operations(), stockMutation('adjustInventory', 'AdjustInventoryInput'), {
+          input: { sku, locationId, delta: 1, reason: 'FOUND' },
+          key: key('stock'),
+        });
         if (adjusted.errors) throw new Error(`stock for moveInventory: ${JSON.stringify(adjusted.errors)}`);
       }
       const input = { sku, locationId, fromState: 'SELLABLE', toState: 'RESERVED', quantity: 1, reason: 'RESERVED_FOR_ORDER' };

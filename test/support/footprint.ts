@@ -35,7 +35,9 @@ const SETTLE_MS = 500;
  */
 export async function settledFootprint(db: Queryable, timeoutMs = IDLE_WAIT_MS): Promise<DatabaseFootprint> {
   const deadline = Date.now() + timeoutMs;
-  const busy = PIPELINE_SCHEMAS.map((s) => `(SELECT count(*) FROM ${s}.outbox WHERE published_at IS NULL) + (SELECT count(*) FROM ${s}.pending_deliveries)`).join(' + ');
+  const busy = PIPELINE_SCHEMAS.map(
+    (s) => `(SELECT count(*) FROM ${s}.outbox WHERE published_at IS NULL) + (SELECT count(*) FROM ${s}.pending_deliveries)`,
+  ).join(' + ');
   let previous: DatabaseFootprint | undefined;
   for (;;) {
     const { rows } = await db.query<{ busy: string | number }>(`SELECT ${busy} AS busy`);

@@ -82,7 +82,7 @@ const BOOLEANS: Record<string, unknown> = { 'a string': 'true', 'a number': 1 };
 /** Hostile values for DateTime inputs. */
 const DATES: Record<string, unknown> = {
   'a word': 'not-a-date',
-  'garbage': 'garbage',
+  garbage: 'garbage',
   'impossible fields': '2026-13-45T99:99:99Z',
   'a date without time': '2026-01-01',
   'a time without offset': '2026-01-01T00:00:00',
@@ -166,7 +166,8 @@ export function defaultValue(type: GraphQLInputType, context: DefaultContext): u
 }
 
 function defaultId({ name, rootField }: DefaultContext): string {
-  const prefix = ID_KIND_BY_NAME[name] ?? (name === 'id' ? { order: ID_PREFIX.order, return: ID_PREFIX.return, refund: ID_PREFIX.refund }[rootField] : undefined);
+  const prefix =
+    ID_KIND_BY_NAME[name] ?? (name === 'id' ? { order: ID_PREFIX.order, return: ID_PREFIX.return, refund: ID_PREFIX.refund }[rootField] : undefined);
   if (prefix) return `${prefix}_${UNKNOWN}`;
   if (name === 'ids') return '999999999'; // dead letter ids are bigserials
   if (/location|store/i.test(name)) return 'loc_fuzz_nowhere';

@@ -38,7 +38,12 @@ export interface TestGraph {
   /** The gateway's GraphQL URL. */
   url: string;
   /** Calls the gateway as `principal` (a fresh client token each call). */
-  query<T = Record<string, unknown>>(principal: Principal, query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  query<T = Record<string, unknown>>(
+    principal: Principal,
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<T>>;
   tokenFor(principal: Principal): Promise<string>;
   close(): Promise<void>;
 }

@@ -38,7 +38,9 @@ async function pipelineState(db: Queryable): Promise<{ unpublished: number; stat
        (SELECT count(*) FROM ${schema}.pending_deliveries)::int8 AS pending,
        (SELECT count(*) FROM ${schema}.dead_letters)::int8 AS dead`,
   );
-  const { rows } = await db.query<{ schema: string; unpublished: number; appended: number; handled: number; pending: number; dead: number }>(parts.join(' UNION ALL '));
+  const { rows } = await db.query<{ schema: string; unpublished: number; appended: number; handled: number; pending: number; dead: number }>(
+    parts.join(' UNION ALL '),
+  );
   return {
     unpublished: rows.reduce((sum, row) => sum + Number(row.unpublished), 0),
     state: rows.map((row) => `${row.schema}:${row.unpublished}/${row.appended}/${row.handled}/${row.pending}/${row.dead}`).join(' '),

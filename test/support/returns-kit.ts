@@ -13,7 +13,12 @@ import type { GraphQLResponse } from './subgraph-client';
 
 /** Anything that can send an operation as a principal: the gateway (`TestGraph`) or a subgraph client. */
 export interface Caller {
-  query<T = Record<string, unknown>>(principal: Principal, query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  query<T = Record<string, unknown>>(
+    principal: Principal,
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<T>>;
 }
 
 /** How long an order may take to reach the returns subgraph (outbox → relay → bus → consumer); the relay wakes on commit. */
@@ -67,7 +72,9 @@ const RECORD_ORDER = `mutation($input: RecordOrderInput!, $key: String!) {
   recordOrder(input: $input, idempotencyKey: $key) { order { id number lines { id sku quantity } } userErrors { code field message } }
 }`;
 
-type RecordResult = { recordOrder: { order: { id: string; number: string; lines: RecordedOrder['lines'] } | null; userErrors: { code: string; message: string }[] } };
+type RecordResult = {
+  recordOrder: { order: { id: string; number: string; lines: RecordedOrder['lines'] } | null; userErrors: { code: string; message: string }[] };
+};
 
 const cents = (amount: string) => Math.round(Number(amount) * 100);
 
@@ -75,7 +82,10 @@ const cents = (amount: string) => Math.round(Number(amount) * 100);
 export function recordOrderInput(spec: OrderSpec): Record<string, unknown> {
   const placedAt = spec.placedAt ?? ago(3);
   const deliveredAt = spec.deliveredAt === undefined ? new Date(placedAt.getTime() + 2 * DAY_MS) : spec.deliveredAt;
-  const totalMinor = spec.lines.reduce((sum, line) => sum + cents(line.unitPrice ?? '20.00') * line.quantity - cents(line.discount ?? '0') + cents(line.tax ?? '0'), 0);
+  const totalMinor = spec.lines.reduce(
+    (sum, line) => sum + cents(line.unitPrice ?? '20.00') * line.quantity - cents(line.discount ?? '0') + cents(line.tax ?? '0'),
+    0,
+  );
   return {
     source: 'returns-test',
     externalId: randomUUID(),
@@ -221,12 +231,23 @@ export async function mutate(
   input: Record<string, unknown>,
   options: { key?: string; headers?: Record<string, string> } = {},
 ): Promise<MutationResult> {
-  const response = await caller.query<Record<string, ReturnPayloadView | null>>(principal, mutationDocument(name), { input, key: options.key ?? newKey(name) }, options.headers);
+  const response = await caller.query<Record<string, ReturnPayloadView | null>>(
+    principal,
+    mutationDocument(name),
+    { input, key: options.key ?? newKey(name) },
+    options.headers,
+  );
   return { payload: response.data?.[name] ?? null, response };
 }
 
 /** Sends a mutation that must succeed and returns the return it produced. */
-export async function mutateOk(caller: Caller, principal: Principal, name: ReturnMutation, input: Record<string, unknown>, headers?: Record<string, string>): Promise<ReturnView> {
+export async function mutateOk(
+  caller: Caller,
+  principal: Principal,
+  name: ReturnMutation,
+  input: Record<string, unknown>,
+  headers?: Record<string, string>,
+): Promise<ReturnView> {
   const { payload, response } = await mutate(caller, principal, name, input, { headers });
   if (response.errors || !payload?.return || payload.userErrors.length > 0) {
     throw new Error(`${name} failed: ${JSON.stringify(response.errors ?? payload?.userErrors)}`);
@@ -337,6 +358,10 @@ export async function returnInStatus(caller: Caller, db: Queryable, status: Buil
   if (status === 'PARTIALLY_RECEIVED') return { order, ret };
   ret = await mutateOk(caller, wms, 'receiveReturnItems', { returnId: ret.id, locationId: WAREHOUSE_ID, lines: [{ returnLineId: lineId, quantity: 1 }] });
   if (status === 'RECEIVED') return { order, ret };
-  ret = await mutateOk(caller, wms, 'recordInspection', { returnId: ret.id, locationId: WAREHOUSE_ID, lines: [{ returnLineId: lineId, dispositions: [{ disposition: 'SELLABLE', quantity: 2 }] }] });
+  ret = await mutateOk(caller, wms, 'recordInspection', {
+    returnId: ret.id,
+    locationId: WAREHOUSE_ID,
+    lines: [{ returnLineId: lineId, dispositions: [{ disposition: 'SELLABLE', quantity: 2 }] }],
+  });
   return { order, ret };
 }

@@ -80,7 +80,11 @@ export function connect(url: string, token: string | null): WsConnection {
     client,
     closeCode: () => code,
     async closed(timeoutMs = UPDATE_WAIT_MS) {
-      await waitUntil(() => code !== undefined, () => 'the socket did not close', timeoutMs);
+      await waitUntil(
+        () => code !== undefined,
+        () => 'the socket did not close',
+        timeoutMs,
+      );
       return code as number;
     },
     subscribe<T>(query: string, variables: Record<string, unknown> = {}): Subscription<T> {
@@ -100,7 +104,11 @@ export function connect(url: string, token: string | null): WsConnection {
           return updates;
         },
         async ended(timeoutMs = UPDATE_WAIT_MS) {
-          await waitUntil(() => subscription.finished, () => 'the subscription did not end', timeoutMs);
+          await waitUntil(
+            () => subscription.finished,
+            () => 'the subscription did not end',
+            timeoutMs,
+          );
         },
         unsubscribe: () => undefined,
       };

@@ -51,9 +51,19 @@ describe('ReferenceErp credit memos', () => {
       [memo.refundId],
     );
     expect(rows).toEqual([
-      { number: erpReference, order_id: memo.orderId, return_id: memo.returnId, currency: 'USD', merchandise_net_minor: 5_000, merchandise_tax_minor: 400, total_minor: 5_640 },
+      {
+        number: erpReference,
+        order_id: memo.orderId,
+        return_id: memo.returnId,
+        currency: 'USD',
+        merchandise_net_minor: 5_000,
+        merchandise_tax_minor: 400,
+        total_minor: 5_640,
+      },
     ]);
-    const lines = await database.db.query(`SELECT line_no, sku, net_minor, tax_minor FROM erp.credit_memo_lines WHERE refund_id = $1 ORDER BY line_no`, [memo.refundId]);
+    const lines = await database.db.query(`SELECT line_no, sku, net_minor, tax_minor FROM erp.credit_memo_lines WHERE refund_id = $1 ORDER BY line_no`, [
+      memo.refundId,
+    ]);
     expect(lines.rows).toEqual([
       { line_no: 1, sku: 'SKU-TEE-M', net_minor: 2_000, tax_minor: 160 },
       { line_no: 2, sku: 'SKU-JEANS-32', net_minor: 3_000, tax_minor: 240 },
@@ -81,7 +91,13 @@ describe('ReferenceErp credit memos', () => {
   });
 
   it('books a shipping-only memo without a return', async () => {
-    const memo = testCreditMemo({ returnId: null, lines: [], restockingFeeMinor: 0, totalMinor: 540, tenders: [{ method: 'ORIGINAL_PAYMENT', amountMinor: 540 }] });
+    const memo = testCreditMemo({
+      returnId: null,
+      lines: [],
+      restockingFeeMinor: 0,
+      totalMinor: 540,
+      tenders: [{ method: 'ORIGINAL_PAYMENT', amountMinor: 540 }],
+    });
     await erp.postCreditMemo(memo);
     expect(await journalOf(memo.refundId)).toEqual([
       { account: '4200', debit_minor: 500, credit_minor: 0 },

@@ -46,8 +46,18 @@ export class ReferenceErp implements ErpConnector {
            shipping_minor, shipping_tax_minor, restocking_fee_minor, total_minor, occurred_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (refund_id) DO NOTHING`,
         [
-          memo.refundId, number, memo.orderId, memo.returnId, memo.currency, parts.merchandiseNetMinor, parts.merchandiseTaxMinor,
-          memo.shippingMinor, memo.shippingTaxMinor, memo.restockingFeeMinor, memo.totalMinor, memo.occurredAt,
+          memo.refundId,
+          number,
+          memo.orderId,
+          memo.returnId,
+          memo.currency,
+          parts.merchandiseNetMinor,
+          parts.merchandiseTaxMinor,
+          memo.shippingMinor,
+          memo.shippingTaxMinor,
+          memo.restockingFeeMinor,
+          memo.totalMinor,
+          memo.occurredAt,
         ],
       );
       if (rowCount === 0) {

@@ -55,7 +55,9 @@ export function describeErpConnectorContract(name: string, getErp: () => ErpConn
     it('refuses malformed amounts and ids, listing every problem', async () => {
       const erp = getErp();
       const error = await erp
-        .postCreditMemo(testCreditMemo({ refundId: 'not-a-refund', currency: 'usd', shippingMinor: -1, lines: [{ description: '', netMinor: 1.5, taxMinor: 0 }] }))
+        .postCreditMemo(
+          testCreditMemo({ refundId: 'not-a-refund', currency: 'usd', shippingMinor: -1, lines: [{ description: '', netMinor: 1.5, taxMinor: 0 }] }),
+        )
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(InvalidCreditMemoError);
       expect((error as InvalidCreditMemoError).problems).toEqual([
@@ -71,7 +73,13 @@ export function describeErpConnectorContract(name: string, getErp: () => ErpConn
       const erp = getErp();
       const memo = testCreditMemo();
       await erp.postCreditMemo(memo);
-      const other = testCreditMemo({ refundId: memo.refundId, orderId: memo.orderId, restockingFeeMinor: 0, totalMinor: 5_940, tenders: [{ method: 'ORIGINAL_PAYMENT', amountMinor: 5_940 }] });
+      const other = testCreditMemo({
+        refundId: memo.refundId,
+        orderId: memo.orderId,
+        restockingFeeMinor: 0,
+        totalMinor: 5_940,
+        tenders: [{ method: 'ORIGINAL_PAYMENT', amountMinor: 5_940 }],
+      });
       await expect(erp.postCreditMemo(other)).rejects.toBeInstanceOf(CreditMemoConflictError);
     });
   });

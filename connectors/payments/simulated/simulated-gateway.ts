@@ -7,14 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Db, Queryable } from '../../../platform/db';
-import {
-  PaymentDeclinedError,
-  PaymentUnavailableError,
-  providerIdempotencyKey,
-  type PaymentGateway,
-  type ProviderRefund,
-  type RefundRequest,
-} from '../port';
+import { PaymentDeclinedError, PaymentUnavailableError, providerIdempotencyKey, type PaymentGateway, type ProviderRefund, type RefundRequest } from '../port';
 import { deterministicDraw, resolveSimulatedGatewayOptions, type ResolvedSimulatedGatewayOptions, type SimulatedGatewayOptions } from './simulated-options';
 
 /**
@@ -74,10 +67,11 @@ export class SimulatedGateway implements PaymentGateway {
       throw new TypeError(`registerPayment needs capturedMinor, a positive integer of minor units, but got: ${String(capturedMinor)}`);
     }
     if (!/^[A-Z]{3}$/.test(currency)) throw new TypeError(`registerPayment needs an ISO 4217 currency, but got: ${String(currency)}`);
-    await this.db.query(
-      `INSERT INTO payments_sim.payments (reference, captured_minor, currency) VALUES ($1, $2, $3) ON CONFLICT (reference) DO NOTHING`,
-      [reference, capturedMinor, currency],
-    );
+    await this.db.query(`INSERT INTO payments_sim.payments (reference, captured_minor, currency) VALUES ($1, $2, $3) ON CONFLICT (reference) DO NOTHING`, [
+      reference,
+      capturedMinor,
+      currency,
+    ]);
     const { rows } = await this.db.query<{ captured_minor: number; currency: string }>(
       `SELECT captured_minor, currency FROM payments_sim.payments WHERE reference = $1`,
       [reference],
@@ -224,9 +218,11 @@ function validateRequest(request: RefundRequest): void {
   const problems: string[] = [];
   if (!isText(request.refundId, 200)) problems.push('refundId must be 1 to 200 characters');
   if (!isText(request.paymentReference, 255)) problems.push('paymentReference must be 1 to 255 characters');
-  if (!Number.isSafeInteger(request.amountMinor) || request.amountMinor <= 0) problems.push(`amountMinor must be a positive integer, got ${String(request.amountMinor)}`);
+  if (!Number.isSafeInteger(request.amountMinor) || request.amountMinor <= 0)
+    problems.push(`amountMinor must be a positive integer, got ${String(request.amountMinor)}`);
   if (typeof request.currency !== 'string' || !/^[A-Z]{3}$/.test(request.currency)) problems.push(`currency must be ISO 4217, got ${String(request.currency)}`);
-  if (request.reason !== undefined && (typeof request.reason !== 'string' || request.reason.length > 500)) problems.push('reason must be at most 500 characters');
+  if (request.reason !== undefined && (typeof request.reason !== 'string' || request.reason.length > 500))
+    problems.push('reason must be at most 500 characters');
   if (problems.length > 0) throw new PaymentDeclinedError(`invalid refund request: ${problems.join('; ')}`, 'invalid_request');
 }
 

@@ -25,10 +25,7 @@ const THREE_DECIMAL_CURRENCIES: ReadonlySet<string> = new Set(['BHD', 'JOD', 'KW
 export function toStripeAmount(amountMinor: number, currency: string): number {
   const code = currency.toUpperCase();
   if (THREE_DECIMAL_CURRENCIES.has(code) && amountMinor % 10 !== 0) {
-    throw new PaymentDeclinedError(
-      `Stripe refunds ${code} only in multiples of 10 minor units, got ${amountMinor}`,
-      'amount_not_representable',
-    );
+    throw new PaymentDeclinedError(`Stripe refunds ${code} only in multiples of 10 minor units, got ${amountMinor}`, 'amount_not_representable');
   }
   return amountMinor * (STRIPE_AMOUNT_FACTOR[code] ?? 1);
 }

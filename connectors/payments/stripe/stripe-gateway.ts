@@ -4,13 +4,7 @@
  * timeout, a 5xx or a crash on either side gets Stripe's stored answer for the SAME refund.
  */
 import Stripe from 'stripe';
-import {
-  PaymentDeclinedError,
-  providerIdempotencyKey,
-  type PaymentGateway,
-  type ProviderRefund,
-  type RefundRequest,
-} from '../port';
+import { PaymentDeclinedError, providerIdempotencyKey, type PaymentGateway, type ProviderRefund, type RefundRequest } from '../port';
 import { toStripeAmount } from './stripe-amounts';
 import { paymentErrorFromStripe, providerRefundFromStripe } from './stripe-mapping';
 

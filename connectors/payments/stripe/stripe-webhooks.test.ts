@@ -135,12 +135,16 @@ describe('StripeWebhookVerifier with webhooks from the fake Stripe', () => {
     const header = stripeSignatureHeader(body, FAKE_STRIPE_WEBHOOK_SECRET, Math.floor(Date.now() / 1000));
     expect(() => verifier.verify(body, {})).toThrow(InvalidWebhookError);
     expect(() => verifier.verify(body, { 'stripe-signature': [header, header] })).toThrow(InvalidWebhookError);
-    expect(() => verifier.verify('not json', { 'stripe-signature': stripeSignatureHeader('not json', FAKE_STRIPE_WEBHOOK_SECRET, Math.floor(Date.now() / 1000)) })).toThrow(InvalidWebhookError);
+    expect(() =>
+      verifier.verify('not json', { 'stripe-signature': stripeSignatureHeader('not json', FAKE_STRIPE_WEBHOOK_SECRET, Math.floor(Date.now() / 1000)) }),
+    ).toThrow(InvalidWebhookError);
   });
 
   it('refuses misconfiguration at construction', () => {
     expect(() => new StripeWebhookVerifier({ endpointSecret: 'sk_test_wrong_kind' })).toThrow('endpointSecret');
-    expect(() => new StripeWebhookVerifier({ endpointSecret: FAKE_STRIPE_WEBHOOK_SECRET, toleranceSeconds: 0 })).toThrow('toleranceSeconds must be a positive integer');
+    expect(() => new StripeWebhookVerifier({ endpointSecret: FAKE_STRIPE_WEBHOOK_SECRET, toleranceSeconds: 0 })).toThrow(
+      'toleranceSeconds must be a positive integer',
+    );
     expect(new StripeWebhookVerifier({ endpointSecret: FAKE_STRIPE_WEBHOOK_SECRET }).provider).toBe('stripe');
   });
 });

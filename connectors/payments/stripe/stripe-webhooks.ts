@@ -19,12 +19,7 @@ export const STRIPE_WEBHOOK_TOLERANCE_SECONDS = 300;
  * Event types whose `data.object` is a Refund. `charge.refund.updated` is what Stripe sends for
  * refunds on some payment methods instead of (or besides) `refund.updated`.
  */
-export const STRIPE_REFUND_EVENT_TYPES: ReadonlySet<string> = new Set([
-  'refund.created',
-  'refund.updated',
-  'refund.failed',
-  'charge.refund.updated',
-]);
+export const STRIPE_REFUND_EVENT_TYPES: ReadonlySet<string> = new Set(['refund.created', 'refund.updated', 'refund.failed', 'charge.refund.updated']);
 
 /** Options of `StripeWebhookVerifier`. */
 export interface StripeWebhookVerifierOptions {

@@ -63,7 +63,12 @@ describe('StripeGateway against the fake Stripe', () => {
     const refundId = newId('rfd');
     const refund = await gateway().createRefund({ refundId, paymentReference: charge, amountMinor: 500, currency: 'EUR', reason: 'damaged_on_arrival' });
     expect(refund).toMatchObject({ amountMinor: 500, currency: 'EUR', status: 'PENDING', failureReason: null });
-    expect(fake.refund(refund.providerRefundId)).toMatchObject({ charge, payment_intent: null, reason: null, metadata: { refund_id: refundId, reason: 'damaged_on_arrival' } });
+    expect(fake.refund(refund.providerRefundId)).toMatchObject({
+      charge,
+      payment_intent: null,
+      reason: null,
+      metadata: { refund_id: refundId, reason: 'damaged_on_arrival' },
+    });
   });
 
   it('rides out a 500 with the SDK retry on the same key and creates one refund', async () => {
@@ -119,16 +124,27 @@ describe('StripeGateway against the fake Stripe', () => {
 
   it("refuses over-refunds and unknown payments with Stripe's code", async () => {
     const request = refundOf(1_000, 1_000);
-    await expect(gateway().createRefund({ ...request, refundId: newId('rfd'), amountMinor: 1_001 })).rejects.toMatchObject({ name: 'PaymentDeclinedError', code: 'amount_too_large' });
+    await expect(gateway().createRefund({ ...request, refundId: newId('rfd'), amountMinor: 1_001 })).rejects.toMatchObject({
+      name: 'PaymentDeclinedError',
+      code: 'amount_too_large',
+    });
     await gateway().createRefund(request);
-    await expect(gateway().createRefund({ ...request, refundId: newId('rfd'), amountMinor: 1 })).rejects.toMatchObject({ name: 'PaymentDeclinedError', code: 'charge_already_refunded' });
-    await expect(gateway().createRefund({ ...request, refundId: newId('rfd'), paymentReference: 'pi_nowhere' })).rejects.toMatchObject({ name: 'PaymentDeclinedError', code: 'resource_missing' });
+    await expect(gateway().createRefund({ ...request, refundId: newId('rfd'), amountMinor: 1 })).rejects.toMatchObject({
+      name: 'PaymentDeclinedError',
+      code: 'charge_already_refunded',
+    });
+    await expect(gateway().createRefund({ ...request, refundId: newId('rfd'), paymentReference: 'pi_nowhere' })).rejects.toMatchObject({
+      name: 'PaymentDeclinedError',
+      code: 'resource_missing',
+    });
     await expect(gateway().getRefund('re_nowhere')).rejects.toMatchObject({ name: 'PaymentDeclinedError', code: 'resource_missing' });
   });
 
   it('refuses a reference that is neither a payment intent nor a charge without calling Stripe', async () => {
     const before = fake.requests.length;
-    await expect(gateway().createRefund({ refundId: newId('rfd'), paymentReference: 'pay_123', amountMinor: 1, currency: 'USD' })).rejects.toMatchObject({ code: 'invalid_payment_reference' });
+    await expect(gateway().createRefund({ refundId: newId('rfd'), paymentReference: 'pay_123', amountMinor: 1, currency: 'USD' })).rejects.toMatchObject({
+      code: 'invalid_payment_reference',
+    });
     await expect(gateway().createRefund({ ...refundOf(5), amountMinor: 5, currency: 'KWD' })).rejects.toMatchObject({ code: 'amount_not_representable' });
     expect(fake.requests.length).toBe(before);
   });
@@ -155,7 +171,9 @@ describe('StripeGateway against the fake Stripe', () => {
       });
     });
     const unreachable = gateway({ apiBase: `http://127.0.0.1:${closedPort}` });
-    await expect(unreachable.createRefund({ refundId: newId('rfd'), paymentReference: 'pi_x', amountMinor: 1, currency: 'USD' })).rejects.toBeInstanceOf(PaymentUnavailableError);
+    await expect(unreachable.createRefund({ refundId: newId('rfd'), paymentReference: 'pi_x', amountMinor: 1, currency: 'USD' })).rejects.toBeInstanceOf(
+      PaymentUnavailableError,
+    );
   });
 
   it('refuses misconfiguration at construction, naming the contract and the value', () => {

@@ -54,7 +54,13 @@ export function describePaymentGatewayContract(name: string, setup: () => Promis
 
     it('creates a refund and reads the same refund back', async () => {
       const paymentReference = await payment(5_000);
-      const created = await gateway.createRefund({ refundId: newId('rfd'), paymentReference, amountMinor: 1_250, currency: 'USD', reason: 'requested_by_customer' });
+      const created = await gateway.createRefund({
+        refundId: newId('rfd'),
+        paymentReference,
+        amountMinor: 1_250,
+        currency: 'USD',
+        reason: 'requested_by_customer',
+      });
       expect(created.providerRefundId).toEqual(expect.any(String));
       expect(created.providerRefundId).not.toHaveLength(0);
       expect(created).toMatchObject({ amountMinor: 1_250, currency: 'USD' });
@@ -76,20 +82,28 @@ export function describePaymentGatewayContract(name: string, setup: () => Promis
 
     it('refuses a refund larger than the payment with PaymentDeclinedError', async () => {
       const paymentReference = await payment(1_000);
-      await expect(gateway.createRefund({ refundId: newId('rfd'), paymentReference, amountMinor: 1_001, currency: 'USD' })).rejects.toBeInstanceOf(PaymentDeclinedError);
+      await expect(gateway.createRefund({ refundId: newId('rfd'), paymentReference, amountMinor: 1_001, currency: 'USD' })).rejects.toBeInstanceOf(
+        PaymentDeclinedError,
+      );
     });
 
     it('refuses a refund beyond what earlier refunds left with PaymentDeclinedError', async () => {
       const paymentReference = await payment(1_000);
       await gateway.createRefund({ refundId: newId('rfd'), paymentReference, amountMinor: 700, currency: 'USD' });
-      await expect(gateway.createRefund({ refundId: newId('rfd'), paymentReference, amountMinor: 301, currency: 'USD' })).rejects.toBeInstanceOf(PaymentDeclinedError);
+      await expect(gateway.createRefund({ refundId: newId('rfd'), paymentReference, amountMinor: 301, currency: 'USD' })).rejects.toBeInstanceOf(
+        PaymentDeclinedError,
+      );
       await gateway.createRefund({ refundId: newId('rfd'), paymentReference, amountMinor: 300, currency: 'USD' });
-      await expect(gateway.createRefund({ refundId: newId('rfd'), paymentReference, amountMinor: 1, currency: 'USD' })).rejects.toBeInstanceOf(PaymentDeclinedError);
+      await expect(gateway.createRefund({ refundId: newId('rfd'), paymentReference, amountMinor: 1, currency: 'USD' })).rejects.toBeInstanceOf(
+        PaymentDeclinedError,
+      );
     });
 
     it('refuses a refund of an unknown payment with PaymentDeclinedError', async () => {
       const unknown = harness.newPaymentReference?.() ?? `pi_contract_unknown_${randomBytes(8).toString('hex')}`;
-      await expect(gateway.createRefund({ refundId: newId('rfd'), paymentReference: unknown, amountMinor: 100, currency: 'USD' })).rejects.toBeInstanceOf(PaymentDeclinedError);
+      await expect(gateway.createRefund({ refundId: newId('rfd'), paymentReference: unknown, amountMinor: 100, currency: 'USD' })).rejects.toBeInstanceOf(
+        PaymentDeclinedError,
+      );
     });
 
     it.each([
@@ -112,7 +126,11 @@ export function describePaymentGatewayContract(name: string, setup: () => Promis
       // Only a harness that can drive the provider settles; without it the state must hold still.
       if (harness.settle) await harness.settle(created.providerRefundId);
       const expected = harness.settle ? 'SUCCEEDED' : created.status;
-      expect(await gateway.getRefund(created.providerRefundId)).toMatchObject({ providerRefundId: created.providerRefundId, status: expected, amountMinor: 2_000 });
+      expect(await gateway.getRefund(created.providerRefundId)).toMatchObject({
+        providerRefundId: created.providerRefundId,
+        status: expected,
+        amountMinor: 2_000,
+      });
     });
   });
 }

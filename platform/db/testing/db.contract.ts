@@ -26,7 +26,11 @@ export function describeDbContract(name: string, open: () => Promise<Db>, dispos
     });
 
     it('binds parameters and parses int8 as exact numbers, jsonb as objects and timestamptz as Dates', async () => {
-      await db.query('INSERT INTO contract.items (id, amount_minor, details) VALUES ($1, $2, $3)', ['a', 9_007_199_254_740_991, { sku: 'X', lines: [{ qty: 2 }], note: null }]);
+      await db.query('INSERT INTO contract.items (id, amount_minor, details) VALUES ($1, $2, $3)', [
+        'a',
+        9_007_199_254_740_991,
+        { sku: 'X', lines: [{ qty: 2 }], note: null },
+      ]);
       const { rows, rowCount } = await db.query<{ amount_minor: number; details: unknown; created_at: Date }>(
         'SELECT amount_minor, details, created_at FROM contract.items WHERE id = $1',
         ['a'],

@@ -78,7 +78,9 @@ async function canceled(tx: WriteTx, data: Canceled, cause: Cause): Promise<void
 
 async function received(tx: WriteTx, data: Received, cause: Cause): Promise<void> {
   await ensureLocation(tx, data.locationId);
-  const { rows } = await tx.query<{ unopened_returns_sellable: boolean }>(`SELECT unopened_returns_sellable FROM inventory.locations WHERE id = $1`, [data.locationId]);
+  const { rows } = await tx.query<{ unopened_returns_sellable: boolean }>(`SELECT unopened_returns_sellable FROM inventory.locations WHERE id = $1`, [
+    data.locationId,
+  ]);
   const fastTrack = rows[0]?.unopened_returns_sellable ?? false;
   const movements: Movement[] = [];
   for (const line of data.lines) {
@@ -108,7 +110,8 @@ async function receiptMovements(tx: Queryable, data: Received, line: Received['l
     }
   }
   if (fromIncoming > 0) movements.push({ sku: line.sku, locationId: data.locationId, from: 'INCOMING', to: target, quantity: fromIncoming });
-  if (line.quantity - fromIncoming > 0) movements.push({ sku: line.sku, locationId: data.locationId, from: null, to: target, quantity: line.quantity - fromIncoming });
+  if (line.quantity - fromIncoming > 0)
+    movements.push({ sku: line.sku, locationId: data.locationId, from: null, to: target, quantity: line.quantity - fromIncoming });
   return movements;
 }
 
@@ -123,7 +126,8 @@ async function inspected(tx: WriteTx, data: Inspected, cause: Cause): Promise<vo
       left -= fast;
       if (left > 0) {
         const pending = await takeUnits(tx, line.returnLineId, data.locationId, 'pending', left);
-        if (pending < left) throw new Error(`Return line ${line.returnLineId}: ${left} unit(s) inspected at ${data.locationId} but only ${pending} were received there`);
+        if (pending < left)
+          throw new Error(`Return line ${line.returnLineId}: ${left} unit(s) inspected at ${data.locationId} but only ${pending} were received there`);
         movements.push(dispositionMove(line.sku, data.locationId, 'PENDING_INSPECTION', disposition, pending));
       }
     }
@@ -156,7 +160,13 @@ export async function unitsHeldForReturns(tx: Queryable, sku: string, locationId
 }
 
 /** Takes up to `wanted` units from a return line's counter at a location; returns how many it took. */
-async function takeUnits(tx: Queryable, returnLineId: string, locationId: string, column: 'incoming' | 'pending' | 'fast_tracked', wanted: number): Promise<number> {
+async function takeUnits(
+  tx: Queryable,
+  returnLineId: string,
+  locationId: string,
+  column: 'incoming' | 'pending' | 'fast_tracked',
+  wanted: number,
+): Promise<number> {
   if (wanted <= 0) return 0;
   const { rows } = await tx.query<{ available: number }>(
     `SELECT ${column} AS available FROM inventory.return_units WHERE return_line_id = $1 AND location_id = $2 FOR UPDATE`,
@@ -164,7 +174,11 @@ async function takeUnits(tx: Queryable, returnLineId: string, locationId: string
   );
   const taken = Math.min(rows[0]?.available ?? 0, wanted);
   if (taken > 0) {
-    await tx.query(`UPDATE inventory.return_units SET ${column} = ${column} - $3 WHERE return_line_id = $1 AND location_id = $2`, [returnLineId, locationId, taken]);
+    await tx.query(`UPDATE inventory.return_units SET ${column} = ${column} - $3 WHERE return_line_id = $1 AND location_id = $2`, [
+      returnLineId,
+      locationId,
+      taken,
+    ]);
   }
   return taken;
 }

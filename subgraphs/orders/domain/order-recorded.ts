@@ -2,7 +2,12 @@ import type { OrderRecordedData } from '../../../contracts/events/orders';
 import type { OrderLineRecord, OrderRecord, PaymentRecord } from './order-records';
 
 /** The `OrderRecorded` data of an order as recorded: what other subgraphs may know of it. */
-export function orderRecordedData(order: OrderRecord, lines: readonly OrderLineRecord[], payments: readonly PaymentRecord[], created: boolean): OrderRecordedData {
+export function orderRecordedData(
+  order: OrderRecord,
+  lines: readonly OrderLineRecord[],
+  payments: readonly PaymentRecord[],
+  created: boolean,
+): OrderRecordedData {
   return {
     orderId: order.id,
     number: order.number,

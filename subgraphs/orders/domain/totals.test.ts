@@ -10,13 +10,17 @@ describe('orderTotals', () => {
       taxMinor: fc.integer({ min: 0, max: 100_000 }),
     });
     fc.assert(
-      fc.property(fc.array(line, { minLength: 1, maxLength: 5 }), fc.option(fc.record({ amountMinor: fc.nat(5000), taxMinor: fc.nat(500) })), (raw, shipping) => {
-        const lines = raw.map((l) => ({ ...l, discountMinor: Math.floor(l.unitPriceMinor * l.quantity * l.discountRatio) }));
-        const totals = orderTotals(lines, shipping);
-        const expected = lines.reduce((sum, l) => sum + lineTotal(l), 0) + (shipping ? shipping.amountMinor + shipping.taxMinor : 0);
-        expect(totals.totalMinor).toBe(expected);
-        expect(totals.discountTotalMinor).toBeLessThanOrEqual(totals.subtotalMinor);
-      }),
+      fc.property(
+        fc.array(line, { minLength: 1, maxLength: 5 }),
+        fc.option(fc.record({ amountMinor: fc.nat(5000), taxMinor: fc.nat(500) })),
+        (raw, shipping) => {
+          const lines = raw.map((l) => ({ ...l, discountMinor: Math.floor(l.unitPriceMinor * l.quantity * l.discountRatio) }));
+          const totals = orderTotals(lines, shipping);
+          const expected = lines.reduce((sum, l) => sum + lineTotal(l), 0) + (shipping ? shipping.amountMinor + shipping.taxMinor : 0);
+          expect(totals.totalMinor).toBe(expected);
+          expect(totals.discountTotalMinor).toBeLessThanOrEqual(totals.subtotalMinor);
+        },
+      ),
     );
   });
 });

@@ -32,9 +32,13 @@ describe('validateRecordOrderInput', () => {
   });
 
   it('reads amounts in the precision of the order currency', () => {
-    const yen = validateRecordOrderInput(input({ currencyCode: 'JPY', lines: [{ sku: 'S', title: 'T', category: 'home', quantity: 2, unitPrice: '1500' }], payments: [] }));
+    const yen = validateRecordOrderInput(
+      input({ currencyCode: 'JPY', lines: [{ sku: 'S', title: 'T', category: 'home', quantity: 2, unitPrice: '1500' }], payments: [] }),
+    );
     expect(yen.ok && yen.order.lines[0]?.unitPriceMinor).toBe(1500);
-    const cents = validateRecordOrderInput(input({ currencyCode: 'JPY', lines: [{ sku: 'S', title: 'T', category: 'home', quantity: 1, unitPrice: '15.50' }], payments: [] }));
+    const cents = validateRecordOrderInput(
+      input({ currencyCode: 'JPY', lines: [{ sku: 'S', title: 'T', category: 'home', quantity: 1, unitPrice: '15.50' }], payments: [] }),
+    );
     expect(cents).toEqual({ ok: false, errors: [expect.objectContaining({ code: 'INVALID_AMOUNT', field: ['input', 'lines', '0', 'unitPrice'] })] });
   });
 
@@ -53,7 +57,10 @@ describe('validateRecordOrderInput', () => {
   it('refuses the same payment listed twice', () => {
     const payment = { provider: 'stripe', providerReference: 'ch_1', method: 'CARD' as const, capturedAmount: '1.00', capturedAt: new Date() };
     const result = validateRecordOrderInput(input({ payments: [payment, payment] }));
-    expect(result).toEqual({ ok: false, errors: [expect.objectContaining({ code: 'DUPLICATE_PAYMENT', field: ['input', 'payments', '1', 'providerReference'] })] });
+    expect(result).toEqual({
+      ok: false,
+      errors: [expect.objectContaining({ code: 'DUPLICATE_PAYMENT', field: ['input', 'payments', '1', 'providerReference'] })],
+    });
   });
 
   it('maps each schema issue to a userError with its code, its path into the input and its message', () => {
@@ -72,14 +79,20 @@ describe('validateRecordOrderInput', () => {
   });
 
   it('compares a discount with the price only once both amounts were read', () => {
-    const unreadable = validateRecordOrderInput(input({ lines: [{ sku: 'S', title: 'T', category: 'home', quantity: 1, unitPrice: 'x', discount: '5.00' }], payments: [] }));
+    const unreadable = validateRecordOrderInput(
+      input({ lines: [{ sku: 'S', title: 'T', category: 'home', quantity: 1, unitPrice: 'x', discount: '5.00' }], payments: [] }),
+    );
     expect(unreadable.ok || unreadable.errors.map((e) => e.code)).toEqual(['INVALID_AMOUNT']);
-    const above = validateRecordOrderInput(input({ lines: [{ sku: 'S', title: 'T', category: 'home', quantity: 2, unitPrice: '2.00', discount: '4.01' }], payments: [] }));
+    const above = validateRecordOrderInput(
+      input({ lines: [{ sku: 'S', title: 'T', category: 'home', quantity: 2, unitPrice: '2.00', discount: '4.01' }], payments: [] }),
+    );
     expect(above).toEqual({ ok: false, errors: [expect.objectContaining({ code: 'DISCOUNT_EXCEEDS_PRICE', field: ['input', 'lines', '0', 'discount'] })] });
   });
 
   it('checks captures against the total only for an order that passed every rule', () => {
-    const result = validateRecordOrderInput(input({ payments: [{ provider: 'cash', providerReference: 'c-1', method: 'CASH', capturedAmount: '25.93', capturedAt: new Date() }] }));
+    const result = validateRecordOrderInput(
+      input({ payments: [{ provider: 'cash', providerReference: 'c-1', method: 'CASH', capturedAmount: '25.93', capturedAt: new Date() }] }),
+    );
     expect(result).toEqual({ ok: false, errors: [expect.objectContaining({ code: 'CAPTURED_EXCEEDS_TOTAL', field: ['input', 'payments'] })] });
   });
 });

@@ -9,7 +9,16 @@ type Succeeded = EventData<typeof RefundSucceeded>;
 
 /** Builds the ERP credit memo of a succeeded refund from its breakdown and tenders. */
 export async function creditMemoOf(db: Queryable, refund: Succeeded, occurredAt: string): Promise<ErpCreditMemo> {
-  const { rows: lines } = await db.query<{ kind: string; sku: string | null; quantity: number; merchandise_minor: number; discount_minor: number; tax_minor: number; restocking_fee_minor: number; total_minor: number }>(
+  const { rows: lines } = await db.query<{
+    kind: string;
+    sku: string | null;
+    quantity: number;
+    merchandise_minor: number;
+    discount_minor: number;
+    tax_minor: number;
+    restocking_fee_minor: number;
+    total_minor: number;
+  }>(
     `SELECT kind, sku, quantity, merchandise_minor, discount_minor, tax_minor, restocking_fee_minor, total_minor FROM refunds.refund_lines WHERE refund_id = $1 ORDER BY position`,
     [refund.refundId],
   );
@@ -30,7 +39,12 @@ export async function creditMemoOf(db: Queryable, refund: Succeeded, occurredAt:
     lines: [
       ...lines
         .filter((line) => line.kind === 'LINE')
-        .map((line) => ({ sku: line.sku ?? undefined, description: `${line.quantity} x ${line.sku}`, netMinor: line.merchandise_minor - line.discount_minor, taxMinor: line.tax_minor })),
+        .map((line) => ({
+          sku: line.sku ?? undefined,
+          description: `${line.quantity} x ${line.sku}`,
+          netMinor: line.merchandise_minor - line.discount_minor,
+          taxMinor: line.tax_minor,
+        })),
       ...goodwill.map((line) => ({ description: 'Goodwill adjustment', netMinor: line.merchandise_minor, taxMinor: 0 })),
     ],
     shippingMinor: shipping?.merchandise_minor ?? 0,
@@ -58,7 +72,10 @@ export function creditMemosConsumer(db: Db, erp: ErpConnector): ConsumerDefiniti
         [refund.refundId, erpReference],
       );
       if (rowCount === 0) return;
-      const { rows } = await tx.query<{ revision: number }>(`UPDATE refunds.refunds SET revision = revision + 1, updated_at = now() WHERE id = $1 RETURNING revision`, [refund.refundId]);
+      const { rows } = await tx.query<{ revision: number }>(
+        `UPDATE refunds.refunds SET revision = revision + 1, updated_at = now() WHERE id = $1 RETURNING revision`,
+        [refund.refundId],
+      );
       const header: RefundEventHeader = { ...refund, revision: rows[0]?.revision ?? refund.revision + 1 };
       await tx.emit(
         CreditMemoPosted,

@@ -25,8 +25,20 @@ async function orderRecorded(tx: Queryable, order: OrderRecordedData, at: string
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
      ON CONFLICT (order_id) DO UPDATE SET payments = EXCLUDED.payments, last_event_at = EXCLUDED.last_event_at
      WHERE refunds.order_snapshots.last_event_at <= EXCLUDED.last_event_at`,
-    [order.orderId, order.number, order.channel, order.customerId, order.marketplacePartnerId, order.currency, order.shippingMinor, order.shippingTaxMinor,
-      order.totalMinor, JSON.stringify(order.lines), JSON.stringify(order.payments), at],
+    [
+      order.orderId,
+      order.number,
+      order.channel,
+      order.customerId,
+      order.marketplacePartnerId,
+      order.currency,
+      order.shippingMinor,
+      order.shippingTaxMinor,
+      order.totalMinor,
+      JSON.stringify(order.lines),
+      JSON.stringify(order.payments),
+      at,
+    ],
   );
 }
 

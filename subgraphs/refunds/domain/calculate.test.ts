@@ -20,17 +20,34 @@ const order: CalcOrder = {
 
 describe('calculateRefund', () => {
   it('prorates discount and tax per unit and shows every component', () => {
-    const result = calculateRefund({ order, returnLines: [{ returnLineId: 'rli_1', orderLineId: 'oli_A', quantity: 1, reason: 'UNWANTED', restockingFeeMinor: 0 }], prior: none, refundMethod: 'ORIGINAL_PAYMENT' });
+    const result = calculateRefund({
+      order,
+      returnLines: [{ returnLineId: 'rli_1', orderLineId: 'oli_A', quantity: 1, reason: 'UNWANTED', restockingFeeMinor: 0 }],
+      prior: none,
+      refundMethod: 'ORIGINAL_PAYMENT',
+    });
     if (!result.ok) throw new Error(result.message);
     // 20.00 - 3.34 (first of 3.34/3.33/3.33) + 1.60 tax = 18.26
-    expect(result.lines).toEqual([expect.objectContaining({ merchandiseMinor: 2000, discountMinor: 334, taxMinor: 160, restockingFeeMinor: 0, totalMinor: 1826 })]);
+    expect(result.lines).toEqual([
+      expect.objectContaining({ merchandiseMinor: 2000, discountMinor: 334, taxMinor: 160, restockingFeeMinor: 0, totalMinor: 1826 }),
+    ]);
     expect(result.totalMinor).toBe(1826);
   });
 
   it('refunds shipping on the return that completes the order, or at once when the retailer was at fault', () => {
-    const partial = calculateRefund({ order, returnLines: [{ returnLineId: null, orderLineId: 'oli_B', quantity: 1, reason: 'UNWANTED', restockingFeeMinor: 0 }], prior: none, refundMethod: 'ORIGINAL_PAYMENT' });
+    const partial = calculateRefund({
+      order,
+      returnLines: [{ returnLineId: null, orderLineId: 'oli_B', quantity: 1, reason: 'UNWANTED', restockingFeeMinor: 0 }],
+      prior: none,
+      refundMethod: 'ORIGINAL_PAYMENT',
+    });
     expect(partial.ok && partial.lines.some((l) => l.kind === 'SHIPPING')).toBe(false);
-    const fault = calculateRefund({ order, returnLines: [{ returnLineId: null, orderLineId: 'oli_B', quantity: 1, reason: 'DEFECTIVE', restockingFeeMinor: 0 }], prior: none, refundMethod: 'ORIGINAL_PAYMENT' });
+    const fault = calculateRefund({
+      order,
+      returnLines: [{ returnLineId: null, orderLineId: 'oli_B', quantity: 1, reason: 'DEFECTIVE', restockingFeeMinor: 0 }],
+      prior: none,
+      refundMethod: 'ORIGINAL_PAYMENT',
+    });
     expect(fault.ok && fault.lines.find((l) => l.kind === 'SHIPPING')?.totalMinor).toBe(540);
     const rest = calculateRefund({
       order,
@@ -42,7 +59,12 @@ describe('calculateRefund', () => {
   });
 
   it('takes the restocking fee off the line', () => {
-    const result = calculateRefund({ order, returnLines: [{ returnLineId: null, orderLineId: 'oli_B', quantity: 1, reason: 'UNWANTED', restockingFeeMinor: 750 }], prior: none, refundMethod: 'ORIGINAL_PAYMENT' });
+    const result = calculateRefund({
+      order,
+      returnLines: [{ returnLineId: null, orderLineId: 'oli_B', quantity: 1, reason: 'UNWANTED', restockingFeeMinor: 750 }],
+      prior: none,
+      refundMethod: 'ORIGINAL_PAYMENT',
+    });
     expect(result.ok && result.totalMinor).toBe(5400 - 750);
   });
 
@@ -65,46 +87,81 @@ describe('calculateRefund', () => {
   });
 
   it('refuses an over-refund and a line returned beyond its quantity', () => {
-    const over = calculateRefund({ order, returnLines: [{ returnLineId: null, orderLineId: 'oli_B', quantity: 1, reason: 'UNWANTED', restockingFeeMinor: 0 }], prior: { ...none, byPayment: new Map([['pay_card', 8500], ['pay_gift', 0]]), unattributedMinor: 2000 }, refundMethod: 'ORIGINAL_PAYMENT' });
+    const over = calculateRefund({
+      order,
+      returnLines: [{ returnLineId: null, orderLineId: 'oli_B', quantity: 1, reason: 'UNWANTED', restockingFeeMinor: 0 }],
+      prior: {
+        ...none,
+        byPayment: new Map([
+          ['pay_card', 8500],
+          ['pay_gift', 0],
+        ]),
+        unattributedMinor: 2000,
+      },
+      refundMethod: 'ORIGINAL_PAYMENT',
+    });
     expect(over).toMatchObject({ ok: false, code: 'EXCEEDS_REFUNDABLE' });
-    const beyond = calculateRefund({ order, returnLines: [{ returnLineId: null, orderLineId: 'oli_A', quantity: 2, reason: 'UNWANTED', restockingFeeMinor: 0 }], prior: { ...none, unitsByOrderLine: new Map([['oli_A', 2]]) }, refundMethod: 'ORIGINAL_PAYMENT' });
+    const beyond = calculateRefund({
+      order,
+      returnLines: [{ returnLineId: null, orderLineId: 'oli_A', quantity: 2, reason: 'UNWANTED', restockingFeeMinor: 0 }],
+      prior: { ...none, unitsByOrderLine: new Map([['oli_A', 2]]) },
+      refundMethod: 'ORIGINAL_PAYMENT',
+    });
     expect(beyond).toMatchObject({ ok: false, code: 'EXCEEDS_LINE_QUANTITY' });
   });
 
   it('lets an override lower the amount with a visible adjustment, but not raise it', () => {
-    const lower = calculateRefund({ order, returnLines: [{ returnLineId: null, orderLineId: 'oli_B', quantity: 1, reason: 'UNWANTED', restockingFeeMinor: 0 }], prior: none, refundMethod: 'STORE_CREDIT', overrideMinor: 5000 });
+    const lower = calculateRefund({
+      order,
+      returnLines: [{ returnLineId: null, orderLineId: 'oli_B', quantity: 1, reason: 'UNWANTED', restockingFeeMinor: 0 }],
+      prior: none,
+      refundMethod: 'STORE_CREDIT',
+      overrideMinor: 5000,
+    });
     if (!lower.ok) throw new Error(lower.message);
     expect(lower.totalMinor).toBe(5000);
     expect(lower.lines.at(-1)).toMatchObject({ kind: 'ADJUSTMENT', totalMinor: -400 });
     expect(lower.tenders).toEqual([expect.objectContaining({ method: 'STORE_CREDIT', amountMinor: 5000 })]);
-    const higher = calculateRefund({ order, returnLines: [{ returnLineId: null, orderLineId: 'oli_B', quantity: 1, reason: 'UNWANTED', restockingFeeMinor: 0 }], prior: none, refundMethod: 'ORIGINAL_PAYMENT', overrideMinor: 9000 });
+    const higher = calculateRefund({
+      order,
+      returnLines: [{ returnLineId: null, orderLineId: 'oli_B', quantity: 1, reason: 'UNWANTED', restockingFeeMinor: 0 }],
+      prior: none,
+      refundMethod: 'ORIGINAL_PAYMENT',
+      overrideMinor: 9000,
+    });
     expect(higher).toMatchObject({ ok: false, code: 'EXCEEDS_REFUNDABLE' });
   });
 
   it('never refunds more than was captured, over any sequence of partial returns (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ line: fc.constantFrom('oli_A', 'oli_B'), quantity: fc.integer({ min: 1, max: 3 }), fault: fc.boolean() }), { maxLength: 6 }), (returns) => {
-        const units = new Map<string, number>();
-        const byPayment = new Map<string, number>();
-        let shippingRefunded = false;
-        let refunded = 0;
-        for (const step of returns) {
-          const result = calculateRefund({
-            order,
-            returnLines: [{ returnLineId: null, orderLineId: step.line, quantity: step.quantity, reason: step.fault ? 'DEFECTIVE' : 'UNWANTED', restockingFeeMinor: 0 }],
-            prior: { unitsByOrderLine: units, byPayment, shippingRefunded, unattributedMinor: 0 },
-            refundMethod: 'ORIGINAL_PAYMENT',
-          });
-          if (!result.ok) continue;
-          units.set(step.line, (units.get(step.line) ?? 0) + step.quantity);
-          for (const tender of result.tenders) if (tender.paymentId) byPayment.set(tender.paymentId, (byPayment.get(tender.paymentId) ?? 0) + tender.amountMinor);
-          shippingRefunded ||= result.lines.some((l) => l.kind === 'SHIPPING');
-          refunded += result.totalMinor;
-          expect(result.tenders.reduce((s, t) => s + t.amountMinor, 0)).toBe(result.totalMinor);
-        }
-        expect(refunded).toBeLessThanOrEqual(11420);
-        for (const payment of order.payments) expect(byPayment.get(payment.paymentId) ?? 0).toBeLessThanOrEqual(payment.capturedMinor);
-      }),
+      fc.property(
+        fc.array(fc.record({ line: fc.constantFrom('oli_A', 'oli_B'), quantity: fc.integer({ min: 1, max: 3 }), fault: fc.boolean() }), { maxLength: 6 }),
+        (returns) => {
+          const units = new Map<string, number>();
+          const byPayment = new Map<string, number>();
+          let shippingRefunded = false;
+          let refunded = 0;
+          for (const step of returns) {
+            const result = calculateRefund({
+              order,
+              returnLines: [
+                { returnLineId: null, orderLineId: step.line, quantity: step.quantity, reason: step.fault ? 'DEFECTIVE' : 'UNWANTED', restockingFeeMinor: 0 },
+              ],
+              prior: { unitsByOrderLine: units, byPayment, shippingRefunded, unattributedMinor: 0 },
+              refundMethod: 'ORIGINAL_PAYMENT',
+            });
+            if (!result.ok) continue;
+            units.set(step.line, (units.get(step.line) ?? 0) + step.quantity);
+            for (const tender of result.tenders)
+              if (tender.paymentId) byPayment.set(tender.paymentId, (byPayment.get(tender.paymentId) ?? 0) + tender.amountMinor);
+            shippingRefunded ||= result.lines.some((l) => l.kind === 'SHIPPING');
+            refunded += result.totalMinor;
+            expect(result.tenders.reduce((s, t) => s + t.amountMinor, 0)).toBe(result.totalMinor);
+          }
+          expect(refunded).toBeLessThanOrEqual(11420);
+          for (const payment of order.payments) expect(byPayment.get(payment.paymentId) ?? 0).toBeLessThanOrEqual(payment.capturedMinor);
+        },
+      ),
     );
   });
 });

@@ -154,7 +154,10 @@ function unitsLine(line: CalcOrder['lines'][number], returned: CalcReturnLine, f
 }
 
 /** A row that is not units of a line: shipping, or a person's adjustment. */
-const extraLine = (kind: 'SHIPPING' | 'ADJUSTMENT', amounts: Pick<BreakdownLine, 'merchandiseMinor' | 'discountMinor' | 'taxMinor' | 'totalMinor'>): BreakdownLine => ({
+const extraLine = (
+  kind: 'SHIPPING' | 'ADJUSTMENT',
+  amounts: Pick<BreakdownLine, 'merchandiseMinor' | 'discountMinor' | 'taxMinor' | 'totalMinor'>,
+): BreakdownLine => ({
   kind,
   returnLineId: null,
   orderLineId: null,
@@ -178,7 +181,12 @@ function shippingLine(
   const fullReturn = order.lines.every((line) => (returnedAfter.get(line.orderLineId) ?? 0) === line.quantity);
   const retailerFault = input.returnLines.some((line) => policy.retailerFaultReasons.includes(line.reason));
   if (!fullReturn && !retailerFault) return null;
-  return extraLine('SHIPPING', { merchandiseMinor: order.shippingMinor, discountMinor: 0, taxMinor: order.shippingTaxMinor, totalMinor: order.shippingMinor + order.shippingTaxMinor });
+  return extraLine('SHIPPING', {
+    merchandiseMinor: order.shippingMinor,
+    discountMinor: 0,
+    taxMinor: order.shippingTaxMinor,
+    totalMinor: order.shippingMinor + order.shippingTaxMinor,
+  });
 }
 
 /**
@@ -186,14 +194,23 @@ function shippingLine(
  * ADJUSTMENT row, so the breakdown still adds up. An override may lower a refund of returned units,
  * never raise it; without units (an appeasement) it sets the amount.
  */
-function applyOverride(lines: BreakdownLine[], overrideMinor: number | null, hasUnits: boolean): { ok: true; lines: BreakdownLine[]; totalMinor: number } | Refusal {
+function applyOverride(
+  lines: BreakdownLine[],
+  overrideMinor: number | null,
+  hasUnits: boolean,
+): { ok: true; lines: BreakdownLine[]; totalMinor: number } | Refusal {
   const totalMinor = lines.reduce((sum, line) => sum + line.totalMinor, 0);
   if (overrideMinor === null || overrideMinor === totalMinor) return { ok: true, lines, totalMinor };
   const adjustment = totalMinor - overrideMinor;
   if (adjustment < 0 && hasUnits) {
     return { ok: false, code: RefundErrorCode.EXCEEDS_REFUNDABLE, message: RefundMessages.overrideRaisesRefund };
   }
-  const row = extraLine('ADJUSTMENT', { merchandiseMinor: adjustment < 0 ? -adjustment : 0, discountMinor: adjustment > 0 ? adjustment : 0, taxMinor: 0, totalMinor: -adjustment });
+  const row = extraLine('ADJUSTMENT', {
+    merchandiseMinor: adjustment < 0 ? -adjustment : 0,
+    discountMinor: adjustment > 0 ? adjustment : 0,
+    taxMinor: 0,
+    totalMinor: -adjustment,
+  });
   return { ok: true, lines: [...lines, row], totalMinor: overrideMinor };
 }
 

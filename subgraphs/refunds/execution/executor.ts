@@ -112,7 +112,12 @@ export class RefundExecutor {
 
   private async work(tender: Tender): Promise<void> {
     if (tender.provider === INTERNAL_PROVIDER) {
-      await this.record(tender, { providerRefundId: `internal:${tender.id}`, status: 'SUCCEEDED', amountMinor: tender.amount_minor, currency: tender.currency });
+      await this.record(tender, {
+        providerRefundId: `internal:${tender.id}`,
+        status: 'SUCCEEDED',
+        amountMinor: tender.amount_minor,
+        currency: tender.currency,
+      });
       return;
     }
     const gateway = this.gateways.for(tender.provider);
@@ -130,7 +135,13 @@ export class RefundExecutor {
       await this.record(tender, answer);
     } catch (error) {
       if (error instanceof PaymentDeclinedError) {
-        await this.record(tender, { providerRefundId: tender.provider_refund_id ?? '', status: 'FAILED', amountMinor: tender.amount_minor, currency: tender.currency, failureReason: `${error.code}: ${error.message}` });
+        await this.record(tender, {
+          providerRefundId: tender.provider_refund_id ?? '',
+          status: 'FAILED',
+          amountMinor: tender.amount_minor,
+          currency: tender.currency,
+          failureReason: `${error.code}: ${error.message}`,
+        });
         return;
       }
       // Unknown outcome: keep the tender, try again later with the SAME key.
@@ -140,7 +151,8 @@ export class RefundExecutor {
         `UPDATE refunds.refund_tenders SET attempts = $2, last_error = $3, next_attempt_at = now() + make_interval(secs => $4), updated_at = now() WHERE id = $1`,
         [tender.id, attempts, String((error as Error).message ?? error).slice(0, 2000), delay / 1000],
       );
-      if (attempts >= EXCEPTION_AFTER_ATTEMPTS) log.error({ tender: tender.id, refund: tender.refund_id, attempts, err: error }, 'refund tender is an exception: provider outcome still unknown');
+      if (attempts >= EXCEPTION_AFTER_ATTEMPTS)
+        log.error({ tender: tender.id, refund: tender.refund_id, attempts, err: error }, 'refund tender is an exception: provider outcome still unknown');
     }
   }
 

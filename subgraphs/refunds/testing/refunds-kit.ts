@@ -67,7 +67,13 @@ export interface TestLine {
 }
 
 /** An OrderRecorded payload with fresh ids; shipping and payments as given. */
-export function orderData(spec: { lines: TestLine[]; payments: TestPayment[]; shippingMinor?: number; shippingTaxMinor?: number; customerId?: string }): OrderRecordedData {
+export function orderData(spec: {
+  lines: TestLine[];
+  payments: TestPayment[];
+  shippingMinor?: number;
+  shippingTaxMinor?: number;
+  customerId?: string;
+}): OrderRecordedData {
   const lines = spec.lines.map((line) => ({
     orderLineId: newId('oli'),
     sku: line.sku,
@@ -138,7 +144,15 @@ export function authorizedEvent(
   options: { fraudOutcome?: 'APPROVE' | 'REVIEW'; valueMinor?: number; refundMethod?: RefundMethod | null } = {},
 ): { ret: TestReturn; event: EventEnvelope } {
   const returnId = newId('ret');
-  const header = { returnId, orderId: order.orderId, number: `RMA-${returnId.slice(-8)}`, channel: 'ECOMMERCE' as const, storeId: null, customerId: order.customerId, partnerId: null };
+  const header = {
+    returnId,
+    orderId: order.orderId,
+    number: `RMA-${returnId.slice(-8)}`,
+    channel: 'ECOMMERCE' as const,
+    storeId: null,
+    customerId: order.customerId,
+    partnerId: null,
+  };
   const returnLines = lines.map((spec) => {
     const line = order.lines[spec.line];
     if (!line) throw new Error(`order has no line ${spec.line}`);
@@ -196,7 +210,11 @@ export function inspectedEvent(ret: TestReturn): EventEnvelope {
     revision: 3,
     locationId: 'loc_wh_nj',
     fullyInspected: true,
-    lines: ret.lines.map((line) => ({ returnLineId: line.returnLineId, sku: line.sku, dispositions: [{ disposition: 'SELLABLE' as const, quantity: line.quantity }] })),
+    lines: ret.lines.map((line) => ({
+      returnLineId: line.returnLineId,
+      sku: line.sku,
+      dispositions: [{ disposition: 'SELLABLE' as const, quantity: line.quantity }],
+    })),
   });
 }
 
@@ -233,7 +251,9 @@ export function refundsRig(db: Db, options: SimulatedGatewayOptions = { settleme
       for (let round = 0; round < MAX_EXECUTOR_ROUNDS; round++) {
         await dueNow(db, refundIds);
         await executor.runOnce();
-        const { rowCount } = await db.query(`SELECT 1 FROM refunds.refund_tenders WHERE refund_id = ANY($1) AND status IN ('PENDING', 'SUBMITTED')`, [refundIds]);
+        const { rowCount } = await db.query(`SELECT 1 FROM refunds.refund_tenders WHERE refund_id = ANY($1) AND status IN ('PENDING', 'SUBMITTED')`, [
+          refundIds,
+        ]);
         if (rowCount === 0) return;
       }
       throw new Error(`tenders of ${refundIds.join(', ')} are still open after ${MAX_EXECUTOR_ROUNDS} executor rounds`);
@@ -248,7 +268,10 @@ export async function dueNow(db: Queryable, refundIds: readonly string[]): Promi
 }
 
 /** Refunds of a return (or of an order). */
-export async function refundsOf(db: Queryable, where: { returnId?: string; orderId?: string }): Promise<{ id: string; status: string; amount_minor: number; trigger: string; approval_state: string }[]> {
+export async function refundsOf(
+  db: Queryable,
+  where: { returnId?: string; orderId?: string },
+): Promise<{ id: string; status: string; amount_minor: number; trigger: string; approval_state: string }[]> {
   const { rows } = await db.query<{ id: string; status: string; amount_minor: number; trigger: string; approval_state: string }>(
     `SELECT id, status, amount_minor, trigger, approval_state FROM refunds.refunds WHERE ($1::text IS NULL OR return_id = $1) AND ($2::text IS NULL OR order_id = $2) ORDER BY created_at, id`,
     [where.returnId ?? null, where.orderId ?? null],
@@ -258,7 +281,18 @@ export async function refundsOf(db: Queryable, where: { returnId?: string; order
 
 /** Tenders of a refund, in position order. */
 export async function tendersOf(db: Queryable, refundId: string) {
-  const { rows } = await db.query<{ id: string; method: string; payment_id: string | null; payment_reference: string | null; amount_minor: number; status: string; generation: number; provider_refund_id: string | null; attempts: number; last_error: string | null }>(
+  const { rows } = await db.query<{
+    id: string;
+    method: string;
+    payment_id: string | null;
+    payment_reference: string | null;
+    amount_minor: number;
+    status: string;
+    generation: number;
+    provider_refund_id: string | null;
+    attempts: number;
+    last_error: string | null;
+  }>(
     `SELECT id, method, payment_id, payment_reference, amount_minor, status, generation, provider_refund_id, attempts, last_error FROM refunds.refund_tenders WHERE refund_id = $1 ORDER BY position`,
     [refundId],
   );
@@ -276,7 +310,17 @@ export async function providerRefunds(db: Queryable, paymentReference: string | 
 
 /** Events of the refunds outbox of one type, in order, as envelopes a consumer takes. */
 export async function outboxEvents(db: Queryable, type: string, aggregateIds?: readonly string[]): Promise<EventEnvelope[]> {
-  const { rows } = await db.query<{ id: string; type: string; version: number; source: string; aggregate_id: string; correlation_id: string; causation_id: string | null; occurred_at: Date; data: unknown }>(
+  const { rows } = await db.query<{
+    id: string;
+    type: string;
+    version: number;
+    source: string;
+    aggregate_id: string;
+    correlation_id: string;
+    causation_id: string | null;
+    occurred_at: Date;
+    data: unknown;
+  }>(
     `SELECT id, type, version, source, aggregate_id, correlation_id, causation_id, occurred_at, data FROM refunds.outbox
       WHERE type = $1 AND ($2::text[] IS NULL OR aggregate_id = ANY($2)) ORDER BY seq`,
     [type, aggregateIds ?? null],

@@ -43,7 +43,9 @@ describe('returns’ read model of inventory’s locations', () => {
   it('knows a location once inventory registered it, follows its updates and ignores an older announcement arriving late', async () => {
     expect(await isKnownLocation(database.db, store.locationId)).toBe(false);
     await writeTransaction(database.db, 'returns', (tx) => apply(tx, announcement(LocationRegistered.type, store, '2026-01-01T10:00:00.000Z')));
-    await writeTransaction(database.db, 'returns', (tx) => apply(tx, announcement(LocationUpdated.type, { ...store, name: 'Store (renamed)' }, '2026-01-02T10:00:00.000Z')));
+    await writeTransaction(database.db, 'returns', (tx) =>
+      apply(tx, announcement(LocationUpdated.type, { ...store, name: 'Store (renamed)' }, '2026-01-02T10:00:00.000Z')),
+    );
     await writeTransaction(database.db, 'returns', (tx) => apply(tx, announcement(LocationRegistered.type, store, '2026-01-01T10:00:00.000Z')));
     expect(await isKnownLocation(database.db, store.locationId)).toBe(true);
     const { rows } = await database.db.query<{ name: string; kind: string }>(`SELECT name, kind FROM returns.locations WHERE id = $1`, [store.locationId]);

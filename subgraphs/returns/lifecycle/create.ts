@@ -60,7 +60,8 @@ export async function createReturn(
 ): Promise<ReturnPayload> {
   const order = await lockOrderSnapshot(tx, input.orderId);
   // Another tenant's order answers exactly like an unknown one.
-  if (!order || !seesOrder(principal, ownerOf(order))) return refused(userError(ReturnErrorCode.ORDER_NOT_FOUND, ['input', 'orderId'], ReturnMessages.orderNotFound(input.orderId)));
+  if (!order || !seesOrder(principal, ownerOf(order)))
+    return refused(userError(ReturnErrorCode.ORDER_NOT_FOUND, ['input', 'orderId'], ReturnMessages.orderNotFound(input.orderId)));
   const storeId = input.storeId ?? null;
   const channelError = channelRefusal(input, mode, storeId);
   if (channelError) return refused(channelError);
@@ -89,7 +90,11 @@ const ownerOf = (order: OrderSnapshot): OrderOwner => ({ customerId: order.custo
 /** The userError when the channel cannot take a return this way: a counter return needs `authorizeReturn` and a store. */
 function channelRefusal(input: CreateReturnInput, mode: CreateMode, storeId: string | null): UserError | null {
   if (mode === 'request' && input.channel === 'POS') {
-    return userError(ReturnErrorCode.INVALID_VALUE, ['input', 'channel'], 'A return at a counter is authorized with authorizeReturn; requestReturn is for ECOMMERCE, MOBILE and MARKETPLACE.');
+    return userError(
+      ReturnErrorCode.INVALID_VALUE,
+      ['input', 'channel'],
+      'A return at a counter is authorized with authorizeReturn; requestReturn is for ECOMMERCE, MOBILE and MARKETPLACE.',
+    );
   }
   if (input.channel === 'POS' && !storeId) return userError(ReturnErrorCode.STORE_REQUIRED, ['input', 'storeId'], ReturnMessages.storeRequired);
   return null;
@@ -112,11 +117,18 @@ function returnPlaces(input: CreateReturnInput, storeId: string | null, settings
 }
 
 /** The refund method asked for, when the policy allows it for this channel and the order's tenders; else the policy's first. */
-function chooseRefundMethod(policy: ReturnPolicy, order: OrderSnapshot, input: CreateReturnInput): { ok: true; method: RefundMethod | null } | { ok: false; error: UserError } {
+function chooseRefundMethod(
+  policy: ReturnPolicy,
+  order: OrderSnapshot,
+  input: CreateReturnInput,
+): { ok: true; method: RefundMethod | null } | { ok: false; error: UserError } {
   const tenders = order.payments.filter((payment) => payment.capturedMinor > 0).map((payment) => payment.method);
   const allowed = refundMethodsFor(policy, input.channel, tenders);
   if (input.refundMethod && !allowed.includes(input.refundMethod)) {
-    return { ok: false, error: userError(ReturnErrorCode.REFUND_METHOD_NOT_ALLOWED, ['input', 'refundMethod'], ReturnMessages.refundMethodNotAllowed(allowed)) };
+    return {
+      ok: false,
+      error: userError(ReturnErrorCode.REFUND_METHOD_NOT_ALLOWED, ['input', 'refundMethod'], ReturnMessages.refundMethodNotAllowed(allowed)),
+    };
   }
   return { ok: true, method: input.refundMethod ?? allowed[0] ?? null };
 }
@@ -133,7 +145,14 @@ interface Draft {
 }
 
 /** Writes the return, its lines and first timeline entry, and appends the event its start announces; returns its id. */
-async function recordReturn(tx: WriteTx, principal: Principal, policy: ReturnPolicy, draft: Draft, screening: Screening, creation: Creation & { ok: true }): Promise<string> {
+async function recordReturn(
+  tx: WriteTx,
+  principal: Principal,
+  policy: ReturnPolicy,
+  draft: Draft,
+  screening: Screening,
+  creation: Creation & { ok: true },
+): Promise<string> {
   const { order, input, storeId } = draft;
   const { status, action, declineReason } = creation;
   const id = newId('ret');

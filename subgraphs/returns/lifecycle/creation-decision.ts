@@ -57,7 +57,14 @@ function decideAtCounter({ fraud, approval }: Screening, managerPresent: () => b
   if (fraud.outcome === 'DECLINE') return { ok: false, error: userError(ReturnErrorCode.DECLINED_BY_POLICY, null, ReturnMessages.declinedByPolicy(reasons)) };
   const needsManager = approval === 'NEEDS_MANAGER_APPROVAL' || fraud.outcome === 'REVIEW';
   if (needsManager && !managerPresent()) {
-    return { ok: false, error: userError(ReturnErrorCode.MANAGER_APPROVAL_REQUIRED, null, fraud.outcome === 'REVIEW' ? ReturnMessages.needsReview(reasons) : ReturnMessages.managerApproval) };
+    return {
+      ok: false,
+      error: userError(
+        ReturnErrorCode.MANAGER_APPROVAL_REQUIRED,
+        null,
+        fraud.outcome === 'REVIEW' ? ReturnMessages.needsReview(reasons) : ReturnMessages.managerApproval,
+      ),
+    };
   }
   return starts('AUTHORIZED', null);
 }

@@ -44,10 +44,20 @@ export async function approveReturn(tx: WriteTx, principal: Principal, input: { 
 }
 
 /** `declineReturn`: a requested return is refused, with a reason. */
-export async function declineReturn(tx: WriteTx, principal: Principal, input: { returnId: string; reason: string; note?: string | null }): Promise<ReturnPayload> {
+export async function declineReturn(
+  tx: WriteTx,
+  principal: Principal,
+  input: { returnId: string; reason: string; note?: string | null },
+): Promise<ReturnPayload> {
   const ret = await locked(tx, principal, 'declineReturn', input.returnId);
   if (isPayload(ret)) return ret;
-  const header = await applyTransition(tx, ret, 'decline', { principal, channel: ret.channel, storeId: ret.store_id, note: input.note }, { decline_reason: input.reason });
+  const header = await applyTransition(
+    tx,
+    ret,
+    'decline',
+    { principal, channel: ret.channel, storeId: ret.store_id, note: input.note },
+    { decline_reason: input.reason },
+  );
   if (!header) return invalid(ret, 'declined');
   await tx.emit(ReturnDeclined, ret.id, { ...header, reason: input.reason });
   return changed(ret.id);
@@ -78,10 +88,16 @@ export async function markReturnInTransit(
 ): Promise<ReturnPayload> {
   const ret = await locked(tx, principal, 'markReturnInTransit', input.returnId);
   if (isPayload(ret)) return ret;
-  const header = await applyTransition(tx, ret, 'ship', { principal, channel: ret.channel, storeId: ret.store_id }, {
-    carrier: input.carrier ?? null,
-    tracking_number: input.trackingNumber ?? null,
-  });
+  const header = await applyTransition(
+    tx,
+    ret,
+    'ship',
+    { principal, channel: ret.channel, storeId: ret.store_id },
+    {
+      carrier: input.carrier ?? null,
+      tracking_number: input.trackingNumber ?? null,
+    },
+  );
   if (!header) return invalid(ret, 'marked in transit');
   await tx.emit(ReturnInTransit, ret.id, { ...header, carrier: input.carrier ?? null, trackingNumber: input.trackingNumber ?? null });
   return changed(ret.id);

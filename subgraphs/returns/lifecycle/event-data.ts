@@ -4,7 +4,15 @@ import type { ReturnForUpdate } from './lifecycle-queries';
 
 /** The data of ReturnRequested / ReturnAuthorized: the decision and every line. */
 export async function authorizedEventData(tx: Queryable, ret: ReturnForUpdate, header: ReturnEventHeader) {
-  const { rows: lines } = await tx.query<{ id: string; order_line_id: string; sku: string; quantity: number; reason: string; net_value_minor: number; restocking_fee_minor: number }>(
+  const { rows: lines } = await tx.query<{
+    id: string;
+    order_line_id: string;
+    sku: string;
+    quantity: number;
+    reason: string;
+    net_value_minor: number;
+    restocking_fee_minor: number;
+  }>(
     `SELECT id, order_line_id, sku, quantity, reason, net_value_minor, restocking_fee_minor FROM returns.return_lines WHERE return_id = $1 ORDER BY position, id`,
     [ret.id],
   );

@@ -24,7 +24,8 @@ export interface InspectionInput {
  */
 export async function recordInspection(tx: WriteTx, principal: Principal, input: InspectionInput): Promise<ReturnPayload> {
   const ret = await lockReturn(tx, input.returnId);
-  if (!ret || !mayActOn(principal, 'recordInspection', ret, await inspectionLocations(tx, ret.id, input.locationId))) return refused(userError(ReturnErrorCode.RETURN_NOT_FOUND, ['input', 'returnId'], ReturnMessages.returnNotFound(input.returnId)));
+  if (!ret || !mayActOn(principal, 'recordInspection', ret, await inspectionLocations(tx, ret.id, input.locationId)))
+    return refused(userError(ReturnErrorCode.RETURN_NOT_FOUND, ['input', 'returnId'], ReturnMessages.returnNotFound(input.returnId)));
   if (!['PARTIALLY_RECEIVED', 'RECEIVED'].includes(ret.status)) {
     return refused(userError(ReturnErrorCode.INVALID_TRANSITION, ['input', 'returnId'], ReturnMessages.invalidTransition(ret.status, 'inspected')));
   }
@@ -71,7 +72,9 @@ function validateInspection(input: InspectionInput, lines: Awaited<ReturnType<ty
   input.lines.forEach((line, index) => {
     const state = lines.find((candidate) => candidate.id === line.returnLineId);
     if (!state) {
-      errors.push(userError(ReturnErrorCode.RETURN_LINE_NOT_FOUND, ['input', 'lines', index, 'returnLineId'], ReturnMessages.returnLineNotFound(line.returnLineId)));
+      errors.push(
+        userError(ReturnErrorCode.RETURN_LINE_NOT_FOUND, ['input', 'lines', index, 'returnLineId'], ReturnMessages.returnLineNotFound(line.returnLineId)),
+      );
       return;
     }
     if (seen.has(line.returnLineId)) {
@@ -93,9 +96,17 @@ function validateInspection(input: InspectionInput, lines: Awaited<ReturnType<ty
     const here = waitingHere.get(state.id) ?? 0;
     // Units waiting elsewhere are inspected where they are: inventory holds them there, not here.
     if (here === 0 || (total > here && total <= waiting)) {
-      errors.push(userError(ReturnErrorCode.NOT_RECEIVED_AT_LOCATION, ['input', 'lines', index, 'dispositions'], ReturnMessages.notReceivedAtLocation(input.locationId, here)));
+      errors.push(
+        userError(
+          ReturnErrorCode.NOT_RECEIVED_AT_LOCATION,
+          ['input', 'lines', index, 'dispositions'],
+          ReturnMessages.notReceivedAtLocation(input.locationId, here),
+        ),
+      );
     } else if (total !== here) {
-      errors.push(userError(ReturnErrorCode.DISPOSITIONS_MUST_MATCH_RECEIVED, ['input', 'lines', index, 'dispositions'], ReturnMessages.dispositionsMismatch(here)));
+      errors.push(
+        userError(ReturnErrorCode.DISPOSITIONS_MUST_MATCH_RECEIVED, ['input', 'lines', index, 'dispositions'], ReturnMessages.dispositionsMismatch(here)),
+      );
     }
   });
   return errors;

@@ -41,7 +41,9 @@ const SNAPSHOT_COLUMNS = 'order_id, number, channel, store_id, partner_id, custo
 
 /** Snapshots of several orders (eligibility of many orders at once). */
 export async function orderSnapshots(db: Queryable, orderIds: readonly string[]): Promise<OrderSnapshot[]> {
-  const { rows } = await db.query<OrderSnapshot & Record<string, unknown>>(`SELECT ${SNAPSHOT_COLUMNS} FROM returns.order_snapshots WHERE order_id = ANY($1)`, [orderIds]);
+  const { rows } = await db.query<OrderSnapshot & Record<string, unknown>>(`SELECT ${SNAPSHOT_COLUMNS} FROM returns.order_snapshots WHERE order_id = ANY($1)`, [
+    orderIds,
+  ]);
   return rows;
 }
 
@@ -51,7 +53,10 @@ export async function orderSnapshots(db: Queryable, orderIds: readonly string[])
  * exceed what was bought.
  */
 export async function lockOrderSnapshot(tx: Queryable, orderId: string): Promise<OrderSnapshot | null> {
-  const { rows } = await tx.query<OrderSnapshot & Record<string, unknown>>(`SELECT ${SNAPSHOT_COLUMNS} FROM returns.order_snapshots WHERE order_id = $1 FOR UPDATE`, [orderId]);
+  const { rows } = await tx.query<OrderSnapshot & Record<string, unknown>>(
+    `SELECT ${SNAPSHOT_COLUMNS} FROM returns.order_snapshots WHERE order_id = $1 FOR UPDATE`,
+    [orderId],
+  );
   return rows[0] ?? null;
 }
 
@@ -139,15 +144,45 @@ export async function insertReturn(tx: Queryable, ret: NewReturn, lines: readonl
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
         'RMA-' || nextval('returns.rma_number_seq'), 1)
      RETURNING number`,
-    [ret.id, ret.orderId, ret.status, ret.channel, ret.storeId, ret.customerId, ret.partnerId, ret.policyVersion, ret.destinationLocationId,
-      ret.refundMethod, ret.fraudOutcome, JSON.stringify(ret.fraudReasons), ret.approval, ret.valueMinor, ret.currency, ret.receiptPresented,
-      ret.declineReason, ret.note, ret.createdBy],
+    [
+      ret.id,
+      ret.orderId,
+      ret.status,
+      ret.channel,
+      ret.storeId,
+      ret.customerId,
+      ret.partnerId,
+      ret.policyVersion,
+      ret.destinationLocationId,
+      ret.refundMethod,
+      ret.fraudOutcome,
+      JSON.stringify(ret.fraudReasons),
+      ret.approval,
+      ret.valueMinor,
+      ret.currency,
+      ret.receiptPresented,
+      ret.declineReason,
+      ret.note,
+      ret.createdBy,
+    ],
   );
   for (const [position, line] of lines.entries()) {
     await tx.query(
       `INSERT INTO returns.return_lines (id, return_id, order_line_id, sku, category, quantity, reason, customer_note, net_value_minor, restocking_fee_minor, position)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [line.id, ret.id, line.orderLineId, line.sku, line.category, line.quantity, line.reason, line.customerNote, line.netValueMinor, line.restockingFeeMinor, position],
+      [
+        line.id,
+        ret.id,
+        line.orderLineId,
+        line.sku,
+        line.category,
+        line.quantity,
+        line.reason,
+        line.customerNote,
+        line.netValueMinor,
+        line.restockingFeeMinor,
+        position,
+      ],
     );
   }
   return rows[0]?.number as string;

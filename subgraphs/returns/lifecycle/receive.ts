@@ -21,7 +21,8 @@ export interface ReceiveInput {
  */
 export async function receiveReturnItems(tx: WriteTx, principal: Principal, input: ReceiveInput): Promise<ReturnPayload> {
   const ret = await lockReturn(tx, input.returnId);
-  if (!ret || !mayActOn(principal, 'receiveReturnItems', ret, [input.locationId])) return refused(userError(ReturnErrorCode.RETURN_NOT_FOUND, ['input', 'returnId'], ReturnMessages.returnNotFound(input.returnId)));
+  if (!ret || !mayActOn(principal, 'receiveReturnItems', ret, [input.locationId]))
+    return refused(userError(ReturnErrorCode.RETURN_NOT_FOUND, ['input', 'returnId'], ReturnMessages.returnNotFound(input.returnId)));
   if (!['AUTHORIZED', 'IN_TRANSIT', 'PARTIALLY_RECEIVED'].includes(ret.status)) {
     return refused(userError(ReturnErrorCode.INVALID_TRANSITION, ['input', 'returnId'], ReturnMessages.invalidTransition(ret.status, 'received')));
   }
@@ -73,13 +74,21 @@ function validateReceipt(input: ReceiveInput, lines: Awaited<ReturnType<typeof l
   input.lines.forEach((line, index) => {
     const state = lines.find((candidate) => candidate.id === line.returnLineId);
     if (!state) {
-      errors.push(userError(ReturnErrorCode.RETURN_LINE_NOT_FOUND, ['input', 'lines', index, 'returnLineId'], ReturnMessages.returnLineNotFound(line.returnLineId)));
+      errors.push(
+        userError(ReturnErrorCode.RETURN_LINE_NOT_FOUND, ['input', 'lines', index, 'returnLineId'], ReturnMessages.returnLineNotFound(line.returnLineId)),
+      );
     } else if (seen.has(line.returnLineId)) {
       errors.push(userError(ReturnErrorCode.DUPLICATE_LINE, ['input', 'lines', index, 'returnLineId'], ReturnMessages.duplicateLine));
     } else if (!Number.isInteger(line.quantity) || line.quantity < 1) {
       errors.push(userError(ReturnErrorCode.INVALID_QUANTITY, ['input', 'lines', index, 'quantity'], ReturnMessages.invalidQuantity));
     } else if (line.quantity > state.quantity - state.received_quantity) {
-      errors.push(userError(ReturnErrorCode.QUANTITY_EXCEEDS_OUTSTANDING, ['input', 'lines', index, 'quantity'], ReturnMessages.exceedsOutstanding(state.quantity - state.received_quantity)));
+      errors.push(
+        userError(
+          ReturnErrorCode.QUANTITY_EXCEEDS_OUTSTANDING,
+          ['input', 'lines', index, 'quantity'],
+          ReturnMessages.exceedsOutstanding(state.quantity - state.received_quantity),
+        ),
+      );
     }
     seen.add(line.returnLineId);
   });

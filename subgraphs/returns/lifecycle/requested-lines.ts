@@ -37,7 +37,8 @@ export async function evaluateLines(tx: Queryable, order: OrderSnapshot, input: 
   input.lines.forEach((requested, index) => {
     const field: LineField = (name) => ['input', 'lines', index, name];
     const line = order.lines.find((candidate) => candidate.orderLineId === requested.orderLineId);
-    if (!line) return void errors.push(userError(ReturnErrorCode.LINE_NOT_ON_ORDER, field('orderLineId'), ReturnMessages.lineNotOnOrder(requested.orderLineId)));
+    if (!line)
+      return void errors.push(userError(ReturnErrorCode.LINE_NOT_ON_ORDER, field('orderLineId'), ReturnMessages.lineNotOnOrder(requested.orderLineId)));
     const malformed = malformedLine(line, requested, seen, field);
     if (malformed) return void errors.push(malformed);
     const alreadyReturned = returned.get(line.orderLineId) ?? 0;
@@ -52,7 +53,8 @@ export async function evaluateLines(tx: Queryable, order: OrderSnapshot, input: 
 function malformedLine(line: SnapshotLine, requested: ReturnLineInput, seen: Set<string>, field: LineField): UserError | null {
   if (seen.has(line.orderLineId)) return userError(ReturnErrorCode.DUPLICATE_LINE, field('orderLineId'), ReturnMessages.duplicateLine);
   seen.add(line.orderLineId);
-  if (!Number.isInteger(requested.quantity) || requested.quantity < 1) return userError(ReturnErrorCode.INVALID_QUANTITY, field('quantity'), ReturnMessages.invalidQuantity);
+  if (!Number.isInteger(requested.quantity) || requested.quantity < 1)
+    return userError(ReturnErrorCode.INVALID_QUANTITY, field('quantity'), ReturnMessages.invalidQuantity);
   if (requested.customerNote && requested.customerNote.length > MAX_CUSTOMER_NOTE_LENGTH) {
     return userError(ReturnErrorCode.INVALID_VALUE, field('customerNote'), 'A note may have at most 2,000 characters.');
   }
@@ -74,13 +76,23 @@ function ineligibility(policy: ReturnPolicy, request: LineRequest, field: LineFi
   const { order, line, requested } = request;
   const verdict = lineEligibility(policy, {
     returnChannel: request.input.channel,
-    order: { channel: order.channel, placedAt: new Date(order.placed_at), deliveredAt: order.delivered_at ? new Date(order.delivered_at) : null, payments: order.payments },
+    order: {
+      channel: order.channel,
+      placedAt: new Date(order.placed_at),
+      deliveredAt: order.delivered_at ? new Date(order.delivered_at) : null,
+      payments: order.payments,
+    },
     line,
     alreadyReturnedQuantity: request.alreadyReturned,
     now: request.now,
   });
   const errors = verdict.reasons.map((reason) => {
-    const code = reason.code === 'FINAL_SALE' ? ReturnErrorCode.FINAL_SALE : reason.code === 'WINDOW_EXPIRED' ? ReturnErrorCode.WINDOW_EXPIRED : ReturnErrorCode.QUANTITY_EXCEEDS_RETURNABLE;
+    const code =
+      reason.code === 'FINAL_SALE'
+        ? ReturnErrorCode.FINAL_SALE
+        : reason.code === 'WINDOW_EXPIRED'
+          ? ReturnErrorCode.WINDOW_EXPIRED
+          : ReturnErrorCode.QUANTITY_EXCEEDS_RETURNABLE;
     return userError(code, code === ReturnErrorCode.QUANTITY_EXCEEDS_RETURNABLE ? field('quantity') : field('orderLineId'), reason.message);
   });
   if (verdict.eligible && requested.quantity > verdict.returnableQuantity) {

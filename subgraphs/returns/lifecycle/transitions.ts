@@ -51,17 +51,38 @@ export async function applyTransition(
 }
 
 /** The timeline entry of a status change (or of a return's creation, `from` null). */
-export async function appendTimeline(tx: Queryable, returnId: string, from: ReturnStatus | null, to: ReturnStatus, action: string, actor: Actor): Promise<void> {
+export async function appendTimeline(
+  tx: Queryable,
+  returnId: string,
+  from: ReturnStatus | null,
+  to: ReturnStatus,
+  action: string,
+  actor: Actor,
+): Promise<void> {
   await tx.query(
     `INSERT INTO returns.return_timeline (return_id, from_status, to_status, action, actor, roles, channel, store_id, correlation_id, note)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [returnId, from, to, action, actor.principal.subject, actor.principal.roles, actor.channel ?? null, actor.storeId ?? null, currentScope()?.correlationId ?? null, actor.note ?? null],
+    [
+      returnId,
+      from,
+      to,
+      action,
+      actor.principal.subject,
+      actor.principal.roles,
+      actor.channel ?? null,
+      actor.storeId ?? null,
+      currentScope()?.correlationId ?? null,
+      actor.note ?? null,
+    ],
   );
 }
 
 /** Records a change that keeps the status (a partial receipt after another, an inspection of some lines). */
 export async function bumpRevision(tx: Queryable, ret: ReturnForUpdate, action: string, actor: Actor): Promise<ReturnEventHeader> {
-  const { rows } = await tx.query<{ revision: number }>(`UPDATE returns.returns SET revision = revision + 1, updated_at = now() WHERE id = $1 RETURNING revision`, [ret.id]);
+  const { rows } = await tx.query<{ revision: number }>(
+    `UPDATE returns.returns SET revision = revision + 1, updated_at = now() WHERE id = $1 RETURNING revision`,
+    [ret.id],
+  );
   await appendTimeline(tx, ret.id, ret.status, ret.status, action, actor);
   ret.revision = rows[0]?.revision ?? ret.revision + 1;
   return headerOf(ret, ret.status);

@@ -45,12 +45,12 @@ describe('where the window starts', () => {
     }
   });
 
-  it('keeps the order channel\'s window when a web order is returned in a store', () => {
+  it("keeps the order channel's window when a web order is returned in a store", () => {
     const verdict = lineEligibility(policy, eligibilityInput({ returnChannel: 'POS' }));
     expect(verdict.windowEndsAt).toEqual(plus(DELIVERED, 30 * DAY_MS));
   });
 
-  it('starts an undelivered order\'s window after the grace days from purchase, and keeps the line eligible meanwhile', () => {
+  it("starts an undelivered order's window after the grace days from purchase, and keeps the line eligible meanwhile", () => {
     const verdict = lineEligibility(policy, eligibilityInput({ order: { deliveredAt: null }, now: plus(PLACED, 20 * DAY_MS) }));
     expect(verdict.windowEndsAt).toEqual(plus(PLACED, (14 + 30) * DAY_MS));
     expect(verdict.eligible).toBe(true);
@@ -151,7 +151,9 @@ describe('quantity left to return', () => {
   });
 
   it('throws on a negative or fractional count, which is a caller bug', () => {
-    expect(() => lineEligibility(policy, eligibilityInput({ alreadyReturnedQuantity: -1 }))).toThrow('alreadyReturnedQuantity must be a non-negative safe integer, got -1');
+    expect(() => lineEligibility(policy, eligibilityInput({ alreadyReturnedQuantity: -1 }))).toThrow(
+      'alreadyReturnedQuantity must be a non-negative safe integer, got -1',
+    );
     expect(() => lineEligibility(policy, eligibilityInput({ line: { quantity: 1.5 } }))).toThrow(RangeError);
     expect(() => lineEligibility(policy, eligibilityInput({ now: new Date('nonsense') }))).toThrow('now must be a valid Date');
   });
@@ -161,7 +163,13 @@ describe('refund methods in the verdict', () => {
   it('follows the return channel and ignores tenders with nothing captured', () => {
     const input = eligibilityInput({
       returnChannel: 'POS',
-      order: { channel: 'POS', payments: [{ method: 'CASH', capturedMinor: 5000 }, { method: 'GIFT_CARD', capturedMinor: 0 }] },
+      order: {
+        channel: 'POS',
+        payments: [
+          { method: 'CASH', capturedMinor: 5000 },
+          { method: 'GIFT_CARD', capturedMinor: 0 },
+        ],
+      },
     });
     expect(lineEligibility(policy, input).refundMethods).toEqual(['STORE_CREDIT', 'CASH']);
   });

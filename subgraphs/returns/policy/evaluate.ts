@@ -3,7 +3,14 @@
  * every channel gets the same answer and each rule is tested alone. Each lives in a file named for
  * its concept; this module gathers them.
  */
-export { lineEligibility, type EligibilityInput, type EligibilityLine, type EligibilityOrder, type IneligibleReason, type LineEligibility } from './eligibility';
+export {
+  lineEligibility,
+  type EligibilityInput,
+  type EligibilityLine,
+  type EligibilityOrder,
+  type IneligibleReason,
+  type LineEligibility,
+} from './eligibility';
 export { returnWindow, isWithinWindow, windowRuleFor, DAY_MS, type ReturnWindow, type WindowOrder } from './window';
 export { refundMethodsFor, refundMethodsForTender } from './refund-methods';
 export { restockingFeeMinor, restockingFeeRuleFor, feeBasisPoints, type RestockingFeeInput } from './restocking';

@@ -16,9 +16,11 @@ describe('fraud assessment', () => {
       outcome: 'REVIEW',
       reasons: [{ signal: 'RETURNS_IN_30_DAYS', outcome: 'REVIEW', message: '3 returns in the last 30 days (threshold 3).' }],
     });
-    expect(fraudAssessment(policy, { ...clean, returnsIn30Days: 5, returnsIn90Days: 5 }).reasons[0]).toEqual(
-      { signal: 'RETURNS_IN_30_DAYS', outcome: 'DECLINE', message: '5 returns in the last 30 days (threshold 5).' },
-    );
+    expect(fraudAssessment(policy, { ...clean, returnsIn30Days: 5, returnsIn90Days: 5 }).reasons[0]).toEqual({
+      signal: 'RETURNS_IN_30_DAYS',
+      outcome: 'DECLINE',
+      message: '5 returns in the last 30 days (threshold 5).',
+    });
   });
 
   it('asks for review at 6 returns in 90 days, and declines at 10', () => {
@@ -29,19 +31,24 @@ describe('fraud assessment', () => {
   });
 
   it('judges the returned-value ratio from 50% (review) and 80% (decline) once there are 3 returns', () => {
-    const ratio = (returned: number) => fraudAssessment(policy, { ...clean, returnsIn90Days: 3, returnedValue90DaysMinor: returned, purchasedValue90DaysMinor: 10_000 });
+    const ratio = (returned: number) =>
+      fraudAssessment(policy, { ...clean, returnsIn90Days: 3, returnedValue90DaysMinor: returned, purchasedValue90DaysMinor: 10_000 });
     expect(ratio(4_999).outcome).toBe('APPROVE');
     expect(ratio(5_000).reasons).toEqual([
       { signal: 'RETURNED_VALUE_RATIO_90_DAYS', outcome: 'REVIEW', message: 'Returned 50% of the value purchased in the last 90 days (threshold 50%).' },
     ]);
     expect(ratio(8_123)).toEqual({
       outcome: 'DECLINE',
-      reasons: [{ signal: 'RETURNED_VALUE_RATIO_90_DAYS', outcome: 'DECLINE', message: 'Returned 81.23% of the value purchased in the last 90 days (threshold 80%).' }],
+      reasons: [
+        { signal: 'RETURNED_VALUE_RATIO_90_DAYS', outcome: 'DECLINE', message: 'Returned 81.23% of the value purchased in the last 90 days (threshold 80%).' },
+      ],
     });
   });
 
   it('ignores the ratio for a customer with fewer than 3 returns, or with no purchases in the period', () => {
-    expect(fraudAssessment(policy, { ...clean, returnsIn90Days: 2, returnedValue90DaysMinor: 10_000, purchasedValue90DaysMinor: 10_000 }).outcome).toBe('APPROVE');
+    expect(fraudAssessment(policy, { ...clean, returnsIn90Days: 2, returnedValue90DaysMinor: 10_000, purchasedValue90DaysMinor: 10_000 }).outcome).toBe(
+      'APPROVE',
+    );
     expect(fraudAssessment(policy, { ...clean, returnsIn90Days: 4, returnedValue90DaysMinor: 10_000, purchasedValue90DaysMinor: 0 }).outcome).toBe('APPROVE');
   });
 
@@ -60,7 +67,13 @@ describe('fraud assessment', () => {
   });
 
   it('lets the worst signal win and lists every signal that fired', () => {
-    const assessment = fraudAssessment(policy, { returnsIn30Days: 5, returnsIn90Days: 7, returnedValue90DaysMinor: 6_000, purchasedValue90DaysMinor: 10_000, receiptless: true });
+    const assessment = fraudAssessment(policy, {
+      returnsIn30Days: 5,
+      returnsIn90Days: 7,
+      returnedValue90DaysMinor: 6_000,
+      purchasedValue90DaysMinor: 10_000,
+      receiptless: true,
+    });
     expect(assessment.outcome).toBe('DECLINE');
     expect(assessment.reasons.map((r) => [r.signal, r.outcome])).toEqual([
       ['RETURNS_IN_30_DAYS', 'DECLINE'],

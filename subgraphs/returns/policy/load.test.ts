@@ -28,7 +28,9 @@ describe('loading the policy document', () => {
     const policy = loadDefaultPolicy();
     expect(Object.isFrozen(policy)).toBe(true);
     expect(Object.isFrozen(policy.windows[0])).toBe(true);
-    expect(() => { (policy.approval as { autoApproveUpToMinor: number }).autoApproveUpToMinor = 1; }).toThrow(TypeError);
+    expect(() => {
+      (policy.approval as { autoApproveUpToMinor: number }).autoApproveUpToMinor = 1;
+    }).toThrow(TypeError);
   });
 
   it('refuses a document that is not an object, naming the root', () => {
@@ -104,7 +106,11 @@ describe('loading the policy document', () => {
 
   it('refuses thresholds out of order', () => {
     const doc = defaultDocument();
-    doc.fraud = { ...doc.fraud, returnsIn30Days: { review: 6, decline: 5 }, returnedValueRatio90Days: { reviewBasisPoints: 9000, declineBasisPoints: 8000, minimumReturns: 3 } };
+    doc.fraud = {
+      ...doc.fraud,
+      returnsIn30Days: { review: 6, decline: 5 },
+      returnedValueRatio90Days: { reviewBasisPoints: 9000, declineBasisPoints: 8000, minimumReturns: 3 },
+    };
     doc.approval = { autoApproveUpToMinor: 60000, managerApprovalAboveMinor: 50000 };
     const message = refusal(doc);
     expect(message).toContain('fraud.returnsIn30Days.review: must not be above decline');

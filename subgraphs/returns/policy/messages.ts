@@ -38,14 +38,10 @@ function percentOf(basisPoints: number): string {
 /** User-facing messages of policy decisions. */
 export const PolicyMessages = {
   finalSale: 'This item was sold as final sale and cannot be returned.',
-  windowExpired: (days: number, endsAt: Date) =>
-    `The ${days}-day return window for this item ended at ${endsAt.toISOString()}.`,
-  nothingLeft: (ordered: number) =>
-    `All ${ordered} unit(s) of this line are already returned or in an open return.`,
-  returnsIn30Days: (count: number, threshold: number) =>
-    `${count} returns in the last 30 days (threshold ${threshold}).`,
-  returnsIn90Days: (count: number, threshold: number) =>
-    `${count} returns in the last 90 days (threshold ${threshold}).`,
+  windowExpired: (days: number, endsAt: Date) => `The ${days}-day return window for this item ended at ${endsAt.toISOString()}.`,
+  nothingLeft: (ordered: number) => `All ${ordered} unit(s) of this line are already returned or in an open return.`,
+  returnsIn30Days: (count: number, threshold: number) => `${count} returns in the last 30 days (threshold ${threshold}).`,
+  returnsIn90Days: (count: number, threshold: number) => `${count} returns in the last 90 days (threshold ${threshold}).`,
   returnedValueRatio: (ratioBasisPoints: number, thresholdBasisPoints: number) =>
     `Returned ${percentOf(ratioBasisPoints)} of the value purchased in the last 90 days (threshold ${percentOf(thresholdBasisPoints)}).`,
   receiptless: 'The return has no receipt or order to match it to.',

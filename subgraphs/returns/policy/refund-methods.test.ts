@@ -36,7 +36,7 @@ describe('refund methods per channel and tender', () => {
     expect(refundMethodsFor(policy, 'MOBILE', ['STORE_CREDIT'])).toEqual(['STORE_CREDIT']);
   });
 
-  it('refunds marketplace returns through the marketplace\'s original payment only', () => {
+  it("refunds marketplace returns through the marketplace's original payment only", () => {
     expect(refundMethodsFor(policy, 'MARKETPLACE', ['CARD'])).toEqual(['ORIGINAL_PAYMENT']);
     expect(refundMethodsFor(policy, 'MARKETPLACE', ['GIFT_CARD'])).toEqual(['ORIGINAL_PAYMENT']);
   });

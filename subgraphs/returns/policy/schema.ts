@@ -23,11 +23,17 @@ const nonNegativeMinor = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 /** A list without repeats, so a rule cannot say the same thing twice. */
 function uniqueList<T extends z.ZodType>(item: T) {
-  return z.array(item).min(1).refine((list) => new Set(list).size === list.length, 'must not repeat a value');
+  return z
+    .array(item)
+    .min(1)
+    .refine((list) => new Set(list).size === list.length, 'must not repeat a value');
 }
 
 /** A restocking-fee percentage: 0 to 100 with at most two decimals (whole basis points). */
-const percent = z.number().min(0).max(100)
+const percent = z
+  .number()
+  .min(0)
+  .max(100)
   .refine((value) => Math.abs(value * 100 - Math.round(value * 100)) < 1e-9, 'must have at most two decimals (whole basis points)');
 
 const windowRule = z.strictObject({
@@ -141,7 +147,11 @@ function restockingOverlaps(rules: Shape['restockingFees']): Issue[] {
       const key = `${rule.category}/${reason}`;
       const first = claimed.get(key);
       if (first === undefined) claimed.set(key, index);
-      else issues.push({ path: ['restockingFees', index, 'reasons'], message: `${reason} for category "${rule.category}" is already covered by restockingFees[${first}]` });
+      else
+        issues.push({
+          path: ['restockingFees', index, 'reasons'],
+          message: `${reason} for category "${rule.category}" is already covered by restockingFees[${first}]`,
+        });
     }
   });
   return issues;

@@ -6,8 +6,16 @@
 
 /** Why a unit comes back (`ReturnReason` in the returns schema, after Shopify's reasons). */
 export const RETURN_REASONS = [
-  'SIZE_TOO_SMALL', 'SIZE_TOO_LARGE', 'UNWANTED', 'NOT_AS_DESCRIBED', 'WRONG_ITEM',
-  'DEFECTIVE', 'STYLE', 'COLOR', 'OTHER', 'UNKNOWN',
+  'SIZE_TOO_SMALL',
+  'SIZE_TOO_LARGE',
+  'UNWANTED',
+  'NOT_AS_DESCRIBED',
+  'WRONG_ITEM',
+  'DEFECTIVE',
+  'STYLE',
+  'COLOR',
+  'OTHER',
+  'UNKNOWN',
 ] as const;
 /** One of `RETURN_REASONS`. */
 export type ReturnReason = (typeof RETURN_REASONS)[number];

@@ -51,7 +51,12 @@ const REASONS: ReadonlySet<string> = new Set(['duplicate', 'fraudulent', 'reques
 
 /** Stripe's error body (`{ error: { type, code, message, param } }`). */
 export function stripeError(status: number, type: string, code: string | undefined, message: string, param?: string): FakeAnswer {
-  return { status, body: { error: { type, ...(code && { code, doc_url: `https://stripe.com/docs/error-codes/${code.replace(/_/g, '-')}` }), message, ...(param && { param }) } } };
+  return {
+    status,
+    body: {
+      error: { type, ...(code && { code, doc_url: `https://stripe.com/docs/error-codes/${code.replace(/_/g, '-')}` }), message, ...(param && { param }) },
+    },
+  };
 }
 
 /** A Stripe-style id: prefix + 24 random base62-ish characters. */
@@ -70,7 +75,8 @@ export class FakeStripeLedger {
   /** Registers a captured payment (replacing one with the same id). */
   addPayment(payment: FakePayment): void {
     if (!/^(pi|ch)_\w+$/.test(payment.id)) throw new TypeError(`fake Stripe payments are "pi_..." or "ch_...", got "${payment.id}"`);
-    if (!Number.isSafeInteger(payment.amountMinor) || payment.amountMinor <= 0) throw new TypeError(`amountMinor must be a positive integer, got ${payment.amountMinor}`);
+    if (!Number.isSafeInteger(payment.amountMinor) || payment.amountMinor <= 0)
+      throw new TypeError(`amountMinor must be a positive integer, got ${payment.amountMinor}`);
     this.payments.set(payment.id, { ...payment, currency: payment.currency.toLowerCase() });
   }
 
@@ -93,16 +99,31 @@ export class FakeStripeLedger {
       if (!KNOWN_PARAMS.has(name)) return stripeError(400, 'invalid_request_error', 'parameter_unknown', `Received unknown parameter: ${name}`, name);
     }
     const { amount, payment_intent: pi, charge, reason, metadata } = params;
-    if (pi === undefined && charge === undefined) return stripeError(400, 'invalid_request_error', 'parameter_missing', 'One of the following params should be provided for this request: payment_intent or charge.');
-    if (pi !== undefined && charge !== undefined) return stripeError(400, 'invalid_request_error', 'parameter_invalid', 'You cannot pass both payment_intent and charge.');
-    if (typeof (pi ?? charge) !== 'string') return stripeError(400, 'invalid_request_error', 'parameter_invalid', 'Invalid payment reference.', pi ? 'payment_intent' : 'charge');
+    if (pi === undefined && charge === undefined)
+      return stripeError(
+        400,
+        'invalid_request_error',
+        'parameter_missing',
+        'One of the following params should be provided for this request: payment_intent or charge.',
+      );
+    if (pi !== undefined && charge !== undefined)
+      return stripeError(400, 'invalid_request_error', 'parameter_invalid', 'You cannot pass both payment_intent and charge.');
+    if (typeof (pi ?? charge) !== 'string')
+      return stripeError(400, 'invalid_request_error', 'parameter_invalid', 'Invalid payment reference.', pi ? 'payment_intent' : 'charge');
     if (amount !== undefined && (typeof amount !== 'string' || !/^[1-9]\d{0,15}$/.test(amount))) {
       return stripeError(400, 'invalid_request_error', 'parameter_invalid_integer', 'Invalid positive integer', 'amount');
     }
     if (reason !== undefined && (typeof reason !== 'string' || !REASONS.has(reason))) {
-      return stripeError(400, 'invalid_request_error', 'parameter_invalid', 'Invalid reason: must be one of duplicate, fraudulent, or requested_by_customer', 'reason');
+      return stripeError(
+        400,
+        'invalid_request_error',
+        'parameter_invalid',
+        'Invalid reason: must be one of duplicate, fraudulent, or requested_by_customer',
+        'reason',
+      );
     }
-    if (metadata !== undefined && typeof metadata === 'string') return stripeError(400, 'invalid_request_error', 'parameter_invalid', 'Invalid hash', 'metadata');
+    if (metadata !== undefined && typeof metadata === 'string')
+      return stripeError(400, 'invalid_request_error', 'parameter_invalid', 'Invalid hash', 'metadata');
     return null;
   }
 
@@ -119,7 +140,13 @@ export class FakeStripeLedger {
     const amount = params.amount === undefined ? remaining : Number(params.amount);
     if (remaining === 0) return stripeError(400, 'invalid_request_error', 'charge_already_refunded', `Charge ${payment.id} has already been refunded.`);
     if (amount > remaining) {
-      return stripeError(400, 'invalid_request_error', 'amount_too_large', `Refund amount (${amount}) is greater than unrefunded amount on charge (${remaining})`, 'amount');
+      return stripeError(
+        400,
+        'invalid_request_error',
+        'amount_too_large',
+        `Refund amount (${amount}) is greater than unrefunded amount on charge (${remaining})`,
+        'amount',
+      );
     }
     const refund: FakeRefund = {
       id: fakeStripeId('re'),

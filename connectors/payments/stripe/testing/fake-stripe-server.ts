@@ -218,7 +218,11 @@ export class FakeStripeServer {
   }
 
   private async deliver(eventId: string, body: string, signature: string): Promise<FakeWebhookDelivery> {
-    const headers = { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': signature, 'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)' };
+    const headers = {
+      'content-type': 'application/json; charset=utf-8',
+      'stripe-signature': signature,
+      'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+    };
     if (this.webhookUrl === undefined) return { eventId, body, headers, responseStatus: null };
     const responseStatus = await postOnce(this.webhookUrl, body, headers);
     return { eventId, body, headers, responseStatus };
@@ -259,7 +263,12 @@ export class FakeStripeServer {
   }
 
   /** Runs one request through Stripe's idempotency layer and the routes. */
-  private execute(method: string, path: string, body: string, key: string | null): { answer: FakeAnswer; requestId: string; outcome: 'executed' | 'replayed' | 'rejected' } {
+  private execute(
+    method: string,
+    path: string,
+    body: string,
+    key: string | null,
+  ): { answer: FakeAnswer; requestId: string; outcome: 'executed' | 'replayed' | 'rejected' } {
     const print = fingerprint(method, path, body);
     if (key !== null) {
       const saved = this.saved.get(key);
@@ -307,10 +316,14 @@ export class FakeStripeServer {
 /** One POST without keep-alive, so test runs leave no sockets open; resolves with the status code. */
 function postOnce(url: string, body: string, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) }, agent: false, timeout: WEBHOOK_DELIVERY_TIMEOUT_MS }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = httpRequest(
+      url,
+      { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) }, agent: false, timeout: WEBHOOK_DELIVERY_TIMEOUT_MS },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`webhook endpoint ${url} did not answer in ${WEBHOOK_DELIVERY_TIMEOUT_MS} ms`)));
     req.on('error', reject);
     req.end(body);

@@ -20,13 +20,15 @@ export function policyWith(changes: Partial<ReturnPolicy>): ReturnPolicy {
 export const at = (iso: string): Date => new Date(iso);
 
 /** An eligibility input: a web order of 3 apparel units paid by card, delivered, asked about at POS. */
-export function eligibilityInput(overrides: {
-  returnChannel?: EligibilityInput['returnChannel'];
-  order?: Partial<EligibilityInput['order']>;
-  line?: Partial<EligibilityInput['line']>;
-  alreadyReturnedQuantity?: number;
-  now?: Date;
-} = {}): EligibilityInput {
+export function eligibilityInput(
+  overrides: {
+    returnChannel?: EligibilityInput['returnChannel'];
+    order?: Partial<EligibilityInput['order']>;
+    line?: Partial<EligibilityInput['line']>;
+    alreadyReturnedQuantity?: number;
+    now?: Date;
+  } = {},
+): EligibilityInput {
   return {
     returnChannel: overrides.returnChannel ?? 'ECOMMERCE',
     order: {
