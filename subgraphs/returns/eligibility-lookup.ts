@@ -6,7 +6,7 @@ import type { Channel } from '../../contracts/vocabulary';
 import { lineEligibility, refundMethodsFor, type ReturnPolicy } from './policy';
 import { assertMayPerform } from '../../platform/auth';
 import { seesOrder } from './lifecycle/access';
-import { orderSnapshots, returnedQuantities } from './lifecycle/lifecycle-queries';
+import { eligibilityOrder, orderSnapshots, returnedQuantities } from './lifecycle/lifecycle-queries';
 
 /**
  * `returnEligibility`: every line of an order judged by the active policy for a channel. Two
@@ -32,12 +32,7 @@ export async function returnEligibility(
   const lines = order.lines.map((line) => {
     const verdict = lineEligibility(policy, {
       returnChannel: args.channel,
-      order: {
-        channel: order.channel,
-        placedAt: new Date(order.placed_at),
-        deliveredAt: order.delivered_at ? new Date(order.delivered_at) : null,
-        payments: order.payments,
-      },
+      order: eligibilityOrder(order),
       line,
       alreadyReturnedQuantity: returned.get(line.orderLineId) ?? 0,
       now,

@@ -1,6 +1,7 @@
 import type { Queryable } from '../../../platform/db';
 import type { Channel, PaymentMethod, ReturnStatus } from '../../../contracts/vocabulary';
 import { OPEN_OR_DONE_STATUSES } from '../domain/status';
+import type { EligibilityOrder } from '../policy/eligibility';
 
 /** An order as the returns subgraph keeps it (see consumers/order-snapshots.ts). */
 export interface OrderSnapshot {
@@ -16,6 +17,16 @@ export interface OrderSnapshot {
   total_minor: number;
   lines: SnapshotLine[];
   payments: SnapshotPayment[];
+}
+
+/** The order as the return policy judges it (window, channel, tenders), from the returns subgraph's copy. */
+export function eligibilityOrder(order: OrderSnapshot): EligibilityOrder {
+  return {
+    channel: order.channel,
+    placedAt: new Date(order.placed_at),
+    deliveredAt: order.delivered_at ? new Date(order.delivered_at) : null,
+    payments: order.payments,
+  };
 }
 
 export interface SnapshotLine {

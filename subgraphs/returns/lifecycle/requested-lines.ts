@@ -2,7 +2,7 @@ import type { Queryable } from '../../../platform/db';
 import { newId } from '../../../platform/ids';
 import { lineEligibility, restockingFeeMinor, type ReturnPolicy } from '../policy';
 import { returnedUnitsValue } from '../domain/valuation';
-import { returnedQuantities, type NewReturnLine, type OrderSnapshot, type SnapshotLine } from './lifecycle-queries';
+import { eligibilityOrder, returnedQuantities, type NewReturnLine, type OrderSnapshot, type SnapshotLine } from './lifecycle-queries';
 import { ReturnErrorCode, ReturnMessages, userError, type UserError } from './user-errors';
 import type { CreateReturnInput, ReturnLineInput } from './create';
 
@@ -76,12 +76,7 @@ function ineligibility(policy: ReturnPolicy, request: LineRequest, field: LineFi
   const { order, line, requested } = request;
   const verdict = lineEligibility(policy, {
     returnChannel: request.input.channel,
-    order: {
-      channel: order.channel,
-      placedAt: new Date(order.placed_at),
-      deliveredAt: order.delivered_at ? new Date(order.delivered_at) : null,
-      payments: order.payments,
-    },
+    order: eligibilityOrder(order),
     line,
     alreadyReturnedQuantity: request.alreadyReturned,
     now: request.now,
