@@ -16,7 +16,14 @@ function publisher(): string {
  * settings from the validated configuration (`REGISTRY_URL`, `REGISTRY_TOKEN`).
  */
 async function run(): Promise<number> {
-  const config = loadConfig();
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    // A bad setting is the operator's to fix: name it, without a stack trace.
+    process.stderr.write(`${(error as Error).message}\n`);
+    return 2;
+  }
   return main(process.argv.slice(2), { registryUrl: config.REGISTRY_URL, registryToken: config.REGISTRY_TOKEN, publishedBy: publisher() });
 }
 
