@@ -13,6 +13,37 @@ export function qualified(schema: string, table: string): string {
   return `${schema}.${table}`;
 }
 
+/** The columns of an outbox row that make its envelope (`envelopeOf`). */
+export const ENVELOPE_COLUMNS = 'id, type, version, source, aggregate_id, correlation_id, causation_id, occurred_at, data';
+
+/** An outbox row as `ENVELOPE_COLUMNS` selects it. */
+export interface OutboxEventRow {
+  id: string;
+  type: string;
+  version: number;
+  source: string;
+  aggregate_id: string;
+  correlation_id: string;
+  causation_id: string | null;
+  occurred_at: Date;
+  data: unknown;
+}
+
+/** The envelope of a stored event, as the relay publishes it and a consumer takes it. */
+export function envelopeOf(row: OutboxEventRow): EventEnvelope {
+  return {
+    id: row.id,
+    type: row.type,
+    version: row.version,
+    occurredAt: new Date(row.occurred_at).toISOString(),
+    source: row.source,
+    correlationId: row.correlation_id,
+    causationId: row.causation_id,
+    aggregateId: row.aggregate_id,
+    data: row.data,
+  };
+}
+
 /** An event to append: its declaration, the aggregate it is about and its data. */
 export interface NewEvent<TData> {
   definition: EventDefinition<TData>;

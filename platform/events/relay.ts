@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Db, Queryable } from '../db';
 import { componentLogger } from '../logger';
 import type { EventBus } from './bus';
-import type { DeliveredEvent, EventEnvelope } from './envelope';
-import { qualified } from './outbox';
+import type { DeliveredEvent } from './envelope';
+import { ENVELOPE_COLUMNS, envelopeOf, qualified, type OutboxEventRow } from './outbox';
 import type { UpdateFanout } from './fanout';
 
 const log = componentLogger('relay');
@@ -39,17 +39,8 @@ export interface RelayOptions {
   claimMs?: number;
 }
 
-interface OutboxRow {
+interface OutboxRow extends OutboxEventRow {
   position: number;
-  id: string;
-  type: string;
-  version: number;
-  source: string;
-  aggregate_id: string;
-  correlation_id: string;
-  causation_id: string | null;
-  occurred_at: Date;
-  data: unknown;
 }
 
 /**
@@ -155,7 +146,7 @@ export class OutboxRelay {
       const { rows: held } = await tx.query(`SELECT 1 FROM ${this.stateTable} WHERE id = 1 AND claimed_by <> $1 AND claimed_until > now()`, [this.claimant]);
       if (held.length > 0) return [];
       const { rows } = await tx.query<OutboxRow & Record<string, unknown>>(
-        `SELECT position, id, type, version, source, aggregate_id, correlation_id, causation_id, occurred_at, data
+        `SELECT position, ${ENVELOPE_COLUMNS}
            FROM ${this.table} WHERE published_at IS NULL AND position IS NOT NULL ORDER BY position LIMIT $1`,
         [this.batchSize],
       );
@@ -263,16 +254,5 @@ export async function outboxLag(db: Queryable, schema: string): Promise<{ pendin
 }
 
 function toDelivered(row: OutboxRow): DeliveredEvent {
-  const envelope: EventEnvelope = {
-    id: row.id,
-    type: row.type,
-    version: row.version,
-    occurredAt: row.occurred_at.toISOString(),
-    source: row.source,
-    correlationId: row.correlation_id,
-    causationId: row.causation_id,
-    aggregateId: row.aggregate_id,
-    data: row.data,
-  };
-  return { envelope, sourceSeq: row.position };
+  return { envelope: envelopeOf(row), sourceSeq: row.position };
 }

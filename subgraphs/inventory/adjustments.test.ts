@@ -7,6 +7,7 @@ import { startSubgraph, type RunningSubgraph } from '../../platform/subgraph';
 import { ConsumerRunner } from '../../platform/events/consumer';
 import type { DeliveredEvent } from '../../platform/events/envelope';
 import { InProcessBus } from '../../platform/events/in-process-bus';
+import { ENVELOPE_COLUMNS, envelopeOf, type OutboxEventRow } from '../../platform/events/outbox';
 import { ReferenceErp } from '../../connectors/erp/reference/reference-erp';
 import { testSubgraph } from '../../test/support/subgraphs';
 import { applyMovements } from './ledger';
@@ -307,40 +308,15 @@ describe('InventoryMoved to the ERP', () => {
     const causeId = response.data?.adjustInventory.movements[0]?.causeId;
     expect(movementId).toMatch(/^mov_/);
 
-    const { rows } = await database.db.query<{
-      seq: string;
-      id: string;
-      type: string;
-      version: number;
-      source: string;
-      aggregate_id: string;
-      correlation_id: string;
-      causation_id: string | null;
-      occurred_at: Date;
-      data: { causeId: string; movements: { movementId: string; sku: string }[] };
-    }>(
-      `SELECT seq, id, type, version, source, aggregate_id, correlation_id, causation_id, occurred_at, data FROM inventory.outbox WHERE type = 'InventoryMoved' AND data->>'causeId' = $1`,
-      [causeId],
-    );
+    const { rows } = await database.db.query<
+      OutboxEventRow & Record<string, unknown> & { seq: string; data: { causeId: string; movements: { movementId: string; sku: string }[] } }
+    >(`SELECT seq, ${ENVELOPE_COLUMNS} FROM inventory.outbox WHERE type = 'InventoryMoved' AND data->>'causeId' = $1`, [causeId]);
     expect(rows).toHaveLength(1);
     const row = rows[0]!;
     expect(row.aggregate_id).toBe(WAREHOUSE);
     expect(row.data.movements).toEqual([expect.objectContaining({ movementId, sku: 'SKU-ADJ-ERP', fromState: null, toState: 'SELLABLE', quantity: 6 })]);
 
-    const delivered: DeliveredEvent = {
-      envelope: {
-        id: row.id,
-        type: row.type,
-        version: row.version,
-        occurredAt: row.occurred_at.toISOString(),
-        source: row.source,
-        correlationId: row.correlation_id,
-        causationId: row.causation_id,
-        aggregateId: row.aggregate_id,
-        data: row.data,
-      },
-      sourceSeq: Number(row.seq),
-    };
+    const delivered: DeliveredEvent = { envelope: envelopeOf(row), sourceSeq: Number(row.seq) };
     const consumer = erpSyncConsumer(new ReferenceErp(database.db));
     // The effect twice (a crash between the ERP call and the inbox commit), then the runner twice.
     const accepted = consumer.handlers[0]?.accept(delivered.envelope);

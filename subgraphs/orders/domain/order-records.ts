@@ -1,4 +1,5 @@
-import type { Channel, CurrencyCode, PaymentMethod } from '../../../contracts/vocabulary';
+import type { Channel } from '../../../contracts/vocabulary';
+import type { NewOrder, NewOrderLine, NewPayment } from '../../../contracts/orders';
 
 /**
  * The orders subgraph's own read model: orders, lines and payments as `store.ts` keeps them,
@@ -6,26 +7,11 @@ import type { Channel, CurrencyCode, PaymentMethod } from '../../../contracts/vo
  * learn about orders from the `OrderRecorded` event (`contracts/events/orders.ts`).
  */
 
-/** An order header with its totals, as the store keeps it. */
-export interface OrderRecord {
+/** An order header with its totals, as the store keeps it: the reported header plus ids and what the store derives. */
+export interface OrderRecord extends Omit<NewOrder, 'shipping' | 'lines' | 'payments'> {
   id: string;
   /** Human-facing order number, e.g. `R100042`; unique. */
   number: string;
-  /** The commerce platform the order came from, e.g. `shopify`, `demo`. */
-  source: string;
-  /** The order's id in `source`; unique per source. */
-  externalId: string;
-  channel: Channel;
-  /** The POS store, or the store that fulfilled a shipped order. */
-  storeId: string | null;
-  /** Set for MARKETPLACE orders only. */
-  marketplacePartnerId: string | null;
-  customerId: string;
-  customerEmail: string | null;
-  customerName: string | null;
-  placedAt: Date;
-  deliveredAt: Date | null;
-  currency: CurrencyCode;
   /** Null when nothing is shipped (e.g. taken away at a POS counter). */
   shippingMethod: string | null;
   shippingMinor: number;
@@ -41,21 +27,11 @@ export interface OrderRecord {
   capturedTotalMinor: number;
 }
 
-/** One order line; immutable once recorded. */
-export interface OrderLineRecord {
+/** One order line as reported, with its ids and total; immutable once recorded. */
+export interface OrderLineRecord extends NewOrderLine {
   id: string;
   orderId: string;
   lineNumber: number;
-  sku: string;
-  title: string;
-  category: string;
-  quantity: number;
-  unitPriceMinor: number;
-  /** Discount allocated to the whole line (all units). */
-  discountMinor: number;
-  /** Tax of the whole line (all units). */
-  taxMinor: number;
-  finalSale: boolean;
   /** unit price x quantity − discount + tax. */
   totalMinor: number;
   /** The order's currency, repeated so a line formats its own money. */
@@ -65,17 +41,10 @@ export interface OrderLineRecord {
   marketplacePartnerId: string | null;
 }
 
-/** One captured payment of an order. */
-export interface PaymentRecord {
+/** One captured payment of an order, as reported, with its ids. */
+export interface PaymentRecord extends NewPayment {
   id: string;
   orderId: string;
-  /** Payment provider, e.g. `stripe`, `adyen`, `cash`, `gift_card`. */
-  provider: string;
-  /** The provider's own reference (charge id, gift card transaction); unique per order and provider. */
-  providerReference: string;
-  method: PaymentMethod;
-  capturedMinor: number;
-  capturedAt: Date;
   currency: string;
 }
 

@@ -2,6 +2,7 @@ import { InProcessBus } from '../../../platform/events/in-process-bus';
 import { ConsumerRunner, type ConsumerDefinition } from '../../../platform/events/consumer';
 import type { EventDefinition } from '../../../platform/events/catalog';
 import type { EventEnvelope } from '../../../platform/events/envelope';
+import { ENVELOPE_COLUMNS, envelopeOf, type OutboxEventRow } from '../../../platform/events/outbox';
 import type { Db, Queryable } from '../../../platform/db';
 import { newId } from '../../../platform/ids';
 import { OrderRecorded, type OrderRecordedData } from '../../../contracts/events/orders';
@@ -310,30 +311,10 @@ export async function providerRefunds(db: Queryable, paymentReference: string | 
 
 /** Events of the refunds outbox of one type, in order, as envelopes a consumer takes. */
 export async function outboxEvents(db: Queryable, type: string, aggregateIds?: readonly string[]): Promise<EventEnvelope[]> {
-  const { rows } = await db.query<{
-    id: string;
-    type: string;
-    version: number;
-    source: string;
-    aggregate_id: string;
-    correlation_id: string;
-    causation_id: string | null;
-    occurred_at: Date;
-    data: unknown;
-  }>(
-    `SELECT id, type, version, source, aggregate_id, correlation_id, causation_id, occurred_at, data FROM refunds.outbox
+  const { rows } = await db.query<OutboxEventRow & Record<string, unknown>>(
+    `SELECT ${ENVELOPE_COLUMNS} FROM refunds.outbox
       WHERE type = $1 AND ($2::text[] IS NULL OR aggregate_id = ANY($2)) ORDER BY seq`,
     [type, aggregateIds ?? null],
   );
-  return rows.map((row) => ({
-    id: row.id,
-    type: row.type,
-    version: row.version,
-    source: row.source,
-    aggregateId: row.aggregate_id,
-    correlationId: row.correlation_id,
-    causationId: row.causation_id,
-    occurredAt: new Date(row.occurred_at).toISOString(),
-    data: row.data,
-  }));
+  return rows.map(envelopeOf);
 }

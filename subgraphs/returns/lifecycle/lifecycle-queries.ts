@@ -1,6 +1,7 @@
 import type { Queryable } from '../../../platform/db';
-import type { Channel, PaymentMethod, ReturnStatus } from '../../../contracts/vocabulary';
+import type { Channel, ReturnStatus } from '../../../contracts/vocabulary';
 import { OPEN_OR_DONE_STATUSES } from '../domain/status';
+import type { OrderRecordedData } from '../../../contracts/events/orders';
 import type { EligibilityOrder } from '../policy/eligibility';
 
 /** An order as the returns subgraph keeps it (see consumers/order-snapshots.ts). */
@@ -29,24 +30,11 @@ export function eligibilityOrder(order: OrderSnapshot): EligibilityOrder {
   };
 }
 
-export interface SnapshotLine {
-  orderLineId: string;
-  sku: string;
-  category: string;
-  quantity: number;
-  unitPriceMinor: number;
-  discountMinor: number;
-  taxMinor: number;
-  finalSale: boolean;
-}
+/** A line of the snapshot, stored as the `OrderRecorded` event carried it. */
+export type SnapshotLine = OrderRecordedData['lines'][number];
 
-export interface SnapshotPayment {
-  paymentId: string;
-  provider: string;
-  providerReference: string;
-  method: PaymentMethod;
-  capturedMinor: number;
-}
+/** A payment of the snapshot, stored as the `OrderRecorded` event carried it. */
+export type SnapshotPayment = OrderRecordedData['payments'][number];
 
 const SNAPSHOT_COLUMNS = 'order_id, number, channel, store_id, partner_id, customer_id, placed_at, delivered_at, currency, total_minor, lines, payments';
 
