@@ -48,6 +48,8 @@ export interface NewOrder {
   customerName: string | null;
   placedAt: Date;
   deliveredAt: Date | null;
+  /** When the platform cancelled the order; absent or null while it stands. A mutable fact, like delivery. */
+  cancelledAt?: Date | null;
   currency: CurrencyCode;
   /** Null when nothing is shipped (e.g. taken away at a POS counter). */
   shipping: { method: string; amountMinor: number; taxMinor: number } | null;
