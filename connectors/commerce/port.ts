@@ -118,8 +118,14 @@ export interface CommerceWebhooks {
    * with the app's secret, compared in constant time). Throws `InvalidCommerceWebhookError`.
    */
   verify(rawBody: Buffer, headers: IncomingHttpHeaders): CommerceDelivery;
-  /** The change a verified delivery's body carries; throws `InvalidCommerceWebhookError(…, 400)` on a body it cannot read. */
-  interpret(topic: string, rawBody: Buffer): CommerceChange;
+  /**
+   * The change a stored delivery means. An adapter may read the platform's current state rather
+   * than trust the body alone (Shopify's order webhooks carry no payment references, so the
+   * adapter fetches the order through the Admin API, which also makes a late delivery harmless).
+   * Throws `InvalidCommerceWebhookError(…, 400)` on a body it cannot read; other errors are
+   * transient (the platform unreachable or throttling) and the delivery is retried.
+   */
+  interpret(topic: string, rawBody: Buffer): Promise<CommerceChange>;
 }
 
 /** One returned line of a mirrored return: the SKU and units, as on the platform's order. */
