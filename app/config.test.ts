@@ -37,6 +37,22 @@ const BAD_VALUES: Record<string, [value: string, why: string][]> = {
   ],
   STRIPE_WEBHOOK_SECRET: [['sk_test_the_wrong_kind_of_secret', 'not a signing secret']],
   STRIPE_API_BASE: [['api.stripe.test', 'not a URL']],
+  COMMERCE_CONNECTOR: [['magento', 'not a connector']],
+  SHOPIFY_STORE_DOMAIN: [
+    ['https://shop.myshopify.com', 'a URL, not the domain'],
+    ['shop.example.com', 'not the permanent myshopify.com domain'],
+  ],
+  SHOPIFY_ACCESS_TOKEN: [['sk_live_0123456789abcdefghij', 'not a Shopify token']],
+  SHOPIFY_WEBHOOK_SECRET: [['short', 'under 16 characters']],
+  SHOPIFY_API_BASE: [['shop.test', 'not a URL']],
+  WAREHOUSE_SECRETS: [
+    ['wh_nj', 'no secret'],
+    ['wh_nj=short', 'secret under 32 characters'],
+    [`wh nj=${'s'.repeat(32)}`, 'a space in the id'],
+  ],
+  WAREHOUSE_DROP_DIR: [['', 'empty']],
+  WAREHOUSE_SIGNATURE_TOLERANCE_S: [['0', 'zero tolerance refuses every webhook']],
+  WAREHOUSE_DROP_POLL_MS: [['10', 'below 100 ms']],
   SIMULATED_SETTLEMENT_DELAY_MS: [
     ['-5', 'negative'],
     ['86400001', 'above a day'],
@@ -128,6 +144,12 @@ describe('settings validated at start', () => {
   it('refuses PAYMENTS_MODE=stripe without both Stripe secrets, naming each', () => {
     expect(() => loadConfig({ PAYMENTS_MODE: 'stripe' })).toThrow(
       /STRIPE_SECRET_KEY: is required when PAYMENTS_MODE=stripe[\s\S]*STRIPE_WEBHOOK_SECRET: is required/,
+    );
+  });
+
+  it('refuses COMMERCE_CONNECTOR=shopify without the shop, its token and its webhook secret, naming each', () => {
+    expect(() => loadConfig({ COMMERCE_CONNECTOR: 'shopify' })).toThrow(
+      /SHOPIFY_STORE_DOMAIN: is required when COMMERCE_CONNECTOR=shopify[\s\S]*SHOPIFY_ACCESS_TOKEN: is required[\s\S]*SHOPIFY_WEBHOOK_SECRET: is required/,
     );
   });
 

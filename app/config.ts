@@ -111,6 +111,43 @@ const payments = {
   SIMULATED_SETTLEMENT_DELAY_MS: wholeNumber(0, MAX_SETTLEMENT_DELAY_MS).default(DEFAULT_SETTLEMENT_DELAY_MS),
 };
 
+/** Which commerce platform orders, locations and products come from, and where returns are mirrored. */
+const commerce = {
+  /** `none` (orders arrive through `recordOrder`, imports and the demo data) or `shopify`. */
+  COMMERCE_CONNECTOR: z.enum(['none', 'shopify'], { error: 'must be "none" or "shopify"' }).default('none'),
+  /** The shop's permanent domain, "<shop>.myshopify.com"; required when COMMERCE_CONNECTOR=shopify. */
+  SHOPIFY_STORE_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,60}\.myshopify\.com$/, 'must be the shop\'s "<shop>.myshopify.com" domain')
+    .optional(),
+  /** Admin API access token of the custom app ("shpat_..."); required when COMMERCE_CONNECTOR=shopify. */
+  SHOPIFY_ACCESS_TOKEN: secret(20)
+    .regex(/^shp[a-z]{2}_[A-Za-z0-9]+$/, 'must be a Shopify Admin API access token "shpat_..."')
+    .optional(),
+  /** The app's client secret, which signs its webhooks; required when COMMERCE_CONNECTOR=shopify. */
+  SHOPIFY_WEBHOOK_SECRET: secret(16).optional(),
+  /** Another Admin API origin (a test double); default the shop's own. */
+  SHOPIFY_API_BASE: httpUrl.optional(),
+};
+
+/** Warehouses and 3PLs that report receipts and inspections (signed webhooks and dropped files). */
+const warehouses = {
+  /** `id=secret` pairs separated by commas, one per warehouse that may call the webhook; each secret at least 32 characters. */
+  WAREHOUSE_SECRETS: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9_-]{1,60}=[^,=\s]{32,}(,[A-Za-z0-9_-]{1,60}=[^,=\s]{32,})*$/,
+      'must be "id=secret" pairs separated by commas, each secret at least 32 characters',
+    )
+    .optional(),
+  /** Folder watched for warehouse files (CSV, JSON Lines, X12 944/947); absent means no file drop. */
+  WAREHOUSE_DROP_DIR: z.string().min(1).optional(),
+  /** How old a signed warehouse webhook may be, in seconds. */
+  WAREHOUSE_SIGNATURE_TOLERANCE_S: wholeNumber(1, 3600).default(300),
+  /** How often the drop folder is scanned, in milliseconds. */
+  WAREHOUSE_DROP_POLL_MS: wholeNumber(100, 3_600_000).default(2000),
+};
+
 /** Business rules that differ between retailers. */
 const policy = {
   /** Four eyes: what one requester refunds by hand on one order, in total, above this (minor units) waits for a second approver. */
@@ -161,18 +198,32 @@ const exposure = {
  * Environment of every run mode, validated once at start-up. A bad value stops the process with a
  * message naming the variable, what it must be and what it was.
  */
-const schema = z.object({ ...storage, ...network, ...secrets, ...payments, ...policy, ...exposure, ...runtime, ...tools }).superRefine((config, ctx) => {
-  if (config.PAYMENTS_MODE !== 'stripe') return;
-  for (const name of ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const) {
-    if (config[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when PAYMENTS_MODE=stripe' });
-  }
-});
+const schema = z
+  .object({ ...storage, ...network, ...secrets, ...payments, ...commerce, ...warehouses, ...policy, ...exposure, ...runtime, ...tools })
+  .superRefine((config, ctx) => {
+    const requireAll = (names: readonly (keyof typeof config)[], when: string) => {
+      for (const name of names) if (config[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: `is required when ${when}` });
+    };
+    if (config.PAYMENTS_MODE === 'stripe') requireAll(['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'], 'PAYMENTS_MODE=stripe');
+    if (config.COMMERCE_CONNECTOR === 'shopify') {
+      requireAll(['SHOPIFY_STORE_DOMAIN', 'SHOPIFY_ACCESS_TOKEN', 'SHOPIFY_WEBHOOK_SECRET'], 'COMMERCE_CONNECTOR=shopify');
+    }
+  });
 
 /** The name of every setting, in group order: each has a bad-value case in app/config.test.ts. */
 export const SETTING_NAMES: readonly string[] = Object.keys(schema.shape);
 
 /** Variables whose values never appear in an error message or a log line: only their length does. */
-const SECRETS: ReadonlySet<string> = new Set(['REGISTRY_TOKEN', 'INTERNAL_TOKEN_SECRET', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'TOKEN']);
+const SECRETS: ReadonlySet<string> = new Set([
+  'REGISTRY_TOKEN',
+  'INTERNAL_TOKEN_SECRET',
+  'STRIPE_SECRET_KEY',
+  'STRIPE_WEBHOOK_SECRET',
+  'SHOPIFY_ACCESS_TOKEN',
+  'SHOPIFY_WEBHOOK_SECRET',
+  'WAREHOUSE_SECRETS',
+  'TOKEN',
+]);
 
 /** Every setting, validated and with defaults applied. */
 export type Config = z.infer<typeof schema>;
