@@ -17,11 +17,10 @@ import type { X12Read } from './x12-transaction';
 export function parseWarehouseX12(content: string): WarehouseParseResult {
   let parsed: X12Interchange | X12FatInterchange;
   try {
-    // Strict: the parser refuses a set whose SE01 does not count its segments.
+    // Strict: the parser refuses a file whose envelope counts or control numbers disagree.
     parsed = new X12Parser(true).parse(content.trim());
   } catch (error) {
-    const reason = error instanceof Error ? error.message.replace(/^X12 Standard: /, '').slice(0, 200) : 'unreadable';
-    return { messages: [], errors: [lineError(null, null, WarehouseErrorCode.INVALID_X12, WarehouseMessages.invalidX12(reason))] };
+    return { messages: [], errors: [parserError(error)] };
   }
   const interchanges = parsed instanceof X12FatInterchange ? parsed.interchanges : [parsed];
   const result: WarehouseParseResult = { messages: [], errors: [] };
@@ -61,4 +60,15 @@ function readSet(transaction: X12Transaction, warehouseId: string, result: Wareh
   const errors: WarehouseLineError[] = [...read.errors.map((error) => ({ ...error, messageId })), ...schemaErrors];
   if (errors.length > 0) result.errors.push(...errors);
   else if (message.ok) result.messages.push(message.message);
+}
+
+/**
+ * The strict parser checks control numbers and counts of ISA/IEA, GS/GE and ST/SE itself and
+ * throws for the whole file ("The value in IEA02 (999) does not match ..."): those are envelope
+ * mismatches; anything else is unreadable X12.
+ */
+function parserError(error: unknown): WarehouseLineError {
+  const reason = error instanceof Error ? error.message.replace(/^X12 Standard: /, '').replace(/\.+$/, '').slice(0, 200) : 'unreadable';
+  if (/does not match/.test(reason)) return lineError(null, null, WarehouseErrorCode.ENVELOPE_MISMATCH, `${reason}.`);
+  return lineError(null, null, WarehouseErrorCode.INVALID_X12, WarehouseMessages.invalidX12(reason));
 }

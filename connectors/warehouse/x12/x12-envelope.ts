@@ -5,9 +5,12 @@ import { SUPPORTED_SETS } from './x12-codes';
 import { element } from './x12-segments';
 
 /**
- * The envelope checks: ISA13 = IEA02 and IEA01 = the number of groups; GS06 = GE02 and GE01 = the
- * number of sets; ST02 = SE02 (SE01, the segment count, the parser checks itself). A broken
- * interchange refuses every set in it; a broken group, the sets of that group; a broken set, itself.
+ * The envelope checks: every header has its trailer, ISA13 = IEA02 and IEA01 = the number of
+ * groups; GS06 = GE02 and GE01 = the number of sets; ST02 = SE02; a set is in the group of its
+ * kind (944 in RE, 947 in AW). node-x12's strict parser already refuses the whole file for most
+ * count and control-number mismatches; these checks hold where it does not (a missing GE, a
+ * misfiled set). A broken interchange refuses every set in it; a broken group, its sets; a broken
+ * set, itself.
  */
 
 const mismatch = (text: string): WarehouseLineError => lineError(null, null, WarehouseErrorCode.ENVELOPE_MISMATCH, text);
