@@ -51,7 +51,8 @@ export type SubgraphName = SubgraphDefinition<unknown>['name'];
  */
 const FACTORIES: Readonly<Record<SubgraphName, (deps: SubgraphDependencies) => SubgraphDefinition<unknown>>> = {
   orders: () => ordersSubgraph() as SubgraphDefinition<unknown>,
-  returns: ({ db, settings }) => returnsSubgraph({ settings: settings.returns, warehouse: warehouseDependencies(db, settings.warehouse) }) as SubgraphDefinition<unknown>,
+  returns: ({ db, settings }) =>
+    returnsSubgraph({ settings: settings.returns, warehouse: warehouseDependencies(db, settings.warehouse) }) as SubgraphDefinition<unknown>,
   refunds: ({ db, connectors, settings }) =>
     refundsSubgraph({ db, payments: connectors.payments, erp: connectors.erp, settings: settings.refunds }) as SubgraphDefinition<unknown>,
   inventory: ({ connectors }) => inventorySubgraph({ erp: connectors.erp }) as SubgraphDefinition<unknown>,

@@ -29,6 +29,8 @@ function describe(message: WarehouseMessage): string[] {
   const lines =
     message.kind === 'receipt'
       ? message.lines.map((line) => `    line ${line.lineNumber}: ${target(line)} × ${line.quantity}`)
-      : message.lines.map((line) => `    line ${line.lineNumber}: ${target(line)} → ${line.dispositions.map((d) => `${d.disposition} × ${d.quantity}`).join(', ')}`);
+      : message.lines.map(
+          (line) => `    line ${line.lineNumber}: ${target(line)} → ${line.dispositions.map((d) => `${d.disposition} × ${d.quantity}`).join(', ')}`,
+        );
   return [head, ...lines];
 }

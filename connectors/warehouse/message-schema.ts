@@ -42,7 +42,10 @@ const inspectionLine = z
   .strictObject({
     returnLineId: id.optional(),
     sku: sku.optional(),
-    dispositions: z.array(z.strictObject({ disposition: z.enum(DISPOSITIONS), quantity })).min(1).max(MAX_DISPOSITIONS),
+    dispositions: z
+      .array(z.strictObject({ disposition: z.enum(DISPOSITIONS), quantity }))
+      .min(1)
+      .max(MAX_DISPOSITIONS),
   })
   .refine(identified, NOT_IDENTIFIED)
   .meta({ description: 'Dispositions of the received, not yet inspected units of one return line at the location; they add up to exactly those units.' });

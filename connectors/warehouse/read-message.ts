@@ -22,6 +22,16 @@ export type ReadMessage = { ok: true; message: WarehouseMessage } | { ok: false;
 
 const ID_FIELDS = new Set(['messageId', 'warehouseId', 'returnId', 'locationId', 'returnLineId']);
 
+/** The error of a field whose value the schema refused, by the field's name (`id`: every id field). */
+const FIELD_ERRORS: Readonly<Record<string, { code: WarehouseErrorCode; message: (at: string) => string }>> = {
+  quantity: { code: WarehouseErrorCode.INVALID_QUANTITY, message: (at) => WarehouseMessages.invalidQuantity(at, MAX_QUANTITY) },
+  disposition: { code: WarehouseErrorCode.UNKNOWN_DISPOSITION, message: (at) => WarehouseMessages.unknownDisposition(at, DISPOSITIONS) },
+  occurredAt: { code: WarehouseErrorCode.INVALID_DATE, message: WarehouseMessages.invalidDate },
+  type: { code: WarehouseErrorCode.UNKNOWN_TYPE, message: () => WarehouseMessages.unknownType },
+  sku: { code: WarehouseErrorCode.INVALID_SKU, message: WarehouseMessages.invalidSku },
+  id: { code: WarehouseErrorCode.INVALID_ID, message: WarehouseMessages.invalidId },
+};
+
 /**
  * Checks one candidate (the JSON shape of `message-schema.ts`) and turns it into the port's
  * `WarehouseMessage`. Never throws for bad input: each problem is a coded error naming its line.
@@ -82,15 +92,13 @@ function issueError(issue: z.core.$ZodIssue, candidate: unknown, messageId: stri
   const key = [...path].reverse().find((part): part is string => typeof part === 'string') ?? '';
   const error = (code: WarehouseErrorCode, message: string) => lineError(messageId, locate(path), code, message);
   if (issue.code === 'unrecognized_keys') return error(WarehouseErrorCode.UNKNOWN_FIELD, WarehouseMessages.unknownField(issue.keys));
-  if (issue.code === 'custom' && issue.message === 'LINE_NOT_IDENTIFIED') return error(WarehouseErrorCode.LINE_NOT_IDENTIFIED, WarehouseMessages.lineNotIdentified);
-  if (issue.code === 'invalid_type' && valueAt(candidate, path) === undefined) return error(WarehouseErrorCode.MISSING_FIELD, WarehouseMessages.missingField(at));
+  if (issue.code === 'custom' && issue.message === 'LINE_NOT_IDENTIFIED')
+    return error(WarehouseErrorCode.LINE_NOT_IDENTIFIED, WarehouseMessages.lineNotIdentified);
+  if (issue.code === 'invalid_type' && valueAt(candidate, path) === undefined)
+    return error(WarehouseErrorCode.MISSING_FIELD, WarehouseMessages.missingField(at));
   if (key === 'lines' || key === 'dispositions') return collectionError(issue, key, at, error);
-  if (key === 'quantity') return error(WarehouseErrorCode.INVALID_QUANTITY, WarehouseMessages.invalidQuantity(at, MAX_QUANTITY));
-  if (key === 'disposition') return error(WarehouseErrorCode.UNKNOWN_DISPOSITION, WarehouseMessages.unknownDisposition(at, DISPOSITIONS));
-  if (key === 'occurredAt') return error(WarehouseErrorCode.INVALID_DATE, WarehouseMessages.invalidDate(at));
-  if (key === 'type') return error(WarehouseErrorCode.UNKNOWN_TYPE, WarehouseMessages.unknownType);
-  if (key === 'sku') return error(WarehouseErrorCode.INVALID_SKU, WarehouseMessages.invalidSku(at));
-  if (ID_FIELDS.has(key)) return error(WarehouseErrorCode.INVALID_ID, WarehouseMessages.invalidId(at));
+  const byField = FIELD_ERRORS[key] ?? (ID_FIELDS.has(key) ? FIELD_ERRORS.id : undefined);
+  if (byField) return error(byField.code, byField.message(at));
   return error(WarehouseErrorCode.INVALID_MESSAGE, WarehouseMessages.invalidMessage(at || 'The message'));
 }
 

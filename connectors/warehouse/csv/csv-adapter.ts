@@ -34,7 +34,10 @@ export function parseWarehouseCsv(content: string): WarehouseParseResult {
   } catch (error) {
     const at = (error as { lines?: unknown }).lines;
     const reason = error instanceof HeaderError ? error.message : 'malformed row (quotes or column count)';
-    return { messages: [], errors: [lineError(null, typeof at === 'number' ? at : null, WarehouseErrorCode.INVALID_CSV, WarehouseMessages.invalidCsv(reason))] };
+    return {
+      messages: [],
+      errors: [lineError(null, typeof at === 'number' ? at : null, WarehouseErrorCode.INVALID_CSV, WarehouseMessages.invalidCsv(reason))],
+    };
   }
   const groups = groupRows(rows);
   if (groups.length > MAX_MESSAGES_PER_INPUT) {
@@ -43,7 +46,10 @@ export function parseWarehouseCsv(content: string): WarehouseParseResult {
   const result: WarehouseParseResult = { messages: [], errors: [] };
   for (const group of groups) {
     const read = readMessage(group.candidate, group.locate);
-    const errors: WarehouseLineError[] = [...group.errors.map((e) => ({ ...e, messageId: readableMessageId(group.candidate) })), ...(read.ok ? [] : read.errors)];
+    const errors: WarehouseLineError[] = [
+      ...group.errors.map((e) => ({ ...e, messageId: readableMessageId(group.candidate) })),
+      ...(read.ok ? [] : read.errors),
+    ];
     if (errors.length > 0) result.errors.push(...errors);
     else if (read.ok) result.messages.push(read.message);
   }

@@ -9,7 +9,14 @@ describe('JSON adapter', () => {
   it('reads the documented receipt', () => {
     const result = parseWarehouseWebhookJson(JSON.stringify(receipt()));
     expect(result.errors).toEqual([]);
-    expect(result.messages[0]).toMatchObject({ kind: 'receipt', messageId: 'WR-1001', lines: [{ lineNumber: 1, quantity: 2 }, { lineNumber: 2, sku: 'SKU-FTW-002' }] });
+    expect(result.messages[0]).toMatchObject({
+      kind: 'receipt',
+      messageId: 'WR-1001',
+      lines: [
+        { lineNumber: 1, quantity: 2 },
+        { lineNumber: 2, sku: 'SKU-FTW-002' },
+      ],
+    });
   });
 
   it('answers INVALID_JSON for a body that is not JSON or not one object', () => {

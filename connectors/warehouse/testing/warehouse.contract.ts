@@ -93,7 +93,10 @@ export function describeWarehouseAdapterContract(name: string, adapter: Warehous
 
     it('refuses an unknown disposition, naming its line', () => {
       const inspection = contractInspection() as Extract<LogicalMessage, { kind: 'inspection' }>;
-      const bad = { ...inspection, lines: [inspection.lines[0], { ...inspection.lines[1], dispositions: [{ disposition: 'LOST', quantity: 1 }] }] } as LogicalMessage;
+      const bad = {
+        ...inspection,
+        lines: [inspection.lines[0], { ...inspection.lines[1], dispositions: [{ disposition: 'LOST', quantity: 1 }] }],
+      } as LogicalMessage;
       const encoded = adapter.encode(bad);
       const result = adapter.parse(encoded.content);
       expect(result.messages).toEqual([]);

@@ -22,7 +22,9 @@ export function readInspection947(transaction: X12Transaction, warehouseId: stri
   for (const item of content.items) {
     const reason = element(item.segment, 1);
     if (!reason || !REASON_TO_DISPOSITION[reason]) {
-      errors.push(lineError(null, item.ordinal, WarehouseErrorCode.UNSUPPORTED_REASON_CODE, `W19 #${item.ordinal}: reason code (W19-01) has no disposition mapping.`));
+      errors.push(
+        lineError(null, item.ordinal, WarehouseErrorCode.UNSUPPORTED_REASON_CODE, `W19 #${item.ordinal}: reason code (W19-01) has no disposition mapping.`),
+      );
     }
   }
   const candidate = {

@@ -68,7 +68,13 @@ function readSet(transaction: X12Transaction, warehouseId: string, result: Wareh
  * mismatches; anything else is unreadable X12.
  */
 function parserError(error: unknown): WarehouseLineError {
-  const reason = error instanceof Error ? error.message.replace(/^X12 Standard: /, '').replace(/\.+$/, '').slice(0, 200) : 'unreadable';
+  const reason =
+    error instanceof Error
+      ? error.message
+          .replace(/^X12 Standard: /, '')
+          .replace(/\.+$/, '')
+          .slice(0, 200)
+      : 'unreadable';
   if (/does not match/.test(reason)) return lineError(null, null, WarehouseErrorCode.ENVELOPE_MISMATCH, `${reason}.`);
   return lineError(null, null, WarehouseErrorCode.INVALID_X12, WarehouseMessages.invalidX12(reason));
 }

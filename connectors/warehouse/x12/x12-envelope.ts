@@ -21,7 +21,8 @@ export function interchangeErrors(interchange: X12Interchange): WarehouseLineErr
   const trailer = interchange.trailer;
   if (!trailer || trailer.tag !== 'IEA') return [mismatch('The interchange has no IEA trailer.')];
   const errors: WarehouseLineError[] = [];
-  if (!sameNumber(element(interchange.header, 13), element(trailer, 2))) errors.push(mismatch('IEA02 does not repeat the interchange control number of ISA13.'));
+  if (!sameNumber(element(interchange.header, 13), element(trailer, 2)))
+    errors.push(mismatch('IEA02 does not repeat the interchange control number of ISA13.'));
   if (Number(element(trailer, 1)) !== interchange.functionalGroups.length) {
     errors.push(mismatch(`IEA01 does not count the ${interchange.functionalGroups.length} functional group(s).`));
   }
@@ -50,7 +51,9 @@ export function transactionErrors(transaction: X12Transaction, group: X12Functio
   if (!sameNumber(element(transaction.header, 2), element(trailer, 2))) return [mismatch(`SE02 does not repeat the control number of ST02 (${control}).`)];
   const functionalId = (SUPPORTED_SETS as Record<string, string>)[set];
   if (!functionalId) {
-    return [lineError(null, null, WarehouseErrorCode.UNSUPPORTED_TRANSACTION_SET, `Transaction set ${control} is a ${set.slice(0, 3)}; only 944 and 947 are read.`)];
+    return [
+      lineError(null, null, WarehouseErrorCode.UNSUPPORTED_TRANSACTION_SET, `Transaction set ${control} is a ${set.slice(0, 3)}; only 944 and 947 are read.`),
+    ];
   }
   if (element(group.header, 1) !== functionalId) return [mismatch(`Transaction set ${control} (${set}) must be in a group with GS01 ${functionalId}.`)];
   return [];

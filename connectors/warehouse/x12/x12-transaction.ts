@@ -74,10 +74,22 @@ function readItem(segment: X12Segment, ordinal: number, errors: WarehouseLineErr
   if (!(SUPPORTED_UNITS as readonly (string | undefined)[]).includes(unit)) {
     errors.push(lineError(null, ordinal, WarehouseErrorCode.UNSUPPORTED_UNIT, `${segment.tag} #${ordinal}: only the unit EA (each) is read.`));
   }
-  const product = productId(segment, [[4 + shift, 5 + shift], [6 + shift, 7 + shift]], SKU_QUALIFIERS);
+  const product = productId(
+    segment,
+    [
+      [4 + shift, 5 + shift],
+      [6 + shift, 7 + shift],
+    ],
+    SKU_QUALIFIERS,
+  );
   if (product === 'unsupported') {
     errors.push(
-      lineError(null, ordinal, WarehouseErrorCode.UNSUPPORTED_PRODUCT_QUALIFIER, `${segment.tag} #${ordinal}: product qualifiers read are ${SKU_QUALIFIERS.join(', ')}.`),
+      lineError(
+        null,
+        ordinal,
+        WarehouseErrorCode.UNSUPPORTED_PRODUCT_QUALIFIER,
+        `${segment.tag} #${ordinal}: product qualifiers read are ${SKU_QUALIFIERS.join(', ')}.`,
+      ),
     );
   }
   const upcCaseCode = element(segment, 3 + shift);

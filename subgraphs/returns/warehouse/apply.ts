@@ -43,18 +43,29 @@ export async function applyWarehouseMessage(db: Db, message: WarehouseMessage): 
   if (!resolved.ok) return rejected(db, message, resolved.errors);
   const principal = warehousePrincipal(message.warehouseId);
   const step = (tx: WriteTx) =>
-    message.kind === 'receipt' ? receiveReturnItems(tx, principal, resolved.input as ReceiveInput) : recordInspection(tx, principal, resolved.input as InspectionInput);
+    message.kind === 'receipt'
+      ? receiveReturnItems(tx, principal, resolved.input as ReceiveInput)
+      : recordInspection(tx, principal, resolved.input as InspectionInput);
   try {
     const { payload, outcome } = await new WritePath(db, 'returns').mutate<ReturnPayload>(
       principal,
-      { operation: message.kind === 'receipt' ? 'receiveReturnItems' : 'recordInspection', idempotencyKey: warehouseIdempotencyKey(message), input: resolved.input },
+      {
+        operation: message.kind === 'receipt' ? 'receiveReturnItems' : 'recordInspection',
+        idempotencyKey: warehouseIdempotencyKey(message),
+        input: resolved.input,
+      },
       async (tx) => {
         if (!(await recordMessage(tx, message, 'APPLIED', { returnId: message.returnId }))) throw new AlreadyRecorded();
         return step(tx);
       },
       (error) => refused(error as UserError),
     );
-    if (payload.userErrors.length > 0) return rejected(db, message, payload.userErrors.map((error) => lineErrorOf(error, message)));
+    if (payload.userErrors.length > 0)
+      return rejected(
+        db,
+        message,
+        payload.userErrors.map((error) => lineErrorOf(error, message)),
+      );
     return { ...ids, status: outcome === 'APPLIED' ? 'applied' : 'duplicate' };
   } catch (error) {
     if (!(error instanceof AlreadyRecorded)) throw error;
@@ -67,7 +78,11 @@ export async function applyWarehouseMessage(db: Db, message: WarehouseMessage): 
 function repeated(stored: LoggedMessage, message: WarehouseMessage): WarehouseOutcome {
   const ids = { warehouseId: message.warehouseId, messageId: message.messageId };
   if (stored.fingerprint !== messageFingerprint(message)) {
-    return { ...ids, status: 'rejected', errors: [{ lineNumber: null, code: WarehouseApplyCode.MESSAGE_ID_REUSED, message: WarehouseApplyMessages.messageIdReused }] };
+    return {
+      ...ids,
+      status: 'rejected',
+      errors: [{ lineNumber: null, code: WarehouseApplyCode.MESSAGE_ID_REUSED, message: WarehouseApplyMessages.messageIdReused }],
+    };
   }
   return stored.status === 'APPLIED' ? { ...ids, status: 'duplicate' } : { ...ids, status: 'rejected', errors: stored.result.errors ?? [] };
 }

@@ -18,7 +18,8 @@ export async function resolveLines(db: Queryable, message: WarehouseMessage): Pr
     `SELECT l.id, l.sku FROM returns.returns r LEFT JOIN returns.return_lines l ON l.return_id = r.id WHERE r.id = $1`,
     [message.returnId],
   );
-  if (rows.length === 0) return { ok: false, errors: [{ lineNumber: null, code: WarehouseApplyCode.RETURN_NOT_FOUND, message: ReturnMessages.returnNotFound(message.returnId) }] };
+  if (rows.length === 0)
+    return { ok: false, errors: [{ lineNumber: null, code: WarehouseApplyCode.RETURN_NOT_FOUND, message: ReturnMessages.returnNotFound(message.returnId) }] };
   const errors: WarehouseMessageError[] = [];
   const ids = message.lines.map((line) => {
     const named = rows.filter((row) => (line.returnLineId ? row.id === line.returnLineId : row.sku === line.sku));

@@ -100,7 +100,9 @@ describe('warehouse intake (returns subgraph)', () => {
     expect(report.messages.map((m) => m.status)).toEqual(['applied']);
     expect(await returnRow(built.ret.id)).toMatchObject({ status: 'RECEIVED', received: 2 });
     const pending = await waitFor('inventory to hold the units pending inspection', async () => {
-      const { rows } = await graph.database.db.query<{ pending: number }>(`SELECT pending FROM inventory.return_units WHERE return_line_id = $1`, [lineOf(built).id]);
+      const { rows } = await graph.database.db.query<{ pending: number }>(`SELECT pending FROM inventory.return_units WHERE return_line_id = $1`, [
+        lineOf(built).id,
+      ]);
       return rows[0]?.pending === 2 ? rows[0] : null;
     });
     expect(pending.pending).toBe(2);
@@ -154,7 +156,9 @@ describe('warehouse intake (returns subgraph)', () => {
     });
     expect(await footprint(graph.database.db)).toEqual(before);
     expect(await post(body)).toEqual(answer);
-    const reused = await post(JSON.stringify(toJsonObject({ ...message, lines: [{ returnLineId: null, sku: lineOf(built).sku, quantity: 2 }] } as LogicalMessage)));
+    const reused = await post(
+      JSON.stringify(toJsonObject({ ...message, lines: [{ returnLineId: null, sku: lineOf(built).sku, quantity: 2 }] } as LogicalMessage)),
+    );
     expect(reused.body.errors).toEqual([expect.objectContaining({ code: 'MESSAGE_ID_REUSED' })]);
   });
 
@@ -210,6 +214,8 @@ describe('warehouse intake (returns subgraph)', () => {
     const folder = new WarehouseDropFolder(graph.database.db, connector, { dir: scanned, pollMs: 50, settleMs: 0 });
     writeFileSync(join(scanned, 'broken.x12'), 'ISA*this is not an interchange');
     const reports = await folder.scanOnce();
-    expect(reports).toEqual([expect.objectContaining({ file: 'broken.x12', movedTo: 'rejected', messages: [], unreadable: [expect.objectContaining({ code: 'INVALID_X12' })] })]);
+    expect(reports).toEqual([
+      expect.objectContaining({ file: 'broken.x12', movedTo: 'rejected', messages: [], unreadable: [expect.objectContaining({ code: 'INVALID_X12' })] }),
+    ]);
   });
 });

@@ -41,7 +41,9 @@ export function warehouseWebhookRoute(db: Db, connector: WarehouseConnector): Ro
     const message = parsed.messages[0];
     if (!message) return sendJson(res, 422, { errors: parsed.errors.map(senderError) });
     if (message.warehouseId !== warehouseId) {
-      return sendJson(res, 422, { errors: [{ lineNumber: null, code: WarehouseApplyCode.WAREHOUSE_MISMATCH, message: WarehouseApplyMessages.warehouseMismatch }] });
+      return sendJson(res, 422, {
+        errors: [{ lineNumber: null, code: WarehouseApplyCode.WAREHOUSE_MISMATCH, message: WarehouseApplyMessages.warehouseMismatch }],
+      });
     }
     const outcome = await applyWarehouseMessage(db, message);
     log.info({ warehouseId, messageId: message.messageId, status: outcome.status }, 'warehouse webhook');
