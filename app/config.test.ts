@@ -108,6 +108,7 @@ describe('settings validated at start', () => {
     });
     expect(subgraphSettings(config)).toEqual({
       returns: { defaultLocationId: 'loc_wh_nj' },
+      warehouse: { secrets: {}, signatureToleranceSeconds: 300, dropDir: null, dropPollMs: 2000 },
       refunds: { secondApproverAboveMinor: 50_000 },
       payments: { mode: 'simulated', settlementDelayMs: 300 },
     });
@@ -136,6 +137,7 @@ describe('settings validated at start', () => {
     expect(config).toMatchObject({ PORT: 0, HOST: '0.0.0.0', RG_SERVICE: 'refunds', LOG_LEVEL: 'warn' });
     expect(subgraphSettings(config)).toEqual({
       returns: { defaultLocationId: 'loc_wh_ca' },
+      warehouse: { secrets: {}, signatureToleranceSeconds: 300, dropDir: null, dropPollMs: 2000 },
       refunds: { secondApproverAboveMinor: 0 },
       payments: { mode: 'stripe', secretKey: 'sk_live_0123456789abcdef', webhookSecret: 'whsec_0123456789abcdef', apiBase: undefined },
     });

@@ -1,7 +1,8 @@
 import type { Db } from '../platform/db';
 import type { SubgraphDefinition } from '../platform/subgraph';
 import { ordersSubgraph } from '../subgraphs/orders';
-import { returnsSubgraph, type ReturnsSettings } from '../subgraphs/returns';
+import { NO_WAREHOUSE, returnsSubgraph, type ReturnsSettings, type WarehouseSettings } from '../subgraphs/returns';
+import { createWarehouseConnector } from '../connectors/warehouse/warehouse-connector';
 import { inventorySubgraph } from '../subgraphs/inventory';
 import { refundsSubgraph, type RefundsSettings } from '../subgraphs/refunds';
 import { paymentsSettings, type Connectors, type PaymentsSettings } from './connectors';
@@ -10,6 +11,8 @@ import { loadConfig, type Config } from './config';
 /** What the subgraphs and their connectors are configured with, taken from the validated configuration. */
 export interface SubgraphSettings {
   returns: ReturnsSettings;
+  /** Warehouse webhooks and file drops into the returns subgraph; `NO_WAREHOUSE` until app/config.ts reads the WAREHOUSE_* settings. */
+  warehouse: WarehouseSettings;
   refunds: RefundsSettings;
   /** Which payment providers refunds go through: app/connectors.ts builds them. */
   payments: PaymentsSettings;
@@ -19,6 +22,7 @@ export interface SubgraphSettings {
 export function subgraphSettings(config: Config): SubgraphSettings {
   return {
     returns: { defaultLocationId: config.RETURNS_DEFAULT_LOCATION_ID },
+    warehouse: NO_WAREHOUSE,
     refunds: { secondApproverAboveMinor: config.REFUNDS_SECOND_APPROVER_ABOVE_MINOR },
     payments: paymentsSettings(config),
   };
@@ -47,11 +51,19 @@ export type SubgraphName = SubgraphDefinition<unknown>['name'];
  */
 const FACTORIES: Readonly<Record<SubgraphName, (deps: SubgraphDependencies) => SubgraphDefinition<unknown>>> = {
   orders: () => ordersSubgraph() as SubgraphDefinition<unknown>,
-  returns: ({ settings }) => returnsSubgraph({ settings: settings.returns }) as SubgraphDefinition<unknown>,
+  returns: ({ db, settings }) =>
+    returnsSubgraph({ settings: settings.returns, warehouse: warehouseDependencies(db, settings.warehouse) }) as SubgraphDefinition<unknown>,
   refunds: ({ db, connectors, settings }) =>
     refundsSubgraph({ db, payments: connectors.payments, erp: connectors.erp, settings: settings.refunds }) as SubgraphDefinition<unknown>,
   inventory: ({ connectors }) => inventorySubgraph({ erp: connectors.erp }) as SubgraphDefinition<unknown>,
 };
+
+/** The warehouse intake of the returns subgraph, when any webhook secret or a drop folder is configured. */
+function warehouseDependencies(db: Db, settings: WarehouseSettings) {
+  if (Object.keys(settings.secrets).length === 0 && !settings.dropDir) return undefined;
+  const connector = createWarehouseConnector({ secrets: settings.secrets, toleranceSeconds: settings.signatureToleranceSeconds });
+  return { db, connector, settings };
+}
 
 /** Every subgraph built with its dependencies, in the order they publish to the registry. */
 export function allSubgraphs(deps: SubgraphDependencies): readonly SubgraphDefinition<unknown>[] {

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Disposition } from '../../contracts/vocabulary';
 
 /**
@@ -71,4 +72,35 @@ export interface WarehouseLineError {
 export interface WarehouseParseResult {
   messages: WarehouseMessage[];
   errors: WarehouseLineError[];
+}
+
+/** A webhook whose signature verified: the warehouse whose secret signed it. */
+export interface VerifiedWarehouseWebhook {
+  warehouseId: string;
+}
+
+/**
+ * A webhook that must not be applied: unknown warehouse, malformed header, wrong signature or
+ * stale timestamp (`reason`, for logs only). Answered 401, all alike, so a caller learns nothing
+ * about which warehouses exist.
+ */
+export class InvalidWarehouseWebhookError extends Error {
+  constructor(readonly reason: string) {
+    super(`invalid warehouse webhook: ${reason}`);
+    this.name = 'InvalidWarehouseWebhookError';
+  }
+}
+
+/**
+ * What the returns subgraph needs of the warehouse adapters: verify a signed webhook, read its
+ * body, and read a dropped file. `app/` builds it (`connectors/warehouse/warehouse-connector.ts`)
+ * from the configured secrets; the subgraph never names an adapter.
+ */
+export interface WarehouseConnector {
+  /** The sending warehouse of a signed webhook, or throws `InvalidWarehouseWebhookError`. */
+  verifyWebhook(rawBody: string, headers: IncomingHttpHeaders): VerifiedWarehouseWebhook;
+  /** A webhook body: one JSON message. */
+  parseWebhook(rawBody: string): WarehouseParseResult;
+  /** A dropped file, by its name's extension; null when no adapter reads that extension. */
+  parseFile(fileName: string, content: string): WarehouseParseResult | null;
 }
