@@ -49,6 +49,7 @@ const BAD_VALUES: Record<string, [value: string, why: string][]> = {
     ['wh_nj', 'no secret'],
     ['wh_nj=short', 'secret under 32 characters'],
     [`wh nj=${'s'.repeat(32)}`, 'a space in the id'],
+    [`wh_nj=${'s'.repeat(32)},wh_nj=${'t'.repeat(32)}`, 'a warehouse named twice'],
   ],
   WAREHOUSE_DROP_DIR: [['', 'empty']],
   WAREHOUSE_SIGNATURE_TOLERANCE_S: [['0', 'zero tolerance refuses every webhook']],
@@ -130,6 +131,9 @@ describe('settings validated at start', () => {
       STRIPE_WEBHOOK_SECRET: 'whsec_0123456789abcdef',
       REFUNDS_SECOND_APPROVER_ABOVE_MINOR: '0',
       RETURNS_DEFAULT_LOCATION_ID: 'loc_wh_ca',
+      WAREHOUSE_SECRETS: `wh_nj=${'n'.repeat(32)},tpl-east=${'e'.repeat(40)}`,
+      WAREHOUSE_DROP_DIR: '/var/spool/returns-graph/warehouse',
+      WAREHOUSE_SIGNATURE_TOLERANCE_S: '120',
       RG_SERVICE: 'refunds',
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
@@ -137,7 +141,12 @@ describe('settings validated at start', () => {
     expect(config).toMatchObject({ PORT: 0, HOST: '0.0.0.0', RG_SERVICE: 'refunds', LOG_LEVEL: 'warn' });
     expect(subgraphSettings(config)).toEqual({
       returns: { defaultLocationId: 'loc_wh_ca' },
-      warehouse: { secrets: {}, signatureToleranceSeconds: 300, dropDir: null, dropPollMs: 2000 },
+      warehouse: {
+        secrets: { wh_nj: 'n'.repeat(32), 'tpl-east': 'e'.repeat(40) },
+        signatureToleranceSeconds: 120,
+        dropDir: '/var/spool/returns-graph/warehouse',
+        dropPollMs: 2000,
+      },
       refunds: { secondApproverAboveMinor: 0 },
       payments: { mode: 'stripe', secretKey: 'sk_live_0123456789abcdef', webhookSecret: 'whsec_0123456789abcdef', apiBase: undefined },
     });

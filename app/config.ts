@@ -139,6 +139,10 @@ const warehouses = {
       /^[A-Za-z0-9_-]{1,60}=[^,=\s]{32,}(,[A-Za-z0-9_-]{1,60}=[^,=\s]{32,})*$/,
       'must be "id=secret" pairs separated by commas, each secret at least 32 characters',
     )
+    .refine((pairs) => {
+      const ids = pairs.split(',').map((pair) => pair.split('=')[0]);
+      return new Set(ids).size === ids.length;
+    }, 'must name each warehouse once')
     .optional(),
   /** Folder watched for warehouse files (CSV, JSON Lines, X12 944/947); absent means no file drop. */
   WAREHOUSE_DROP_DIR: z.string().min(1).optional(),

@@ -1,7 +1,7 @@
 import type { Db } from '../platform/db';
 import type { SubgraphDefinition } from '../platform/subgraph';
 import { ordersSubgraph } from '../subgraphs/orders';
-import { NO_WAREHOUSE, returnsSubgraph, type ReturnsSettings, type WarehouseSettings } from '../subgraphs/returns';
+import { returnsSubgraph, type ReturnsSettings, type WarehouseSettings } from '../subgraphs/returns';
 import { createWarehouseConnector } from '../connectors/warehouse/warehouse-connector';
 import { inventorySubgraph } from '../subgraphs/inventory';
 import { refundsSubgraph, type RefundsSettings } from '../subgraphs/refunds';
@@ -11,7 +11,7 @@ import { loadConfig, type Config } from './config';
 /** What the subgraphs and their connectors are configured with, taken from the validated configuration. */
 export interface SubgraphSettings {
   returns: ReturnsSettings;
-  /** Warehouse webhooks and file drops into the returns subgraph; `NO_WAREHOUSE` until app/config.ts reads the WAREHOUSE_* settings. */
+  /** Warehouse webhooks and file drops into the returns subgraph (`WAREHOUSE_*`); none by default. */
   warehouse: WarehouseSettings;
   refunds: RefundsSettings;
   /** Which payment providers refunds go through: app/connectors.ts builds them. */
@@ -22,9 +22,21 @@ export interface SubgraphSettings {
 export function subgraphSettings(config: Config): SubgraphSettings {
   return {
     returns: { defaultLocationId: config.RETURNS_DEFAULT_LOCATION_ID },
-    warehouse: NO_WAREHOUSE,
+    warehouse: warehouseSettings(config),
     refunds: { secondApproverAboveMinor: config.REFUNDS_SECOND_APPROVER_ABOVE_MINOR },
     payments: paymentsSettings(config),
+  };
+}
+
+/** The warehouse settings of a validated configuration: `WAREHOUSE_SECRETS` split into one secret per warehouse id. */
+export function warehouseSettings(config: Config): WarehouseSettings {
+  const pairs = (config.WAREHOUSE_SECRETS ?? '').split(',').filter((pair) => pair.length > 0);
+  return {
+    // loadConfig has checked the form ("id=secret", unique ids); the first "=" splits each pair.
+    secrets: Object.fromEntries(pairs.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)])),
+    signatureToleranceSeconds: config.WAREHOUSE_SIGNATURE_TOLERANCE_S,
+    dropDir: config.WAREHOUSE_DROP_DIR ?? null,
+    dropPollMs: config.WAREHOUSE_DROP_POLL_MS,
   };
 }
 
