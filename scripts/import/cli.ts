@@ -17,7 +17,7 @@ import { progressOn, type Progress } from '../ingest/progress';
 import { devOperationsToken } from '../ingest/token';
 import { formatOf, type Format } from './formats';
 import { KINDS, type Kind } from './rows';
-import { ImportRefused, runImport, type ImportOptions } from './run-import';
+import { ImportRefused, runImport, type ImportOptions, type ImportResult } from './run-import';
 
 const USAGE = `usage: npm run import -- <${KINDS.join('|')}> FILE [--format csv|jsonl] [--dry-run] [--resume] [--report FILE] [--limit N]`;
 
@@ -62,6 +62,14 @@ export function parseImportArgs(argv: string[]): ImportOptions | string {
   };
 }
 
+/** Prints what a run did; answers its exit code. */
+function summarise(options: ImportOptions, result: ImportResult, io: Io): number {
+  io.out(`${options.dryRun ? 'dry run (nothing sent): ' : ''}${options.kind}: ${result.tally.summary()}`);
+  if (result.tally.failed > 0) io.out(`failed rows: ${result.reportPath}`);
+  if (result.remaining > 0) io.out(`${result.remaining} row(s) not done yet: run again with --resume (state: ${result.statePath})`);
+  return result.tally.failed > 0 || result.remaining > 0 ? 1 : 0;
+}
+
 /** Runs the command; answers the exit code. */
 export async function main(argv: string[], settings: GatewaySettings, dependencies: ImportCliDependencies = {}): Promise<number> {
   const io = dependencies.io ?? processIo;
@@ -74,10 +82,7 @@ export async function main(argv: string[], settings: GatewaySettings, dependenci
   const signal = interruptFlag(io);
   try {
     const result = await runImport(graph, { ...options, interrupted: signal.interrupted }, dependencies.progress ?? progressOn(`import ${options.kind}`));
-    io.out(`${options.dryRun ? 'dry run (nothing sent): ' : ''}${options.kind}: ${result.tally.summary()}`);
-    if (result.tally.failed > 0) io.out(`failed rows: ${result.reportPath}`);
-    if (result.remaining > 0) io.out(`${result.remaining} row(s) not done yet: run again with --resume (state: ${result.statePath})`);
-    return result.tally.failed > 0 || result.remaining > 0 ? 1 : 0;
+    return summarise(options, result, io);
   } catch (error) {
     io.err(`import: ${(error as Error).message}`);
     if (!(error instanceof ImportRefused) && !options.dryRun) io.err('rows done so far are saved: run again with --resume to continue');

@@ -65,15 +65,18 @@ describe('npm run import', () => {
       const result = await run(kind, path);
       expect({ kind, code: result.code, out: result.out[0] }).toEqual({ kind, code: 0, out: expect.stringMatching(/failed 0/) });
     }
-    const { rows: locations } = await t.database.db.query(`SELECT id, kind, safety_stock, unopened_returns_sellable FROM inventory.locations WHERE id = ANY($1) ORDER BY id`, [
-      ['loc_store_bos', 'loc_store_sea', 'loc_wh_reno'],
-    ]);
+    const { rows: locations } = await t.database.db.query(
+      `SELECT id, kind, safety_stock, unopened_returns_sellable FROM inventory.locations WHERE id = ANY($1) ORDER BY id`,
+      [['loc_store_bos', 'loc_store_sea', 'loc_wh_reno']],
+    );
     expect(locations).toEqual([
       { id: 'loc_store_bos', kind: 'STORE', safety_stock: 2, unopened_returns_sellable: false },
       { id: 'loc_store_sea', kind: 'STORE', safety_stock: 0, unopened_returns_sellable: true },
       { id: 'loc_wh_reno', kind: 'WAREHOUSE', safety_stock: 0, unopened_returns_sellable: false },
     ]);
-    const { rows: balances } = await t.database.db.query(`SELECT sku, location_id, state, quantity FROM inventory.stock_balances WHERE quantity > 0 AND sku LIKE 'SKU-IMP-%' ORDER BY 1, 2, 3`);
+    const { rows: balances } = await t.database.db.query(
+      `SELECT sku, location_id, state, quantity FROM inventory.stock_balances WHERE quantity > 0 AND sku LIKE 'SKU-IMP-%' ORDER BY 1, 2, 3`,
+    );
     expect(balances).toEqual([
       { sku: 'SKU-IMP-001', location_id: 'loc_store_bos', state: 'SELLABLE', quantity: 24 },
       { sku: 'SKU-IMP-002', location_id: 'loc_store_bos', state: 'SELLABLE', quantity: 6 },

@@ -80,7 +80,9 @@ function startRow(options: ImportOptions, statePath: string, hash: string): numb
   const state = readState<ImportState>(statePath);
   if (!state) return 0;
   if (state.fileHash !== hash || state.kind !== options.kind) {
-    throw new ImportRefused(`${options.file} changed since ${statePath} was written (or it was a ${state.kind} import): refusing to resume; run without --resume`);
+    throw new ImportRefused(
+      `${options.file} changed since ${statePath} was written (or it was a ${state.kind} import): refusing to resume; run without --resume`,
+    );
   }
   return state.lastRow;
 }
@@ -110,7 +112,11 @@ export async function runImport(graph: GraphClient, options: ImportOptions, prog
   try {
     await runPool(
       todo,
-      { concurrency: IMPORT_CONCURRENCY, groupOf: (item) => ('input' in item ? groupOf(options.kind, item.input) : `row:${item.row}`), shouldStop: options.interrupted ?? (() => false) },
+      {
+        concurrency: IMPORT_CONCURRENCY,
+        groupOf: (item) => ('input' in item ? groupOf(options.kind, item.input) : `row:${item.row}`),
+        shouldStop: options.interrupted ?? (() => false),
+      },
       async (item) => {
         const outcome = 'input' in item ? await apply(graph, options.kind, hash, item.row, item.input) : ({ status: 'failed', errors: item.errors } as const);
         tally.add(outcome);

@@ -45,16 +45,23 @@ export class Tally {
   updated = 0;
   unchanged = 0;
   failed = 0;
+  /** Read and deliberately not sent (backfill `--since`). */
+  skipped = 0;
   private readonly startedAt = Date.now();
 
   add(outcome: Outcome): void {
     this[outcome.status] += 1;
   }
 
-  /** `read 10, created 3, updated 2, unchanged 3, failed 2 (41.7/s)`. */
+  /**
+   * `read 10, created 3, updated 2, unchanged 3, failed 2 (41.7/s)`. A replayed key answers what
+   * its first call answered, so a re-run within the keys' retention (24 hours) counts `created`
+   * again for what it created then, while writing nothing.
+   */
   summary(): string {
     const seconds = Math.max((Date.now() - this.startedAt) / 1000, 0.001);
     const perSecond = (this.created + this.updated + this.unchanged + this.failed) / seconds;
-    return `read ${this.read}, created ${this.created}, updated ${this.updated}, unchanged ${this.unchanged}, failed ${this.failed} (${perSecond.toFixed(1)}/s)`;
+    const skipped = this.skipped > 0 ? `, skipped ${this.skipped}` : '';
+    return `read ${this.read}, created ${this.created}, updated ${this.updated}, unchanged ${this.unchanged}, failed ${this.failed}${skipped} (${perSecond.toFixed(1)}/s)`;
   }
 }

@@ -64,7 +64,9 @@ function productErrors(row: ProductRow): InventoryUserError[] {
     patternError('category', row.category, SLUG, slug('category')),
     row.source === null ? null : patternError('source', row.source, SLUG, slug('source')),
     row.external_id === null ? null : textError('externalId', row.external_id, MAX_PRODUCT_TEXT),
-    row.external_id !== null && row.source === null ? { code: 'INVALID_VALUE', field: ['input', 'externalId'], message: InventoryMessages.externalIdWithoutSource } : null,
+    row.external_id !== null && row.source === null
+      ? { code: 'INVALID_VALUE', field: ['input', 'externalId'], message: InventoryMessages.externalIdWithoutSource }
+      : null,
   );
 }
 

@@ -114,9 +114,8 @@ export const inventoryResolvers: Resolvers = {
   },
   InventoryItem: {
     __resolveReference: (reference: { sku: string }) => ({ sku: reference.sku }),
-    title: async (item: CatalogItem, _: unknown, ctx: Context) => (item.title ?? (await ctx.loaders.productBySku.load(item.sku))?.title ?? null),
-    category: async (item: CatalogItem, _: unknown, ctx: Context) =>
-      item.category ?? (await ctx.loaders.productBySku.load(item.sku))?.category ?? null,
+    title: async (item: CatalogItem, _: unknown, ctx: Context) => item.title ?? (await ctx.loaders.productBySku.load(item.sku))?.title ?? null,
+    category: async (item: CatalogItem, _: unknown, ctx: Context) => item.category ?? (await ctx.loaders.productBySku.load(item.sku))?.category ?? null,
     availability: (item: { sku: string }, args: { locationIds?: string[] | null }, ctx: Context) => levels(ctx, [item.sku], args.locationIds),
   },
   OrderLine: {

@@ -43,4 +43,5 @@ export function safetyStockError(value: number | null | undefined): InventoryUse
 }
 
 /** The errors that are not null, in field order. */
-export const errorsOf = (...errors: (InventoryUserError | null)[]): InventoryUserError[] => errors.filter((error): error is InventoryUserError => error !== null);
+export const errorsOf = (...errors: (InventoryUserError | null)[]): InventoryUserError[] =>
+  errors.filter((error): error is InventoryUserError => error !== null);
