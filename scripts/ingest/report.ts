@@ -1,10 +1,11 @@
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, rmSync } from 'node:fs';
 import type { RowError } from './row-error';
 
 /**
  * The per-row error report: one JSON object per line (`{"row":4,"field":"input.name","code":
  * "INVALID_VALUE","message":"…"}`), so a spreadsheet, `jq` or a second import can read it.
- * A fresh run starts it empty (an empty report means no row failed); a resumed run appends.
+ * A fresh run removes the previous one and writes it only when a row fails (no report: nothing
+ * failed); a resumed run appends to it.
  */
 export class Report {
   private failures = 0;
@@ -13,7 +14,7 @@ export class Report {
     readonly path: string,
     append: boolean,
   ) {
-    if (!append) writeFileSync(path, '');
+    if (!append) rmSync(path, { force: true });
   }
 
   /** Appends a row's errors (one line each). */
