@@ -76,6 +76,16 @@ export async function upsertProduct(tx: WriteTx, principal: Principal, input: Up
   const row = normalised(input);
   const errors = productErrors(row);
   if (errors.length > 0) return productRefused(errors);
+  const { created, changed } = await registerProduct(tx, row);
+  await tx.audit({ principal, action: 'upsertProduct', target: row.sku, details: { created, changed, ...row } });
+  return { sku: row.sku, created, userErrors: [] };
+}
+
+/**
+ * Writes one catalog row in the caller's transaction: inserted, updated when a value differs, or
+ * left alone (no write at all, `updated_at` kept). `upsertProduct` and the demo seed use it.
+ */
+export async function registerProduct(tx: Queryable, row: ProductRow): Promise<{ created: boolean; changed: boolean }> {
   // `xmax = 0` only on a fresh insert; no row when the update's WHERE found nothing different.
   const { rows } = await tx.query<{ inserted: boolean }>(
     `INSERT INTO inventory.products AS p (sku, title, category, source, external_id) VALUES ($1, $2, $3, $4, $5)
@@ -85,9 +95,7 @@ export async function upsertProduct(tx: WriteTx, principal: Principal, input: Up
      RETURNING (xmax = 0) AS inserted`,
     [row.sku, row.title, row.category, row.source, row.external_id],
   );
-  const created = rows[0]?.inserted ?? false;
-  await tx.audit({ principal, action: 'upsertProduct', target: row.sku, details: { created, changed: rows.length > 0, ...row } });
-  return { sku: row.sku, created, userErrors: [] };
+  return { created: rows[0]?.inserted ?? false, changed: rows.length > 0 };
 }
 
 /** Catalog rows of several SKUs at once (the `InventoryItem.title` loader). */
