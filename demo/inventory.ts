@@ -1,6 +1,7 @@
 import type { Db } from '../platform/db';
 import { applyMovements, type Movement } from '../subgraphs/inventory/ledger';
 import { configureLocation } from '../subgraphs/inventory/locations';
+import { registerProduct } from '../subgraphs/inventory/products';
 import { DEMO_LOCATIONS, DEMO_PRODUCTS, DEMO_STORES } from './catalog';
 import { SeededRandom } from './random';
 import { writeTransaction } from '../platform/write-path/write-tx';
@@ -20,6 +21,7 @@ const FAST_TRACK_STORE = 'loc_store_nyc';
  * units start DAMAGED or REFURBISH so every state shows something. Does nothing when stock exists.
  */
 export async function seedDemoInventory(db: Db): Promise<number> {
+  await seedDemoCatalog(db);
   const { rows } = await db.query(`SELECT 1 FROM inventory.stock_balances LIMIT 1`);
   if (rows.length > 0) return 0;
   const random = new SeededRandom(STOCK_SEED);
@@ -47,4 +49,13 @@ export async function seedDemoInventory(db: Db): Promise<number> {
     }
   });
   return moved;
+}
+
+/** The demo products in inventory's catalog, so `products` and `InventoryItem.title` show them; a repeat writes nothing. */
+async function seedDemoCatalog(db: Db): Promise<void> {
+  await writeTransaction(db, 'inventory', async (tx) => {
+    for (const product of DEMO_PRODUCTS) {
+      await registerProduct(tx, { sku: product.sku, title: product.title, category: product.category, source: null, external_id: null });
+    }
+  });
 }

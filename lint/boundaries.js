@@ -4,7 +4,7 @@
  *
  *   app/              -> everything below (the only composition root: reads settings, picks connectors,
  *                        and is the entry point of every process and command-line tool)
- *   scripts/          -> app/, contracts/, platform/                       (command-line entry points)
+ *   scripts/          -> app/, contracts/, connectors/<name>/port.ts, platform/  (command-line entry points)
  *   demo/             -> subgraphs/*, connectors/<name>/port.ts, contracts/, platform/  (seed data app/ loads)
  *   subgraphs/X       -> subgraphs/X, contracts/, connectors/<name>/port.ts, platform/  (never subgraphs/Y)
  *   gateway/          -> contracts/, platform/                            (never subgraphs/ or connectors/)
@@ -59,7 +59,8 @@ const policies = [
     from: fromElement('app'),
     allow: { to: toElements('app', 'scripts', 'gateway', 'schema-registry', 'subgraph', 'connector', 'contracts', 'platform', 'demo') },
   },
-  { from: fromElement('scripts'), allow: { to: toElements('scripts', 'app', 'contracts', 'platform') } },
+  // The backfill command reads a CommerceFeed (a port); app/ hands it the adapter.
+  { from: fromElement('scripts'), allow: { to: [toElements('scripts', 'app', 'contracts', 'platform'), port] } },
   { from: fromElement('demo'), allow: { to: [toElements('demo', 'subgraph', 'contracts', 'platform'), port] } },
   {
     from: fromElement('subgraph'),

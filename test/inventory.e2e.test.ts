@@ -53,6 +53,21 @@ describe('inventory through the gateway', () => {
     }
   });
 
+  it("shows the catalog title and category of an order line's SKU, and the demo catalog to staff", async () => {
+    const response = await t.query<{ orderByNumber: { lines: { sku: string; inventoryItem: { title: string | null; category: string | null } }[] } }>(
+      principals.storeAssociate('loc_store_nyc'),
+      `{ orderByNumber(number: "R100001") { lines { sku inventoryItem { title category } } } }`,
+    );
+    const line = response.data?.orderByNumber.lines[0];
+    expect(line?.inventoryItem.title).toEqual(expect.any(String));
+    expect(line?.inventoryItem.category).toMatch(/^[a-z]+$/);
+    const catalog = await t.query<{ products: { edges: { node: { sku: string } }[] } }>(
+      principals.operations(),
+      `{ products(first: 100) { edges { node { sku } } } }`,
+    );
+    expect(catalog.data?.products.edges.map((edge) => edge.node.sku)).toContain(line?.sku);
+  });
+
   it('pages a SKU ledger newest first with no movement missed or repeated', async () => {
     const sku = 'SKU-HOM-003';
     for (let i = 1; i <= EXTRA_MOVEMENTS; i++) {

@@ -129,6 +129,11 @@ export const CAPABILITIES = {
   /** Manual stock changes: store managers in their stores, operations and the WMS anywhere. Audited. */
   adjustInventory: { store_manager: 'own_store', operations_admin: 'any', service: 'any' },
   moveInventory: { store_manager: 'own_store', operations_admin: 'any', service: 'any' },
+  /** The catalog: staff read it (the list carries where products were synced from). */
+  products: STAFF_ONLY,
+  /** Locations and the catalog are master data: operations, and the integrations (service) that sync them from a platform or the ERP. Audited. */
+  upsertLocation: { operations_admin: 'any', service: 'any' },
+  upsertProduct: { operations_admin: 'any', service: 'any' },
 
   // refunds
   refund: READ_ORDERS,

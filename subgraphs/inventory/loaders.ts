@@ -3,6 +3,7 @@ import type { Db } from '../../platform/db';
 import type { Principal } from '../../platform/auth';
 import { groupLoader } from '../../platform/graphql/loaders';
 import { allLocations, balancesBySkus, type LocationRow } from './store';
+import { productsBySkus, type ProductRow } from './products';
 
 /** Per-request loaders of the inventory subgraph. */
 export function inventoryLoaders(db: Db, _principal: Principal) {
@@ -14,6 +15,10 @@ export function inventoryLoaders(db: Db, _principal: Principal) {
     locationById: new DataLoader<string, LocationRow | null>(async (ids) => {
       const map = await locationMap();
       return ids.map((id) => map.get(id) ?? null);
+    }),
+    productBySku: new DataLoader<string, ProductRow | null>(async (skus) => {
+      const bySku = new Map((await productsBySkus(db, skus)).map((row) => [row.sku, row]));
+      return skus.map((sku) => bySku.get(sku) ?? null);
     }),
     balancesBySku: groupLoader(
       (skus: readonly string[]) => balancesBySkus(db, skus),

@@ -30,8 +30,12 @@ const announced = (row: AnnouncedRow): LocationAnnouncedData => ({
   unopenedReturnsSellable: row.unopened_returns_sellable,
 });
 
-/** Inserts new locations and updates changed ones (the ERP's list) in the caller's transaction, announcing each. */
-export async function registerLocations(tx: WriteTx, locations: readonly LocationInput[]): Promise<void> {
+/**
+ * Inserts new locations and updates changed ones (the ERP's list) in the caller's transaction,
+ * announcing each; answers the ids it inserted (`upsertLocation` reports `created` from them).
+ */
+export async function registerLocations(tx: WriteTx, locations: readonly LocationInput[]): Promise<string[]> {
+  const inserted: string[] = [];
   for (const location of locations) {
     // `xmax = 0` only on a freshly inserted row; no row at all when the update's WHERE found nothing new.
     const { rows } = await tx.query<AnnouncedRow & { inserted: boolean }>(
@@ -43,14 +47,18 @@ export async function registerLocations(tx: WriteTx, locations: readonly Locatio
     );
     const row = rows[0];
     if (!row) continue;
+    if (row.inserted) inserted.push(row.id);
     const definition = row.inserted ? LocationRegistered : LocationUpdated;
     await tx.emit(definition, row.id, announced(row));
   }
+  return inserted;
 }
 
 /** `registerLocations` in a transaction of its own: the ERP sync, the demo loader, tests. */
 export async function upsertLocations(db: Db, locations: readonly LocationInput[]): Promise<void> {
-  await writeTransaction(db, 'inventory', (tx) => registerLocations(tx, locations));
+  await writeTransaction(db, 'inventory', async (tx) => {
+    await registerLocations(tx, locations);
+  });
 }
 
 /**

@@ -12,6 +12,8 @@ import { InventoryMessages } from './user-errors';
 import { mutation, type MutationEffect } from '../../platform/write-path/mutation';
 import type { Operation } from '../../platform/auth';
 import type { Resolvers, StockState } from './generated/graphql';
+import { locationRefused, upsertLocation, type UpsertLocationInput, type UpsertLocationResult } from './location-upsert';
+import { productPage, productRefused, upsertProduct, type CatalogItem, type UpsertProductInput, type UpsertProductResult } from './products';
 
 type Context = SubgraphContext<InventoryLoaders>;
 
@@ -73,6 +75,14 @@ export const inventoryResolvers: Resolvers = {
   Mutation: {
     adjustInventory: stockMutation<AdjustInput>('adjustInventory', adjustInventory),
     moveInventory: stockMutation<MoveInput>('moveInventory', moveInventory),
+    upsertLocation: mutation<UpsertLocationInput, UpsertLocationResult>('upsertLocation', upsertLocation, (error) => locationRefused([error])),
+    upsertProduct: mutation<UpsertProductInput, UpsertProductResult>('upsertProduct', upsertProduct, (error) => productRefused([error])),
+  },
+  UpsertLocationPayload: {
+    location: (payload: UpsertLocationResult, _: unknown, ctx: Context) => (payload.locationId ? ctx.loaders.locationById.load(payload.locationId) : null),
+  },
+  UpsertProductPayload: {
+    product: (payload: UpsertProductResult) => (payload.sku ? { sku: payload.sku } : null),
   },
   AdjustInventoryPayload: stockChangePayload,
   MoveInventoryPayload: stockChangePayload,
@@ -88,6 +98,11 @@ export const inventoryResolvers: Resolvers = {
       return toConnection(rows, page.limit, (row) => ({ sort: row.occurred_at.toISOString(), id: row.id }), Boolean(page.after));
     },
     locations: async (_: unknown, __: unknown, ctx: Context) => [...(await ctx.loaders.locationMap()).values()],
+    async products(_: unknown, args: PageArgs & { category?: string | null }, ctx: Context) {
+      const page = pageRequest(args);
+      const rows = await productPage(ctx.db, args.category, page.limit, page.after);
+      return toConnection(rows, page.limit, (row) => ({ sort: '', id: row.sku }), Boolean(page.after));
+    },
   },
   Location: {
     __resolveReference: (reference: { id: string }, ctx: Context) => ctx.loaders.locationById.load(reference.id),
@@ -99,6 +114,8 @@ export const inventoryResolvers: Resolvers = {
   },
   InventoryItem: {
     __resolveReference: (reference: { sku: string }) => ({ sku: reference.sku }),
+    title: async (item: CatalogItem, _: unknown, ctx: Context) => item.title ?? (await ctx.loaders.productBySku.load(item.sku))?.title ?? null,
+    category: async (item: CatalogItem, _: unknown, ctx: Context) => item.category ?? (await ctx.loaders.productBySku.load(item.sku))?.category ?? null,
     availability: (item: { sku: string }, args: { locationIds?: string[] | null }, ctx: Context) => levels(ctx, [item.sku], args.locationIds),
   },
   OrderLine: {

@@ -43,4 +43,11 @@ export const InventoryMessages = {
   sameStates: 'Move units between two different states.',
   tooManySkus: (max: number) => `At most ${max} SKUs per request.`,
   tooManyLocations: (max: number) => `At most ${max} locations per request.`,
+  invalidLocationId: 'A location id is `loc_` and 1-60 letters, digits or underscores.',
+  blank: (field: string) => `The ${field} must not be blank.`,
+  tooLong: (field: string, max: number) => `The ${field} is longer than ${max} characters.`,
+  controlCharacters: (field: string) => `The ${field} contains control characters (tab and line breaks included).`,
+  invalidSlug: (field: string) => `The ${field} is 1-40 letters, digits, "_" or "-".`,
+  invalidSafetyStock: 'The safety stock must be a whole number from 0 to a million.',
+  externalIdWithoutSource: 'An externalId needs the source it belongs to.',
 } as const;

@@ -344,6 +344,24 @@ const INVENTORY: OperationSpec[] = [
     },
   },
   {
+    field: 'upsertLocation',
+    operation: 'upsertLocation',
+    document: `mutation($input: UpsertLocationInput!, $key: String!) { upsertLocation(input: $input, idempotencyKey: $key) { location { id } userErrors { code } } }`,
+    // Master data has no tenant: a location of its own per case, so cases never change each other's.
+    async prepare() {
+      const input = { id: `loc_mx_${randomUUID().slice(0, 8)}`, name: 'Matrix store', kind: 'STORE', city: 'Testville' };
+      return { variables: { input, key: key('location') } };
+    },
+  },
+  {
+    field: 'upsertProduct',
+    operation: 'upsertProduct',
+    document: `mutation($input: UpsertProductInput!, $key: String!) { upsertProduct(input: $input, idempotencyKey: $key) { product { sku } userErrors { code } } }`,
+    async prepare() {
+      return { variables: { input: { sku: `SKU-MXP-${randomUUID().slice(0, 8)}`, title: 'Matrix product', category: 'home' }, key: key('product') } };
+    },
+  },
+  {
     field: 'inventoryLedger',
     operation: 'inventoryLedger',
     document: `query($id: ID) { inventoryLedger(sku: "SKU-APP-001", locationId: $id, first: 5) { edges { cursor } } }`,

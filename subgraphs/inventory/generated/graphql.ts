@@ -5,6 +5,8 @@ import type { InventoryLoaders } from '../loaders';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { LocationRow, MovementRow } from '../store';
 import type { LevelWithLocation } from '../resolvers';
+import type { CatalogItem, UpsertProductResult, ProductPage } from '../products';
+import type { UpsertLocationResult } from '../location-upsert';
 import type { StockChangePayload } from '../adjustments';
 import type { LocationAccuracy as LocationAccuracyReport } from '../accuracy';
 export type Maybe<T> = T | null;
@@ -88,17 +90,21 @@ export type StockLevel = {
   quantities: Array<StockQuantity>;
 };
 
-/** A SKU as the inventory subgraph sees it. */
+/** A SKU as the inventory subgraph sees it: its catalog entry, when it has one, and its stock. */
 export type InventoryItem = {
   __typename?: 'InventoryItem';
   /** The SKU. */
   sku: Scalars['String']['output'];
+  /** Product title from the catalog; null for a SKU the catalog does not list. */
+  title?: Maybe<Scalars['String']['output']>;
+  /** Category slug from the catalog (return policy is keyed by it); null for a SKU the catalog does not list. */
+  category?: Maybe<Scalars['String']['output']>;
   /** Stock per location, for the given locations or all. */
   availability: Array<StockLevel>;
 };
 
 
-/** A SKU as the inventory subgraph sees it. */
+/** A SKU as the inventory subgraph sees it: its catalog entry, when it has one, and its stock. */
 export type InventoryItemAvailabilityArgs = {
   locationIds?: InputMaybe<Array<Scalars['ID']['input']>>;
 };
@@ -290,12 +296,86 @@ export type LocationAccuracy = {
   scrapped: Scalars['Int']['output'];
 };
 
+/** A page of catalog entries. */
+export type ProductConnection = {
+  __typename?: 'ProductConnection';
+  /** The products on this page with their cursors. */
+  edges: Array<ProductEdge>;
+  /** Where this page sits in the whole catalog. */
+  pageInfo: PageInfo;
+};
+
+/** A catalog entry and its cursor. */
+export type ProductEdge = {
+  __typename?: 'ProductEdge';
+  /** Opaque position of this product in the catalog. */
+  cursor: Scalars['String']['output'];
+  /** The product: an inventory item the catalog lists. */
+  node: InventoryItem;
+};
+
+/** A stock-holding location as operations (or a platform sync) describe it. */
+export type UpsertLocationInput = {
+  /** Opaque id: `loc_` and 1-60 letters, digits or underscores. */
+  id: Scalars['ID']['input'];
+  /** Display name, 1-200 characters. */
+  name: Scalars['String']['input'];
+  /** Store or warehouse. */
+  kind: LocationKind;
+  /** City, for display; at most 200 characters. */
+  city?: InputMaybe<Scalars['String']['input']>;
+  /** Units per SKU held back from sale here; unchanged when omitted (0 for a new location). */
+  safetyStock?: InputMaybe<Scalars['Int']['input']>;
+  /** Unopened returned units go straight back on sale here at receipt; unchanged when omitted (false for a new location). */
+  unopenedReturnsSellable?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Result of upsertLocation. */
+export type UpsertLocationPayload = {
+  __typename?: 'UpsertLocationPayload';
+  /** The location as now stored; null when refused. */
+  location?: Maybe<Location>;
+  /** True when this call created the location. */
+  created: Scalars['Boolean']['output'];
+  /** Why it was refused, if it was; nothing changed then. */
+  userErrors: Array<UserError>;
+};
+
+/** A catalog entry. */
+export type UpsertProductInput = {
+  /** The SKU: 1-100 letters, digits, dots, dashes or underscores. */
+  sku: Scalars['String']['input'];
+  /** Product title, 1-255 characters. */
+  title: Scalars['String']['input'];
+  /** Category slug (1-40 lower-case letters, digits, `_` or `-`; upper case is lowered), as on order lines. */
+  category: Scalars['String']['input'];
+  /** The platform the product was synced from, e.g. `shopify` (a slug); null when entered by hand. */
+  source?: InputMaybe<Scalars['String']['input']>;
+  /** The platform's id of the product variant (needs `source`); at most 255 characters. */
+  externalId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Result of upsertProduct. */
+export type UpsertProductPayload = {
+  __typename?: 'UpsertProductPayload';
+  /** The product as now stored; null when refused. */
+  product?: Maybe<InventoryItem>;
+  /** True when this call created the catalog entry. */
+  created: Scalars['Boolean']['output'];
+  /** Why it was refused, if it was; nothing changed then. */
+  userErrors: Array<UserError>;
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /** Corrects one balance by a signed delta, with a reason; never below zero; audited (store managers in their stores, operations). */
   adjustInventory: AdjustInventoryPayload;
   /** Moves units between states (REFURBISH to SELLABLE after repair) or out of stock; audited. */
   moveInventory: MoveInventoryPayload;
+  /** Creates a location or changes one (announced to returns as LocationRegistered / LocationUpdated); audited (operations, service). */
+  upsertLocation: UpsertLocationPayload;
+  /** Creates or changes a catalog entry; audited (operations, service). */
+  upsertProduct: UpsertProductPayload;
   /** Sends dead letters of the inventory subgraph back to their consumers, or says what would happen (operations roles; audited). */
   replayInventoryDeadLetters: ReplayDeadLettersPayload;
 };
@@ -309,6 +389,18 @@ export type MutationAdjustInventoryArgs = {
 
 export type MutationMoveInventoryArgs = {
   input: MoveInventoryInput;
+  idempotencyKey: Scalars['String']['input'];
+};
+
+
+export type MutationUpsertLocationArgs = {
+  input: UpsertLocationInput;
+  idempotencyKey: Scalars['String']['input'];
+};
+
+
+export type MutationUpsertProductArgs = {
+  input: UpsertProductInput;
   idempotencyKey: Scalars['String']['input'];
 };
 
@@ -328,6 +420,8 @@ export type Query = {
   inventoryLedger: InventoryMovementConnection;
   /** Every stock-holding location. */
   locations: Array<Location>;
+  /** The catalog by SKU, optionally one category (staff only). */
+  products: ProductConnection;
   /** The inventory subgraph's event pipeline (operations roles). */
   inventoryEventPipeline: EventPipeline;
 };
@@ -349,6 +443,13 @@ export type QueryInventoryLedgerArgs = {
   locationId?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryProductsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  category?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Reasons a mutation of this subgraph refuses its input. */
@@ -677,7 +778,7 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   StockQuantity: ResolverTypeWrapper<StockQuantity>;
   StockLevel: ResolverTypeWrapper<LevelWithLocation>;
-  InventoryItem: ResolverTypeWrapper<{ sku: string }>;
+  InventoryItem: ResolverTypeWrapper<CatalogItem>;
   OrderLine: ResolverTypeWrapper<{ sku: string }>;
   InventoryMovement: ResolverTypeWrapper<MovementRow>;
   InventoryMovementConnection: ResolverTypeWrapper<Omit<InventoryMovementConnection, 'edges'> & { edges: Array<ResolversTypes['InventoryMovementEdge']> }>;
@@ -691,6 +792,12 @@ export type ResolversTypes = {
   StateAccuracy: ResolverTypeWrapper<StateAccuracy>;
   AccuracyMismatch: ResolverTypeWrapper<AccuracyMismatch>;
   LocationAccuracy: ResolverTypeWrapper<LocationAccuracyReport>;
+  ProductConnection: ResolverTypeWrapper<ProductPage>;
+  ProductEdge: ResolverTypeWrapper<Omit<ProductEdge, 'node'> & { node: ResolversTypes['InventoryItem'] }>;
+  UpsertLocationInput: UpsertLocationInput;
+  UpsertLocationPayload: ResolverTypeWrapper<UpsertLocationResult>;
+  UpsertProductInput: UpsertProductInput;
+  UpsertProductPayload: ResolverTypeWrapper<UpsertProductResult>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UserErrorCode: UserErrorCode;
@@ -719,7 +826,7 @@ export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   StockQuantity: StockQuantity;
   StockLevel: LevelWithLocation;
-  InventoryItem: { sku: string };
+  InventoryItem: CatalogItem;
   OrderLine: { sku: string };
   InventoryMovement: MovementRow;
   InventoryMovementConnection: Omit<InventoryMovementConnection, 'edges'> & { edges: Array<ResolversParentTypes['InventoryMovementEdge']> };
@@ -731,6 +838,12 @@ export type ResolversParentTypes = {
   StateAccuracy: StateAccuracy;
   AccuracyMismatch: AccuracyMismatch;
   LocationAccuracy: LocationAccuracyReport;
+  ProductConnection: ProductPage;
+  ProductEdge: Omit<ProductEdge, 'node'> & { node: ResolversParentTypes['InventoryItem'] };
+  UpsertLocationInput: UpsertLocationInput;
+  UpsertLocationPayload: UpsertLocationResult;
+  UpsertProductInput: UpsertProductInput;
+  UpsertProductPayload: UpsertProductResult;
   Mutation: Record<PropertyKey, never>;
   Query: Record<PropertyKey, never>;
   DateTime: Scalars['DateTime']['output'];
@@ -782,6 +895,8 @@ export type StockLevelResolvers<ContextType = SubgraphContext<InventoryLoaders>,
 export type InventoryItemResolvers<ContextType = SubgraphContext<InventoryLoaders>, ParentType extends ResolversParentTypes['InventoryItem'] = ResolversParentTypes['InventoryItem'], FederationReferenceType extends FederationReferenceTypes['InventoryItem'] = FederationReferenceTypes['InventoryItem']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['InventoryItem']> | FederationReferenceType, FederationReferenceType, ContextType>;
   sku?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  category?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   availability?: Resolver<Array<ResolversTypes['StockLevel']>, ParentType, ContextType, Partial<InventoryItemAvailabilityArgs>>;
 };
 
@@ -848,9 +963,33 @@ export type LocationAccuracyResolvers<ContextType = SubgraphContext<InventoryLoa
   scrapped?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type ProductConnectionResolvers<ContextType = SubgraphContext<InventoryLoaders>, ParentType extends ResolversParentTypes['ProductConnection'] = ResolversParentTypes['ProductConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ProductEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type ProductEdgeResolvers<ContextType = SubgraphContext<InventoryLoaders>, ParentType extends ResolversParentTypes['ProductEdge'] = ResolversParentTypes['ProductEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['InventoryItem'], ParentType, ContextType>;
+};
+
+export type UpsertLocationPayloadResolvers<ContextType = SubgraphContext<InventoryLoaders>, ParentType extends ResolversParentTypes['UpsertLocationPayload'] = ResolversParentTypes['UpsertLocationPayload']> = {
+  location?: Resolver<Maybe<ResolversTypes['Location']>, ParentType, ContextType>;
+  created?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type UpsertProductPayloadResolvers<ContextType = SubgraphContext<InventoryLoaders>, ParentType extends ResolversParentTypes['UpsertProductPayload'] = ResolversParentTypes['UpsertProductPayload']> = {
+  product?: Resolver<Maybe<ResolversTypes['InventoryItem']>, ParentType, ContextType>;
+  created?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
 export type MutationResolvers<ContextType = SubgraphContext<InventoryLoaders>, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   adjustInventory?: Resolver<ResolversTypes['AdjustInventoryPayload'], ParentType, ContextType, RequireFields<MutationAdjustInventoryArgs, 'input' | 'idempotencyKey'>>;
   moveInventory?: Resolver<ResolversTypes['MoveInventoryPayload'], ParentType, ContextType, RequireFields<MutationMoveInventoryArgs, 'input' | 'idempotencyKey'>>;
+  upsertLocation?: Resolver<ResolversTypes['UpsertLocationPayload'], ParentType, ContextType, RequireFields<MutationUpsertLocationArgs, 'input' | 'idempotencyKey'>>;
+  upsertProduct?: Resolver<ResolversTypes['UpsertProductPayload'], ParentType, ContextType, RequireFields<MutationUpsertProductArgs, 'input' | 'idempotencyKey'>>;
   replayInventoryDeadLetters?: Resolver<ResolversTypes['ReplayDeadLettersPayload'], ParentType, ContextType, RequireFields<MutationReplayInventoryDeadLettersArgs, 'input' | 'idempotencyKey'>>;
 };
 
@@ -859,6 +998,7 @@ export type QueryResolvers<ContextType = SubgraphContext<InventoryLoaders>, Pare
   availability?: Resolver<Array<ResolversTypes['StockLevel']>, ParentType, ContextType, RequireFields<QueryAvailabilityArgs, 'skus'>>;
   inventoryLedger?: Resolver<ResolversTypes['InventoryMovementConnection'], ParentType, ContextType, RequireFields<QueryInventoryLedgerArgs, 'sku'>>;
   locations?: Resolver<Array<ResolversTypes['Location']>, ParentType, ContextType>;
+  products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, Partial<QueryProductsArgs>>;
   inventoryEventPipeline?: Resolver<ResolversTypes['EventPipeline'], ParentType, ContextType>;
 };
 
@@ -943,6 +1083,10 @@ export type Resolvers<ContextType = SubgraphContext<InventoryLoaders>> = {
   StateAccuracy?: StateAccuracyResolvers<ContextType>;
   AccuracyMismatch?: AccuracyMismatchResolvers<ContextType>;
   LocationAccuracy?: LocationAccuracyResolvers<ContextType>;
+  ProductConnection?: ProductConnectionResolvers<ContextType>;
+  ProductEdge?: ProductEdgeResolvers<ContextType>;
+  UpsertLocationPayload?: UpsertLocationPayloadResolvers<ContextType>;
+  UpsertProductPayload?: UpsertProductPayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
