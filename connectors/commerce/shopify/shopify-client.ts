@@ -181,15 +181,16 @@ export class ShopifyClient {
    * Runs the mutation `name` and answers its payload; its `userErrors`, when any, are thrown as a
    * `ShopifyUserErrorsError` (Shopify changed nothing).
    */
-  async mutate<P extends { userErrors?: ShopifyUserError[] }>(name: string, mutation: string, variables: Record<string, unknown>): Promise<P> {
-    const data = await this.request<Record<string, P | null>>(mutation, variables);
+  async mutate<P>(name: string, mutation: string, variables: Record<string, unknown>): Promise<P> {
+    const data = await this.request<Record<string, (P & { userErrors?: ShopifyUserError[] }) | null>>(mutation, variables);
     const payload = data[name];
     if (!payload) throw new ShopifyApiError(`Shopify answered ${name} without a payload`, null);
     if (payload.userErrors && payload.userErrors.length > 0) throw new ShopifyUserErrorsError(name, payload.userErrors);
     return payload;
   }
 
-  private async pause(ms: number, why: string): Promise<void> {
+  /** Waits `ms` with the client's sleep, counted in `stats.waits` and logged (bulk polling uses it too). */
+  async pause(ms: number, why: string): Promise<void> {
     this.stats.waits.push(ms);
     this.log.info({ waitMs: ms, why }, 'shopify: waiting before the next request');
     await this.sleep(ms);

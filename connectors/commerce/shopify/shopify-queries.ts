@@ -58,7 +58,7 @@ export const MORE_LINE_ITEMS_QUERY = `query MoreLineItems($id: ID!, $after: Stri
 
 /** A refund Shopify made, with the order it belongs to (refunds/create). */
 export const REFUND_QUERY = `query Refund($id: ID!, $orderId: ID!) {
-  refund(id: $id) { id createdAt transactions(first: 20) { nodes { id kind status amountSet { ${MONEY} } parentTransaction { id } } } }
+  refund(id: $id) { id createdAt transactions(first: 20) { nodes { id kind status gateway amountSet { ${MONEY} } parentTransaction { id } } } }
   order(id: $orderId) { ...OrderFields }
 }
 ${ORDER_FRAGMENT}`;
@@ -120,6 +120,9 @@ export const RETURN_QUERY = `query ReturnState($id: ID!) {
     order { id fulfillments { location { id } fulfillmentLineItems(first: 100) { nodes { id } } } }
   }
 }`;
+
+/** A return's status alone (close and cancel skip a return already there). */
+export const RETURN_STATUS_QUERY = `query ReturnStatus($id: ID!) { return(id: $id) { id status } }`;
 
 export const RETURN_CREATE_MUTATION = `mutation ReturnCreate($input: ReturnInput!) {
   returnCreate(returnInput: $input) { return { id status } userErrors { code field message } }
