@@ -101,23 +101,30 @@ export const BULK_STATUS_QUERY = `query BulkStatus($id: ID!) {
   node(id: $id) { ... on BulkOperation { id status errorCode objectCount url partialDataUrl } }
 }`;
 
-/** What the returns mirror reads of an order: its returns (with our marker) and what was fulfilled. */
+/**
+ * What the returns mirror reads of an order: its returns (with our marker) and what was fulfilled.
+ * Sized to stay under 1,000 points: 25 returns of up to 10 lines, fulfillments of up to 100 lines.
+ */
 export const ORDER_RETURNS_QUERY = `query OrderReturns($id: ID!) {
   order(id: $id) {
     id
-    returns(first: 50) { nodes { id status returnLineItems(first: 50) { nodes { id quantity returnReasonNote ... on ReturnLineItem { fulfillmentLineItem { id } } } } } }
+    returns(first: 25) { nodes { id status returnLineItems(first: 10) { nodes { id quantity returnReasonNote ... on ReturnLineItem { fulfillmentLineItem { id } } } } } }
     fulfillments { id status location { id } fulfillmentLineItems(first: 100) { nodes { id quantity lineItem { id sku } } } }
   }
 }`;
 
-/** What the mirror reads of a return: its status, the reverse fulfillment lines with their dispositions, and where the order was fulfilled. */
+/**
+ * What the mirror reads of a return: its status, the reverse fulfillment lines with their
+ * dispositions, and where the order was fulfilled (5 reverse fulfillment orders of up to 25 lines:
+ * about 820 points).
+ */
 export const RETURN_QUERY = `query ReturnState($id: ID!) {
   return(id: $id) {
     id status
-    reverseFulfillmentOrders(first: 10) { nodes { id lineItems(first: 50) { nodes {
+    reverseFulfillmentOrders(first: 5) { nodes { id lineItems(first: 25) { nodes {
       id totalQuantity dispositions { type quantity location { id } } fulfillmentLineItem { id lineItem { sku } }
     } } } }
-    order { id fulfillments { location { id } fulfillmentLineItems(first: 100) { nodes { id } } } }
+    order { id fulfillments { location { id } fulfillmentLineItems(first: 50) { nodes { id } } } }
   }
 }`;
 
