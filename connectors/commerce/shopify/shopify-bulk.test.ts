@@ -22,7 +22,12 @@ describe('bulk backfill against the fake Shopify', () => {
     const store = fake.seedLocation({ name: 'SoHo' });
     for (let i = 0; i < 7; i++) {
       fake.seedOrder({
-        lines: Array.from({ length: 1 + (i % 4) }, (_, j) => ({ sku: `SKU-${i}-${j}`, price: `${j + 1}.25`, tax: '0.10', discount: j === 0 ? '0.25' : undefined })),
+        lines: Array.from({ length: 1 + (i % 4) }, (_, j) => ({
+          sku: `SKU-${i}-${j}`,
+          price: `${j + 1}.25`,
+          tax: '0.10',
+          discount: j === 0 ? '0.25' : undefined,
+        })),
         shipping: i % 2 ? [{ title: 'Express', price: '9.00', tax: '0.90' }] : [],
         ...(i === 3 && { retailLocation: store.legacyResourceId }),
       });

@@ -28,7 +28,11 @@ describe('ShopifyClient', () => {
 });
 
 describe('CostBudget', () => {
-  const status = (currentlyAvailable: number) => ({ requestedQueryCost: 300, actualQueryCost: 120, throttleStatus: { maximumAvailable: 1000, currentlyAvailable, restoreRate: 50 } });
+  const status = (currentlyAvailable: number) => ({
+    requestedQueryCost: 300,
+    actualQueryCost: 120,
+    throttleStatus: { maximumAvailable: 1000, currentlyAvailable, restoreRate: 50 },
+  });
 
   it('waits (cost − available) / restoreRate before a query it knows the price of', () => {
     let now = 0;

@@ -5,7 +5,11 @@ import { connectorOn } from './testing/connector-kit';
 import { FakeShopify } from './testing/fake-shopify-server';
 
 /** Reads the whole feed from `cursor`, `limit` at a time; the orders and the last cursor. */
-async function drain(read: (cursor: string | null, limit: number) => Promise<{ items: NewOrder[]; cursor: string | null; hasMore: boolean }>, cursor: string | null, limit: number) {
+async function drain(
+  read: (cursor: string | null, limit: number) => Promise<{ items: NewOrder[]; cursor: string | null; hasMore: boolean }>,
+  cursor: string | null,
+  limit: number,
+) {
   const orders: NewOrder[] = [];
   let at = cursor;
   for (let page = 0; page < 100; page++) {
@@ -18,7 +22,10 @@ async function drain(read: (cursor: string | null, limit: number) => Promise<{ i
 }
 
 function seedOrders(fake: FakeShopify, count: number): string[] {
-  return Array.from({ length: count }, (_, i) => fake.seedOrder({ lines: [{ sku: `SKU-${i}`, price: '10.00', quantity: 1 + (i % 3), productType: 'Shoes' }] }).legacyResourceId);
+  return Array.from(
+    { length: count },
+    (_, i) => fake.seedOrder({ lines: [{ sku: `SKU-${i}`, price: '10.00', quantity: 1 + (i % 3), productType: 'Shoes' }] }).legacyResourceId,
+  );
 }
 
 describe('ShopifyFeed against the fake Shopify', () => {

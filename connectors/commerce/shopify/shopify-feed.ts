@@ -10,7 +10,14 @@ import type { ShopifyClient } from './shopify-client';
 import { UnmappableShopifyOrderError } from './shopify-errors';
 import { DEFAULT_LOCATION_PREFIX, gidNumber, locationIdOf } from './shopify-ids';
 import { categoryOf, mapShopifyOrder, SHOPIFY_SOURCE } from './shopify-order-mapping';
-import { CATALOG_PER_REQUEST, CHANGED_ORDERS_QUERY, LOCATIONS_QUERY, MORE_LINE_ITEMS_QUERY, ORDERS_PER_REQUEST, PRODUCT_VARIANTS_QUERY } from './shopify-queries';
+import {
+  CATALOG_PER_REQUEST,
+  CHANGED_ORDERS_QUERY,
+  LOCATIONS_QUERY,
+  MORE_LINE_ITEMS_QUERY,
+  ORDERS_PER_REQUEST,
+  PRODUCT_VARIANTS_QUERY,
+} from './shopify-queries';
 import type { ShopifyLineItem, ShopifyLocation, ShopifyOrder, ShopifyPageInfo, ShopifyVariant } from './shopify-types';
 
 /** Marks a cursor of this feed (and its version), so a cursor of another adapter is refused, not misread. */
@@ -140,10 +147,10 @@ export class ShopifyFeed implements CommerceFeed {
 
   /** Product variants with a SKU; those without are counted in `variantsWithoutSku` and left out. */
   async products(cursor: string | null, limit: number): Promise<CommercePage<CommerceProduct>> {
-    const { productVariants } = await this.client.request<{ productVariants: { nodes: ShopifyVariant[]; pageInfo: ShopifyPageInfo } }>(
-      PRODUCT_VARIANTS_QUERY,
-      { first: Math.max(1, Math.min(limit, CATALOG_PER_REQUEST)), after: cursor },
-    );
+    const { productVariants } = await this.client.request<{ productVariants: { nodes: ShopifyVariant[]; pageInfo: ShopifyPageInfo } }>(PRODUCT_VARIANTS_QUERY, {
+      first: Math.max(1, Math.min(limit, CATALOG_PER_REQUEST)),
+      after: cursor,
+    });
     const items: CommerceProduct[] = [];
     for (const variant of productVariants.nodes) {
       const sku = variant.sku?.trim();

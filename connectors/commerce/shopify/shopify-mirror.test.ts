@@ -14,14 +14,26 @@ describe('ShopifyReturnsMirror against the fake Shopify', () => {
   beforeEach(async () => {
     fake = await FakeShopify.start();
     warehouse = fake.seedLocation({ name: 'Warehouse NJ' }).legacyResourceId;
-    order = fake.seedOrder({ lines: [{ sku: 'TEE', price: '20.00', quantity: 3 }, { sku: 'MUG', price: '8.00', quantity: 1 }] });
+    order = fake.seedOrder({
+      lines: [
+        { sku: 'TEE', price: '20.00', quantity: 3 },
+        { sku: 'MUG', price: '8.00', quantity: 1 },
+      ],
+    });
     fake.fulfilOrder(order.legacyResourceId, { locationId: warehouse, delivered: true });
   });
   afterEach(async () => {
     await fake.stop();
   });
 
-  const mirrored = (returnId = 'ret_01TEST') => ({ returnId, orderExternalId: order.legacyResourceId, lines: [{ sku: 'TEE', quantity: 2 }, { sku: 'MUG', quantity: 1 }] });
+  const mirrored = (returnId = 'ret_01TEST') => ({
+    returnId,
+    orderExternalId: order.legacyResourceId,
+    lines: [
+      { sku: 'TEE', quantity: 2 },
+      { sku: 'MUG', quantity: 1 },
+    ],
+  });
 
   it('opens one Shopify return however often it is asked, marked with our return id', async () => {
     const mirror = connectorOn(fake).mirror;
@@ -39,10 +51,14 @@ describe('ShopifyReturnsMirror against the fake Shopify', () => {
   it('refuses a return of more units than were fulfilled and left to return', async () => {
     const mirror = connectorOn(fake).mirror;
     await mirror.openReturn(mirrored('ret_A'));
-    await expect(mirror.openReturn({ returnId: 'ret_B', orderExternalId: order.legacyResourceId, lines: [{ sku: 'TEE', quantity: 2 }] })).rejects.toMatchObject({
-      code: 'NOT_RETURNABLE',
-    });
-    expect(await mirror.openReturn({ returnId: 'ret_C', orderExternalId: order.legacyResourceId, lines: [{ sku: 'TEE', quantity: 1 }] })).toHaveProperty('externalReturnId');
+    await expect(mirror.openReturn({ returnId: 'ret_B', orderExternalId: order.legacyResourceId, lines: [{ sku: 'TEE', quantity: 2 }] })).rejects.toMatchObject(
+      {
+        code: 'NOT_RETURNABLE',
+      },
+    );
+    expect(await mirror.openReturn({ returnId: 'ret_C', orderExternalId: order.legacyResourceId, lines: [{ sku: 'TEE', quantity: 1 }] })).toHaveProperty(
+      'externalReturnId',
+    );
     await expect(mirror.openReturn({ ...mirrored('ret_D'), orderExternalId: '424242' })).rejects.toMatchObject({ code: 'ORDER_NOT_FOUND' });
   });
 
@@ -133,7 +149,12 @@ describe('return planning', () => {
 
   it('plans nothing for a target Shopify already shows or passed, and refuses more than the return holds', () => {
     const items: ReverseLineItem[] = [
-      { id: 'r1', totalQuantity: 2, dispositions: [{ type: 'RESTOCKED', quantity: 2, location: { id: 'gid://shopify/Location/1' } }], fulfillmentLineItem: { id: 'a', lineItem: { sku: 'TEE' } } },
+      {
+        id: 'r1',
+        totalQuantity: 2,
+        dispositions: [{ type: 'RESTOCKED', quantity: 2, location: { id: 'gid://shopify/Location/1' } }],
+        fulfillmentLineItem: { id: 'a', lineItem: { sku: 'TEE' } },
+      },
     ];
     const context = { items, fulfilledFrom: new Map([['a', 'gid://shopify/Location/1']]), locationPrefix: 'loc_shp_' };
     expect(planDispositions([{ sku: 'TEE', restocked: 2, notRestocked: 0, locationId: 'loc_shp_1' }], context)).toEqual([]);

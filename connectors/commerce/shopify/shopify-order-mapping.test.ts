@@ -48,8 +48,26 @@ function order(overrides: Partial<ShopifyOrder> = {}): ShopifyOrder {
           taxLines: [{ priceSet: money('2.20') }, { priceSet: money('1.10') }],
           product: { productType: 'Apparel' },
         },
-        { id: 'gid://shopify/LineItem/2', sku: null, title: 'Tip', quantity: 1, originalUnitPriceSet: money('2.00'), discountAllocations: [], taxLines: [], product: null },
-        { id: 'gid://shopify/LineItem/3', sku: ' MUG ', title: 'Mug', quantity: 1, originalUnitPriceSet: money('5.5'), discountAllocations: [], taxLines: [], product: { productType: '' } },
+        {
+          id: 'gid://shopify/LineItem/2',
+          sku: null,
+          title: 'Tip',
+          quantity: 1,
+          originalUnitPriceSet: money('2.00'),
+          discountAllocations: [],
+          taxLines: [],
+          product: null,
+        },
+        {
+          id: 'gid://shopify/LineItem/3',
+          sku: ' MUG ',
+          title: 'Mug',
+          quantity: 1,
+          originalUnitPriceSet: money('5.5'),
+          discountAllocations: [],
+          taxLines: [],
+          product: { productType: '' },
+        },
       ],
     },
     shippingLines: { nodes: [{ title: 'Standard', discountedPriceSet: money('4.90'), taxLines: [{ priceSet: money('0.49') }] }] },
@@ -78,7 +96,15 @@ describe('mapShopifyOrder', () => {
         { sku: 'TEE-M', title: 'Tee', category: 'apparel', quantity: 3, unitPriceMinor: 1999, discountMinor: 310, taxMinor: 330, finalSale: false },
         { sku: 'MUG', title: 'Mug', category: 'general', quantity: 1, unitPriceMinor: 550, discountMinor: 0, taxMinor: 0, finalSale: false },
       ],
-      payments: [{ provider: 'shopify_payments', providerReference: 'shopify_txn_501', method: 'CARD', capturedMinor: 6197, capturedAt: new Date('2026-11-02T10:05:00Z') }],
+      payments: [
+        {
+          provider: 'shopify_payments',
+          providerReference: 'shopify_txn_501',
+          method: 'CARD',
+          capturedMinor: 6197,
+          capturedAt: new Date('2026-11-02T10:05:00Z'),
+        },
+      ],
     });
   });
 
@@ -87,7 +113,13 @@ describe('mapShopifyOrder', () => {
       order({
         transactions: [
           transaction({ id: 'gid://shopify/OrderTransaction/1', kind: 'AUTHORIZATION', gateway: 'stripe' }),
-          transaction({ id: 'gid://shopify/OrderTransaction/2', kind: 'CAPTURE', gateway: 'stripe', receiptJson: '{"payment_intent":"pi_3Nabc","amount":3000}', amountSet: money('30.00') }),
+          transaction({
+            id: 'gid://shopify/OrderTransaction/2',
+            kind: 'CAPTURE',
+            gateway: 'stripe',
+            receiptJson: '{"payment_intent":"pi_3Nabc","amount":3000}',
+            amountSet: money('30.00'),
+          }),
           transaction({ id: 'gid://shopify/OrderTransaction/3', kind: 'SALE', status: 'FAILURE', gateway: 'paypal' }),
           transaction({ id: 'gid://shopify/OrderTransaction/4', kind: 'SALE', gateway: 'gift_card', amountSet: money('10.00') }),
           transaction({ id: 'gid://shopify/OrderTransaction/5', kind: 'SALE', gateway: 'Cash', amountSet: money('5.00') }),
@@ -118,7 +150,10 @@ describe('mapShopifyOrder', () => {
   });
 
   it('takes a POS order without a retail location to the location that fulfilled it, and refuses one with neither', () => {
-    const fulfilled = order({ sourceName: 'pos', fulfillments: [{ createdAt: '2026-11-02T10:02:00Z', deliveredAt: null, location: { id: 'gid://shopify/Location/9' } }] });
+    const fulfilled = order({
+      sourceName: 'pos',
+      fulfillments: [{ createdAt: '2026-11-02T10:02:00Z', deliveredAt: null, location: { id: 'gid://shopify/Location/9' } }],
+    });
     expect(mapShopifyOrder(fulfilled).storeId).toBe('loc_shp_9');
     expect(() => mapShopifyOrder(order({ sourceName: 'pos' }))).toThrow(expect.objectContaining({ reason: 'NO_STORE' }));
   });
@@ -139,7 +174,11 @@ describe('mapShopifyOrder', () => {
   });
 
   it('gives a guest checkout a customer id of its own', () => {
-    expect(mapShopifyOrder(order({ customer: null, email: null }))).toMatchObject({ customerId: 'cus_shp_guest_450789469', customerEmail: null, customerName: null });
+    expect(mapShopifyOrder(order({ customer: null, email: null }))).toMatchObject({
+      customerId: 'cus_shp_guest_450789469',
+      customerEmail: null,
+      customerName: null,
+    });
   });
 
   it('reads a zero-decimal currency with Shopify trailing zeros', () => {
@@ -149,7 +188,20 @@ describe('mapShopifyOrder', () => {
         currencyCode: 'JPY',
         transactions: [transaction({ amountSet: yen('3000.0') })],
         shippingLines: { nodes: [] },
-        lineItems: { nodes: [{ id: 'gid://shopify/LineItem/1', sku: 'CUP', title: 'Cup', quantity: 2, originalUnitPriceSet: yen('1500.0'), discountAllocations: [], taxLines: [], product: null }] },
+        lineItems: {
+          nodes: [
+            {
+              id: 'gid://shopify/LineItem/1',
+              sku: 'CUP',
+              title: 'Cup',
+              quantity: 2,
+              originalUnitPriceSet: yen('1500.0'),
+              discountAllocations: [],
+              taxLines: [],
+              product: null,
+            },
+          ],
+        },
       }),
     );
     expect(mapped).toMatchObject({ currency: 'JPY', shipping: null, lines: [{ unitPriceMinor: 1500 }], payments: [{ capturedMinor: 3000 }] });

@@ -59,7 +59,11 @@ function returnable(fulfillments: readonly FulfillmentForReturn[], returns: read
  * Refuses (NOT_RETURNABLE) a SKU with fewer fulfilled units left than the return asks for: Shopify
  * returns only what it fulfilled.
  */
-export function planReturnLines(lines: readonly MirroredLine[], fulfillments: readonly FulfillmentForReturn[], returns: readonly ExistingReturn[]): ReturnLineInput[] {
+export function planReturnLines(
+  lines: readonly MirroredLine[],
+  fulfillments: readonly FulfillmentForReturn[],
+  returns: readonly ExistingReturn[],
+): ReturnLineInput[] {
   const left = returnable(fulfillments, returns);
   const items = fulfillments.filter((f) => f.status === 'SUCCESS').flatMap((f) => f.fulfillmentLineItems.nodes);
   const plan: ReturnLineInput[] = [];

@@ -84,14 +84,20 @@ describe('ShopifyWebhooks', () => {
       const payload = fake.orderPayload(order.id);
       fake.cancelOrder(order.id);
       const change = await connectorOn(fake).webhooks.interpret('orders/create', Buffer.from(JSON.stringify(payload)));
-      expect(change).toMatchObject({ kind: 'order', order: { source: 'shopify', externalId: order.legacyResourceId, lines: [{ sku: 'A', unitPriceMinor: 1200 }] } });
+      expect(change).toMatchObject({
+        kind: 'order',
+        order: { source: 'shopify', externalId: order.legacyResourceId, lines: [{ sku: 'A', unitPriceMinor: 1200 }] },
+      });
       if (change.kind !== 'order') throw new Error('not an order');
       expect(change.order.cancelledAt).toEqual(new Date(order.cancelledAt as string));
       expect(change.updatedAt).toEqual(new Date(order.updatedAt));
     });
 
     it('maps a refund Shopify made to the payment references of the order', async () => {
-      const order = fake.seedOrder({ lines: [{ sku: 'A', price: '30.00' }], payments: [{ gateway: 'stripe', amount: '30.00', receiptJson: { payment_intent: 'pi_abc' } }] });
+      const order = fake.seedOrder({
+        lines: [{ sku: 'A', price: '30.00' }],
+        payments: [{ gateway: 'stripe', amount: '30.00', receiptJson: { payment_intent: 'pi_abc' } }],
+      });
       const refund = fake.refundOrder(order.id, '12.50');
       const change = await connectorOn(fake).webhooks.interpret('refunds/create', Buffer.from(JSON.stringify(fake.refundPayload(refund))));
       expect(change).toEqual({
@@ -109,7 +115,11 @@ describe('ShopifyWebhooks', () => {
       const order = fake.seedOrder({ lines: [{ sku: 'A', price: '30.00' }] });
       fake.fulfilOrder(order.id);
       const connector = connectorOn(fake);
-      const { externalReturnId } = await connector.mirror.openReturn({ returnId: 'ret_1', orderExternalId: order.legacyResourceId, lines: [{ sku: 'A', quantity: 1 }] });
+      const { externalReturnId } = await connector.mirror.openReturn({
+        returnId: 'ret_1',
+        orderExternalId: order.legacyResourceId,
+        lines: [{ sku: 'A', quantity: 1 }],
+      });
       const ret = order.returns[0]!;
       ret.status = 'CLOSED';
       const change = await connector.webhooks.interpret('returns/close', Buffer.from(JSON.stringify(fake.returnPayload(ret))));
@@ -121,10 +131,16 @@ describe('ShopifyWebhooks', () => {
 
     it('ignores other topics, deleted orders and orders the graph cannot hold', async () => {
       const webhooks = connectorOn(fake).webhooks;
-      expect(await webhooks.interpret('products/update', Buffer.from('{"id":1}'))).toEqual({ kind: 'ignored', reason: 'topic products/update is not used by the graph' });
+      expect(await webhooks.interpret('products/update', Buffer.from('{"id":1}'))).toEqual({
+        kind: 'ignored',
+        reason: 'topic products/update is not used by the graph',
+      });
       expect(await webhooks.interpret('orders/updated', Buffer.from('{"id":999999}'))).toMatchObject({ kind: 'ignored' });
       const tip = fake.seedOrder({ lines: [{ sku: null, title: 'Tip', price: '1.00' }] });
-      expect(await webhooks.interpret('orders/paid', Buffer.from(JSON.stringify(fake.orderPayload(tip.id))))).toMatchObject({ kind: 'ignored', reason: expect.stringMatching(/NO_SKU_LINES/) });
+      expect(await webhooks.interpret('orders/paid', Buffer.from(JSON.stringify(fake.orderPayload(tip.id))))).toMatchObject({
+        kind: 'ignored',
+        reason: expect.stringMatching(/NO_SKU_LINES/),
+      });
     });
 
     it('refuses an unreadable body with 400', async () => {

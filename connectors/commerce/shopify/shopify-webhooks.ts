@@ -112,7 +112,8 @@ export class ShopifyWebhooks implements CommerceWebhooks {
     const expected = createHmac('sha256', this.secret).update(rawBody).digest();
     const given = Buffer.from(signature, 'base64');
     // timingSafeEqual throws on different lengths; the length of an HMAC is no secret.
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new InvalidCommerceWebhookError('Shopify webhook signature does not match');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      throw new InvalidCommerceWebhookError('Shopify webhook signature does not match');
     const topic = header(headers, 'x-shopify-topic');
     if (!topic) throw new InvalidCommerceWebhookError('missing X-Shopify-Topic header');
     const deliveryId = header(headers, 'x-shopify-event-id') ?? header(headers, 'x-shopify-webhook-id');
@@ -179,6 +180,12 @@ export class ShopifyWebhooks implements CommerceWebhooks {
       if (!found) return { kind: 'ignored', reason: `return ${returnGid} no longer exists on Shopify` };
       orderGid = found.order.id;
     }
-    return { kind: 'return', orderExternalId: gidNumber(orderGid, 'Order') ?? orderGid, externalReturnId: returnGid, status, updatedAt: timeIn(body.updated_at) };
+    return {
+      kind: 'return',
+      orderExternalId: gidNumber(orderGid, 'Order') ?? orderGid,
+      externalReturnId: returnGid,
+      status,
+      updatedAt: timeIn(body.updated_at),
+    };
   }
 }

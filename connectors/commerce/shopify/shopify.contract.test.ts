@@ -41,9 +41,19 @@ commerceContract('Shopify (fake Shopify)', async () => {
           productType: line.category,
         })),
         shipping: order.shipping
-          ? [{ title: order.shipping.method, price: decimal(order.shipping.amountMinor, order.currency), ...(order.shipping.taxMinor > 0 && { tax: decimal(order.shipping.taxMinor, order.currency) }) }]
+          ? [
+              {
+                title: order.shipping.method,
+                price: decimal(order.shipping.amountMinor, order.currency),
+                ...(order.shipping.taxMinor > 0 && { tax: decimal(order.shipping.taxMinor, order.currency) }),
+              },
+            ]
           : [],
-        payments: order.payments.map((p) => ({ gateway: p.provider, amount: decimal(p.capturedMinor, order.currency), receiptJson: { charge: p.providerReference } })),
+        payments: order.payments.map((p) => ({
+          gateway: p.provider,
+          amount: decimal(p.capturedMinor, order.currency),
+          receiptJson: { charge: p.providerReference },
+        })),
       });
       const fulfillment = fake.fulfilOrder(record.legacyResourceId, { locationId: warehouse.legacyResourceId });
       if (order.deliveredAt) fulfillment.deliveredAt = order.deliveredAt.toISOString();

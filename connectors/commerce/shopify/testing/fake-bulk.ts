@@ -42,9 +42,13 @@ export async function startBulk(
     return { bulkOperation: null, userErrors: [{ code: 'INVALID', field: ['query'], message: `Invalid bulk query: ${(error as Error).message}` }] };
   }
   const problems = validate(schema, document);
-  if (problems.length > 0) return { bulkOperation: null, userErrors: [{ code: 'INVALID', field: ['query'], message: problems.map((p) => p.message).join('; ') }] };
+  if (problems.length > 0)
+    return { bulkOperation: null, userErrors: [{ code: 'INVALID', field: ['query'], message: problems.map((p) => p.message).join('; ') }] };
   if (store.bulkOperations.some((op) => op.status === 'RUNNING' || op.status === 'CREATED')) {
-    return { bulkOperation: null, userErrors: [{ code: 'OPERATION_IN_PROGRESS', field: ['query'], message: 'A bulk query operation for this app and shop is already in progress.' }] };
+    return {
+      bulkOperation: null,
+      userErrors: [{ code: 'OPERATION_IN_PROGRESS', field: ['query'], message: 'A bulk query operation for this app and shop is already in progress.' }],
+    };
   }
   const result = await execute({ schema, document, rootValue, contextValue: { bulk: true } satisfies FakeContext, fieldResolver });
   if (result.errors?.length) throw new Error(`fake bulk export failed: ${result.errors.map((e) => e.message).join('; ')}`);

@@ -44,7 +44,8 @@ function returnCreate(store: FakeShopifyStore, input: ReturnInput) {
     if (line.quantity < 1 || line.quantity > fli.quantity - unitsInReturns(order, fli.id)) {
       return { return: null, ...refuse('INVALID', [...field, 'quantity'], 'Quantity is not returnable.') };
     }
-    if ((line.returnReasonNote ?? '').length > 255) return { return: null, ...refuse('TOO_LONG', [...field, 'returnReasonNote'], 'Return reason note is too long.') };
+    if ((line.returnReasonNote ?? '').length > 255)
+      return { return: null, ...refuse('TOO_LONG', [...field, 'returnReasonNote'], 'Return reason note is too long.') };
   }
   const lines: ReturnLineItemRecord[] = input.returnLineItems.map((line) =>
     store.register({
@@ -57,7 +58,13 @@ function returnCreate(store: FakeShopifyStore, input: ReturnInput) {
     }),
   );
   const reverseLines: ReverseLineItemRecord[] = lines.map((line) =>
-    store.register({ __typename: 'ReverseFulfillmentOrderLineItem', id: store.gid('ReverseFulfillmentOrderLineItem'), totalQuantity: line.quantity, dispositions: [], fulfillmentLineItem: line.fulfillmentLineItem }),
+    store.register({
+      __typename: 'ReverseFulfillmentOrderLineItem',
+      id: store.gid('ReverseFulfillmentOrderLineItem'),
+      totalQuantity: line.quantity,
+      dispositions: [],
+      fulfillmentLineItem: line.fulfillmentLineItem,
+    }),
   );
   const ret: ReturnRecord = store.register({
     __typename: 'Return',
@@ -66,7 +73,9 @@ function returnCreate(store: FakeShopifyStore, input: ReturnInput) {
     status: 'OPEN',
     order,
     returnLineItems: lines,
-    reverseFulfillmentOrders: [store.register({ __typename: 'ReverseFulfillmentOrder', id: store.gid('ReverseFulfillmentOrder'), status: 'OPEN', lineItems: reverseLines })],
+    reverseFulfillmentOrders: [
+      store.register({ __typename: 'ReverseFulfillmentOrder', id: store.gid('ReverseFulfillmentOrder'), status: 'OPEN', lineItems: reverseLines }),
+    ],
   });
   order.returns.push(ret);
   store.touch(order);
@@ -77,7 +86,8 @@ function returnCreate(store: FakeShopifyStore, input: ReturnInput) {
 function moveReturn(store: FakeShopifyStore, id: string, from: readonly string[], to: string) {
   const ret = store.node(id) as ReturnRecord | null;
   if (!ret || ret.__typename !== 'Return') return { return: null, ...refuse('NOT_FOUND', ['id'], 'Return does not exist.') };
-  if (!from.includes(ret.status)) return { return: null, ...refuse('INVALID_STATE', ['id'], `Return is ${ret.status.toLowerCase()} and cannot be ${to.toLowerCase()}.`) };
+  if (!from.includes(ret.status))
+    return { return: null, ...refuse('INVALID_STATE', ['id'], `Return is ${ret.status.toLowerCase()} and cannot be ${to.toLowerCase()}.`) };
   ret.status = to;
   for (const rfo of ret.reverseFulfillmentOrders) rfo.status = to === 'CANCELED' ? 'CANCELED' : 'CLOSED';
   store.touch(ret.order);
@@ -96,9 +106,11 @@ function dispose(store: FakeShopifyStore, inputs: DisposeInput[]) {
   for (const [index, input] of inputs.entries()) {
     const field = ['dispositionInputs', String(index)];
     const item = store.node(input.reverseFulfillmentOrderLineItemId) as ReverseLineItemRecord | null;
-    if (!item || item.__typename !== 'ReverseFulfillmentOrderLineItem') return { reverseFulfillmentOrderLineItems: null, ...refuse('NOT_FOUND', field, 'Line item does not exist.') };
+    if (!item || item.__typename !== 'ReverseFulfillmentOrderLineItem')
+      return { reverseFulfillmentOrderLineItems: null, ...refuse('NOT_FOUND', field, 'Line item does not exist.') };
     const left = room.get(item.id) ?? item.totalQuantity - item.dispositions.reduce((s, d) => s + d.quantity, 0);
-    if (input.quantity < 1 || input.quantity > left) return { reverseFulfillmentOrderLineItems: null, ...refuse('INVALID', [...field, 'quantity'], 'Quantity exceeds what is left to dispose.') };
+    if (input.quantity < 1 || input.quantity > left)
+      return { reverseFulfillmentOrderLineItems: null, ...refuse('INVALID', [...field, 'quantity'], 'Quantity exceeds what is left to dispose.') };
     if (input.dispositionType === 'RESTOCKED' && !(input.locationId && store.node(input.locationId)?.__typename === 'Location')) {
       return { reverseFulfillmentOrderLineItems: null, ...refuse('INVALID', [...field, 'locationId'], 'A restock needs a location.') };
     }
@@ -130,13 +142,24 @@ interface MetafieldInput {
 function metafieldsSet(store: FakeShopifyStore, inputs: MetafieldInput[]) {
   for (const [index, input] of inputs.entries()) {
     const owner = store.node(input.ownerId);
-    if (!owner || owner.__typename !== 'Order') return { metafields: null, userErrors: [{ code: 'INVALID', field: ['metafields', String(index), 'ownerId'], message: 'Owner does not exist.', elementIndex: index }] };
-    if (!/^[A-Za-z0-9_-]{2,64}$/.test(input.key)) return { metafields: null, userErrors: [{ code: 'INVALID', field: ['metafields', String(index), 'key'], message: 'Key is invalid.', elementIndex: index }] };
+    if (!owner || owner.__typename !== 'Order')
+      return {
+        metafields: null,
+        userErrors: [{ code: 'INVALID', field: ['metafields', String(index), 'ownerId'], message: 'Owner does not exist.', elementIndex: index }],
+      };
+    if (!/^[A-Za-z0-9_-]{2,64}$/.test(input.key))
+      return {
+        metafields: null,
+        userErrors: [{ code: 'INVALID', field: ['metafields', String(index), 'key'], message: 'Key is invalid.', elementIndex: index }],
+      };
     if (input.type === 'json') {
       try {
         JSON.parse(input.value);
       } catch {
-        return { metafields: null, userErrors: [{ code: 'INVALID_VALUE', field: ['metafields', String(index), 'value'], message: 'Value is not JSON.', elementIndex: index }] };
+        return {
+          metafields: null,
+          userErrors: [{ code: 'INVALID_VALUE', field: ['metafields', String(index), 'value'], message: 'Value is not JSON.', elementIndex: index }],
+        };
       }
     }
   }
@@ -148,7 +171,14 @@ function metafieldsSet(store: FakeShopifyStore, inputs: MetafieldInput[]) {
       existing.value = input.value;
       return existing;
     }
-    const created: MetafieldRecord = store.register({ __typename: 'Metafield', id: store.gid('Metafield'), namespace, key: input.key, type: input.type ?? 'single_line_text_field', value: input.value });
+    const created: MetafieldRecord = store.register({
+      __typename: 'Metafield',
+      id: store.gid('Metafield'),
+      namespace,
+      key: input.key,
+      type: input.type ?? 'single_line_text_field',
+      value: input.value,
+    });
     order.metafields.push(created);
     return created;
   });

@@ -178,7 +178,12 @@ export class FakeShopify {
   }
 
   /** Signs `payload` and POSTs it to `url` as Shopify would; the receiver's status and body. */
-  async sendWebhook(url: string, topic: string, payload: unknown, options: WebhookOptions = {}): Promise<{ status: number; body: string; delivery: WebhookDelivery }> {
+  async sendWebhook(
+    url: string,
+    topic: string,
+    payload: unknown,
+    options: WebhookOptions = {},
+  ): Promise<{ status: number; body: string; delivery: WebhookDelivery }> {
     const delivery = this.webhook(topic, payload, options);
     const response = await fetch(url, { method: 'POST', headers: delivery.headers, body: delivery.rawBody, signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS) });
     return { status: response.status, body: await response.text(), delivery };
@@ -228,7 +233,12 @@ export class FakeShopify {
     const retryAfter = this.rateLimited.shift();
     if (retryAfter !== undefined) {
       this.requests.push({ operationName: null, rootFields: [], kind: 'unknown', outcome: 'rate-limited', cost: null });
-      return json(res, 429, { errors: 'Exceeded the rate limit. Reduce request rates to resume uninterrupted service.' }, { 'retry-after': String(retryAfter) });
+      return json(
+        res,
+        429,
+        { errors: 'Exceeded the rate limit. Reduce request rates to resume uninterrupted service.' },
+        { 'retry-after': String(retryAfter) },
+      );
     }
     const failure = this.failures.shift();
     if (failure !== undefined) {
@@ -275,7 +285,12 @@ export class FakeShopify {
     if (cost > MAX_QUERY_COST) {
       log.outcome = 'max-cost';
       return json(res, 200, {
-        errors: [{ message: `Query cost is ${cost}, which exceeds the single query max cost limit (${MAX_QUERY_COST}).`, extensions: { code: 'MAX_COST_EXCEEDED', cost, maxCost: MAX_QUERY_COST } }],
+        errors: [
+          {
+            message: `Query cost is ${cost}, which exceeds the single query max cost limit (${MAX_QUERY_COST}).`,
+            extensions: { code: 'MAX_COST_EXCEEDED', cost, maxCost: MAX_QUERY_COST },
+          },
+        ],
       });
     }
     if (!this.bucket.take(cost)) {

@@ -115,7 +115,12 @@ export class FakeShopifyStore {
   }
 
   seedVariant(input: { sku: string | null; title?: string; productTitle: string; productType?: string }): VariantRecord {
-    const product: ProductRecord = this.register({ __typename: 'Product', id: this.gid('Product'), title: input.productTitle, productType: input.productType ?? '' });
+    const product: ProductRecord = this.register({
+      __typename: 'Product',
+      id: this.gid('Product'),
+      title: input.productTitle,
+      productType: input.productType ?? '',
+    });
     const title = input.title ?? 'Default Title';
     const record: VariantRecord = {
       __typename: 'ProductVariant',
@@ -137,7 +142,12 @@ export class FakeShopifyStore {
     const customer =
       input.customer === null
         ? null
-        : { __typename: 'Customer' as const, id: `gid://shopify/Customer/${input.customer?.id ?? '7'}`, displayName: input.customer?.name ?? 'Ada Lovelace', email: input.customer?.email ?? 'ada@example.com' };
+        : {
+            __typename: 'Customer' as const,
+            id: `gid://shopify/Customer/${input.customer?.id ?? '7'}`,
+            displayName: input.customer?.name ?? 'Ada Lovelace',
+            email: input.customer?.email ?? 'ada@example.com',
+          };
     const order: OrderRecord = {
       __typename: 'Order',
       id,

@@ -38,7 +38,13 @@ export function orderPayload(order: OrderRecord): Record<string, unknown> {
     cancelled_at: order.cancelledAt,
     currency: order.currencyCode,
     source_name: order.sourceName,
-    line_items: order.lineItems.map((line) => ({ id: numeric(line.id), sku: line.sku, title: line.title, quantity: line.quantity, price: line.originalUnitPriceSet.shopMoney.amount })),
+    line_items: order.lineItems.map((line) => ({
+      id: numeric(line.id),
+      sku: line.sku,
+      title: line.title,
+      quantity: line.quantity,
+      price: line.originalUnitPriceSet.shopMoney.amount,
+    })),
   };
 }
 
@@ -73,7 +79,14 @@ export function returnPayload(ret: ReturnRecord): Record<string, unknown> {
 }
 
 /** A signed delivery of `payload` under `topic`. */
-export function signedDelivery(secret: string, shopDomain: string, apiVersion: string, topic: string, payload: unknown, options: WebhookOptions = {}): WebhookDelivery {
+export function signedDelivery(
+  secret: string,
+  shopDomain: string,
+  apiVersion: string,
+  topic: string,
+  payload: unknown,
+  options: WebhookOptions = {},
+): WebhookDelivery {
   const body = JSON.stringify(payload);
   const signedWith = options.tamper === 'signature' ? `${secret}-wrong` : secret;
   const hmac = createHmac('sha256', signedWith).update(body, 'utf8').digest('base64');
