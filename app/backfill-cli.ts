@@ -1,6 +1,6 @@
-import type { CommerceFeed } from '../connectors/commerce/port';
 import { main } from '../scripts/backfill/cli';
-import { loadConfig, type Config } from './config';
+import { commerceConnectors, commerceSettings } from './commerce';
+import { loadConfig } from './config';
 
 /**
  * `npm run backfill -- ...`: the backfill command (scripts/backfill/cli.ts) over the configured
@@ -8,22 +8,14 @@ import { loadConfig, type Config } from './config';
  * from the validated configuration.
  */
 
-/**
- * The commerce platform to read. NOT BUILT: no commerce connector is chosen by configuration yet
- * (the Shopify connector and its settings are wired here by the lead), so this answers null and
- * the command says so instead of guessing a platform.
- */
-function commerceFeed(_config: Config): CommerceFeed | null {
-  return null;
-}
-
 async function run(): Promise<number> {
   const config = loadConfig();
-  const feed = commerceFeed(config);
-  if (!feed) {
-    process.stderr.write('backfill: no commerce platform is configured (a commerce connector is not wired into app/ yet)\n');
+  const [connector] = commerceConnectors(commerceSettings(config));
+  if (!connector) {
+    process.stderr.write('backfill: no commerce platform is configured: set COMMERCE_CONNECTOR=shopify and its SHOPIFY_* settings\n');
     return 2;
   }
+  const feed = connector.feed;
   return main(process.argv.slice(2), feed, { gatewayUrl: config.GATEWAY_URL ?? `http://127.0.0.1:${config.PORT}/graphql`, token: config.TOKEN });
 }
 
