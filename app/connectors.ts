@@ -76,10 +76,16 @@ function paymentProviders(db: Db, settings: PaymentsSettings): RefundsPayments {
 
 /**
  * The schemas of the embedded stand-ins each subgraph's connectors keep in our database: the
- * reference ERP (the only ERP connector so far) for inventory and refunds, and the simulated
- * payment gateway for refunds in simulated mode only. A real provider keeps its own state, so
- * Stripe mode creates no `payments_sim` schema.
+ * reference ERP (the only ERP connector so far) for inventory and refunds, the simulated
+ * payment gateway for refunds in simulated mode only, and the reference shop (commerce source
+ * `demo`) for orders (its webhooks) and returns (its returns mirror). A real provider keeps its
+ * own state, so Stripe mode creates no `payments_sim` schema.
  */
 export function connectorSchemas(payments: Pick<PaymentsSettings, 'mode'>): Readonly<Record<string, readonly string[]>> {
-  return { inventory: ['erp'], refunds: payments.mode === 'simulated' ? ['erp', 'payments_sim'] : ['erp'] };
+  return {
+    orders: ['commerce_ref'],
+    returns: ['commerce_ref'],
+    inventory: ['erp'],
+    refunds: payments.mode === 'simulated' ? ['erp', 'payments_sim'] : ['erp'],
+  };
 }

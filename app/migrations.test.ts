@@ -9,15 +9,16 @@ describe('migrations follow the connectors chosen', () => {
     expect(schemasOf(serviceMigrations('refunds', { mode: 'stripe' }))).toEqual(['refunds', 'erp']);
   });
 
-  it('gives inventory the reference ERP and orders nothing but its own schema, in either mode', () => {
+  it('gives inventory the reference ERP and orders and returns the reference shop, in either mode', () => {
     for (const mode of ['simulated', 'stripe'] as const) {
       expect(schemasOf(serviceMigrations('inventory', { mode }))).toEqual(['inventory', 'erp']);
-      expect(schemasOf(serviceMigrations('orders', { mode }))).toEqual(['orders']);
+      expect(schemasOf(serviceMigrations('orders', { mode }))).toEqual(['orders', 'commerce_ref']);
+      expect(schemasOf(serviceMigrations('returns', { mode }))).toEqual(['returns', 'commerce_ref']);
     }
   });
 
   it('migrates the whole graph without the simulated gateway in Stripe mode', () => {
-    expect(schemasOf(graphMigrations({ mode: 'stripe' }))).toEqual(['registry', 'orders', 'returns', 'inventory', 'refunds', 'erp']);
+    expect(schemasOf(graphMigrations({ mode: 'stripe' }))).toEqual(['registry', 'orders', 'returns', 'inventory', 'refunds', 'erp', 'commerce_ref']);
     expect(schemasOf(graphMigrations({ mode: 'simulated' }))).toContain('payments_sim');
   });
 
