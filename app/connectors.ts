@@ -6,6 +6,7 @@ import { SimulatedGateway } from '../connectors/payments/simulated/simulated-gat
 import { StripeGateway } from '../connectors/payments/stripe/stripe-gateway';
 import { StripeWebhookVerifier } from '../connectors/payments/stripe/stripe-webhooks';
 import type { RefundsPayments } from '../subgraphs/refunds';
+import type { CommerceConnector } from '../connectors/commerce/port';
 import { required, type Config } from './config';
 
 /**
@@ -53,6 +54,13 @@ export interface Connectors {
   erp: ErpConnector;
   /** The payment providers refunds go through. */
   payments: RefundsPayments;
+  /**
+   * The commerce platforms orders take webhooks from and returns mirror to, one per source. None
+   * until app/config.ts chooses some (COMMERCE_CONNECTOR, wired by the lead): the reference shop
+   * (`connectors/commerce/reference`) and Shopify are built here then; tests pass the reference
+   * shop explicitly.
+   */
+  commerce: readonly CommerceConnector[];
 }
 
 /**
@@ -60,8 +68,8 @@ export interface Connectors {
  * by its entry point (or per test graph): every subgraph of the process shares what it returns,
  * and nothing holds them beyond the subgraphs built with them.
  */
-export function buildConnectors(db: Db, payments: PaymentsSettings): Connectors {
-  return { erp: new ThrottledErp(new ReferenceErp(db)), payments: paymentProviders(db, payments) };
+export function buildConnectors(db: Db, payments: PaymentsSettings, commerce: readonly CommerceConnector[] = []): Connectors {
+  return { erp: new ThrottledErp(new ReferenceErp(db)), payments: paymentProviders(db, payments), commerce };
 }
 
 function paymentProviders(db: Db, settings: PaymentsSettings): RefundsPayments {

@@ -46,7 +46,7 @@ export type SubgraphName = SubgraphDefinition<unknown>['name'];
  * `sku` orders owns).
  */
 const FACTORIES: Readonly<Record<SubgraphName, (deps: SubgraphDependencies) => SubgraphDefinition<unknown>>> = {
-  orders: () => ordersSubgraph() as SubgraphDefinition<unknown>,
+  orders: ({ db, connectors }) => ordersSubgraph({ db, commerce: connectors.commerce }) as SubgraphDefinition<unknown>,
   returns: ({ settings }) => returnsSubgraph({ settings: settings.returns }) as SubgraphDefinition<unknown>,
   refunds: ({ db, connectors, settings }) =>
     refundsSubgraph({ db, payments: connectors.payments, erp: connectors.erp, settings: settings.refunds }) as SubgraphDefinition<unknown>,

@@ -64,6 +64,10 @@ export const CAPABILITIES = {
   orders: READ_ORDERS,
   /** Orders come from the commerce webhooks (service) or operations, never from a front end. */
   recordOrder: { service: 'any', operations_admin: 'any' },
+  /** The commerce webhook inbox: operators and the services that automate them (bodies hold customer data). */
+  commerceDeliveries: OPERATORS,
+  /** Re-queues a FAILED delivery: operators. Audited. */
+  retryCommerceDelivery: OPERATORS,
 
   // returns: reads
   return: READ_ORDERS,
