@@ -32,7 +32,8 @@ export interface OrdersDependencies {
  */
 export function ordersSubgraph({ db, commerce = [], intake: options }: OrdersDependencies): SubgraphDefinition<OrdersLoaders> {
   const sources = new Set(commerce.map((connector) => connector.source));
-  if (sources.size !== commerce.length) throw new Error(`ordersSubgraph needs one commerce connector per source, but got: ${commerce.map((c) => c.source).join(', ')}`);
+  if (sources.size !== commerce.length)
+    throw new Error(`ordersSubgraph needs one commerce connector per source, but got: ${commerce.map((c) => c.source).join(', ')}`);
   const intake = new CommerceIntake(
     db,
     commerce.map((connector) => connector.webhooks),
@@ -45,7 +46,9 @@ export function ordersSubgraph({ db, commerce = [], intake: options }: OrdersDep
     resolvers: { ...resolvers, ...operations, Query: { ...resolvers.Query, ...operations.Query }, Mutation: { ...resolvers.Mutation, ...operations.Mutation } },
     loaders: createOrdersLoaders,
     workers: [intake],
-    routes: Object.fromEntries(commerce.map((connector): [string, Route] => [commerceWebhookPath(connector.source), commerceWebhookRoute(db, connector.webhooks, wake)])),
+    routes: Object.fromEntries(
+      commerce.map((connector): [string, Route] => [commerceWebhookPath(connector.source), commerceWebhookRoute(db, connector.webhooks, wake)]),
+    ),
   };
 }
 

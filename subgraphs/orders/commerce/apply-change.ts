@@ -87,13 +87,18 @@ async function applyRefund(tx: WriteTx, source: string, refund: CommerceRefund):
     `INSERT INTO orders.external_refunds (source, external_id, order_id, transactions, refunded_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
     [source, refund.externalId, order.id, JSON.stringify(refund.transactions), refund.refundedAt],
   );
-  if (fresh.rowCount === 0) return { status: 'APPLIED', outcome: { result: 'refund already recorded', orderId: order.id, externalRefundId: refund.externalId } };
+  if (fresh.rowCount === 0)
+    return { status: 'APPLIED', outcome: { result: 'refund already recorded', orderId: order.id, externalRefundId: refund.externalId } };
   const payments = await store.findPaymentsOfOrders([order.id]);
   for (const transaction of refund.transactions) {
     const payment = payments.find((p) => p.provider === transaction.provider && p.providerReference === transaction.providerReference);
-    if (!payment) throw new DeliveryRefused(`refund ${refund.externalId} names payment ${transaction.provider}/${transaction.providerReference}, which order ${order.number} does not have`);
+    if (!payment)
+      throw new DeliveryRefused(
+        `refund ${refund.externalId} names payment ${transaction.provider}/${transaction.providerReference}, which order ${order.number} does not have`,
+      );
     const refunded = (payment.refundedExternallyMinor ?? 0) + transaction.amountMinor;
-    if (refunded > payment.capturedMinor) throw new DeliveryRefused(`refund ${refund.externalId} takes payment ${payment.providerReference} past what was captured`);
+    if (refunded > payment.capturedMinor)
+      throw new DeliveryRefused(`refund ${refund.externalId} takes payment ${payment.providerReference} past what was captured`);
     payment.refundedExternallyMinor = refunded;
     await tx.query(`UPDATE orders.payments SET refunded_externally_minor = $2, updated_at = now() WHERE id = $1`, [payment.id, refunded]);
   }

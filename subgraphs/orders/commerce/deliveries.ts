@@ -86,7 +86,13 @@ export async function markDone(tx: Queryable, id: string, status: 'APPLIED' | 'I
 }
 
 /** Records a failed attempt: FAILED for good when `retryInMs` is null, else PENDING again after the delay. */
-export async function markAttemptFailed(db: Queryable, id: string, error: string, retryInMs: number | null, outcome: Record<string, unknown> | null = null): Promise<void> {
+export async function markAttemptFailed(
+  db: Queryable,
+  id: string,
+  error: string,
+  retryInMs: number | null,
+  outcome: Record<string, unknown> | null = null,
+): Promise<void> {
   await db.query(
     `UPDATE orders.commerce_deliveries SET attempts = attempts + 1, last_error = $2, outcome = coalesce($5::jsonb, outcome),
        status = CASE WHEN $3 THEN 'FAILED' ELSE 'PENDING' END,

@@ -44,7 +44,8 @@ export function commerceDeliveryResolvers(wake: () => void) {
             const existing = DELIVERY_ID.test(args.id) ? await findDelivery(tx, args.id) : null;
             if (!existing) return { deliveryId: null, userErrors: [userError(UserErrorCode.DELIVERY_NOT_FOUND, ['id'], OrderMessages.deliveryNotFound)] };
             const requeued = await requeueFailed(tx, existing.id);
-            if (!requeued) return { deliveryId: null, userErrors: [userError(UserErrorCode.DELIVERY_NOT_FAILED, ['id'], OrderMessages.deliveryNotFailed(existing.status))] };
+            if (!requeued)
+              return { deliveryId: null, userErrors: [userError(UserErrorCode.DELIVERY_NOT_FAILED, ['id'], OrderMessages.deliveryNotFailed(existing.status))] };
             await tx.audit({
               principal: ctx.principal,
               action: 'retryCommerceDelivery',
@@ -60,7 +61,8 @@ export function commerceDeliveryResolvers(wake: () => void) {
       },
     },
     RetryCommerceDeliveryPayload: {
-      delivery: (payload: StoredRetryPayload, _: unknown, ctx: SubgraphContext<unknown>) => (payload.deliveryId ? findDelivery(ctx.db, payload.deliveryId) : null),
+      delivery: (payload: StoredRetryPayload, _: unknown, ctx: SubgraphContext<unknown>) =>
+        payload.deliveryId ? findDelivery(ctx.db, payload.deliveryId) : null,
     },
     CommerceDeliveryConnection: {
       nodes: (connection: Connection<DeliveryRecord>) => connection.edges.map((edge) => edge.node),

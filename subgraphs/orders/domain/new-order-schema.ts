@@ -66,7 +66,10 @@ export const newOrderSchema = z
             taxMinor: minor,
             finalSale: z.boolean(),
           })
-          .superRefine((line, ctx) => discountWithinPrice({ quantity: line.quantity, unitPrice: line.unitPriceMinor, discount: line.discountMinor }, ctx), ALWAYS),
+          .superRefine(
+            (line, ctx) => discountWithinPrice({ quantity: line.quantity, unitPrice: line.unitPriceMinor, discount: line.discountMinor }, ctx),
+            ALWAYS,
+          ),
       )
       .superRefine(lineCount, ALWAYS),
     payments: z
