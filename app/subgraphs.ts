@@ -47,7 +47,8 @@ export type SubgraphName = SubgraphDefinition<unknown>['name'];
  */
 const FACTORIES: Readonly<Record<SubgraphName, (deps: SubgraphDependencies) => SubgraphDefinition<unknown>>> = {
   orders: ({ db, connectors }) => ordersSubgraph({ db, commerce: connectors.commerce }) as SubgraphDefinition<unknown>,
-  returns: ({ settings }) => returnsSubgraph({ settings: settings.returns }) as SubgraphDefinition<unknown>,
+  returns: ({ db, connectors, settings }) =>
+    returnsSubgraph({ settings: settings.returns, db, mirrors: connectors.commerce.map((connector) => connector.mirror) }) as SubgraphDefinition<unknown>,
   refunds: ({ db, connectors, settings }) =>
     refundsSubgraph({ db, payments: connectors.payments, erp: connectors.erp, settings: settings.refunds }) as SubgraphDefinition<unknown>,
   inventory: ({ connectors }) => inventorySubgraph({ erp: connectors.erp }) as SubgraphDefinition<unknown>,

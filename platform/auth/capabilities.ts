@@ -119,6 +119,9 @@ export const CAPABILITIES = {
   /** Where the units are: store staff only at their store and only for units received at their stores. */
   recordInspection: { store_associate: 'own_store', store_manager: 'own_store', service_desk: 'any', operations_admin: 'any', service: 'any' },
 
+  /** Not a root field: `Return.commerceMirror`, the platform's ids of a mirrored return — staff only. */
+  commerceMirror: STAFF_READ,
+
   /**
    * Not a field: the authority a return above the manager-approval threshold (or flagged for
    * review) needs when it is authorized or approved — a manager of the store, or the back office.

@@ -7,6 +7,9 @@ import { refundStatusConsumer } from './consumers/refund-progress';
 import { locationsConsumer } from './consumers/locations';
 import { RETURN_STATUS_STREAM } from './status-updates';
 import type { ReturnsSettings } from './settings';
+import type { Db } from '../../platform/db';
+import type { CommerceReturnsMirror } from '../../connectors/commerce/port';
+import { commerceMirrorConsumer } from './commerce/mirror-consumer';
 
 export type { ReturnsSettings } from './settings';
 
@@ -16,15 +19,21 @@ export const returnsSchema: SubgraphSchema = { name: 'returns', typeDefs: loadTy
 /** What the returns subgraph is built with. */
 export interface ReturnsDependencies {
   settings: ReturnsSettings;
+  /** The subgraph's database: the commerce mirror reads returns outside its transactions. Needed with `mirrors`. */
+  db?: Db;
+  /** The commerce platforms returns are mirrored to, one per source; default none (nothing is mirrored). */
+  mirrors?: readonly CommerceReturnsMirror[];
 }
 
 /** The returns subgraph (return authorizations and their lifecycle) with its settings. */
-export function returnsSubgraph({ settings }: ReturnsDependencies): SubgraphDefinition<ReturnsLoaders> {
+export function returnsSubgraph({ settings, db, mirrors = [] }: ReturnsDependencies): SubgraphDefinition<ReturnsLoaders> {
+  if (mirrors.length > 0 && !db) throw new Error('returnsSubgraph needs its db to mirror returns to commerce platforms, but got mirrors without one');
+  const mirroring = db && mirrors.length > 0 ? [commerceMirrorConsumer(db, mirrors)] : [];
   return {
     ...returnsSchema,
     resolvers: returnsResolvers(settings),
     loaders: returnsLoaders,
-    consumers: [orderSnapshotsConsumer, refundStatusConsumer, locationsConsumer],
+    consumers: [orderSnapshotsConsumer, refundStatusConsumer, locationsConsumer, ...mirroring],
     streams: [RETURN_STATUS_STREAM],
   };
 }

@@ -13,6 +13,9 @@ export interface StoredRetryPayload {
   userErrors: UserError[];
 }
 
+/** A page of the inbox. */
+export type DeliveryConnection = Connection<DeliveryRecord>;
+
 const idCursor = (delivery: DeliveryRecord) => ({ sort: 'id', id: delivery.id });
 
 /**

@@ -6,6 +6,8 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { OrderRecord, OrderLineRecord, PaymentRecord } from '../domain/order-records';
 import type { OrderConnection as OrderConnectionPage } from '../resolvers';
 import type { StoredRecordOrderPayload } from '../record-order-once';
+import type { DeliveryRecord } from '../commerce/deliveries';
+import type { DeliveryConnection, StoredRetryPayload } from '../commerce/delivery-resolvers';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
@@ -780,10 +782,10 @@ export type ResolversTypes = {
   RecordOrderInput: RecordOrderInput;
   RecordOrderPayload: ResolverTypeWrapper<StoredRecordOrderPayload>;
   CommerceDeliveryStatus: CommerceDeliveryStatus;
-  CommerceDelivery: ResolverTypeWrapper<CommerceDelivery>;
-  CommerceDeliveryConnection: ResolverTypeWrapper<CommerceDeliveryConnection>;
-  CommerceDeliveryEdge: ResolverTypeWrapper<CommerceDeliveryEdge>;
-  RetryCommerceDeliveryPayload: ResolverTypeWrapper<RetryCommerceDeliveryPayload>;
+  CommerceDelivery: ResolverTypeWrapper<DeliveryRecord>;
+  CommerceDeliveryConnection: ResolverTypeWrapper<DeliveryConnection>;
+  CommerceDeliveryEdge: ResolverTypeWrapper<Omit<CommerceDeliveryEdge, 'node'> & { node: ResolversTypes['CommerceDelivery'] }>;
+  RetryCommerceDeliveryPayload: ResolverTypeWrapper<StoredRetryPayload>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -822,10 +824,10 @@ export type ResolversParentTypes = {
   PaymentInput: PaymentInput;
   RecordOrderInput: RecordOrderInput;
   RecordOrderPayload: StoredRecordOrderPayload;
-  CommerceDelivery: CommerceDelivery;
-  CommerceDeliveryConnection: CommerceDeliveryConnection;
-  CommerceDeliveryEdge: CommerceDeliveryEdge;
-  RetryCommerceDeliveryPayload: RetryCommerceDeliveryPayload;
+  CommerceDelivery: DeliveryRecord;
+  CommerceDeliveryConnection: DeliveryConnection;
+  CommerceDeliveryEdge: Omit<CommerceDeliveryEdge, 'node'> & { node: ResolversParentTypes['CommerceDelivery'] };
+  RetryCommerceDeliveryPayload: StoredRetryPayload;
   Query: Record<PropertyKey, never>;
   Mutation: Record<PropertyKey, never>;
   DateTime: Scalars['DateTime']['output'];
