@@ -112,6 +112,7 @@ describe('settings validated at start', () => {
       warehouse: { secrets: {}, signatureToleranceSeconds: 300, dropDir: null, dropPollMs: 2000 },
       refunds: { secondApproverAboveMinor: 50_000 },
       payments: { mode: 'simulated', settlementDelayMs: 300 },
+      commerce: { connector: 'none' },
     });
   });
 
@@ -129,6 +130,10 @@ describe('settings validated at start', () => {
       PAYMENTS_MODE: 'stripe',
       STRIPE_SECRET_KEY: 'sk_live_0123456789abcdef',
       STRIPE_WEBHOOK_SECRET: 'whsec_0123456789abcdef',
+      COMMERCE_CONNECTOR: 'shopify',
+      SHOPIFY_STORE_DOMAIN: 'returns-graph-demo.myshopify.com',
+      SHOPIFY_ACCESS_TOKEN: 'shpat_0123456789abcdef0123',
+      SHOPIFY_WEBHOOK_SECRET: 'shopify-app-client-secret',
       REFUNDS_SECOND_APPROVER_ABOVE_MINOR: '0',
       RETURNS_DEFAULT_LOCATION_ID: 'loc_wh_ca',
       WAREHOUSE_SECRETS: `wh_nj=${'n'.repeat(32)},tpl-east=${'e'.repeat(40)}`,
@@ -149,6 +154,13 @@ describe('settings validated at start', () => {
       },
       refunds: { secondApproverAboveMinor: 0 },
       payments: { mode: 'stripe', secretKey: 'sk_live_0123456789abcdef', webhookSecret: 'whsec_0123456789abcdef', apiBase: undefined },
+      commerce: {
+        connector: 'shopify',
+        storeDomain: 'returns-graph-demo.myshopify.com',
+        accessToken: 'shpat_0123456789abcdef0123',
+        webhookSecret: 'shopify-app-client-secret',
+        apiBase: undefined,
+      },
     });
   });
 

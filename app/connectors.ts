@@ -6,6 +6,7 @@ import { SimulatedGateway } from '../connectors/payments/simulated/simulated-gat
 import { StripeGateway } from '../connectors/payments/stripe/stripe-gateway';
 import { StripeWebhookVerifier } from '../connectors/payments/stripe/stripe-webhooks';
 import type { RefundsPayments } from '../subgraphs/refunds';
+import type { CommerceConnector } from '../connectors/commerce/port';
 import { required, type Config } from './config';
 
 /**
@@ -53,6 +54,12 @@ export interface Connectors {
   erp: ErpConnector;
   /** The payment providers refunds go through. */
   payments: RefundsPayments;
+  /**
+   * The commerce platforms orders take webhooks from and returns mirror to, one per source
+   * (`COMMERCE_CONNECTOR`, app/commerce.ts): none by default, or Shopify. Tests pass the reference
+   * shop (`connectors/commerce/reference`) or a Shopify connector on the fake explicitly.
+   */
+  commerce: readonly CommerceConnector[];
 }
 
 /**
@@ -60,8 +67,8 @@ export interface Connectors {
  * by its entry point (or per test graph): every subgraph of the process shares what it returns,
  * and nothing holds them beyond the subgraphs built with them.
  */
-export function buildConnectors(db: Db, payments: PaymentsSettings): Connectors {
-  return { erp: new ThrottledErp(new ReferenceErp(db)), payments: paymentProviders(db, payments) };
+export function buildConnectors(db: Db, payments: PaymentsSettings, commerce: readonly CommerceConnector[] = []): Connectors {
+  return { erp: new ThrottledErp(new ReferenceErp(db)), payments: paymentProviders(db, payments), commerce };
 }
 
 function paymentProviders(db: Db, settings: PaymentsSettings): RefundsPayments {
@@ -78,7 +85,9 @@ function paymentProviders(db: Db, settings: PaymentsSettings): RefundsPayments {
  * The schemas of the embedded stand-ins each subgraph's connectors keep in our database: the
  * reference ERP (the only ERP connector so far) for inventory and refunds, and the simulated
  * payment gateway for refunds in simulated mode only. A real provider keeps its own state, so
- * Stripe mode creates no `payments_sim` schema.
+ * Stripe mode creates no `payments_sim` schema. The reference shop (`commerce_ref`) is no running
+ * graph's connector: it is the commerce port's reference adapter for the contract suite and the
+ * tests, which migrate every schema (`ALL_MIGRATIONS`).
  */
 export function connectorSchemas(payments: Pick<PaymentsSettings, 'mode'>): Readonly<Record<string, readonly string[]>> {
   return { inventory: ['erp'], refunds: payments.mode === 'simulated' ? ['erp', 'payments_sim'] : ['erp'] };

@@ -12,6 +12,8 @@ import type { EventBus } from '../platform/events/bus';
 import { InProcessFanout, type UpdateFanout } from '../platform/events/fanout';
 import type { Exposure } from './config';
 import { buildConnectors } from './connectors';
+import { commerceConnectors } from './commerce';
+import type { CommerceConnector } from '../connectors/commerce/port';
 
 const log = componentLogger('graph');
 
@@ -40,6 +42,8 @@ export interface GraphOptions {
   listenHost?: string;
   /** The subgraphs' settings (validated by app/config.ts); default the defaults of every setting. */
   settings?: SubgraphSettings;
+  /** The commerce platforms' connectors; default those `settings.commerce` configures (tests pass the reference shop). */
+  commerce?: readonly CommerceConnector[];
   /** The event bus; default in-process (the embedded default). */
   bus?: EventBus;
   /** Broadcast of published events to the gateway's subscriptions; default in-process. */
@@ -70,7 +74,7 @@ export async function startGraph(options: GraphOptions): Promise<RunningGraph> {
   const subgraphs: RunningSubgraph[] = [];
   const settings = options.settings ?? defaultSubgraphSettings();
   // One set of connectors for the process: inventory and refunds share one throttled ERP.
-  const connectors = buildConnectors(options.db, settings.payments);
+  const connectors = buildConnectors(options.db, settings.payments, options.commerce ?? commerceConnectors(settings.commerce));
   for (const definition of allSubgraphs({ db: options.db, connectors, settings })) {
     const running = await startSubgraph(definition, {
       db: options.db,

@@ -13,6 +13,7 @@ describe('migrations follow the connectors chosen', () => {
     for (const mode of ['simulated', 'stripe'] as const) {
       expect(schemasOf(serviceMigrations('inventory', { mode }))).toEqual(['inventory', 'erp']);
       expect(schemasOf(serviceMigrations('orders', { mode }))).toEqual(['orders']);
+      expect(schemasOf(serviceMigrations('returns', { mode }))).toEqual(['returns']);
     }
   });
 

@@ -8,6 +8,7 @@ import { startGateway } from '../gateway';
 import { exposureOf, loadConfig, required, SERVICES, type Config, type Service } from './config';
 import { migrationsOf, serviceMigrations } from './migrations';
 import { buildConnectors } from './connectors';
+import { commerceConnectors } from './commerce';
 import { subgraphNamed, subgraphSettings, type SubgraphName } from './subgraphs';
 import { EventPipeline } from '../platform/events/pipeline';
 import { RedisBus } from '../platform/events/redis-bus';
@@ -62,7 +63,7 @@ async function runSubgraph(name: SubgraphName, config: Config): Promise<() => Pr
   const settings = subgraphSettings(config);
   const db = database(config, name);
   await migrate(db, serviceMigrations(name, settings.payments));
-  const definition = subgraphNamed(name, { db, connectors: buildConnectors(db, settings.payments), settings });
+  const definition = subgraphNamed(name, { db, connectors: buildConnectors(db, settings.payments, commerceConnectors(settings.commerce)), settings });
   const ports: Record<SubgraphName, number> = {
     orders: config.ORDERS_PORT,
     returns: config.RETURNS_PORT,

@@ -7,6 +7,7 @@ import { inventorySubgraph } from '../subgraphs/inventory';
 import { refundsSubgraph, type RefundsSettings } from '../subgraphs/refunds';
 import { paymentsSettings, type Connectors, type PaymentsSettings } from './connectors';
 import { loadConfig, type Config } from './config';
+import { commerceSettings, type CommerceSettings } from './commerce';
 
 /** What the subgraphs and their connectors are configured with, taken from the validated configuration. */
 export interface SubgraphSettings {
@@ -16,6 +17,8 @@ export interface SubgraphSettings {
   refunds: RefundsSettings;
   /** Which payment providers refunds go through: app/connectors.ts builds them. */
   payments: PaymentsSettings;
+  /** Which commerce platform orders come from and returns are mirrored to: app/commerce.ts builds it. */
+  commerce: CommerceSettings;
 }
 
 /** The subgraphs' settings from the validated configuration. */
@@ -25,6 +28,7 @@ export function subgraphSettings(config: Config): SubgraphSettings {
     warehouse: warehouseSettings(config),
     refunds: { secondApproverAboveMinor: config.REFUNDS_SECOND_APPROVER_ABOVE_MINOR },
     payments: paymentsSettings(config),
+    commerce: commerceSettings(config),
   };
 }
 
@@ -62,9 +66,14 @@ export type SubgraphName = SubgraphDefinition<unknown>['name'];
  * `sku` orders owns).
  */
 const FACTORIES: Readonly<Record<SubgraphName, (deps: SubgraphDependencies) => SubgraphDefinition<unknown>>> = {
-  orders: () => ordersSubgraph() as SubgraphDefinition<unknown>,
-  returns: ({ db, settings }) =>
-    returnsSubgraph({ settings: settings.returns, warehouse: warehouseDependencies(db, settings.warehouse) }) as SubgraphDefinition<unknown>,
+  orders: ({ db, connectors }) => ordersSubgraph({ db, commerce: connectors.commerce }) as SubgraphDefinition<unknown>,
+  returns: ({ db, connectors, settings }) =>
+    returnsSubgraph({
+      settings: settings.returns,
+      db,
+      mirrors: connectors.commerce.map((connector) => connector.mirror),
+      warehouse: warehouseDependencies(db, settings.warehouse),
+    }) as SubgraphDefinition<unknown>,
   refunds: ({ db, connectors, settings }) =>
     refundsSubgraph({ db, payments: connectors.payments, erp: connectors.erp, settings: settings.refunds }) as SubgraphDefinition<unknown>,
   inventory: ({ connectors }) => inventorySubgraph({ erp: connectors.erp }) as SubgraphDefinition<unknown>,

@@ -51,6 +51,9 @@ export const SUBGRAPH_TYPES: SubgraphTypes[] = [
       Payment: '../domain/order-records#PaymentRecord',
       OrderConnection: '../resolvers#OrderConnection as OrderConnectionPage',
       RecordOrderPayload: '../record-order-once#StoredRecordOrderPayload',
+      CommerceDelivery: '../commerce/deliveries#DeliveryRecord',
+      CommerceDeliveryConnection: '../commerce/delivery-resolvers#DeliveryConnection',
+      RetryCommerceDeliveryPayload: '../commerce/delivery-resolvers#StoredRetryPayload',
     },
   },
   {
@@ -85,6 +88,7 @@ export const SUBGRAPH_TYPES: SubgraphTypes[] = [
       ReturnLine: '../read-model#ReturnLineRow',
       ReturnLineDisposition: '../read-model#DispositionRow',
       ReturnTimelineEntry: '../read-model#TimelineRow',
+      CommerceMirror: '../commerce/mirror-reads#MirrorRow',
       RequestReturnPayload: RETURN_PAYLOAD,
       AuthorizeReturnPayload: RETURN_PAYLOAD,
       ApproveReturnPayload: RETURN_PAYLOAD,

@@ -8,7 +8,9 @@ const instant = z.string().datetime({ offset: true });
 /**
  * `OrderRecorded` v1: an order as the commerce platform last reported it, whole (event-carried
  * state), so consumers keep their own copy of what they need — the returns subgraph checks return
- * eligibility against it without calling orders at the counter.
+ * eligibility against it without calling orders at the counter. `source`, `externalId`,
+ * `cancelledAt` and each payment's `refundedExternallyMinor` came later (issue 12) and are optional,
+ * so events stored before them still parse.
  */
 export const OrderRecorded = defineEvent(
   'OrderRecorded',
@@ -16,6 +18,12 @@ export const OrderRecorded = defineEvent(
   z.object({
     orderId: z.string().regex(/^ord_/),
     number: z.string().min(1),
+    /** The commerce platform the order came from (`NewOrder.source`). */
+    source: z.string().min(1).optional(),
+    /** The order's id on that platform: what a commerce mirror names the order by. */
+    externalId: z.string().min(1).optional(),
+    /** When the platform cancelled the order; null while it stands. */
+    cancelledAt: instant.nullable().optional(),
     created: z.boolean(),
     channel,
     storeId: z.string().nullable(),
@@ -48,6 +56,8 @@ export const OrderRecorded = defineEvent(
         providerReference: z.string().min(1),
         method: paymentMethod,
         capturedMinor: minor,
+        /** What the platform refunded of this capture itself (outside the graph); the graph never pays it again. */
+        refundedExternallyMinor: minor.optional(),
       }),
     ),
   }),

@@ -64,6 +64,10 @@ export const CAPABILITIES = {
   orders: READ_ORDERS,
   /** Orders come from the commerce webhooks (service) or operations, never from a front end. */
   recordOrder: { service: 'any', operations_admin: 'any' },
+  /** The commerce webhook inbox: operators and the services that automate them (bodies hold customer data). */
+  commerceDeliveries: OPERATORS,
+  /** Re-queues a FAILED delivery: operators. Audited. */
+  retryCommerceDelivery: OPERATORS,
 
   // returns: reads
   return: READ_ORDERS,
@@ -114,6 +118,9 @@ export const CAPABILITIES = {
   receiveReturnItems: { store_associate: 'own_store', store_manager: 'own_store', service_desk: 'any', operations_admin: 'any', service: 'any' },
   /** Where the units are: store staff only at their store and only for units received at their stores. */
   recordInspection: { store_associate: 'own_store', store_manager: 'own_store', service_desk: 'any', operations_admin: 'any', service: 'any' },
+
+  /** Not a root field: `Return.commerceMirror`, the platform's ids of a mirrored return — staff only. */
+  commerceMirror: STAFF_READ,
 
   /**
    * Not a field: the authority a return above the manager-approval threshold (or flagged for

@@ -2,9 +2,7 @@ import type { SubgraphContext } from '../../platform/subgraph';
 import type { UserError } from './domain/user-errors';
 import type { RecordOrderInput } from './domain/record-order-input';
 import { assertCanRecordOrders, recordOrder } from './record-order';
-import { OrdersStore } from './store';
-import { OrderRecorded } from '../../contracts/events/orders';
-import { orderRecordedData } from './domain/order-recorded';
+import { emitOrderRecorded } from './emit-order-recorded';
 
 /**
  * The payload `recordOrder` stores under its idempotency key and replays verbatim: ids, not
@@ -28,10 +26,7 @@ export async function recordOrderOnce(ctx: SubgraphContext<unknown>, input: Reco
     async (tx) => {
       const result = await recordOrder(tx, input, ctx.principal);
       if (!result.order) return { orderId: null, created: false, userErrors: result.userErrors };
-      const store = new OrdersStore(tx);
-      const orderIds = [result.order.id];
-      const [lines, payments] = [await store.findLinesOfOrders(orderIds), await store.findPaymentsOfOrders(orderIds)];
-      await tx.emit(OrderRecorded, result.order.id, orderRecordedData(result.order, lines, payments, result.created));
+      await emitOrderRecorded(tx, result.order, result.created);
       return { orderId: result.order.id, created: result.created, userErrors: [] };
     },
     (error) => ({ orderId: null, created: false, userErrors: [error as UserError] }),

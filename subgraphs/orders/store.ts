@@ -12,7 +12,8 @@ const ORDER_COLUMNS = `o.id, o.number, o.source, o.external_id AS "externalId", 
   o.customer_name AS "customerName", o.placed_at AS "placedAt", o.delivered_at AS "deliveredAt", o.currency,
   o.shipping_method AS "shippingMethod", o.shipping_minor AS "shippingMinor", o.shipping_tax_minor AS "shippingTaxMinor",
   o.subtotal_minor AS "subtotalMinor", o.discount_total_minor AS "discountTotalMinor", o.tax_total_minor AS "taxTotalMinor",
-  o.total_minor AS "totalMinor", o.captured_total_minor AS "capturedTotalMinor"`;
+  o.total_minor AS "totalMinor", o.captured_total_minor AS "capturedTotalMinor", o.cancelled_at AS "cancelledAt",
+  o.source_updated_at AS "sourceUpdatedAt"`;
 
 /** Line columns under the names of `OrderLineRecord`; joined with the order for currency and tenancy. */
 const LINE_COLUMNS = `l.id, l.order_id AS "orderId", l.line_number AS "lineNumber", l.sku, l.title, l.category, l.quantity,
@@ -22,7 +23,7 @@ const LINE_COLUMNS = `l.id, l.order_id AS "orderId", l.line_number AS "lineNumbe
 
 /** Payment columns under the names of `PaymentRecord`. */
 const PAYMENT_COLUMNS = `p.id, p.order_id AS "orderId", p.provider, p.provider_reference AS "providerReference", p.method,
-  p.captured_minor AS "capturedMinor", p.captured_at AS "capturedAt", o.currency`;
+  p.captured_minor AS "capturedMinor", p.captured_at AS "capturedAt", p.refunded_externally_minor AS "refundedExternallyMinor", o.currency`;
 
 /** An order ready to insert: ids and number assigned, totals computed. */
 export interface PreparedOrder {
@@ -110,14 +111,20 @@ export class OrdersStore {
     return rows[0]?.n ?? 0;
   }
 
-  async insertOrder(order: NewOrder): Promise<OrderRecord | null> {
+  /** Inserts a new order (skipped when its (source, external id) exists); `sourceUpdatedAt` is the platform's time of this version. */
+  async insertOrder(order: NewOrder, sourceUpdatedAt: Date | null = null): Promise<OrderRecord | null> {
     const { rows } = await this.db.query<{ n: number }>(`SELECT nextval('orders.order_number_seq')::int8 AS n`);
     const prepared = prepareOrder(order, { orderId: newId('ord'), number: `R${rows[0]?.n}`, lineId: () => newId('oli'), paymentId: () => newId('pay') });
+    prepared.order.sourceUpdatedAt = sourceUpdatedAt;
     const inserted = await insertPreparedOrders(this.db, [prepared], { onConflict: 'skip' });
     return inserted === 1 ? prepared.order : null;
   }
 
-  async updateOrderFacts(orderId: string, facts: { deliveredAt: Date | null; payments: NewPayment[] }): Promise<OrderRecord> {
+  /**
+   * Updates an order's mutable facts: delivery, captures, and — when given — cancellation and the
+   * platform's time of this version (kept at the newest seen).
+   */
+  async updateOrderFacts(orderId: string, facts: OrderFacts): Promise<OrderRecord> {
     if (facts.payments.length > 0) {
       const rows = facts.payments.map((p) => [newId('pay'), orderId, p.provider, p.providerReference, p.method, p.capturedMinor, p.capturedAt]);
       await insertRows(this.db, 'orders.payments', ['id', 'order_id', 'provider', 'provider_reference', 'method', 'captured_minor', 'captured_at'], rows, {
@@ -129,9 +136,11 @@ export class OrdersStore {
     // orders refuses the update if captures now exceed the total.
     const { rows } = await this.db.query<OrderRecord & Record<string, unknown>>(
       `UPDATE orders.orders o SET delivered_at = $2, updated_at = now(),
+         cancelled_at = CASE WHEN $3 THEN $4::timestamptz ELSE o.cancelled_at END,
+         source_updated_at = GREATEST(o.source_updated_at, $5::timestamptz),
          captured_total_minor = (SELECT coalesce(sum(captured_minor), 0) FROM orders.payments WHERE order_id = o.id)
        WHERE o.id = $1 RETURNING ${ORDER_COLUMNS}`,
-      [orderId, facts.deliveredAt],
+      [orderId, facts.deliveredAt, facts.cancelledAt !== undefined, facts.cancelledAt ?? null, facts.sourceUpdatedAt ?? null],
     );
     if (!rows[0]) throw new Error(`order ${orderId} vanished inside its own transaction`);
     return trimCurrency(rows[0]);
@@ -144,6 +153,16 @@ export class OrdersStore {
     );
     return rows[0] ? trimCurrency(rows[0]) : null;
   }
+}
+
+/** The facts of an order that may change after it is recorded. */
+export interface OrderFacts {
+  deliveredAt: Date | null;
+  payments: NewPayment[];
+  /** Absent: left as it is (`recordOrder` has no cancellation); null: the order stands again. */
+  cancelledAt?: Date | null;
+  /** The platform's time of the version these facts come from; the stored one only grows. */
+  sourceUpdatedAt?: Date | null;
 }
 
 /** Ids an order needs before it can be inserted; the demo passes deterministic ones. */
@@ -172,6 +191,8 @@ export function prepareOrder(order: NewOrder, identity: OrderIdentity): Prepared
       customerName: order.customerName,
       placedAt: order.placedAt,
       deliveredAt: order.deliveredAt,
+      cancelledAt: order.cancelledAt ?? null,
+      sourceUpdatedAt: null,
       currency: order.currency,
       shippingMethod: order.shipping?.method ?? null,
       shippingMinor: order.shipping?.amountMinor ?? 0,

@@ -8,6 +8,9 @@ import { locationsConsumer } from './consumers/locations';
 import { RETURN_STATUS_STREAM } from './status-updates';
 import type { ReturnsSettings } from './settings';
 import { warehouseIntake, type WarehouseDependencies } from './warehouse';
+import type { Db } from '../../platform/db';
+import type { CommerceReturnsMirror } from '../../connectors/commerce/port';
+import { commerceMirrorConsumer } from './commerce/mirror-consumer';
 
 export type { ReturnsSettings } from './settings';
 export { NO_WAREHOUSE, type WarehouseSettings, type WarehouseDependencies } from './warehouse';
@@ -18,18 +21,24 @@ export const returnsSchema: SubgraphSchema = { name: 'returns', typeDefs: loadTy
 /** What the returns subgraph is built with. */
 export interface ReturnsDependencies {
   settings: ReturnsSettings;
+  /** The subgraph's database: the commerce mirror reads returns outside its transactions. Needed with `mirrors`. */
+  db?: Db;
+  /** The commerce platforms returns are mirrored to, one per source; default none (nothing is mirrored). */
+  mirrors?: readonly CommerceReturnsMirror[];
   /** Warehouse webhooks and file drops (`warehouse/`); default none: no route, no folder watched. */
   warehouse?: WarehouseDependencies;
 }
 
-/** The returns subgraph (return authorizations and their lifecycle) with its settings, and the warehouse intake when configured. */
-export function returnsSubgraph({ settings, warehouse }: ReturnsDependencies): SubgraphDefinition<ReturnsLoaders> {
+/** The returns subgraph (return authorizations and their lifecycle) with its settings, the commerce mirrors and the warehouse intake when configured. */
+export function returnsSubgraph({ settings, db, mirrors = [], warehouse }: ReturnsDependencies): SubgraphDefinition<ReturnsLoaders> {
   const intake = warehouse ? warehouseIntake(warehouse) : { routes: {}, workers: [] };
+  if (mirrors.length > 0 && !db) throw new Error('returnsSubgraph needs its db to mirror returns to commerce platforms, but got mirrors without one');
+  const mirroring = db && mirrors.length > 0 ? [commerceMirrorConsumer(db, mirrors)] : [];
   return {
     ...returnsSchema,
     resolvers: returnsResolvers(settings),
     loaders: returnsLoaders,
-    consumers: [orderSnapshotsConsumer, refundStatusConsumer, locationsConsumer],
+    consumers: [orderSnapshotsConsumer, refundStatusConsumer, locationsConsumer, ...mirroring],
     streams: [RETURN_STATUS_STREAM],
     routes: intake.routes,
     workers: intake.workers,

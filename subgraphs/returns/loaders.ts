@@ -1,6 +1,7 @@
 import type { Db } from '../../platform/db';
 import { readScope, type Principal } from '../../platform/auth';
 import { groupLoader, rowLoader } from '../../platform/graphql/loaders';
+import { mirrorsByReturnIds } from './commerce/mirror-reads';
 import { dispositionsByLineIds, linesByReturnIds, returnsByIds, returnsByOrderIds, timelinesByReturnIds } from './read-model';
 
 /** Per-request loaders of the returns subgraph; tenancy is applied inside, from the principal. */
@@ -23,6 +24,10 @@ export function returnsLoaders(db: Db, principal: Principal) {
     dispositionsByLineId: groupLoader(
       (ids: readonly string[]) => dispositionsByLineIds(db, ids),
       (row) => row.return_line_id,
+    ),
+    commerceMirrorByReturnId: rowLoader(
+      (ids: readonly string[]) => mirrorsByReturnIds(db, ids),
+      (row) => row.return_id,
     ),
     timelineByReturnId: groupLoader(
       (ids: readonly string[]) => timelinesByReturnIds(db, ids),

@@ -3,6 +3,8 @@ import { DateTimeScalar } from '../../platform/graphql/scalars';
 import { badUserInput, Messages } from '../../platform/graphql/errors';
 import { pageRequest, toConnection, type PageArgs } from '../../platform/graphql/connection';
 import { isId } from '../../platform/ids';
+import { mayPerform } from '../../platform/auth';
+import type { MirrorRow } from './commerce/mirror-reads';
 import type { ReturnsLoaders } from './loaders';
 import { listReturns, type DispositionRow, type ReturnFilter, type ReturnLineRow, type ReturnRow, type TimelineRow } from './read-model';
 import { money } from '../../platform/money';
@@ -62,6 +64,9 @@ const readResolvers: Resolvers = {
     },
     financialStatus: (row: ReturnRow) => row.financial_status as ReturnFinancialStatus,
     storeId: (row: ReturnRow) => row.store_id,
+    // Staff only (the capability table's `commerceMirror` row): platform ids are back-office detail.
+    commerceMirror: (row: ReturnRow, _: unknown, ctx: Context) =>
+      mayPerform(ctx.principal, 'commerceMirror') ? ctx.loaders.commerceMirrorByReturnId.load(row.id) : null,
     order: (row: ReturnRow) => ({ __typename: 'Order', id: row.order_id }),
     lines: (row: ReturnRow, _: unknown, ctx: Context) => ctx.loaders.linesByReturnId.load(row.id),
     requestedAt: (row: ReturnRow) => row.requested_at,
@@ -75,6 +80,10 @@ const readResolvers: Resolvers = {
     declineReason: (row: ReturnRow) => row.decline_reason,
     tracking: (row: ReturnRow) => (row.carrier || row.tracking_number ? { carrier: row.carrier, trackingNumber: row.tracking_number } : null),
     timeline: (row: ReturnRow, _: unknown, ctx: Context) => ctx.loaders.timelineByReturnId.load(row.id),
+  },
+  CommerceMirror: {
+    externalReturnId: (row: MirrorRow) => row.external_return_id,
+    updatedAt: (row: MirrorRow) => row.updated_at,
   },
   ReturnTimelineEntry: {
     fromStatus: (row: TimelineRow) => row.from_status as ReturnStatus | null,

@@ -182,6 +182,16 @@ const RETURNS: OperationSpec[] = [
 
 const ORDERS: OperationSpec[] = [
   {
+    field: 'retryCommerceDelivery',
+    operation: 'retryCommerceDelivery',
+    document: `mutation($id: ID!, $key: String!) { retryCommerceDelivery(id: $id, idempotencyKey: $key) { delivery { id } userErrors { code } } }`,
+    // The matrix's graph takes no webhooks, so no delivery exists: saying so is the authorized answer.
+    acceptedUserErrors: ['DELIVERY_NOT_FOUND'],
+    async prepare() {
+      return { variables: { id: '1', key: key('retry-delivery') } };
+    },
+  },
+  {
     field: 'recordOrder',
     operation: 'recordOrder',
     document: `mutation($input: RecordOrderInput!, $key: String!) { recordOrder(input: $input, idempotencyKey: $key) { order { id } userErrors { code } } }`,

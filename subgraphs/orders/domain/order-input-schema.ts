@@ -7,13 +7,13 @@ import { OrderMessages, UserErrorCode } from './user-errors';
 /** Slugs: platform names, payment providers and categories, lower case so they compare exactly. */
 const SLUG = /^[a-z0-9_-]{1,40}$/;
 /** Longest free-text identifier we store (external ids, provider references); matches the SQL CHECKs. */
-const MAX_REFERENCE_LENGTH = 255;
+export const MAX_REFERENCE_LENGTH = 255;
 /** Longest id of a customer, store or partner; matches the SQL CHECKs. */
-const MAX_SCOPE_ID_LENGTH = 64;
+export const MAX_SCOPE_ID_LENGTH = 64;
 /** Longest sku; matches the SQL CHECK. */
-const MAX_SKU_LENGTH = 64;
+export const MAX_SKU_LENGTH = 64;
 /** Longest line title; matches the SQL CHECK. */
-const MAX_TITLE_LENGTH = 255;
+export const MAX_TITLE_LENGTH = 255;
 /** Largest quantity on one line; a bigger number is a typo or an attack, not a retail order. */
 const MAX_QUANTITY = 100_000;
 /** Most lines on one order; keeps one ingestion bounded. */
@@ -23,16 +23,16 @@ export const MAX_LINES = 1000;
  * The rules that relate fields run even when a field already failed, so every failure of an
  * input is reported at once (zod skips refinements after an issue unless told otherwise).
  */
-const ALWAYS = { when: () => true };
+export const ALWAYS = { when: () => true };
 
 /** Anything a zod refinement or transform can add an issue to. */
-type IssueSink = Pick<z.RefinementCtx, 'addIssue'>;
+export type IssueSink = Pick<z.RefinementCtx, 'addIssue'>;
 
 /**
  * Adds a business-rule failure to the parse: its userError code rides in `params`, its path is
  * relative to the value being checked (the field itself when omitted).
  */
-function fail(ctx: IssueSink, code: UserErrorCode, message: string, path?: (string | number)[]): void {
+export function fail(ctx: IssueSink, code: UserErrorCode, message: string, path?: (string | number)[]): void {
   ctx.addIssue({ code: 'custom', message, params: { code }, ...(path ? { path } : {}) });
 }
 
@@ -43,7 +43,7 @@ export function normaliseCurrency(code: string): CurrencyCode | null {
 }
 
 /** Required text, trimmed: blank or longer than `max` is refused. */
-const requiredText = (what: string, max: number) =>
+export const requiredText = (what: string, max: number) =>
   z.string().transform((value, ctx) => {
     const trimmed = value.trim();
     if (!trimmed) fail(ctx, UserErrorCode.INVALID_VALUE, OrderMessages.blank(what));
@@ -52,7 +52,7 @@ const requiredText = (what: string, max: number) =>
   });
 
 /** Optional text, trimmed; blank is null, longer than `max` is refused. */
-const optionalText = (what: string, max: number) =>
+export const optionalText = (what: string, max: number) =>
   z
     .string()
     .nullish()
@@ -64,7 +64,7 @@ const optionalText = (what: string, max: number) =>
     });
 
 /** A slug, lower-cased. */
-const slug = (what: string) =>
+export const slug = (what: string) =>
   z.string().transform((value, ctx) => {
     const normalised = value.trim().toLowerCase();
     if (!SLUG.test(normalised)) fail(ctx, UserErrorCode.INVALID_VALUE, OrderMessages.badPattern(what, '1 to 40 letters, digits, "_" or "-"'));
@@ -98,12 +98,12 @@ const amount = (currency: CurrencyCode | null) =>
       return z.NEVER;
     });
 
-const quantity = z.number().superRefine((value, ctx) => {
+export const quantity = z.number().superRefine((value, ctx) => {
   if (!Number.isInteger(value) || value < 1 || value > MAX_QUANTITY) fail(ctx, UserErrorCode.INVALID_QUANTITY, OrderMessages.invalidQuantity(value));
 });
 
 /** DISCOUNT_EXCEEDS_PRICE when a line's discount is above its price x quantity. */
-function discountWithinPrice(line: { quantity: number; unitPrice: number; discount: number }, ctx: IssueSink): void {
+export function discountWithinPrice(line: { quantity: number; unitPrice: number; discount: number }, ctx: IssueSink): void {
   // An amount that did not parse is not a number here and is already reported; comparing it would be noise.
   if (line.quantity < 1 || !Number.isSafeInteger(line.unitPrice) || !Number.isSafeInteger(line.discount)) return;
   if (line.discount > lineGross({ quantity: line.quantity, unitPriceMinor: line.unitPrice })) {
@@ -112,13 +112,13 @@ function discountWithinPrice(line: { quantity: number; unitPrice: number; discou
 }
 
 /** NO_LINES for an empty order; a cap on lines keeps one ingestion bounded. */
-function lineCount(lines: readonly unknown[], ctx: IssueSink): void {
+export function lineCount(lines: readonly unknown[], ctx: IssueSink): void {
   if (lines.length === 0) fail(ctx, UserErrorCode.NO_LINES, OrderMessages.noLines);
   if (lines.length > MAX_LINES) fail(ctx, UserErrorCode.INVALID_VALUE, OrderMessages.tooLong('lines', MAX_LINES));
 }
 
 /** DUPLICATE_PAYMENT on the second listing of one provider's payment. */
-function distinctPayments(payments: readonly { provider: string; providerReference: string }[] | null | undefined, ctx: IssueSink): void {
+export function distinctPayments(payments: readonly { provider: string; providerReference: string }[] | null | undefined, ctx: IssueSink): void {
   const seen = new Set<string>();
   (payments ?? []).forEach((payment, index) => {
     const key = `${payment.provider}\u0000${payment.providerReference}`;
@@ -128,7 +128,7 @@ function distinctPayments(payments: readonly { provider: string; providerReferen
 }
 
 /** The order's scope rules: a POS order names its store, and only a MARKETPLACE order (which must) names a partner. */
-function scopeRules(order: { channel: string; storeId: string | null; marketplacePartnerId: string | null }, ctx: IssueSink): void {
+export function scopeRules(order: { channel: string; storeId: string | null; marketplacePartnerId: string | null }, ctx: IssueSink): void {
   if (order.channel === 'POS' && !order.storeId) fail(ctx, UserErrorCode.STORE_REQUIRED, OrderMessages.storeRequired, ['storeId']);
   if (order.channel === 'MARKETPLACE' && !order.marketplacePartnerId) {
     fail(ctx, UserErrorCode.MARKETPLACE_PARTNER_REQUIRED, OrderMessages.partnerRequired, ['marketplacePartnerId']);
@@ -139,7 +139,7 @@ function scopeRules(order: { channel: string; storeId: string | null; marketplac
 }
 
 /** DELIVERED_BEFORE_PLACED when the delivery date precedes the order. */
-function deliveredAfterPlaced(order: { placedAt: Date; deliveredAt?: Date | null }, ctx: IssueSink): void {
+export function deliveredAfterPlaced(order: { placedAt: Date; deliveredAt?: Date | null }, ctx: IssueSink): void {
   // Runs even when a date itself was refused (ALWAYS), so it compares only real dates.
   if (!(order.placedAt instanceof Date) || !(order.deliveredAt instanceof Date)) return;
   if (order.deliveredAt.getTime() < order.placedAt.getTime()) {

@@ -11,6 +11,9 @@ export function orderRecordedData(
   return {
     orderId: order.id,
     number: order.number,
+    source: order.source,
+    externalId: order.externalId,
+    cancelledAt: order.cancelledAt ? order.cancelledAt.toISOString() : null,
     created,
     channel: order.channel,
     storeId: order.storeId,
@@ -38,6 +41,7 @@ export function orderRecordedData(
       providerReference: payment.providerReference,
       method: payment.method,
       capturedMinor: payment.capturedMinor,
+      refundedExternallyMinor: payment.refundedExternallyMinor ?? 0,
     })),
   };
 }

@@ -25,6 +25,8 @@ export interface OrderRecord extends Omit<NewOrder, 'shipping' | 'lines' | 'paym
   totalMinor: number;
   /** Sum of captured payments; never more than the total. */
   capturedTotalMinor: number;
+  /** The platform's time of the newest version applied by webhook intake; null for `recordOrder`. An older delivery is stale. */
+  sourceUpdatedAt?: Date | null;
 }
 
 /** One order line as reported, with its ids and total; immutable once recorded. */
@@ -46,6 +48,8 @@ export interface PaymentRecord extends NewPayment {
   id: string;
   orderId: string;
   currency: string;
+  /** What the platform refunded of this capture itself (outside the graph); 0 when nothing. */
+  refundedExternallyMinor?: number;
 }
 
 /** Filters of an order listing; all optional and combined with AND. */

@@ -20,6 +20,8 @@ export const UserErrorCode = {
   DUPLICATE_PAYMENT: 'DUPLICATE_PAYMENT',
   LINES_IMMUTABLE: 'LINES_IMMUTABLE',
   ORDER_FIELD_IMMUTABLE: 'ORDER_FIELD_IMMUTABLE',
+  DELIVERY_NOT_FOUND: 'DELIVERY_NOT_FOUND',
+  DELIVERY_NOT_FAILED: 'DELIVERY_NOT_FAILED',
 } as const;
 
 /** One of `UserErrorCode`. */
@@ -48,10 +50,13 @@ export const OrderMessages = {
   partnerRequired: 'A MARKETPLACE order needs its marketplacePartnerId.',
   partnerNotAllowed: 'Only MARKETPLACE orders have a marketplacePartnerId.',
   deliveredBeforePlaced: 'deliveredAt must not be before placedAt.',
+  cancelledBeforePlaced: 'cancelledAt must not be before placedAt.',
   capturedExceedsTotal: (captured: string, total: string) => `Captured payments (${captured}) exceed the order total (${total}).`,
   duplicatePayment: 'This payment (provider and providerReference) appears more than once.',
   linesImmutable: 'Order lines cannot change once an order is recorded; record a return or an exchange instead.',
   fieldImmutable: (what: string) => `${what} cannot change once an order is recorded.`,
+  deliveryNotFound: 'No commerce delivery has this id.',
+  deliveryNotFailed: (status: string) => `Only a FAILED commerce delivery can be retried; this one is ${status}.`,
 } as const;
 
 /** Builds a userError. */

@@ -4,6 +4,7 @@ import { formatMinor } from '../../../platform/money';
 import type { RecordOrderInput } from './record-order-input';
 import { normaliseCurrency, recordOrderSchema, type ParsedRecordOrder } from './order-input-schema';
 import { orderTotals } from './totals';
+import { newOrderSchema } from './new-order-schema';
 import { UserErrorCode, OrderMessages, userError, type UserError } from './user-errors';
 
 /** Field paths start at the mutation argument, e.g. `["input", "lines", "0", "quantity"]`. */
@@ -20,7 +21,7 @@ export type Validated = { ok: true; order: NewOrder } | { ok: false; errors: Use
  */
 export function validateRecordOrderInput(input: RecordOrderInput): Validated {
   const parsed = recordOrderSchema(normaliseCurrency(input.currencyCode)).safeParse(input);
-  if (!parsed.success) return { ok: false, errors: parsed.error.issues.map(toUserError) };
+  if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((issue) => toUserError(issue)) };
   const order = newOrder(parsed.data);
   const captured = order.payments.reduce((sum, payment) => sum + payment.capturedMinor, 0);
   const capturedError = checkCaptured(captured, orderTotals(order.lines, order.shipping).totalMinor, order.currency);
@@ -28,10 +29,25 @@ export function validateRecordOrderInput(input: RecordOrderInput): Validated {
   return { ok: true, order };
 }
 
-/** A schema issue as a userError: the code the rule gave it (INVALID_VALUE for a malformed value), its path into the input. */
-function toUserError(issue: z.core.$ZodIssue): UserError {
+/**
+ * Checks an order a commerce connector yielded (already in the order model, amounts in minor
+ * units) by the same rules as `validateRecordOrderInput` (`newOrderSchema` shares its rule
+ * helpers), without a detour through the GraphQL input's decimal strings. Paths start at `order`.
+ */
+export function validateNewOrder(order: NewOrder): Validated {
+  const parsed = newOrderSchema.safeParse(order);
+  if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((issue) => toUserError(issue, 'order')) };
+  const valid: NewOrder = { ...parsed.data, currency: parsed.data.currency as NewOrder['currency'] };
+  const captured = valid.payments.reduce((sum, payment) => sum + payment.capturedMinor, 0);
+  const capturedError = checkCaptured(captured, orderTotals(valid.lines, valid.shipping).totalMinor, valid.currency);
+  if (capturedError) return { ok: false, errors: [{ ...capturedError, field: ['order', 'payments'] }] };
+  return { ok: true, order: valid };
+}
+
+/** A schema issue as a userError: the code the rule gave it (INVALID_VALUE for a malformed value), its path from `root`. */
+function toUserError(issue: z.core.$ZodIssue, root: string = INPUT): UserError {
   const code = issue.code === 'custom' ? (issue.params?.code as UserErrorCode | undefined) : undefined;
-  return userError(code ?? UserErrorCode.INVALID_VALUE, [INPUT, ...issue.path.map(String)], issue.message);
+  return userError(code ?? UserErrorCode.INVALID_VALUE, [root, ...issue.path.map(String)], issue.message);
 }
 
 /** The order to store, in the commerce port's names. */

@@ -6,6 +6,8 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { OrderRecord, OrderLineRecord, PaymentRecord } from '../domain/order-records';
 import type { OrderConnection as OrderConnectionPage } from '../resolvers';
 import type { StoredRecordOrderPayload } from '../record-order-once';
+import type { DeliveryRecord } from '../commerce/deliveries';
+import type { DeliveryConnection, StoredRetryPayload } from '../commerce/delivery-resolvers';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
@@ -57,7 +59,11 @@ export type UserErrorCode =
   /** A re-sent order changes its lines, which are immutable once recorded. */
   | 'LINES_IMMUTABLE'
   /** A re-sent order changes a header fact (channel, store, partner, customer, currency, placedAt, shipping) that is immutable once recorded. */
-  | 'ORDER_FIELD_IMMUTABLE';
+  | 'ORDER_FIELD_IMMUTABLE'
+  /** No commerce delivery has this id. */
+  | 'DELIVERY_NOT_FOUND'
+  /** Only a FAILED commerce delivery can be retried. */
+  | 'DELIVERY_NOT_FAILED';
 
 /** The sales channel an order was placed in. */
 export type Channel =
@@ -106,6 +112,8 @@ export type Order = {
   placedAt: Scalars['DateTime']['output'];
   /** When the order reached the customer (for POS, when it was handed over); null until delivered. */
   deliveredAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When the commerce platform cancelled the order; null while it stands. */
+  cancelledAt?: Maybe<Scalars['DateTime']['output']>;
   /** Currency of every amount on the order. */
   currencyCode: CurrencyCode;
   /** The items, in line-number order. */
@@ -318,6 +326,73 @@ export type RecordOrderPayload = {
   userErrors: Array<UserError>;
 };
 
+/** Where a commerce platform's webhook delivery stands in the orders intake. */
+export type CommerceDeliveryStatus =
+  /** Stored; waiting to be applied (or for its next attempt after a transient failure). */
+  | 'PENDING'
+  /** Applied: the order, refund or return note it carried is recorded (or it was stale). */
+  | 'APPLIED'
+  /** A topic the graph does not use; kept, never retried. */
+  | 'IGNORED'
+  /** Refused (e.g. an edited order's lines) or out of attempts; see `lastError`, then `retryCommerceDelivery`. */
+  | 'FAILED';
+
+/** One webhook delivery of a commerce platform, as the orders intake stored and applied it. */
+export type CommerceDelivery = {
+  __typename?: 'CommerceDelivery';
+  /** Opaque id of the stored delivery. */
+  id: Scalars['ID']['output'];
+  /** The platform, e.g. `shopify`, `demo`. */
+  source: Scalars['String']['output'];
+  /** The platform's event id; the same on each of its retries. */
+  deliveryId: Scalars['String']['output'];
+  /** The platform's topic, e.g. `orders/updated`. */
+  topic: Scalars['String']['output'];
+  /** Where it stands. */
+  status: CommerceDeliveryStatus;
+  /** Attempts made to apply it. */
+  attempts: Scalars['Int']['output'];
+  /** When it was received. */
+  receivedAt: Scalars['DateTime']['output'];
+  /** When it is next tried (PENDING only). */
+  nextAttemptAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When it was applied or ignored. */
+  appliedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Why the last attempt failed. */
+  lastError?: Maybe<Scalars['String']['output']>;
+  /** What applying it did, as JSON text (e.g. `{"result":"stale"}` or the platform's return status). */
+  outcome?: Maybe<Scalars['String']['output']>;
+};
+
+/** A page of commerce deliveries, newest first. */
+export type CommerceDeliveryConnection = {
+  __typename?: 'CommerceDeliveryConnection';
+  /** The deliveries of this page with their cursors. */
+  edges: Array<CommerceDeliveryEdge>;
+  /** Deliveries of this page, without cursors. */
+  nodes: Array<CommerceDelivery>;
+  /** Pagination state. */
+  pageInfo: PageInfo;
+};
+
+/** A commerce delivery in a connection. */
+export type CommerceDeliveryEdge = {
+  __typename?: 'CommerceDeliveryEdge';
+  /** Opaque position; pass as `after` to continue after it. */
+  cursor: Scalars['String']['output'];
+  /** The delivery. */
+  node: CommerceDelivery;
+};
+
+/** Result of `retryCommerceDelivery`. */
+export type RetryCommerceDeliveryPayload = {
+  __typename?: 'RetryCommerceDeliveryPayload';
+  /** The delivery, PENDING again; null when userErrors are present. */
+  delivery?: Maybe<CommerceDelivery>;
+  /** Business-rule failures; when present, nothing was written. */
+  userErrors: Array<UserError>;
+};
+
 /** Order lookup. */
 export type Query = {
   __typename?: 'Query';
@@ -327,6 +402,8 @@ export type Query = {
   orderByNumber?: Maybe<Order>;
   /** Orders the caller may see, newest first. Customers and partners see only their own, whatever the filters say. */
   orders: OrderConnection;
+  /** Webhook deliveries of commerce platforms, newest first: what the intake applied, ignored or could not apply. Roles: operations_admin, service. */
+  commerceDeliveries: CommerceDeliveryConnection;
   /** The orders subgraph's event pipeline (operations roles). */
   ordersEventPipeline: EventPipeline;
 };
@@ -355,11 +432,21 @@ export type QueryOrdersArgs = {
   placedBefore?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
+
+/** Order lookup. */
+export type QueryCommerceDeliveriesArgs = {
+  status?: InputMaybe<CommerceDeliveryStatus>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** Order ingestion. */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Records an order reported by a commerce platform: creates it on first sight of (source, externalId), later updates only delivery and payments. Roles: service, operations_admin. */
   recordOrder: RecordOrderPayload;
+  /** Puts a FAILED commerce delivery back in the intake queue with fresh attempts (after the cause was fixed). Audited. Roles: operations_admin, service. */
+  retryCommerceDelivery: RetryCommerceDeliveryPayload;
   /** Sends dead letters of the orders subgraph back to their consumers, or says what would happen (operations roles; audited). */
   replayOrdersDeadLetters: ReplayDeadLettersPayload;
 };
@@ -368,6 +455,13 @@ export type Mutation = {
 /** Order ingestion. */
 export type MutationRecordOrderArgs = {
   input: RecordOrderInput;
+  idempotencyKey: Scalars['String']['input'];
+};
+
+
+/** Order ingestion. */
+export type MutationRetryCommerceDeliveryArgs = {
+  id: Scalars['ID']['input'];
   idempotencyKey: Scalars['String']['input'];
 };
 
@@ -687,6 +781,11 @@ export type ResolversTypes = {
   PaymentInput: PaymentInput;
   RecordOrderInput: RecordOrderInput;
   RecordOrderPayload: ResolverTypeWrapper<StoredRecordOrderPayload>;
+  CommerceDeliveryStatus: CommerceDeliveryStatus;
+  CommerceDelivery: ResolverTypeWrapper<DeliveryRecord>;
+  CommerceDeliveryConnection: ResolverTypeWrapper<DeliveryConnection>;
+  CommerceDeliveryEdge: ResolverTypeWrapper<Omit<CommerceDeliveryEdge, 'node'> & { node: ResolversTypes['CommerceDelivery'] }>;
+  RetryCommerceDeliveryPayload: ResolverTypeWrapper<StoredRetryPayload>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -725,6 +824,10 @@ export type ResolversParentTypes = {
   PaymentInput: PaymentInput;
   RecordOrderInput: RecordOrderInput;
   RecordOrderPayload: StoredRecordOrderPayload;
+  CommerceDelivery: DeliveryRecord;
+  CommerceDeliveryConnection: DeliveryConnection;
+  CommerceDeliveryEdge: Omit<CommerceDeliveryEdge, 'node'> & { node: ResolversParentTypes['CommerceDelivery'] };
+  RetryCommerceDeliveryPayload: StoredRetryPayload;
   Query: Record<PropertyKey, never>;
   Mutation: Record<PropertyKey, never>;
   DateTime: Scalars['DateTime']['output'];
@@ -762,6 +865,7 @@ export type OrderResolvers<ContextType = SubgraphContext<OrdersLoaders>, ParentT
   customer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
   placedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   deliveredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  cancelledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   currencyCode?: Resolver<ResolversTypes['CurrencyCode'], ParentType, ContextType>;
   lines?: Resolver<Array<ResolversTypes['OrderLine']>, ParentType, ContextType>;
   shipping?: Resolver<Maybe<ResolversTypes['ShippingLine']>, ParentType, ContextType>;
@@ -833,15 +937,47 @@ export type RecordOrderPayloadResolvers<ContextType = SubgraphContext<OrdersLoad
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
+export type CommerceDeliveryResolvers<ContextType = SubgraphContext<OrdersLoaders>, ParentType extends ResolversParentTypes['CommerceDelivery'] = ResolversParentTypes['CommerceDelivery']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  deliveryId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  topic?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['CommerceDeliveryStatus'], ParentType, ContextType>;
+  attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  receivedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  nextAttemptAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  appliedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lastError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  outcome?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type CommerceDeliveryConnectionResolvers<ContextType = SubgraphContext<OrdersLoaders>, ParentType extends ResolversParentTypes['CommerceDeliveryConnection'] = ResolversParentTypes['CommerceDeliveryConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['CommerceDeliveryEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['CommerceDelivery']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type CommerceDeliveryEdgeResolvers<ContextType = SubgraphContext<OrdersLoaders>, ParentType extends ResolversParentTypes['CommerceDeliveryEdge'] = ResolversParentTypes['CommerceDeliveryEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['CommerceDelivery'], ParentType, ContextType>;
+};
+
+export type RetryCommerceDeliveryPayloadResolvers<ContextType = SubgraphContext<OrdersLoaders>, ParentType extends ResolversParentTypes['RetryCommerceDeliveryPayload'] = ResolversParentTypes['RetryCommerceDeliveryPayload']> = {
+  delivery?: Resolver<Maybe<ResolversTypes['CommerceDelivery']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = SubgraphContext<OrdersLoaders>, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
   orderByNumber?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderByNumberArgs, 'number'>>;
   orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, Partial<QueryOrdersArgs>>;
+  commerceDeliveries?: Resolver<ResolversTypes['CommerceDeliveryConnection'], ParentType, ContextType, Partial<QueryCommerceDeliveriesArgs>>;
   ordersEventPipeline?: Resolver<ResolversTypes['EventPipeline'], ParentType, ContextType>;
 };
 
 export type MutationResolvers<ContextType = SubgraphContext<OrdersLoaders>, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   recordOrder?: Resolver<ResolversTypes['RecordOrderPayload'], ParentType, ContextType, RequireFields<MutationRecordOrderArgs, 'input' | 'idempotencyKey'>>;
+  retryCommerceDelivery?: Resolver<ResolversTypes['RetryCommerceDeliveryPayload'], ParentType, ContextType, RequireFields<MutationRetryCommerceDeliveryArgs, 'id' | 'idempotencyKey'>>;
   replayOrdersDeadLetters?: Resolver<ResolversTypes['ReplayDeadLettersPayload'], ParentType, ContextType, RequireFields<MutationReplayOrdersDeadLettersArgs, 'input' | 'idempotencyKey'>>;
 };
 
@@ -922,6 +1058,10 @@ export type Resolvers<ContextType = SubgraphContext<OrdersLoaders>> = {
   OrderConnection?: OrderConnectionResolvers<ContextType>;
   OrderEdge?: OrderEdgeResolvers<ContextType>;
   RecordOrderPayload?: RecordOrderPayloadResolvers<ContextType>;
+  CommerceDelivery?: CommerceDeliveryResolvers<ContextType>;
+  CommerceDeliveryConnection?: CommerceDeliveryConnectionResolvers<ContextType>;
+  CommerceDeliveryEdge?: CommerceDeliveryEdgeResolvers<ContextType>;
+  RetryCommerceDeliveryPayload?: RetryCommerceDeliveryPayloadResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   DateTime?: GraphQLScalarType;

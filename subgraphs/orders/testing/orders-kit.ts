@@ -46,9 +46,9 @@ export class RecordingDb implements Db {
   }
 }
 
-/** Starts the orders subgraph on a random port over `db`. */
+/** Starts the orders subgraph on a random port over `db` (no commerce connectors, no event pipeline). */
 export function startOrdersSubgraph(db: Db): Promise<RunningSubgraph> {
-  return startSubgraph(ordersSubgraph(), { db, internalTokens: testInternalTokens, port: 0 });
+  return startSubgraph(ordersSubgraph({ db }), { db, internalTokens: testInternalTokens, port: 0 });
 }
 
 /** The order fields most tests read. */

@@ -86,6 +86,27 @@ describe('calculateRefund', () => {
     ]);
   });
 
+  it('never pays back what the commerce platform already refunded of a capture itself', () => {
+    const refundedOutside: CalcOrder = {
+      ...order,
+      payments: order.payments.map((p) => (p.paymentId === 'pay_card' ? { ...p, refundedExternallyMinor: 5000 } : p)),
+    };
+    const lines = [{ returnLineId: null, orderLineId: 'oli_B', quantity: 1, reason: 'DEFECTIVE', restockingFeeMinor: 0 }];
+    const result = calculateRefund({ order: refundedOutside, returnLines: lines, prior: none, refundMethod: 'ORIGINAL_PAYMENT' });
+    if (!result.ok) throw new Error(result.message);
+    expect(result.tenders.map((t) => [t.paymentId, t.amountMinor])).toEqual([
+      ['pay_card', 3500],
+      ['pay_gift', 2440],
+    ]);
+    const everything = calculateRefund({
+      order: refundedOutside,
+      returnLines: [{ returnLineId: null, orderLineId: 'oli_A', quantity: 3, reason: 'DEFECTIVE', restockingFeeMinor: 0 }, ...lines],
+      prior: none,
+      refundMethod: 'ORIGINAL_PAYMENT',
+    });
+    expect(everything).toMatchObject({ ok: false, code: 'EXCEEDS_REFUNDABLE' });
+  });
+
   it('refuses an over-refund and a line returned beyond its quantity', () => {
     const over = calculateRefund({
       order,

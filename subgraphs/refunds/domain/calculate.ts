@@ -8,7 +8,18 @@ export interface CalcOrder {
   lines: { orderLineId: string; sku: string; quantity: number; unitPriceMinor: number; discountMinor: number; taxMinor: number }[];
   shippingMinor: number;
   shippingTaxMinor: number;
-  payments: { paymentId: string; provider: string; providerReference: string; method: PaymentMethod; capturedMinor: number }[];
+  /**
+   * Captures; `refundedExternallyMinor` is what the commerce platform already refunded of one
+   * itself (outside the graph, from `OrderRecorded`), never paid back a second time here.
+   */
+  payments: {
+    paymentId: string;
+    provider: string;
+    providerReference: string;
+    method: PaymentMethod;
+    capturedMinor: number;
+    refundedExternallyMinor?: number;
+  }[];
 }
 
 /** One returned line to refund. */
@@ -244,12 +255,16 @@ function splitTenders(order: CalcOrder, prior: PriorRefunds, method: RefundMetho
 }
 
 /**
- * What each payment can still give back, in TENDER_ORDER. Store credit given earlier without a
+ * What each payment can still give back, in TENDER_ORDER: captured, less what the platform
+ * refunded itself, less what our live refunds took. Store credit given earlier without a
  * payment is taken from the last tenders' capacity.
  */
 function refundableByPayment(order: CalcOrder, prior: PriorRefunds): { payment: CalcPayment; left: number }[] {
   const refundable = order.payments
-    .map((payment) => ({ payment, left: payment.capturedMinor - (prior.byPayment.get(payment.paymentId) ?? 0) }))
+    .map((payment) => ({
+      payment,
+      left: Math.max(0, payment.capturedMinor - (payment.refundedExternallyMinor ?? 0) - (prior.byPayment.get(payment.paymentId) ?? 0)),
+    }))
     .sort((a, b) => TENDER_ORDER.indexOf(a.payment.method) - TENDER_ORDER.indexOf(b.payment.method));
   let unattributed = prior.unattributedMinor;
   for (const entry of [...refundable].reverse()) {

@@ -4,6 +4,7 @@ import type { ReturnsLoaders } from '../loaders';
 
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { ReturnRow, ReturnLineRow, DispositionRow, TimelineRow } from '../read-model';
+import type { MirrorRow } from '../commerce/mirror-reads';
 import type { ReturnPayload } from '../lifecycle/payload';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -122,6 +123,8 @@ export type Return = {
   requestedAt: Scalars['DateTime']['output'];
   /** When the return last changed. */
   updatedAt: Scalars['DateTime']['output'];
+  /** The return as mirrored onto its order's commerce platform (e.g. Shopify's return on the order); null when that platform has no mirror, or for customers and partners (staff only). */
+  commerceMirror?: Maybe<CommerceMirror>;
 };
 
 /** A ship-back's carrier and tracking number. */
@@ -808,6 +811,28 @@ export type UserErrorCode =
   /** The units to inspect were not received at this location (or fewer of them were). */
   | 'NOT_RECEIVED_AT_LOCATION';
 
+/** Where a mirrored return stands on its commerce platform. */
+export type CommerceMirrorStatus =
+  /** Open on the platform (dispositions are brought up to date as units are inspected). */
+  | 'OPEN'
+  /** Closed on the platform: every unit dispositioned and the refund settled. */
+  | 'CLOSED'
+  /** Cancelled on the platform: withdrawn before any unit arrived. */
+  | 'CANCELED';
+
+/** A return as the graph mirrored it onto its order's commerce platform; the graph stays the book of record. */
+export type CommerceMirror = {
+  __typename?: 'CommerceMirror';
+  /** The platform, e.g. `shopify`, `demo`. */
+  source: Scalars['String']['output'];
+  /** The platform's id of the mirrored return. */
+  externalReturnId: Scalars['String']['output'];
+  /** Where the mirror last left it. */
+  status: CommerceMirrorStatus;
+  /** When the mirror last changed it. */
+  updatedAt: Scalars['DateTime']['output'];
+};
+
 /** ISO 4217 currency codes the graph accepts. */
 export type CurrencyCode =
   | 'AUD'
@@ -1149,6 +1174,8 @@ export type ResolversTypes = {
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UserErrorCode: UserErrorCode;
+  CommerceMirrorStatus: CommerceMirrorStatus;
+  CommerceMirror: ResolverTypeWrapper<MirrorRow>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   CurrencyCode: CurrencyCode;
   Money: ResolverTypeWrapper<{ amount: string; currencyCode: string }>;
@@ -1210,6 +1237,7 @@ export type ResolversParentTypes = {
   ReturnStatusUpdatePage: Omit<ReturnStatusUpdatePage, 'updates'> & { updates: Array<ResolversParentTypes['ReturnStatusUpdate']> };
   Subscription: Record<PropertyKey, never>;
   Query: Record<PropertyKey, never>;
+  CommerceMirror: MirrorRow;
   DateTime: Scalars['DateTime']['output'];
   Money: { amount: string; currencyCode: string };
   UserError: UserError;
@@ -1255,6 +1283,7 @@ export type ReturnResolvers<ContextType = SubgraphContext<ReturnsLoaders>, Paren
   timeline?: Resolver<Array<ResolversTypes['ReturnTimelineEntry']>, ParentType, ContextType>;
   requestedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  commerceMirror?: Resolver<Maybe<ResolversTypes['CommerceMirror']>, ParentType, ContextType>;
 };
 
 export type TrackingResolvers<ContextType = SubgraphContext<ReturnsLoaders>, ParentType extends ResolversParentTypes['Tracking'] = ResolversParentTypes['Tracking']> = {
@@ -1438,6 +1467,13 @@ export type QueryResolvers<ContextType = SubgraphContext<ReturnsLoaders>, Parent
   returnsEventPipeline?: Resolver<ResolversTypes['EventPipeline'], ParentType, ContextType>;
 };
 
+export type CommerceMirrorResolvers<ContextType = SubgraphContext<ReturnsLoaders>, ParentType extends ResolversParentTypes['CommerceMirror'] = ResolversParentTypes['CommerceMirror']> = {
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  externalReturnId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['CommerceMirrorStatus'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
@@ -1533,6 +1569,7 @@ export type Resolvers<ContextType = SubgraphContext<ReturnsLoaders>> = {
   ReturnStatusUpdatePage?: ReturnStatusUpdatePageResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  CommerceMirror?: CommerceMirrorResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Money?: MoneyResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
