@@ -40,7 +40,7 @@ describe('supergraph lifecycle with the real registry', () => {
 
   it('refuses a breaking change unless forced', async () => {
     const withoutUpdatedAt = subgraphSdl(returnsSchema).replace(/"When the return last changed\."\s*updatedAt: DateTime!/, '');
-    expect(withoutUpdatedAt).not.toMatch(/updatedAt/);
+    expect(withoutUpdatedAt).not.toMatch(/"When the return last changed\."/);
     const result = await client().check('returns', returnsUrl(), withoutUpdatedAt);
     expect(result.status).toBe('REJECTED');
     expect(result.breakingChanges.map((change) => change.description).join(' ')).toMatch(/Return\.updatedAt/);

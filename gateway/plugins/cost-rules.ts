@@ -62,6 +62,8 @@ export const COST_RULES: Readonly<Record<string, ListSizeRule>> = {
   'Query.orders': CONNECTION_PAGE,
   'Query.returns': CONNECTION_PAGE,
   'Query.inventoryLedger': CONNECTION_PAGE,
+  'Query.products': CONNECTION_PAGE,
+  'Query.commerceDeliveries': CONNECTION_PAGE,
   'EventPipeline.deadLetters': CONNECTION_PAGE,
   'Query.returnStatusUpdates': CATCH_UP_PAGE,
   'Query.refundUpdates': CATCH_UP_PAGE,
