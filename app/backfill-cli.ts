@@ -1,13 +1,13 @@
 import { main } from '../scripts/backfill/cli';
 import { commerceConnectors, commerceSettings } from './commerce';
 import { loadConfig } from './config';
+import { gatewayOf, runCli } from './cli';
 
 /**
  * `npm run backfill -- ...`: the backfill command (scripts/backfill/cli.ts) over the configured
  * commerce platform's feed, with `GATEWAY_URL` (default the local gateway on `PORT`) and `TOKEN`
  * from the validated configuration.
  */
-
 async function run(): Promise<number> {
   const config = loadConfig();
   const [connector] = commerceConnectors(commerceSettings(config));
@@ -16,13 +16,7 @@ async function run(): Promise<number> {
     return 2;
   }
   const feed = connector.feed;
-  return main(process.argv.slice(2), feed, { gatewayUrl: config.GATEWAY_URL ?? `http://127.0.0.1:${config.PORT}/graphql`, token: config.TOKEN });
+  return main(process.argv.slice(2), feed, gatewayOf(config));
 }
 
-run().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runCli(run);

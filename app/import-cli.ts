@@ -1,5 +1,6 @@
 import { main } from '../scripts/import/cli';
 import { loadConfig } from './config';
+import { gatewayOf, runCli } from './cli';
 
 /**
  * `npm run import -- <kind> FILE ...`: the import command (scripts/import/cli.ts) with its settings
@@ -7,13 +8,7 @@ import { loadConfig } from './config';
  */
 async function run(): Promise<number> {
   const config = loadConfig();
-  return main(process.argv.slice(2), { gatewayUrl: config.GATEWAY_URL ?? `http://127.0.0.1:${config.PORT}/graphql`, token: config.TOKEN });
+  return main(process.argv.slice(2), gatewayOf(config));
 }
 
-run().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runCli(run);
