@@ -208,8 +208,10 @@ describe('upsertProduct', () => {
 
 describe('products', () => {
   const PRODUCTS = `query($first: Int, $after: String, $category: String) { products(first: $first, after: $after, category: $category) {
-    edges { node { sku title category } } pageInfo { hasNextPage endCursor } } }`;
-  type Page = { products: { edges: { node: { sku: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+    edges { node { sku title category } } nodes { sku } pageInfo { hasNextPage endCursor } } }`;
+  type Page = {
+    products: { edges: { node: { sku: string } }[]; nodes: { sku: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+  };
 
   it('pages the catalog by SKU, filtered by category, for staff only', async () => {
     for (const sku of ['SKU-PG-1', 'SKU-PG-2', 'SKU-PG-3']) await upsertProduct(principals.operations(), { sku, title: sku, category: 'beauty' });
@@ -222,6 +224,7 @@ describe('products', () => {
       after: first.data?.products.pageInfo.endCursor,
     });
     expect(next.data?.products.edges.map((edge) => edge.node.sku)).toEqual(['SKU-PG-3']);
+    expect(next.data?.products.nodes).toEqual([{ sku: 'SKU-PG-3' }]);
     const customer = await subgraphRequest<Page>(subgraph.url, principals.customer(), PRODUCTS, {});
     expect(customer.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });

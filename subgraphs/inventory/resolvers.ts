@@ -13,7 +13,7 @@ import { mutation, type MutationEffect } from '../../platform/write-path/mutatio
 import type { Operation } from '../../platform/auth';
 import type { Resolvers, StockState } from './generated/graphql';
 import { locationRefused, upsertLocation, type UpsertLocationInput, type UpsertLocationResult } from './location-upsert';
-import { productPage, productRefused, upsertProduct, type CatalogItem, type UpsertProductInput, type UpsertProductResult } from './products';
+import { productPage, productRefused, upsertProduct, type CatalogItem, type ProductPage, type UpsertProductInput, type UpsertProductResult } from './products';
 
 type Context = SubgraphContext<InventoryLoaders>;
 
@@ -120,6 +120,9 @@ export const inventoryResolvers: Resolvers = {
   },
   OrderLine: {
     inventoryItem: (line: { sku: string }) => ({ sku: line.sku }),
+  },
+  ProductConnection: {
+    nodes: (page: ProductPage) => page.edges.map((edge) => edge.node),
   },
   InventoryMovement: {
     location: (row: MovementRow, _: unknown, ctx: Context) => referencedLocation(ctx, row.location_id),

@@ -301,6 +301,8 @@ export type ProductConnection = {
   __typename?: 'ProductConnection';
   /** The products on this page with their cursors. */
   edges: Array<ProductEdge>;
+  /** The products on this page, without cursors. */
+  nodes: Array<InventoryItem>;
   /** Where this page sits in the whole catalog. */
   pageInfo: PageInfo;
 };
@@ -965,6 +967,7 @@ export type LocationAccuracyResolvers<ContextType = SubgraphContext<InventoryLoa
 
 export type ProductConnectionResolvers<ContextType = SubgraphContext<InventoryLoaders>, ParentType extends ResolversParentTypes['ProductConnection'] = ResolversParentTypes['ProductConnection']> = {
   edges?: Resolver<Array<ResolversTypes['ProductEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['InventoryItem']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
