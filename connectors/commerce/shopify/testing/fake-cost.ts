@@ -1,9 +1,11 @@
 /**
  * Shopify's calculated query cost and leaky bucket, close to the documented rules: a scalar or
  * enum costs 0, an object 1, a connection 2 + (first or last) × the cost of one node, a list of
- * objects the cost of one element, a mutation field 10. The bucket holds `maximumAvailable`
- * points and restores `restoreRate` per second; a query priced over what is available is
- * THROTTLED, one priced over `MAX_QUERY_COST` is refused outright.
+ * objects the cost of one element, a mutation field 10. A query is admitted on its requested cost
+ * (priced from `first`); once it has run, its actual cost is priced from what it returned (the
+ * nodes a connection really held) and the difference goes back to the bucket, as Shopify does.
+ * The bucket holds `maximumAvailable` points and restores `restoreRate` per second; a query priced
+ * over what is available is THROTTLED, one priced over `MAX_QUERY_COST` is refused outright.
  */
 import {
   getNamedType,
@@ -87,6 +89,65 @@ export function requestedCost(schema: GraphQLSchema, document: DocumentNode, var
   return root ? selectionCost(operation.selectionSet, root, context) : 0;
 }
 
+/** A result object or list as `execute` returned it. */
+type Value = Record<string, unknown> | Record<string, unknown>[] | null | undefined;
+
+function actualSelectionCost(set: SelectionSetNode, type: GraphQLCompositeType, value: Value, context: CostContext): number {
+  if (!value || Array.isArray(value)) return 0;
+  let total = 0;
+  for (const selection of set.selections) {
+    if (selection.kind === Kind.FIELD) total += actualFieldCost(selection, type, value, context);
+    else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      const on = selection.typeCondition ? (context.schema.getType(selection.typeCondition.name.value) as GraphQLCompositeType) : type;
+      total += actualSelectionCost(selection.selectionSet, on, value, context);
+    } else {
+      const fragment = context.fragments.get(selection.name.value);
+      if (fragment) {
+        const on = context.schema.getType(fragment.typeCondition.name.value) as GraphQLCompositeType;
+        total += actualSelectionCost(fragment.selectionSet, on, value, context);
+      }
+    }
+  }
+  return total;
+}
+
+/** What one field of a result cost: priced like `fieldCost`, but by the items it returned. */
+function actualFieldCost(field: FieldNode, parent: GraphQLCompositeType, value: Record<string, unknown>, context: CostContext): number {
+  if (field.name.value === '__typename' || !('getFields' in parent) || !field.selectionSet) return 0;
+  const definition = (parent as GraphQLObjectType).getFields()[field.name.value];
+  if (!definition) return 0;
+  const named = getNamedType(definition.type) as GraphQLCompositeType;
+  if (isLeafType(named)) return 0;
+  const returned = value[field.alias?.value ?? field.name.value] as Value;
+  if (!returned) return 0;
+  const each = (item: Record<string, unknown>) => actualSelectionCost(field.selectionSet as SelectionSetNode, named, item, context);
+  const items = Array.isArray(returned) ? returned : [returned];
+  if (parent.name.endsWith('Connection')) {
+    if (field.name.value === 'pageInfo') return 0;
+    return items.reduce((sum, item) => sum + each(item) + (field.name.value === 'edges' ? 0 : 1), 0);
+  }
+  if (named.name.endsWith('Connection')) return 2 + each(returned as Record<string, unknown>);
+  return 1 + Math.max(0, ...items.map(each));
+}
+
+/** The actual cost of a query that ran: what it returned, priced by the same rules (a mutation costs what it was priced). */
+export function actualCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+  data: Record<string, unknown> | null | undefined,
+  operationName?: string | null,
+): number {
+  const requested = requestedCost(schema, document, variables, operationName);
+  const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
+  const operation = document.definitions.find(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName),
+  );
+  const root = schema.getQueryType();
+  if (!operation || operation.operation !== 'query' || !root) return requested;
+  return Math.min(requested, actualSelectionCost(operation.selectionSet, root, data, { schema, fragments, variables }));
+}
+
 /** The bucket's state as Shopify reports it in `extensions.cost.throttleStatus`. */
 export interface ThrottleStatusReport {
   maximumAvailable: number;
@@ -120,6 +181,12 @@ export class LeakyBucket {
     if (cost > this.available) return false;
     this.available -= cost;
     return true;
+  }
+
+  /** Gives back what a query was charged beyond its actual cost. */
+  refund(points: number): void {
+    this.refill();
+    this.available = Math.min(this.maximumAvailable, this.available + Math.max(0, points));
   }
 
   status(): ThrottleStatusReport {

@@ -12,7 +12,7 @@ import { execute, Kind, parse, validate, type DocumentNode, type OperationDefini
 import { adminSchema } from './admin-schema';
 import { pollBulk, startBulk } from './fake-bulk';
 import { fakeFieldResolver, type FakeContext } from './fake-connections';
-import { LeakyBucket, MAX_QUERY_COST, requestedCost } from './fake-cost';
+import { actualCost, LeakyBucket, MAX_QUERY_COST, requestedCost } from './fake-cost';
 import { mutationRoot } from './fake-mutations';
 import { queryRoot } from './fake-queries';
 import type { BulkOperationRecord, FulfillmentRecord, LocationRecord, OrderRecord, RefundRecord, ReturnRecord, VariantRecord } from './fake-records';
@@ -309,10 +309,12 @@ export class FakeShopify {
       operationName: request.operationName,
       fieldResolver: fakeFieldResolver,
     });
+    const actual = actualCost(adminSchema(), document, variables, result.data, request.operationName);
+    this.bucket.refund(cost - actual);
     return json(res, 200, {
       ...(result.data !== undefined && { data: result.data }),
       ...(result.errors?.length && { errors: result.errors.map((e) => ({ message: e.message, path: e.path })) }),
-      extensions: { cost: { requestedQueryCost: cost, actualQueryCost: cost, throttleStatus: this.bucket.status() } },
+      extensions: { cost: { requestedQueryCost: cost, actualQueryCost: actual, throttleStatus: this.bucket.status() } },
     });
   }
 }

@@ -1,0 +1,68 @@
+import { startTestGraph, type TestGraph } from './support/graph';
+import { TEST_SETTINGS } from './support/settings';
+import { FakeShopify } from '../connectors/commerce/shopify/testing';
+
+/**
+ * A storm of Shopify webhooks at the orders service, as Shopify sends them at peak: every delivery
+ * retried (the same event id again), updates that overtake their create, and a forged delivery.
+ * Each event is stored once and answered 200; the forged one is refused and stored nowhere; every
+ * order ends in its newest state, recorded once.
+ */
+const ORDERS = 12;
+/** Copies of each event: Shopify retries a delivery it thinks failed, with the same event id. */
+const COPIES = 3;
+const WAIT_MS = 60_000;
+
+let shopify: FakeShopify;
+let graph: TestGraph;
+
+beforeAll(async () => {
+  shopify = await FakeShopify.start();
+  graph = await startTestGraph({ seed: false, settings: { ...TEST_SETTINGS, commerce: { connector: 'shopify', ...shopify.connectorOptions() } } });
+}, 90_000);
+
+afterAll(async () => {
+  await graph?.close();
+  await shopify?.stop();
+});
+
+const count = async (sql: string, params: unknown[] = []) => Number((await graph.database.db.query<{ n: string }>(sql, params)).rows[0]?.n);
+
+it('stores each event once, refuses a forged one, and leaves every order in its newest state', async () => {
+  const url = `${graph.graph.subgraphs.find((subgraph) => subgraph.name === 'orders')?.url}/webhooks/commerce/shopify`;
+  shopify.seedLocation({ name: 'DC', city: 'Reno' });
+  const deliveries: { topic: string; payload: Record<string, unknown>; eventId: string }[] = [];
+  for (let n = 0; n < ORDERS; n++) {
+    const order = shopify.seedOrder({ lines: [{ sku: `STORM-${n}`, price: '10.00', quantity: 1 + (n % 3) }] });
+    deliveries.push({ topic: 'orders/create', payload: shopify.orderPayload(order.id), eventId: `evt-create-${n}` });
+    // The order ships and arrives; Shopify's `updated` may overtake the `create` (sent below in shuffled order).
+    shopify.fulfilOrder(order.id, { delivered: true });
+    deliveries.push({ topic: 'orders/updated', payload: shopify.orderPayload(order.id), eventId: `evt-updated-${n}` });
+  }
+  const storm = deliveries.flatMap((delivery) => Array.from({ length: COPIES }, () => delivery));
+  // A fixed shuffle (no Math.random: the test must be the same every run).
+  storm.sort((a, b) => ((a.eventId.length * 31 + b.eventId.charCodeAt(b.eventId.length - 1)) % 7) - 3);
+
+  const answers = await Promise.all(storm.map((d) => shopify.sendWebhook(url, d.topic, d.payload, { eventId: d.eventId })));
+  expect(answers.map((answer) => answer.status)).toEqual(storm.map(() => 200));
+  const forged = await shopify.sendWebhook(url, 'orders/create', shopify.orderPayload(shopify.store.orders[0]?.id as string), {
+    eventId: 'evt-forged',
+    tamper: 'body',
+  });
+  expect(forged.status).toBe(401);
+
+  expect(await count(`SELECT count(*) AS n FROM orders.commerce_deliveries WHERE source = 'shopify'`)).toBe(deliveries.length);
+  expect(await count(`SELECT count(*) AS n FROM orders.commerce_deliveries WHERE delivery_id = 'evt-forged'`)).toBe(0);
+
+  const deadline = Date.now() + WAIT_MS;
+  while ((await count(`SELECT count(*) AS n FROM orders.commerce_deliveries WHERE status = 'PENDING'`)) > 0) {
+    if (Date.now() > deadline) throw new Error('deliveries still pending');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  expect(await count(`SELECT count(*) AS n FROM orders.commerce_deliveries WHERE status <> 'APPLIED'`)).toBe(0);
+  expect(await count(`SELECT count(*) AS n FROM orders.orders WHERE source = 'shopify'`)).toBe(ORDERS);
+  // Newest state everywhere: delivered, whichever of create and updated was applied last.
+  expect(await count(`SELECT count(*) AS n FROM orders.orders WHERE source = 'shopify' AND delivered_at IS NOT NULL`)).toBe(ORDERS);
+  // Each order was created once: one OrderRecorded with created = true per order.
+  expect(await count(`SELECT count(*) AS n FROM orders.outbox WHERE type = 'OrderRecorded' AND (data->>'created')::boolean`)).toBe(ORDERS);
+}, 120_000);
