@@ -1,4 +1,5 @@
 import { benchAvailability } from './availability';
+import { benchCommerce } from './commerce';
 import { benchEvents } from './events';
 import { benchOrderLookup } from './order-lookup';
 import { benchRefunds } from './refunds';
@@ -18,6 +19,7 @@ const BENCHMARKS: Record<string, (settings: BenchSettings) => Promise<void>> = {
   availability: benchAvailability,
   refunds: benchRefunds,
   subscriptions: benchSubscriptions,
+  commerce: benchCommerce,
 };
 
 async function main(): Promise<void> {

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../app/config';
+import { setLogLevel } from '../platform/logger';
 
 /** The PostgreSQL server benchmarks run on when `DATABASE_URL` names none: this machine's, as in the tests. */
 const LOCAL_POSTGRES_URL = 'postgres://root@127.0.0.1:5432/postgres';
@@ -18,6 +19,10 @@ const DEFAULT_SETTLEMENT_DELAY_MS = 50;
 /** WebSocket connections of the subscriptions bench, and subscriptions multiplexed on each: 10,000 in all. */
 const DEFAULT_CONNECTIONS = 1_000;
 const DEFAULT_SUBSCRIPTIONS_PER_CONNECTION = 10;
+/** Orders in the fake Shopify the commerce bench backfills: enough for a steady rate, few enough for two cores in a minute. */
+const DEFAULT_COMMERCE_ORDERS = 300;
+/** Webhook deliveries the commerce bench posts (about a tenth of them repeats): a storm of a busy shop's hour in seconds. */
+const DEFAULT_COMMERCE_DELIVERIES = 2_000;
 
 /**
  * Where benchmarks run and how large they are: the servers from the validated configuration
@@ -36,9 +41,13 @@ export interface BenchSettings {
   connections: number;
   /** `--subscriptions-per-connection <n>` (default 10). */
   subscriptionsPerConnection: number;
+  /** `--orders <n>`: orders in the fake Shopify the commerce bench backfills (default 300). */
+  orders: number;
+  /** `--deliveries <n>`: signed webhook deliveries the commerce bench posts, about 10% repeats (default 2,000). */
+  deliveries: number;
 }
 
-const BENCH_USAGE = `usage: npm run bench -- [name ...] [--refunds <n>] [--settlement-delay-ms <ms>] [--connections <n>] [--subscriptions-per-connection <n>]`;
+const BENCH_USAGE = `usage: npm run bench -- [name ...] [--refunds <n>] [--settlement-delay-ms <ms>] [--connections <n>] [--subscriptions-per-connection <n>] [--orders <n>] [--deliveries <n>]`;
 
 /** A whole number from the command line; anything else stops the bench naming the option. */
 function count(option: string, value: string | undefined, fallback: number): number {
@@ -57,9 +66,13 @@ export function parseBenchArgs(argv: string[]): { names: string[]; settings: Ben
       'settlement-delay-ms': { type: 'string' },
       connections: { type: 'string' },
       'subscriptions-per-connection': { type: 'string' },
+      orders: { type: 'string' },
+      deliveries: { type: 'string' },
     },
   });
   const config = loadConfig();
+  // The entry point applies `LOG_LEVEL` as app/ does, so `LOG_LEVEL=warn` keeps per-request lines out of the figures.
+  setLogLevel(config.LOG_LEVEL);
   return {
     names: positionals,
     settings: {
@@ -69,6 +82,8 @@ export function parseBenchArgs(argv: string[]): { names: string[]; settings: Ben
       settlementDelayMs: count('settlement-delay-ms', values['settlement-delay-ms'], DEFAULT_SETTLEMENT_DELAY_MS),
       connections: count('connections', values.connections, DEFAULT_CONNECTIONS),
       subscriptionsPerConnection: count('subscriptions-per-connection', values['subscriptions-per-connection'], DEFAULT_SUBSCRIPTIONS_PER_CONNECTION),
+      orders: count('orders', values.orders, DEFAULT_COMMERCE_ORDERS),
+      deliveries: count('deliveries', values.deliveries, DEFAULT_COMMERCE_DELIVERIES),
     },
   };
 }

@@ -6,6 +6,7 @@ import { ClientTokenVerifier, InternalTokens, generateSigningKeys, type SigningK
 import { ALL_MIGRATIONS } from '../app/migrations';
 import { seedDemo } from '../app/demo';
 import { startGraph, type RunningGraph } from '../app/graph';
+import type { CommerceConnector } from '../connectors/commerce/port';
 
 /** Time for the last in-flight requests of a load run to finish before the servers close. */
 const IN_FLIGHT_DRAIN_MS = 1_000;
@@ -56,9 +57,17 @@ export async function createBenchDatabase(label: string, adminUrl: string, optio
   };
 }
 
+/** Options of `startBenchGraph`. */
+export interface BenchGraphOptions {
+  /** Load the demo retailer (default true). */
+  seed?: boolean;
+  /** The commerce platforms' connectors (default none, as `COMMERCE_CONNECTOR=none`). */
+  commerce?: readonly CommerceConnector[];
+}
+
 /** A fresh migrated database with the demo data and the whole graph on it, like production in one process. */
-export async function startBenchGraph(adminUrl: string): Promise<BenchGraph> {
-  const { db, drop } = await createBenchDatabase('graph', adminUrl, { seed: true });
+export async function startBenchGraph(adminUrl: string, options: BenchGraphOptions = {}): Promise<BenchGraph> {
+  const { db, drop } = await createBenchDatabase('graph', adminUrl, { seed: options.seed ?? true });
   const keys = await generateSigningKeys();
   const internalTokens = new InternalTokens(randomBytes(32).toString('base64url'));
   const graph = await startGraph({
@@ -67,6 +76,7 @@ export async function startBenchGraph(adminUrl: string): Promise<BenchGraph> {
     verifier: await ClientTokenVerifier.fromPublicJwk(keys.publicJwk),
     internalTokens,
     registryToken: randomBytes(24).toString('base64url'),
+    commerce: options.commerce,
   });
   return {
     db,
