@@ -15,6 +15,12 @@ export const INTAKE_POLL_MS = 1_000;
 /** Deliveries claimed per round: a webhook storm is worked through in bounded transactions. */
 export const INTAKE_BATCH = 25;
 /**
+ * Deliveries of a round worked on at once. Interpreting one waits on the platform (Shopify: one
+ * Admin API read), so a few in flight keep the intake from being one round trip per delivery;
+ * two deliveries of one order may overlap, and the per-order watermark keeps the newer state.
+ */
+export const INTAKE_CONCURRENCY = 4;
+/**
  * How long a claimed delivery is left to its worker before another may take it: far above one
  * delivery's work (an adapter call with its own timeout, one short transaction), so only a crashed
  * worker's claims expire.
@@ -91,9 +97,15 @@ export class CommerceIntake implements Worker {
   /** One round: claims due deliveries and applies each. Returns how many it claimed. */
   async runOnce(): Promise<number> {
     const claimed = await claimDue(this.db, INTAKE_BATCH, INTAKE_LEASE_MS);
-    for (const delivery of claimed) {
-      await runInScope({ correlationId: `commerce:${delivery.source}:${delivery.deliveryId}` }, () => this.work(delivery));
-    }
+    let next = 0;
+    const lane = async () => {
+      for (let delivery = claimed[next++]; delivery; delivery = claimed[next++]) {
+        const scope = { correlationId: `commerce:${delivery.source}:${delivery.deliveryId}` };
+        const current = delivery;
+        await runInScope(scope, () => this.work(current));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(INTAKE_CONCURRENCY, claimed.length) }, lane));
     return claimed.length;
   }
 
