@@ -57,6 +57,7 @@ it('backfills a Shopify shop into the graph, and a second run changes nothing', 
       ],
     });
     shopify.fulfilOrder(placed.id, { delivered: true });
+    if (n === 6) shopify.cancelOrder(placed.id);
   }
 
   const first = await backfill('--page-size', '5');
@@ -70,6 +71,7 @@ it('backfills a Shopify shop into the graph, and a second run changes nothing', 
   expect(
     await count(`SELECT count(*) AS n FROM orders.orders WHERE source = 'shopify' AND channel = 'POS' AND store_id = 'loc_shp_${store.legacyResourceId}'`),
   ).toBe(3);
+  expect(await count(`SELECT count(*) AS n FROM orders.orders WHERE source = 'shopify' AND cancelled_at IS NOT NULL`)).toBe(1);
   expect(await count(`SELECT count(*) AS n FROM inventory.products WHERE source = 'shopify' AND category IN ('apparel', 'home_garden')`)).toBe(2);
   const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { source: string; cursors: Record<string, string> };
   expect(state.source).toBe('shopify');

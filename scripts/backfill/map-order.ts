@@ -5,9 +5,6 @@ import type { NewOrder } from '../../contracts/orders';
  * A feed's order (`NewOrder`: minor units, `Date`s) as `recordOrder`'s input (decimal strings in
  * the order's currency, ISO-8601 instants), as GraphQL variables carry it. The orders subgraph
  * parses it back into the same `NewOrder`, so nothing is rounded on the way.
- *
- * Not carried: `cancelledAt` — `RecordOrderInput` has no field for it yet (the commerce webhooks
- * part adds cancellation); a backfilled cancelled order is recorded as placed.
  */
 export function recordOrderInput(order: NewOrder): Record<string, unknown> {
   const money = (minor: number) => formatMinor(minor, order.currency);
@@ -20,6 +17,7 @@ export function recordOrderInput(order: NewOrder): Record<string, unknown> {
     customer: { id: order.customerId, email: order.customerEmail, name: order.customerName },
     placedAt: order.placedAt.toISOString(),
     deliveredAt: order.deliveredAt?.toISOString() ?? null,
+    ...(order.cancelledAt !== undefined && { cancelledAt: order.cancelledAt?.toISOString() ?? null }),
     currencyCode: order.currency,
     lines: order.lines.map((line) => ({
       sku: line.sku,

@@ -7,7 +7,7 @@ import { startOrdersSubgraph } from './testing/orders-kit';
 const RECORD = `mutation($input: RecordOrderInput!, $key: String!) {
   recordOrder(input: $input, idempotencyKey: $key) {
     created
-    order { id number deliveredAt lines { id sku total { amount } } payments { provider capturedAmount { amount } } totals { subtotal { amount } discountTotal { amount } taxTotal { amount } shippingTotal { amount } total { amount } capturedTotal { amount } } }
+    order { id number deliveredAt cancelledAt lines { id sku total { amount } } payments { provider capturedAmount { amount } } totals { subtotal { amount } discountTotal { amount } taxTotal { amount } shippingTotal { amount } total { amount } capturedTotal { amount } } }
     userErrors { code field message }
   }
 }`;
@@ -19,6 +19,7 @@ interface Payload {
       id: string;
       number: string;
       deliveredAt: string | null;
+      cancelledAt: string | null;
       lines: { id: string; sku: string; total: { amount: string } }[];
       payments: { provider: string; capturedAmount: { amount: string } }[];
       totals: Record<string, { amount: string }>;
@@ -115,6 +116,18 @@ describe('recordOrder', () => {
     expect(await ordersOf(input.externalId)).toBe(1);
     const again = await record(resent);
     expect(again.data!.recordOrder.order!.payments).toHaveLength(2);
+  });
+
+  it('records a cancellation on a re-send, keeps it when a later re-send omits it, and refuses one before the sale', async () => {
+    const input = webhookOrder();
+    expect((await record(input)).data!.recordOrder.order!.cancelledAt).toBeNull();
+    const cancelled = await record({ ...input, cancelledAt: '2026-11-21T09:00:00Z' });
+    expect(cancelled.data!.recordOrder.order!.cancelledAt).toBe('2026-11-21T09:00:00.000Z');
+    const resent = await record({ ...input, deliveredAt: '2026-11-22T09:00:00Z' });
+    expect(resent.data!.recordOrder.order!.cancelledAt).toBe('2026-11-21T09:00:00.000Z');
+    const early = await record({ ...webhookOrder(), cancelledAt: '2026-11-19T09:00:00Z' });
+    expect(early.data!.recordOrder.order).toBeNull();
+    expect(early.data!.recordOrder.userErrors).toEqual([expect.objectContaining({ code: 'INVALID_VALUE', field: ['input', 'cancelledAt'] })]);
   });
 
   it('refuses a re-send that changes the lines', async () => {

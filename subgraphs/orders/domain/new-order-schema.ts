@@ -3,6 +3,7 @@ import { isCurrencyCode } from '../../../platform/money';
 import { CHANNELS, PAYMENT_METHODS } from '../../../contracts/vocabulary';
 import {
   ALWAYS,
+  cancelledAfterPlaced,
   deliveredAfterPlaced,
   discountWithinPrice,
   distinctPayments,
@@ -24,12 +25,6 @@ import { OrderMessages, UserErrorCode } from './user-errors';
 const minor = z.number().superRefine((value, ctx) => {
   if (!Number.isSafeInteger(value) || value < 0) fail(ctx, UserErrorCode.INVALID_AMOUNT, OrderMessages.invalidAmount(String(value), 'minor units'));
 });
-
-/** CANCELLED_BEFORE_PLACED is not a code of its own: a cancellation before the sale is an INVALID_VALUE. */
-function cancelledAfterPlaced(order: { placedAt: Date; cancelledAt?: Date | null }, ctx: z.RefinementCtx): void {
-  if (!(order.placedAt instanceof Date) || !(order.cancelledAt instanceof Date)) return;
-  if (order.cancelledAt.getTime() < order.placedAt.getTime()) fail(ctx, UserErrorCode.INVALID_VALUE, OrderMessages.cancelledBeforePlaced, ['cancelledAt']);
-}
 
 /**
  * The order model (`NewOrder`, what commerce connectors yield) as a zod schema with the same rules

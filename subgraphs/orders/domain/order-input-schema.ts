@@ -138,6 +138,12 @@ export function scopeRules(order: { channel: string; storeId: string | null; mar
   }
 }
 
+/** CANCELLED_BEFORE_PLACED is not a code of its own: a cancellation before the sale is an INVALID_VALUE. */
+export function cancelledAfterPlaced(order: { placedAt: Date; cancelledAt?: Date | null }, ctx: IssueSink): void {
+  if (!(order.placedAt instanceof Date) || !(order.cancelledAt instanceof Date)) return;
+  if (order.cancelledAt.getTime() < order.placedAt.getTime()) fail(ctx, UserErrorCode.INVALID_VALUE, OrderMessages.cancelledBeforePlaced, ['cancelledAt']);
+}
+
 /** DELIVERED_BEFORE_PLACED when the delivery date precedes the order. */
 export function deliveredAfterPlaced(order: { placedAt: Date; deliveredAt?: Date | null }, ctx: IssueSink): void {
   // Runs even when a date itself was refused (ALWAYS), so it compares only real dates.
@@ -208,12 +214,14 @@ function buildSchema(currency: CurrencyCode | null) {
       }),
       placedAt: z.date(),
       deliveredAt: z.date().nullish(),
+      cancelledAt: z.date().nullish(),
       lines: z.array(line).superRefine(lineCount, ALWAYS),
       shipping: z.object({ method: requiredText('shipping.method', 100), amount: money, tax: money }).nullish(),
       payments: z.array(payment).nullish().superRefine(distinctPayments, ALWAYS),
     })
     .superRefine(scopeRules, ALWAYS)
-    .superRefine(deliveredAfterPlaced, ALWAYS);
+    .superRefine(deliveredAfterPlaced, ALWAYS)
+    .superRefine(cancelledAfterPlaced, ALWAYS);
 }
 
 /** What `recordOrderSchema` makes of a valid input. */

@@ -10,6 +10,7 @@ export interface RecordOrderInput {
   customer: { id: string; email?: string | null; name?: string | null };
   placedAt: Date;
   deliveredAt?: Date | null;
+  cancelledAt?: Date | null;
   currencyCode: string;
   lines: OrderLineInput[];
   shipping?: { method: string; amount: string; tax?: string | null } | null;

@@ -63,6 +63,8 @@ function newOrder(input: ParsedRecordOrder): NewOrder {
     customerName: input.customer.name,
     placedAt: input.placedAt,
     deliveredAt: input.deliveredAt ?? null,
+    // Absent leaves a recorded cancellation as it is; null withdraws it.
+    cancelledAt: input.cancelledAt,
     currency: input.currencyCode,
     shipping: input.shipping ? { method: input.shipping.method, amountMinor: input.shipping.amount, taxMinor: input.shipping.tax } : null,
     lines: input.lines.map((line) => ({

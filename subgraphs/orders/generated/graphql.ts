@@ -305,6 +305,8 @@ export type RecordOrderInput = {
   placedAt: Scalars['DateTime']['input'];
   /** When it was delivered; may be sent later by re-sending the order. */
   deliveredAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** When the platform cancelled the order; may be sent later by re-sending the order. Absent leaves the recorded value as it is. */
+  cancelledAt?: InputMaybe<Scalars['DateTime']['input']>;
   /** Currency of every amount of the order. */
   currencyCode: CurrencyCode;
   /** The items; at least one. Immutable after the order is first recorded. */
