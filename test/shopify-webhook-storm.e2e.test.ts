@@ -1,6 +1,8 @@
 import { startTestGraph, type TestGraph } from './support/graph';
 import { TEST_SETTINGS } from './support/settings';
 import { FakeShopify } from '../connectors/commerce/shopify/testing';
+import { principals } from './support/principals';
+import { mutate, waitForSnapshots } from './support/returns-kit';
 
 /**
  * A storm of Shopify webhooks at the orders service, as Shopify sends them at peak: every delivery
@@ -65,4 +67,33 @@ it('stores each event once, refuses a forged one, and leaves every order in its 
   expect(await count(`SELECT count(*) AS n FROM orders.orders WHERE source = 'shopify' AND delivered_at IS NOT NULL`)).toBe(ORDERS);
   // Each order was created once: one OrderRecorded with created = true per order.
   expect(await count(`SELECT count(*) AS n FROM orders.outbox WHERE type = 'OrderRecorded' AND (data->>'created')::boolean`)).toBe(ORDERS);
+
+  // Shopify cancels one order: the graph's order says so, and returns refuses to take it back.
+  const cancelled = shopify.cancelOrder(shopify.store.orders[0]?.id as string);
+  expect((await shopify.sendWebhook(url, 'orders/cancelled', shopify.orderPayload(cancelled.id), { eventId: 'evt-cancelled-0' })).status).toBe(200);
+  const externalId = cancelled.id.split('/').pop() as string;
+  const orderRow = async () =>
+    (
+      await graph.database.db.query<{ id: string; customer_id: string; cancelled_at: Date | null }>(
+        `SELECT id, customer_id, cancelled_at FROM orders.orders WHERE source = 'shopify' AND external_id = $1`,
+        [externalId],
+      )
+    ).rows[0];
+  while (!(await orderRow())?.cancelled_at) {
+    if (Date.now() > deadline) throw new Error('cancellation not applied');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const order = (await orderRow()) as { id: string; customer_id: string };
+  await waitForSnapshots(graph.database.db, [order.id]);
+  while ((await count(`SELECT count(*) AS n FROM returns.order_snapshots WHERE order_id = $1 AND cancelled_at IS NOT NULL`, [order.id])) === 0) {
+    if (Date.now() > deadline) throw new Error('cancellation not in the returns snapshot');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const { rows: lines } = await graph.database.db.query<{ id: string }>(`SELECT id FROM orders.order_lines WHERE order_id = $1`, [order.id]);
+  const attempt = await mutate(graph, principals.customer(order.customer_id), 'requestReturn', {
+    orderId: order.id,
+    channel: 'ECOMMERCE',
+    lines: [{ orderLineId: lines[0]?.id, quantity: 1, reason: 'UNWANTED' }],
+  });
+  expect(attempt.payload?.userErrors.map((error) => error.code)).toEqual(['ORDER_CANCELLED']);
 }, 120_000);

@@ -20,10 +20,10 @@ async function snapshot(tx: Queryable, order: OrderRecordedData, event: EventEnv
   await tx.query(
     `INSERT INTO returns.order_snapshots
        (order_id, number, channel, store_id, partner_id, customer_id, placed_at, delivered_at, currency, total_minor, lines, payments, last_event_id, last_event_at,
-        source, external_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+        source, external_id, cancelled_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
      ON CONFLICT (order_id) DO UPDATE SET
-       delivered_at = EXCLUDED.delivered_at, payments = EXCLUDED.payments, lines = EXCLUDED.lines,
+       delivered_at = EXCLUDED.delivered_at, cancelled_at = EXCLUDED.cancelled_at, payments = EXCLUDED.payments, lines = EXCLUDED.lines,
        source = coalesce(EXCLUDED.source, returns.order_snapshots.source), external_id = coalesce(EXCLUDED.external_id, returns.order_snapshots.external_id),
        last_event_id = EXCLUDED.last_event_id, last_event_at = EXCLUDED.last_event_at, updated_at = now()
      WHERE returns.order_snapshots.last_event_at <= EXCLUDED.last_event_at`,
@@ -45,6 +45,7 @@ async function snapshot(tx: Queryable, order: OrderRecordedData, event: EventEnv
       event.occurredAt,
       order.source ?? null,
       order.externalId ?? null,
+      order.cancelledAt ?? null,
     ],
   );
 }

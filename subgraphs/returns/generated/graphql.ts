@@ -357,7 +357,7 @@ export type LineEligibility = {
 /** Why a line cannot be returned now. */
 export type IneligibleReason = {
   __typename?: 'IneligibleReason';
-  /** FINAL_SALE, WINDOW_EXPIRED or NOTHING_LEFT_TO_RETURN. */
+  /** FINAL_SALE, WINDOW_EXPIRED, NOTHING_LEFT_TO_RETURN or ORDER_CANCELLED. */
   code: Scalars['String']['output'];
   /** In words. */
   message: Scalars['String']['output'];
@@ -782,6 +782,8 @@ export type UserErrorCode =
   | 'QUANTITY_EXCEEDS_RETURNABLE'
   /** The return window has closed. */
   | 'WINDOW_EXPIRED'
+  /** The commerce platform cancelled the order; its money went back with the cancellation. */
+  | 'ORDER_CANCELLED'
   /** The line was sold as final sale. */
   | 'FINAL_SALE'
   /** The refund method is not allowed here. */

@@ -14,6 +14,7 @@ export interface OrderSnapshot {
   customer_id: string;
   placed_at: Date;
   delivered_at: Date | null;
+  cancelled_at: Date | null;
   currency: string;
   total_minor: number;
   lines: SnapshotLine[];
@@ -26,6 +27,7 @@ export function eligibilityOrder(order: OrderSnapshot): EligibilityOrder {
     channel: order.channel,
     placedAt: new Date(order.placed_at),
     deliveredAt: order.delivered_at ? new Date(order.delivered_at) : null,
+    cancelledAt: order.cancelled_at ? new Date(order.cancelled_at) : null,
     payments: order.payments,
   };
 }
@@ -36,7 +38,8 @@ export type SnapshotLine = OrderRecordedData['lines'][number];
 /** A payment of the snapshot, stored as the `OrderRecorded` event carried it. */
 export type SnapshotPayment = OrderRecordedData['payments'][number];
 
-const SNAPSHOT_COLUMNS = 'order_id, number, channel, store_id, partner_id, customer_id, placed_at, delivered_at, currency, total_minor, lines, payments';
+const SNAPSHOT_COLUMNS =
+  'order_id, number, channel, store_id, partner_id, customer_id, placed_at, delivered_at, cancelled_at, currency, total_minor, lines, payments';
 
 /** Snapshots of several orders (eligibility of many orders at once). */
 export async function orderSnapshots(db: Queryable, orderIds: readonly string[]): Promise<OrderSnapshot[]> {

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../../platform/db';
 import { newId } from '../../../platform/ids';
-import { lineEligibility, restockingFeeMinor, type ReturnPolicy } from '../policy';
+import { lineEligibility, restockingFeeMinor, type IneligibleCode, type ReturnPolicy } from '../policy';
 import { returnedUnitsValue } from '../domain/valuation';
 import { eligibilityOrder, returnedQuantities, type NewReturnLine, type OrderSnapshot, type SnapshotLine } from './lifecycle-queries';
 import { ReturnErrorCode, ReturnMessages, userError, type UserError } from './user-errors';
@@ -72,6 +72,14 @@ interface LineRequest {
 }
 
 /** Why the policy refuses the requested units (final sale, window, quantity left), as userErrors. */
+/** The userError code of each reason a line cannot be returned. */
+const LINE_ERROR_OF: Record<IneligibleCode, ReturnErrorCode> = {
+  FINAL_SALE: ReturnErrorCode.FINAL_SALE,
+  WINDOW_EXPIRED: ReturnErrorCode.WINDOW_EXPIRED,
+  ORDER_CANCELLED: ReturnErrorCode.ORDER_CANCELLED,
+  NOTHING_LEFT_TO_RETURN: ReturnErrorCode.QUANTITY_EXCEEDS_RETURNABLE,
+};
+
 function ineligibility(policy: ReturnPolicy, request: LineRequest, field: LineField): UserError[] {
   const { order, line, requested } = request;
   const verdict = lineEligibility(policy, {
@@ -82,12 +90,7 @@ function ineligibility(policy: ReturnPolicy, request: LineRequest, field: LineFi
     now: request.now,
   });
   const errors = verdict.reasons.map((reason) => {
-    const code =
-      reason.code === 'FINAL_SALE'
-        ? ReturnErrorCode.FINAL_SALE
-        : reason.code === 'WINDOW_EXPIRED'
-          ? ReturnErrorCode.WINDOW_EXPIRED
-          : ReturnErrorCode.QUANTITY_EXCEEDS_RETURNABLE;
+    const code = LINE_ERROR_OF[reason.code];
     return userError(code, code === ReturnErrorCode.QUANTITY_EXCEEDS_RETURNABLE ? field('quantity') : field('orderLineId'), reason.message);
   });
   if (verdict.eligible && requested.quantity > verdict.returnableQuantity) {

@@ -123,6 +123,15 @@ describe('final sale', () => {
     expect(verdict.reasons).toEqual([{ code: 'FINAL_SALE', message: 'This item was sold as final sale and cannot be returned.' }]);
   });
 
+  it('refuses every line of an order the commerce platform cancelled, with ORDER_CANCELLED', () => {
+    const cancelledAt = plus(PLACED, 3_600_000);
+    const verdict = lineEligibility(policy, eligibilityInput({ order: { cancelledAt } }));
+    expect(verdict).toMatchObject({ eligible: false, returnableQuantity: 0, remainingQuantity: 3 });
+    expect(verdict.reasons).toEqual([
+      { code: 'ORDER_CANCELLED', message: `The order was cancelled at ${cancelledAt.toISOString()}; a cancelled order is not returned.` },
+    ]);
+  });
+
   it('takes a final-sale line back when the policy says final sale is returnable', () => {
     const lenient = policyWith({ finalSale: { returnable: true } });
     expect(lineEligibility(lenient, eligibilityInput({ line: { finalSale: true } })).eligible).toBe(true);

@@ -17,6 +17,8 @@ export interface EligibilityOrder {
   placedAt: Date;
   /** When it was delivered; `null` while undelivered or for carry-out sales. */
   deliveredAt: Date | null;
+  /** When the commerce platform cancelled it; absent or `null` while it stands. */
+  cancelledAt?: Date | null;
   /** Its payments; tenders with nothing captured are ignored. */
   payments: readonly { method: PaymentMethod; capturedMinor: number }[];
 }
@@ -98,6 +100,9 @@ export function lineEligibility(policy: ReturnPolicy, input: EligibilityInput): 
   }
   if (window.endsAt !== null && !isWithinWindow(window, now)) {
     reasons.push({ code: IneligibleCode.WINDOW_EXPIRED, message: PolicyMessages.windowExpired(window.days, window.endsAt) });
+  }
+  if (order.cancelledAt) {
+    reasons.push({ code: IneligibleCode.ORDER_CANCELLED, message: PolicyMessages.orderCancelled(order.cancelledAt) });
   }
   if (remainingQuantity === 0) {
     reasons.push({ code: IneligibleCode.NOTHING_LEFT_TO_RETURN, message: PolicyMessages.nothingLeft(line.quantity) });

@@ -12,6 +12,8 @@ export const IneligibleCode = {
   WINDOW_EXPIRED: 'WINDOW_EXPIRED',
   /** Every unit is already returned or in an open return. */
   NOTHING_LEFT_TO_RETURN: 'NOTHING_LEFT_TO_RETURN',
+  /** The commerce platform cancelled the order: its money went back with the cancellation, not through a return. */
+  ORDER_CANCELLED: 'ORDER_CANCELLED',
 } as const;
 
 /** One of `IneligibleCode`. */
@@ -39,6 +41,7 @@ function percentOf(basisPoints: number): string {
 export const PolicyMessages = {
   finalSale: 'This item was sold as final sale and cannot be returned.',
   windowExpired: (days: number, endsAt: Date) => `The ${days}-day return window for this item ended at ${endsAt.toISOString()}.`,
+  orderCancelled: (at: Date) => `The order was cancelled at ${at.toISOString()}; a cancelled order is not returned.`,
   nothingLeft: (ordered: number) => `All ${ordered} unit(s) of this line are already returned or in an open return.`,
   returnsIn30Days: (count: number, threshold: number) => `${count} returns in the last 30 days (threshold ${threshold}).`,
   returnsIn90Days: (count: number, threshold: number) => `${count} returns in the last 90 days (threshold ${threshold}).`,
