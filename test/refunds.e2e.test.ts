@@ -140,11 +140,19 @@ describe('manual refunds by finance', () => {
     expect(viaOrder.errors).toBeUndefined();
     expect(viaOrder.data?.order.refunds).toEqual([{ id: refund?.id, amount: { amount: '15.00' } }]);
 
-    const RECONCILE = `query($id: ID) { reconciliation(orderId: $id) { order { id } returnId captured { amount } refunded { amount } credited { amount } mismatches { code } } }`;
+    const RECONCILE = `query($id: ID) { reconciliation(orderId: $id) { order { id } returnId captured { amount } refunded { amount } refundedOnPlatform { amount } credited { amount } mismatches { code } } }`;
     const books = await t.query<{ reconciliation: unknown[] }>(finance, RECONCILE, { id: order.id });
     expect(books.errors).toBeUndefined();
     expect(books.data?.reconciliation).toEqual([
-      { order: { id: order.id }, returnId: null, captured: { amount: '40.00' }, refunded: { amount: '15.00' }, credited: { amount: '15.00' }, mismatches: [] },
+      {
+        order: { id: order.id },
+        returnId: null,
+        captured: { amount: '40.00' },
+        refunded: { amount: '15.00' },
+        refundedOnPlatform: { amount: '0.00' },
+        credited: { amount: '15.00' },
+        mismatches: [],
+      },
     ]);
     for (const principal of [principals.customer(order.customerId), principals.storeManager(), principals.serviceDesk()] as Principal[]) {
       const refused = await t.query(principal, RECONCILE, { id: order.id });

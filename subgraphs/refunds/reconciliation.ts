@@ -15,6 +15,8 @@ export interface ReconciliationRow {
   returnId: string | null;
   currency: string;
   capturedMinor: number;
+  /** What the commerce platform refunded of the captures itself (e.g. in Shopify's admin), outside the graph. */
+  refundedOnPlatformMinor: number;
   refundedMinor: number;
   creditedMinor: number;
   mismatches: Mismatch[];
@@ -30,6 +32,7 @@ interface RefundFacts {
   memo_status: string | null;
   memo_amount_minor: number | null;
   captured_minor: number;
+  refunded_on_platform_minor: number;
 }
 
 /**
@@ -47,7 +50,9 @@ export async function reconcile(
        SELECT DISTINCT r.order_id FROM refunds.refunds r WHERE ($1::text IS NULL OR r.order_id = $1) ORDER BY r.order_id LIMIT $2
      )
      SELECT r.order_id, r.return_id, r.id AS refund_id, r.status, r.amount_minor, r.currency, m.status AS memo_status, m.amount_minor AS memo_amount_minor,
-            coalesce((SELECT sum((p->>'capturedMinor')::int8) FROM refunds.order_snapshots o, jsonb_array_elements(o.payments) p WHERE o.order_id = r.order_id), 0)::int8 AS captured_minor
+            coalesce((SELECT sum((p->>'capturedMinor')::int8) FROM refunds.order_snapshots o, jsonb_array_elements(o.payments) p WHERE o.order_id = r.order_id), 0)::int8 AS captured_minor,
+            coalesce((SELECT sum(coalesce((p->>'refundedExternallyMinor')::int8, 0)) FROM refunds.order_snapshots o, jsonb_array_elements(o.payments) p WHERE o.order_id = r.order_id), 0)::int8
+              AS refunded_on_platform_minor
        FROM refunds.refunds r JOIN orders USING (order_id) LEFT JOIN refunds.credit_memos m ON m.refund_id = r.id
       ORDER BY r.order_id, r.created_at`,
     [options.orderId ?? null, limit],
@@ -56,7 +61,8 @@ export async function reconcile(
   for (const orderId of [...new Set(rows.map((row) => row.order_id))]) {
     const ofOrder = rows.filter((row) => row.order_id === orderId);
     const total = summarise(orderId, null, ofOrder);
-    const refunded = total.refundedMinor;
+    // Money goes back once, whoever pays it: the graph's refunds and the platform's own together stay within the captures.
+    const refunded = total.refundedMinor + total.refundedOnPlatformMinor;
     if (refunded > total.capturedMinor) {
       total.mismatches.push({
         code: MismatchCode.REFUNDED_MORE_THAN_CAPTURED,
@@ -86,7 +92,17 @@ function summarise(orderId: string, returnId: string | null, facts: readonly Ref
     if (fact.memo_status === 'POSTED') creditedMinor += fact.memo_amount_minor ?? 0;
   }
   const mismatches = facts.flatMap(factMismatches);
-  return { orderId, returnId, currency: facts[0]?.currency ?? 'USD', capturedMinor: facts[0]?.captured_minor ?? 0, refundedMinor, creditedMinor, mismatches };
+  const platform = returnId === null ? (facts[0]?.refunded_on_platform_minor ?? 0) : 0;
+  return {
+    orderId,
+    returnId,
+    currency: facts[0]?.currency ?? 'USD',
+    capturedMinor: facts[0]?.captured_minor ?? 0,
+    refundedOnPlatformMinor: platform,
+    refundedMinor,
+    creditedMinor,
+    mismatches,
+  };
 }
 
 /** Where one refund and its credit memo disagree: one paid without the other, or different amounts. */

@@ -46,6 +46,7 @@ const readResolvers: Resolvers = {
     order: (row: ReconciliationRow) => ({ __typename: 'Order', id: row.orderId }),
     captured: (row: ReconciliationRow) => money(row.capturedMinor, row.currency),
     refunded: (row: ReconciliationRow) => money(row.refundedMinor, row.currency),
+    refundedOnPlatform: (row: ReconciliationRow) => money(row.refundedOnPlatformMinor, row.currency),
     credited: (row: ReconciliationRow) => money(row.creditedMinor, row.currency),
   },
   Query: {

@@ -69,7 +69,8 @@ export type MismatchCode = (typeof MismatchCode)[keyof typeof MismatchCode];
 
 /** What finance reads about each mismatch (`ReconciliationMismatch.message`); amounts in minor units. */
 export const MismatchMessages = {
-  refundedMoreThanCaptured: (refundedMinor: number, capturedMinor: number) => `Refunded ${refundedMinor} but captured ${capturedMinor}.`,
+  refundedMoreThanCaptured: (refundedMinor: number, capturedMinor: number) =>
+    `Refunded ${refundedMinor} (the graph's refunds and the commerce platform's own together) but captured ${capturedMinor}.`,
   refundWithoutCreditMemo: (refundId: string, memoStatus: string | null) => `Refund ${refundId} succeeded; its credit memo is ${memoStatus ?? 'missing'}.`,
   creditMemoWithoutRefund: (refundId: string, refundStatus: string) => `A credit memo is posted for refund ${refundId}, which is ${refundStatus}.`,
   amountDiffers: (refundId: string, refundMinor: number, memoMinor: number | null) => `Refund ${refundId} is ${refundMinor}; its credit memo ${memoMinor}.`,

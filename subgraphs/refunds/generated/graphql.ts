@@ -205,6 +205,8 @@ export type ReconciliationEntry = {
   captured: Money;
   /** Refunds that succeeded. */
   refunded: Money;
+  /** What the commerce platform refunded itself (e.g. in Shopify's admin), outside the graph; zero on a return's row. */
+  refundedOnPlatform: Money;
   /** Credit memos posted in the ERP. */
   credited: Money;
   /** Every disagreement found. */
@@ -906,6 +908,7 @@ export type ReconciliationEntryResolvers<ContextType = SubgraphContext<RefundsLo
   returnId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   captured?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   refunded?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  refundedOnPlatform?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   credited?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   mismatches?: Resolver<Array<ResolversTypes['ReconciliationMismatch']>, ParentType, ContextType>;
 };
