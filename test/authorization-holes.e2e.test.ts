@@ -5,6 +5,7 @@ import { startTestGraph, type TestGraph } from './support/graph';
 import { principals } from './support/principals';
 import {
   footprint,
+  scopeOf,
   lineInput,
   mutate,
   mutateOk,
@@ -33,11 +34,12 @@ afterAll(async () => {
 const newCustomer = () => `cus_t_${randomUUID().slice(0, 8)}`;
 
 async function expectForbiddenAndUnchanged(principal: Principal, name: ReturnMutation, input: Record<string, unknown>): Promise<void> {
-  const before = await footprint(t.database.db);
+  // Scoped to what the input names: other tests' returns settle and complete on their own meanwhile.
+  const before = await footprint(t.database.db, scopeOf(input));
   const result = await mutate(t, principal, name, input);
   expect(topLevelCode(result)).toBe('FORBIDDEN');
   expect(result.payload).toBeNull();
-  expect(await footprint(t.database.db)).toEqual(before);
+  expect(await footprint(t.database.db, scopeOf(input))).toEqual(before);
 }
 
 /** A response with every occurrence of `id` replaced, so an unknown and a foreign id compare equal when they answer alike. */
@@ -101,12 +103,13 @@ describe('a foreign id answers exactly like an unknown one', () => {
       ['cancelReturn', {}],
       ['markReturnInTransit', { carrier: 'UPS' }],
     ] as const) {
-      const before = await footprint(t.database.db);
+      // Scoped to the return asked about: earlier tests' returns settle and complete on their own meanwhile.
+      const before = await footprint(t.database.db, { returnId: ret.id });
       const foreign = await mutate(t, stranger, name, { returnId: ret.id, ...extra });
       const missing = await mutate(t, stranger, name, { returnId: unknown, ...extra });
       expect(foreign.payload?.userErrors[0]?.code).toBe('RETURN_NOT_FOUND');
       expect(withoutId(foreign, ret.id)).toEqual(withoutId(missing, unknown));
-      expect(await footprint(t.database.db)).toEqual(before);
+      expect(await footprint(t.database.db, { returnId: ret.id })).toEqual(before);
     }
   });
 

@@ -2,7 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { Principal } from '../platform/auth';
 import { startTestGraph, type TestGraph } from './support/graph';
 import { principals } from './support/principals';
-import { footprint, lineInput, mutate, mutateOk, recordOrder, returnInStatus, topLevelCode, WAREHOUSE_ID, type ReturnMutation } from './support/returns-kit';
+import {
+  footprint,
+  scopeOf,
+  lineInput,
+  mutate,
+  mutateOk,
+  recordOrder,
+  returnInStatus,
+  topLevelCode,
+  WAREHOUSE_ID,
+  type ReturnMutation,
+} from './support/returns-kit';
 
 /**
  * Who may do what to a return: a violation on a return the caller may see is a top-level FORBIDDEN,
@@ -21,20 +32,22 @@ afterAll(async () => {
 const newCustomer = () => `cus_t_${randomUUID().slice(0, 8)}`;
 
 async function expectForbidden(principal: Principal, name: ReturnMutation, input: Record<string, unknown>) {
-  const before = await footprint(t.database.db);
+  // Scoped to what the input names: other tests' returns settle and complete on their own meanwhile.
+  const before = await footprint(t.database.db, scopeOf(input));
   const result = await mutate(t, principal, name, input);
   expect(topLevelCode(result)).toBe('FORBIDDEN');
   expect(result.payload).toBeNull();
-  expect(await footprint(t.database.db)).toEqual(before);
+  expect(await footprint(t.database.db, scopeOf(input))).toEqual(before);
 }
 
 /** Another tenant's id: the same userError as an unknown id, and nothing written. */
 async function expectNotFound(principal: Principal, name: ReturnMutation, input: Record<string, unknown>, code: string) {
-  const before = await footprint(t.database.db);
+  // Scoped to what the input names: other tests' returns settle and complete on their own meanwhile.
+  const before = await footprint(t.database.db, scopeOf(input));
   const result = await mutate(t, principal, name, input);
   expect(result.response.errors).toBeUndefined();
   expect(result.payload?.userErrors.map((error) => error.code)).toEqual([code]);
-  expect(await footprint(t.database.db)).toEqual(before);
+  expect(await footprint(t.database.db, scopeOf(input))).toEqual(before);
 }
 
 const simpleOrder = () => recordOrder(t, t.database.db, { customerId: newCustomer(), lines: [{ sku: 'SKU-APP-005', category: 'apparel', quantity: 2 }] });

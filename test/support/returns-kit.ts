@@ -291,6 +291,14 @@ export interface FootprintScope {
   orderId?: string;
 }
 
+/** The scope of a mutation's input: the return or order it names, if it names one. */
+export function scopeOf(input: Record<string, unknown>): FootprintScope {
+  return {
+    ...(typeof input.returnId === 'string' && { returnId: input.returnId }),
+    ...(typeof input.orderId === 'string' && { orderId: input.orderId }),
+  };
+}
+
 /** Measures the returns schema, optionally scoped (see `FootprintScope`). */
 export async function footprint(db: Queryable, scope: FootprintScope = {}): Promise<ReturnsFootprint> {
   const scoped = scope.returnId !== undefined || scope.orderId !== undefined;
