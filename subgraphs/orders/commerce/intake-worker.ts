@@ -4,7 +4,7 @@ import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from '../../../plat
 import { runInScope } from '../../../platform/context';
 import type { Worker } from '../../../platform/subgraph';
 import { writeTransaction } from '../../../platform/write-path/write-tx';
-import { InvalidCommerceWebhookError, type CommerceWebhooks } from '../../../connectors/commerce/port';
+import { InvalidCommerceWebhookError, type CommerceChange, type CommerceWebhooks } from '../../../connectors/commerce/port';
 import { applyChange, DeliveryRefused, type Applied } from './apply-change';
 import { claimDue, lockPending, markAttemptFailed, markDone, type ClaimedDelivery } from './deliveries';
 
@@ -15,9 +15,9 @@ export const INTAKE_POLL_MS = 1_000;
 /** Deliveries claimed per round: a webhook storm is worked through in bounded transactions. */
 export const INTAKE_BATCH = 25;
 /**
- * Deliveries of a round worked on at once. Interpreting one waits on the platform (Shopify: one
- * Admin API read), so a few in flight keep the intake from being one round trip per delivery;
- * two deliveries of one order may overlap, and the per-order watermark keeps the newer state.
+ * Deliveries of a round interpreted ahead of the one being applied. Interpreting waits on the
+ * platform (Shopify: one Admin API read), so a few in flight keep the intake from being one round
+ * trip per delivery; applying stays one at a time, in the order deliveries arrived.
  */
 export const INTAKE_CONCURRENCY = 4;
 /**
@@ -94,25 +94,43 @@ export class CommerceIntake implements Worker {
     while ((await this.runOnce()) === INTAKE_BATCH && this.timer);
   }
 
-  /** One round: claims due deliveries and applies each. Returns how many it claimed. */
+  /**
+   * One round: claims due deliveries and applies each, in the order they arrived. Interpreting
+   * (the platform read) runs up to `INTAKE_CONCURRENCY` deliveries ahead of the one being applied.
+   * Returns how many it claimed.
+   */
   async runOnce(): Promise<number> {
     const claimed = await claimDue(this.db, INTAKE_BATCH, INTAKE_LEASE_MS);
-    let next = 0;
-    const lane = async () => {
-      for (let delivery = claimed[next++]; delivery; delivery = claimed[next++]) {
-        const scope = { correlationId: `commerce:${delivery.source}:${delivery.deliveryId}` };
-        const current = delivery;
-        await runInScope(scope, () => this.work(current));
-      }
+    const interpreted: Promise<Interpreted>[] = [];
+    const begin = (index: number) => {
+      const delivery = claimed[index];
+      if (delivery) interpreted[index] = runInScope(scopeOf(delivery), () => this.interpret(delivery));
     };
-    await Promise.all(Array.from({ length: Math.min(INTAKE_CONCURRENCY, claimed.length) }, lane));
+    for (let index = 0; index < INTAKE_CONCURRENCY; index++) begin(index);
+    for (const [index, delivery] of claimed.entries()) {
+      const outcome = await (interpreted[index] as Promise<Interpreted>);
+      begin(index + INTAKE_CONCURRENCY);
+      await runInScope(scopeOf(delivery), () => this.work(delivery, outcome));
+    }
     return claimed.length;
   }
 
-  private async work(delivery: ClaimedDelivery): Promise<void> {
+  /** What a delivery means, or why that could not be read; never throws. */
+  private async interpret(delivery: ClaimedDelivery): Promise<Interpreted> {
+    try {
+      const webhooks = this.webhooks.get(delivery.source);
+      if (!webhooks) throw new Error(`no commerce connector for source "${delivery.source}" in this process`);
+      return { change: await webhooks.interpret(delivery.topic, delivery.body) };
+    } catch (error) {
+      return { error };
+    }
+  }
+
+  private async work(delivery: ClaimedDelivery, interpreted: Interpreted): Promise<void> {
     const at = { source: delivery.source, delivery: delivery.deliveryId, topic: delivery.topic, attempt: delivery.attempts + 1 };
     try {
-      const applied = await this.apply(delivery);
+      if ('error' in interpreted) throw interpreted.error;
+      const applied = await this.apply(delivery, interpreted.change);
       if (applied) log.info({ ...at, status: applied.status, outcome: applied.outcome }, 'commerce delivery applied');
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -127,11 +145,8 @@ export class CommerceIntake implements Worker {
     }
   }
 
-  /** Interprets (outside any transaction) and applies; null when another worker finished it meanwhile. */
-  private async apply(delivery: ClaimedDelivery): Promise<Applied | null> {
-    const webhooks = this.webhooks.get(delivery.source);
-    if (!webhooks) throw new Error(`no commerce connector for source "${delivery.source}" in this process`);
-    const change = await webhooks.interpret(delivery.topic, delivery.body);
+  /** Applies an interpreted delivery in one `orders` transaction; null when another worker finished it meanwhile. */
+  private async apply(delivery: ClaimedDelivery, change: CommerceChange): Promise<Applied | null> {
     return writeTransaction(this.db, 'orders', async (tx) => {
       if (!(await lockPending(tx, delivery.id))) return null;
       const applied = await applyChange(tx, delivery.source, change);
@@ -140,3 +155,9 @@ export class CommerceIntake implements Worker {
     });
   }
 }
+
+/** A delivery's interpretation: the change, or the error reading it (handled when its turn to apply comes). */
+type Interpreted = { change: CommerceChange } | { error: unknown };
+
+/** The log scope of one delivery. */
+const scopeOf = (delivery: ClaimedDelivery) => ({ correlationId: `commerce:${delivery.source}:${delivery.deliveryId}` });
