@@ -2,6 +2,7 @@ import { startTestGraph, type TestGraph } from './support/graph';
 import { TEST_SETTINGS } from './support/settings';
 import { FakeShopify } from '../connectors/commerce/shopify/testing';
 import { principals } from './support/principals';
+import { waitFor } from '../platform/events/testing/bus-kit';
 import { mutate, waitForSnapshots } from './support/returns-kit';
 
 /**
@@ -42,11 +43,11 @@ it('stores each event once, refuses a forged one, and leaves every order in its 
     deliveries.push({ topic: 'orders/updated', payload: shopify.orderPayload(order.id), eventId: `evt-updated-${n}` });
   }
   const storm = deliveries.flatMap((delivery) => Array.from({ length: COPIES }, () => delivery));
-  // A fixed shuffle (no Math.random: the test must be the same every run).
-  storm.sort((a, b) => ((a.eventId.length * 31 + b.eventId.charCodeAt(b.eventId.length - 1)) % 7) - 3);
+  // A fixed shuffle (no Math.random: the test must be the same every run): position i goes to i × 37 mod n, a permutation since 37 is prime to n.
+  const shuffled = storm.map((_, i) => storm[(i * 37) % storm.length] as (typeof storm)[number]);
 
-  const answers = await Promise.all(storm.map((d) => shopify.sendWebhook(url, d.topic, d.payload, { eventId: d.eventId })));
-  expect(answers.map((answer) => answer.status)).toEqual(storm.map(() => 200));
+  const answers = await Promise.all(shuffled.map((d) => shopify.sendWebhook(url, d.topic, d.payload, { eventId: d.eventId })));
+  expect(answers.map((answer) => answer.status)).toEqual(shuffled.map(() => 200));
   const forged = await shopify.sendWebhook(url, 'orders/create', shopify.orderPayload(shopify.store.orders[0]?.id as string), {
     eventId: 'evt-forged',
     tamper: 'body',
@@ -56,11 +57,11 @@ it('stores each event once, refuses a forged one, and leaves every order in its 
   expect(await count(`SELECT count(*) AS n FROM orders.commerce_deliveries WHERE source = 'shopify'`)).toBe(deliveries.length);
   expect(await count(`SELECT count(*) AS n FROM orders.commerce_deliveries WHERE delivery_id = 'evt-forged'`)).toBe(0);
 
-  const deadline = Date.now() + WAIT_MS;
-  while ((await count(`SELECT count(*) AS n FROM orders.commerce_deliveries WHERE status = 'PENDING'`)) > 0) {
-    if (Date.now() > deadline) throw new Error('deliveries still pending');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  await waitFor(
+    'every delivery applied',
+    async () => (await count(`SELECT count(*) AS n FROM orders.commerce_deliveries WHERE status = 'PENDING'`)) === 0,
+    WAIT_MS,
+  );
   expect(await count(`SELECT count(*) AS n FROM orders.commerce_deliveries WHERE status <> 'APPLIED'`)).toBe(0);
   expect(await count(`SELECT count(*) AS n FROM orders.orders WHERE source = 'shopify'`)).toBe(ORDERS);
   // Newest state everywhere: delivered, whichever of create and updated was applied last.
@@ -79,16 +80,14 @@ it('stores each event once, refuses a forged one, and leaves every order in its 
         [externalId],
       )
     ).rows[0];
-  while (!(await orderRow())?.cancelled_at) {
-    if (Date.now() > deadline) throw new Error('cancellation not applied');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  await waitFor('the cancellation applied', async () => Boolean((await orderRow())?.cancelled_at), WAIT_MS);
   const order = (await orderRow()) as { id: string; customer_id: string };
   await waitForSnapshots(graph.database.db, [order.id]);
-  while ((await count(`SELECT count(*) AS n FROM returns.order_snapshots WHERE order_id = $1 AND cancelled_at IS NOT NULL`, [order.id])) === 0) {
-    if (Date.now() > deadline) throw new Error('cancellation not in the returns snapshot');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  await waitFor(
+    'the cancellation in the returns snapshot',
+    async () => (await count(`SELECT count(*) AS n FROM returns.order_snapshots WHERE order_id = $1 AND cancelled_at IS NOT NULL`, [order.id])) > 0,
+    WAIT_MS,
+  );
   const { rows: lines } = await graph.database.db.query<{ id: string }>(`SELECT id FROM orders.order_lines WHERE order_id = $1`, [order.id]);
   const attempt = await mutate(graph, principals.customer(order.customer_id), 'requestReturn', {
     orderId: order.id,

@@ -4,8 +4,11 @@ import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRespons
 /** Largest request body accepted; a GraphQL operation with variables is far smaller. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-/** Reads a request body up to `MAX_BODY_BYTES`; a larger one is refused with 413. */
-export async function readBody(req: IncomingMessage): Promise<string> {
+/**
+ * Reads a request body up to `MAX_BODY_BYTES` as the bytes sent (what a webhook signature is
+ * computed over); a larger one is refused with an error whose `status` is 413.
+ */
+export async function readRawBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -13,7 +16,12 @@ export async function readBody(req: IncomingMessage): Promise<string> {
     if (size > MAX_BODY_BYTES) throw Object.assign(new Error('request body too large'), { status: 413 });
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/** Reads a request body up to `MAX_BODY_BYTES` as UTF-8 text; a larger one is refused with 413. */
+export async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readRawBody(req)).toString('utf8');
 }
 
 /**

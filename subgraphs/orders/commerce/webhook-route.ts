@@ -1,31 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Db } from '../../../platform/db';
 import { componentLogger } from '../../../platform/logger';
-import { sendJson } from '../../../platform/http/apollo-handler';
+import { MAX_BODY_BYTES, readRawBody, sendJson } from '../../../platform/http/apollo-handler';
 import type { Route } from '../../../platform/http/server';
 import { InvalidCommerceWebhookError, type CommerceWebhooks } from '../../../connectors/commerce/port';
 import { storeDelivery } from './deliveries';
 
 const log = componentLogger('commerce-webhooks');
 
-/** Largest delivery accepted: platforms send orders of at most a few hundred kilobytes (Shopify caps payloads well below this). */
-export const MAX_DELIVERY_BYTES = 1024 * 1024;
-
 /** The path of a source's webhook route. */
 export function commerceWebhookPath(source: string): string {
   return `/webhooks/commerce/${source}`;
-}
-
-/** The raw body up to `MAX_DELIVERY_BYTES`, or null when it is larger; bytes exactly as signed (no decoding). */
-async function readRaw(req: IncomingMessage): Promise<Buffer | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_DELIVERY_BYTES) return null;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }
 
 /**
@@ -38,11 +23,14 @@ async function readRaw(req: IncomingMessage): Promise<Buffer | null> {
 export function commerceWebhookRoute(db: Db, webhooks: CommerceWebhooks, wake: () => void): Route {
   return async (req: IncomingMessage, res: ServerResponse) => {
     if (req.method !== 'POST') return sendJson(res, 405, { error: 'POST only' });
-    const raw = await readRaw(req);
-    if (!raw) {
+    let raw: Buffer;
+    try {
+      raw = await readRawBody(req);
+    } catch (error) {
+      if ((error as { status?: number }).status !== 413) throw error;
       // The rest of the body is not read: close the connection rather than drain a hostile upload.
       res.setHeader('connection', 'close');
-      return sendJson(res, 413, { error: `body over ${MAX_DELIVERY_BYTES} bytes` });
+      return sendJson(res, 413, { error: `body over ${MAX_BODY_BYTES} bytes` });
     }
     let delivery;
     try {
