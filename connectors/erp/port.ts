@@ -1,9 +1,16 @@
 /**
  * The ERP connector port: how Returns Graph tells the system of record for money and stock what
  * happened. Every call is idempotent by our own row id, so a retry after a crash books nothing twice.
- * Implementations: the reference ERP (`reference/`, the embedded default, in its own schema);
- * a NetSuite connector would implement the same port (not built yet).
+ * Implementations: the reference ERP (`reference/`, the embedded default, in its own schema),
+ * NetSuite (`netsuite/`, SuiteTalk REST) and Dynamics 365 Business Central (`business-central/`,
+ * API v2.0). All pass `testing/erp-connector.contract.ts`.
  */
+
+/** A window of ERP records, [from, to) (the same shape as the payment port's). */
+export interface RecordWindow {
+  from: Date;
+  to: Date;
+}
 
 /** One stock movement as the ERP books it. */
 export interface ErpStockMovement {
@@ -16,6 +23,8 @@ export interface ErpStockMovement {
   quantity: number;
   reason: string;
   occurredAt: string;
+  /** The return the movement belongs to (a receipt or a disposition of returned units), when it does. */
+  returnId?: string | null;
 }
 
 /** One refunded line of a credit memo; amounts in minor units of the memo's currency. */
@@ -51,6 +60,13 @@ export interface ErpCreditMemo {
   orderId: string;
   /** The return the refund is for; null for a refund without a return (e.g. an appeasement). */
   returnId: string | null;
+  /**
+   * The order's number in the sales channel (e.g. `R100042`): how an ERP finds the sales order the
+   * commerce integration booked, to transform it (NetSuite) or to reference it. Absent in old tests.
+   */
+  orderNumber?: string;
+  /** Our customer id of the order; an ERP resolves its customer record by it (or a configured default). */
+  customerId?: string | null;
   /** ISO 4217, upper case. */
   currency: string;
   lines: readonly ErpCreditMemoLine[];
@@ -76,6 +92,48 @@ export interface ErpCreditMemoPosting {
   duplicate: boolean;
 }
 
+/** One credit memo as the ERP holds it, for reconciliation. */
+export interface ErpCreditMemoRecord {
+  /** Our refund id, read back from the memo's external id; null for a memo we did not post. */
+  refundId: string | null;
+  erpReference: string;
+  totalMinor: number;
+  currency: string;
+  /** When the ERP booked it. */
+  postedAt: Date;
+}
+
+/**
+ * The ERP could not take the call now (a 429 concurrency or rate limit, governance, a 5xx, a
+ * timeout, an outage): nothing was booked, or the retry with the same id finds what was. Retry
+ * later, in order; never drop the posting.
+ */
+export class ErpUnavailableError extends Error {
+  constructor(
+    message: string,
+    /** How long the ERP asked us to wait (`Retry-After`), when it said. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'ErpUnavailableError';
+  }
+}
+
+/**
+ * The ERP refused the posting for good (a record it cannot find, a validation error of its own):
+ * retrying unchanged cannot succeed; a person must look (the memo is shown FAILED with the reason).
+ */
+export class ErpRefusedError extends Error {
+  constructor(
+    message: string,
+    /** The ERP's own error code, e.g. NetSuite `INVALID_KEY_OR_REF`, Business Central `BadRequest_NotFound`. */
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = 'ErpRefusedError';
+  }
+}
+
 /** The ERP, as the inventory and refunds subgraphs use it. */
 export interface ErpConnector {
   /** Books stock movements; a movement already booked is skipped. Returns how many were new. */
@@ -87,4 +145,6 @@ export interface ErpConnector {
    * `CreditMemoConflictError` when the refund was posted before with another total or currency.
    */
   postCreditMemo(memo: ErpCreditMemo): Promise<ErpCreditMemoPosting>;
+  /** The ERP's credit memos booked in `window`, for three-way reconciliation. Throws `ErpUnavailableError` when they cannot be read now. */
+  listCreditMemos?(window: RecordWindow): Promise<ErpCreditMemoRecord[]>;
 }

@@ -1,8 +1,8 @@
 /**
  * The payment connector port: how the refunds subgraph pays money back through a payment
  * provider. Implementations: the simulated gateway (`simulated/`, the embedded default and fault
- * tests), Stripe (`stripe/`, on the official SDK); Adyen would implement the same port (not built
- * yet). All pass `payment-gateway.contract.ts`.
+ * tests), Stripe (`stripe/`, on the official SDK), Adyen (`adyen/`, on `@adyen/api-library`). All
+ * pass `payment-gateway.contract.ts`.
  *
  * The one rule that prevents double refunds: the provider idempotency key is fixed per refund
  * (`providerIdempotencyKey(refundId)`), so any retry after any crash asks the provider for the SAME
@@ -34,6 +34,32 @@ export interface ProviderRefund {
   currency: string;
   /** Provider's reason for FAILED / REQUIRES_ACTION, if any. */
   failureReason?: string | null;
+  /**
+   * True when the provider paid the refund and then took it back (Adyen `REFUNDED_REVERSED`, or
+   * `REFUND_FAILED` after a `REFUND` success): status is FAILED and, unlike any other answer, it
+   * moves a SUCCEEDED tender to FAILED — the customer did not get the money after all.
+   */
+  reversed?: boolean;
+}
+
+/** One refund in the provider's own records (its refund list or settlement report), for reconciliation. */
+export interface ProviderRefundRecord {
+  providerRefundId: string;
+  /** The captured payment it refunds (charge / payment intent / PSP reference). */
+  paymentReference: string | null;
+  amountMinor: number;
+  currency: string;
+  status: ProviderRefundStatus;
+  /** Our key (`tenderRefundKey`, sent as metadata or merchant reference); null for a refund we did not initiate. */
+  reference: string | null;
+  /** When the provider created (or settled) it. */
+  createdAt: Date;
+}
+
+/** A window of provider or ERP records, [from, to). */
+export interface RecordWindow {
+  from: Date;
+  to: Date;
 }
 
 /** A provider's answer that we may not retry with the same request (as opposed to a timeout or 5xx). */
@@ -79,17 +105,29 @@ export interface PaymentGateway {
   createRefund(request: RefundRequest): Promise<ProviderRefund>;
   /** The refund's current state at the provider. */
   getRefund(providerRefundId: string): Promise<ProviderRefund>;
+  /**
+   * The provider's own record of refunds created in `window` (Stripe: the refund list; Adyen: the
+   * settlement details report; simulated: its ledger), for three-way reconciliation. Throws
+   * `PaymentUnavailableError` when the records cannot be read now.
+   */
+  listRefunds?(window: RecordWindow): Promise<ProviderRefundRecord[]>;
 }
 
 /** Verifies and parses a provider's webhook request. */
 export interface RefundWebhookVerifier {
   readonly provider: string;
   /**
-   * Returns the verified refund event; null for a correctly signed event of another type (ignored,
-   * not an error). Throws `InvalidWebhookError` for a bad signature or a stale timestamp (older than
-   * the tolerance).
+   * Returns the verified refund events of one request — one for Stripe, up to a batch of
+   * notification items for Adyen; none for a correctly signed request of other types (ignored, not
+   * an error). Throws `InvalidWebhookError` for a bad signature or a stale timestamp (older than
+   * the tolerance): then nothing of the request is applied.
    */
-  verify(rawBody: string, headers: Record<string, string | string[] | undefined>): RefundWebhookEvent | null;
+  verify(rawBody: string, headers: Record<string, string | string[] | undefined>): readonly RefundWebhookEvent[];
+  /**
+   * The body the provider expects in the 2xx answer, if it expects one (Adyen: `[accepted]`, as
+   * `text/plain`); absent: a JSON status.
+   */
+  readonly acknowledgement?: string;
 }
 
 /** A webhook that failed verification; answered with HTTP 400 and never applied. */

@@ -3,7 +3,7 @@ import type { Db } from '../../platform/db';
 import { componentLogger } from '../../platform/logger';
 import { readBody, sendJson } from '../../platform/http/apollo-handler';
 import type { Route } from '../../platform/http/server';
-import { InvalidWebhookError, type RefundWebhookVerifier } from '../../connectors/payments/port';
+import { InvalidWebhookError, type RefundWebhookEvent, type RefundWebhookVerifier } from '../../connectors/payments/port';
 import { recordProviderAnswer } from './execution/executor';
 import { writeTransaction } from '../../platform/write-path/write-tx';
 
@@ -19,38 +19,50 @@ export function webhookRoute(db: Db, verifier: RefundWebhookVerifier): Route {
   return async (req: IncomingMessage, res: ServerResponse) => {
     if (req.method !== 'POST') return sendJson(res, 405, { error: 'POST only' });
     const raw = await readBody(req);
-    let event;
+    let events: readonly RefundWebhookEvent[];
     try {
-      event = verifier.verify(raw, req.headers);
+      events = verifier.verify(raw, req.headers);
     } catch (error) {
       if (error instanceof InvalidWebhookError) return sendJson(res, 400, { error: error.message });
       throw error;
     }
-    if (!event) return sendJson(res, 200, { status: 'ignored' });
-    const verified = event;
-    const outcome = await writeTransaction(db, 'refunds', async (tx) => {
-      const fresh = await tx.query(`INSERT INTO refunds.webhook_events (provider, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
-        verifier.provider,
-        verified.eventId,
-      ]);
-      if (fresh.rowCount === 0) return 'duplicate';
-      const ours = tenderKeyParts(verified.refundId);
-      const { rows } = await tx.query<{ id: string; refund_id: string; generation: number; provider_refund_id: string | null }>(
-        `SELECT id, refund_id, generation, provider_refund_id FROM refunds.refund_tenders WHERE provider = $1 AND (provider_refund_id = $2 OR id = $3) LIMIT 1`,
-        [verifier.provider, verified.refund.providerRefundId, ours?.tenderId ?? null],
-      );
-      const tender = rows[0];
-      if (!tender) return 'unknown refund';
-      // Only the tender's current attempt moves it: a late webhook about an earlier, failed
-      // generation (retried since, with a new key) must not fail the attempt now at the provider.
-      const current = ours ? ours.generation === tender.generation : tender.provider_refund_id === verified.refund.providerRefundId;
-      if (!current) return 'earlier attempt';
-      await recordProviderAnswer(tx, tender.id, tender.refund_id, verified.refund);
-      return 'applied';
-    });
-    log.info({ provider: verifier.provider, event: verified.eventId, outcome }, 'refund webhook');
-    sendJson(res, 200, { status: outcome });
+    // One transaction per event: a batch (Adyen sends several notification items at once) is
+    // applied item by item, each deduplicated on its own, so a redelivered batch that is partly
+    // new applies only the new items.
+    const outcomes: string[] = [];
+    for (const event of events) outcomes.push(await applyWebhookEvent(db, verifier.provider, event));
+    if (verifier.acknowledgement !== undefined) {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(verifier.acknowledgement);
+      return;
+    }
+    sendJson(res, 200, { status: outcomes.length === 0 ? 'ignored' : outcomes.length === 1 ? outcomes[0] : outcomes });
   };
+}
+
+/** Applies one verified event once: `applied`, `duplicate`, `unknown refund` or `earlier attempt`. */
+async function applyWebhookEvent(db: Db, provider: string, verified: RefundWebhookEvent): Promise<string> {
+  const outcome = await writeTransaction(db, 'refunds', async (tx) => {
+    const fresh = await tx.query(`INSERT INTO refunds.webhook_events (provider, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+      provider,
+      verified.eventId,
+    ]);
+    if (fresh.rowCount === 0) return 'duplicate';
+    const ours = tenderKeyParts(verified.refundId);
+    const { rows } = await tx.query<{ id: string; refund_id: string; generation: number; provider_refund_id: string | null }>(
+      `SELECT id, refund_id, generation, provider_refund_id FROM refunds.refund_tenders WHERE provider = $1 AND (provider_refund_id = $2 OR id = $3) LIMIT 1`,
+      [provider, verified.refund.providerRefundId, ours?.tenderId ?? null],
+    );
+    const tender = rows[0];
+    if (!tender) return 'unknown refund';
+    // Only the tender's current attempt moves it: a late webhook about an earlier, failed
+    // generation (retried since, with a new key) must not fail the attempt now at the provider.
+    const current = ours ? ours.generation === tender.generation : tender.provider_refund_id === verified.refund.providerRefundId;
+    if (!current) return 'earlier attempt';
+    await recordProviderAnswer(tx, tender.id, tender.refund_id, verified.refund);
+    return 'applied';
+  });
+  log.info({ provider, event: verified.eventId, outcome }, 'refund webhook');
+  return outcome;
 }
 
 /** Tender id and generation of our provider key (`tenderRefundKey`) echoed in a webhook, or null. */

@@ -23,7 +23,8 @@ describe('StripeWebhookVerifier with webhooks from the fake Stripe', () => {
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
         try {
-          received.push({ event: verifier.verify(Buffer.concat(chunks).toString('utf8'), req.headers as IncomingHttpHeaders) });
+          // Stripe sends one event per request.
+          received.push({ event: verifier.verify(Buffer.concat(chunks).toString('utf8'), req.headers as IncomingHttpHeaders)[0] ?? null });
           res.writeHead(200).end();
         } catch (error) {
           received.push({ error: error as Error });

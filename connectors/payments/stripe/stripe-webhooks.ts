@@ -57,11 +57,11 @@ export class StripeWebhookVerifier implements RefundWebhookVerifier {
   }
 
   /**
-   * The verified refund event; null for a correctly signed event of another type (acknowledge and
-   * ignore it). Throws `InvalidWebhookError` for a missing, wrong or stale signature and for a
+   * The verified refund event (Stripe sends one per request); none for a correctly signed event of
+   * another type (acknowledge and ignore it). Throws `InvalidWebhookError` for a missing, wrong or stale signature and for a
    * refund event whose body is not a refund.
    */
-  verify(rawBody: string, headers: Record<string, string | string[] | undefined>): RefundWebhookEvent | null {
+  verify(rawBody: string, headers: Record<string, string | string[] | undefined>): readonly RefundWebhookEvent[] {
     let event: Stripe.Event;
     try {
       event = Stripe.webhooks.constructEvent(rawBody, signatureHeader(headers), this.endpointSecret, this.toleranceSeconds);
@@ -69,16 +69,18 @@ export class StripeWebhookVerifier implements RefundWebhookVerifier {
       if (error instanceof InvalidWebhookError) throw error;
       throw new InvalidWebhookError(`Stripe webhook rejected: ${error instanceof Error ? error.message : String(error)}`);
     }
-    if (!STRIPE_REFUND_EVENT_TYPES.has(event.type)) return null;
+    if (!STRIPE_REFUND_EVENT_TYPES.has(event.type)) return [];
     const refund = event.data.object as Partial<Stripe.Refund>;
     if (refund.object !== 'refund' || typeof refund.id !== 'string' || typeof refund.amount !== 'number' || typeof refund.currency !== 'string') {
       throw new InvalidWebhookError(`Stripe event ${event.id} (${event.type}) does not carry a refund`);
     }
-    return {
-      eventId: event.id,
-      createdAt: new Date(event.created * 1000),
-      refund: providerRefundFromStripe(refund as Stripe.Refund),
-      refundId: refundIdFromStripe(refund as Stripe.Refund),
-    };
+    return [
+      {
+        eventId: event.id,
+        createdAt: new Date(event.created * 1000),
+        refund: providerRefundFromStripe(refund as Stripe.Refund),
+        refundId: refundIdFromStripe(refund as Stripe.Refund),
+      },
+    ];
   }
 }

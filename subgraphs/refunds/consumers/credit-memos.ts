@@ -26,6 +26,10 @@ export async function creditMemoOf(db: Queryable, refund: Succeeded, occurredAt:
     `SELECT method, amount_minor FROM refunds.refund_tenders WHERE refund_id = $1 AND status = 'SUCCEEDED' ORDER BY position`,
     [refund.refundId],
   );
+  const { rows: orders } = await db.query<{ number: string; customer_id: string }>(
+    `SELECT number, customer_id FROM refunds.order_snapshots WHERE order_id = $1`,
+    [refund.orderId],
+  );
   const shipping = lines.find((line) => line.kind === 'SHIPPING');
   // A manual override that lowers a refund is money the retailer keeps, booked like a fee; one
   // that pays without returned units (goodwill) is a line of its own.
@@ -35,6 +39,8 @@ export async function creditMemoOf(db: Queryable, refund: Succeeded, occurredAt:
     refundId: refund.refundId,
     orderId: refund.orderId,
     returnId: refund.returnId,
+    orderNumber: orders[0]?.number,
+    customerId: orders[0]?.customer_id ?? null,
     currency: refund.currency,
     lines: [
       ...lines
