@@ -30,7 +30,45 @@ const BAD_VALUES: Record<string, [value: string, why: string][]> = {
     ['{"kty":', 'not JSON'],
     ['"EC"', 'not a JWK object'],
   ],
-  PAYMENTS_MODE: [['paypal', 'not a mode']],
+  PAYMENTS_MODE: [
+    ['paypal', 'not a mode'],
+    ['stripe,stripe', 'a provider twice'],
+    ['simulated,stripe', 'simulated stands in for every provider: never mixed'],
+  ],
+  ADYEN_API_KEY: [['short', 'under 20 characters']],
+  ADYEN_MERCHANT_ACCOUNT: [['Demo Account', 'a space']],
+  ADYEN_HMAC_KEY: [
+    ['z'.repeat(64), 'not hex'],
+    ['a'.repeat(33), 'an odd number of hex digits'],
+  ],
+  ADYEN_ENVIRONMENT: [['live', 'lower case']],
+  ADYEN_LIVE_URL_PREFIX: [['https://1797a841fbb37ca7-AdyenDemo-checkout-live.adyenpayments.com', 'a URL, not the prefix']],
+  ADYEN_API_BASE: [['checkout-test.adyen.com', 'not a URL']],
+  ADYEN_REPORT_BASE: [['ca-test.adyen.com', 'not a URL']],
+  ERP_CONNECTOR: [['sap', 'not a connector']],
+  ERP_REQUESTS_PER_SECOND: [['0', 'zero: nothing would ever post']],
+  ERP_BURST: [['0', 'below 1']],
+  ERP_MAX_CONCURRENCY: [['65', 'above 64']],
+  NETSUITE_ACCOUNT_ID: [['1234567-sb1.app.netsuite.com', 'a host, not the account id']],
+  NETSUITE_AUTH: [['oauth1', 'not a method']],
+  NETSUITE_CLIENT_ID: [['short', 'under 16 characters']],
+  NETSUITE_CERTIFICATE_ID: [['cert id', 'a space']],
+  NETSUITE_PRIVATE_KEY_FILE: [['', 'empty']],
+  NETSUITE_CONSUMER_KEY: [['short', 'under 16 characters']],
+  NETSUITE_CONSUMER_SECRET: [['short', 'under 16 characters']],
+  NETSUITE_TOKEN_ID: [['short', 'under 16 characters']],
+  NETSUITE_TOKEN_SECRET: [['short', 'under 16 characters']],
+  NETSUITE_API_BASE: [['suitetalk.test', 'not a URL']],
+  BC_TENANT_ID: [['contoso.onmicrosoft.com', 'not the tenant GUID']],
+  BC_ENVIRONMENT: [['Production 2', 'a space']],
+  BC_COMPANY_ID: [['CRONUS', 'not a GUID']],
+  BC_CLIENT_ID: [['app', 'not a GUID']],
+  BC_CLIENT_SECRET: [['short', 'under 16 characters']],
+  BC_DEFAULT_CUSTOMER: [['a customer number that is far too long', 'above 20 characters']],
+  BC_API_BASE: [['api.businesscentral.test', 'not a URL']],
+  BC_AUTHORITY_HOST: [['login.test', 'not a URL']],
+  RECONCILIATION_INTERVAL_MS: [['-1', 'negative']],
+  RECONCILIATION_LOOKBACK_HOURS: [['0', 'below an hour']],
   STRIPE_SECRET_KEY: [
     ['pk_test_a_publishable_key_0000', 'a publishable key'],
     ['sk_x', 'too short'],
@@ -166,8 +204,24 @@ describe('settings validated at start', () => {
 
   it('refuses PAYMENTS_MODE=stripe without both Stripe secrets, naming each', () => {
     expect(() => loadConfig({ PAYMENTS_MODE: 'stripe' })).toThrow(
-      /STRIPE_SECRET_KEY: is required when PAYMENTS_MODE=stripe[\s\S]*STRIPE_WEBHOOK_SECRET: is required/,
+      /STRIPE_SECRET_KEY: is required when PAYMENTS_MODE includes stripe[\s\S]*STRIPE_WEBHOOK_SECRET: is required/,
     );
+  });
+
+  it('refuses adyen without its key, merchant account and HMAC key, and LIVE without the URL prefix', () => {
+    expect(() => loadConfig({ PAYMENTS_MODE: 'stripe,adyen', ADYEN_ENVIRONMENT: 'LIVE' })).toThrow(
+      /ADYEN_API_KEY: is required when PAYMENTS_MODE includes adyen[\s\S]*ADYEN_MERCHANT_ACCOUNT[\s\S]*ADYEN_HMAC_KEY[\s\S]*ADYEN_LIVE_URL_PREFIX: is required when ADYEN_ENVIRONMENT=LIVE/,
+    );
+  });
+
+  it('refuses an ERP connector without its credentials, naming each for the chosen method', () => {
+    expect(() => loadConfig({ ERP_CONNECTOR: 'netsuite' })).toThrow(
+      /NETSUITE_ACCOUNT_ID: is required[\s\S]*NETSUITE_CLIENT_ID: is required when NETSUITE_AUTH=oauth2[\s\S]*NETSUITE_PRIVATE_KEY_FILE/,
+    );
+    expect(() => loadConfig({ ERP_CONNECTOR: 'netsuite', NETSUITE_AUTH: 'tba', NETSUITE_ACCOUNT_ID: '1234567_SB1' })).toThrow(
+      /NETSUITE_CONSUMER_KEY: is required when NETSUITE_AUTH=tba[\s\S]*NETSUITE_TOKEN_SECRET/,
+    );
+    expect(() => loadConfig({ ERP_CONNECTOR: 'business-central' })).toThrow(/BC_TENANT_ID: is required[\s\S]*BC_DEFAULT_CUSTOMER: is required/);
   });
 
   it('refuses COMMERCE_CONNECTOR=shopify without the shop, its token and its webhook secret, naming each', () => {

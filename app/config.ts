@@ -95,8 +95,16 @@ const secrets = {
 
 /** Which payment providers refunds go through. */
 const payments = {
-  /** `simulated` (one simulated gateway for every card provider) or `stripe`. */
-  PAYMENTS_MODE: z.enum(['simulated', 'stripe'], { error: 'must be "simulated" or "stripe"' }).default('simulated'),
+  /**
+   * `simulated` (one simulated gateway for every card provider), or the providers with a connector,
+   * comma separated (`stripe`, `adyen`, `stripe,adyen`): each payment is refunded through the
+   * provider that captured it, and a provider without a connector is an exception on the refund.
+   */
+  PAYMENTS_MODE: z
+    .string()
+    .regex(/^(simulated|(stripe|adyen)(,(stripe|adyen))*)$/, 'must be "simulated", or "stripe" and/or "adyen" separated by commas')
+    .refine((mode) => new Set(mode.split(',')).size === mode.split(',').length, 'must name each provider once')
+    .default('simulated'),
   /** Stripe secret key ("sk_..." or restricted "rk_..."); required when PAYMENTS_MODE=stripe. */
   STRIPE_SECRET_KEY: secret(20)
     .regex(/^(sk|rk)_[A-Za-z0-9_]+$/, 'must be a Stripe secret key "sk_..." or "rk_..."')
@@ -107,6 +115,28 @@ const payments = {
     .optional(),
   /** Another Stripe API origin (a test double); default Stripe's own. */
   STRIPE_API_BASE: httpUrl.optional(),
+  /** Adyen API key of the web service user (role "Checkout webservice role", "Merchant PAL webservice role"); required with adyen. */
+  ADYEN_API_KEY: secret(20).optional(),
+  /** The Adyen merchant account refunds are made on; required with adyen. */
+  ADYEN_MERCHANT_ACCOUNT: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,80}$/, 'must be an Adyen merchant account name')
+    .optional(),
+  /** HMAC key of the Adyen webhook (hex), which signs each notification item; required with adyen. */
+  ADYEN_HMAC_KEY: secret(32)
+    .regex(/^([0-9A-Fa-f]{2})+$/, 'must be the hex HMAC key of the Adyen webhook')
+    .optional(),
+  /** `TEST` or `LIVE` Adyen endpoints. */
+  ADYEN_ENVIRONMENT: z.enum(['TEST', 'LIVE'], { error: 'must be "TEST" or "LIVE"' }).default('TEST'),
+  /** The company's live endpoint prefix ("1797a841fbb37ca7-AdyenDemo"); required when ADYEN_ENVIRONMENT=LIVE. */
+  ADYEN_LIVE_URL_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9]+-[A-Za-z0-9]+$/, 'must be the live URL prefix "<random>-<CompanyName>"')
+    .optional(),
+  /** Another Adyen Checkout API origin (a test double); default Adyen's own. */
+  ADYEN_API_BASE: httpUrl.optional(),
+  /** Another origin of Adyen's report downloads (a test double); default Adyen's own. */
+  ADYEN_REPORT_BASE: httpUrl.optional(),
   /** How long the simulated gateway takes to settle a refund, in milliseconds. */
   SIMULATED_SETTLEMENT_DELAY_MS: wholeNumber(0, MAX_SETTLEMENT_DELAY_MS).default(DEFAULT_SETTLEMENT_DELAY_MS),
 };
@@ -128,6 +158,67 @@ const commerce = {
   SHOPIFY_WEBHOOK_SECRET: secret(16).optional(),
   /** Another Admin API origin (a test double); default the shop's own. */
   SHOPIFY_API_BASE: httpUrl.optional(),
+};
+
+/** Which ERP credit memos and stock movements are booked in, and how hard it may be pushed. */
+const erp = {
+  /** `reference` (the embedded ERP in our database), `netsuite` or `business-central`. */
+  ERP_CONNECTOR: z.enum(['reference', 'netsuite', 'business-central'], { error: 'must be "reference", "netsuite" or "business-central"' }).default('reference'),
+  /** Postings started per second across every instance (the ERP account's share for this integration). */
+  ERP_REQUESTS_PER_SECOND: wholeNumber(1, 1000).default(10),
+  /** Postings that may start back to back after a quiet spell. */
+  ERP_BURST: wholeNumber(1, 100).default(1),
+  /** Postings in flight at once across every instance (NetSuite's and Business Central's concurrency limits are per account). */
+  ERP_MAX_CONCURRENCY: wholeNumber(1, 64).default(4),
+  /** NetSuite account id ("1234567" or a sandbox "1234567_SB1"); required when ERP_CONNECTOR=netsuite. */
+  NETSUITE_ACCOUNT_ID: z
+    .string()
+    .regex(/^[0-9A-Za-z]+(_[A-Za-z0-9]+)?$/, 'must be a NetSuite account id such as "1234567" or "1234567_SB1"')
+    .optional(),
+  /** `oauth2` (machine to machine: client credentials with a signed JWT) or `tba` (token-based, OAuth 1.0a). */
+  NETSUITE_AUTH: z.enum(['oauth2', 'tba'], { error: 'must be "oauth2" or "tba"' }).default('oauth2'),
+  /** Client id of the integration record (oauth2). */
+  NETSUITE_CLIENT_ID: secret(16).optional(),
+  /** Certificate id of the key pair mapped to the integration (oauth2), the JWT's `kid`. */
+  NETSUITE_CERTIFICATE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{8,100}$/, 'must be the certificate id NetSuite shows for the uploaded certificate')
+    .optional(),
+  /** File of the PEM private key whose certificate was uploaded to NetSuite (oauth2). */
+  NETSUITE_PRIVATE_KEY_FILE: z.string().min(1).optional(),
+  /** Consumer key and secret of the integration record, token id and secret of the access token (tba). */
+  NETSUITE_CONSUMER_KEY: secret(16).optional(),
+  NETSUITE_CONSUMER_SECRET: secret(16).optional(),
+  NETSUITE_TOKEN_ID: secret(16).optional(),
+  NETSUITE_TOKEN_SECRET: secret(16).optional(),
+  /** Another SuiteTalk origin (a test double); default "https://<account>.suitetalk.api.netsuite.com". */
+  NETSUITE_API_BASE: httpUrl.optional(),
+  /** Microsoft Entra tenant (directory) id of the Business Central environment; required when ERP_CONNECTOR=business-central. */
+  BC_TENANT_ID: z.uuid({ error: 'must be the Entra tenant id (a GUID)' }).optional(),
+  /** Business Central environment name, e.g. "Production" or "Sandbox". */
+  BC_ENVIRONMENT: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,30}$/, 'must be a Business Central environment name')
+    .optional(),
+  /** The company's id (a GUID, from GET companies). */
+  BC_COMPANY_ID: z.uuid({ error: 'must be the company id (a GUID)' }).optional(),
+  /** Application (client) id of the Entra app registration. */
+  BC_CLIENT_ID: z.uuid({ error: 'must be the application (client) id (a GUID)' }).optional(),
+  /** Client secret of the Entra app registration. */
+  BC_CLIENT_SECRET: secret(16).optional(),
+  /** Customer number credit memos are booked to when the order's customer has no customer record of that number. */
+  BC_DEFAULT_CUSTOMER: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,20}$/, 'must be a Business Central customer number')
+    .optional(),
+  /** Another Business Central API origin (a test double); default "https://api.businesscentral.dynamics.com". */
+  BC_API_BASE: httpUrl.optional(),
+  /** Another Entra authority host (a test double); default "https://login.microsoftonline.com". */
+  BC_AUTHORITY_HOST: httpUrl.optional(),
+  /** How often the three-way reconciliation runs, in milliseconds; 0 runs it only on demand. */
+  RECONCILIATION_INTERVAL_MS: wholeNumber(0, 7 * 24 * 3_600_000).default(0),
+  /** How far back each scheduled reconciliation looks, in hours. */
+  RECONCILIATION_LOOKBACK_HOURS: wholeNumber(1, 31 * 24).default(48),
 };
 
 /** Warehouses and 3PLs that report receipts and inspections (signed webhooks and dropped files). */
@@ -203,12 +294,26 @@ const exposure = {
  * message naming the variable, what it must be and what it was.
  */
 const schema = z
-  .object({ ...storage, ...network, ...secrets, ...payments, ...commerce, ...warehouses, ...policy, ...exposure, ...runtime, ...tools })
+  .object({ ...storage, ...network, ...secrets, ...payments, ...erp, ...commerce, ...warehouses, ...policy, ...exposure, ...runtime, ...tools })
   .superRefine((config, ctx) => {
     const requireAll = (names: readonly (keyof typeof config)[], when: string) => {
       for (const name of names) if (config[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: `is required when ${when}` });
     };
-    if (config.PAYMENTS_MODE === 'stripe') requireAll(['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'], 'PAYMENTS_MODE=stripe');
+    const providers = config.PAYMENTS_MODE.split(',');
+    if (providers.includes('stripe')) requireAll(['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'], 'PAYMENTS_MODE includes stripe');
+    if (providers.includes('adyen')) requireAll(['ADYEN_API_KEY', 'ADYEN_MERCHANT_ACCOUNT', 'ADYEN_HMAC_KEY'], 'PAYMENTS_MODE includes adyen');
+    if (providers.includes('adyen') && config.ADYEN_ENVIRONMENT === 'LIVE') requireAll(['ADYEN_LIVE_URL_PREFIX'], 'ADYEN_ENVIRONMENT=LIVE');
+    if (config.ERP_CONNECTOR === 'netsuite') {
+      requireAll(['NETSUITE_ACCOUNT_ID'], 'ERP_CONNECTOR=netsuite');
+      if (config.NETSUITE_AUTH === 'oauth2') requireAll(['NETSUITE_CLIENT_ID', 'NETSUITE_CERTIFICATE_ID', 'NETSUITE_PRIVATE_KEY_FILE'], 'NETSUITE_AUTH=oauth2');
+      else requireAll(['NETSUITE_CONSUMER_KEY', 'NETSUITE_CONSUMER_SECRET', 'NETSUITE_TOKEN_ID', 'NETSUITE_TOKEN_SECRET'], 'NETSUITE_AUTH=tba');
+    }
+    if (config.ERP_CONNECTOR === 'business-central') {
+      requireAll(
+        ['BC_TENANT_ID', 'BC_ENVIRONMENT', 'BC_COMPANY_ID', 'BC_CLIENT_ID', 'BC_CLIENT_SECRET', 'BC_DEFAULT_CUSTOMER'],
+        'ERP_CONNECTOR=business-central',
+      );
+    }
     if (config.COMMERCE_CONNECTOR === 'shopify') {
       requireAll(['SHOPIFY_STORE_DOMAIN', 'SHOPIFY_ACCESS_TOKEN', 'SHOPIFY_WEBHOOK_SECRET'], 'COMMERCE_CONNECTOR=shopify');
     }
@@ -223,6 +328,14 @@ const SECRETS: ReadonlySet<string> = new Set([
   'INTERNAL_TOKEN_SECRET',
   'STRIPE_SECRET_KEY',
   'STRIPE_WEBHOOK_SECRET',
+  'ADYEN_API_KEY',
+  'ADYEN_HMAC_KEY',
+  'NETSUITE_CLIENT_ID',
+  'NETSUITE_CONSUMER_KEY',
+  'NETSUITE_CONSUMER_SECRET',
+  'NETSUITE_TOKEN_ID',
+  'NETSUITE_TOKEN_SECRET',
+  'BC_CLIENT_SECRET',
   'SHOPIFY_ACCESS_TOKEN',
   'SHOPIFY_WEBHOOK_SECRET',
   'WAREHOUSE_SECRETS',
