@@ -11,6 +11,7 @@
  */
 import { CheckoutAPI, Client, EnvironmentEnum, Types } from '@adyen/api-library';
 import {
+  PaymentDeclinedError,
   PaymentUnavailableError,
   providerIdempotencyKey,
   type PaymentGateway,
@@ -24,7 +25,6 @@ import { paymentErrorFromAdyen } from './adyen-errors';
 import { AdyenHttpClient } from './adyen-http';
 import { ADYEN_IDEMPOTENCY_KEY_MAX, validatedAdyenOptions, type AdyenGatewayConfig, type AdyenGatewayOptions } from './adyen-options';
 import { refundRecordsFromSettlementReport } from './adyen-settlement-report';
-import { PaymentDeclinedError } from '../port';
 
 /**
  * Refunds this process created and still remembers, for `getRefund` (Adyen cannot be asked). Enough
