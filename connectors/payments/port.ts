@@ -111,6 +111,13 @@ export interface PaymentGateway {
    * `PaymentUnavailableError` when the records cannot be read now.
    */
   listRefunds?(window: RecordWindow): Promise<ProviderRefundRecord[]>;
+  /**
+   * True when the provider cannot be asked for a refund's outcome (Adyen: no API reads a
+   * modification; `REFUND` notifications report it): `getRefund` tells nothing new, so the executor
+   * does not poll such refunds every second but looks at them rarely and reports as an exception
+   * one whose notification is overdue. Default false: the provider can be polled.
+   */
+  readonly settlesByWebhookOnly?: boolean;
 }
 
 /** Verifies and parses a provider's webhook request. */

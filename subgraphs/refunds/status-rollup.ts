@@ -5,14 +5,19 @@ import type { CurrencyCode, RefundStatus } from '../../contracts/vocabulary';
 
 /**
  * Allowed refund transitions, checked in one place. A FAILED refund goes back to PENDING only by
- * `retryRefund` (a new tender generation: the failed attempt moved no money).
+ * `retryRefund` (a new tender generation: the failed attempt moved no money). SUCCEEDED is final
+ * except for one move: SUCCEEDED → FAILED when the provider reverses a paid refund (Adyen
+ * `REFUND_FAILED` after `REFUND`, `REFUNDED_REVERSED`): the customer did not get the money after
+ * all, RefundFailed is emitted and finance sees the exception. Only a `reversed` provider answer
+ * can move a SUCCEEDED tender (`recordProviderAnswer`), so nothing else takes this path, and a late
+ * success after the reversal cannot move it back.
  */
 export const REFUND_TRANSITIONS: Readonly<Record<RefundStatus, readonly RefundStatus[]>> = {
   PENDING: ['SUBMITTED', 'REQUIRES_ACTION', 'SUCCEEDED', 'FAILED', 'CANCELED'],
   SUBMITTED: ['REQUIRES_ACTION', 'SUCCEEDED', 'FAILED'],
   REQUIRES_ACTION: ['SUBMITTED', 'SUCCEEDED', 'FAILED', 'CANCELED'],
   FAILED: ['PENDING'],
-  SUCCEEDED: [],
+  SUCCEEDED: ['FAILED'],
   CANCELED: [],
 };
 

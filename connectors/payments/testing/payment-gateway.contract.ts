@@ -1,5 +1,5 @@
 /**
- * The one suite every `PaymentGateway` adapter passes (simulated, Stripe; Adyen when it comes), in
+ * The one suite every `PaymentGateway` adapter passes (simulated, Stripe, Adyen), in
  * the manner of `platform/db/db.contract.ts`: the refunds subgraph relies on exactly these
  * behaviours, whichever provider sits behind the port.
  */
@@ -30,7 +30,7 @@ const STATUSES: ReadonlySet<ProviderRefund['status']> = new Set(['PENDING', 'SUC
  * The behaviour every `PaymentGateway` adapter must show, whatever the provider: refunds read back
  * as created, one provider refund per refund id however often it is asked for, refusals of
  * over-refunds and unknown payments as `PaymentDeclinedError`, exact minor units. Run by each
- * adapter's test with its own harness (`stripe/stripe.test.ts`; the simulated gateway likewise).
+ * adapter's test with its own harness (`stripe/stripe.test.ts`, `adyen/adyen.test.ts`; the simulated gateway likewise).
  */
 export function describePaymentGatewayContract(name: string, setup: () => Promise<PaymentGatewayHarness>): void {
   describe(`PaymentGateway contract: ${name}`, () => {

@@ -21,6 +21,19 @@ const CLAIM_BATCH = 20;
 export const CLAIM_LEASE_MS = 30_000;
 /** How often a SUBMITTED tender asks its provider whether it settled (webhooks usually come first). */
 export const SETTLEMENT_POLL_MS = 1_000;
+/**
+ * How often a SUBMITTED tender of a provider that settles by webhook only (`settlesByWebhookOnly`,
+ * Adyen) is looked at: asking cannot tell anything, so this only checks that its notification is
+ * not overdue. Fifteen minutes keeps the executor idle meanwhile and still raises the exception
+ * within the hour it becomes due.
+ */
+export const WEBHOOK_ONLY_RECHECK_MS = 15 * 60_000;
+/**
+ * A webhook-only tender SUBMITTED for longer than this without its notification is an exception
+ * for a person: Adyen normally reports a refund within hours, and retries an unacknowledged
+ * notification for days, so a day of silence means a lost notification or a wrong webhook setup.
+ */
+export const NOTIFICATION_OVERDUE_MS = 24 * 60 * 60_000;
 /** Backoff of unknown outcomes (timeouts, 5xx): doubling from 1 s to at most 5 minutes, for ever — the money may have moved, so we never give up silently. */
 const UNKNOWN_OUTCOME_BACKOFF: BackoffSchedule = { baseDelayMs: 1_000, maxDelayMs: 5 * 60_000 };
 /** After this many unknown outcomes a tender is shown as an exception (its last error) for a person to look at. */
@@ -38,6 +51,8 @@ interface Tender {
   provider_refund_id: string | null;
   attempts: number;
   correlation: string;
+  /** When the tender last changed state (for a SUBMITTED tender: when the provider accepted it). */
+  updated_at: Date;
 }
 
 /** The key we give the provider for a tender: fixed by the tender and its generation, never by attempt. */
@@ -93,7 +108,7 @@ export class RefundExecutor {
   private async claim(): Promise<Tender[]> {
     return this.db.transaction(async (tx) => {
       const { rows } = await tx.query<Tender & Record<string, unknown>>(
-        `SELECT t.id, t.refund_id, t.provider, t.payment_reference, t.amount_minor, r.currency, t.status, t.generation, t.provider_refund_id, t.attempts,
+        `SELECT t.id, t.refund_id, t.provider, t.payment_reference, t.amount_minor, r.currency, t.status, t.generation, t.provider_refund_id, t.attempts, t.updated_at,
                 'refund:' || t.refund_id AS correlation
            FROM refunds.refund_tenders t JOIN refunds.refunds r ON r.id = t.refund_id
           WHERE t.status IN ('PENDING', 'SUBMITTED') AND t.next_attempt_at <= now() AND r.approval_state <> 'AWAITING_APPROVAL'
@@ -121,6 +136,10 @@ export class RefundExecutor {
       return;
     }
     const gateway = this.gateways.for(tender.provider);
+    if (tender.status === 'SUBMITTED' && tender.provider_refund_id && gateway.settlesByWebhookOnly) {
+      await this.awaitNotification(tender);
+      return;
+    }
     try {
       const answer =
         tender.status === 'SUBMITTED' && tender.provider_refund_id
@@ -132,7 +151,7 @@ export class RefundExecutor {
               currency: tender.currency,
               reason: 'requested_by_customer',
             });
-      await this.record(tender, answer);
+      await this.record(tender, answer, gateway.settlesByWebhookOnly ? WEBHOOK_ONLY_RECHECK_MS : SETTLEMENT_POLL_MS);
     } catch (error) {
       if (error instanceof PaymentDeclinedError) {
         await this.record(tender, {
@@ -157,20 +176,53 @@ export class RefundExecutor {
   }
 
   /** Phase 3: the provider's answer and the refund's new status, in one transaction. */
-  async record(tender: Pick<Tender, 'id' | 'refund_id'>, answer: ProviderRefund): Promise<void> {
-    await writeTransaction(this.db, 'refunds', (tx) => recordProviderAnswer(tx, tender.id, tender.refund_id, answer));
+  async record(tender: Pick<Tender, 'id' | 'refund_id'>, answer: ProviderRefund, pollAfterMs = SETTLEMENT_POLL_MS): Promise<void> {
+    await writeTransaction(this.db, 'refunds', (tx) => recordProviderAnswer(tx, tender.id, tender.refund_id, answer, pollAfterMs));
+  }
+
+  /**
+   * A SUBMITTED tender whose provider settles by webhook only: nothing to ask, so look again in
+   * `WEBHOOK_ONLY_RECHECK_MS`; once its notification is overdue, record why and log it as an
+   * exception (every recheck, until the notification comes or a person acts).
+   */
+  private async awaitNotification(tender: Tender): Promise<void> {
+    const waitedMs = Date.now() - new Date(tender.updated_at).getTime();
+    const overdue = waitedMs >= NOTIFICATION_OVERDUE_MS;
+    const note = overdue ? `no settlement notification from ${tender.provider} for ${Math.floor(waitedMs / 3_600_000)} h` : null;
+    await this.db.query(
+      `UPDATE refunds.refund_tenders SET next_attempt_at = now() + make_interval(secs => $2), last_error = coalesce($3, last_error) WHERE id = $1 AND status = 'SUBMITTED'`,
+      [tender.id, WEBHOOK_ONLY_RECHECK_MS / 1000, note],
+    );
+    if (overdue)
+      log.error(
+        { tender: tender.id, refund: tender.refund_id, provider: tender.provider, waitedMs },
+        'refund tender is an exception: settlement notification overdue',
+      );
   }
 }
 
-/** Maps a provider's refund state onto a tender and refreshes the refund (executor and webhooks share this). */
-export async function recordProviderAnswer(tx: WriteTx, tenderId: string, refundId: string, answer: ProviderRefund): Promise<void> {
+/**
+ * Maps a provider's refund state onto a tender and refreshes the refund (executor and webhooks
+ * share this). Settled tenders stay settled — a late or repeated answer never moves them — with one
+ * exception: a `reversed` answer (the provider paid and took the money back) moves a SUCCEEDED
+ * tender to FAILED. A success arriving after the reversal then finds the tender settled and changes
+ * nothing. `pollAfterMs`: when a still-open tender is looked at next.
+ */
+export async function recordProviderAnswer(
+  tx: WriteTx,
+  tenderId: string,
+  refundId: string,
+  answer: ProviderRefund,
+  pollAfterMs = SETTLEMENT_POLL_MS,
+): Promise<void> {
   const status = answer.status === 'PENDING' ? 'SUBMITTED' : answer.status;
   const settled = status === 'SUCCEEDED' || status === 'FAILED' || status === 'CANCELED';
+  const reversal = answer.reversed === true && status === 'FAILED';
   await tx.query(
     `UPDATE refunds.refund_tenders SET status = $2, provider_refund_id = coalesce(nullif($3, ''), provider_refund_id), last_error = $4, updated_at = now(),
             next_attempt_at = CASE WHEN $5 THEN next_attempt_at ELSE now() + make_interval(secs => $6) END
-      WHERE id = $1 AND status NOT IN ('SUCCEEDED', 'FAILED', 'CANCELED')`,
-    [tenderId, status, answer.providerRefundId, answer.failureReason ?? null, settled, SETTLEMENT_POLL_MS / 1000],
+      WHERE id = $1 AND (status NOT IN ('SUCCEEDED', 'FAILED', 'CANCELED') OR ($7 AND status = 'SUCCEEDED'))`,
+    [tenderId, status, answer.providerRefundId, answer.failureReason ?? null, settled, pollAfterMs / 1000, reversal],
   );
   await refreshRefundStatus(tx, refundId, answer.failureReason);
 }
