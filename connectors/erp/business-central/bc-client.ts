@@ -1,12 +1,15 @@
 /**
  * HTTP to one BC company: a bearer token from Entra (msal's client-credentials flow, cached by
  * msal until shortly before it expires), JSON in and out, a timeout per attempt, and BC's errors
- * turned into the port's (`bc-errors.ts`). It never retries by itself: the caller decides, since
- * only it knows whether a step is safe to repeat.
+ * turned into the port's (`bc-errors.ts`). Requests are paced (`requestLimits`) so we stay inside
+ * BC's per-user limits; the one retry it makes on its own is after a 429 (BC executed nothing, so
+ * any request is safe to repeat), honouring `Retry-After` up to a bound. Every other retry is the
+ * caller's, since only it knows whether a step is safe to repeat.
  */
 import { ConfidentialClientApplication, type Configuration } from '@azure/msal-node';
 import { ErpUnavailableError } from '../port';
-import { bcError } from './bc-errors';
+import { Throttle } from '../throttle';
+import { bcError, BcThrottledError } from './bc-errors';
 import type { ValidatedBusinessCentralOptions } from './bc-options';
 
 /** The one scope an app-only BC token carries: every API permission granted to the app. */
@@ -42,40 +45,59 @@ function msalConfiguration(options: ValidatedBusinessCentralOptions): Configurat
 /** A BC API client for one company. */
 export class BcClient {
   private readonly msal: ConfidentialClientApplication;
+  private readonly pace: Throttle;
 
   constructor(private readonly options: ValidatedBusinessCentralOptions) {
     this.msal = new ConfidentialClientApplication(msalConfiguration(options));
+    this.pace = new Throttle(options.requestLimits, 'BusinessCentralErp requestLimits');
   }
 
   /** Sends `request` and answers its JSON body (null for 204). Throws the port's errors or `BcConcurrencyError`. */
   async send<T = unknown>(request: BcRequest): Promise<T> {
-    const token = await this.token();
+    for (let retry = 0; ; retry++) {
+      try {
+        return await this.pace.run(() => this.sendOnce<T>(request));
+      } catch (error) {
+        const wait = error instanceof BcThrottledError ? error.retryAfterMs : undefined;
+        if (wait === undefined || retry >= this.options.maxThrottleRetries || wait > this.options.maxThrottleWaitMs) throw error;
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
+  }
+
+  /**
+   * One request; a 401 is retried once with a token fetched past msal's cache, since a cached token
+   * BC refuses (revoked, or the app's permissions changed) would otherwise be reused until it expires.
+   */
+  private async sendOnce<T>(request: BcRequest): Promise<T> {
     const url = this.url(request.path);
+    const first = await this.fetchOnce(request, url, await this.token(false));
+    const response = first.status === 401 ? await this.fetchOnce(request, url, await this.token(true)) : first;
+    const body = parseJson(await response.text().catch(() => ''));
+    if (!response.ok) throw bcError(describe(request), response.status, body, response.headers.get('retry-after'));
+    return body as T;
+  }
+
+  private async fetchOnce(request: BcRequest, url: string, token: string): Promise<Response> {
     const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
     if (request.body !== undefined) headers['content-type'] = 'application/json';
     if (request.ifMatch !== undefined) headers['if-match'] = request.ifMatch;
-    const what = `${request.method} ${request.path.startsWith('http') ? new URL(request.path).pathname.split('/').pop() : request.path.split('?')[0]}`;
-    let response: Response;
     try {
-      response = await fetch(url, {
+      return await fetch(url, {
         method: request.method,
         headers,
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
     } catch (error) {
-      throw new ErpUnavailableError(`Business Central ${what} did not answer: ${(error as Error).message}`);
+      throw new ErpUnavailableError(`Business Central ${describe(request)} did not answer: ${(error as Error).message}`);
     }
-    const text = await response.text().catch(() => '');
-    const body = parseJson(text);
-    if (!response.ok) throw bcError(what, response.status, body, response.headers.get('retry-after'));
-    return body as T;
   }
 
   /** A token for the BC scope; msal answers from its cache while the token is fresh. */
-  private async token(): Promise<string> {
+  private async token(skipCache: boolean): Promise<string> {
     try {
-      const result = await this.msal.acquireTokenByClientCredential({ scopes: [BC_SCOPE] });
+      const result = await this.msal.acquireTokenByClientCredential({ scopes: [BC_SCOPE], skipCache });
       if (!result?.accessToken) throw new Error('no access token in the answer');
       return result.accessToken;
     } catch (error) {
@@ -90,6 +112,12 @@ export class BcClient {
     if (new URL(path).origin !== this.options.apiOrigin) throw new ErpUnavailableError(`Business Central sent a next link off its API host: ${path}`);
     return path;
   }
+}
+
+/** `POST salesCreditMemos` for messages: the method and the entity path, without ids' query. */
+function describe(request: BcRequest): string {
+  const path = /^https?:/.test(request.path) ? (new URL(request.path).pathname.split('/').pop() ?? '') : (request.path.split('?')[0] ?? '');
+  return `${request.method} ${path}`;
 }
 
 function parseJson(text: string): unknown {

@@ -7,6 +7,14 @@ import { ErpRefusedError, ErpUnavailableError } from '../port';
 /** Wait assumed for a 429 without a usable `Retry-After`: BC's limits are per 5-minute sliding window. */
 export const DEFAULT_THROTTLE_RETRY_AFTER_MS = 10_000;
 
+/** A 429: BC executed nothing. Still an `ErpUnavailableError` for callers; the client rides out short ones itself. */
+export class BcThrottledError extends ErpUnavailableError {
+  constructor(message: string, retryAfterMs: number) {
+    super(message, retryAfterMs);
+    this.name = 'ErpUnavailableError';
+  }
+}
+
 /** A 412 (or a 409 "changed by another user"): the record moved under us; re-read and retry. */
 export class BcConcurrencyError extends Error {
   constructor(message: string) {
@@ -46,7 +54,7 @@ function isConcurrencyConflict(code: string, message: string): boolean {
 export function bcError(what: string, status: number, body: unknown, retryAfter: string | null): Error {
   const { code, message } = bcErrorBody(body);
   const text = `Business Central ${what} answered ${status} ${code}: ${message}`;
-  if (status === 429) return new ErpUnavailableError(text, retryAfterMs(retryAfter));
+  if (status === 429) return new BcThrottledError(text, retryAfterMs(retryAfter));
   if (status >= 500) return new ErpUnavailableError(text, retryAfter === null ? undefined : retryAfterMs(retryAfter));
   if (status === 412 || (status === 409 && isConcurrencyConflict(code, message))) return new BcConcurrencyError(text);
   if (status === 401 || status === 403) return new ErpUnavailableError(`${text} (check the app registration and its BC permission sets)`);

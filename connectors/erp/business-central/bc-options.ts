@@ -4,6 +4,7 @@
  */
 import { isCurrencyCode } from '../../../platform/money';
 import type { ErpStockMovement } from '../port';
+import type { ThrottleOptions } from '../throttle';
 
 /** Business Central online's API host. */
 export const DEFAULT_BC_API_BASE = 'https://api.businesscentral.dynamics.com';
@@ -17,6 +18,20 @@ export const DEFAULT_BC_AUTHORITY_HOST = 'https://login.microsoftonline.com';
  * (always safe: we look the memo up by its external document number first) than hold it.
  */
 export const DEFAULT_BC_TIMEOUT_MS = 30_000;
+
+/**
+ * Pace of our HTTP requests to BC, per adapter instance. BC online allows 6,000 requests per
+ * user in a 5-minute sliding window (20/s) and 100 in flight; one posting is about a dozen
+ * requests, so the pace is set per request, not per posting, at 15/s evenly spaced, leaving a
+ * quarter of the budget to the tenant's other integrations, and 5 in flight.
+ */
+export const DEFAULT_BC_REQUEST_LIMITS: Required<ThrottleOptions> = { requestsPerSecond: 15, burst: 1, maxConcurrency: 5 };
+
+/** 429s ridden out inside one posting before it steps back as unavailable: a 429 executed nothing, so a retry is always safe. */
+export const DEFAULT_BC_MAX_THROTTLE_RETRIES = 2;
+
+/** Longest `Retry-After` we wait for inside a call; a longer one is handed to the caller (`ErpUnavailableError.retryAfterMs`). */
+export const DEFAULT_BC_MAX_THROTTLE_WAIT_MS = 10_000;
 
 /** BC's `externalDocumentNumber` is Code/Text[35]: our refund id must fit, or the lookup breaks. */
 export const BC_EXTERNAL_DOCUMENT_NUMBER_MAX = 35;
@@ -69,6 +84,12 @@ export interface BusinessCentralOptions {
   authorityHost?: string;
   /** Per-attempt timeout in ms. Default `DEFAULT_BC_TIMEOUT_MS`. */
   timeoutMs?: number;
+  /** Pace of HTTP requests (rate, burst, in flight). Default `DEFAULT_BC_REQUEST_LIMITS`. */
+  requestLimits?: ThrottleOptions;
+  /** 429s retried within a call, honouring `Retry-After`. Default `DEFAULT_BC_MAX_THROTTLE_RETRIES`. */
+  maxThrottleRetries?: number;
+  /** Longest `Retry-After` waited for within a call. Default `DEFAULT_BC_MAX_THROTTLE_WAIT_MS`. */
+  maxThrottleWaitMs?: number;
   /**
    * Where stock movements are booked, since BC API v2.0 has no write for item ledger entries
    * (see README). `app/` may pass the reference ERP (our own `erp` schema). Default: none, and
@@ -84,7 +105,13 @@ export interface BusinessCentralOptions {
 }
 
 /** The options after validation, defaults applied. */
-export interface ValidatedBusinessCentralOptions extends Omit<BusinessCentralOptions, 'apiBase' | 'authorityHost' | 'timeoutMs'> {
+export interface ValidatedBusinessCentralOptions extends Omit<
+  BusinessCentralOptions,
+  'apiBase' | 'authorityHost' | 'timeoutMs' | 'requestLimits' | 'maxThrottleRetries' | 'maxThrottleWaitMs'
+> {
+  requestLimits: ThrottleOptions;
+  maxThrottleRetries: number;
+  maxThrottleWaitMs: number;
   /** `…/v2.0/<tenant>/<environment>/api/v2.0/companies(<id>)`, no trailing slash. */
   companyUrl: string;
   /** The API host's origin, which every `@odata.nextLink` must stay on. */
@@ -163,9 +190,16 @@ function validatedBooking(options: BusinessCentralOptions): void {
   }
 }
 
-function validatedConnection(options: BusinessCentralOptions): number {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_BC_TIMEOUT_MS;
-  if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0) fail('timeoutMs', 'a positive integer of milliseconds', options.timeoutMs);
+function wholeNumber(option: string, value: number | undefined, fallback: number, min: number): number {
+  const chosen = value ?? fallback;
+  if (!Number.isSafeInteger(chosen) || chosen < min) fail(option, `an integer >= ${min}`, value);
+  return chosen;
+}
+
+function validatedConnection(options: BusinessCentralOptions): Pick<ValidatedBusinessCentralOptions, 'timeoutMs' | 'maxThrottleRetries' | 'maxThrottleWaitMs'> {
+  const timeoutMs = wholeNumber('timeoutMs', options.timeoutMs, DEFAULT_BC_TIMEOUT_MS, 1);
+  const maxThrottleRetries = wholeNumber('maxThrottleRetries', options.maxThrottleRetries, DEFAULT_BC_MAX_THROTTLE_RETRIES, 0);
+  const maxThrottleWaitMs = wholeNumber('maxThrottleWaitMs', options.maxThrottleWaitMs, DEFAULT_BC_MAX_THROTTLE_WAIT_MS, 0);
   if (options.authorityMetadata !== undefined) {
     try {
       JSON.parse(options.authorityMetadata);
@@ -173,7 +207,7 @@ function validatedConnection(options: BusinessCentralOptions): number {
       fail('authorityMetadata', 'a JSON OpenID configuration', '(not JSON)');
     }
   }
-  return timeoutMs;
+  return { timeoutMs, maxThrottleRetries, maxThrottleWaitMs };
 }
 
 /** Throws a `TypeError` naming the first bad option; returns the options with defaults applied. */
@@ -182,12 +216,13 @@ export function validateBusinessCentralOptions(options: BusinessCentralOptions):
   validatedIdentity(options);
   validatedCredentials(options);
   validatedBooking(options);
-  const timeoutMs = validatedConnection(options);
+  const connection = validatedConnection(options);
   const api = httpUrl('apiBase', options.apiBase ?? DEFAULT_BC_API_BASE, false);
   const authorityHost = httpUrl('authorityHost', options.authorityHost ?? DEFAULT_BC_AUTHORITY_HOST, true);
   return {
     ...options,
-    timeoutMs,
+    ...connection,
+    requestLimits: options.requestLimits ?? DEFAULT_BC_REQUEST_LIMITS,
     apiOrigin: api.origin,
     companyUrl: `${api.origin}/v2.0/${encodeURIComponent(options.tenantId)}/${options.environment}/api/v2.0/companies(${options.companyId})`,
     authorityHost: authorityHost.origin,

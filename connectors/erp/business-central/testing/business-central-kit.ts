@@ -23,6 +23,8 @@ export function businessCentralOptionsFor(fake: FakeBusinessCentral, overrides: 
     authorityHost: FAKE_BC.authorityHost,
     authorityMetadata: fake.authorityMetadata(),
     timeoutMs: 5_000,
+    // Tests measure behaviour, not pacing: far above anything a test sends.
+    requestLimits: { requestsPerSecond: 10_000, burst: 100, maxConcurrency: 20 },
     ...overrides,
   };
 }

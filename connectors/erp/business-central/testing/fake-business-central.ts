@@ -44,6 +44,8 @@ export interface FakeBusinessCentralOptions {
   requestsPerSecond?: number;
   /** Requests in flight allowed; beyond → 429. Default: unlimited. */
   maxConcurrentRequests?: number;
+  /** Origin put in `@odata.nextLink`. Default: the fake's own; a test sets another to check the adapter refuses to follow it. */
+  nextLinkOrigin?: string;
   /** Overrides of the seeded company. */
   seed?: Partial<FakeBcSeed>;
 }
@@ -192,7 +194,7 @@ export class FakeBusinessCentral {
       searchParams: url.searchParams,
       body,
       ifMatch: log.ifMatch,
-      url: `${url.origin}${url.pathname}`,
+      url: `${this.options.nextLinkOrigin ?? url.origin}${url.pathname}`,
     };
     if (fault === 'concurrent_edit') this.editAddressedMemo(request);
     const answer = (() => {
