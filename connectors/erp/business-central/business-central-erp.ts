@@ -8,6 +8,7 @@
 import { assertValidCreditMemo, CreditMemoConflictError, InvalidCreditMemoError } from '../credit-memo';
 import {
   ErpRefusedError,
+  ErpUnavailableError,
   type ErpConnector,
   type ErpCreditMemo,
   type ErpCreditMemoPosting,
@@ -75,19 +76,48 @@ export class BusinessCentralErp implements ErpConnector {
   }
 
   private async post(memo: ErpCreditMemo): Promise<ErpCreditMemoPosting> {
-    const found = await this.client.send<{ value: BcEntity[] }>({
-      method: 'GET',
-      path: `salesCreditMemos?$filter=externalDocumentNumber eq ${odataString(memo.refundId)}`,
-    });
-    const posted = found.value.find(isPosted);
+    const found = await this.memosOf(memo.refundId);
+    const posted = found.find(isPosted);
     if (posted) return this.duplicateOf(posted, memo);
-    const [draft, ...strays] = found.value.sort((a, b) => String(a.number).localeCompare(String(b.number)));
+    const [draft, ...strays] = found;
     // Drafts beyond the first come from a crashed process racing this one; they never post.
     for (const stray of strays) await this.deleteDraft(stray);
     const lines = plannedLines(memo, await this.itemsOf(memo), this.options);
     const memoId = draft ? await this.resumedDraft(draft, memo) : await this.createdDraft(memo);
     await syncLines(this.client, memoId, lines);
-    return this.postDraft(memoId, memo);
+    const rival = await this.rivalOf(memoId, memo);
+    return rival ?? this.postDraft(memoId, memo);
+  }
+
+  /** BC's memos with our refund id as external document number, oldest (lowest number) first. */
+  private async memosOf(refundId: string): Promise<BcEntity[]> {
+    const { value } = await this.client.send<{ value: BcEntity[] }>({
+      method: 'GET',
+      path: `salesCreditMemos?$filter=externalDocumentNumber eq ${odataString(refundId)}`,
+    });
+    return value.sort((a, b) => String(a.number).localeCompare(String(b.number), 'en', { numeric: true }));
+  }
+
+  /**
+   * Another process may have drafted (or posted) the same refund while we built ours. Just before
+   * posting we look again: a posted rival makes ours a duplicate (our draft is deleted); an older
+   * draft wins, so we delete ours and step back (the retry finds it). This narrows the cross-process
+   * window to the moment between this read and the post; callers serialise a refund's postings
+   * (the refunds outbox does), which closes it.
+   */
+  private async rivalOf(memoId: string, memo: ErpCreditMemo): Promise<ErpCreditMemoPosting | null> {
+    const found = await this.memosOf(memo.refundId);
+    const ours = found.find((m) => m.id === memoId);
+    const posted = found.find((m) => m.id !== memoId && isPosted(m));
+    if (posted) {
+      if (ours && !isPosted(ours)) await this.deleteDraft(ours);
+      return this.duplicateOf(posted, memo);
+    }
+    if (!ours) throw new ErpUnavailableError(`Business Central draft of refund ${memo.refundId} disappeared while it was being completed; retry`);
+    const older = found.slice(0, found.indexOf(ours))[0];
+    if (!older) return null;
+    await this.deleteDraft(ours);
+    throw new ErpUnavailableError(`another attempt is completing Business Central draft ${String(older?.number)} of refund ${memo.refundId}; retry`);
   }
 
   /** A posted memo for this refund: the same total and currency is a repeat; anything else is our bug. */

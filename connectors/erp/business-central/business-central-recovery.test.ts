@@ -118,3 +118,50 @@ describe('BusinessCentralErp recovery', () => {
     expect(postingsOf(memo.refundId)).toHaveLength(1);
   });
 });
+
+describe('BusinessCentralErp racing another process', () => {
+  const isLineRead = (method: string, path: string) => method === 'GET' && path.endsWith('/salesCreditMemoLines');
+
+  it('answers a duplicate and withdraws its draft when a rival posted the refund meanwhile', async () => {
+    const memo = testCreditMemo();
+    let rivalNumber = '';
+    // While we fill our draft, another process posts its own memo for the same refund.
+    bc.fake.injectFault('reset_before', {
+      when: (method, path) => {
+        if (!isLineRead(method, path) || rivalNumber) return false;
+        const rival = bc.fake.books.createMemo({ externalDocumentNumber: memo.refundId, customerNumber: 'C-WEB', creditMemoDate: '2025-03-01' });
+        for (const line of [
+          { lineObjectNumber: '40100', unitPrice: 50 },
+          { lineObjectNumber: '22000', unitPrice: 6.4 },
+        ]) {
+          bc.fake.books.addLine(rival, { lineType: 'Account', description: 'rival', quantity: 1, taxCode: 'NONTAXABLE', ...line });
+        }
+        bc.fake.books.post(rival);
+        rivalNumber = rival.number;
+        return false;
+      },
+    });
+    expect(await bc.erp.postCreditMemo(memo)).toEqual({ erpReference: rivalNumber, duplicate: true });
+    expect(memosOf(memo.refundId).map((m) => m.number)).toEqual([rivalNumber]);
+    expect(postingsOf(memo.refundId)).toHaveLength(1);
+  });
+
+  it('steps back and deletes its draft when an older draft of the refund exists, then completes the older one', async () => {
+    const memo = testCreditMemo();
+    const olderRef: { id?: string } = {};
+    bc.fake.injectFault('reset_before', {
+      when: (method, path) => {
+        if (!isLineRead(method, path) || olderRef.id) return false;
+        const older = bc.fake.books.createMemo({ externalDocumentNumber: memo.refundId, customerNumber: 'C-WEB', creditMemoDate: '2025-03-01' });
+        older.number = 'S-CR0001';
+        olderRef.id = older.id;
+        return false;
+      },
+    });
+    await expect(bc.erp.postCreditMemo(memo)).rejects.toThrow(/another attempt is completing .*S-CR0001/);
+    expect(memosOf(memo.refundId).map((m) => m.id)).toEqual([olderRef.id]);
+    await bc.erp.postCreditMemo(memo);
+    expect(memosOf(memo.refundId).map((m) => [m.id, m.status])).toEqual([[olderRef.id, 'Open']]);
+    expect(postingsOf(memo.refundId)).toHaveLength(1);
+  });
+});
