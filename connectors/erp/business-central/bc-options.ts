@@ -21,7 +21,7 @@ export const DEFAULT_BC_TIMEOUT_MS = 30_000;
 
 /**
  * Pace of our HTTP requests to BC, per adapter instance. BC online allows 6,000 requests per
- * user in a 5-minute sliding window (20/s) and 100 in flight; one posting is about a dozen
+ * user in a 5-minute sliding window (20/s) and 100 in flight; one posting is about 14
  * requests, so the pace is set per request, not per posting, at 15/s evenly spaced, leaving a
  * quarter of the budget to the tenant's other integrations, and 5 in flight.
  */
@@ -69,6 +69,13 @@ export interface BusinessCentralOptions {
   localCurrency: string;
   /** G/L accounts of the non-item lines. Required. */
   accounts: BusinessCentralAccounts;
+  /**
+   * How merchandise lines are booked: `item` (default) as Item lines when the SKU is a BC item —
+   * BC then puts the line's quantity (1: our lines carry amounts, not units) back into inventory
+   * when the memo posts; `account` always on `accounts.merchandise`, touching no inventory (for a
+   * BC whose stock is moved by another integration). `account` needs `accounts.merchandise`.
+   */
+  merchandiseAs?: 'item' | 'account';
   /** Customer number for refunds whose customer is not a BC customer (e.g. a "web customers" account). Optional: without it they are refused. */
   defaultCustomerNumber?: string;
   /**
@@ -180,6 +187,11 @@ function validatedBooking(options: BusinessCentralOptions): void {
   if (typeof options.localCurrency !== 'string' || !isCurrencyCode(options.localCurrency))
     fail('localCurrency', 'an ISO 4217 code we support', options.localCurrency);
   validatedAccounts(options.accounts);
+  if (options.merchandiseAs !== undefined && options.merchandiseAs !== 'item' && options.merchandiseAs !== 'account') {
+    fail('merchandiseAs', '"item" or "account"', options.merchandiseAs);
+  }
+  if (options.merchandiseAs === 'account' && options.accounts.merchandise === undefined)
+    fail('accounts.merchandise', 'given when merchandiseAs is "account"', undefined);
   if (options.defaultCustomerNumber !== undefined && !BC_CODE.test(options.defaultCustomerNumber)) {
     fail('defaultCustomerNumber', 'a customer number (1 to 20 characters, no quotes)', options.defaultCustomerNumber);
   }

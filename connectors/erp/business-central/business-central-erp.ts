@@ -201,8 +201,9 @@ export class BusinessCentralErp implements ErpConnector {
     return { erpReference: String(posted.number), duplicate: false };
   }
 
-  /** The memo's SKUs that are BC items, looked up by number. */
+  /** The memo's SKUs that are BC items, looked up by number (none when merchandise is booked to an account). */
   private async itemsOf(memo: ErpCreditMemo): Promise<Set<string>> {
+    if (this.options.merchandiseAs === 'account') return new Set();
     const skus = new Set(memo.lines.flatMap((line) => (line.sku !== undefined && BC_NUMBER.test(line.sku) ? [line.sku] : [])));
     const items = new Set<string>();
     for (const sku of skus) {

@@ -93,6 +93,21 @@ describe('BusinessCentralErp failures', () => {
     expect(memosOf(memo.refundId)[0]?.lines[0]).toMatchObject({ lineType: 'Account', lineObjectNumber: '40100', unitPriceMinor: 5_000 });
   });
 
+  it('books merchandise to the G/L account, touching no item, when told to', async () => {
+    const accountsOnly = erpWith({ merchandiseAs: 'account' });
+    const memo = testCreditMemo();
+    await accountsOnly.postCreditMemo(memo);
+    expect(
+      memosOf(memo.refundId)[0]
+        ?.lines.slice(0, 2)
+        .map((l) => [l.lineType, l.lineObjectNumber]),
+    ).toEqual([
+      ['Account', '40100'],
+      ['Account', '40100'],
+    ]);
+    expect(bc.fake.requests.some((r) => r.path.startsWith('items'))).toBe(false);
+  });
+
   it('refuses to post when BC’s total including its own tax differs from ours, leaving the draft', async () => {
     const taxing = erpWith({ nonTaxableTaxCode: undefined });
     const memo = testCreditMemo();

@@ -38,6 +38,7 @@ describe('BusinessCentralErp options', () => {
     ['a customer number with a quote', { defaultCustomerNumber: "C'1" }, /defaultCustomerNumber must be/],
     ['an http authority (msal insists on https)', { authorityHost: 'http://login.microsoftonline.com' }, /authorityHost must be an https origin/],
     ['an API base with a path', { apiBase: 'https://api.businesscentral.dynamics.com/v2.0' }, /apiBase must be an http\(s\) origin/],
+    ['merchandise as account without the account', { merchandiseAs: 'account' }, /accounts\.merchandise must be given when merchandiseAs is "account"/],
     ['a zero timeout', { timeoutMs: 0 }, /timeoutMs must be an integer >= 1, but got: 0/],
     ['request limits of zero', { requestLimits: { requestsPerSecond: 0 } }, /requestsPerSecond must be a number above 0/],
     ['authority metadata that is not JSON', { authorityMetadata: '{' }, /authorityMetadata must be a JSON OpenID configuration/],
