@@ -140,7 +140,7 @@ export class BusinessCentralErp implements ErpConnector {
         externalDocumentNumber: memo.refundId,
         customerNumber: await this.customerNumberOf(memo),
         currencyCode: this.bcCurrency(memo.currency),
-        creditMemoDate: memo.occurredAt.slice(0, 10),
+        creditMemoDate: new Date(memo.occurredAt).toISOString().slice(0, 10),
       },
     });
     return created.id;
@@ -158,9 +158,14 @@ export class BusinessCentralErp implements ErpConnector {
     return draft.id;
   }
 
+  /** Deletes a draft with its ETag; one already gone (another attempt deleted it) is what we wanted. */
   private async deleteDraft(draft: BcEntity): Promise<void> {
     const path = `salesCreditMemos(${draft.id})`;
-    await withFreshEtag(this.client, path, draft['@odata.etag'], (etag) => this.client.send({ method: 'DELETE', path, ifMatch: etag }));
+    try {
+      await withFreshEtag(this.client, path, draft['@odata.etag'], (etag) => this.client.send({ method: 'DELETE', path, ifMatch: etag }));
+    } catch (error) {
+      if (!(error instanceof ErpRefusedError && error.code === 'BadRequest_NotFound')) throw error;
+    }
   }
 
   /**
