@@ -2,6 +2,9 @@
  * A fake Business Central and an adapter connected to it, for tests and the lead's benchmark:
  * `startBusinessCentral({ fake: { requestsPerSecond: 50 } })` gives a rate-limited BC and a
  * `BusinessCentralErp` whose token requests go to the fake (through `authorityMetadata`).
+ * The adapter's own pacing is loose here (tests measure behaviour); a benchmark of the production
+ * pacing passes `erp: { requestLimits: DEFAULT_BC_REQUEST_LIMITS }` (at 15 requests/s a two-line
+ * memo, ~14 requests, posts at about one per second).
  */
 import { BusinessCentralErp } from '../business-central-erp';
 import type { BusinessCentralOptions } from '../bc-options';
