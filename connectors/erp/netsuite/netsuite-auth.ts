@@ -9,7 +9,7 @@ import { SignJWT, importPKCS8, type KeyLike } from 'jose';
 import { ErpUnavailableError } from '../port';
 import type { NetSuiteOAuth2Options, NetSuiteTbaOptions } from './netsuite-options';
 import { defaultApiBase } from './netsuite-options';
-import { netSuiteErrorOf } from './netsuite-errors';
+import { netSuiteErrorOf, retryAfterMs } from './netsuite-errors';
 
 /** Signs requests to NetSuite. */
 export interface NetSuiteAuth {
@@ -79,7 +79,10 @@ export class OAuth2ClientCredentials implements NetSuiteAuth {
     if (!response.ok) {
       // A refused assertion is a configuration fault, but the posting must not be dropped: retry later, loudly.
       const { message } = netSuiteErrorOf(text);
-      throw new ErpUnavailableError(`NetSuite refused the client credentials (HTTP ${response.status}): ${message}`);
+      throw new ErpUnavailableError(
+        `NetSuite refused the client credentials (HTTP ${response.status}): ${message}`,
+        retryAfterMs(response.headers.get('retry-after')),
+      );
     }
     const answer = JSON.parse(text) as { access_token?: unknown; expires_in?: unknown };
     const expiresIn = Number(answer.expires_in);

@@ -5,7 +5,7 @@
  */
 import { exportPKCS8, generateKeyPair } from 'jose';
 import { NetSuiteErp } from '../netsuite-erp';
-import type { NetSuiteErpOptions } from '../netsuite-options';
+import type { NetSuiteErpOptions, NetSuiteJwtAlgorithm } from '../netsuite-options';
 import { FakeNetSuite, type FakeNetSuiteOptions } from './fake-netsuite-server';
 
 /** The seeded internal ids the options below refer to. */
@@ -36,8 +36,12 @@ export interface FakeNetSuiteKit {
 }
 
 /** Starts a fake seeded with the `FAKE_IDS` master data, accepting `auth`; returns it with matching connector options. */
-export async function startFakeNetSuite(auth: 'oauth2' | 'tba' = 'oauth2', fakeOptions: FakeNetSuiteOptions = {}): Promise<FakeNetSuiteKit> {
-  const { publicKey, privateKey } = await generateKeyPair('PS256', { extractable: true });
+export async function startFakeNetSuite(
+  auth: 'oauth2' | 'tba' = 'oauth2',
+  fakeOptions: FakeNetSuiteOptions = {},
+  algorithm: NetSuiteJwtAlgorithm = 'PS256',
+): Promise<FakeNetSuiteKit> {
+  const { publicKey, privateKey } = await generateKeyPair(algorithm, { extractable: true });
   const fake = await FakeNetSuite.start({
     ...(auth === 'oauth2' ? { oauth2: { ...OAUTH2, publicKey } } : { tba: TBA }),
     ...fakeOptions,
@@ -57,7 +61,7 @@ export async function startFakeNetSuite(auth: 'oauth2' | 'tba' = 'oauth2', fakeO
     fake.books.addItem(id, itemid);
   const options: NetSuiteErpOptions = {
     accountId: fake.accountId,
-    auth: auth === 'oauth2' ? { kind: 'oauth2-m2m', ...OAUTH2, privateKeyPem: await exportPKCS8(privateKey) } : { kind: 'tba', ...TBA },
+    auth: auth === 'oauth2' ? { kind: 'oauth2-m2m', ...OAUTH2, algorithm, privateKeyPem: await exportPKCS8(privateKey) } : { kind: 'tba', ...TBA },
     apiBase: fake.url,
     timeoutMs: 5_000,
     currencyIds: { USD: FAKE_IDS.usd, EUR: FAKE_IDS.eur },

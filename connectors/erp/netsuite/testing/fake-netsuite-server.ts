@@ -15,7 +15,9 @@ import { runSuiteQl } from './fake-suiteql';
 export interface FakeNetSuiteOptions {
   accountId?: string;
   /** Accept OAuth 2.0 M2M assertions signed by this certificate. */
-  oauth2?: { clientId: string; certificateId: string; publicKey: KeyLike; tokenLifetimeSeconds?: number };
+  oauth2?: { clientId: string; certificateId: string; publicKey: KeyLike };
+  /** Lifetime of issued OAuth 2.0 tokens. Default 3600 (NetSuite's). */
+  tokenLifetimeSeconds?: number;
   /** Accept TBA requests signed with these. */
   tba?: FakeTbaConfig;
   /** Requests in flight beyond this answer 429 CONCURRENCY_LIMIT_EXCEEDED (NetSuite's per-account limit). Default 5. */
@@ -61,7 +63,7 @@ export class FakeNetSuite {
   ) {
     const now = () => this.now();
     this.books = new FakeNetSuiteBooks(now);
-    const oauth2: FakeOAuth2Config | null = options.oauth2 ? { tokenLifetimeSeconds: 3600, ...options.oauth2 } : null;
+    const oauth2: FakeOAuth2Config | null = options.oauth2 ? { ...options.oauth2, tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3600 } : null;
     this.auth = new FakeNetSuiteAuth(accountId, oauth2, options.tba ?? null, now);
   }
 
@@ -103,7 +105,7 @@ export class FakeNetSuite {
     this.outageUntil = this.now() + ms;
   }
 
-  /** The next `n` writes are executed and booked, then the connection is destroyed: the client never hears. */
+  /** The next `n` record writes (create, upsert, transform) are executed and booked, then the connection is destroyed: the client never hears. */
   dropAnswers(n: number): void {
     this.dropLeft = n;
   }
@@ -145,7 +147,7 @@ export class FakeNetSuite {
     try {
       if (this.options.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.options.latencyMs));
       const result = this.route(req.method ?? 'GET', url, body, String(req.headers.prefer ?? ''));
-      if (req.method !== 'GET' && this.dropLeft > 0) {
+      if ('record' in result && this.dropLeft > 0) {
         this.dropLeft -= 1;
         this.requests.push({ method: req.method ?? '', path: url.pathname, status: 0 });
         req.socket.destroy();
