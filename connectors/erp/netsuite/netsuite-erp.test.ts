@@ -181,3 +181,44 @@ describe('NetSuite standalone memos and stock', () => {
     }
   });
 });
+
+describe('NetSuite receipts without an authorization, and lost receipt answers', () => {
+  it('books arriving units as a positive adjustment when NetSuite has no authorization for the return', async () => {
+    const erp = new NetSuiteErp(kit().options);
+    const receipt = { ...testStockMovement('SKU-TEE-M'), returnId: newId('return') };
+    expect(await erp.postStockMovements([receipt])).toBe(1);
+    const { books } = kit().fake;
+    expect(books.find('itemReceipt', `eid:${receipt.movementId}`)).toBeUndefined();
+    expect(books.find('inventoryAdjustment', `eid:${receipt.movementId}`)?.lines).toEqual([expect.objectContaining({ item: FAKE_IDS.tee, quantity: 1 })]);
+  });
+
+  it('counts a receipt NetSuite booked before its answer was lost as booked, once', async () => {
+    const erp = new NetSuiteErp(kit().options);
+    const memo = testCreditMemo({ orderNumber: seedSalesOrder() });
+    await erp.postCreditMemo(memo);
+    const receipt = { ...testStockMovement('SKU-TEE-M'), returnId: memo.returnId };
+    kit().fake.dropAnswers(1);
+    await expect(erp.postStockMovements([receipt])).rejects.toMatchObject({ name: 'ErpUnavailableError' });
+    expect(await erp.postStockMovements([receipt])).toBe(0);
+    expect(kit().fake.books.bookingsOf('itemReceipt', receipt.movementId)).toHaveLength(1);
+  });
+
+  it('finds the sales order by external id when told to', async () => {
+    const erp = new NetSuiteErp({ ...kit().options, salesOrderLookup: 'externalId' });
+    const orderNumber = `R${Math.floor(Math.random() * 1e9)}`;
+    kit().fake.books.addSalesOrder({
+      id: '6001',
+      otherRefNum: 'unrelated',
+      externalId: orderNumber,
+      entity: FAKE_IDS.knownCustomer,
+      currency: FAKE_IDS.usd,
+      lines: [
+        { item: FAKE_IDS.tee, quantity: 1, amountCents: 2_000 },
+        { item: FAKE_IDS.jeans, quantity: 1, amountCents: 3_000 },
+      ],
+    });
+    const memo = testCreditMemo({ orderNumber });
+    await erp.postCreditMemo(memo);
+    expect(kit().fake.books.find('returnAuthorization', `eid:${memo.returnId}`)?.createdFrom).toBe('6001');
+  });
+});
