@@ -9,7 +9,7 @@ import { SignJWT, importPKCS8, type KeyLike } from 'jose';
 import { ErpUnavailableError } from '../port';
 import type { NetSuiteOAuth2Options, NetSuiteTbaOptions } from './netsuite-options';
 import { defaultApiBase } from './netsuite-options';
-import { netSuiteErrorOf, retryAfterMs } from './netsuite-errors';
+import { netSuiteErrorOf, parseAnswer, retryAfterMs } from './netsuite-errors';
 
 /** Signs requests to NetSuite. */
 export interface NetSuiteAuth {
@@ -84,7 +84,7 @@ export class OAuth2ClientCredentials implements NetSuiteAuth {
         retryAfterMs(response.headers.get('retry-after')),
       );
     }
-    const answer = JSON.parse(text) as { access_token?: unknown; expires_in?: unknown };
+    const answer = parseAnswer<{ access_token?: unknown; expires_in?: unknown }>('token endpoint', text);
     const expiresIn = Number(answer.expires_in);
     if (typeof answer.access_token !== 'string' || !Number.isFinite(expiresIn))
       throw new ErpUnavailableError('NetSuite token endpoint answered without access_token/expires_in');
@@ -94,15 +94,21 @@ export class OAuth2ClientCredentials implements NetSuiteAuth {
 
   private async assertion(): Promise<string> {
     const algorithm = this.options.algorithm ?? 'PS256';
-    this.key ??= importPKCS8(this.options.privateKeyPem, algorithm);
-    const iat = Math.floor(this.now() / 1000);
-    return new SignJWT({ scope: TOKEN_SCOPE })
-      .setProtectedHeader({ alg: algorithm, typ: 'JWT', kid: this.options.certificateId })
-      .setIssuer(this.options.clientId)
-      .setAudience(this.audience)
-      .setIssuedAt(iat)
-      .setExpirationTime(iat + ASSERTION_LIFETIME_SECONDS)
-      .sign(await this.key);
+    try {
+      this.key ??= importPKCS8(this.options.privateKeyPem, algorithm);
+      const iat = Math.floor(this.now() / 1000);
+      return await new SignJWT({ scope: TOKEN_SCOPE })
+        .setProtectedHeader({ alg: algorithm, typ: 'JWT', kid: this.options.certificateId })
+        .setIssuer(this.options.clientId)
+        .setAudience(this.audience)
+        .setIssuedAt(iat)
+        .setExpirationTime(iat + ASSERTION_LIFETIME_SECONDS)
+        .sign(await this.key);
+    } catch (error) {
+      this.key = null;
+      // A configuration fault: said plainly, and retried later like a refused assertion (the posting is kept).
+      throw new ErpUnavailableError(`auth.privateKeyPem cannot sign ${algorithm}: ${(error as Error).message}`);
+    }
   }
 }
 

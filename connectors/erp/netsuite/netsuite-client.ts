@@ -4,7 +4,7 @@
  */
 import { ErpUnavailableError } from '../port';
 import type { NetSuiteAuth } from './netsuite-auth';
-import { errorForAnswer, isDuplicateExternalId } from './netsuite-errors';
+import { errorForAnswer, isDuplicateExternalId, parseAnswer } from './netsuite-errors';
 
 /** A raw answer. */
 interface Answer {
@@ -45,7 +45,7 @@ export class NetSuiteClient {
     const answer = await this.call('GET', this.recordUrl(type, key) + query);
     if (answer.status === 404) return null;
     if (answer.status !== 200) throw errorForAnswer(`GET ${type}/${key}`, answer.status, answer.text, answer.retryAfter);
-    return JSON.parse(answer.text) as T;
+    return parseAnswer<T>(`GET ${type}/${key}`, answer.text);
   }
 
   /**
@@ -72,7 +72,7 @@ export class NetSuiteClient {
       // Transient: SuiteQL through REST requires it; the results are not kept as a saved query.
       const answer = await this.call('POST', url, JSON.stringify({ q: query }), { prefer: 'transient' });
       if (answer.status !== 200) throw errorForAnswer('SuiteQL', answer.status, answer.text, answer.retryAfter);
-      const body = JSON.parse(answer.text) as SuiteQlPage;
+      const body = parseAnswer<SuiteQlPage>('SuiteQL', answer.text);
       rows.push(...(body.items ?? []));
       url = body.hasMore ? body.links?.find((link) => link.rel === 'next')?.href : undefined;
       if (body.hasMore && url === undefined) throw new ErpUnavailableError('NetSuite SuiteQL said hasMore without a next link');

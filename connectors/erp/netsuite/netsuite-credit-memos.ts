@@ -10,7 +10,7 @@
  * our amounts exactly instead of recomputing them.
  */
 import { CreditMemoConflictError, assertValidCreditMemo, creditMemoParts } from '../credit-memo';
-import { ErpUnavailableError, type ErpCreditMemo, type ErpCreditMemoPosting } from '../port';
+import { ErpRefusedError, ErpUnavailableError, type ErpCreditMemo, type ErpCreditMemoPosting } from '../port';
 import { fromNetSuiteAmount, toNetSuiteAmount } from './netsuite-amounts';
 import type { Created, NetSuiteClient } from './netsuite-client';
 import type { NetSuiteLookups } from './netsuite-lookups';
@@ -59,7 +59,12 @@ export class NetSuiteCreditMemos {
 
   /** The memo's tranId, after checking NetSuite holds the total and currency we computed. */
   private checked(memo: ErpCreditMemo, currencyId: string, record: MemoRecord, how: string): string {
-    const total = fromNetSuiteAmount(record.total, memo.currency);
+    let total: number;
+    try {
+      total = fromNetSuiteAmount(record.total, memo.currency);
+    } catch (error) {
+      throw new ErpRefusedError(`NetSuite memo ${record.tranId ?? record.id} for ${memo.refundId}: ${(error as Error).message}`, 'UNREADABLE_TOTAL');
+    }
     if (total !== memo.totalMinor || record.currency?.id !== currencyId)
       throw new CreditMemoConflictError(
         `refund ${memo.refundId} ${how} as NetSuite memo ${record.tranId ?? record.id} with total ${total} in currency ${record.currency?.id ?? '?'}, not ${memo.totalMinor} ${memo.currency} (currency ${currencyId})`,
@@ -72,8 +77,15 @@ export class NetSuiteCreditMemos {
     if (!memo.returnId || !memo.orderNumber) return null;
     const merchandise = memo.lines.filter((line) => line.sku !== undefined);
     if (merchandise.length === 0) return null;
-    const salesOrderId = await this.lookups.salesOrderId(memo.orderNumber);
-    if (!salesOrderId) return null;
+    const salesOrder = await this.lookups.salesOrder(memo.orderNumber);
+    if (!salesOrder) return null;
+    // A transform takes the order's currency: refuse before booking rather than find a memo in another currency.
+    const currencyId = this.lookups.currency(memo.currency);
+    if (salesOrder.currencyId !== currencyId)
+      throw new ErpRefusedError(
+        `refund ${memo.refundId} is in ${memo.currency} (currency ${currencyId}) but NetSuite sales order ${salesOrder.id} is in currency ${salesOrder.currencyId}`,
+        'CURRENCY_MISMATCH',
+      );
     const items = await this.lookups.itemIds(merchandise.map((line) => line.sku as string));
     // No quantity: the memo carries amounts only, so NetSuite takes each line's quantity from the sales order.
     const raLines = merchandise.map(({ sku, netMinor, description }) => ({
@@ -81,7 +93,7 @@ export class NetSuiteCreditMemos {
       amount: toNetSuiteAmount(netMinor, memo.currency),
       description,
     }));
-    const raId = await this.returnAuthorization(memo.returnId, salesOrderId, raLines);
+    const raId = await this.returnAuthorization(memo.returnId, salesOrder.id, raLines);
     const lines = [
       ...merchandise.map((line) => this.line(items.get(line.sku as string) as string, line.netMinor, memo.currency, line.description)),
       ...memo.lines

@@ -89,6 +89,14 @@ describe('NetSuite return flow', () => {
     expect(books.bookingsOf('itemReceipt', receipt.movementId)).toHaveLength(1);
   });
 
+  it('refuses, before booking anything, a memo in another currency than its sales order', async () => {
+    const erp = new NetSuiteErp(kit().options);
+    const memo = testCreditMemo({ orderNumber: seedSalesOrder(), currency: 'EUR' });
+    await expect(erp.postCreditMemo(memo)).rejects.toMatchObject({ name: 'ErpRefusedError', code: 'CURRENCY_MISMATCH' });
+    expect(kit().fake.books.bookingsOf('returnAuthorization', memo.returnId as string)).toHaveLength(0);
+    expect(kit().fake.books.bookingsOf('creditMemo', memo.refundId)).toHaveLength(0);
+  });
+
   it('refuses to receive more than was authorized, with NetSuite’s code', async () => {
     const erp = new NetSuiteErp(kit().options);
     const memo = testCreditMemo({ orderNumber: seedSalesOrder() });
@@ -205,7 +213,8 @@ describe('NetSuite receipts without an authorization, and lost receipt answers',
 
   it('finds the sales order by external id when told to', async () => {
     const erp = new NetSuiteErp({ ...kit().options, salesOrderLookup: 'externalId' });
-    const orderNumber = `R${Math.floor(Math.random() * 1e9)}`;
+    // A Shopify-style order name: not external-id characters, so it travels percent-encoded.
+    const orderNumber = `#${Math.floor(Math.random() * 1e9)}`;
     kit().fake.books.addSalesOrder({
       id: '6001',
       otherRefNum: 'unrelated',

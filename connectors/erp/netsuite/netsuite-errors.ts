@@ -61,3 +61,12 @@ export function errorForAnswer(what: string, status: number, text: string, retry
     return new ErpUnavailableError(said, retryAfterMs(retryAfter));
   return new ErpRefusedError(said, code ?? `HTTP_${status}`);
 }
+
+/** A 200's JSON; anything else (a proxy's HTML page) is a fault on the way, to retry. */
+export function parseAnswer<T>(what: string, text: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new ErpUnavailableError(`NetSuite ${what} answered 200 with a body that is not JSON: ${text.slice(0, 100)}`);
+  }
+}

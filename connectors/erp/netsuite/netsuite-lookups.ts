@@ -37,15 +37,16 @@ export class NetSuiteLookups {
     return new Map(skus.map((sku) => [sku, this.items.get(sku) as string]));
   }
 
-  /** The sales order booked for our order number, or null when NetSuite has none. */
-  async salesOrderId(orderNumber: string): Promise<string | null> {
+  /** The sales order booked for our order number (its internal id and currency id), or null when NetSuite has none. */
+  async salesOrder(orderNumber: string): Promise<{ id: string; currencyId: string } | null> {
     if (this.options.salesOrderLookup === 'externalId') {
-      const order = await this.client.getRecord<{ id: string }>('salesOrder', `eid:${orderNumber}`);
-      return order?.id ?? null;
+      // Order names like "#1001" are not external-id characters: encoded, NetSuite finds them or answers 404.
+      const order = await this.client.getRecord<{ id: string; currency?: { id?: string } }>('salesOrder', `eid:${encodeURIComponent(orderNumber)}`);
+      return order ? { id: order.id, currencyId: String(order.currency?.id) } : null;
     }
-    const rows = await this.client.suiteql(`SELECT id FROM transaction WHERE type = 'SalesOrd' AND otherrefnum = ${sqlString(orderNumber)}`);
+    const rows = await this.client.suiteql(`SELECT id, currency FROM transaction WHERE type = 'SalesOrd' AND otherrefnum = ${sqlString(orderNumber)}`);
     if (rows.length > 1) throw new ErpRefusedError(`NetSuite has ${rows.length} sales orders with reference ${orderNumber}`, 'AMBIGUOUS_SALES_ORDER');
-    return rows[0] ? String(rows[0].id) : null;
+    return rows[0] ? { id: String(rows[0].id), currencyId: String(rows[0].currency) } : null;
   }
 
   /** The currency's internal id; a currency not configured is refused (a setting to add, not a retry). */

@@ -157,6 +157,14 @@ describe('NetSuite authentication', () => {
     expect(kit.fake.requests.filter((r) => r.status === 401)).toHaveLength(1);
   });
 
+  it('says plainly when the private key cannot sign with the algorithm chosen, as retry-later', async () => {
+    const auth = { ...kit.options.auth, algorithm: 'ES256' } as typeof kit.options.auth;
+    await expect(new NetSuiteErp({ ...kit.options, auth }).postCreditMemo(testCreditMemo())).rejects.toMatchObject({
+      name: 'ErpUnavailableError',
+      message: expect.stringContaining('auth.privateKeyPem cannot sign ES256'),
+    });
+  });
+
   it('signs with ES256 when told to', async () => {
     const es = await startFakeNetSuite('oauth2', {}, 'ES256');
     try {

@@ -38,7 +38,7 @@ export interface FakeNetSuiteRequest {
 /** The fake's default account. */
 export const FAKE_NETSUITE_ACCOUNT = '1234567_SB1';
 
-const RECORD_PATH = /^\/services\/rest\/record\/v1\/(\w+)(?:\/([\w:-]+))?(?:\/!transform\/(\w+))?$/;
+const RECORD_PATH = /^\/services\/rest\/record\/v1\/(\w+)(?:\/([^/!]+))?(?:\/!transform\/(\w+))?$/;
 const SUITEQL_PATH = '/services/rest/query/v1/suiteql';
 const TOKEN_PATH = '/services/rest/auth/oauth2/v1/token';
 
@@ -167,7 +167,8 @@ export class FakeNetSuite {
     if (url.pathname === SUITEQL_PATH && method === 'POST') return { json: this.suiteql(url, body, prefer) };
     const match = RECORD_PATH.exec(url.pathname);
     if (!match) throw new FakeNetSuiteError(404, 'NONEXISTENT_ID', `No resource at ${url.pathname}.`);
-    const [, type = '', key, target] = match;
+    const [, type = '', rawKey, target] = match;
+    const key = rawKey === undefined ? undefined : decodeURIComponent(rawKey);
     if (method === 'GET' && key && !target) {
       const record = this.books.find(type, key);
       if (!record) throw new FakeNetSuiteError(404, 'NONEXISTENT_ID', 'The record instance does not exist. Provide a valid record instance ID.');

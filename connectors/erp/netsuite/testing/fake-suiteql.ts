@@ -10,7 +10,7 @@ const LITERAL = /'((?:[^']|'')*)'/g;
 const unquote = (literal: string): string => literal.replace(/''/g, "'");
 
 const ITEMS = /^SELECT id, itemid FROM item WHERE itemid IN \((.+)\)$/;
-const SALES_ORDER = /^SELECT id FROM transaction WHERE type = 'SalesOrd' AND otherrefnum = '((?:[^']|'')*)'$/;
+const SALES_ORDER = /^SELECT id, currency FROM transaction WHERE type = 'SalesOrd' AND otherrefnum = '((?:[^']|'')*)'$/;
 const MEMOS =
   /^SELECT t\.id, t\.tranid, t\.externalid, ABS\(t\.foreigntotal\) AS total, c\.symbol AS currency, TO_CHAR\(t\.createddate, 'YYYY-MM-DD HH24:MI:SS'\) AS createdat FROM transaction t INNER JOIN currency c ON c\.id = t\.currency WHERE t\.type = 'CustCred' AND t\.createddate >= TO_TIMESTAMP\('([\d\- :]+)', 'YYYY-MM-DD HH24:MI:SS'\) AND t\.createddate < TO_TIMESTAMP\('([\d\- :]+)', 'YYYY-MM-DD HH24:MI:SS'\) ORDER BY t\.id$/;
 
@@ -26,7 +26,9 @@ export function runSuiteQl(books: FakeNetSuiteBooks, query: string): Record<stri
   const order = SALES_ORDER.exec(query);
   if (order) {
     const reference = unquote(order[1] as string);
-    return [...books.records.values()].filter((r) => r.type === 'salesOrder' && r.body.otherRefNum === reference).map((r) => ({ links: [], id: r.id }));
+    return [...books.records.values()]
+      .filter((r) => r.type === 'salesOrder' && r.body.otherRefNum === reference)
+      .map((r) => ({ links: [], id: r.id, currency: r.currency }));
   }
   const memos = MEMOS.exec(query);
   if (memos) {
