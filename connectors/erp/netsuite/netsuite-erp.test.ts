@@ -3,6 +3,7 @@ import { testCreditMemo, testStockMovement } from '../testing/erp-kit';
 import { newId } from '../../../platform/ids';
 import { ErpRefusedError, type ErpCreditMemoPosting } from '../port';
 import { NetSuiteErp } from './netsuite-erp';
+import { netSuiteAuth } from './netsuite-auth';
 import { FAKE_IDS, startFakeNetSuite, type FakeNetSuiteKit } from './testing/connector-kit';
 
 const kits: Record<'oauth2' | 'tba', FakeNetSuiteKit | undefined> = { oauth2: undefined, tba: undefined };
@@ -229,5 +230,31 @@ describe('NetSuite receipts without an authorization, and lost receipt answers',
     const memo = testCreditMemo({ orderNumber });
     await erp.postCreditMemo(memo);
     expect(kit().fake.books.find('returnAuthorization', `eid:${memo.returnId}`)?.createdFrom).toBe('6001');
+  });
+});
+
+describe('the fake NetSuite itself', () => {
+  it('upserts by external id as NetSuite does: creates, then replaces the record and its quantities', async () => {
+    const { fake } = kit('tba');
+    const { options } = kit('tba');
+    const signer = netSuiteAuth(options.auth, options.accountId, options.apiBase, 5_000);
+    const body = (adjustQtyBy: number) =>
+      JSON.stringify({
+        account: { id: FAKE_IDS.adjustmentAccount },
+        inventory: { items: [{ item: { id: FAKE_IDS.jeans }, location: { id: '9' }, adjustQtyBy }] },
+      });
+    const url = `${fake.url}/services/rest/record/v1/inventoryAdjustment/eid:adj-upsert-1`;
+    const put = async (quantity: number) =>
+      (
+        await fetch(url, {
+          method: 'PUT',
+          headers: { authorization: await signer.header('PUT', url), 'content-type': 'application/json' },
+          body: body(quantity),
+        })
+      ).status;
+    expect(await put(5)).toBe(204);
+    expect(await put(3)).toBe(204);
+    expect(fake.books.bookingsOf('inventoryAdjustment', 'adj-upsert-1').map((b) => b.how)).toEqual(['create', 'upsert-update']);
+    expect(fake.books.onHand.get(`${FAKE_IDS.jeans}|9`)).toBe(3);
   });
 });

@@ -123,6 +123,8 @@ export class FakeNetSuiteBooks {
   upsert(type: string, externalId: string, body: Body): FakeRecord {
     const existing = this.find(type, `eid:${externalId}`);
     if (!existing) return this.create(type, { ...body, externalId });
+    // The replaced adjustment's quantities no longer count.
+    if (type === 'inventoryAdjustment') for (const line of existing.lines) this.addOnHand(line.item, line.location, -line.quantity);
     const replaced = type === 'inventoryAdjustment' ? this.adjustment(body) : this.standaloneMemo(type, body);
     const updated = { ...replaced, id: existing.id, tranId: existing.tranId, externalId, createdAt: existing.createdAt };
     this.records.set(existing.id, updated);
