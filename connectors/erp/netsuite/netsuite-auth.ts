@@ -143,8 +143,9 @@ export function netSuiteAuth(
   accountId: string,
   apiBase: string | undefined,
   timeoutMs: number,
+  now: () => number = Date.now,
 ): NetSuiteAuth {
   if (options.kind === 'tba') return new TokenBasedAuth(options, accountId);
   const audience = `${defaultApiBase(accountId)}${TOKEN_PATH}`;
-  return new OAuth2ClientCredentials(options, `${apiBase ?? defaultApiBase(accountId)}${TOKEN_PATH}`, audience, timeoutMs);
+  return new OAuth2ClientCredentials(options, `${apiBase ?? defaultApiBase(accountId)}${TOKEN_PATH}`, audience, timeoutMs, now);
 }

@@ -29,7 +29,7 @@ export class NetSuiteErp implements ErpConnector {
     assertValidNetSuiteOptions(options);
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const base = options.apiBase ?? defaultApiBase(options.accountId);
-    this.client = new NetSuiteClient(base, netSuiteAuth(options.auth, options.accountId, options.apiBase, timeoutMs), timeoutMs);
+    this.client = new NetSuiteClient(base, netSuiteAuth(options.auth, options.accountId, options.apiBase, timeoutMs, options.now), timeoutMs);
     const lookups = new NetSuiteLookups(this.client, options);
     this.memos = new NetSuiteCreditMemos(this.client, lookups, options);
     this.stock = new NetSuiteStock(this.client, lookups, options);

@@ -74,6 +74,8 @@ export interface NetSuiteErpOptions {
   salesTaxItemId: string;
   /** Account of inventory adjustments (stock leaving or arriving without a return authorization). */
   adjustmentAccountId: string;
+  /** The clock of token expiry and assertion times; default `Date.now` (tests pass a fake's clock). */
+  now?: () => number;
 }
 
 /** A request that has not answered in this long is abandoned: NetSuite's own REST timeout is minutes, but a posting is retried safely by external id. */
@@ -121,6 +123,7 @@ export function assertValidNetSuiteOptions(options: NetSuiteErpOptions): void {
   ] as const)
     internalId(name, options[name]);
   if (options.subsidiaryId !== undefined) internalId('subsidiaryId', options.subsidiaryId);
+  if (options.now !== undefined && typeof options.now !== 'function') problems.push('now must be a function returning epoch milliseconds');
   if (problems.length > 0) throw new Error(`NetSuiteErp options are invalid: ${problems.join('; ')}`);
 }
 

@@ -88,7 +88,8 @@ describe('NetSuite under load and failure', () => {
   });
 
   it('meets the concurrency limit with 429 CONCURRENCY_LIMIT_EXCEEDED; behind a throttle of the same size it never does', async () => {
-    const limited = await startFakeNetSuite('oauth2', { concurrencyLimit: 2, latencyMs: 20 });
+    // 100 ms a request: the six first reads overlap even on a loaded machine.
+    const limited = await startFakeNetSuite('oauth2', { concurrencyLimit: 2, latencyMs: 100 });
     try {
       const erp = new NetSuiteErp(limited.options);
       const results = await Promise.allSettled(Array.from({ length: 6 }, () => erp.postCreditMemo(testCreditMemo())));
@@ -133,19 +134,16 @@ describe('NetSuite under load and failure', () => {
 
 describe('NetSuite authentication', () => {
   it('fetches one OAuth 2.0 token for many requests and renews it shortly before it expires', async () => {
-    // 61 s tokens: the connector renews a minute early, so after one second it asks for a new one.
-    const shortLived = await startFakeNetSuite('oauth2', { tokenLifetimeSeconds: 61 });
-    try {
-      const erp = new NetSuiteErp(shortLived.options);
-      await Promise.all([erp.postCreditMemo(testCreditMemo()), erp.postCreditMemo(testCreditMemo())]);
-      expect(shortLived.fake.auth.tokensIssued).toBe(1);
-      await new Promise((resolve) => setTimeout(resolve, 1_100));
-      await erp.postCreditMemo(testCreditMemo());
-      expect(shortLived.fake.auth.tokensIssued).toBe(2);
-      expect(shortLived.fake.requests.filter((r) => r.status === 401)).toHaveLength(0);
-    } finally {
-      await shortLived.fake.stop();
-    }
+    const erp = new NetSuiteErp({ ...kit.options, now: () => kit.fake.now() });
+    await Promise.all([erp.postCreditMemo(testCreditMemo()), erp.postCreditMemo(testCreditMemo())]);
+    kit.fake.advance(3_000_000);
+    await erp.postCreditMemo(testCreditMemo());
+    expect(kit.fake.auth.tokensIssued).toBe(1);
+    // 3 550 s into a 3 600 s token: inside the renewal margin, so a new one before the request.
+    kit.fake.advance(550_000);
+    await erp.postCreditMemo(testCreditMemo());
+    expect(kit.fake.auth.tokensIssued).toBe(2);
+    expect(kit.fake.requests.filter((r) => r.status === 401)).toHaveLength(0);
   });
 
   it('renews a revoked token once on 401 and carries on', async () => {
