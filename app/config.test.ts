@@ -59,6 +59,24 @@ const BAD_VALUES: Record<string, [value: string, why: string][]> = {
   NETSUITE_TOKEN_ID: [['short', 'under 16 characters']],
   NETSUITE_TOKEN_SECRET: [['short', 'under 16 characters']],
   NETSUITE_API_BASE: [['suitetalk.test', 'not a URL']],
+  NETSUITE_JWT_ALGORITHM: [['HS256', 'a shared-secret algorithm NetSuite does not take']],
+  NETSUITE_SALES_ORDER_LOOKUP: [['tranId', 'not a lookup']],
+  NETSUITE_CURRENCY_IDS: [
+    ['USD:1', 'not key=id'],
+    ['USD=1,USD=2', 'a currency twice'],
+    ['usd=1', 'lower case'],
+  ],
+  NETSUITE_DEFAULT_CUSTOMER_ID: [['C-100', 'not digits']],
+  NETSUITE_CUSTOMER_LOOKUP: [['email', 'not a lookup']],
+  NETSUITE_SUBSIDIARY_ID: [['-1', 'negative']],
+  NETSUITE_DEFAULT_LOCATION_ID: [['', 'empty']],
+  NETSUITE_LOCATION_IDS: [['wh_nj=3', 'not a location id']],
+  NETSUITE_ITEM_IDS: [['SKU 1=4', 'a space']],
+  NETSUITE_MISC_ITEM_ID: [['1.5', 'not whole']],
+  NETSUITE_SHIPPING_ITEM_ID: [['ship', 'not digits']],
+  NETSUITE_RESTOCKING_FEE_ITEM_ID: [['1234567890123', 'above 12 digits']],
+  NETSUITE_SALES_TAX_ITEM_ID: [['x', 'not digits']],
+  NETSUITE_ADJUSTMENT_ACCOUNT_ID: [['4000 ', 'a space']],
   BC_TENANT_ID: [['contoso.onmicrosoft.com', 'not the tenant GUID']],
   BC_ENVIRONMENT: [['Production 2', 'a space']],
   BC_COMPANY_ID: [['CRONUS', 'not a GUID']],
@@ -66,7 +84,14 @@ const BAD_VALUES: Record<string, [value: string, why: string][]> = {
   BC_CLIENT_SECRET: [['short', 'under 16 characters']],
   BC_DEFAULT_CUSTOMER: [['a customer number that is far too long', 'above 20 characters']],
   BC_API_BASE: [['api.businesscentral.test', 'not a URL']],
-  BC_AUTHORITY_HOST: [['login.test', 'not a URL']],
+  BC_AUTHORITY_HOST: [['http://login.test', 'not https (msal insists)']],
+  BC_LOCAL_CURRENCY: [['usd', 'lower case']],
+  BC_ACCOUNT_SHIPPING: [['', 'empty']],
+  BC_ACCOUNT_RESTOCKING_FEE: [['4 100', 'a space']],
+  BC_ACCOUNT_TAX: [['x'.repeat(21), 'above 20 characters']],
+  BC_ACCOUNT_MERCHANDISE: [['sales/returns', 'a slash']],
+  BC_NON_TAXABLE_TAX_CODE: [['NON TAXABLE', 'a space']],
+  BC_MERCHANDISE_AS: [['gl', 'not a way']],
   RECONCILIATION_INTERVAL_MS: [['-1', 'negative']],
   RECONCILIATION_LOOKBACK_HOURS: [['0', 'below an hour']],
   STRIPE_SECRET_KEY: [
@@ -221,7 +246,7 @@ describe('settings validated at start', () => {
     expect(() => loadConfig({ ERP_CONNECTOR: 'netsuite', NETSUITE_AUTH: 'tba', NETSUITE_ACCOUNT_ID: '1234567_SB1' })).toThrow(
       /NETSUITE_CONSUMER_KEY: is required when NETSUITE_AUTH=tba[\s\S]*NETSUITE_TOKEN_SECRET/,
     );
-    expect(() => loadConfig({ ERP_CONNECTOR: 'business-central' })).toThrow(/BC_TENANT_ID: is required[\s\S]*BC_DEFAULT_CUSTOMER: is required/);
+    expect(() => loadConfig({ ERP_CONNECTOR: 'business-central' })).toThrow(/BC_TENANT_ID: is required[\s\S]*BC_ACCOUNT_TAX: is required/);
   });
 
   it('refuses COMMERCE_CONNECTOR=shopify without the shop, its token and its webhook secret, naming each', () => {

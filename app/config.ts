@@ -38,6 +38,19 @@ const host = z.union([z.hostname(), z.ipv6()], { error: 'must be a host name or 
 /** A secret of at least `min` characters; its value never appears in an error message (see SECRETS). */
 const secret = (min: number) => z.string().min(min, `must be at least ${min} characters`);
 
+/** Internal ids of NetSuite records: digits. */
+const netsuiteId = z.string().regex(/^\d{1,12}$/, 'must be a NetSuite internal id (digits)');
+/** `key=id` pairs separated by commas, each key once: how our codes map to an ERP's internal ids. */
+const idMap = (key: string, what: string) =>
+  z
+    .string()
+    .regex(new RegExp(`^${key}=\\d{1,12}(,${key}=\\d{1,12})*$`), `must be ${what}=<internal id> pairs separated by commas`)
+    .refine((pairs) => {
+      const keys = pairs.split(',').map((pair) => pair.slice(0, pair.indexOf('=')));
+      return new Set(keys).size === keys.length;
+    }, 'must name each key once')
+    .transform((pairs) => Object.fromEntries(pairs.split(',').map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)])));
+
 /** True for the JSON text of an object with a `kty`, the one member every JWK has. */
 function isJwkJson(text: string): boolean {
   try {
@@ -191,8 +204,33 @@ const erp = {
   NETSUITE_CONSUMER_SECRET: secret(16).optional(),
   NETSUITE_TOKEN_ID: secret(16).optional(),
   NETSUITE_TOKEN_SECRET: secret(16).optional(),
+  /** Signing algorithm of the JWT assertion (oauth2), matching the uploaded certificate's key. */
+  NETSUITE_JWT_ALGORITHM: z.enum(['PS256', 'ES256', 'RS256'], { error: 'must be "PS256", "ES256" or "RS256"' }).default('PS256'),
   /** Another SuiteTalk origin (a test double); default "https://<account>.suitetalk.api.netsuite.com". */
   NETSUITE_API_BASE: httpUrl.optional(),
+  /** How the sales order of a refund is found: `otherRefNum` (the web order number in the PO field) or `externalId`. */
+  NETSUITE_SALES_ORDER_LOOKUP: z.enum(['otherRefNum', 'externalId'], { error: 'must be "otherRefNum" or "externalId"' }).default('otherRefNum'),
+  /** `USD=1,EUR=4`: the internal id of every currency refunds are made in. Required with netsuite. */
+  NETSUITE_CURRENCY_IDS: idMap('[A-Z]{3}', 'ISO currency code').optional(),
+  /** The customer of a memo with no sales order to transform (or of every memo with NETSUITE_CUSTOMER_LOOKUP=default). */
+  NETSUITE_DEFAULT_CUSTOMER_ID: netsuiteId.optional(),
+  /** `default` (always NETSUITE_DEFAULT_CUSTOMER_ID) or `externalId` (our customer id is the customer's external id). */
+  NETSUITE_CUSTOMER_LOOKUP: z.enum(['default', 'externalId'], { error: 'must be "default" or "externalId"' }).default('default'),
+  /** Subsidiary of created memos and adjustments (OneWorld accounts). */
+  NETSUITE_SUBSIDIARY_ID: netsuiteId.optional(),
+  /** The location of created memos and of stock at a location not in NETSUITE_LOCATION_IDS. */
+  NETSUITE_DEFAULT_LOCATION_ID: netsuiteId.optional(),
+  /** `loc_wh_nj=3,loc_store_soho=7`: our location ids to NetSuite's. */
+  NETSUITE_LOCATION_IDS: idMap('loc_[A-Za-z0-9_]{1,60}', 'location id').optional(),
+  /** `SKU=id` pairs; SKUs not listed are looked up by item name with SuiteQL. */
+  NETSUITE_ITEM_IDS: idMap('[A-Za-z0-9_.-]{1,100}', 'SKU').optional(),
+  /** Items of memo lines without a SKU, of refunded shipping, of the restocking fee kept and of our exact sales tax. */
+  NETSUITE_MISC_ITEM_ID: netsuiteId.optional(),
+  NETSUITE_SHIPPING_ITEM_ID: netsuiteId.optional(),
+  NETSUITE_RESTOCKING_FEE_ITEM_ID: netsuiteId.optional(),
+  NETSUITE_SALES_TAX_ITEM_ID: netsuiteId.optional(),
+  /** Account of inventory adjustments (stock leaving, or arriving without a return authorization). */
+  NETSUITE_ADJUSTMENT_ACCOUNT_ID: netsuiteId.optional(),
   /** Microsoft Entra tenant (directory) id of the Business Central environment; required when ERP_CONNECTOR=business-central. */
   BC_TENANT_ID: z.uuid({ error: 'must be the Entra tenant id (a GUID)' }).optional(),
   /** Business Central environment name, e.g. "Production" or "Sandbox". */
@@ -211,10 +249,40 @@ const erp = {
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,20}$/, 'must be a Business Central customer number')
     .optional(),
+  /** The company's local currency (ISO 4217), which Business Central writes as an empty currency code. */
+  BC_LOCAL_CURRENCY: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as "USD"')
+    .optional(),
+  /** G/L account numbers of shipping refunded, of the restocking fee kept and of our exact sales tax refunded. */
+  BC_ACCOUNT_SHIPPING: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,20}$/, 'must be a G/L account number')
+    .optional(),
+  BC_ACCOUNT_RESTOCKING_FEE: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,20}$/, 'must be a G/L account number')
+    .optional(),
+  BC_ACCOUNT_TAX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,20}$/, 'must be a G/L account number')
+    .optional(),
+  /** G/L account of merchandise lines whose SKU is no item in Business Central (without it they are refused). */
+  BC_ACCOUNT_MERCHANDISE: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,20}$/, 'must be a G/L account number')
+    .optional(),
+  /** Tax group / VAT product posting group for which Business Central computes no tax (our exact tax travels on its own line). */
+  BC_NON_TAXABLE_TAX_CODE: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,20}$/, 'must be a tax group code')
+    .optional(),
+  /** `item`: merchandise on Item lines (Business Central puts units back into stock); `account`: on BC_ACCOUNT_MERCHANDISE. */
+  BC_MERCHANDISE_AS: z.enum(['item', 'account'], { error: 'must be "item" or "account"' }).default('item'),
   /** Another Business Central API origin (a test double); default "https://api.businesscentral.dynamics.com". */
   BC_API_BASE: httpUrl.optional(),
-  /** Another Entra authority host (a test double); default "https://login.microsoftonline.com". */
-  BC_AUTHORITY_HOST: httpUrl.optional(),
+  /** Another Entra authority host (a sovereign cloud); default "https://login.microsoftonline.com". */
+  BC_AUTHORITY_HOST: url(/^https$/, 'https://').optional(),
   /** How often the three-way reconciliation runs, in milliseconds; 0 runs it only on demand. */
   RECONCILIATION_INTERVAL_MS: wholeNumber(0, 7 * 24 * 3_600_000).default(0),
   /** How far back each scheduled reconciliation looks, in hours. */
@@ -304,15 +372,39 @@ const schema = z
     if (providers.includes('adyen')) requireAll(['ADYEN_API_KEY', 'ADYEN_MERCHANT_ACCOUNT', 'ADYEN_HMAC_KEY'], 'PAYMENTS_MODE includes adyen');
     if (providers.includes('adyen') && config.ADYEN_ENVIRONMENT === 'LIVE') requireAll(['ADYEN_LIVE_URL_PREFIX'], 'ADYEN_ENVIRONMENT=LIVE');
     if (config.ERP_CONNECTOR === 'netsuite') {
-      requireAll(['NETSUITE_ACCOUNT_ID'], 'ERP_CONNECTOR=netsuite');
+      requireAll(
+        [
+          'NETSUITE_ACCOUNT_ID',
+          'NETSUITE_CURRENCY_IDS',
+          'NETSUITE_DEFAULT_CUSTOMER_ID',
+          'NETSUITE_DEFAULT_LOCATION_ID',
+          'NETSUITE_MISC_ITEM_ID',
+          'NETSUITE_SHIPPING_ITEM_ID',
+          'NETSUITE_RESTOCKING_FEE_ITEM_ID',
+          'NETSUITE_SALES_TAX_ITEM_ID',
+          'NETSUITE_ADJUSTMENT_ACCOUNT_ID',
+        ],
+        'ERP_CONNECTOR=netsuite',
+      );
       if (config.NETSUITE_AUTH === 'oauth2') requireAll(['NETSUITE_CLIENT_ID', 'NETSUITE_CERTIFICATE_ID', 'NETSUITE_PRIVATE_KEY_FILE'], 'NETSUITE_AUTH=oauth2');
       else requireAll(['NETSUITE_CONSUMER_KEY', 'NETSUITE_CONSUMER_SECRET', 'NETSUITE_TOKEN_ID', 'NETSUITE_TOKEN_SECRET'], 'NETSUITE_AUTH=tba');
     }
     if (config.ERP_CONNECTOR === 'business-central') {
       requireAll(
-        ['BC_TENANT_ID', 'BC_ENVIRONMENT', 'BC_COMPANY_ID', 'BC_CLIENT_ID', 'BC_CLIENT_SECRET', 'BC_DEFAULT_CUSTOMER'],
+        [
+          'BC_TENANT_ID',
+          'BC_ENVIRONMENT',
+          'BC_COMPANY_ID',
+          'BC_CLIENT_ID',
+          'BC_CLIENT_SECRET',
+          'BC_LOCAL_CURRENCY',
+          'BC_ACCOUNT_SHIPPING',
+          'BC_ACCOUNT_RESTOCKING_FEE',
+          'BC_ACCOUNT_TAX',
+        ],
         'ERP_CONNECTOR=business-central',
       );
+      if (config.BC_MERCHANDISE_AS === 'account') requireAll(['BC_ACCOUNT_MERCHANDISE'], 'BC_MERCHANDISE_AS=account');
     }
     if (config.COMMERCE_CONNECTOR === 'shopify') {
       requireAll(['SHOPIFY_STORE_DOMAIN', 'SHOPIFY_ACCESS_TOKEN', 'SHOPIFY_WEBHOOK_SECRET'], 'COMMERCE_CONNECTOR=shopify');
