@@ -241,14 +241,12 @@ export type ReconciliationExceptionCode =
   /** The graph says a tender SUCCEEDED; its provider has no such refund. */
   | 'MISSING_AT_PROVIDER';
 
-/** Which two sides an AMOUNT_DIFFERS or CURRENCY_DIFFERS is between. */
+/** Which two sides an AMOUNT_DIFFERS or CURRENCY_DIFFERS is between. The graph is the hub: a provider and the ERP that disagree always disagree with the graph too. */
 export type ReconciliationSides =
   /** The graph's tender and the provider's refund. */
   | 'GRAPH_PROVIDER'
   /** The graph's refund and the ERP's credit memo. */
-  | 'GRAPH_ERP'
-  /** The provider's refunds and the ERP's credit memo. */
-  | 'PROVIDER_ERP';
+  | 'GRAPH_ERP';
 
 /** Whether a run could read a side's records. */
 export type ReconciliationSideStatus =

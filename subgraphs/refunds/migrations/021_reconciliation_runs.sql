@@ -45,7 +45,7 @@ CREATE TABLE refunds.reconciliation_exceptions (
   code                text NOT NULL CHECK (code IN ('PAID_NOT_BOOKED', 'BOOKED_NOT_PAID', 'AMOUNT_DIFFERS', 'CURRENCY_DIFFERS',
                                                    'UNKNOWN_PROVIDER_REFUND', 'MISSING_AT_PROVIDER')),
   -- For AMOUNT_DIFFERS / CURRENCY_DIFFERS: which two sides disagree.
-  sides               text CHECK (sides IN ('GRAPH_PROVIDER', 'GRAPH_ERP', 'PROVIDER_ERP')),
+  sides               text CHECK (sides IN ('GRAPH_PROVIDER', 'GRAPH_ERP')),
   -- The provider source whose records it depends on (null: none, e.g. an ERP-only finding).
   provider            text CHECK (provider IS NULL OR length(provider) BETWEEN 1 AND 60),
   -- Whether it depends on the ERP's records.

@@ -51,7 +51,7 @@ export interface ErpSide {
 }
 
 /** Which two sides an AMOUNT_DIFFERS / CURRENCY_DIFFERS is between. */
-export type Sides = 'GRAPH_PROVIDER' | 'GRAPH_ERP' | 'PROVIDER_ERP';
+export type Sides = 'GRAPH_PROVIDER' | 'GRAPH_ERP';
 
 /** What each side holds about a finding; null where a side has nothing (or was not consulted). */
 export interface Evidence {
