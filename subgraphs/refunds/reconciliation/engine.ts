@@ -5,7 +5,8 @@ import { compare } from './compare';
 import { ProviderSources, readErp, readProvider } from './external-sides';
 import { existingRefundIds, graphRefunds, tendersOf } from './graph-side';
 import { claimRun, failRun, finishRun, findRun, type RunRow } from './store';
-import type { Window } from './types';
+import type { ProviderSide, Window } from './types';
+import { INTERNAL_PROVIDER } from '../domain/calculate';
 
 /** Counterparts are looked for this long around the window by default: a memo posted the morning after a refund of the night before still matches. */
 export const DEFAULT_RECONCILIATION_GRACE_MS = 24 * 3_600_000;
@@ -89,10 +90,20 @@ export class Reconciler {
     // Counterparts lie around the window: a provider refund or memo made after the refund's last change is impossible, one made up to a grace period later is expected.
     const latest = Math.max(window.to.getTime(), ...refunds.map((refund) => refund.lastChangeAt.getTime()));
     const around: Window = { from: new Date(window.from.getTime() - this.graceMs), to: new Date(Math.min(latest + this.graceMs, Date.now() + this.graceMs)) };
-    const [providers, erp] = await Promise.all([
-      Promise.all(this.sources.all().map((gateway) => readProvider(gateway, around))),
-      readErp(this.sides.erp, around),
-    ]);
+    const [read, erp] = await Promise.all([Promise.all(this.sources.all().map((gateway) => readProvider(gateway, around))), readErp(this.sides.erp, around)]);
+    // Tenders of a provider nothing here pays through (no gateway, no stand-in) were not checked: the run says so.
+    const unrouted = new Set(
+      refunds.flatMap((refund) => refund.tenders.map((tender) => tender.provider)).filter((p) => p !== INTERNAL_PROVIDER && this.sources.sourceOf(p) === null),
+    );
+    const providers = [
+      ...read,
+      ...[...unrouted].map((provider): ProviderSide => ({
+        provider,
+        status: 'UNSUPPORTED',
+        message: `no payment connector is configured for provider "${provider}"`,
+        records: [],
+      })),
+    ];
     const inWindow = providers.flatMap((side) => side.records).filter((r) => r.createdAt >= window.from && r.createdAt < window.to);
     const tenderIds = inWindow.map((r) => /^(rft_[0-9A-Z]{26}):g\d+$/.exec(r.reference ?? '')?.[1]).filter((id): id is string => id !== undefined);
     const tendersOfRecords = await tendersOf(

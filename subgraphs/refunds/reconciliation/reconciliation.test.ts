@@ -400,6 +400,25 @@ describe('sides that cannot be read', () => {
   });
 });
 
+describe('providers without a connector', () => {
+  it('reports their tenders as unchecked, still compares what needs only the ERP, and resolves nothing of theirs', async () => {
+    const openBefore = (await exceptions('OPEN')).map(identity).sort();
+    const reconciler = new Reconciler(database.db, { gateways: [], erp });
+    const runId = await createRun(database.db, { trigger: 'ON_DEMAND', requestedBy: 'test', window: { from: started, to: new Date() } });
+    const result = await reconciler.execute(runId);
+    expect(result).toMatchObject({ status: 'PARTIAL', erp_status: 'OK', exceptions_new: 0, exceptions_resolved: 0 });
+    expect(result?.provider_statuses).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ provider: 'stripe', status: 'UNSUPPORTED', message: expect.stringContaining('no payment connector') }),
+        expect.objectContaining({ provider: 'simulated', status: 'UNSUPPORTED' }),
+      ]),
+    );
+    // The memo of another amount and the memo in euros need only the graph and the ERP.
+    expect(result?.exceptions_found).toBe(2);
+    expect((await exceptions('OPEN')).map(identity).sort()).toEqual(openBefore);
+  });
+});
+
 describe('window edges', () => {
   it('does not report a refund of the window whose memo was posted just after it', async () => {
     const order = cardOrder('simulated', 1_100);
