@@ -4,6 +4,7 @@ import { MismatchCode, MismatchMessages } from '../user-errors';
 // Tenders paid back inside the graph (store credit, gift card, cash): no provider holds a record of them.
 import { INTERNAL_PROVIDER } from '../domain/calculate';
 import type { ErpSide, Evidence, Finding, GraphRefund, GraphTender, ProviderSide, Sides, Window } from './types';
+import { erpEvidence, graphEvidence, providerEvidence } from './evidence';
 
 /** Our key as a provider echoes it (`tenderRefundKey`: `rft_…:g<n>`), split into tender id and generation. */
 const TENDER_KEY = /^(rft_[0-9A-HJKMNP-TV-Z]{26}):g([1-9][0-9]{0,5})$/;
@@ -295,48 +296,3 @@ function memosOfUnknownRefunds(input: ComparisonInput): Finding[] {
 }
 
 const within = (at: Date, window: Window) => at.getTime() >= window.from.getTime() && at.getTime() < window.to.getTime();
-
-function graphEvidence(refund: GraphRefund, tender: GraphTender | null): Record<string, unknown> {
-  return {
-    refundId: refund.id,
-    orderId: refund.orderId,
-    status: refund.status,
-    amountMinor: refund.amountMinor,
-    currency: refund.currency,
-    createdAt: refund.createdAt.toISOString(),
-    creditMemo: refund.memo,
-    ...(tender && {
-      tender: {
-        id: tender.id,
-        provider: tender.provider,
-        providerRefundId: tender.providerRefundId,
-        amountMinor: tender.amountMinor,
-        status: tender.status,
-        generation: tender.generation,
-      },
-    }),
-  };
-}
-
-function providerEvidence(provider: string, record: ProviderRefundRecord): Record<string, unknown> {
-  return {
-    provider,
-    providerRefundId: record.providerRefundId,
-    paymentReference: record.paymentReference,
-    amountMinor: record.amountMinor,
-    currency: record.currency,
-    status: record.status,
-    reference: record.reference,
-    createdAt: record.createdAt.toISOString(),
-  };
-}
-
-function erpEvidence(memo: ErpCreditMemoRecord): Record<string, unknown> {
-  return {
-    refundId: memo.refundId,
-    erpReference: memo.erpReference,
-    totalMinor: memo.totalMinor,
-    currency: memo.currency,
-    postedAt: memo.postedAt.toISOString(),
-  };
-}

@@ -428,14 +428,13 @@ describe('window edges', () => {
     const [refund] = await refundsOf(database.db, { returnId: ret.returnId });
     if (!refund) throw new Error('no refund');
     await settle(refund.id);
-    const { rows } = await database.db.query<{ at: Date }>(`SELECT created_at + interval '1 millisecond' AS at FROM refunds.refunds WHERE id = $1`, [
-      refund.id,
-    ]);
-    const edge = rows[0]?.at as Date;
+    // The window is the refund's millisecond: it ends right after the refund was created (earlier refunds of this file lie before it).
+    const { rows } = await database.db.query<{ at: Date }>(`SELECT created_at AS at FROM refunds.refunds WHERE id = $1`, [refund.id]);
+    const createdMs = (rows[0]?.at as Date).getTime();
+    const window = { from: new Date(createdMs), to: new Date(createdMs + 1) };
     await new Promise((resolve) => setTimeout(resolve, 20));
     // Straight into the ERP: our own memo table keeps no trace that would widen the window read.
     await postMemo(refund.id, order.orderId, 1_100);
-    const window = { from: new Date(edge.getTime() - 1_000), to: edge };
 
     const strict = new Reconciler(database.db, { gateways: [stripe], fallback: simulated, erp }, { graceMs: 0 });
     const strictRun = await strict.execute(await createRun(database.db, { trigger: 'ON_DEMAND', requestedBy: 'test', window }));
