@@ -14,6 +14,7 @@ export const ID_PREFIX = {
   refundTender: 'rft',
   movement: 'mov',
   event: 'evt',
+  reconciliationRun: 'rcn',
 } as const;
 
 export type IdPrefix = (typeof ID_PREFIX)[keyof typeof ID_PREFIX];

@@ -107,6 +107,12 @@ export const SUBGRAPH_TYPES: SubgraphTypes[] = [
       Refund: '../read-model#RefundRow',
       ReconciliationEntry: '../reconciliation#ReconciliationRow',
       RefundPayload: '../manual#RefundPayload as StoredRefundPayload',
+      ReconciliationRun: '../reconciliation/store#RunRow',
+      ReconciliationException: '../reconciliation/store#ExceptionRow',
+      ReconciliationProviderStatus: '../reconciliation/store#ProviderStatusRow',
+      RunReconciliationPayload: '../reconciliation/resolvers#StoredRunPayload',
+      ReconciliationRunConnection: '../reconciliation/resolvers#RunConnection',
+      ReconciliationExceptionConnection: '../reconciliation/resolvers#ExceptionConnection',
       // Entities of the orders and returns subgraphs: this one holds only their key and adds `refunds`.
       Order: ENTITY_BY_ID,
       Return: ENTITY_BY_ID,

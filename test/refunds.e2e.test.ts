@@ -161,6 +161,34 @@ describe('manual refunds by finance', () => {
   });
 });
 
+describe('three-way reconciliation through the gateway', () => {
+  it('runs over the last hour for finance, reading the simulated provider and the reference ERP, and finds the paid and booked refund clean', async () => {
+    const RUN = `mutation($input: RunReconciliationInput!, $key: String!) { runReconciliation(input: $input, idempotencyKey: $key) {
+      run { status erpStatus providerStatuses { provider status } refundsChecked exceptionsFound } userErrors { code } } }`;
+    const to = new Date();
+    const input = { from: new Date(to.getTime() - 3_600_000).toISOString(), to: to.toISOString() };
+    type Run = {
+      runReconciliation: {
+        run: { status: string; erpStatus: string; providerStatuses: unknown[]; refundsChecked: number; exceptionsFound: number } | null;
+        userErrors: unknown[];
+      };
+    };
+    const response = await t.query<Run>(principals.finance(), RUN, { input, key: newKey('recon') });
+    expect(response.errors).toBeUndefined();
+    expect(response.data?.runReconciliation.userErrors).toEqual([]);
+    expect(response.data?.runReconciliation.run).toMatchObject({ status: 'COMPLETED', erpStatus: 'OK', exceptionsFound: 0 });
+    expect(response.data?.runReconciliation.run?.refundsChecked).toBeGreaterThan(0);
+    expect(response.data?.runReconciliation.run?.providerStatuses).toEqual([{ provider: 'simulated', status: 'OK' }]);
+
+    const LIST = `{ reconciliationRuns(first: 5) { nodes { status } } reconciliationExceptions(status: OPEN, first: 5) { nodes { code } } }`;
+    const listed = await t.query<{ reconciliationRuns: { nodes: unknown[] }; reconciliationExceptions: { nodes: unknown[] } }>(principals.operations(), LIST);
+    expect(listed.errors).toBeUndefined();
+    expect(listed.data).toEqual({ reconciliationRuns: { nodes: [{ status: 'COMPLETED' }] }, reconciliationExceptions: { nodes: [] } });
+    const refused = await t.query(principals.serviceDesk(), LIST);
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});
+
 describe('a return refunded at inspection', () => {
   it('takes a web order back at a counter above the receipt threshold, refunds it only once inspected, and completes it', async () => {
     const order = await recordForRefunds({

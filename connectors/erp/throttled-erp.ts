@@ -1,5 +1,5 @@
 import { assertValidCreditMemo } from './credit-memo';
-import type { ErpConnector, ErpCreditMemo, ErpCreditMemoPosting, ErpStockMovement } from './port';
+import type { ErpConnector, ErpCreditMemo, ErpCreditMemoPosting, ErpCreditMemoRecord, ErpStockMovement, RecordWindow } from './port';
 import { Throttle, type ThrottleOptions, type ThrottleStats } from './throttle';
 
 /**
@@ -17,6 +17,8 @@ export class ThrottledErp implements ErpConnector {
     options: ThrottleOptions = {},
   ) {
     this.throttle = new Throttle(options, 'ThrottledErp');
+    const list = inner.listCreditMemos?.bind(inner);
+    if (list) this.listCreditMemos = (window) => this.throttle.run(() => list(window));
   }
 
   postStockMovements(movements: readonly ErpStockMovement[]): Promise<number> {
@@ -28,6 +30,12 @@ export class ThrottledErp implements ErpConnector {
     assertValidCreditMemo(memo);
     return this.throttle.run(() => this.inner.postCreditMemo(memo));
   }
+
+  /**
+   * Present exactly when the wrapped ERP can list (an optional method of the port stays optional):
+   * the listing takes its turn like any other call.
+   */
+  readonly listCreditMemos?: (window: RecordWindow) => Promise<ErpCreditMemoRecord[]>;
 
   /** In flight, queued, the highest concurrency seen, and totals. */
   stats(): ThrottleStats {

@@ -65,6 +65,8 @@ export const COST_RULES: Readonly<Record<string, ListSizeRule>> = {
   'Query.products': CONNECTION_PAGE,
   'Query.commerceDeliveries': CONNECTION_PAGE,
   'EventPipeline.deadLetters': CONNECTION_PAGE,
+  'Query.reconciliationRuns': CONNECTION_PAGE,
+  'Query.reconciliationExceptions': CONNECTION_PAGE,
   'Query.returnStatusUpdates': CATCH_UP_PAGE,
   'Query.refundUpdates': CATCH_UP_PAGE,
   'Query.returnStatusUpdatePage': CATCH_UP_PAGE,

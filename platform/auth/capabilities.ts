@@ -149,6 +149,10 @@ export const CAPABILITIES = {
   refundUpdatePage: READ_UPDATES,
   refundUpdated: READ_UPDATES,
   reconciliation: FINANCE,
+  /** Three-way reconciliation (graph, providers, ERP): finance, and operations for incidents. Runs are audited. */
+  runReconciliation: FINANCE,
+  reconciliationRuns: FINANCE,
+  reconciliationExceptions: FINANCE,
   issueRefund: FINANCE,
   approveRefund: FINANCE,
   retryRefund: FINANCE,

@@ -13,8 +13,9 @@ import { gatewayRouter, type RefundsPayments } from './payments';
 import type { RefundsSettings } from './settings';
 import { webhookRoute } from './webhooks';
 import { REFUND_UPDATE_STREAM } from './refund-updates';
+import { reconciliationParts } from './reconciliation/parts';
 
-export type { RefundsSettings } from './settings';
+export type { RefundsSettings, ReconciliationSettings } from './settings';
 export type { RefundsPayments } from './payments';
 export type { SimulatedProvider } from './execution/simulated-world';
 
@@ -34,13 +35,14 @@ export interface RefundsDependencies {
 
 /** The refunds subgraph: refund calculation, execution, settlement and credit memos. */
 export function refundsSubgraph({ db, payments, erp, settings }: RefundsDependencies): SubgraphDefinition<RefundsLoaders> {
+  const reconciliation = reconciliationParts(db, payments, erp, settings.reconciliation);
   return {
     ...refundsSchema,
-    resolvers: refundsResolvers(settings),
+    resolvers: reconciliation.withResolvers(refundsResolvers(settings)),
     loaders: refundsLoaders,
     consumers: [refundSnapshotsConsumer, returnRefundsConsumer, creditMemosConsumer(db, erp)],
     streams: [REFUND_UPDATE_STREAM],
-    workers: [new RefundExecutor(db, gatewayRouter(db, payments))],
+    workers: [new RefundExecutor(db, gatewayRouter(db, payments)), reconciliation.worker],
     routes: Object.fromEntries(payments.verifiers.map((verifier): [string, Route] => [`/webhooks/${verifier.provider}`, webhookRoute(db, verifier)])),
   };
 }

@@ -20,6 +20,8 @@ export const RefundErrorCode = {
   SAME_APPROVER: 'SAME_APPROVER',
   NOT_FAILED: 'NOT_FAILED',
   INVALID_VALUE: 'INVALID_VALUE',
+  INVALID_WINDOW: 'INVALID_WINDOW',
+  WINDOW_TOO_LONG: 'WINDOW_TOO_LONG',
 } as const;
 
 /** One of `RefundErrorCode`. */
@@ -54,14 +56,31 @@ export const RefundMessages = {
   overrideRaisesRefund: 'An override may lower a return refund, not raise it above what the returned units are worth.',
   nothingLeft: 'Nothing is left to refund.',
   exceedsRefundable: 'The refund would exceed what was captured less what was already refunded.',
+  windowNotOrdered: 'The window must start before it ends (from < to).',
+  windowInFuture: 'The window must not end in the future.',
+  windowTooLong: (maxDays: number) => `A reconciliation window spans at most ${maxDays} days.`,
 } as const;
 
-/** Codes of `ReconciliationMismatch.code` (a String in the schema, whose description lists them). */
+/**
+ * Codes of `ReconciliationMismatch.code` and `ReconciliationException.code` (Strings in the schema,
+ * whose descriptions list them). The first four compare the graph with its own credit-memo table
+ * (`reconciliation` query); the three-way runs (`reconciliation/`) report AMOUNT_DIFFERS and the rest.
+ */
 export const MismatchCode = {
   REFUND_WITHOUT_CREDIT_MEMO: 'REFUND_WITHOUT_CREDIT_MEMO',
   CREDIT_MEMO_WITHOUT_REFUND: 'CREDIT_MEMO_WITHOUT_REFUND',
   AMOUNT_DIFFERS: 'AMOUNT_DIFFERS',
   REFUNDED_MORE_THAN_CAPTURED: 'REFUNDED_MORE_THAN_CAPTURED',
+  /** The provider paid a refund; the ERP has no credit memo for it. */
+  PAID_NOT_BOOKED: 'PAID_NOT_BOOKED',
+  /** The ERP booked a memo; the provider shows no successful refund for it. */
+  BOOKED_NOT_PAID: 'BOOKED_NOT_PAID',
+  /** Two sides (named by `sides`) hold different currencies for the same refund. */
+  CURRENCY_DIFFERS: 'CURRENCY_DIFFERS',
+  /** A provider refund no tender of the graph initiated. */
+  UNKNOWN_PROVIDER_REFUND: 'UNKNOWN_PROVIDER_REFUND',
+  /** The graph says a tender SUCCEEDED; its provider has no such refund. */
+  MISSING_AT_PROVIDER: 'MISSING_AT_PROVIDER',
 } as const;
 
 /** One of `MismatchCode`. */
@@ -74,4 +93,12 @@ export const MismatchMessages = {
   refundWithoutCreditMemo: (refundId: string, memoStatus: string | null) => `Refund ${refundId} succeeded; its credit memo is ${memoStatus ?? 'missing'}.`,
   creditMemoWithoutRefund: (refundId: string, refundStatus: string) => `A credit memo is posted for refund ${refundId}, which is ${refundStatus}.`,
   amountDiffers: (refundId: string, refundMinor: number, memoMinor: number | null) => `Refund ${refundId} is ${refundMinor}; its credit memo ${memoMinor}.`,
+  paidNotBooked: (refundId: string, via: string) => `Refund ${refundId} was paid (${via}); the ERP has no credit memo for it.`,
+  bookedNotPaid: (erpReference: string, refundId: string, why: string) => `The ERP booked ${erpReference} for refund ${refundId}, but ${why}.`,
+  sidesDiffer: (what: 'amount' | 'currency', sides: string, refundId: string, left: string, right: string) =>
+    `The ${what} of refund ${refundId} differs between ${sides}: ${left} vs ${right}.`,
+  unknownProviderRefund: (provider: string, providerRefundId: string, amountMinor: number, currency: string) =>
+    `${provider} refund ${providerRefundId} (${amountMinor} ${currency}) was not initiated by any tender of the graph.`,
+  missingAtProvider: (refundId: string, tenderId: string, provider: string) =>
+    `Tender ${tenderId} of refund ${refundId} SUCCEEDED in the graph; ${provider} has no such refund.`,
 } as const;

@@ -310,6 +310,16 @@ const REFUNDS: OperationSpec[] = [
     },
   },
   {
+    field: 'runReconciliation',
+    operation: 'runReconciliation',
+    document: `mutation($input: RunReconciliationInput!, $key: String!) { runReconciliation(input: $input, idempotencyKey: $key) { run { id status } userErrors { code field message } } }`,
+    // A window has no tenant: the run reads every refund, so only the role decides.
+    async prepare() {
+      const to = new Date();
+      return { variables: { input: { from: new Date(to.getTime() - 3_600_000).toISOString(), to: to.toISOString() }, key: key('reconcile') } };
+    },
+  },
+  {
     field: 'reconciliation',
     operation: 'reconciliation',
     document: `query($id: ID) { reconciliation(orderId: $id) { order { id } } }`,

@@ -1,6 +1,14 @@
 import type { Db, Queryable } from '../../../platform/db';
 import { assertValidCreditMemo, CreditMemoConflictError, creditMemoParts } from '../credit-memo';
-import type { ErpConnector, ErpCreditMemo, ErpCreditMemoPosting, ErpStockMovement } from '../port';
+import {
+  ErpUnavailableError,
+  type ErpConnector,
+  type ErpCreditMemo,
+  type ErpCreditMemoPosting,
+  type ErpCreditMemoRecord,
+  type ErpStockMovement,
+  type RecordWindow,
+} from '../port';
 import { creditMemoJournal } from './credit-memo-journal';
 
 /** Digits of a credit memo number (`CM-000001`); longer numbers keep all their digits. */
@@ -70,6 +78,34 @@ export class ReferenceErp implements ErpConnector {
       await this.writeJournal(tx, memo, number);
       return { erpReference: number, duplicate: false };
     });
+  }
+
+  /**
+   * The memos booked (`posted_at`) in [from, to), oldest first. The reference ERP keys each memo by
+   * our refund id, so every record carries it; a database failure is `ErpUnavailableError`.
+   */
+  async listCreditMemos(window: RecordWindow): Promise<ErpCreditMemoRecord[]> {
+    const { from, to } = window;
+    if (!(from instanceof Date) || !(to instanceof Date) || !(from.getTime() < to.getTime())) {
+      throw new TypeError(`listCreditMemos needs a window of two dates, from before to, but got: ${String(from)} .. ${String(to)}`);
+    }
+    try {
+      const { rows } = await this.db.query<{ refund_id: string; number: string; total_minor: number; currency: string; posted_at: Date }>(
+        `SELECT refund_id, number, total_minor, currency, posted_at FROM erp.credit_memos
+          WHERE posted_at >= $1 AND posted_at < $2 ORDER BY posted_at, number`,
+        [from, to],
+      );
+      return rows.map((row) => ({
+        refundId: row.refund_id,
+        erpReference: row.number,
+        totalMinor: row.total_minor,
+        currency: row.currency,
+        postedAt: row.posted_at,
+      }));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw Object.assign(new ErpUnavailableError(`reference ERP credit memos could not be read: ${message}`), { cause: error });
+    }
   }
 
   private async existingPosting(tx: Queryable, memo: ErpCreditMemo): Promise<ErpCreditMemoPosting | null> {

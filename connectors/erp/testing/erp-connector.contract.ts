@@ -2,6 +2,9 @@ import { CreditMemoConflictError, InvalidCreditMemoError } from '../credit-memo'
 import { testCreditMemo, testStockMovement } from './erp-kit';
 import type { ErpConnector } from '../port';
 
+/** How far around "now" a listing window reaches (ERP clocks and whole-second timestamps). */
+const LIST_MARGIN_MS = 5_000;
+
 /**
  * The behaviour every `ErpConnector` must show, run by `erp-connector.test.ts` over the reference
  * ERP and the throttled wrapper alike (a NetSuite adapter would join): postings are idempotent by
@@ -67,6 +70,21 @@ export function describeErpConnectorContract(name: string, getErp: () => ErpConn
         expect.stringContaining('lines[0].description'),
         expect.stringContaining('lines[0].netMinor'),
       ]);
+    });
+
+    // Listing is optional on the port: an ERP without it is reconciled as "ERP side unread".
+    it('lists a memo posted now in a window around now, exactly, and not in a window before it', async () => {
+      const erp = getErp();
+      if (!erp.listCreditMemos) return;
+      const before = new Date(Date.now() - LIST_MARGIN_MS);
+      const memo = testCreditMemo({ currency: 'EUR' });
+      const posting = await erp.postCreditMemo(memo);
+      const listed = await erp.listCreditMemos({ from: before, to: new Date(Date.now() + LIST_MARGIN_MS) });
+      const record = listed.find((r) => r.erpReference === posting.erpReference);
+      expect(record).toMatchObject({ refundId: memo.refundId, totalMinor: memo.totalMinor, currency: 'EUR' });
+      expect(record?.postedAt).toBeInstanceOf(Date);
+      const earlier = await erp.listCreditMemos({ from: new Date(before.getTime() - 3_600_000), to: new Date(before.getTime() - 60_000) });
+      expect(earlier.map((r) => r.erpReference)).not.toContain(posting.erpReference);
     });
 
     it('refuses a second memo with another total for a refund already posted', async () => {

@@ -7,7 +7,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Db, Queryable } from '../../../platform/db';
-import { PaymentDeclinedError, PaymentUnavailableError, providerIdempotencyKey, type PaymentGateway, type ProviderRefund, type RefundRequest } from '../port';
+import {
+  PaymentDeclinedError,
+  PaymentUnavailableError,
+  providerIdempotencyKey,
+  type PaymentGateway,
+  type ProviderRefund,
+  type ProviderRefundRecord,
+  type RecordWindow,
+  type RefundRequest,
+} from '../port';
 import { deterministicDraw, resolveSimulatedGatewayOptions, type ResolvedSimulatedGatewayOptions, type SimulatedGatewayOptions } from './simulated-options';
 
 /**
@@ -123,6 +132,32 @@ export class SimulatedGateway implements PaymentGateway {
   }
 
   /**
+   * The ledger's refunds created in [from, to), oldest first: the simulated provider's own record
+   * for reconciliation. `reference` is our key read back from the idempotency key (null for a key
+   * not of ours); status as `getRefund` reports it at this moment.
+   */
+  async listRefunds(window: RecordWindow): Promise<ProviderRefundRecord[]> {
+    assertWindow(window);
+    const { rows } = await this.guard(() =>
+      this.db.query<RefundRow & { idempotency_key: string; created_at: Date }>(
+        `SELECT ${REFUND_COLUMNS}, idempotency_key, created_at FROM payments_sim.refunds
+          WHERE created_at >= $1 AND created_at < $2 ORDER BY created_at, provider_refund_id`,
+        [window.from, window.to],
+      ),
+    );
+    const prefix = providerIdempotencyKey('');
+    return rows.map((row) => ({
+      providerRefundId: row.provider_refund_id,
+      paymentReference: row.payment_reference,
+      amountMinor: row.amount_minor,
+      currency: row.currency,
+      status: toProviderRefund(row).status,
+      reference: row.idempotency_key.startsWith(prefix) ? row.idempotency_key.slice(prefix.length) : null,
+      createdAt: row.created_at,
+    }));
+  }
+
+  /**
    * One transaction: lock the payment (serialising refunds of one payment, so two concurrent
    * refunds cannot both pass the over-refund check), replay an existing key, or check and insert.
    */
@@ -209,6 +244,14 @@ async function assertRefundable(tx: Queryable, request: RefundRequest, payment: 
       `refund of ${request.amountMinor} exceeds what is left of payment "${request.paymentReference}" (${payment.captured_minor - held} of ${payment.captured_minor})`,
       'amount_too_large',
     );
+  }
+}
+
+/** A window is two valid dates, `from` before `to`: anything else is a caller's bug. */
+function assertWindow(window: RecordWindow): void {
+  const { from, to } = window;
+  if (!(from instanceof Date) || !(to instanceof Date) || Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from >= to) {
+    throw new TypeError(`listRefunds needs a window of two dates, from before to, but got: ${String(from)} .. ${String(to)}`);
   }
 }
 

@@ -4,9 +4,18 @@
  * timeout, a 5xx or a crash on either side gets Stripe's stored answer for the SAME refund.
  */
 import Stripe from 'stripe';
-import { PaymentDeclinedError, providerIdempotencyKey, type PaymentGateway, type ProviderRefund, type RefundRequest } from '../port';
+import {
+  PaymentDeclinedError,
+  PaymentUnavailableError,
+  providerIdempotencyKey,
+  type PaymentGateway,
+  type ProviderRefund,
+  type ProviderRefundRecord,
+  type RecordWindow,
+  type RefundRequest,
+} from '../port';
 import { toStripeAmount } from './stripe-amounts';
-import { paymentErrorFromStripe, providerRefundFromStripe } from './stripe-mapping';
+import { paymentErrorFromStripe, providerRefundFromStripe, refundRecordFromStripe } from './stripe-mapping';
 
 /**
  * How long one HTTP attempt may take. The SDK's default is 80 s; a refund call normally answers in
@@ -21,6 +30,9 @@ export const DEFAULT_STRIPE_TIMEOUT_MS = 15_000;
  * without making the caller wait long. Our own retry loop handles longer outages.
  */
 export const DEFAULT_STRIPE_MAX_NETWORK_RETRIES = 2;
+
+/** Refunds per page of `GET /v1/refunds`: Stripe's maximum, so a day of refunds takes few requests. */
+const LIST_PAGE_SIZE = 100;
 
 /** Stripe's own reasons; any other reason text travels in metadata instead of failing the request. */
 const STRIPE_REFUND_REASONS: ReadonlySet<string> = new Set(['duplicate', 'fraudulent', 'requested_by_customer']);
@@ -131,5 +143,35 @@ export class StripeGateway implements PaymentGateway {
     } catch (error) {
       throw paymentErrorFromStripe(error);
     }
+  }
+
+  /**
+   * Stripe's refunds created in [from, to) (`GET /v1/refunds` with `created[gte|lt]`, 100 a page,
+   * followed through `starting_after` by the SDK's auto-pagination). Stripe's `created` has whole
+   * seconds, so the request covers the seconds around the window and the records are cut to it
+   * here. Any failure to read is `PaymentUnavailableError`: the records are unknown, not empty.
+   */
+  async listRefunds(window: RecordWindow): Promise<ProviderRefundRecord[]> {
+    const from = window.from.getTime();
+    const to = window.to.getTime();
+    if (!Number.isFinite(from) || !Number.isFinite(to) || from >= to) {
+      throw new TypeError(`listRefunds needs a window of two dates, from before to, but got: ${String(window.from)} .. ${String(window.to)}`);
+    }
+    const records: ProviderRefundRecord[] = [];
+    try {
+      const pages = this.stripe.refunds.list({ created: { gte: Math.floor(from / 1000), lt: Math.ceil(to / 1000) }, limit: LIST_PAGE_SIZE });
+      for await (const refund of pages) {
+        const record = refundRecordFromStripe(refund);
+        const at = record.createdAt.getTime();
+        if (at >= from && at < to) records.push(record);
+      }
+    } catch (error) {
+      const mapped = paymentErrorFromStripe(error);
+      if (mapped instanceof PaymentDeclinedError || mapped instanceof PaymentUnavailableError) {
+        throw Object.assign(new PaymentUnavailableError(`Stripe's refund list could not be read: ${mapped.message}`), { cause: error });
+      }
+      throw mapped;
+    }
+    return records;
   }
 }

@@ -4,7 +4,7 @@
  * means the same thing whether we asked for it or Stripe pushed it.
  */
 import Stripe from 'stripe';
-import { PaymentDeclinedError, PaymentUnavailableError, type ProviderRefund, type ProviderRefundStatus } from '../port';
+import { PaymentDeclinedError, PaymentUnavailableError, type ProviderRefund, type ProviderRefundRecord, type ProviderRefundStatus } from '../port';
 import { fromStripeAmount } from './stripe-amounts';
 
 /** Stripe refund statuses (https://docs.stripe.com/api/refunds/object#refund_object-status) → ours. */
@@ -34,6 +34,21 @@ export function providerRefundFromStripe(refund: Stripe.Refund): ProviderRefund 
     amountMinor: fromStripeAmount(refund.amount, currency),
     currency,
     failureReason: status === 'FAILED' || status === 'CANCELED' ? (refund.failure_reason ?? 'unknown') : null,
+  };
+}
+
+/** A refund of Stripe's list as the port's record; `reference` is our key from the metadata (null for a refund made elsewhere, e.g. in the Dashboard). */
+export function refundRecordFromStripe(refund: Stripe.Refund): ProviderRefundRecord {
+  const currency = refund.currency.toUpperCase();
+  const payment = refund.payment_intent ?? refund.charge;
+  return {
+    providerRefundId: refund.id,
+    paymentReference: typeof payment === 'string' ? payment : (payment?.id ?? null),
+    amountMinor: fromStripeAmount(refund.amount, currency),
+    currency,
+    status: refundStatusFromStripe(refund.status),
+    reference: refundIdFromStripe(refund),
+    createdAt: new Date(refund.created * 1000),
   };
 }
 

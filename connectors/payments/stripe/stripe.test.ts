@@ -187,3 +187,62 @@ describe('StripeGateway against the fake Stripe', () => {
     expect(new StripeGateway({ secretKey: 'sk_test_x' }).provider).toBe('stripe');
   });
 });
+
+describe('StripeGateway.listRefunds against the fake Stripe', () => {
+  let fake: FakeStripeServer;
+  beforeAll(async () => {
+    fake = await FakeStripeServer.start();
+  });
+  afterAll(async () => {
+    await fake.close();
+  });
+
+  it('answers GET /v1/refunds in Stripe list shape, newest first, paged by starting_after', async () => {
+    const payment = `pi_${newId('pay').slice(4)}`;
+    fake.addPayment({ id: payment, amountMinor: 1_000, currency: 'usd' });
+    const gateway = new StripeGateway({ secretKey: FAKE_STRIPE_SECRET_KEY, apiBase: fake.url, maxNetworkRetries: 0 });
+    const made = [];
+    for (const amountMinor of [100, 200, 300])
+      made.push(await gateway.createRefund({ refundId: newId('rfd'), paymentReference: payment, amountMinor, currency: 'USD' }));
+    const get = async (query: string) => {
+      const response = await fetch(`${fake.url}/v1/refunds?${query}`, { headers: { authorization: `Bearer ${FAKE_STRIPE_SECRET_KEY}` } });
+      return { status: response.status, body: (await response.json()) as { object: string; data: { id: string }[]; has_more: boolean; url: string } };
+    };
+    const first = await get('limit=2');
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ object: 'list', has_more: true, url: '/v1/refunds' });
+    const ids = first.body.data.map((r) => r.id);
+    const next = await get(`limit=2&starting_after=${ids[1]}`);
+    const all = [...ids, ...next.body.data.map((r) => r.id)];
+    // Newest first: the three just made lead the list in reverse order of creation.
+    expect(all.slice(0, 3)).toEqual(made.map((r) => r.providerRefundId).reverse());
+    expect((await get('limit=101')).status).toBe(400);
+    expect((await get('colour=blue')).status).toBe(400);
+  });
+
+  it('reads every page (more than one of 100) of the window, with our key from the metadata', async () => {
+    const gateway = new StripeGateway({ secretKey: FAKE_STRIPE_SECRET_KEY, apiBase: fake.url, maxNetworkRetries: 0 });
+    const from = new Date(Date.now() - 2_000);
+    const payment = `pi_${newId('pay').slice(4)}`;
+    fake.addPayment({ id: payment, amountMinor: 1_000_000, currency: 'jpy' });
+    const keys: string[] = [];
+    for (let i = 0; i < 105; i++) {
+      const refundId = `${newId('rft')}:g1`;
+      keys.push(refundId);
+      await gateway.createRefund({ refundId, paymentReference: payment, amountMinor: 7, currency: 'JPY' });
+    }
+    const listed = await gateway.listRefunds({ from, to: new Date(Date.now() + 2_000) });
+    const ours = listed.filter((r) => r.paymentReference === payment);
+    expect(ours).toHaveLength(105);
+    expect(new Set(ours.map((r) => r.reference))).toEqual(new Set(keys));
+    expect(ours.every((r) => r.amountMinor === 7 && r.currency === 'JPY')).toBe(true);
+    const listCalls = fake.requests.filter((r) => r.method === 'GET' && r.path === '/v1/refunds');
+    expect(listCalls.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('says the records are unknown (PaymentUnavailableError) when Stripe fails', async () => {
+    const gateway = new StripeGateway({ secretKey: FAKE_STRIPE_SECRET_KEY, apiBase: fake.url, maxNetworkRetries: 0 });
+    fake.injectFault('http_500');
+    await expect(gateway.listRefunds({ from: new Date(Date.now() - 60_000), to: new Date() })).rejects.toBeInstanceOf(PaymentUnavailableError);
+  });
+});

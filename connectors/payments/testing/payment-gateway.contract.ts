@@ -24,6 +24,9 @@ export interface PaymentGatewayHarness {
   dispose?(): Promise<void>;
 }
 
+/** How far around "now" a listing window reaches: Stripe's `created` has whole seconds, and clocks of a test box drift a little. */
+const LIST_MARGIN_MS = 5_000;
+
 const STATUSES: ReadonlySet<ProviderRefund['status']> = new Set(['PENDING', 'SUCCEEDED', 'FAILED', 'REQUIRES_ACTION', 'CANCELED']);
 
 /**
@@ -118,6 +121,23 @@ export function describePaymentGatewayContract(name: string, setup: () => Promis
       const created = await gateway.createRefund({ refundId: newId('rfd'), paymentReference, amountMinor, currency });
       expect(created).toMatchObject({ amountMinor, currency });
       expect(await gateway.getRefund(created.providerRefundId)).toMatchObject({ amountMinor, currency });
+    });
+
+    // Listing is optional on the port: an adapter without it is reconciled as "provider side unread".
+    it('lists a refund made now in a window around now, exactly, and not in a window before it', async () => {
+      if (!gateway.listRefunds) return;
+      const before = new Date(Date.now() - LIST_MARGIN_MS);
+      const paymentReference = await payment(3_000, 'EUR');
+      const refundId = `${newId('rft')}:g1`;
+      const created = await gateway.createRefund({ refundId, paymentReference, amountMinor: 1_234, currency: 'EUR' });
+      const listed = await gateway.listRefunds({ from: before, to: new Date(Date.now() + LIST_MARGIN_MS) });
+      const record = listed.find((r) => r.providerRefundId === created.providerRefundId);
+      expect(record).toMatchObject({ amountMinor: 1_234, currency: 'EUR', reference: refundId });
+      expect(record?.paymentReference).toBe(paymentReference);
+      expect(STATUSES.has(record?.status ?? ('?' as ProviderRefund['status']))).toBe(true);
+      expect(record?.createdAt.getTime()).toBeGreaterThanOrEqual(before.getTime() - 1_000);
+      const earlier = await gateway.listRefunds({ from: new Date(before.getTime() - 3_600_000), to: new Date(before.getTime() - 60_000) });
+      expect(earlier.map((r) => r.providerRefundId)).not.toContain(created.providerRefundId);
     });
 
     it('reports a refund the provider settled as SUCCEEDED, and an unsettled one unchanged', async () => {

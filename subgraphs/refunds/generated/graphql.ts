@@ -6,6 +6,8 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { RefundRow } from '../read-model';
 import type { ReconciliationRow } from '../reconciliation';
 import type { RefundPayload as StoredRefundPayload } from '../manual';
+import type { RunRow, ExceptionRow, ProviderStatusRow } from '../reconciliation/store';
+import type { StoredRunPayload, RunConnection, ExceptionConnection } from '../reconciliation/resolvers';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
@@ -224,6 +226,225 @@ export type ReconciliationMismatch = {
   message: Scalars['String']['output'];
 };
 
+/** Three-way reconciliation: what kind of disagreement an exception is. */
+export type ReconciliationExceptionCode =
+  /** The provider paid a refund (or an internal tender succeeded); the ERP has no credit memo for it. */
+  | 'PAID_NOT_BOOKED'
+  /** The ERP booked a credit memo; no provider shows a successful refund for it, or the graph holds no such refund. */
+  | 'BOOKED_NOT_PAID'
+  /** Two sides (see `sides`) hold different amounts for the same refund or tender. */
+  | 'AMOUNT_DIFFERS'
+  /** Two sides (see `sides`) hold different currencies for the same refund or tender. */
+  | 'CURRENCY_DIFFERS'
+  /** A provider refund no tender of the graph initiated. */
+  | 'UNKNOWN_PROVIDER_REFUND'
+  /** The graph says a tender SUCCEEDED; its provider has no such refund. */
+  | 'MISSING_AT_PROVIDER';
+
+/** Which two sides an AMOUNT_DIFFERS or CURRENCY_DIFFERS is between. The graph is the hub: a provider and the ERP that disagree always disagree with the graph too. */
+export type ReconciliationSides =
+  /** The graph's tender and the provider's refund. */
+  | 'GRAPH_PROVIDER'
+  /** The graph's refund and the ERP's credit memo. */
+  | 'GRAPH_ERP';
+
+/** Whether a run could read a side's records. */
+export type ReconciliationSideStatus =
+  /** Read. */
+  | 'OK'
+  /** The read failed (outage, timeout): the run reports nothing that needs this side. */
+  | 'UNAVAILABLE'
+  /** The connector cannot list its records: the run reports nothing that needs this side. */
+  | 'UNSUPPORTED';
+
+/** Where a reconciliation run stands. */
+export type ReconciliationRunStatus =
+  /** Waiting to run. */
+  | 'QUEUED'
+  /** Running now. */
+  | 'RUNNING'
+  /** Every side was read and compared. */
+  | 'COMPLETED'
+  /** Some side could not be read (see the statuses and warnings); the rest was compared. */
+  | 'PARTIAL'
+  /** Nothing was compared (see warnings). */
+  | 'FAILED';
+
+/** What started a reconciliation run. */
+export type ReconciliationTrigger =
+  /** The schedule. */
+  | 'SCHEDULE'
+  /** A person, with runReconciliation. */
+  | 'ON_DEMAND';
+
+/** Whether an exception still holds. */
+export type ReconciliationExceptionStatus =
+  /** Found by the latest run that looked. */
+  | 'OPEN'
+  /** A later run over its window, able to read its sides, no longer found it. */
+  | 'RESOLVED';
+
+/** How a run read one payment provider. */
+export type ReconciliationProviderStatus = {
+  __typename?: 'ReconciliationProviderStatus';
+  /** The provider (its connector's name; `simulated` stands in for every provider without one in the embedded default). */
+  provider: Scalars['String']['output'];
+  /** Read, failed, or cannot list. */
+  status: ReconciliationSideStatus;
+  /** Records read, around the window. */
+  records: Scalars['Int']['output'];
+  /** Why it was not read. */
+  message?: Maybe<Scalars['String']['output']>;
+};
+
+/** One comparison of the graph's refunds with the payment providers' and the ERP's records over a window. */
+export type ReconciliationRun = {
+  __typename?: 'ReconciliationRun';
+  /** Opaque id, `rcn_...`. */
+  id: Scalars['ID']['output'];
+  /** Schedule or a person. */
+  trigger: ReconciliationTrigger;
+  /** Who asked (`system` for the schedule). */
+  requestedBy: Scalars['String']['output'];
+  /** Start of the window (inclusive). */
+  from: Scalars['DateTime']['output'];
+  /** End of the window (exclusive). */
+  to: Scalars['DateTime']['output'];
+  /** Where it stands. */
+  status: ReconciliationRunStatus;
+  /** How the ERP was read; null until read. */
+  erpStatus?: Maybe<ReconciliationSideStatus>;
+  /** How each payment provider was read. */
+  providerStatuses: Array<ReconciliationProviderStatus>;
+  /** What could not be read or done, in words. */
+  warnings: Array<Scalars['String']['output']>;
+  /** Graph refunds created in the window. */
+  refundsChecked: Scalars['Int']['output'];
+  /** Provider records read (around the window). */
+  providerRecords: Scalars['Int']['output'];
+  /** ERP credit memos read (around the window). */
+  erpRecords: Scalars['Int']['output'];
+  /** Exceptions this run found. */
+  exceptionsFound: Scalars['Int']['output'];
+  /** Of those, seen for the first time. */
+  exceptionsNew: Scalars['Int']['output'];
+  /** Exceptions this run resolved. */
+  exceptionsResolved: Scalars['Int']['output'];
+  /** When it was queued. */
+  createdAt: Scalars['DateTime']['output'];
+  /** When it started. */
+  startedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When it ended. */
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** What each side holds about an exception, as JSON text; null where a side has nothing. */
+export type ReconciliationEvidence = {
+  __typename?: 'ReconciliationEvidence';
+  /** The graph's refund (with the tender concerned and our credit-memo record), as JSON text. */
+  graph?: Maybe<Scalars['String']['output']>;
+  /** The provider's refund record, as JSON text. */
+  provider?: Maybe<Scalars['String']['output']>;
+  /** The ERP's credit memo record, as JSON text. */
+  erp?: Maybe<Scalars['String']['output']>;
+};
+
+/** A disagreement between the graph, a payment provider and the ERP: one per disagreement, however many runs see it. */
+export type ReconciliationException = {
+  __typename?: 'ReconciliationException';
+  /** Opaque id. */
+  id: Scalars['ID']['output'];
+  /** What kind of disagreement. */
+  code: ReconciliationExceptionCode;
+  /** For AMOUNT_DIFFERS and CURRENCY_DIFFERS: between which sides. */
+  sides?: Maybe<ReconciliationSides>;
+  /** The provider concerned, if any. */
+  provider?: Maybe<Scalars['String']['output']>;
+  /** The graph refund concerned, if any. */
+  refundId?: Maybe<Scalars['ID']['output']>;
+  /** The graph tender concerned, if any. */
+  tenderId?: Maybe<Scalars['ID']['output']>;
+  /** The provider's refund id, if any. */
+  providerRefundId?: Maybe<Scalars['String']['output']>;
+  /** The ERP's memo number, if any. */
+  erpReference?: Maybe<Scalars['String']['output']>;
+  /** In words. */
+  message: Scalars['String']['output'];
+  /** What each side holds. */
+  evidence: ReconciliationEvidence;
+  /** Open or resolved. */
+  status: ReconciliationExceptionStatus;
+  /** The run that first found it. */
+  firstSeenRunId: Scalars['ID']['output'];
+  /** The latest run that found it. */
+  lastSeenRunId: Scalars['ID']['output'];
+  /** The run that resolved it. */
+  resolvedRunId?: Maybe<Scalars['ID']['output']>;
+  /** When first found. */
+  firstSeenAt: Scalars['DateTime']['output'];
+  /** When last found. */
+  lastSeenAt: Scalars['DateTime']['output'];
+  /** When resolved. */
+  resolvedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** A page of reconciliation runs, newest first. */
+export type ReconciliationRunConnection = {
+  __typename?: 'ReconciliationRunConnection';
+  /** The runs of this page with their cursors. */
+  edges: Array<ReconciliationRunEdge>;
+  /** Runs of this page, without cursors. */
+  nodes: Array<ReconciliationRun>;
+  /** Pagination state. */
+  pageInfo: PageInfo;
+};
+
+/** A run in a connection. */
+export type ReconciliationRunEdge = {
+  __typename?: 'ReconciliationRunEdge';
+  /** Opaque position; pass as `after` to continue after it. */
+  cursor: Scalars['String']['output'];
+  /** The run. */
+  node: ReconciliationRun;
+};
+
+/** A page of reconciliation exceptions, most recently seen first. */
+export type ReconciliationExceptionConnection = {
+  __typename?: 'ReconciliationExceptionConnection';
+  /** The exceptions of this page with their cursors. */
+  edges: Array<ReconciliationExceptionEdge>;
+  /** Exceptions of this page, without cursors. */
+  nodes: Array<ReconciliationException>;
+  /** Pagination state. */
+  pageInfo: PageInfo;
+};
+
+/** An exception in a connection. */
+export type ReconciliationExceptionEdge = {
+  __typename?: 'ReconciliationExceptionEdge';
+  /** Opaque position; pass as `after` to continue after it. */
+  cursor: Scalars['String']['output'];
+  /** The exception. */
+  node: ReconciliationException;
+};
+
+/** The window of an on-demand reconciliation, [from, to). */
+export type RunReconciliationInput = {
+  /** Start (inclusive). */
+  from: Scalars['DateTime']['input'];
+  /** End (exclusive); not in the future, at most 31 days after `from`. */
+  to: Scalars['DateTime']['input'];
+};
+
+/** Result of runReconciliation. */
+export type RunReconciliationPayload = {
+  __typename?: 'RunReconciliationPayload';
+  /** The run as it ended (or QUEUED/FAILED if another run was in progress); null when userErrors are present. */
+  run?: Maybe<ReconciliationRun>;
+  /** Why it was refused, if it was; nothing was run then. */
+  userErrors: Array<UserError>;
+};
+
 /** A manual refund. */
 export type IssueRefundInput = {
   /** The order. */
@@ -277,6 +498,8 @@ export type Mutation = {
   approveRefund: RefundPayload;
   /** Retries a FAILED refund with a new provider attempt; audited. */
   retryRefund: RefundPayload;
+  /** Reconciles the graph's refunds with the payment providers' refunds and the ERP's credit memos over [from, to) now (finance); audited. Waits for a run in progress. */
+  runReconciliation: RunReconciliationPayload;
   /** Sends dead letters of the refunds subgraph back to their consumers, or says what would happen (operations roles; audited). */
   replayRefundsDeadLetters: ReplayDeadLettersPayload;
 };
@@ -296,6 +519,12 @@ export type MutationApproveRefundArgs = {
 
 export type MutationRetryRefundArgs = {
   input: RetryRefundInput;
+  idempotencyKey: Scalars['String']['input'];
+};
+
+
+export type MutationRunReconciliationArgs = {
+  input: RunReconciliationInput;
   idempotencyKey: Scalars['String']['input'];
 };
 
@@ -385,6 +614,10 @@ export type Query = {
   refund?: Maybe<Refund>;
   /** Captured vs refunded vs credited per order and return, with every mismatch (finance and operations). Only orders with refunds or memos are listed; `onlyMismatches` narrows to problems. */
   reconciliation: Array<ReconciliationEntry>;
+  /** Three-way reconciliation runs, newest first (finance and operations). */
+  reconciliationRuns: ReconciliationRunConnection;
+  /** Exceptions of the three-way reconciliation, most recently seen first (finance and operations). */
+  reconciliationExceptions: ReconciliationExceptionConnection;
   /** The refunds subgraph's event pipeline (operations roles). */
   refundsEventPipeline: EventPipeline;
 };
@@ -422,6 +655,20 @@ export type QueryReconciliationArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+
+export type QueryReconciliationRunsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryReconciliationExceptionsArgs = {
+  status?: InputMaybe<ReconciliationExceptionStatus>;
+  code?: InputMaybe<ReconciliationExceptionCode>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** Reasons a mutation of this subgraph refuses its input. */
 export type UserErrorCode =
   /** The idempotency key is empty, too long or has characters outside [A-Za-z0-9_-:.]. */
@@ -453,7 +700,11 @@ export type UserErrorCode =
   /** Only a FAILED refund can be retried. */
   | 'NOT_FAILED'
   /** A value is malformed. */
-  | 'INVALID_VALUE';
+  | 'INVALID_VALUE'
+  /** A reconciliation window does not start before it ends, or ends in the future. */
+  | 'INVALID_WINDOW'
+  /** A reconciliation window spans more than 31 days. */
+  | 'WINDOW_TOO_LONG';
 
 /** ISO 4217 currency codes the graph accepts. */
 export type CurrencyCode =
@@ -763,6 +1014,22 @@ export type ResolversTypes = {
   RefundTender: ResolverTypeWrapper<Omit<RefundTender, 'amount'> & { amount: ResolversTypes['Money'] }>;
   ReconciliationEntry: ResolverTypeWrapper<ReconciliationRow>;
   ReconciliationMismatch: ResolverTypeWrapper<ReconciliationMismatch>;
+  ReconciliationExceptionCode: ReconciliationExceptionCode;
+  ReconciliationSides: ReconciliationSides;
+  ReconciliationSideStatus: ReconciliationSideStatus;
+  ReconciliationRunStatus: ReconciliationRunStatus;
+  ReconciliationTrigger: ReconciliationTrigger;
+  ReconciliationExceptionStatus: ReconciliationExceptionStatus;
+  ReconciliationProviderStatus: ResolverTypeWrapper<ProviderStatusRow>;
+  ReconciliationRun: ResolverTypeWrapper<RunRow>;
+  ReconciliationEvidence: ResolverTypeWrapper<ReconciliationEvidence>;
+  ReconciliationException: ResolverTypeWrapper<ExceptionRow>;
+  ReconciliationRunConnection: ResolverTypeWrapper<RunConnection>;
+  ReconciliationRunEdge: ResolverTypeWrapper<Omit<ReconciliationRunEdge, 'node'> & { node: ResolversTypes['ReconciliationRun'] }>;
+  ReconciliationExceptionConnection: ResolverTypeWrapper<ExceptionConnection>;
+  ReconciliationExceptionEdge: ResolverTypeWrapper<Omit<ReconciliationExceptionEdge, 'node'> & { node: ResolversTypes['ReconciliationException'] }>;
+  RunReconciliationInput: RunReconciliationInput;
+  RunReconciliationPayload: ResolverTypeWrapper<StoredRunPayload>;
   IssueRefundInput: IssueRefundInput;
   IssueRefundLineInput: IssueRefundLineInput;
   ApproveRefundInput: ApproveRefundInput;
@@ -805,6 +1072,16 @@ export type ResolversParentTypes = {
   RefundTender: Omit<RefundTender, 'amount'> & { amount: ResolversParentTypes['Money'] };
   ReconciliationEntry: ReconciliationRow;
   ReconciliationMismatch: ReconciliationMismatch;
+  ReconciliationProviderStatus: ProviderStatusRow;
+  ReconciliationRun: RunRow;
+  ReconciliationEvidence: ReconciliationEvidence;
+  ReconciliationException: ExceptionRow;
+  ReconciliationRunConnection: RunConnection;
+  ReconciliationRunEdge: Omit<ReconciliationRunEdge, 'node'> & { node: ResolversParentTypes['ReconciliationRun'] };
+  ReconciliationExceptionConnection: ExceptionConnection;
+  ReconciliationExceptionEdge: Omit<ReconciliationExceptionEdge, 'node'> & { node: ResolversParentTypes['ReconciliationException'] };
+  RunReconciliationInput: RunReconciliationInput;
+  RunReconciliationPayload: StoredRunPayload;
   IssueRefundInput: IssueRefundInput;
   IssueRefundLineInput: IssueRefundLineInput;
   ApproveRefundInput: ApproveRefundInput;
@@ -919,6 +1196,87 @@ export type ReconciliationMismatchResolvers<ContextType = SubgraphContext<Refund
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type ReconciliationProviderStatusResolvers<ContextType = SubgraphContext<RefundsLoaders>, ParentType extends ResolversParentTypes['ReconciliationProviderStatus'] = ResolversParentTypes['ReconciliationProviderStatus']> = {
+  provider?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ReconciliationSideStatus'], ParentType, ContextType>;
+  records?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ReconciliationRunResolvers<ContextType = SubgraphContext<RefundsLoaders>, ParentType extends ResolversParentTypes['ReconciliationRun'] = ResolversParentTypes['ReconciliationRun']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  trigger?: Resolver<ResolversTypes['ReconciliationTrigger'], ParentType, ContextType>;
+  requestedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ReconciliationRunStatus'], ParentType, ContextType>;
+  erpStatus?: Resolver<Maybe<ResolversTypes['ReconciliationSideStatus']>, ParentType, ContextType>;
+  providerStatuses?: Resolver<Array<ResolversTypes['ReconciliationProviderStatus']>, ParentType, ContextType>;
+  warnings?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  refundsChecked?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  providerRecords?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  erpRecords?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  exceptionsFound?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  exceptionsNew?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  exceptionsResolved?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
+export type ReconciliationEvidenceResolvers<ContextType = SubgraphContext<RefundsLoaders>, ParentType extends ResolversParentTypes['ReconciliationEvidence'] = ResolversParentTypes['ReconciliationEvidence']> = {
+  graph?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  provider?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  erp?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ReconciliationExceptionResolvers<ContextType = SubgraphContext<RefundsLoaders>, ParentType extends ResolversParentTypes['ReconciliationException'] = ResolversParentTypes['ReconciliationException']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['ReconciliationExceptionCode'], ParentType, ContextType>;
+  sides?: Resolver<Maybe<ResolversTypes['ReconciliationSides']>, ParentType, ContextType>;
+  provider?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  refundId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  tenderId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  providerRefundId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  erpReference?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  evidence?: Resolver<ResolversTypes['ReconciliationEvidence'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ReconciliationExceptionStatus'], ParentType, ContextType>;
+  firstSeenRunId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastSeenRunId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  resolvedRunId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  firstSeenAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  lastSeenAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  resolvedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
+export type ReconciliationRunConnectionResolvers<ContextType = SubgraphContext<RefundsLoaders>, ParentType extends ResolversParentTypes['ReconciliationRunConnection'] = ResolversParentTypes['ReconciliationRunConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ReconciliationRunEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['ReconciliationRun']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type ReconciliationRunEdgeResolvers<ContextType = SubgraphContext<RefundsLoaders>, ParentType extends ResolversParentTypes['ReconciliationRunEdge'] = ResolversParentTypes['ReconciliationRunEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ReconciliationRun'], ParentType, ContextType>;
+};
+
+export type ReconciliationExceptionConnectionResolvers<ContextType = SubgraphContext<RefundsLoaders>, ParentType extends ResolversParentTypes['ReconciliationExceptionConnection'] = ResolversParentTypes['ReconciliationExceptionConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ReconciliationExceptionEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['ReconciliationException']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type ReconciliationExceptionEdgeResolvers<ContextType = SubgraphContext<RefundsLoaders>, ParentType extends ResolversParentTypes['ReconciliationExceptionEdge'] = ResolversParentTypes['ReconciliationExceptionEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ReconciliationException'], ParentType, ContextType>;
+};
+
+export type RunReconciliationPayloadResolvers<ContextType = SubgraphContext<RefundsLoaders>, ParentType extends ResolversParentTypes['RunReconciliationPayload'] = ResolversParentTypes['RunReconciliationPayload']> = {
+  run?: Resolver<Maybe<ResolversTypes['ReconciliationRun']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
 export type RefundPayloadResolvers<ContextType = SubgraphContext<RefundsLoaders>, ParentType extends ResolversParentTypes['RefundPayload'] = ResolversParentTypes['RefundPayload']> = {
   refund?: Resolver<Maybe<ResolversTypes['Refund']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
@@ -928,6 +1286,7 @@ export type MutationResolvers<ContextType = SubgraphContext<RefundsLoaders>, Par
   issueRefund?: Resolver<ResolversTypes['RefundPayload'], ParentType, ContextType, RequireFields<MutationIssueRefundArgs, 'input' | 'idempotencyKey'>>;
   approveRefund?: Resolver<ResolversTypes['RefundPayload'], ParentType, ContextType, RequireFields<MutationApproveRefundArgs, 'input' | 'idempotencyKey'>>;
   retryRefund?: Resolver<ResolversTypes['RefundPayload'], ParentType, ContextType, RequireFields<MutationRetryRefundArgs, 'input' | 'idempotencyKey'>>;
+  runReconciliation?: Resolver<ResolversTypes['RunReconciliationPayload'], ParentType, ContextType, RequireFields<MutationRunReconciliationArgs, 'input' | 'idempotencyKey'>>;
   replayRefundsDeadLetters?: Resolver<ResolversTypes['ReplayDeadLettersPayload'], ParentType, ContextType, RequireFields<MutationReplayRefundsDeadLettersArgs, 'input' | 'idempotencyKey'>>;
 };
 
@@ -971,6 +1330,8 @@ export type QueryResolvers<ContextType = SubgraphContext<RefundsLoaders>, Parent
   refundUpdatePage?: Resolver<ResolversTypes['RefundUpdatePage'], ParentType, ContextType, Partial<QueryRefundUpdatePageArgs>>;
   refund?: Resolver<Maybe<ResolversTypes['Refund']>, ParentType, ContextType, RequireFields<QueryRefundArgs, 'id'>>;
   reconciliation?: Resolver<Array<ResolversTypes['ReconciliationEntry']>, ParentType, ContextType, Partial<QueryReconciliationArgs>>;
+  reconciliationRuns?: Resolver<ResolversTypes['ReconciliationRunConnection'], ParentType, ContextType, Partial<QueryReconciliationRunsArgs>>;
+  reconciliationExceptions?: Resolver<ResolversTypes['ReconciliationExceptionConnection'], ParentType, ContextType, Partial<QueryReconciliationExceptionsArgs>>;
   refundsEventPipeline?: Resolver<ResolversTypes['EventPipeline'], ParentType, ContextType>;
 };
 
@@ -1049,6 +1410,15 @@ export type Resolvers<ContextType = SubgraphContext<RefundsLoaders>> = {
   RefundTender?: RefundTenderResolvers<ContextType>;
   ReconciliationEntry?: ReconciliationEntryResolvers<ContextType>;
   ReconciliationMismatch?: ReconciliationMismatchResolvers<ContextType>;
+  ReconciliationProviderStatus?: ReconciliationProviderStatusResolvers<ContextType>;
+  ReconciliationRun?: ReconciliationRunResolvers<ContextType>;
+  ReconciliationEvidence?: ReconciliationEvidenceResolvers<ContextType>;
+  ReconciliationException?: ReconciliationExceptionResolvers<ContextType>;
+  ReconciliationRunConnection?: ReconciliationRunConnectionResolvers<ContextType>;
+  ReconciliationRunEdge?: ReconciliationRunEdgeResolvers<ContextType>;
+  ReconciliationExceptionConnection?: ReconciliationExceptionConnectionResolvers<ContextType>;
+  ReconciliationExceptionEdge?: ReconciliationExceptionEdgeResolvers<ContextType>;
+  RunReconciliationPayload?: RunReconciliationPayloadResolvers<ContextType>;
   RefundPayload?: RefundPayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Order?: OrderResolvers<ContextType>;

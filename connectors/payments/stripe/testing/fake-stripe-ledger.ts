@@ -47,6 +47,8 @@ export interface FakePayment {
 const HOLDING: ReadonlySet<FakeRefund['status']> = new Set(['pending', 'requires_action', 'succeeded']);
 /** Parameters `POST /v1/refunds` accepts here; Stripe also refuses unknown ones. */
 const KNOWN_PARAMS: ReadonlySet<string> = new Set(['amount', 'payment_intent', 'charge', 'reason', 'metadata']);
+/** Query parameters `GET /v1/refunds` accepts here. */
+const LIST_PARAMS = /^(limit|starting_after|ending_before|created|created\[(gt|gte|lt|lte)\])$/;
 const REASONS: ReadonlySet<string> = new Set(['duplicate', 'fraudulent', 'requested_by_customer']);
 
 /** Stripe's error body (`{ error: { type, code, message, param } }`). */
@@ -173,6 +175,74 @@ export class FakeStripeLedger {
   retrieveRefund(id: string): FakeAnswer {
     const refund = this.refunds.get(id);
     return refund ? { status: 200, body: { ...refund } } : stripeError(404, 'invalid_request_error', 'resource_missing', `No such refund: '${id}'`, 'id');
+  }
+
+  /**
+   * `GET /v1/refunds`: Stripe's list shape (`{ object: 'list', data, has_more, url }`), newest
+   * first, `limit` 1–100 (default 10), `created` as an integer or `created[gt|gte|lt|lte]`, and
+   * `starting_after` / `ending_before` (an id of the list) for cursor paging.
+   */
+  listRefunds(query: URLSearchParams): FakeAnswer {
+    for (const name of query.keys()) {
+      if (!LIST_PARAMS.test(name)) return stripeError(400, 'invalid_request_error', 'parameter_unknown', `Received unknown parameter: ${name}`, name);
+    }
+    const limitText = query.get('limit') ?? '10';
+    const limit = /^\d{1,3}$/.test(limitText) ? Number(limitText) : NaN;
+    if (!(limit >= 1 && limit <= 100)) {
+      return stripeError(
+        400,
+        'invalid_request_error',
+        'parameter_invalid_integer',
+        'This value must be greater than or equal to 1 and less than or equal to 100.',
+        'limit',
+      );
+    }
+    const bounds: [string, (created: number, bound: number) => boolean][] = [
+      ['created', (c, b) => c === b],
+      ['created[gt]', (c, b) => c > b],
+      ['created[gte]', (c, b) => c >= b],
+      ['created[lt]', (c, b) => c < b],
+      ['created[lte]', (c, b) => c <= b],
+    ];
+    const filters: ((created: number) => boolean)[] = [];
+    for (const [name, test] of bounds) {
+      const value = query.get(name);
+      if (value === null) continue;
+      if (!/^\d{1,12}$/.test(value)) return stripeError(400, 'invalid_request_error', 'parameter_invalid_integer', 'Invalid integer: ' + value, name);
+      filters.push((created) => test(created, Number(value)));
+    }
+    // Newest first; among equal seconds the later-created first, as Stripe orders them.
+    let list = [...this.refunds.values()].reverse().sort((a, b) => b.created - a.created);
+    list = list.filter((refund) => filters.every((passes) => passes(refund.created)));
+    const startingAfter = query.get('starting_after');
+    const endingBefore = query.get('ending_before');
+    for (const [name, id] of [
+      ['starting_after', startingAfter],
+      ['ending_before', endingBefore],
+    ] as const) {
+      if (id !== null && !this.refunds.has(id)) return stripeError(400, 'invalid_request_error', 'resource_missing', `No such refund: '${id}'`, name);
+    }
+    let page: FakeRefund[];
+    let hasMore: boolean;
+    if (startingAfter !== null) {
+      const rest = list.slice(list.findIndex((refund) => refund.id === startingAfter) + 1);
+      page = rest.slice(0, limit);
+      hasMore = rest.length > limit;
+    } else if (endingBefore !== null) {
+      const before = list.slice(
+        0,
+        Math.max(
+          0,
+          list.findIndex((refund) => refund.id === endingBefore),
+        ),
+      );
+      page = before.slice(Math.max(0, before.length - limit));
+      hasMore = before.length > limit;
+    } else {
+      page = list.slice(0, limit);
+      hasMore = list.length > limit;
+    }
+    return { status: 200, body: { object: 'list', data: page.map((refund) => ({ ...refund })), has_more: hasMore, url: '/v1/refunds' } };
   }
 
   /** Moves a pending refund to its final state; returns the previous status and the updated refund. */

@@ -1,6 +1,6 @@
 /**
  * A local Stripe for tests: `node:http` speaking the REST shape of what the Stripe adapter uses
- * (`POST /v1/refunds`, `GET /v1/refunds/:id`), with Stripe's Bearer auth, Stripe's idempotency
+ * (`POST /v1/refunds`, `GET /v1/refunds/:id`, the `GET /v1/refunds` list), with Stripe's Bearer auth, Stripe's idempotency
  * (same key + same params → the saved answer with `Idempotent-Replayed: true`; same key + other
  * params → 400 `idempotency_error`), signed webhooks, and faults a real network produces.
  */
@@ -233,7 +233,7 @@ export class FakeStripeServer {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks).toString('utf8');
     const method = req.method ?? 'GET';
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const [path = '/', query = ''] = (req.url ?? '/').split('?');
     const keyHeader = req.headers['idempotency-key'];
     const key = method === 'POST' && typeof keyHeader === 'string' ? keyHeader : null;
     const log: FakeStripeRequestLog = { method, path, idempotencyKey: key, outcome: 'executed', status: null };
@@ -248,7 +248,7 @@ export class FakeStripeServer {
       log.outcome = fault;
       return this.send(res, log, stripeError(500, 'api_error', undefined, 'An unknown error occurred (injected by the fake).'), fakeStripeId('req'), key);
     }
-    const { answer, requestId, outcome } = this.execute(method, path, body, key);
+    const { answer, requestId, outcome } = this.execute(method, path, body, key, new URLSearchParams(query));
     log.outcome = outcome;
     if (fault === 'hang') {
       log.outcome = fault;
@@ -268,6 +268,7 @@ export class FakeStripeServer {
     path: string,
     body: string,
     key: string | null,
+    query: URLSearchParams,
   ): { answer: FakeAnswer; requestId: string; outcome: 'executed' | 'replayed' | 'rejected' } {
     const print = fingerprint(method, path, body);
     if (key !== null) {
@@ -279,13 +280,14 @@ export class FakeStripeServer {
       if (saved) return { answer: saved.answer, requestId: saved.requestId, outcome: 'replayed' };
     }
     const requestId = fakeStripeId('req');
-    const route = this.route(method, path, body);
+    const route = this.route(method, path, body, query);
     // Stripe saves an answer under the key only once the endpoint began executing.
     if (key !== null && route.executed) this.saved.set(key, { fingerprint: print, answer: route.answer, requestId });
     return { answer: route.answer, requestId, outcome: route.executed ? 'executed' : 'rejected' };
   }
 
-  private route(method: string, path: string, body: string): { answer: FakeAnswer; executed: boolean } {
+  private route(method: string, path: string, body: string, query: URLSearchParams): { answer: FakeAnswer; executed: boolean } {
+    if (method === 'GET' && path === '/v1/refunds') return { answer: this.ledger.listRefunds(query), executed: true };
     if (method === 'POST' && path === '/v1/refunds') {
       const params = parseForm(body);
       const invalid = this.ledger.validateCreate(params);
