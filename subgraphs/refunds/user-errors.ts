@@ -56,6 +56,20 @@ export const RefundMessages = {
   exceedsRefundable: 'The refund would exceed what was captured less what was already refunded.',
 } as const;
 
+/**
+ * Codes that open a tender's (and so its refund's) `failureReason` when the executor, not the
+ * provider, holds it as an exception; the message after the colon is for the people who act on it.
+ */
+export const TenderExceptionCode = {
+  /** No payment connector is configured for the tender's provider: configure it and restart. */
+  PROVIDER_NOT_CONFIGURED: 'PROVIDER_NOT_CONFIGURED',
+} as const;
+
+/** The `failureReason` of tenders held as exceptions, each starting with its `TenderExceptionCode`. */
+export const TenderExceptionMessages = {
+  providerNotConfigured: (provider: string) => `${TenderExceptionCode.PROVIDER_NOT_CONFIGURED}: no payment connector for provider "${provider}"`,
+} as const;
+
 /** Codes of `ReconciliationMismatch.code` (a String in the schema, whose description lists them). */
 export const MismatchCode = {
   REFUND_WITHOUT_CREDIT_MEMO: 'REFUND_WITHOUT_CREDIT_MEMO',
