@@ -166,18 +166,19 @@ export const storeCreditReference = {
 export interface StoreCreditEntry {
   /** The ledger's entry id (`sce_…`, the provider refund id of a refund). */
   entryId: string;
-  /** REFUND: credit given back; REDEMPTION: credit spent. */
+  /** REFUND: credit given to the account; REDEMPTION: credit spent from it. */
   kind: 'REFUND' | 'REDEMPTION';
-  /** Signed minor units: positive credits the account, negative spends from it. */
+  /** Minor units moved, always positive: `kind` says which way. */
   amountMinor: number;
   currency: string;
   createdAt: Date;
+  /** Pass as `after` to continue after this entry. */
+  cursor: string;
 }
 
-/** A page of entries, newest first; `endCursor` continues after the last one. */
+/** A page of entries, newest first. */
 export interface StoreCreditEntryPage {
   entries: StoreCreditEntry[];
-  endCursor: string | null;
   hasNextPage: boolean;
 }
 
@@ -185,6 +186,9 @@ export interface StoreCreditEntryPage {
 export interface StoreCreditAccounts {
   /** The customer's balance per currency it holds credit in (empty when it has no account). */
   balances(customerId: string): Promise<{ currency: string; balanceMinor: number }[]>;
-  /** The customer's entries, newest first, `first` at a time after `after` (a cursor from an earlier page). */
+  /**
+   * The customer's entries, newest first, `first` at a time after `after` (an entry's cursor).
+   * Throws a RangeError for a negative `first` or a cursor it did not issue.
+   */
   entries(customerId: string, page: { first: number; after?: string | null }): Promise<StoreCreditEntryPage>;
 }

@@ -65,6 +65,7 @@ export const COST_RULES: Readonly<Record<string, ListSizeRule>> = {
   'Query.products': CONNECTION_PAGE,
   'Query.commerceDeliveries': CONNECTION_PAGE,
   'EventPipeline.deadLetters': CONNECTION_PAGE,
+  'StoreCreditAccount.entries': CONNECTION_PAGE,
   'Query.returnStatusUpdates': CATCH_UP_PAGE,
   'Query.refundUpdates': CATCH_UP_PAGE,
   'Query.returnStatusUpdatePage': CATCH_UP_PAGE,

@@ -36,7 +36,7 @@ export interface RefundsDependencies {
 export function refundsSubgraph({ db, payments, erp, settings }: RefundsDependencies): SubgraphDefinition<RefundsLoaders> {
   return {
     ...refundsSchema,
-    resolvers: refundsResolvers(settings),
+    resolvers: refundsResolvers(settings, payments.storeCredit),
     loaders: refundsLoaders,
     consumers: [refundSnapshotsConsumer, returnRefundsConsumer, creditMemosConsumer(db, erp)],
     streams: [REFUND_UPDATE_STREAM],

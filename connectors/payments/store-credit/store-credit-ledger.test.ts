@@ -190,7 +190,7 @@ describe('crediting accounts', () => {
     const first = await statements.entries(id, { first: 2 });
     expect(first.entries.map((entry) => entry.amountMinor)).toEqual([300, 200]);
     expect(first.hasNextPage).toBe(true);
-    const second = await statements.entries(id, { first: 2, after: first.endCursor });
+    const second = await statements.entries(id, { first: 2, after: first.entries.at(-1)?.cursor });
     expect(second.entries.map((entry) => entry.amountMinor)).toEqual([100]);
     expect(second.hasNextPage).toBe(false);
     await expect(statements.entries(id, { first: 2, after: 'not-a-cursor' })).rejects.toThrow(RangeError);

@@ -66,18 +66,16 @@ export class StoreCreditStatements implements StoreCreditAccounts {
         ORDER BY e.created_at DESC, e.id DESC LIMIT $4`,
       [`customer:${customerId}`, after?.createdAt ?? null, after?.entryId ?? null, first + 1],
     );
-    const pageRows = rows.slice(0, first);
-    const entries: StoreCreditEntry[] = pageRows.map((row) => ({
+    const entries: StoreCreditEntry[] = rows.slice(0, first).map((row) => ({
       entryId: row.id,
       kind: row.kind,
-      amountMinor: row.amount,
+      amountMinor: Math.abs(row.amount),
       currency: row.currency,
       createdAt: row.created_at,
+      cursor: encodeCursor({ createdAt: row.created_text, entryId: row.id }),
     }));
-    const last = pageRows[pageRows.length - 1];
     return {
       entries,
-      endCursor: last ? encodeCursor({ createdAt: last.created_text, entryId: last.id }) : null,
       hasNextPage: rows.length > first,
     };
   }
