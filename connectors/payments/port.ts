@@ -159,7 +159,7 @@ export const storeCreditReference = {
   /** An existing gift card (the one an order was paid with). */
   giftCard: (number: string): string => `gift_card:${number}`,
   /** A gift card the ledger issues for the refund, owned by the customer. */
-  newGiftCard: (customerId: string): string => `gift_card:new:${customerId}`,
+  newGiftCard: (customerId: string): string => `new_gift_card:${customerId}`,
 } as const;
 
 /** One movement on a customer's store-credit account. */

@@ -198,7 +198,9 @@ describe('a provider without a connector', () => {
 
 describe('store credit through the ledger', () => {
   it('raises the customer store credit balance by exactly the refund, once, even when the executor is replayed after a crash', async () => {
-    const order = orderData({ lines: [{ sku: 'SKU-S', quantity: 2, unitPriceMinor: 2450 }], payments: [{ method: 'CARD', capturedMinor: 4900 }] });
+    // A customer id as a commerce platform may send it (spaces and all): the account must take it as it is.
+    const customerId = `Customer ${randomBytes(4).toString('hex')}:web`;
+    const order = orderData({ lines: [{ sku: 'SKU-S', quantity: 2, unitPriceMinor: 2450 }], payments: [{ method: 'CARD', capturedMinor: 4900 }], customerId });
     const refundId = await refundOf(order, [{ line: 0, quantity: 2 }], 'STORE_CREDIT');
     const [tender] = await tendersOf(database.db, refundId);
     expect(tender).toMatchObject({ method: 'STORE_CREDIT', payment_reference: `customer:${order.customerId}`, amount_minor: 4900, status: 'PENDING' });
@@ -226,7 +228,7 @@ describe('store credit through the ledger', () => {
     await runUntilSettled(allConfigured(), refundId);
 
     expect((await tendersOf(database.db, refundId)).map((t) => [t.method, t.payment_reference, t.status])).toEqual([
-      ['GIFT_CARD', `gift_card:new:${order.customerId}`, 'SUCCEEDED'],
+      ['GIFT_CARD', `new_gift_card:${order.customerId}`, 'SUCCEEDED'],
     ]);
     expect(await accounts('owner_customer_id', order.customerId)).toEqual([{ key: expect.stringMatching(/^gift_card:GC-\d{10}$/), balance_minor: 3100 }]);
   });

@@ -179,9 +179,16 @@ describe('crediting accounts', () => {
     expect(await balanceOf(card)).toBe(500);
   });
 
+  it('takes holder ids as orders carry them, spaces and colons included', async () => {
+    const card = storeCreditReference.giftCard(`GC EXT:${customer()}`);
+    await ledger.createRefund(credit(card, 250));
+    expect(await balanceOf(card)).toBe(250);
+  });
+
   it('declines malformed account references', async () => {
     expect(await declineCode(ledger.createRefund(credit('customer:', 100)))).toBe('invalid_request');
-    expect(await declineCode(ledger.createRefund(credit('gift_card:has space', 100)))).toBe('invalid_request');
+    expect(await declineCode(ledger.createRefund(credit('gift_card:tab\there', 100)))).toBe('invalid_request');
+    expect(await declineCode(ledger.createRefund(credit(`new_gift_card:${'c'.repeat(256)}`, 100)))).toBe('invalid_request');
   });
 
   it('pages a customer entries newest first', async () => {

@@ -3,7 +3,7 @@
  * (the refunds subgraph writes these on its tenders with `storeCreditReference` from `../port.ts`):
  * - `customer:<customer id>` — the customer's store-credit account;
  * - `gift_card:<number>` — that gift card (the card an order was paid with);
- * - `gift_card:new:<customer id>` — a gift card the ledger issues now, owned by that customer;
+ * - `new_gift_card:<customer id>` — a gift card the ledger issues now, owned by that customer;
  * - anything else — a redemption the ledger recorded (credit spent at checkout, `redeem`), paid
  *   back to the account it was spent from, never beyond what it took.
  */
@@ -13,24 +13,24 @@ export type CreditTarget =
   | { kind: 'new_gift_card'; ownerCustomerId: string }
   | { kind: 'redemption'; reference: string };
 
-/** Identifiers inside a reference: no whitespace, no leading colon, at most 200 characters. */
-const HOLDER = /^[^\s:][^\s]{0,199}$/;
-/** Issued gift card numbers never start like this, so `gift_card:new:` can only mean "issue one". */
-const NEW_CARD_PREFIX = 'new:';
+/**
+ * Ids inside a reference, as the order carried them (orders allow customer ids of 64 and payment
+ * references of 255 characters, spaces included): 1 to 255 characters, no control characters.
+ */
+const HOLDER = /^[^\p{Cc}]{1,255}$/u;
 
-/** The target of `reference`, or null when it names an account malformed. */
+/** The target of `reference`, or null when it names an account but a malformed one. */
 export function creditTarget(reference: string): CreditTarget | null {
-  if (reference.startsWith('customer:')) {
-    const customerId = reference.slice('customer:'.length);
-    return HOLDER.test(customerId) ? { kind: 'customer', accountKey: reference, customerId } : null;
+  const [prefix, ...rest] = reference.split(':');
+  const holder = rest.join(':');
+  switch (prefix) {
+    case 'customer':
+      return HOLDER.test(holder) ? { kind: 'customer', accountKey: reference, customerId: holder } : null;
+    case 'gift_card':
+      return HOLDER.test(holder) ? { kind: 'gift_card', accountKey: reference } : null;
+    case 'new_gift_card':
+      return HOLDER.test(holder) ? { kind: 'new_gift_card', ownerCustomerId: holder } : null;
+    default:
+      return { kind: 'redemption', reference };
   }
-  if (reference.startsWith('gift_card:')) {
-    const rest = reference.slice('gift_card:'.length);
-    if (rest.startsWith(NEW_CARD_PREFIX)) {
-      const owner = rest.slice(NEW_CARD_PREFIX.length);
-      return HOLDER.test(owner) ? { kind: 'new_gift_card', ownerCustomerId: owner } : null;
-    }
-    return HOLDER.test(rest) ? { kind: 'gift_card', accountKey: reference } : null;
-  }
-  return { kind: 'redemption', reference };
 }

@@ -6,7 +6,7 @@ const isText = (value: unknown, max: number): value is string => typeof value ==
 export function validateLedgerRequest(request: RefundRequest): void {
   const problems: string[] = [];
   if (!isText(request.refundId, 200)) problems.push('refundId must be 1 to 200 characters');
-  if (!isText(request.paymentReference, 255)) problems.push('paymentReference must be 1 to 255 characters');
+  if (!isText(request.paymentReference, 300)) problems.push('paymentReference must be 1 to 300 characters');
   if (!Number.isSafeInteger(request.amountMinor) || request.amountMinor <= 0)
     problems.push(`amountMinor must be a positive integer, got ${String(request.amountMinor)}`);
   if (typeof request.currency !== 'string' || !/^[A-Z]{3}$/.test(request.currency)) problems.push(`currency must be ISO 4217, got ${String(request.currency)}`);

@@ -107,7 +107,7 @@ describe('calculateRefund', () => {
     expect(plan('GIFT_CARD')).toEqual([['GIFT_CARD', 'store_credit', 'gift_card:gc_1', null]]);
     const cardOnly: CalcOrder = { ...order, payments: order.payments.filter((p) => p.method === 'CARD') };
     expect(plan('GIFT_CARD', { ...cardOnly, payments: cardOnly.payments.map((p) => ({ ...p, capturedMinor: 20_000 })) })).toEqual([
-      ['GIFT_CARD', 'store_credit', 'gift_card:new:cus_1', null],
+      ['GIFT_CARD', 'store_credit', 'new_gift_card:cus_1', null],
     ]);
     expect(plan('CASH')).toEqual([['CASH', 'internal', null, null]]);
     const paidWithCredit: CalcOrder = {

@@ -12,8 +12,9 @@
 -- spend what it does not have, and a redemption cannot be refunded twice.
 CREATE TABLE store_credit.accounts (
   id                 bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  -- `customer:<customer id>`, `gift_card:<number>`, `system:issued` or `system:redeemed`.
-  key                text NOT NULL CHECK (key ~ '^(customer|gift_card):[^\s:][^\s]{0,199}$' OR key IN ('system:issued', 'system:redeemed')),
+  -- `customer:<customer id>`, `gift_card:<number>` (ids as the order had them: 1 to 255 characters,
+  -- spaces allowed, no control characters), `system:issued` or `system:redeemed`.
+  key                text NOT NULL CHECK (key ~ '^(customer|gift_card):[^[:cntrl:]]{1,255}$' OR key IN ('system:issued', 'system:redeemed')),
   currency           char(3) NOT NULL CHECK (currency ~ '^[A-Z]{3}$'),
   kind               text NOT NULL CHECK (kind IN ('customer', 'gift_card', 'issued', 'redeemed')),
   normal_side        text NOT NULL CHECK (normal_side IN ('debit', 'credit')),
@@ -36,12 +37,12 @@ CREATE SEQUENCE store_credit.gift_card_number_seq;
 -- refund tender's `rft_…:g<n>`), a REDEMPTION spends a holder's credit at checkout (idempotent by
 -- its payment reference). `request_reference` and the amount are the request as asked, so a replay
 -- of the key with another request is refused; `account_key` is where the money went (for
--- `gift_card:new` the number issued). A refund of a redemption names it in `redemption_id`.
+-- `new_gift_card:` the card issued). A refund of a redemption names it in `redemption_id`.
 CREATE TABLE store_credit.entries (
   id                 text PRIMARY KEY CHECK (id ~ '^sce_[0-9a-f]{24}$'),
   kind               text NOT NULL CHECK (kind IN ('REFUND', 'REDEMPTION')),
   idempotency_key    text NOT NULL UNIQUE CHECK (length(idempotency_key) BETWEEN 1 AND 255),
-  request_reference  text NOT NULL CHECK (length(request_reference) BETWEEN 1 AND 255),
+  request_reference  text NOT NULL CHECK (length(request_reference) BETWEEN 1 AND 300),
   account_key        text NOT NULL CHECK (account_key ~ '^(customer|gift_card):'),
   redemption_id      text REFERENCES store_credit.entries (id),
   amount_minor       bigint NOT NULL CHECK (amount_minor > 0),
