@@ -126,7 +126,7 @@ export class RefundExecutor {
     }
     const gateway = this.gateways.for(tender.provider);
     if (!gateway) {
-      await holdForMissingConnector(this.db, tender);
+      await holdForMissingConnector(this.db, tender, recordProviderAnswer);
       return;
     }
     try {

@@ -1,8 +1,11 @@
 import type { Db } from '../../../platform/db';
-import { writeTransaction } from '../../../platform/write-path/write-tx';
+import { writeTransaction, type WriteTx } from '../../../platform/write-path/write-tx';
+import type { ProviderRefund } from '../../../connectors/payments/port';
 import { componentLogger } from '../../../platform/logger';
 import { TenderExceptionCode, TenderExceptionMessages } from '../user-errors';
-import { recordProviderAnswer } from './executor';
+
+/** How a provider's answer is recorded on a tender (the executor's `recordProviderAnswer`, passed in to keep the import one-way). */
+export type RecordAnswer = (tx: WriteTx, tenderId: string, refundId: string, answer: ProviderRefund) => Promise<void>;
 
 const log = componentLogger('refund-executor');
 
@@ -34,12 +37,12 @@ export interface HeldTender {
  * re-check it is left as it is until `PROVIDER_RECHECK_MS` later. When the connector is configured
  * the claim picks it up and pays it with its unchanged key (`tenderRefundKey(id, generation)`).
  */
-export async function holdForMissingConnector(db: Db, tender: HeldTender): Promise<void> {
+export async function holdForMissingConnector(db: Db, tender: HeldTender, recordAnswer: RecordAnswer): Promise<void> {
   const reason = TenderExceptionMessages.providerNotConfigured(tender.provider);
   const first = tender.status !== 'REQUIRES_ACTION';
   await writeTransaction(db, 'refunds', async (tx) => {
     if (first) {
-      await recordProviderAnswer(tx, tender.id, tender.refund_id, {
+      await recordAnswer(tx, tender.id, tender.refund_id, {
         providerRefundId: tender.provider_refund_id ?? '',
         status: 'REQUIRES_ACTION',
         amountMinor: tender.amount_minor,
