@@ -216,7 +216,10 @@ describe('settings validated at start', () => {
         dropPollMs: 2000,
       },
       refunds: { secondApproverAboveMinor: 0 },
-      payments: { mode: 'stripe', secretKey: 'sk_live_0123456789abcdef', webhookSecret: 'whsec_0123456789abcdef', apiBase: undefined },
+      payments: {
+        mode: 'providers',
+        providers: [{ provider: 'stripe', secretKey: 'sk_live_0123456789abcdef', webhookSecret: 'whsec_0123456789abcdef', apiBase: undefined }],
+      },
       commerce: {
         connector: 'shopify',
         storeDomain: 'returns-graph-demo.myshopify.com',

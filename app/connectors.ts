@@ -5,15 +5,33 @@ import { ThrottledErp } from '../connectors/erp/throttled-erp';
 import { SimulatedGateway } from '../connectors/payments/simulated/simulated-gateway';
 import { StripeGateway } from '../connectors/payments/stripe/stripe-gateway';
 import { StripeWebhookVerifier } from '../connectors/payments/stripe/stripe-webhooks';
+import { StoreCreditLedger } from '../connectors/payments/store-credit/store-credit-ledger';
+import { StoreCreditStatements } from '../connectors/payments/store-credit/store-credit-statements';
+import type { PaymentGateway, RefundWebhookVerifier } from '../connectors/payments/port';
 import type { RefundsPayments } from '../subgraphs/refunds';
 import type { CommerceConnector } from '../connectors/commerce/port';
 import { required, type Config } from './config';
 
+/** Stripe's connector settings. */
+export interface StripeSettings {
+  provider: 'stripe';
+  /** `STRIPE_SECRET_KEY`: "sk_..." or a restricted "rk_..." key. */
+  secretKey: string;
+  /** `STRIPE_WEBHOOK_SECRET`: the endpoint's signing secret, "whsec_...". */
+  webhookSecret: string;
+  /** `STRIPE_API_BASE`: another API origin (a test double); default Stripe's own. */
+  apiBase?: string;
+}
+
+/** One payment provider with a connector of its own (Adyen's settings join this union with its adapter). */
+export type ProviderSettings = StripeSettings;
+
 /**
  * Which payment providers refunds go through (`PAYMENTS_MODE`, validated by app/config.ts).
  * `simulated`: the simulated gateway stands in for every card provider — the embedded default and
- * tests. `stripe`: Stripe payments are refunded through Stripe, and providers with no connector are
- * refused rather than guessed.
+ * tests. `providers`: several at once (`PAYMENTS_MODE=stripe,adyen`), each payment refunded through
+ * the connector of the provider that captured it; a provider with no connector is held as an
+ * exception on its refund. The store-credit ledger is always on, in either mode.
  */
 export type PaymentsSettings =
   | {
@@ -22,26 +40,29 @@ export type PaymentsSettings =
       settlementDelayMs: number;
     }
   | {
-      mode: 'stripe';
-      /** `STRIPE_SECRET_KEY`: "sk_..." or a restricted "rk_..." key. */
-      secretKey: string;
-      /** `STRIPE_WEBHOOK_SECRET`: the endpoint's signing secret, "whsec_...". */
-      webhookSecret: string;
-      /** `STRIPE_API_BASE`: another API origin (a test double); default Stripe's own. */
-      apiBase?: string;
+      mode: 'providers';
+      /** At least one, each provider once. */
+      providers: readonly ProviderSettings[];
     };
 
 /** The payment settings of a validated configuration. */
 export function paymentsSettings(config: Config): PaymentsSettings {
   if (config.PAYMENTS_MODE === 'simulated') return { mode: 'simulated', settlementDelayMs: config.SIMULATED_SETTLEMENT_DELAY_MS };
-  // loadConfig has refused PAYMENTS_MODE=stripe without these; `required` only narrows the types.
-  const why = 'PAYMENTS_MODE=stripe refunds through Stripe';
-  return {
-    mode: 'stripe',
-    secretKey: required(config.STRIPE_SECRET_KEY, 'STRIPE_SECRET_KEY', why),
-    webhookSecret: required(config.STRIPE_WEBHOOK_SECRET, 'STRIPE_WEBHOOK_SECRET', why),
-    apiBase: config.STRIPE_API_BASE,
-  };
+  return { mode: 'providers', providers: config.PAYMENTS_MODE.split(',').map((name) => providerSettings(config, name)) };
+}
+
+/** One provider's settings; loadConfig has refused a provider without its credentials, so `required` only narrows the types. */
+function providerSettings(config: Config, name: string): ProviderSettings {
+  if (name === 'stripe') {
+    const why = 'PAYMENTS_MODE includes stripe';
+    return {
+      provider: 'stripe',
+      secretKey: required(config.STRIPE_SECRET_KEY, 'STRIPE_SECRET_KEY', why),
+      webhookSecret: required(config.STRIPE_WEBHOOK_SECRET, 'STRIPE_WEBHOOK_SECRET', why),
+      apiBase: config.STRIPE_API_BASE,
+    };
+  }
+  throw new Error(`PAYMENTS_MODE names "${name}", which has no payment connector in this build; known: stripe`);
 }
 
 /** The backends of one process, as the subgraphs receive them: ports, never the adapters' types. */
@@ -71,24 +92,40 @@ export function buildConnectors(db: Db, payments: PaymentsSettings, commerce: re
   return { erp: new ThrottledErp(new ReferenceErp(db)), payments: paymentProviders(db, payments), commerce };
 }
 
+/**
+ * The gateways and webhook verifiers of every configured provider, plus the store-credit ledger
+ * (always: store credit and gift cards are paid back through it in every mode) and its statements.
+ */
 function paymentProviders(db: Db, settings: PaymentsSettings): RefundsPayments {
+  const ledger = new StoreCreditLedger(db);
+  const storeCredit = new StoreCreditStatements(db);
   if (settings.mode === 'simulated') {
-    return { gateways: [], simulated: new SimulatedGateway(db, { settlementDelayMs: settings.settlementDelayMs }), verifiers: [] };
+    return { gateways: [ledger], simulated: new SimulatedGateway(db, { settlementDelayMs: settings.settlementDelayMs }), verifiers: [], storeCredit };
   }
-  return {
-    gateways: [new StripeGateway({ secretKey: settings.secretKey, apiBase: settings.apiBase })],
-    verifiers: [new StripeWebhookVerifier({ endpointSecret: settings.webhookSecret })],
-  };
+  if (settings.providers.length === 0) throw new Error('PaymentsSettings mode "providers" needs at least one provider, but got none');
+  const built = settings.providers.map(providerConnectors);
+  return { gateways: [...built.map((provider) => provider.gateway), ledger], verifiers: built.map((provider) => provider.verifier), storeCredit };
+}
+
+/** One provider's gateway and webhook verifier. */
+function providerConnectors(settings: ProviderSettings): { gateway: PaymentGateway; verifier: RefundWebhookVerifier } {
+  switch (settings.provider) {
+    case 'stripe':
+      return {
+        gateway: new StripeGateway({ secretKey: settings.secretKey, apiBase: settings.apiBase }),
+        verifier: new StripeWebhookVerifier({ endpointSecret: settings.webhookSecret }),
+      };
+  }
 }
 
 /**
- * The schemas of the embedded stand-ins each subgraph's connectors keep in our database: the
- * reference ERP (the only ERP connector so far) for inventory and refunds, and the simulated
- * payment gateway for refunds in simulated mode only. A real provider keeps its own state, so
- * Stripe mode creates no `payments_sim` schema. The reference shop (`commerce_ref`) is no running
+ * The schemas each subgraph's connectors keep in our database: the reference ERP (the only ERP
+ * connector so far) for inventory and refunds, the store-credit ledger for refunds always, and the
+ * simulated payment gateway for refunds in simulated mode only. A real provider keeps its own
+ * state, so provider mode creates no `payments_sim` schema. The reference shop (`commerce_ref`) is no running
  * graph's connector: it is the commerce port's reference adapter for the contract suite and the
  * tests, which migrate every schema (`ALL_MIGRATIONS`).
  */
 export function connectorSchemas(payments: Pick<PaymentsSettings, 'mode'>): Readonly<Record<string, readonly string[]>> {
-  return { inventory: ['erp'], refunds: payments.mode === 'simulated' ? ['erp', 'payments_sim'] : ['erp'] };
+  return { inventory: ['erp'], refunds: payments.mode === 'simulated' ? ['erp', 'payments_sim', 'store_credit'] : ['erp', 'store_credit'] };
 }

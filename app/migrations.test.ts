@@ -4,32 +4,32 @@ import { graphMigrations, serviceMigrations } from './migrations';
 const schemasOf = (sets: readonly { schema: string }[]) => sets.map((set) => set.schema);
 
 describe('migrations follow the connectors chosen', () => {
-  it('gives refunds the simulated gateway schema only in simulated mode', () => {
-    expect(schemasOf(serviceMigrations('refunds', { mode: 'simulated' }))).toEqual(['refunds', 'erp', 'payments_sim']);
-    expect(schemasOf(serviceMigrations('refunds', { mode: 'stripe' }))).toEqual(['refunds', 'erp']);
+  it('gives refunds the simulated gateway schema only in simulated mode, and the store-credit ledger always', () => {
+    expect(schemasOf(serviceMigrations('refunds', { mode: 'simulated' }))).toEqual(['refunds', 'erp', 'payments_sim', 'store_credit']);
+    expect(schemasOf(serviceMigrations('refunds', { mode: 'providers' }))).toEqual(['refunds', 'erp', 'store_credit']);
   });
 
   it('gives inventory the reference ERP and orders nothing but its own schema, in either mode', () => {
-    for (const mode of ['simulated', 'stripe'] as const) {
+    for (const mode of ['simulated', 'providers'] as const) {
       expect(schemasOf(serviceMigrations('inventory', { mode }))).toEqual(['inventory', 'erp']);
       expect(schemasOf(serviceMigrations('orders', { mode }))).toEqual(['orders']);
       expect(schemasOf(serviceMigrations('returns', { mode }))).toEqual(['returns']);
     }
   });
 
-  it('migrates the whole graph without the simulated gateway in Stripe mode', () => {
-    expect(schemasOf(graphMigrations({ mode: 'stripe' }))).toEqual(['registry', 'orders', 'returns', 'inventory', 'refunds', 'erp']);
+  it('migrates the whole graph without the simulated gateway in provider mode', () => {
+    expect(schemasOf(graphMigrations({ mode: 'providers' }))).toEqual(['registry', 'orders', 'returns', 'inventory', 'refunds', 'erp', 'store_credit']);
     expect(schemasOf(graphMigrations({ mode: 'simulated' }))).toContain('payments_sim');
   });
 
-  it('leaves no payments_sim schema in a database the refunds service migrated in Stripe mode', async () => {
+  it('leaves no payments_sim schema in a database the refunds service migrated in provider mode', async () => {
     const db = await PgliteDb.open();
     try {
-      await migrate(db, serviceMigrations('refunds', { mode: 'stripe' }));
+      await migrate(db, serviceMigrations('refunds', { mode: 'providers' }));
       const { rows } = await db.query<{ schema_name: string }>(
-        `SELECT schema_name FROM information_schema.schemata WHERE schema_name IN ('refunds', 'erp', 'payments_sim') ORDER BY schema_name`,
+        `SELECT schema_name FROM information_schema.schemata WHERE schema_name IN ('refunds', 'erp', 'payments_sim', 'store_credit') ORDER BY schema_name`,
       );
-      expect(rows.map((row) => row.schema_name)).toEqual(['erp', 'refunds']);
+      expect(rows.map((row) => row.schema_name)).toEqual(['erp', 'refunds', 'store_credit']);
     } finally {
       await db.close();
     }

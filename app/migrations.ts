@@ -20,6 +20,8 @@ const STAND_IN_MIGRATIONS: readonly MigrationSet[] = [
   // The reference ERP (embedded default's system of record).
   { schema: 'erp', dir: join(root, 'connectors/erp/reference/migrations') },
   { schema: 'payments_sim', dir: join(root, 'connectors/payments/simulated/migrations') },
+  // The built-in store-credit ledger: not a stand-in but our own provider, always on for refunds.
+  { schema: 'store_credit', dir: join(root, 'connectors/payments/store-credit/migrations') },
   // The reference shop (commerce source `demo`).
   { schema: 'commerce_ref', dir: join(root, 'connectors/commerce/reference/migrations') },
 ];

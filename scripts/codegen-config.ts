@@ -113,6 +113,8 @@ export const SUBGRAPH_TYPES: SubgraphTypes[] = [
       RunReconciliationPayload: '../reconciliation/resolvers#StoredRunPayload',
       ReconciliationRunConnection: '../reconciliation/resolvers#RunConnection',
       ReconciliationExceptionConnection: '../reconciliation/resolvers#ExceptionConnection',
+      // A customer id and its balances; `entries` is paged from the ledger by its own resolver.
+      StoreCreditAccount: '../store-credit#StoreCreditAccountParent',
       // Entities of the orders and returns subgraphs: this one holds only their key and adds `refunds`.
       Order: ENTITY_BY_ID,
       Return: ENTITY_BY_ID,

@@ -149,3 +149,53 @@ export class InvalidWebhookError extends Error {
 export function providerIdempotencyKey(refundId: string): string {
   return `returns-graph:refund:${refundId}`;
 }
+
+/**
+ * The built-in store-credit ledger (`store-credit/`) is a payment provider of our own: tenders paid
+ * back as store credit or to a gift card go through it under this provider name.
+ */
+export const STORE_CREDIT_PROVIDER = 'store_credit';
+
+/**
+ * The `paymentReference` of a store-credit refund: which account it credits. The ledger reads it
+ * back (`store-credit/store-credit-references.ts`); any other reference is a redemption it recorded.
+ */
+export const storeCreditReference = {
+  /** The customer's store-credit account. */
+  customer: (customerId: string): string => `customer:${customerId}`,
+  /** An existing gift card (the one an order was paid with). */
+  giftCard: (number: string): string => `gift_card:${number}`,
+  /** A gift card the ledger issues for the refund, owned by the customer. */
+  newGiftCard: (customerId: string): string => `new_gift_card:${customerId}`,
+} as const;
+
+/** One movement on a customer's store-credit account. */
+export interface StoreCreditEntry {
+  /** The ledger's entry id (`sce_…`, the provider refund id of a refund). */
+  entryId: string;
+  /** REFUND: credit given to the account; REDEMPTION: credit spent from it. */
+  kind: 'REFUND' | 'REDEMPTION';
+  /** Minor units moved, always positive: `kind` says which way. */
+  amountMinor: number;
+  currency: string;
+  createdAt: Date;
+  /** Pass as `after` to continue after this entry. */
+  cursor: string;
+}
+
+/** A page of entries, newest first. */
+export interface StoreCreditEntryPage {
+  entries: StoreCreditEntry[];
+  hasNextPage: boolean;
+}
+
+/** Reads customers' store-credit accounts (balances and entries) for the graph. */
+export interface StoreCreditAccounts {
+  /** The customer's balance per currency it holds credit in (empty when it has no account). */
+  balances(customerId: string): Promise<{ currency: string; balanceMinor: number }[]>;
+  /**
+   * The customer's entries, newest first, `first` at a time after `after` (an entry's cursor).
+   * Throws a RangeError for a negative `first` or a cursor it did not issue.
+   */
+  entries(customerId: string, page: { first: number; after?: string | null }): Promise<StoreCreditEntryPage>;
+}

@@ -67,6 +67,7 @@ export const COST_RULES: Readonly<Record<string, ListSizeRule>> = {
   'EventPipeline.deadLetters': CONNECTION_PAGE,
   'Query.reconciliationRuns': CONNECTION_PAGE,
   'Query.reconciliationExceptions': CONNECTION_PAGE,
+  'StoreCreditAccount.entries': CONNECTION_PAGE,
   'Query.returnStatusUpdates': CATCH_UP_PAGE,
   'Query.refundUpdates': CATCH_UP_PAGE,
   'Query.returnStatusUpdatePage': CATCH_UP_PAGE,

@@ -156,6 +156,8 @@ export const CAPABILITIES = {
   issueRefund: FINANCE,
   approveRefund: FINANCE,
   retryRefund: FINANCE,
+  /** A customer's store-credit balance and entries: the customer their own, finance and operations any. */
+  storeCredit: { customer: 'own_customer', ...FINANCE },
 
   // every subgraph's event pipeline
   eventPipeline: OPERATORS,

@@ -36,6 +36,7 @@ export async function lockOrder(tx: Queryable, orderId: string): Promise<OrderSn
 export function calcOrder(order: OrderSnapshotRow): CalcOrder {
   return {
     currency: order.currency,
+    customerId: order.customer_id,
     lines: order.lines.map((line) => ({ ...line })),
     shippingMinor: order.shipping_minor,
     shippingTaxMinor: order.shipping_tax_minor,

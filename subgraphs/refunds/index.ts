@@ -38,7 +38,7 @@ export function refundsSubgraph({ db, payments, erp, settings }: RefundsDependen
   const reconciliation = reconciliationParts(db, payments, erp, settings.reconciliation);
   return {
     ...refundsSchema,
-    resolvers: reconciliation.withResolvers(refundsResolvers(settings)),
+    resolvers: reconciliation.withResolvers(refundsResolvers(settings, payments.storeCredit)),
     loaders: refundsLoaders,
     consumers: [refundSnapshotsConsumer, returnRefundsConsumer, creditMemosConsumer(db, erp)],
     streams: [REFUND_UPDATE_STREAM],

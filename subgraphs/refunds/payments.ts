@@ -1,5 +1,5 @@
 import type { Db } from '../../platform/db';
-import type { PaymentGateway, RefundWebhookVerifier } from '../../connectors/payments/port';
+import type { PaymentGateway, RefundWebhookVerifier, StoreCreditAccounts } from '../../connectors/payments/port';
 import { GatewayRouter } from './execution/gateways';
 import { SimulatedWorld, type SimulatedProvider } from './execution/simulated-world';
 
@@ -8,7 +8,10 @@ import { SimulatedWorld, type SimulatedProvider } from './execution/simulated-wo
  * settings (`PAYMENTS_MODE`); this subgraph only ever sees the ports.
  */
 export interface RefundsPayments {
-  /** One gateway per provider that has a connector of its own (Stripe in production). */
+  /**
+   * One gateway per provider that has a connector of its own, several at once (Stripe, Adyen, and
+   * the store-credit ledger always); each tender goes to the gateway of its payment's provider.
+   */
   gateways: readonly PaymentGateway[];
   /**
    * Pays back every provider without a gateway of its own, told of each captured payment first:
@@ -18,6 +21,8 @@ export interface RefundsPayments {
   simulated?: SimulatedProvider;
   /** Verifies each provider's webhooks; each is served at `/webhooks/<provider>`. */
   verifiers: readonly RefundWebhookVerifier[];
+  /** Customers' store-credit balances and entries (the store-credit ledger's read side), for `storeCredit`. */
+  storeCredit?: StoreCreditAccounts;
 }
 
 /** The gateway each payment is refunded through, over this subgraph's database. */

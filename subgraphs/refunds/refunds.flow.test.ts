@@ -102,13 +102,19 @@ describe('partial returns over several returns', () => {
     expect(Object.fromEntries(perPayment.map((row) => [row.payment_id, row.refunded]))).toEqual(
       Object.fromEntries(order.payments.map((p) => [p.paymentId, p.capturedMinor])),
     );
-    // The provider paid the card and PayPal shares once each; the gift card was paid back internally.
+    // The provider paid the card and PayPal shares once each; the gift card was paid back to the card in the store-credit ledger.
     expect((await providerRefunds(database.db, card.providerReference)).map((r) => [r.amount_minor, r.outcome])).toEqual([
       [1826, 'SUCCEEDED'],
       [4174, 'SUCCEEDED'],
     ]);
     expect((await providerRefunds(database.db, paypal.providerReference)).map((r) => r.amount_minor)).toEqual([2500]);
-    expect((await tendersOf(database.db, third)).map((t) => [t.method, t.provider_refund_id?.startsWith('internal:')])).toEqual([['GIFT_CARD', true]]);
+    expect((await tendersOf(database.db, third)).map((t) => [t.method, t.payment_reference, t.provider_refund_id?.startsWith('sce_')])).toEqual([
+      ['GIFT_CARD', `gift_card:${gift.providerReference}`, true],
+    ]);
+    const { rows: giftCard } = await database.db.query(`SELECT balance_minor FROM store_credit.accounts WHERE key = $1`, [
+      `gift_card:${gift.providerReference}`,
+    ]);
+    expect(giftCard).toEqual([{ balance_minor: gift.capturedMinor }]);
   });
 });
 

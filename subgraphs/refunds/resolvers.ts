@@ -12,6 +12,8 @@ import { mutation, type MutationEffect } from '../../platform/write-path/mutatio
 import type { Operation } from '../../platform/auth';
 import type { CreditMemoStatus, RefundApprovalState, RefundMethod, RefundStatus, Resolvers } from './generated/graphql';
 import { refundUpdate, refundUpdatePage, refundUpdatesAfter, type RefundFilter } from './refund-updates';
+import { storeCreditResolvers } from './store-credit';
+import type { StoreCreditAccounts } from '../../connectors/payments/port';
 
 /** A refund mutation through the write path (`platform/write-path/mutation.ts`): effect, events and audit in one transaction. */
 const refundMutation = <I>(operation: Operation, effect: MutationEffect<I, RefundPayload>) =>
@@ -21,10 +23,16 @@ const sum = (rows: readonly RefundLineRow[], pick: (row: RefundLineRow) => numbe
 
 type Context = SubgraphContext<RefundsLoaders>;
 
-/** Resolvers of the refunds subgraph; the mutations apply `settings` (the four-eyes threshold). */
-export function refundsResolvers(settings: RefundsSettings): Resolvers {
+/**
+ * Resolvers of the refunds subgraph; the mutations apply `settings` (the four-eyes threshold) and
+ * `storeCredit` reads the store-credit ledger's accounts.
+ */
+export function refundsResolvers(settings: RefundsSettings, storeCredit?: StoreCreditAccounts): Resolvers {
+  const { storeCredit: storeCreditQuery, ...storeCreditTypes } = storeCreditResolvers(storeCredit);
   return {
     ...readResolvers,
+    ...storeCreditTypes,
+    Query: { ...readResolvers.Query, storeCredit: storeCreditQuery },
     Mutation: {
       issueRefund: refundMutation<IssueRefundInput>('issueRefund', (tx, principal, input) => issueRefund(tx, principal, input, settings)),
       approveRefund: refundMutation('approveRefund', approveRefund),

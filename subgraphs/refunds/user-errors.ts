@@ -62,6 +62,20 @@ export const RefundMessages = {
 } as const;
 
 /**
+ * Codes that open a tender's (and so its refund's) `failureReason` when the executor, not the
+ * provider, holds it as an exception; the message after the colon is for the people who act on it.
+ */
+export const TenderExceptionCode = {
+  /** No payment connector is configured for the tender's provider: configure it and restart. */
+  PROVIDER_NOT_CONFIGURED: 'PROVIDER_NOT_CONFIGURED',
+} as const;
+
+/** The `failureReason` of tenders held as exceptions, each starting with its `TenderExceptionCode`. */
+export const TenderExceptionMessages = {
+  providerNotConfigured: (provider: string) => `${TenderExceptionCode.PROVIDER_NOT_CONFIGURED}: no payment connector for provider "${provider}"`,
+} as const;
+
+/**
  * Codes of `ReconciliationMismatch.code` and `ReconciliationException.code` (Strings in the schema,
  * whose descriptions list them). The first four compare the graph with its own credit-memo table
  * (`reconciliation` query); the three-way runs (`reconciliation/`) report AMOUNT_DIFFERS and the rest.

@@ -155,6 +155,28 @@ export async function refundIn(t: TestGraph, world: World, awaitingApproval = fa
   return { order, owner, refundId };
 }
 
+/** How long a store-credit refund may take to be booked by the executor while the matrix builds its fixtures. */
+const STORE_CREDIT_WAIT_MS = 60_000;
+
+/**
+ * A customer in `world` holding store credit: a manual 1.00 refund as STORE_CREDIT on an order of
+ * theirs, waited for until the store-credit ledger has booked it.
+ */
+export async function storeCreditIn(t: TestGraph, world: World): Promise<{ order: RecordedOrder; owner: Owner }> {
+  const { order, owner } = await orderIn(t, world);
+  const requester: Principal = { subject: 'matrix:finance-requester', roles: ['finance'], storeIds: [] };
+  const input = { orderId: order.id, amount: '1.00', reason: 'matrix store credit', refundMethod: 'STORE_CREDIT' };
+  const response = await t.query<{ issueRefund: { refund: { id: string } | null } }>(requester, ISSUE_REFUND, { input, key: newKey('credit') });
+  if (!response.data?.issueRefund.refund) throw new Error(`issueRefund (store credit) failed: ${JSON.stringify(response.errors ?? response.data)}`);
+  const deadline = Date.now() + STORE_CREDIT_WAIT_MS;
+  const sql = `SELECT 1 FROM store_credit.accounts WHERE key = $1 AND balance_minor > 0`;
+  while ((await t.database.db.query(sql, [`customer:${owner.customerId}`])).rowCount === 0) {
+    if (Date.now() > deadline) throw new Error(`the store-credit ledger has not credited ${owner.customerId}`);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+  return { order, owner };
+}
+
 /** Runs `tasks` with at most `limit` at once (the machine is shared; the graph is one process). */
 export async function inPool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
   const results: T[] = new Array(tasks.length);

@@ -3,7 +3,7 @@ import type { Operation, Role, Target } from '../../platform/auth';
 import type { TestGraph } from './graph';
 import { principals } from './principals';
 import { lineInput, mutationDocument, newKey, recordOrderInput, WAREHOUSE_ID } from './returns-kit';
-import { FOREIGN_STORE, OWN_STORE, orderIn, refundIn, returnIn, type FixtureStatus, type Owner, type World } from './authz-fixtures';
+import { FOREIGN_STORE, OWN_STORE, orderIn, refundIn, returnIn, storeCreditIn, type FixtureStatus, type Owner, type World } from './authz-fixtures';
 
 /**
  * One spec per root field the authorization matrix exercises: every mutation, and every query
@@ -326,6 +326,21 @@ const REFUNDS: OperationSpec[] = [
     async prepare(t, world, _role, fixtures) {
       const built = await refund(t, world, false, fixtures, false);
       return { variables: { id: built.order.id }, target: owners(built.owner), owner: built.owner };
+    },
+  },
+  {
+    field: 'storeCredit',
+    operation: 'storeCredit',
+    document: `query($id: ID!) { storeCredit(customerId: $id) { customerId balances { amount currencyCode } entries(first: 5) { edges { node { kind amount { amount } } } } } }`,
+    async prepare(t, world, _role, fixtures) {
+      const built = await fixtures(`storeCredit:${world}`, false, () => storeCreditIn(t, world));
+      // The account is the customer's alone: no marketplace or store owns it.
+      return {
+        variables: { id: built.owner.customerId },
+        target: { customerId: built.owner.customerId },
+        foreignId: built.owner.customerId,
+        owner: built.owner,
+      };
     },
   },
 ];

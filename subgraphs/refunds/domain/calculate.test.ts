@@ -6,6 +6,7 @@ const none: PriorRefunds = { unitsByOrderLine: new Map(), byPayment: new Map(), 
 /** Two lines: 3 x 20.00 with 10.00 off and 4.80 tax; 1 x 50.00 with 4.00 tax; shipping 5.00 + 0.40. Paid by card 85.00 and gift card 29.20 (total 114.20). */
 const order: CalcOrder = {
   currency: 'USD',
+  customerId: 'cus_1',
   lines: [
     { orderLineId: 'oli_A', sku: 'A', quantity: 3, unitPriceMinor: 2000, discountMinor: 1000, taxMinor: 480 },
     { orderLineId: 'oli_B', sku: 'B', quantity: 1, unitPriceMinor: 5000, discountMinor: 0, taxMinor: 400 },
@@ -84,6 +85,36 @@ describe('calculateRefund', () => {
       ['ORIGINAL_PAYMENT', 'pay_card', 8500],
       ['GIFT_CARD', 'pay_gift', 2920],
     ]);
+  });
+
+  it('routes store credit and gift card tenders to the store-credit ledger with the account they credit', () => {
+    const lines = [{ returnLineId: null, orderLineId: 'oli_B', quantity: 1, reason: 'UNWANTED', restockingFeeMinor: 0 }];
+    const plan = (refundMethod: 'ORIGINAL_PAYMENT' | 'STORE_CREDIT' | 'GIFT_CARD' | 'CASH', of: CalcOrder = order) => {
+      // 20.00 of the line's 54.00, so it fits in what the gift card has left.
+      const result = calculateRefund({
+        order: of,
+        returnLines: lines,
+        prior: { ...none, byPayment: new Map([['pay_card', 8500]]) },
+        refundMethod,
+        overrideMinor: 2000,
+      });
+      if (!result.ok) throw new Error(result.message);
+      return result.tenders.map((t) => [t.method, t.provider, t.paymentReference, t.paymentId]);
+    };
+    // The card is used up: the original payment left is the gift card, paid back to that card.
+    expect(plan('ORIGINAL_PAYMENT')).toEqual([['GIFT_CARD', 'store_credit', 'gift_card:gc_1', 'pay_gift']]);
+    expect(plan('STORE_CREDIT')).toEqual([['STORE_CREDIT', 'store_credit', 'customer:cus_1', null]]);
+    expect(plan('GIFT_CARD')).toEqual([['GIFT_CARD', 'store_credit', 'gift_card:gc_1', null]]);
+    const cardOnly: CalcOrder = { ...order, payments: order.payments.filter((p) => p.method === 'CARD') };
+    expect(plan('GIFT_CARD', { ...cardOnly, payments: cardOnly.payments.map((p) => ({ ...p, capturedMinor: 20_000 })) })).toEqual([
+      ['GIFT_CARD', 'store_credit', 'new_gift_card:cus_1', null],
+    ]);
+    expect(plan('CASH')).toEqual([['CASH', 'internal', null, null]]);
+    const paidWithCredit: CalcOrder = {
+      ...order,
+      payments: [{ paymentId: 'pay_credit', provider: 'store_credit', providerReference: 'scp_1', method: 'STORE_CREDIT', capturedMinor: 9000 }],
+    };
+    expect(plan('ORIGINAL_PAYMENT', paidWithCredit)).toEqual([['STORE_CREDIT', 'store_credit', 'customer:cus_1', 'pay_credit']]);
   });
 
   it('never pays back what the commerce platform already refunded of a capture itself', () => {

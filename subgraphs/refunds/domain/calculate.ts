@@ -1,10 +1,13 @@
 import { unitsShare } from '../../../platform/money';
 import { RefundErrorCode, RefundMessages } from '../user-errors';
 import type { CurrencyCode, PaymentMethod, RefundMethod } from '../../../contracts/vocabulary';
+import { STORE_CREDIT_PROVIDER, storeCreditReference } from '../../../connectors/payments/port';
 
 /** The order as the refund needs it (from the refunds subgraph's snapshot). */
 export interface CalcOrder {
   currency: CurrencyCode;
+  /** The customer store credit goes to (and a new gift card is issued to). */
+  customerId: string;
   lines: { orderLineId: string; sku: string; quantity: number; unitPriceMinor: number; discountMinor: number; taxMinor: number }[];
   shippingMinor: number;
   shippingTaxMinor: number;
@@ -79,7 +82,7 @@ export type Calculation =
   | { ok: true; currency: CurrencyCode; lines: BreakdownLine[]; totalMinor: number; tenders: TenderPlan[] }
   | { ok: false; code: RefundErrorCode; message: string };
 
-/** Internal tenders are paid by the retailer itself: no payment provider is called. */
+/** Internal tenders are paid by the retailer itself (cash at the till): no payment provider is called. */
 export const INTERNAL_PROVIDER = 'internal';
 
 /**
@@ -233,22 +236,20 @@ type CalcPayment = CalcOrder['payments'][number];
 /**
  * The tenders that pay `totalMinor` back, or null when it exceeds what was captured less what was
  * already refunded. ORIGINAL_PAYMENT goes back to each payment in TENDER_ORDER, never beyond what
- * it has left; any other method takes the whole amount as one internal tender.
+ * it has left; any other method takes the whole amount as one tender (`methodTender`).
  */
 function splitTenders(order: CalcOrder, prior: PriorRefunds, method: RefundMethod, totalMinor: number): TenderPlan[] | null {
   const refundable = refundableByPayment(order, prior);
   const capacity = refundable.reduce((sum, entry) => sum + Math.max(0, entry.left), 0);
   if (totalMinor > capacity) return null;
-  if (method !== 'ORIGINAL_PAYMENT') {
-    return [{ method, paymentId: null, provider: INTERNAL_PROVIDER, paymentReference: null, amountMinor: totalMinor }];
-  }
+  if (method !== 'ORIGINAL_PAYMENT') return [methodTender(order, method, totalMinor)];
   const tenders: TenderPlan[] = [];
   let left = totalMinor;
   for (const { payment, left: available } of refundable) {
     if (left === 0) break;
     const amount = Math.min(left, available);
     if (amount <= 0) continue;
-    tenders.push(tenderOf(payment, amount));
+    tenders.push(tenderOf(payment, amount, order));
     left -= amount;
   }
   return tenders;
@@ -275,14 +276,39 @@ function refundableByPayment(order: CalcOrder, prior: PriorRefunds): { payment: 
   return refundable;
 }
 
-/** The tender paying `amount` back to `payment`: cards and wallets through their provider, the rest by the retailer itself. */
-function tenderOf(payment: CalcPayment, amount: number): TenderPlan {
-  const viaProvider = payment.method === 'CARD' || payment.method === 'PAYPAL';
-  return {
-    method: viaProvider ? 'ORIGINAL_PAYMENT' : payment.method === 'CASH' ? 'CASH' : payment.method === 'GIFT_CARD' ? 'GIFT_CARD' : 'STORE_CREDIT',
-    paymentId: payment.paymentId,
-    provider: viaProvider ? payment.provider : INTERNAL_PROVIDER,
-    paymentReference: viaProvider ? payment.providerReference : null,
-    amountMinor: amount,
-  };
+/**
+ * The one tender of a refund paid by a method of the retailer's choosing: store credit to the
+ * customer's account and gift cards through the store-credit ledger — to the gift card the order
+ * was paid with, if any, else to a new card the ledger issues to the customer; cash internally.
+ */
+function methodTender(order: CalcOrder, method: Exclude<RefundMethod, 'ORIGINAL_PAYMENT'>, amountMinor: number): TenderPlan {
+  if (method === 'CASH') return { method, paymentId: null, provider: INTERNAL_PROVIDER, paymentReference: null, amountMinor };
+  const paidByCard = order.payments.find((payment) => payment.method === 'GIFT_CARD');
+  const paymentReference =
+    method === 'STORE_CREDIT'
+      ? storeCreditReference.customer(order.customerId)
+      : paidByCard
+        ? storeCreditReference.giftCard(paidByCard.providerReference)
+        : storeCreditReference.newGiftCard(order.customerId);
+  return { method, paymentId: null, provider: STORE_CREDIT_PROVIDER, paymentReference, amountMinor };
+}
+
+/**
+ * The tender paying `amount` back to `payment`: cards and wallets through their provider, store
+ * credit and gift cards back to the account they were spent from in the store-credit ledger, cash
+ * by the retailer itself.
+ */
+function tenderOf(payment: CalcPayment, amount: number, order: CalcOrder): TenderPlan {
+  const base = { paymentId: payment.paymentId, amountMinor: amount };
+  switch (payment.method) {
+    case 'CARD':
+    case 'PAYPAL':
+      return { ...base, method: 'ORIGINAL_PAYMENT', provider: payment.provider, paymentReference: payment.providerReference };
+    case 'GIFT_CARD':
+      return { ...base, method: 'GIFT_CARD', provider: STORE_CREDIT_PROVIDER, paymentReference: storeCreditReference.giftCard(payment.providerReference) };
+    case 'STORE_CREDIT':
+      return { ...base, method: 'STORE_CREDIT', provider: STORE_CREDIT_PROVIDER, paymentReference: storeCreditReference.customer(order.customerId) };
+    case 'CASH':
+      return { ...base, method: 'CASH', provider: INTERNAL_PROVIDER, paymentReference: null };
+  }
 }

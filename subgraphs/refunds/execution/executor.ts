@@ -7,6 +7,7 @@ import { PaymentDeclinedError, type ProviderRefund } from '../../../connectors/p
 import { INTERNAL_PROVIDER } from '../domain/calculate';
 import { refreshRefundStatus } from '../status-rollup';
 import type { GatewayRouter } from './gateways';
+import { holdForMissingConnector, PROVIDER_NOT_CONFIGURED_PATTERN } from './unconfigured-provider';
 
 const log = componentLogger('refund-executor');
 
@@ -46,7 +47,8 @@ interface Tender {
   payment_reference: string | null;
   amount_minor: number;
   currency: string;
-  status: 'PENDING' | 'SUBMITTED';
+  /** REQUIRES_ACTION only when held for a missing connector (`unconfigured-provider.ts`). */
+  status: 'PENDING' | 'SUBMITTED' | 'REQUIRES_ACTION';
   generation: number;
   provider_refund_id: string | null;
   attempts: number;
@@ -65,8 +67,9 @@ export function tenderRefundKey(tenderId: string, generation: number): string {
  * 1. claim due tenders (lease); 2. call the provider, outside any transaction, with the tender's
  * fixed key; 3. record the answer and refresh the refund's status. A crash between 2 and 3 leaves
  * the tender claimed until the lease ends; the retry asks the provider for the same key and gets the
- * same refund back — never a second one. Internal tenders (store credit, gift card, cash at the
- * till) need no provider and succeed at once.
+ * same refund back — never a second one. Store credit and gift cards go through the store-credit
+ * ledger like any provider; internal tenders (cash at the till) need none and succeed at once. A
+ * tender whose provider has no connector is held as an exception (`unconfigured-provider.ts`).
  */
 export class RefundExecutor {
   private timer?: NodeJS.Timeout;
@@ -111,9 +114,10 @@ export class RefundExecutor {
         `SELECT t.id, t.refund_id, t.provider, t.payment_reference, t.amount_minor, r.currency, t.status, t.generation, t.provider_refund_id, t.attempts, t.updated_at,
                 'refund:' || t.refund_id AS correlation
            FROM refunds.refund_tenders t JOIN refunds.refunds r ON r.id = t.refund_id
-          WHERE t.status IN ('PENDING', 'SUBMITTED') AND t.next_attempt_at <= now() AND r.approval_state <> 'AWAITING_APPROVAL'
+          WHERE (t.status IN ('PENDING', 'SUBMITTED') OR (t.status = 'REQUIRES_ACTION' AND t.last_error LIKE $2))
+            AND t.next_attempt_at <= now() AND r.approval_state <> 'AWAITING_APPROVAL'
           ORDER BY t.next_attempt_at LIMIT $1 FOR UPDATE OF t SKIP LOCKED`,
-        [CLAIM_BATCH],
+        [CLAIM_BATCH, PROVIDER_NOT_CONFIGURED_PATTERN],
       );
       if (rows.length > 0) {
         await tx.query(`UPDATE refunds.refund_tenders SET next_attempt_at = now() + make_interval(secs => $2) WHERE id = ANY($1)`, [
@@ -136,6 +140,10 @@ export class RefundExecutor {
       return;
     }
     const gateway = this.gateways.for(tender.provider);
+    if (!gateway) {
+      await holdForMissingConnector(this.db, tender, recordProviderAnswer);
+      return;
+    }
     if (tender.status === 'SUBMITTED' && tender.provider_refund_id && gateway.settlesByWebhookOnly) {
       await this.awaitNotification(tender);
       return;

@@ -8,6 +8,7 @@ import type { ReconciliationRow } from '../reconciliation';
 import type { RefundPayload as StoredRefundPayload } from '../manual';
 import type { RunRow, ExceptionRow, ProviderStatusRow } from '../reconciliation/store';
 import type { StoredRunPayload, RunConnection, ExceptionConnection } from '../reconciliation/resolvers';
+import type { StoreCreditAccountParent } from '../store-credit';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
@@ -618,6 +619,8 @@ export type Query = {
   reconciliationRuns: ReconciliationRunConnection;
   /** Exceptions of the three-way reconciliation, most recently seen first (finance and operations). */
   reconciliationExceptions: ReconciliationExceptionConnection;
+  /** A customer's store credit in the built-in ledger; null when the customer has none, is unknown, or is not visible to the caller (a customer sees only their own). */
+  storeCredit?: Maybe<StoreCreditAccount>;
   /** The refunds subgraph's event pipeline (operations roles). */
   refundsEventPipeline: EventPipeline;
 };
@@ -667,6 +670,67 @@ export type QueryReconciliationExceptionsArgs = {
   code?: InputMaybe<ReconciliationExceptionCode>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryStoreCreditArgs = {
+  customerId: Scalars['ID']['input'];
+};
+
+/** A customer's store credit: what the retailer owes them to spend, kept in double entry by the store-credit ledger. */
+export type StoreCreditAccount = {
+  __typename?: 'StoreCreditAccount';
+  /** The customer it belongs to. */
+  customerId: Scalars['ID']['output'];
+  /** The balance in each currency the customer holds credit in (usually one), never below zero. */
+  balances: Array<Money>;
+  /** Credit given and spent, newest first. */
+  entries: StoreCreditEntryConnection;
+};
+
+
+/** A customer's store credit: what the retailer owes them to spend, kept in double entry by the store-credit ledger. */
+export type StoreCreditAccountEntriesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Which way a store-credit entry moved the account. */
+export type StoreCreditEntryKind =
+  /** Credit given, by a refund. */
+  | 'REFUND'
+  /** Credit spent at checkout. */
+  | 'REDEMPTION';
+
+/** One movement of a customer's store credit. */
+export type StoreCreditEntry = {
+  __typename?: 'StoreCreditEntry';
+  /** The ledger's entry id (`sce_...`), the provider refund id of the refund tender that gave it. */
+  id: Scalars['ID']['output'];
+  /** Credit given or spent. */
+  kind: StoreCreditEntryKind;
+  /** How much moved; `kind` says which way. */
+  amount: Money;
+  /** When it was booked. */
+  createdAt: Scalars['DateTime']['output'];
+};
+
+/** A page of store-credit entries. */
+export type StoreCreditEntryConnection = {
+  __typename?: 'StoreCreditEntryConnection';
+  /** The entries on this page with their cursors. */
+  edges: Array<StoreCreditEntryEdge>;
+  /** Where this page sits in the whole account. */
+  pageInfo: PageInfo;
+};
+
+/** One entry and its cursor. */
+export type StoreCreditEntryEdge = {
+  __typename?: 'StoreCreditEntryEdge';
+  /** Pass as `after` to continue after this entry. */
+  cursor: Scalars['String']['output'];
+  /** The entry. */
+  node: StoreCreditEntry;
 };
 
 /** Reasons a mutation of this subgraph refuses its input. */
@@ -1042,6 +1106,11 @@ export type ResolversTypes = {
   RefundUpdatePage: ResolverTypeWrapper<Omit<RefundUpdatePage, 'updates'> & { updates: Array<ResolversTypes['RefundUpdate']> }>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  StoreCreditAccount: ResolverTypeWrapper<StoreCreditAccountParent>;
+  StoreCreditEntryKind: StoreCreditEntryKind;
+  StoreCreditEntry: ResolverTypeWrapper<Omit<StoreCreditEntry, 'amount'> & { amount: ResolversTypes['Money'] }>;
+  StoreCreditEntryConnection: ResolverTypeWrapper<Omit<StoreCreditEntryConnection, 'edges'> & { edges: Array<ResolversTypes['StoreCreditEntryEdge']> }>;
+  StoreCreditEntryEdge: ResolverTypeWrapper<Omit<StoreCreditEntryEdge, 'node'> & { node: ResolversTypes['StoreCreditEntry'] }>;
   UserErrorCode: UserErrorCode;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   CurrencyCode: CurrencyCode;
@@ -1094,6 +1163,10 @@ export type ResolversParentTypes = {
   RefundUpdatePage: Omit<RefundUpdatePage, 'updates'> & { updates: Array<ResolversParentTypes['RefundUpdate']> };
   Subscription: Record<PropertyKey, never>;
   Query: Record<PropertyKey, never>;
+  StoreCreditAccount: StoreCreditAccountParent;
+  StoreCreditEntry: Omit<StoreCreditEntry, 'amount'> & { amount: ResolversParentTypes['Money'] };
+  StoreCreditEntryConnection: Omit<StoreCreditEntryConnection, 'edges'> & { edges: Array<ResolversParentTypes['StoreCreditEntryEdge']> };
+  StoreCreditEntryEdge: Omit<StoreCreditEntryEdge, 'node'> & { node: ResolversParentTypes['StoreCreditEntry'] };
   DateTime: Scalars['DateTime']['output'];
   Money: { amount: string; currencyCode: string };
   UserError: UserError;
@@ -1332,7 +1405,31 @@ export type QueryResolvers<ContextType = SubgraphContext<RefundsLoaders>, Parent
   reconciliation?: Resolver<Array<ResolversTypes['ReconciliationEntry']>, ParentType, ContextType, Partial<QueryReconciliationArgs>>;
   reconciliationRuns?: Resolver<ResolversTypes['ReconciliationRunConnection'], ParentType, ContextType, Partial<QueryReconciliationRunsArgs>>;
   reconciliationExceptions?: Resolver<ResolversTypes['ReconciliationExceptionConnection'], ParentType, ContextType, Partial<QueryReconciliationExceptionsArgs>>;
+  storeCredit?: Resolver<Maybe<ResolversTypes['StoreCreditAccount']>, ParentType, ContextType, RequireFields<QueryStoreCreditArgs, 'customerId'>>;
   refundsEventPipeline?: Resolver<ResolversTypes['EventPipeline'], ParentType, ContextType>;
+};
+
+export type StoreCreditAccountResolvers<ContextType = SubgraphContext<RefundsLoaders>, ParentType extends ResolversParentTypes['StoreCreditAccount'] = ResolversParentTypes['StoreCreditAccount']> = {
+  customerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  balances?: Resolver<Array<ResolversTypes['Money']>, ParentType, ContextType>;
+  entries?: Resolver<ResolversTypes['StoreCreditEntryConnection'], ParentType, ContextType, Partial<StoreCreditAccountEntriesArgs>>;
+};
+
+export type StoreCreditEntryResolvers<ContextType = SubgraphContext<RefundsLoaders>, ParentType extends ResolversParentTypes['StoreCreditEntry'] = ResolversParentTypes['StoreCreditEntry']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['StoreCreditEntryKind'], ParentType, ContextType>;
+  amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type StoreCreditEntryConnectionResolvers<ContextType = SubgraphContext<RefundsLoaders>, ParentType extends ResolversParentTypes['StoreCreditEntryConnection'] = ResolversParentTypes['StoreCreditEntryConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['StoreCreditEntryEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type StoreCreditEntryEdgeResolvers<ContextType = SubgraphContext<RefundsLoaders>, ParentType extends ResolversParentTypes['StoreCreditEntryEdge'] = ResolversParentTypes['StoreCreditEntryEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['StoreCreditEntry'], ParentType, ContextType>;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -1427,6 +1524,10 @@ export type Resolvers<ContextType = SubgraphContext<RefundsLoaders>> = {
   RefundUpdatePage?: RefundUpdatePageResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  StoreCreditAccount?: StoreCreditAccountResolvers<ContextType>;
+  StoreCreditEntry?: StoreCreditEntryResolvers<ContextType>;
+  StoreCreditEntryConnection?: StoreCreditEntryConnectionResolvers<ContextType>;
+  StoreCreditEntryEdge?: StoreCreditEntryEdgeResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Money?: MoneyResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;

@@ -10,6 +10,8 @@ import { ReturnAuthorized, ReturnInspected, ReturnItemsReceived } from '../../..
 import type { PaymentMethod, RefundMethod } from '../../../contracts/vocabulary';
 import { SimulatedGateway } from '../../../connectors/payments/simulated/simulated-gateway';
 import type { SimulatedGatewayOptions } from '../../../connectors/payments/simulated/simulated-options';
+import { StoreCreditLedger } from '../../../connectors/payments/store-credit/store-credit-ledger';
+import { STORE_CREDIT_PROVIDER } from '../../../connectors/payments/port';
 import { refundSnapshotsConsumer } from '../consumers/snapshots';
 import { returnRefundsConsumer } from '../consumers/return-refunds';
 import { RefundExecutor } from '../execution/executor';
@@ -106,7 +108,7 @@ export function orderData(spec: {
     lines,
     payments: spec.payments.map((payment, i) => ({
       paymentId: newId('pay'),
-      provider: payment.method === 'CARD' || payment.method === 'PAYPAL' ? 'simulated' : 'internal',
+      provider: payment.method === 'CARD' || payment.method === 'PAYPAL' ? 'simulated' : payment.method === 'CASH' ? 'internal' : STORE_CREDIT_PROVIDER,
       providerReference: `sim_${payment.method.toLowerCase()}_${orderId.slice(-10)}_${i}`,
       method: payment.method,
       capturedMinor: payment.capturedMinor,
@@ -219,11 +221,13 @@ export function inspectedEvent(ret: TestReturn): EventEnvelope {
   });
 }
 
-/** The refunds pipeline of one test file: both consumers driven directly, an executor over a simulated gateway. */
+/** The refunds pipeline of one test file: both consumers driven directly, an executor over a simulated gateway and the store-credit ledger. */
 export interface RefundsRig {
   snapshots: ConsumerRunner;
   returnRefunds: ConsumerRunner;
   gateway: SimulatedGateway;
+  /** The store-credit ledger store credit and gift card tenders are paid through. */
+  ledger: StoreCreditLedger;
   executor: RefundExecutor;
   /** Records the order (OrderRecorded) in the refunds snapshots. */
   recordOrder(order: OrderRecordedData): Promise<void>;
@@ -236,11 +240,13 @@ export interface RefundsRig {
 /** Builds the rig; `settlementDelayMs` 0 makes the simulated gateway settle at once. */
 export function refundsRig(db: Db, options: SimulatedGatewayOptions = { settlementDelayMs: 0 }): RefundsRig {
   const gateway = new SimulatedGateway(db, options);
-  const executor = new RefundExecutor(db, new GatewayRouter([new SimulatedWorld(db, gateway)]));
+  const ledger = new StoreCreditLedger(db);
+  const executor = new RefundExecutor(db, new GatewayRouter([new SimulatedWorld(db, gateway), ledger]));
   const rig: RefundsRig = {
     snapshots: directRunner(db, refundSnapshotsConsumer),
     returnRefunds: directRunner(db, returnRefundsConsumer),
     gateway,
+    ledger,
     executor,
     recordOrder: (order) => deliver(rig.snapshots, envelope(OrderRecorded, order.orderId, order)),
     async authorize(order, lines, authorizeOptions) {
