@@ -236,6 +236,33 @@ describe('settings validated at start', () => {
     );
   });
 
+  it('builds one provider entry per name of PAYMENTS_MODE, Stripe and Adyen together', () => {
+    const config = loadConfig({
+      PAYMENTS_MODE: 'stripe,adyen',
+      STRIPE_SECRET_KEY: 'sk_live_0123456789abcdef',
+      STRIPE_WEBHOOK_SECRET: 'whsec_0123456789abcdef',
+      ADYEN_API_KEY: 'AQE' + 'k'.repeat(40),
+      ADYEN_MERCHANT_ACCOUNT: 'ReturnsGraphStores',
+      ADYEN_HMAC_KEY: 'ab'.repeat(32),
+    });
+    expect(subgraphSettings(config).payments).toEqual({
+      mode: 'providers',
+      providers: [
+        { provider: 'stripe', secretKey: 'sk_live_0123456789abcdef', webhookSecret: 'whsec_0123456789abcdef', apiBase: undefined },
+        {
+          provider: 'adyen',
+          apiKey: 'AQE' + 'k'.repeat(40),
+          merchantAccount: 'ReturnsGraphStores',
+          hmacKey: 'ab'.repeat(32),
+          environment: 'TEST',
+          liveEndpointUrlPrefix: undefined,
+          apiBase: undefined,
+          reportBase: undefined,
+        },
+      ],
+    });
+  });
+
   it('refuses adyen without its key, merchant account and HMAC key, and LIVE without the URL prefix', () => {
     expect(() => loadConfig({ PAYMENTS_MODE: 'stripe,adyen', ADYEN_ENVIRONMENT: 'LIVE' })).toThrow(
       /ADYEN_API_KEY: is required when PAYMENTS_MODE includes adyen[\s\S]*ADYEN_MERCHANT_ACCOUNT[\s\S]*ADYEN_HMAC_KEY[\s\S]*ADYEN_LIVE_URL_PREFIX: is required when ADYEN_ENVIRONMENT=LIVE/,

@@ -5,6 +5,8 @@ import { ThrottledErp } from '../connectors/erp/throttled-erp';
 import { SimulatedGateway } from '../connectors/payments/simulated/simulated-gateway';
 import { StripeGateway } from '../connectors/payments/stripe/stripe-gateway';
 import { StripeWebhookVerifier } from '../connectors/payments/stripe/stripe-webhooks';
+import { AdyenGateway } from '../connectors/payments/adyen/adyen-gateway';
+import { AdyenWebhookVerifier } from '../connectors/payments/adyen/adyen-webhooks';
 import { StoreCreditLedger } from '../connectors/payments/store-credit/store-credit-ledger';
 import { StoreCreditStatements } from '../connectors/payments/store-credit/store-credit-statements';
 import type { PaymentGateway, RefundWebhookVerifier } from '../connectors/payments/port';
@@ -23,8 +25,26 @@ export interface StripeSettings {
   apiBase?: string;
 }
 
-/** One payment provider with a connector of its own (Adyen's settings join this union with its adapter). */
-export type ProviderSettings = StripeSettings;
+/** Adyen's connector settings. */
+export interface AdyenSettings {
+  provider: 'adyen';
+  /** `ADYEN_API_KEY`: the web service user's API key. */
+  apiKey: string;
+  /** `ADYEN_MERCHANT_ACCOUNT`: the merchant account payments were taken on. */
+  merchantAccount: string;
+  /** `ADYEN_HMAC_KEY`: the webhook's hex HMAC key. */
+  hmacKey: string;
+  /** `ADYEN_ENVIRONMENT`. */
+  environment: 'TEST' | 'LIVE';
+  /** `ADYEN_LIVE_URL_PREFIX`: required for LIVE. */
+  liveEndpointUrlPrefix?: string;
+  /** `ADYEN_API_BASE`, `ADYEN_REPORT_BASE`: other origins (test doubles). */
+  apiBase?: string;
+  reportBase?: string;
+}
+
+/** One payment provider with a connector of its own. */
+export type ProviderSettings = StripeSettings | AdyenSettings;
 
 /**
  * Which payment providers refunds go through (`PAYMENTS_MODE`, validated by app/config.ts).
@@ -62,7 +82,20 @@ function providerSettings(config: Config, name: string): ProviderSettings {
       apiBase: config.STRIPE_API_BASE,
     };
   }
-  throw new Error(`PAYMENTS_MODE names "${name}", which has no payment connector in this build; known: stripe`);
+  if (name === 'adyen') {
+    const why = 'PAYMENTS_MODE includes adyen';
+    return {
+      provider: 'adyen',
+      apiKey: required(config.ADYEN_API_KEY, 'ADYEN_API_KEY', why),
+      merchantAccount: required(config.ADYEN_MERCHANT_ACCOUNT, 'ADYEN_MERCHANT_ACCOUNT', why),
+      hmacKey: required(config.ADYEN_HMAC_KEY, 'ADYEN_HMAC_KEY', why),
+      environment: config.ADYEN_ENVIRONMENT,
+      liveEndpointUrlPrefix: config.ADYEN_LIVE_URL_PREFIX,
+      apiBase: config.ADYEN_API_BASE,
+      reportBase: config.ADYEN_REPORT_BASE,
+    };
+  }
+  throw new Error(`PAYMENTS_MODE names "${name}", which has no payment connector in this build; known: stripe, adyen`);
 }
 
 /** The backends of one process, as the subgraphs receive them: ports, never the adapters' types. */
@@ -114,6 +147,18 @@ function providerConnectors(settings: ProviderSettings): { gateway: PaymentGatew
       return {
         gateway: new StripeGateway({ secretKey: settings.secretKey, apiBase: settings.apiBase }),
         verifier: new StripeWebhookVerifier({ endpointSecret: settings.webhookSecret }),
+      };
+    case 'adyen':
+      return {
+        gateway: new AdyenGateway({
+          apiKey: settings.apiKey,
+          merchantAccount: settings.merchantAccount,
+          environment: settings.environment,
+          liveEndpointUrlPrefix: settings.liveEndpointUrlPrefix,
+          apiBase: settings.apiBase,
+          reportBase: settings.reportBase,
+        }),
+        verifier: new AdyenWebhookVerifier({ hmacKey: settings.hmacKey }),
       };
   }
 }
