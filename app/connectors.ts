@@ -82,13 +82,29 @@ function paymentProviders(db: Db, settings: PaymentsSettings): RefundsPayments {
 }
 
 /**
- * The schemas of the embedded stand-ins each subgraph's connectors keep in our database: the
- * reference ERP (the only ERP connector so far) for inventory and refunds, and the simulated
- * payment gateway for refunds in simulated mode only. A real provider keeps its own state, so
- * Stripe mode creates no `payments_sim` schema. The reference shop (`commerce_ref`) is no running
- * graph's connector: it is the commerce port's reference adapter for the contract suite and the
- * tests, which migrate every schema (`ALL_MIGRATIONS`).
+ * What `connectorSchemas` needs of the payment settings: the mode, as `PaymentsSettings` has it or
+ * as `PAYMENTS_MODE` spells it (`simulated`, or providers separated by commas: `stripe,adyen`).
  */
-export function connectorSchemas(payments: Pick<PaymentsSettings, 'mode'>): Readonly<Record<string, readonly string[]>> {
-  return { inventory: ['erp'], refunds: payments.mode === 'simulated' ? ['erp', 'payments_sim'] : ['erp'] };
+export interface PaymentsChoice {
+  readonly mode: string;
+}
+
+/** True when Adyen is one of the providers of `PAYMENTS_MODE` (`adyen`, `stripe,adyen`, …). */
+function includesAdyen(payments: PaymentsChoice): boolean {
+  return payments.mode.split(',').some((provider) => provider.trim() === 'adyen');
+}
+
+/**
+ * The schemas each subgraph's connectors keep in our database: the reference ERP (inventory and
+ * refunds), the simulated payment gateway (refunds, simulated mode only: a real provider keeps
+ * its own state, so Stripe mode creates no `payments_sim` schema), and the Adyen report index
+ * (refunds, when Adyen is a provider: the names of settlement reports Adyen announces once, which
+ * reconciliation reads). The reference shop (`commerce_ref`) is no running graph's connector: it
+ * is the commerce port's reference adapter for the contract suite and the tests, which migrate
+ * every schema (`ALL_MIGRATIONS`).
+ */
+export function connectorSchemas(payments: PaymentsChoice): Readonly<Record<string, readonly string[]>> {
+  const refunds = payments.mode === 'simulated' ? ['erp', 'payments_sim'] : ['erp'];
+  if (includesAdyen(payments)) refunds.push('adyen');
+  return { inventory: ['erp'], refunds };
 }
