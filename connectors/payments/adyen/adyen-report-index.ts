@@ -16,11 +16,11 @@ import type { RecordWindow } from '../port';
 
 /**
  * How long after a window's end a settlement details report can still hold refunds created in it.
- * A refund is booked into the settlement batch open when it settles, and the batch's report is
- * announced when the batch closes: daily by default, but merchants may close batches weekly, and
- * a refund settles a day or more after it is made. Seven days cover a weekly batch that opened the
- * day after the refund, plus that day: eight days. An extra report only costs a download, because records are
- * filtered by their own creation date, while a missing one would report a refund as absent.
+ * Adyen adds a refund to the payable batch open when it is booked, and the batch (with its report)
+ * closes on the merchant's payout frequency: daily by default, weekly for some. Eight days cover a
+ * weekly batch plus a day for the refund to be booked. An extra report only costs a download,
+ * because records are filtered by their own creation date, while a missing one would show a refund
+ * as absent at Adyen; a merchant paid out monthly sets `reportLagMs` to about 32 days.
  */
 export const ADYEN_REPORT_LAG_MS = 8 * 24 * 3_600_000;
 
