@@ -7,6 +7,7 @@ import { StripeGateway } from '../connectors/payments/stripe/stripe-gateway';
 import { StripeWebhookVerifier } from '../connectors/payments/stripe/stripe-webhooks';
 import { AdyenGateway } from '../connectors/payments/adyen/adyen-gateway';
 import { AdyenWebhookVerifier } from '../connectors/payments/adyen/adyen-webhooks';
+import { AdyenReportIndex } from '../connectors/payments/adyen/adyen-report-index';
 import { StoreCreditLedger } from '../connectors/payments/store-credit/store-credit-ledger';
 import { StoreCreditStatements } from '../connectors/payments/store-credit/store-credit-statements';
 import type { PaymentGateway, RefundWebhookVerifier } from '../connectors/payments/port';
@@ -136,19 +137,22 @@ function paymentProviders(db: Db, settings: PaymentsSettings): RefundsPayments {
     return { gateways: [ledger], simulated: new SimulatedGateway(db, { settlementDelayMs: settings.settlementDelayMs }), verifiers: [], storeCredit };
   }
   if (settings.providers.length === 0) throw new Error('PaymentsSettings mode "providers" needs at least one provider, but got none');
-  const built = settings.providers.map(providerConnectors);
+  const built = settings.providers.map((provider) => providerConnectors(db, provider));
   return { gateways: [...built.map((provider) => provider.gateway), ledger], verifiers: built.map((provider) => provider.verifier), storeCredit };
 }
 
 /** One provider's gateway and webhook verifier. */
-function providerConnectors(settings: ProviderSettings): { gateway: PaymentGateway; verifier: RefundWebhookVerifier } {
+function providerConnectors(db: Db, settings: ProviderSettings): { gateway: PaymentGateway; verifier: RefundWebhookVerifier } {
   switch (settings.provider) {
     case 'stripe':
       return {
         gateway: new StripeGateway({ secretKey: settings.secretKey, apiBase: settings.apiBase }),
         verifier: new StripeWebhookVerifier({ endpointSecret: settings.webhookSecret }),
       };
-    case 'adyen':
+    case 'adyen': {
+      // Adyen announces each settlement report once (REPORT_AVAILABLE): the verifier records its
+      // name before the notification is acknowledged, and reconciliation lists refunds from them.
+      const reports = new AdyenReportIndex(db);
       return {
         gateway: new AdyenGateway({
           apiKey: settings.apiKey,
@@ -157,20 +161,42 @@ function providerConnectors(settings: ProviderSettings): { gateway: PaymentGatew
           liveEndpointUrlPrefix: settings.liveEndpointUrlPrefix,
           apiBase: settings.apiBase,
           reportBase: settings.reportBase,
+          settlementReportNames: (window) => reports.namesFor(window),
         }),
-        verifier: new AdyenWebhookVerifier({ hmacKey: settings.hmacKey }),
+        verifier: new AdyenWebhookVerifier({ hmacKey: settings.hmacKey, onReportAvailable: (name, url) => reports.remember(name, url) }),
       };
+    }
   }
 }
 
 /**
- * The schemas each subgraph's connectors keep in our database: the reference ERP (the only ERP
- * connector so far) for inventory and refunds, the store-credit ledger for refunds always, and the
- * simulated payment gateway for refunds in simulated mode only. A real provider keeps its own
- * state, so provider mode creates no `payments_sim` schema. The reference shop (`commerce_ref`) is no running
- * graph's connector: it is the commerce port's reference adapter for the contract suite and the
- * tests, which migrate every schema (`ALL_MIGRATIONS`).
+ * What `connectorSchemas` needs of the payment settings: `PaymentsSettings` itself (simulated, or
+ * providers with their list), or the mode as `PAYMENTS_MODE` spells it (`simulated`, or providers
+ * separated by commas: `stripe,adyen`).
  */
-export function connectorSchemas(payments: Pick<PaymentsSettings, 'mode'>): Readonly<Record<string, readonly string[]>> {
-  return { inventory: ['erp'], refunds: payments.mode === 'simulated' ? ['erp', 'payments_sim', 'store_credit'] : ['erp', 'store_credit'] };
+export interface PaymentsChoice {
+  readonly mode: string;
+  readonly providers?: readonly { readonly provider: string }[];
+}
+
+/** True when Adyen is one of the configured providers. */
+function includesAdyen(payments: PaymentsChoice): boolean {
+  if (payments.providers) return payments.providers.some((provider) => provider.provider === 'adyen');
+  return payments.mode.split(',').some((provider) => provider.trim() === 'adyen');
+}
+
+/**
+ * The schemas each subgraph's connectors keep in our database: the reference ERP (inventory and
+ * refunds; with Business Central it keeps the stock movements BC's API cannot take), the
+ * store-credit ledger (refunds, always), the simulated payment gateway (refunds, simulated mode
+ * only: a real provider keeps its own state, so provider mode creates no `payments_sim` schema),
+ * and the Adyen report index (refunds, when Adyen is a provider: the names of settlement reports
+ * Adyen announces once, which reconciliation reads). The reference shop (`commerce_ref`) is no
+ * running graph's connector: it is the commerce port's reference adapter for the contract suite
+ * and the tests, which migrate every schema (`ALL_MIGRATIONS`).
+ */
+export function connectorSchemas(payments: PaymentsChoice): Readonly<Record<string, readonly string[]>> {
+  const refunds = payments.mode === 'simulated' ? ['erp', 'payments_sim', 'store_credit'] : ['erp', 'store_credit'];
+  if (includesAdyen(payments)) refunds.push('adyen');
+  return { inventory: ['erp'], refunds };
 }

@@ -9,6 +9,14 @@ describe('migrations follow the connectors chosen', () => {
     expect(schemasOf(serviceMigrations('refunds', { mode: 'providers' }))).toEqual(['refunds', 'erp', 'store_credit']);
   });
 
+  it('gives refunds the Adyen report index whenever Adyen is one of the providers', () => {
+    expect(schemasOf(serviceMigrations('refunds', { mode: 'adyen' }))).toEqual(['refunds', 'erp', 'adyen']);
+    expect(schemasOf(serviceMigrations('refunds', { mode: 'stripe,adyen' }))).toEqual(['refunds', 'erp', 'adyen']);
+    expect(schemasOf(serviceMigrations('inventory', { mode: 'adyen' }))).toEqual(['inventory', 'erp']);
+    expect(schemasOf(graphMigrations({ mode: 'stripe' }))).not.toContain('adyen');
+    expect(schemasOf(graphMigrations({ mode: 'adyen,stripe' }))).toContain('adyen');
+  });
+
   it('gives inventory the reference ERP and orders nothing but its own schema, in either mode', () => {
     for (const mode of ['simulated', 'providers'] as const) {
       expect(schemasOf(serviceMigrations('inventory', { mode }))).toEqual(['inventory', 'erp']);
@@ -30,6 +38,17 @@ describe('migrations follow the connectors chosen', () => {
         `SELECT schema_name FROM information_schema.schemata WHERE schema_name IN ('refunds', 'erp', 'payments_sim', 'store_credit') ORDER BY schema_name`,
       );
       expect(rows.map((row) => row.schema_name)).toEqual(['erp', 'refunds', 'store_credit']);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('creates the Adyen report table when the refunds service migrates with Adyen', async () => {
+    const db = await PgliteDb.open();
+    try {
+      await migrate(db, serviceMigrations('refunds', { mode: 'adyen' }));
+      const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM adyen.reports`);
+      expect(rows[0]?.n).toBe(0);
     } finally {
       await db.close();
     }

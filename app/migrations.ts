@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { MigrationSet } from '../platform/db';
-import { connectorSchemas, type PaymentsSettings } from './connectors';
+import { connectorSchemas, type PaymentsChoice } from './connectors';
 
 const root = join(__dirname, '..');
 /** The reliable write path's tables (idempotency keys, outbox, inbox, retries, dead letters, audit), created in every subgraph's schema. */
@@ -27,10 +27,19 @@ const STAND_IN_MIGRATIONS: readonly MigrationSet[] = [
 ];
 
 /**
+ * Connectors' own state in our database, each in its own schema no subgraph reads: what a real
+ * provider tells us once and will not tell again.
+ */
+const CONNECTOR_MIGRATIONS: readonly MigrationSet[] = [
+  // The Adyen report names announced by REPORT_AVAILABLE notifications (AdyenReportIndex).
+  { schema: 'adyen', dir: join(root, 'connectors/payments/adyen/migrations') },
+];
+
+/**
  * Every schema any configuration may need: the tests' template database and the benches take all
  * of it; a running graph takes only what its connectors use (`graphMigrations`, `serviceMigrations`).
  */
-export const ALL_MIGRATIONS: readonly MigrationSet[] = [...SERVICE_MIGRATIONS, ...STAND_IN_MIGRATIONS];
+export const ALL_MIGRATIONS: readonly MigrationSet[] = [...SERVICE_MIGRATIONS, ...STAND_IN_MIGRATIONS, ...CONNECTOR_MIGRATIONS];
 
 /** The migration set of one schema. */
 export function migrationsOf(schema: string): MigrationSet {
@@ -40,11 +49,12 @@ export function migrationsOf(schema: string): MigrationSet {
 }
 
 /**
- * The schemas one production service migrates at start: its own, plus the embedded stand-ins its
- * chosen connectors keep in our database (`connectorSchemas`: the reference ERP for inventory and
- * refunds, the simulated payment gateway for refunds only in simulated mode).
+ * The schemas one production service migrates at start: its own, plus what its chosen connectors
+ * keep in our database (`connectorSchemas`: the reference ERP for inventory and refunds, the
+ * simulated payment gateway for refunds only in simulated mode, the Adyen report index for
+ * refunds when Adyen is a provider).
  */
-export function serviceMigrations(service: string, payments: Pick<PaymentsSettings, 'mode'>): MigrationSet[] {
+export function serviceMigrations(service: string, payments: PaymentsChoice): MigrationSet[] {
   return [service, ...(connectorSchemas(payments)[service] ?? [])].map(migrationsOf);
 }
 
@@ -52,7 +62,7 @@ export function serviceMigrations(service: string, payments: Pick<PaymentsSettin
  * The schemas one process running the whole graph migrates (the embedded default): every
  * service's own and the stand-ins its chosen connectors use.
  */
-export function graphMigrations(payments: Pick<PaymentsSettings, 'mode'>): MigrationSet[] {
+export function graphMigrations(payments: PaymentsChoice): MigrationSet[] {
   const used = new Set(Object.values(connectorSchemas(payments)).flat());
-  return [...SERVICE_MIGRATIONS, ...STAND_IN_MIGRATIONS.filter((set) => used.has(set.schema))];
+  return [...SERVICE_MIGRATIONS, ...[...STAND_IN_MIGRATIONS, ...CONNECTOR_MIGRATIONS].filter((set) => used.has(set.schema))];
 }

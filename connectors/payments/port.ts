@@ -128,8 +128,13 @@ export interface RefundWebhookVerifier {
    * notification items for Adyen; none for a correctly signed request of other types (ignored, not
    * an error). Throws `InvalidWebhookError` for a bad signature or a stale timestamp (older than
    * the tolerance): then nothing of the request is applied.
+   *
+   * May answer with a Promise: a verifier may record something of its own durably before the
+   * request is acknowledged (Adyen: the report names of `REPORT_AVAILABLE` notifications, which
+   * Adyen announces once). The route awaits it and acknowledges only after it resolves; any other
+   * rejection than `InvalidWebhookError` answers 5xx, so the provider sends the request again.
    */
-  verify(rawBody: string, headers: Record<string, string | string[] | undefined>): readonly RefundWebhookEvent[];
+  verify(rawBody: string, headers: Record<string, string | string[] | undefined>): readonly RefundWebhookEvent[] | Promise<readonly RefundWebhookEvent[]>;
   /**
    * The body the provider expects in the 2xx answer, if it expects one (Adyen: `[accepted]`, as
    * `text/plain`); absent: a JSON status.

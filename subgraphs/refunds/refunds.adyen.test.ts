@@ -8,6 +8,7 @@ import {
 } from '../../connectors/payments/adyen/testing/fake-adyen-server';
 import { AdyenGateway } from '../../connectors/payments/adyen/adyen-gateway';
 import { AdyenWebhookVerifier } from '../../connectors/payments/adyen/adyen-webhooks';
+import { AdyenReportIndex } from '../../connectors/payments/adyen/adyen-report-index';
 import { toAdyenValue } from '../../connectors/payments/adyen/adyen-amounts';
 import { RefundFailed, RefundSucceeded } from '../../contracts/events/refunds';
 import { NOTIFICATION_OVERDUE_MS, RefundExecutor, WEBHOOK_ONLY_RECHECK_MS } from './execution/executor';
@@ -27,11 +28,14 @@ let endpoint: RunningServer;
 let executor: RefundExecutor;
 let adyen: AdyenGateway;
 let webhookUrl: string;
+let reports: AdyenReportIndex;
 
 beforeAll(async () => {
   database = await createTestDatabase();
   rig = refundsRig(database.db);
-  endpoint = await listen(router({ '/webhooks/adyen': webhookRoute(database.db, new AdyenWebhookVerifier({ hmacKey: FAKE_ADYEN_HMAC_KEY })) }), 0);
+  reports = new AdyenReportIndex(database.db);
+  const verifier = new AdyenWebhookVerifier({ hmacKey: FAKE_ADYEN_HMAC_KEY, onReportAvailable: (name, url) => reports.remember(name, url) });
+  endpoint = await listen(router({ '/webhooks/adyen': webhookRoute(database.db, verifier) }), 0);
   webhookUrl = `${endpoint.url}/webhooks/adyen`;
   fake = await FakeAdyenServer.start({ webhookUrl });
   adyen = new AdyenGateway({
@@ -39,7 +43,9 @@ beforeAll(async () => {
     merchantAccount: FAKE_ADYEN_MERCHANT_ACCOUNT,
     environment: 'TEST',
     apiBase: fake.url,
+    reportBase: fake.url,
     timeoutMs: 1_500,
+    settlementReportNames: (window) => reports.namesFor(window),
   });
   executor = new RefundExecutor(database.db, new GatewayRouter([adyen]));
 });
@@ -221,6 +227,37 @@ describe('Adyen refunds through the refunds subgraph', () => {
       'crash_after_create',
       'http_500',
       'replayed',
+    ]);
+  });
+
+  it('records an announced settlement report before acknowledging it, so reconciliation lists the refund from it', async () => {
+    const before = new Date(Date.now() - 5_000);
+    const { refundId, psp } = await adyenRefund(4_200);
+    const modification = await submitted(refundId);
+    expect((await fake.settle(modification, true)).responseStatus).toBe(200);
+    const name = fake.publishSettlementReport(501);
+
+    // The report name cannot be recorded (its table is away): no [accepted], so Adyen sends it again.
+    await database.db.query(`ALTER TABLE adyen.reports RENAME TO reports_away`);
+    let refused;
+    try {
+      refused = await fake.sendReportAvailable(name);
+    } finally {
+      await database.db.query(`ALTER TABLE adyen.reports_away RENAME TO reports`);
+    }
+    expect(refused.responseStatus).toBe(500);
+    expect(refused.responseBody).not.toContain('[accepted]');
+    expect(await reports.namesFor({ from: before, to: new Date() })).not.toContain(name);
+
+    const resent = await fake.resend(...refused.itemIds);
+    expect(resent).toMatchObject({ responseStatus: 200, responseBody: '[accepted]' });
+    expect(await reports.namesFor({ from: before, to: new Date() })).toContain(name);
+    // A second resend of the same announcement is accepted and changes nothing.
+    expect((await fake.resend(...refused.itemIds)).responseStatus).toBe(200);
+
+    const listed = await adyen.listRefunds({ from: before, to: new Date(Date.now() + 5_000) });
+    expect(listed.filter((record) => record.providerRefundId === modification)).toEqual([
+      expect.objectContaining({ paymentReference: psp, amountMinor: 4_200, currency: 'USD', status: 'SUCCEEDED', reference: expect.stringMatching(/^rft_/) }),
     ]);
   });
 });

@@ -11,7 +11,8 @@ const log = componentLogger('refund-webhooks');
 
 /**
  * `POST /webhooks/<provider>`: a provider tells us a refund changed. The signature is verified by
- * the provider's verifier (bad or stale → 400, nothing applied); each event id is applied once
+ * the provider's verifier (bad or stale → 400, nothing applied; what the verifier records of its
+ * own fails → 500, nothing acknowledged, the provider retries); each event id is applied once
  * (a replay answers 200 and changes nothing); the tender is found by the provider's refund id, or
  * by our key echoed in the metadata when the webhook outran our own record of the answer.
  */
@@ -21,7 +22,9 @@ export function webhookRoute(db: Db, verifier: RefundWebhookVerifier): Route {
     const raw = await readBody(req);
     let events: readonly RefundWebhookEvent[];
     try {
-      events = verifier.verify(raw, req.headers);
+      // Awaited: a verifier may record something of its own (Adyen: report names) that must be
+      // durable before the provider hears "accepted"; its failure answers 500 and the provider retries.
+      events = await verifier.verify(raw, req.headers);
     } catch (error) {
       if (error instanceof InvalidWebhookError) return sendJson(res, 400, { error: error.message });
       throw error;

@@ -6,6 +6,15 @@ import type { ErpConnector } from '../port';
 const LIST_MARGIN_MS = 5_000;
 
 /**
+ * How long before now the "earlier" listing window ends. ERPs may book and list by posting DATE
+ * (Business Central: `postingDate`, whole UTC days), so a window that ends an hour ago can still
+ * name today's date; two days clear any day-granular ERP in any time zone at any hour.
+ */
+const EARLIER_WINDOW_END_MS = 2 * 24 * 3_600_000;
+/** How long the "earlier" window lasts (one day, ending `EARLIER_WINDOW_END_MS` before now). */
+const EARLIER_WINDOW_LENGTH_MS = 24 * 3_600_000;
+
+/**
  * The behaviour every `ErpConnector` must show, run by `erp-connector.test.ts` over the reference
  * ERP and the throttled wrapper alike (a NetSuite adapter would join): postings are idempotent by
  * our ids, a memo whose parts do not add up is refused, and one refund never gets two memos.
@@ -77,13 +86,15 @@ export function describeErpConnectorContract(name: string, getErp: () => ErpConn
       const erp = getErp();
       if (!erp.listCreditMemos) return;
       const before = new Date(Date.now() - LIST_MARGIN_MS);
-      const memo = testCreditMemo({ currency: 'EUR' });
+      // Posted as happening now: a day-granular ERP books it on today's date, inside the window.
+      const memo = testCreditMemo({ currency: 'EUR', occurredAt: new Date().toISOString() });
       const posting = await erp.postCreditMemo(memo);
       const listed = await erp.listCreditMemos({ from: before, to: new Date(Date.now() + LIST_MARGIN_MS) });
       const record = listed.find((r) => r.erpReference === posting.erpReference);
       expect(record).toMatchObject({ refundId: memo.refundId, totalMinor: memo.totalMinor, currency: 'EUR' });
       expect(record?.postedAt).toBeInstanceOf(Date);
-      const earlier = await erp.listCreditMemos({ from: new Date(before.getTime() - 3_600_000), to: new Date(before.getTime() - 60_000) });
+      const earlierEnd = before.getTime() - EARLIER_WINDOW_END_MS;
+      const earlier = await erp.listCreditMemos({ from: new Date(earlierEnd - EARLIER_WINDOW_LENGTH_MS), to: new Date(earlierEnd) });
       expect(earlier.map((r) => r.erpReference)).not.toContain(posting.erpReference);
     });
 

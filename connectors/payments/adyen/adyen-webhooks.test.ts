@@ -13,15 +13,15 @@ let endpoint: Server;
 let webhookUrl: string;
 const verdicts: { events?: readonly RefundWebhookEvent[]; error?: Error }[] = [];
 const reports: [string, string][] = [];
-const verifier = new AdyenWebhookVerifier({ hmacKey: FAKE_ADYEN_HMAC_KEY, onReportAvailable: (name, url) => reports.push([name, url]) });
+const verifier = new AdyenWebhookVerifier({ hmacKey: FAKE_ADYEN_HMAC_KEY, onReportAvailable: (name, url) => void reports.push([name, url]) });
 
 beforeAll(async () => {
   endpoint = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
+    req.on('end', async () => {
       try {
-        verdicts.push({ events: verifier.verify(Buffer.concat(chunks).toString('utf8'), req.headers) });
+        verdicts.push({ events: await verifier.verify(Buffer.concat(chunks).toString('utf8'), req.headers) });
         res.writeHead(200, { 'content-type': 'text/plain' }).end(verifier.acknowledgement);
       } catch (error) {
         verdicts.push({ error: error as Error });
@@ -134,13 +134,13 @@ describe('AdyenWebhookVerifier', () => {
     const good = JSON.parse(settled.body).notificationItems[0];
     const forged = structuredClone(good);
     forged.NotificationRequestItem.amount.value = 999_999;
-    expect(() => verifier.verify(JSON.stringify({ live: 'false', notificationItems: [good, forged] }), {})).toThrow(/item 1 .*wrong HMAC/);
-    expect(() => new AdyenWebhookVerifier({ hmacKey: 'BB'.repeat(32) }).verify(settled.body, {})).toThrow(InvalidWebhookError);
+    await expect(verifier.verify(JSON.stringify({ live: 'false', notificationItems: [good, forged] }), {})).rejects.toThrow(/item 1 .*wrong HMAC/);
+    await expect(new AdyenWebhookVerifier({ hmacKey: 'BB'.repeat(32) }).verify(settled.body, {})).rejects.toThrow(InvalidWebhookError);
   });
 
-  it('rejects bodies that are not notifications and items without a signature', () => {
-    expect(() => verifier.verify('not json', {})).toThrow(InvalidWebhookError);
-    expect(() => verifier.verify('{"live":"false","notificationItems":[]}', {})).toThrow('no notificationItems');
+  it('rejects bodies that are not notifications and items without a signature', async () => {
+    await expect(verifier.verify('not json', {})).rejects.toThrow(InvalidWebhookError);
+    await expect(verifier.verify('{"live":"false","notificationItems":[]}', {})).rejects.toThrow('no notificationItems');
     const unsigned = {
       pspReference: 'ABCDEFGHJKLMNPQR',
       merchantAccountCode: 'X',
@@ -150,16 +150,16 @@ describe('AdyenWebhookVerifier', () => {
       success: 'true',
       eventDate: '2026-12-01T10:00:00+01:00',
     };
-    expect(() => verifier.verify(JSON.stringify({ live: 'false', notificationItems: [{ NotificationRequestItem: unsigned }] }), {})).toThrow(
+    await expect(verifier.verify(JSON.stringify({ live: 'false', notificationItems: [{ NotificationRequestItem: unsigned }] }), {})).rejects.toThrow(
       'no hmacSignature',
     );
     const signed = { ...unsigned, additionalData: { hmacSignature: adyenHmacSignature({ ...unsigned, success: 'true' }, FAKE_ADYEN_HMAC_KEY) } };
-    expect(verifier.verify(JSON.stringify({ live: 'false', notificationItems: [{ NotificationRequestItem: signed }] }), {})[0]?.createdAt.toISOString()).toBe(
-      '2026-12-01T09:00:00.000Z',
-    );
+    expect(
+      (await verifier.verify(JSON.stringify({ live: 'false', notificationItems: [{ NotificationRequestItem: signed }] }), {}))[0]?.createdAt.toISOString(),
+    ).toBe('2026-12-01T09:00:00.000Z');
   });
 
-  it('hands REPORT_AVAILABLE file names to the app and returns no refund event for them', () => {
+  it('hands REPORT_AVAILABLE file names to the app and returns no refund event for them', async () => {
     const item = {
       pspReference: 'settlement_detail_report_batch_42.csv',
       merchantAccountCode: 'ReturnsGraphECOM',
@@ -174,8 +174,40 @@ describe('AdyenWebhookVerifier', () => {
       live: 'false',
       notificationItems: [{ NotificationRequestItem: { ...item, additionalData: { hmacSignature: adyenHmacSignature(item, FAKE_ADYEN_HMAC_KEY) } } }],
     };
-    expect(verifier.verify(JSON.stringify(body), {})).toEqual([]);
+    expect(await verifier.verify(JSON.stringify(body), {})).toEqual([]);
     expect(reports.at(-1)).toEqual([item.pspReference, item.reason]);
+  });
+
+  it('awaits the recording of a report, rejects when it fails, and records nothing of a request with a bad item', async () => {
+    const item = {
+      pspReference: 'settlement_detail_report_batch_43.csv',
+      merchantAccountCode: 'ReturnsGraphECOM',
+      merchantReference: '',
+      amount: { value: 0, currency: 'EUR' },
+      eventCode: 'REPORT_AVAILABLE',
+      success: 'true' as const,
+      eventDate: '2026-12-01T10:00:00+01:00',
+      reason: 'https://ca-test.adyen.com/reports/download/MerchantAccount/ReturnsGraphECOM/settlement_detail_report_batch_43.csv',
+    };
+    const signed = { NotificationRequestItem: { ...item, additionalData: { hmacSignature: adyenHmacSignature(item, FAKE_ADYEN_HMAC_KEY) } } };
+    const recorded: string[] = [];
+    const slow = new AdyenWebhookVerifier({
+      hmacKey: FAKE_ADYEN_HMAC_KEY,
+      onReportAvailable: async (name) => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        recorded.push(name);
+      },
+    });
+    expect(await slow.verify(JSON.stringify({ live: 'false', notificationItems: [signed] }), {})).toEqual([]);
+    expect(recorded).toEqual([item.pspReference]);
+
+    const down = new AdyenWebhookVerifier({ hmacKey: FAKE_ADYEN_HMAC_KEY, onReportAvailable: () => Promise.reject(new Error('database unavailable')) });
+    await expect(down.verify(JSON.stringify({ live: 'false', notificationItems: [signed] }), {})).rejects.toThrow('database unavailable');
+
+    const forged = structuredClone(signed);
+    forged.NotificationRequestItem.pspReference = 'settlement_detail_report_batch_44.csv';
+    await expect(slow.verify(JSON.stringify({ live: 'false', notificationItems: [signed, forged] }), {})).rejects.toThrow(InvalidWebhookError);
+    expect(recorded).toEqual([item.pspReference]);
   });
 
   it('refuses a key that is not hex at construction', () => {

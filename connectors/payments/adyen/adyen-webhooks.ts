@@ -22,9 +22,12 @@ export interface AdyenWebhookVerifierOptions {
   hmacKey: string;
   /**
    * Called for each verified `REPORT_AVAILABLE` item (file name, download URL), so the app can keep
-   * the settlement report names `AdyenGateway.listRefunds` reads. Default: none (ignored).
+   * the settlement report names `AdyenGateway.listRefunds` reads (`AdyenReportIndex.remember`).
+   * Awaited inside `verify`: a rejection rejects the request, which is then not acknowledged and
+   * Adyen resends it — Adyen announces a report only once, so its name must be durable first.
+   * Default: none (report announcements are verified and ignored).
    */
-  onReportAvailable?(fileName: string, downloadUrl: string): void;
+  onReportAvailable?(fileName: string, downloadUrl: string): void | Promise<void>;
 }
 
 /** The item's fields as Adyen sends them; everything is checked before use. */
@@ -51,18 +54,24 @@ export class AdyenWebhookVerifier implements RefundWebhookVerifier {
   /**
    * The refund events of one notification request: `REFUND` (success → SUCCEEDED, failure → FAILED
    * with Adyen's reason), `REFUND_FAILED` and `REFUNDED_REVERSED` (FAILED, `reversed`: they follow a
-   * success). Other event codes are verified and left out. Throws `InvalidWebhookError` for a body
-   * that is not a notification and for any item whose signature is missing or wrong.
+   * success). `REPORT_AVAILABLE` items go to `onReportAvailable`, awaited, after every item is
+   * verified and parsed. Other event codes are verified and left out. Rejects with
+   * `InvalidWebhookError` for a body that is not a notification and for any item whose signature is
+   * missing or wrong, and with `onReportAvailable`'s error when a report could not be recorded.
+   * Always asynchronous, so a failure is always a rejection, whatever the items.
    */
-  verify(rawBody: string, _headers: Record<string, string | string[] | undefined>): readonly RefundWebhookEvent[] {
+  async verify(rawBody: string, _headers: Record<string, string | string[] | undefined>): Promise<readonly RefundWebhookEvent[]> {
     const items = notificationItems(rawBody);
     for (const [index, item] of items.entries()) this.checkSignature(item, index);
     const events: RefundWebhookEvent[] = [];
+    const reports: RawItem[] = [];
     for (const item of items) {
       const code = String(item.eventCode);
-      if (code === 'REPORT_AVAILABLE' && this.onReportAvailable) this.onReportAvailable(String(item.pspReference), String(item.reason ?? ''));
+      if (code === 'REPORT_AVAILABLE') reports.push(item);
       if (REFUND_EVENT_CODES.has(code)) events.push(refundEvent(item, code as RefundEventCode));
     }
+    // Recorded only once the whole request is known to be valid, so a rejected request records nothing.
+    if (this.onReportAvailable) for (const item of reports) await this.onReportAvailable(String(item.pspReference), String(item.reason ?? ''));
     return events;
   }
 

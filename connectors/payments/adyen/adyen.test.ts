@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { createTestDatabase } from '../../../test/support/database';
 import { newId } from '../../../platform/ids';
 import { describePaymentGatewayContract } from '../testing/payment-gateway.contract';
 import { PaymentDeclinedError, PaymentUnavailableError, providerIdempotencyKey, type RefundRequest } from '../port';
@@ -6,26 +7,49 @@ import { FakeAdyenServer, FAKE_ADYEN_API_KEY, FAKE_ADYEN_MERCHANT_ACCOUNT } from
 import { fakePspReference } from './testing/fake-adyen-ledger';
 import { adyenDecimalToValue, fromAdyenValue, toAdyenValue } from './adyen-amounts';
 import { AdyenGateway } from './adyen-gateway';
+import { AdyenReportIndex } from './adyen-report-index';
+import { AdyenWebhookVerifier } from './adyen-webhooks';
 import type { AdyenGatewayOptions } from './adyen-options';
 
 /** Short enough to keep timeout tests quick, long enough for a loaded 2-core box to answer. */
 const TEST_TIMEOUT_MS = 1_500;
 
+/**
+ * The contract over the fake Adyen, listing through the production path: report names come only
+ * from signed REPORT_AVAILABLE notifications, verified and recorded in the index in PostgreSQL.
+ */
 describePaymentGatewayContract('Adyen (fake server)', async () => {
   const fake = await FakeAdyenServer.start();
+  const database = await createTestDatabase({ maxConnections: 2 });
+  const index = new AdyenReportIndex(database.db);
+  const verifier = new AdyenWebhookVerifier({ hmacKey: fake.hmacKey, onReportAvailable: (name, url) => index.remember(name, url) });
+  let batch = 0;
   return {
     gateway: new AdyenGateway({
       apiKey: FAKE_ADYEN_API_KEY,
       merchantAccount: FAKE_ADYEN_MERCHANT_ACCOUNT,
       environment: 'TEST',
       apiBase: fake.url,
+      reportBase: fake.url,
       timeoutMs: TEST_TIMEOUT_MS,
+      settlementReportNames: (window) => index.namesFor(window),
     }),
     newPaymentReference: fakePspReference,
     addPayment: (reference, amountMinor, currency) => {
       fake.addPayment(reference, toAdyenValue(amountMinor, currency), currency);
     },
-    dispose: () => fake.close(),
+    // Adyen books refunds into a report only once they settle and the batch closes; the fake has
+    // no webhook URL here, so the announcement's signed body is handed to the verifier directly.
+    publishRecords: async (refunds) => {
+      for (const refund of refunds) await fake.settle(refund.providerRefundId, true);
+      batch += 1;
+      const announcement = await fake.sendReportAvailable(fake.publishSettlementReport(batch));
+      await verifier.verify(announcement.body, {});
+    },
+    dispose: async () => {
+      await fake.close();
+      await database.drop();
+    },
   };
 });
 

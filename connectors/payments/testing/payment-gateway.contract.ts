@@ -18,6 +18,14 @@ export interface PaymentGatewayHarness {
    * (a Stripe payment intent), which any adapter without a format of its own also accepts.
    */
   newPaymentReference?(): string;
+  /**
+   * Makes the provider's records of these refunds readable by `listRefunds`, for a provider that
+   * publishes them later than it makes the refund (Adyen: the refunds settle, their settlement
+   * batch closes, its report is published and announced by a `REPORT_AVAILABLE` notification that
+   * the adapter's own index records). Called before every `listRefunds` of the suite. Default:
+   * none — the records are readable as soon as the refund exists (Stripe's list, the simulated ledger).
+   */
+  publishRecords?(refunds: readonly ProviderRefund[]): Promise<void>;
   /** Moves a pending refund to SUCCEEDED at the provider, when the provider can be driven. */
   settle?(providerRefundId: string): Promise<void>;
   /** Releases servers and connections. */
@@ -130,6 +138,7 @@ export function describePaymentGatewayContract(name: string, setup: () => Promis
       const paymentReference = await payment(3_000, 'EUR');
       const refundId = `${newId('rft')}:g1`;
       const created = await gateway.createRefund({ refundId, paymentReference, amountMinor: 1_234, currency: 'EUR' });
+      await harness.publishRecords?.([created]);
       const listed = await gateway.listRefunds({ from: before, to: new Date(Date.now() + LIST_MARGIN_MS) });
       const record = listed.find((r) => r.providerRefundId === created.providerRefundId);
       expect(record).toMatchObject({ amountMinor: 1_234, currency: 'EUR', reference: refundId });

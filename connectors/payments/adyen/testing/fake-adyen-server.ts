@@ -226,6 +226,27 @@ export class FakeAdyenServer {
     return fileName;
   }
 
+  /**
+   * Announces a published report as Adyen does: a signed `REPORT_AVAILABLE` item whose
+   * pspReference is the file name and whose reason is its download URL (amount 0, success true).
+   */
+  sendReportAvailable(fileName: string): Promise<FakeAdyenDelivery> {
+    if (!this.reports.has(fileName)) throw new Error(`fake Adyen has published no report ${fileName}`);
+    const item = this.sign({
+      additionalData: {},
+      amount: { value: 0, currency: 'EUR' },
+      eventCode: 'REPORT_AVAILABLE',
+      eventDate: new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00'),
+      merchantAccountCode: this.merchantAccount,
+      merchantReference: '',
+      pspReference: fileName,
+      reason: `${this.url}/reports/download/MerchantAccount/${encodeURIComponent(this.merchantAccount)}/${fileName}`,
+      success: 'true',
+    });
+    this.items.set(itemId(item), item);
+    return this.sendItems([item]);
+  }
+
   /** Publishes a report file with the given content (for malformed-report tests). */
   publishReport(fileName: string, csv: string): void {
     this.reports.set(fileName, csv);
