@@ -10,8 +10,11 @@ describe('migrations follow the connectors chosen', () => {
   });
 
   it('gives refunds the Adyen report index whenever Adyen is one of the providers', () => {
-    expect(schemasOf(serviceMigrations('refunds', { mode: 'adyen' }))).toEqual(['refunds', 'erp', 'adyen']);
-    expect(schemasOf(serviceMigrations('refunds', { mode: 'stripe,adyen' }))).toEqual(['refunds', 'erp', 'adyen']);
+    expect(schemasOf(serviceMigrations('refunds', { mode: 'adyen' }))).toEqual(['refunds', 'erp', 'store_credit', 'adyen']);
+    expect(schemasOf(serviceMigrations('refunds', { mode: 'stripe,adyen' }))).toEqual(['refunds', 'erp', 'store_credit', 'adyen']);
+    // PaymentsSettings as app/connectors.ts builds it: the providers' list decides.
+    const providers = [{ provider: 'stripe' }, { provider: 'adyen' }];
+    expect(schemasOf(serviceMigrations('refunds', { mode: 'providers', providers }))).toEqual(['refunds', 'erp', 'store_credit', 'adyen']);
     expect(schemasOf(serviceMigrations('inventory', { mode: 'adyen' }))).toEqual(['inventory', 'erp']);
     expect(schemasOf(graphMigrations({ mode: 'stripe' }))).not.toContain('adyen');
     expect(schemasOf(graphMigrations({ mode: 'adyen,stripe' }))).toContain('adyen');
