@@ -5,20 +5,20 @@ const schemasOf = (sets: readonly { schema: string }[]) => sets.map((set) => set
 
 describe('migrations follow the connectors chosen', () => {
   it('gives refunds the simulated gateway schema only in simulated mode', () => {
-    expect(schemasOf(serviceMigrations('refunds', { mode: 'simulated' }))).toEqual(['refunds', 'erp', 'payments_sim']);
-    expect(schemasOf(serviceMigrations('refunds', { mode: 'stripe' }))).toEqual(['refunds', 'erp']);
+    expect(schemasOf(serviceMigrations('refunds', { mode: 'simulated' }))).toEqual(['refunds', 'erp', 'erp_limiter', 'payments_sim']);
+    expect(schemasOf(serviceMigrations('refunds', { mode: 'stripe' }))).toEqual(['refunds', 'erp', 'erp_limiter']);
   });
 
-  it('gives inventory the reference ERP and orders nothing but its own schema, in either mode', () => {
+  it('gives inventory the reference ERP and its limiter, and orders nothing but its own schema, in either mode', () => {
     for (const mode of ['simulated', 'stripe'] as const) {
-      expect(schemasOf(serviceMigrations('inventory', { mode }))).toEqual(['inventory', 'erp']);
+      expect(schemasOf(serviceMigrations('inventory', { mode }))).toEqual(['inventory', 'erp', 'erp_limiter']);
       expect(schemasOf(serviceMigrations('orders', { mode }))).toEqual(['orders']);
       expect(schemasOf(serviceMigrations('returns', { mode }))).toEqual(['returns']);
     }
   });
 
   it('migrates the whole graph without the simulated gateway in Stripe mode', () => {
-    expect(schemasOf(graphMigrations({ mode: 'stripe' }))).toEqual(['registry', 'orders', 'returns', 'inventory', 'refunds', 'erp']);
+    expect(schemasOf(graphMigrations({ mode: 'stripe' }))).toEqual(['registry', 'orders', 'returns', 'inventory', 'refunds', 'erp', 'erp_limiter']);
     expect(schemasOf(graphMigrations({ mode: 'simulated' }))).toContain('payments_sim');
   });
 

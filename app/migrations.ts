@@ -20,6 +20,8 @@ const STAND_IN_MIGRATIONS: readonly MigrationSet[] = [
   // The reference ERP (embedded default's system of record).
   { schema: 'erp', dir: join(root, 'connectors/erp/reference/migrations') },
   { schema: 'payments_sim', dir: join(root, 'connectors/payments/simulated/migrations') },
+  // The ERP limiter every instance posting to the ERP shares (rate and concurrency per ERP account).
+  { schema: 'erp_limiter', dir: join(root, 'connectors/erp/limiter/migrations') },
   // The reference shop (commerce source `demo`).
   { schema: 'commerce_ref', dir: join(root, 'connectors/commerce/reference/migrations') },
 ];

@@ -1,0 +1,56 @@
+import { assertValidCreditMemo } from '../credit-memo';
+import { ErpUnavailableError, type ErpConnector, type ErpCreditMemo, type ErpCreditMemoPosting, type ErpStockMovement, type RecordWindow } from '../port';
+import type { SharedErpLimiter } from './shared-limiter';
+
+/**
+ * Protects an ERP across instances: wraps any `ErpConnector` so every call goes through a
+ * `SharedErpLimiter` (rate and concurrency cap per ERP account, in PostgreSQL). Calls beyond the
+ * limits wait their turn, never dropped.
+ *
+ * When the ERP answers `ErpUnavailableError`, calls of this process still waiting for their turn
+ * are not sent: they fail with `ErpUnavailableError` too, so the caller's queue backs off and the
+ * oldest posting is the first the ERP sees when it returns (rather than the ones that happened to
+ * be waiting behind it). Its `retryAfterMs` holds every instance back through the limiter.
+ */
+export class SharedThrottledErp implements ErpConnector {
+  /** Bumped on each `ErpUnavailableError`: a waiter that saw another number was overtaken by an outage. */
+  private outages = 0;
+
+  constructor(
+    private readonly inner: ErpConnector,
+    private readonly limiter: SharedErpLimiter,
+  ) {}
+
+  postStockMovements(movements: readonly ErpStockMovement[]): Promise<number> {
+    return this.guarded(() => this.inner.postStockMovements(movements));
+  }
+
+  /** An invalid memo is refused at once, without waiting for (or spending) a turn at the ERP. */
+  async postCreditMemo(memo: ErpCreditMemo): Promise<ErpCreditMemoPosting> {
+    assertValidCreditMemo(memo);
+    return this.guarded(() => this.inner.postCreditMemo(memo));
+  }
+
+  async listCreditMemos(window: RecordWindow) {
+    if (!this.inner.listCreditMemos) throw new ErpUnavailableError('this ERP connector cannot list credit memos');
+    const list = this.inner.listCreditMemos.bind(this.inner);
+    return this.guarded(() => list(window));
+  }
+
+  private async guarded<T>(call: () => Promise<T>): Promise<T> {
+    const seen = this.outages;
+    const lease = await this.limiter.acquire();
+    try {
+      if (this.outages !== seen) throw new ErpUnavailableError('not sent: the ERP was unavailable for an earlier call');
+      return await call();
+    } catch (error) {
+      if (error instanceof ErpUnavailableError && this.outages === seen) {
+        this.outages += 1;
+        if (error.retryAfterMs) await this.limiter.hold(error.retryAfterMs);
+      }
+      throw error;
+    } finally {
+      await this.limiter.release(lease);
+    }
+  }
+}
