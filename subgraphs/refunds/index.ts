@@ -9,6 +9,7 @@ import { refundSnapshotsConsumer } from './consumers/snapshots';
 import { returnRefundsConsumer } from './consumers/return-refunds';
 import { creditMemosConsumer } from './consumers/credit-memos';
 import { RefundExecutor } from './execution/executor';
+import { CreditMemoPoster } from './erp-posting/credit-memo-poster';
 import { gatewayRouter, type RefundsPayments } from './payments';
 import type { RefundsSettings } from './settings';
 import { webhookRoute } from './webhooks';
@@ -27,7 +28,7 @@ export interface RefundsDependencies {
   db: Db;
   /** The payment providers refunds are paid through. */
   payments: RefundsPayments;
-  /** The ERP credit memos are posted to: the process's one (throttled) ERP connector, shared with inventory. */
+  /** The ERP credit memos are posted to (by the posting worker): the process's ERP connector behind the limiter every instance shares. */
   erp: ErpConnector;
   settings: RefundsSettings;
 }
@@ -38,9 +39,9 @@ export function refundsSubgraph({ db, payments, erp, settings }: RefundsDependen
     ...refundsSchema,
     resolvers: refundsResolvers(settings),
     loaders: refundsLoaders,
-    consumers: [refundSnapshotsConsumer, returnRefundsConsumer, creditMemosConsumer(db, erp)],
+    consumers: [refundSnapshotsConsumer, returnRefundsConsumer, creditMemosConsumer()],
     streams: [REFUND_UPDATE_STREAM],
-    workers: [new RefundExecutor(db, gatewayRouter(db, payments))],
+    workers: [new RefundExecutor(db, gatewayRouter(db, payments)), new CreditMemoPoster(db, erp, settings.erpPosting)],
     routes: Object.fromEntries(payments.verifiers.map((verifier): [string, Route] => [`/webhooks/${verifier.provider}`, webhookRoute(db, verifier)])),
   };
 }
