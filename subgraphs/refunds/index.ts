@@ -9,7 +9,7 @@ import { refundSnapshotsConsumer } from './consumers/snapshots';
 import { returnRefundsConsumer } from './consumers/return-refunds';
 import { creditMemosConsumer } from './consumers/credit-memos';
 import { RefundExecutor } from './execution/executor';
-import { CreditMemoPoster } from './erp-posting/credit-memo-poster';
+import { CreditMemoPoster, type CreditMemoPosterOptions } from './erp-posting/credit-memo-poster';
 import { gatewayRouter, type RefundsPayments } from './payments';
 import type { RefundsSettings } from './settings';
 import { webhookRoute } from './webhooks';
@@ -31,17 +31,19 @@ export interface RefundsDependencies {
   /** The ERP credit memos are posted to (by the posting worker): the process's ERP connector behind the limiter every instance shares. */
   erp: ErpConnector;
   settings: RefundsSettings;
+  /** The credit-memo posting worker's options (`exceptionAfterAttempts` is `ERP_POSTING_EXCEPTION_AFTER_ATTEMPTS`); defaults in `OrderedDrain`. */
+  erpPosting?: CreditMemoPosterOptions;
 }
 
 /** The refunds subgraph: refund calculation, execution, settlement and credit memos. */
-export function refundsSubgraph({ db, payments, erp, settings }: RefundsDependencies): SubgraphDefinition<RefundsLoaders> {
+export function refundsSubgraph({ db, payments, erp, settings, erpPosting }: RefundsDependencies): SubgraphDefinition<RefundsLoaders> {
   return {
     ...refundsSchema,
     resolvers: refundsResolvers(settings),
     loaders: refundsLoaders,
     consumers: [refundSnapshotsConsumer, returnRefundsConsumer, creditMemosConsumer()],
     streams: [REFUND_UPDATE_STREAM],
-    workers: [new RefundExecutor(db, gatewayRouter(db, payments)), new CreditMemoPoster(db, erp, settings.erpPosting)],
+    workers: [new RefundExecutor(db, gatewayRouter(db, payments)), new CreditMemoPoster(db, erp, erpPosting)],
     routes: Object.fromEntries(payments.verifiers.map((verifier): [string, Route] => [`/webhooks/${verifier.provider}`, webhookRoute(db, verifier)])),
   };
 }

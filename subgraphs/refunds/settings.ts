@@ -1,5 +1,3 @@
-import type { CreditMemoPosterOptions } from './erp-posting/credit-memo-poster';
-
 /**
  * What the refunds subgraph is configured with. `app/config.ts` reads and validates every value
  * once at start-up (and owns the defaults); nothing here reads the environment. Which payment
@@ -12,12 +10,6 @@ export interface RefundsSettings {
    * (minor units, a non-negative safe integer).
    */
   secondApproverAboveMinor: number;
-  /**
-   * The ERP posting worker (`erp-posting/credit-memo-poster.ts`); every field defaults there:
-   * `exceptionAfterAttempts` (`ERP_POSTING_EXCEPTION_AFTER_ATTEMPTS`, 5) — failed attempts after which
-   * a queued posting is logged as an exception; it stays queued and keeps retrying.
-   */
-  erpPosting?: CreditMemoPosterOptions;
 }
 
 /** The part of the settings `issueRefund` applies. */

@@ -10,6 +10,8 @@ import { CreditMemoPosted, type RefundEventHeader } from '../../../contracts/eve
 
 /** A recorded posting, claimed by one worker. */
 export interface ClaimedPosting {
+  /** The refund id: the posting's key in the queue and at the ERP. */
+  key: string;
   refundId: string;
   memo: ErpCreditMemo;
   queuePosition: number;
@@ -65,6 +67,7 @@ export async function claimPostings(db: Db, limit: number, leaseMs: number): Pro
       ]);
     }
     return rows.map((row) => ({
+      key: row.refund_id,
       refundId: row.refund_id,
       memo: row.memo,
       queuePosition: Number(row.queue_position),
