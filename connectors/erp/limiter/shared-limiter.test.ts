@@ -156,6 +156,19 @@ describe('SharedErpLimiter across instances', () => {
     expect(perAcquireMs).toBeLessThan(50);
   });
 
+  it('lists credit memos within the limits only when the ERP behind it can', async () => {
+    const limiter = new SharedErpLimiter(database.db, { accountKey: account('list') });
+    expect(new SharedThrottledErp(new ReferenceErp(database.db), limiter).listCreditMemos).toBeUndefined();
+    const record = { refundId: 'rfd_x', erpReference: 'CM-9', totalMinor: 100, currency: 'USD', postedAt: new Date(0) };
+    const listing: ErpConnector = {
+      postStockMovements: () => Promise.resolve(0),
+      postCreditMemo: () => Promise.reject(new Error('not used')),
+      listCreditMemos: () => Promise.resolve([record]),
+    };
+    expect(await new SharedThrottledErp(listing, limiter).listCreditMemos?.({ from: new Date(0), to: new Date() })).toEqual([record]);
+    expect(limiter.stats().acquired).toBe(1);
+  });
+
   it('refuses bad options by name', () => {
     const db = database.db;
     expect(() => new SharedErpLimiter(db, { accountKey: '' })).toThrow(/accountKey must be 1 to 200 characters/);

@@ -1,5 +1,13 @@
 import { assertValidCreditMemo } from '../credit-memo';
-import { ErpUnavailableError, type ErpConnector, type ErpCreditMemo, type ErpCreditMemoPosting, type ErpStockMovement, type RecordWindow } from '../port';
+import {
+  ErpUnavailableError,
+  type ErpConnector,
+  type ErpCreditMemo,
+  type ErpCreditMemoPosting,
+  type ErpCreditMemoRecord,
+  type ErpStockMovement,
+  type RecordWindow,
+} from '../port';
 import type { SharedErpLimiter } from './shared-limiter';
 
 /**
@@ -15,11 +23,16 @@ import type { SharedErpLimiter } from './shared-limiter';
 export class SharedThrottledErp implements ErpConnector {
   /** Bumped on each `ErpUnavailableError`: a waiter that saw another number was overtaken by an outage. */
   private outages = 0;
+  /** The inner ERP's listing, within the limits; absent when the inner ERP cannot list (the port's option stays visible). */
+  readonly listCreditMemos?: (window: RecordWindow) => Promise<ErpCreditMemoRecord[]>;
 
   constructor(
     private readonly inner: ErpConnector,
     private readonly limiter: SharedErpLimiter,
-  ) {}
+  ) {
+    const list = inner.listCreditMemos?.bind(inner);
+    if (list) this.listCreditMemos = (window) => this.guarded(() => list(window));
+  }
 
   postStockMovements(movements: readonly ErpStockMovement[]): Promise<number> {
     return this.guarded(() => this.inner.postStockMovements(movements));
@@ -29,12 +42,6 @@ export class SharedThrottledErp implements ErpConnector {
   async postCreditMemo(memo: ErpCreditMemo): Promise<ErpCreditMemoPosting> {
     assertValidCreditMemo(memo);
     return this.guarded(() => this.inner.postCreditMemo(memo));
-  }
-
-  async listCreditMemos(window: RecordWindow) {
-    if (!this.inner.listCreditMemos) throw new ErpUnavailableError('this ERP connector cannot list credit memos');
-    const list = this.inner.listCreditMemos.bind(this.inner);
-    return this.guarded(() => list(window));
   }
 
   private async guarded<T>(call: () => Promise<T>): Promise<T> {
