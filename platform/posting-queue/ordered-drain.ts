@@ -8,7 +8,7 @@
  * unavailable → the posting stays queued, due at once, and the whole queue pauses (at least the
  * other system's Retry-After), so the oldest posting is the first sent when it is back; anything
  * else → the posting stays queued and backs off alone, so one bad posting cannot hold the rest.
- * Both retry for ever; from `exceptionAfterAttempts` on a posting is logged as an exception.
+ * Both retry for ever; at `exceptionAfterAttempts` a posting is logged (once) as an exception.
  */
 import { backoffDelay, type BackoffSchedule } from '../backoff';
 import { runInScope } from '../context';
@@ -157,7 +157,8 @@ export class OrderedDrain<T extends QueuedPosting, A> {
     // Unavailable: due again as soon as the queue resumes; anything else: this posting alone backs off.
     const delayMs = failure.kind === 'unavailable' ? 0 : backoffDelay(this.backoff, posting.attempts + 1);
     const attempts = await this.store.attempt(posting, message, delayMs);
-    if (attempts >= this.exceptionAfterAttempts) {
+    // Logged once, when it becomes one: a long outage must not flood the log with every round.
+    if (attempts === this.exceptionAfterAttempts) {
       this.log.error({ posting: posting.key, attempts, err: error }, 'posting is an exception: still not sent, still queued');
     }
     return failure;

@@ -140,6 +140,8 @@ describe('SharedErpLimiter across instances', () => {
 
     expect(results.every((result) => result.status === 'rejected' && result.reason instanceof ErpUnavailableError)).toBe(true);
     expect(seen).toHaveLength(1);
+    // The waiters gave up their turn instead of spending a start on a call not sent.
+    expect(limiter.stats().acquired).toBe(1);
   });
 
   it('costs about one round trip per acquire and one per release', async () => {

@@ -61,6 +61,14 @@ export interface SharedLimiterStats {
   capWaits: number;
 }
 
+/** The caller of `acquire` gave up before it was granted: nothing was spent. */
+export class AcquireAbandonedError extends Error {
+  constructor() {
+    super('the caller gave up waiting for the ERP limiter');
+    this.name = 'AcquireAbandonedError';
+  }
+}
+
 /** A rate limit and concurrency cap shared through PostgreSQL by every instance. */
 export class SharedErpLimiter {
   readonly accountKey: string;
@@ -94,10 +102,15 @@ export class SharedErpLimiter {
     this.pollMs = integerAtLeast(owner, 'pollMs', options.pollMs, DEFAULT_POLL_MS, 1);
   }
 
-  /** Waits for a slot and the rate's next start, then resolves: start the call at once. */
-  acquire(): Promise<ErpLease> {
+  /**
+   * Waits for a slot and the rate's next start, then resolves: start the call at once. `abandon`
+   * is asked whenever the caller is about to ask the database; when it says true the caller no
+   * longer wants the slot (the ERP went down meanwhile) and `acquire` rejects with
+   * `AcquireAbandonedError` without spending a start or a slot.
+   */
+  acquire(abandon?: () => boolean): Promise<ErpLease> {
     this.counters.waiting += 1;
-    const granted = this.tail.then(() => this.acquireInTurn());
+    const granted = this.tail.then(() => this.acquireInTurn(abandon));
     // The next waiter's turn comes when this one is granted (or failed: a database error is its caller's).
     this.tail = granted.catch(() => undefined);
     return granted.finally(() => (this.counters.waiting -= 1));
@@ -132,9 +145,10 @@ export class SharedErpLimiter {
     return { ...this.counters };
   }
 
-  private async acquireInTurn(): Promise<ErpLease> {
+  private async acquireInTurn(abandon?: () => boolean): Promise<ErpLease> {
     const id = `lease_${randomBytes(12).toString('hex')}`;
     for (;;) {
+      if (abandon?.()) throw new AcquireAbandonedError();
       const { rows } = await this.timed(() =>
         this.db.query<{ granted: boolean; wait_ms: number }>(`SELECT granted, wait_ms FROM erp_limiter.try_acquire($1, $2, $3, $4, $5, $6)`, [
           this.accountKey,

@@ -8,7 +8,7 @@ import {
   type ErpStockMovement,
   type RecordWindow,
 } from '../port';
-import type { SharedErpLimiter } from './shared-limiter';
+import { AcquireAbandonedError, type SharedErpLimiter } from './shared-limiter';
 
 /**
  * Protects an ERP across instances: wraps any `ErpConnector` so every call goes through a
@@ -46,9 +46,16 @@ export class SharedThrottledErp implements ErpConnector {
 
   private async guarded<T>(call: () => Promise<T>): Promise<T> {
     const seen = this.outages;
-    const lease = await this.limiter.acquire();
+    const overtaken = () => this.outages !== seen;
+    let lease;
     try {
-      if (this.outages !== seen) throw new ErpUnavailableError('not sent: the ERP was unavailable for an earlier call');
+      lease = await this.limiter.acquire(overtaken);
+    } catch (error) {
+      if (error instanceof AcquireAbandonedError) throw notSent();
+      throw error;
+    }
+    try {
+      if (overtaken()) throw notSent();
       return await call();
     } catch (error) {
       if (error instanceof ErpUnavailableError && this.outages === seen) {
@@ -61,3 +68,5 @@ export class SharedThrottledErp implements ErpConnector {
     }
   }
 }
+
+const notSent = () => new ErpUnavailableError('not sent: the ERP was unavailable for an earlier call');
