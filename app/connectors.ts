@@ -1,7 +1,8 @@
 import type { Db } from '../platform/db';
 import type { ErpConnector } from '../connectors/erp/port';
 import { ReferenceErp } from '../connectors/erp/reference/reference-erp';
-import { ThrottledErp } from '../connectors/erp/throttled-erp';
+import { SharedErpLimiter, type SharedLimiterOptions } from '../connectors/erp/limiter/shared-limiter';
+import { SharedThrottledErp } from '../connectors/erp/limiter/shared-throttled-erp';
 import { SimulatedGateway } from '../connectors/payments/simulated/simulated-gateway';
 import { StripeGateway } from '../connectors/payments/stripe/stripe-gateway';
 import { StripeWebhookVerifier } from '../connectors/payments/stripe/stripe-webhooks';
@@ -99,12 +100,25 @@ function providerSettings(config: Config, name: string): ProviderSettings {
   throw new Error(`PAYMENTS_MODE names "${name}", which has no payment connector in this build; known: stripe, adyen`);
 }
 
+/**
+ * How hard the graph may press on the ERP, over all its instances (`SharedErpLimiter`, shared
+ * through the database). The lead wires these from `ERP_REQUESTS_PER_SECOND`, `ERP_BURST` and
+ * `ERP_MAX_CONCURRENCY`; each defaults to the limiter's own default (10/s, 1, 4).
+ */
+export type ErpLimits = Omit<SharedLimiterOptions, 'accountKey'>;
+
+/**
+ * The budget key of the reference ERP: it is one account, whichever instance posts to it. A real
+ * ERP's key would name its account (e.g. `netsuite:<account id>`).
+ */
+export const REFERENCE_ERP_ACCOUNT = 'reference';
+
 /** The backends of one process, as the subgraphs receive them: ports, never the adapters' types. */
 export interface Connectors {
   /**
    * The ERP: the reference ERP (the embedded default's system of record, in its own schema) behind
-   * one throttle, shared by inventory and refunds so the rate limit and concurrency cap hold for
-   * the process as a whole. A NetSuite connector would be chosen here by configuration.
+   * the shared limiter, so the rate limit and concurrency cap hold for every instance of inventory
+   * and refunds together. A NetSuite connector would be chosen here by configuration.
    */
   erp: ErpConnector;
   /** The payment providers refunds go through. */
@@ -122,8 +136,9 @@ export interface Connectors {
  * by its entry point (or per test graph): every subgraph of the process shares what it returns,
  * and nothing holds them beyond the subgraphs built with them.
  */
-export function buildConnectors(db: Db, payments: PaymentsSettings, commerce: readonly CommerceConnector[] = []): Connectors {
-  return { erp: new ThrottledErp(new ReferenceErp(db)), payments: paymentProviders(db, payments), commerce };
+export function buildConnectors(db: Db, payments: PaymentsSettings, commerce: readonly CommerceConnector[] = [], erpLimits: ErpLimits = {}): Connectors {
+  const limiter = new SharedErpLimiter(db, { accountKey: REFERENCE_ERP_ACCOUNT, ...erpLimits });
+  return { erp: new SharedThrottledErp(new ReferenceErp(db), limiter), payments: paymentProviders(db, payments), commerce };
 }
 
 /**
@@ -187,7 +202,8 @@ function includesAdyen(payments: PaymentsChoice): boolean {
 
 /**
  * The schemas each subgraph's connectors keep in our database: the reference ERP (inventory and
- * refunds; with Business Central it keeps the stock movements BC's API cannot take), the
+ * refunds; with Business Central it keeps the stock movements BC's API cannot take), the ERP
+ * limiter every instance shares (`erp_limiter`, inventory and refunds), the
  * store-credit ledger (refunds, always), the simulated payment gateway (refunds, simulated mode
  * only: a real provider keeps its own state, so provider mode creates no `payments_sim` schema),
  * and the Adyen report index (refunds, when Adyen is a provider: the names of settlement reports
@@ -196,7 +212,7 @@ function includesAdyen(payments: PaymentsChoice): boolean {
  * and the tests, which migrate every schema (`ALL_MIGRATIONS`).
  */
 export function connectorSchemas(payments: PaymentsChoice): Readonly<Record<string, readonly string[]>> {
-  const refunds = payments.mode === 'simulated' ? ['erp', 'payments_sim', 'store_credit'] : ['erp', 'store_credit'];
+  const refunds = payments.mode === 'simulated' ? ['erp', 'erp_limiter', 'payments_sim', 'store_credit'] : ['erp', 'erp_limiter', 'store_credit'];
   if (includesAdyen(payments)) refunds.push('adyen');
-  return { inventory: ['erp'], refunds };
+  return { inventory: ['erp', 'erp_limiter'], refunds };
 }

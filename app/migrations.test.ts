@@ -5,31 +5,40 @@ const schemasOf = (sets: readonly { schema: string }[]) => sets.map((set) => set
 
 describe('migrations follow the connectors chosen', () => {
   it('gives refunds the simulated gateway schema only in simulated mode, and the store-credit ledger always', () => {
-    expect(schemasOf(serviceMigrations('refunds', { mode: 'simulated' }))).toEqual(['refunds', 'erp', 'payments_sim', 'store_credit']);
-    expect(schemasOf(serviceMigrations('refunds', { mode: 'providers' }))).toEqual(['refunds', 'erp', 'store_credit']);
+    expect(schemasOf(serviceMigrations('refunds', { mode: 'simulated' }))).toEqual(['refunds', 'erp', 'erp_limiter', 'payments_sim', 'store_credit']);
+    expect(schemasOf(serviceMigrations('refunds', { mode: 'providers' }))).toEqual(['refunds', 'erp', 'erp_limiter', 'store_credit']);
   });
 
   it('gives refunds the Adyen report index whenever Adyen is one of the providers', () => {
-    expect(schemasOf(serviceMigrations('refunds', { mode: 'adyen' }))).toEqual(['refunds', 'erp', 'store_credit', 'adyen']);
-    expect(schemasOf(serviceMigrations('refunds', { mode: 'stripe,adyen' }))).toEqual(['refunds', 'erp', 'store_credit', 'adyen']);
+    expect(schemasOf(serviceMigrations('refunds', { mode: 'adyen' }))).toEqual(['refunds', 'erp', 'erp_limiter', 'store_credit', 'adyen']);
+    expect(schemasOf(serviceMigrations('refunds', { mode: 'stripe,adyen' }))).toEqual(['refunds', 'erp', 'erp_limiter', 'store_credit', 'adyen']);
     // PaymentsSettings as app/connectors.ts builds it: the providers' list decides.
     const providers = [{ provider: 'stripe' }, { provider: 'adyen' }];
-    expect(schemasOf(serviceMigrations('refunds', { mode: 'providers', providers }))).toEqual(['refunds', 'erp', 'store_credit', 'adyen']);
-    expect(schemasOf(serviceMigrations('inventory', { mode: 'adyen' }))).toEqual(['inventory', 'erp']);
+    expect(schemasOf(serviceMigrations('refunds', { mode: 'providers', providers }))).toEqual(['refunds', 'erp', 'erp_limiter', 'store_credit', 'adyen']);
+    expect(schemasOf(serviceMigrations('inventory', { mode: 'adyen' }))).toEqual(['inventory', 'erp', 'erp_limiter']);
     expect(schemasOf(graphMigrations({ mode: 'stripe' }))).not.toContain('adyen');
     expect(schemasOf(graphMigrations({ mode: 'adyen,stripe' }))).toContain('adyen');
   });
 
-  it('gives inventory the reference ERP and orders nothing but its own schema, in either mode', () => {
+  it('gives inventory the reference ERP and its limiter, and orders nothing but its own schema, in either mode', () => {
     for (const mode of ['simulated', 'providers'] as const) {
-      expect(schemasOf(serviceMigrations('inventory', { mode }))).toEqual(['inventory', 'erp']);
+      expect(schemasOf(serviceMigrations('inventory', { mode }))).toEqual(['inventory', 'erp', 'erp_limiter']);
       expect(schemasOf(serviceMigrations('orders', { mode }))).toEqual(['orders']);
       expect(schemasOf(serviceMigrations('returns', { mode }))).toEqual(['returns']);
     }
   });
 
   it('migrates the whole graph without the simulated gateway in provider mode', () => {
-    expect(schemasOf(graphMigrations({ mode: 'providers' }))).toEqual(['registry', 'orders', 'returns', 'inventory', 'refunds', 'erp', 'store_credit']);
+    expect(schemasOf(graphMigrations({ mode: 'providers' }))).toEqual([
+      'registry',
+      'orders',
+      'returns',
+      'inventory',
+      'refunds',
+      'erp',
+      'erp_limiter',
+      'store_credit',
+    ]);
     expect(schemasOf(graphMigrations({ mode: 'simulated' }))).toContain('payments_sim');
   });
 

@@ -22,6 +22,8 @@ const STAND_IN_MIGRATIONS: readonly MigrationSet[] = [
   { schema: 'payments_sim', dir: join(root, 'connectors/payments/simulated/migrations') },
   // The built-in store-credit ledger: not a stand-in but our own provider, always on for refunds.
   { schema: 'store_credit', dir: join(root, 'connectors/payments/store-credit/migrations') },
+  // The ERP limiter every instance posting to the ERP shares (rate and concurrency per ERP account).
+  { schema: 'erp_limiter', dir: join(root, 'connectors/erp/limiter/migrations') },
   // The reference shop (commerce source `demo`).
   { schema: 'commerce_ref', dir: join(root, 'connectors/commerce/reference/migrations') },
 ];

@@ -5,6 +5,7 @@ import { returnsSubgraph, type ReturnsSettings, type WarehouseSettings } from '.
 import { createWarehouseConnector } from '../connectors/warehouse/warehouse-connector';
 import { inventorySubgraph } from '../subgraphs/inventory';
 import { refundsSubgraph, type RefundsSettings } from '../subgraphs/refunds';
+import type { OrderedDrainOptions } from '../platform/posting-queue/ordered-drain';
 import { paymentsSettings, type Connectors, type PaymentsSettings } from './connectors';
 import { loadConfig, type Config } from './config';
 import { commerceSettings, type CommerceSettings } from './commerce';
@@ -19,6 +20,12 @@ export interface SubgraphSettings {
   payments: PaymentsSettings;
   /** Which commerce platform orders come from and returns are mirrored to: app/commerce.ts builds it. */
   commerce: CommerceSettings;
+  /**
+   * The ERP posting queues' workers (credit memos in refunds, stock movements in inventory). Not
+   * wired yet: the lead sets `exceptionAfterAttempts` from `ERP_POSTING_EXCEPTION_AFTER_ATTEMPTS`;
+   * absent, every option takes `OrderedDrain`'s default (5 attempts, backoff 1 s to 30 s).
+   */
+  erpPosting?: OrderedDrainOptions;
 }
 
 /** The subgraphs' settings from the validated configuration. */
@@ -75,8 +82,14 @@ const FACTORIES: Readonly<Record<SubgraphName, (deps: SubgraphDependencies) => S
       warehouse: warehouseDependencies(db, settings.warehouse),
     }) as SubgraphDefinition<unknown>,
   refunds: ({ db, connectors, settings }) =>
-    refundsSubgraph({ db, payments: connectors.payments, erp: connectors.erp, settings: settings.refunds }) as SubgraphDefinition<unknown>,
-  inventory: ({ connectors }) => inventorySubgraph({ erp: connectors.erp }) as SubgraphDefinition<unknown>,
+    refundsSubgraph({
+      db,
+      payments: connectors.payments,
+      erp: connectors.erp,
+      settings: settings.refunds,
+      erpPosting: settings.erpPosting,
+    }) as SubgraphDefinition<unknown>,
+  inventory: ({ db, connectors, settings }) => inventorySubgraph({ db, erp: connectors.erp, erpPosting: settings.erpPosting }) as SubgraphDefinition<unknown>,
 };
 
 /** The warehouse intake of the returns subgraph, when any webhook secret or a drop folder is configured. */

@@ -1,5 +1,6 @@
 import { benchAvailability } from './availability';
 import { benchCommerce } from './commerce';
+import { benchErp } from './erp';
 import { benchEvents } from './events';
 import { benchOrderLookup } from './order-lookup';
 import { benchRefunds } from './refunds';
@@ -20,6 +21,7 @@ const BENCHMARKS: Record<string, (settings: BenchSettings) => Promise<void>> = {
   refunds: benchRefunds,
   subscriptions: benchSubscriptions,
   commerce: benchCommerce,
+  erp: benchErp,
 };
 
 async function main(): Promise<void> {

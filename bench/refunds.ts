@@ -17,7 +17,7 @@ import { authorizedEvent, envelope, orderData, receivedEvent, type TestReturn } 
  * Refunds settled per second end to end on the simulated gateway: N low-risk returns are received
  * at once (N `ReturnItemsReceived` on the in-process bus) and the refunds subgraph as it runs in
  * production — its consumers, the executor polling the simulated gateway and the credit-memo
- * consumer posting to the reference ERP behind its throttle — pays each and books its memo.
+ * posting worker posting to the reference ERP behind its shared limiter — pays each and books its memo.
  * Measured from the first trigger until every refund is SUCCEEDED with its memo POSTED.
  */
 

@@ -148,3 +148,24 @@ export interface ErpConnector {
   /** The ERP's credit memos booked in `window`, for three-way reconciliation. Throws `ErpUnavailableError` when they cannot be read now. */
   listCreditMemos?(window: RecordWindow): Promise<ErpCreditMemoRecord[]>;
 }
+
+/**
+ * Errors the port documents as definitive besides `ErpRefusedError`: a memo that does not add up,
+ * or a second, different memo for one refund (`connectors/erp/credit-memo.ts`, beside the
+ * adapters, where a subgraph may not look — hence by name).
+ */
+const DEFINITIVE_ERROR_NAMES: ReadonlySet<string> = new Set(['ErpRefusedError', 'InvalidCreditMemoError', 'CreditMemoConflictError']);
+
+/**
+ * What an ERP error means for the posting that got it: `refused` (never retry it unchanged; the
+ * reason names the ERP's code when it gave one), `unavailable` (retry later, in order, honouring
+ * `retryAfterMs`), or `unknown` (anything else: retry later, this posting alone).
+ */
+export function erpFailureKind(error: unknown): { kind: 'refused'; reason: string } | { kind: 'unavailable'; retryAfterMs?: number } | { kind: 'unknown' } {
+  if (error instanceof ErpUnavailableError) return { kind: 'unavailable', retryAfterMs: error.retryAfterMs };
+  if (error instanceof Error && DEFINITIVE_ERROR_NAMES.has(error.name)) {
+    const code = error instanceof ErpRefusedError ? ` (${error.code})` : '';
+    return { kind: 'refused', reason: `${error.name}: ${error.message}${code}` };
+  }
+  return { kind: 'unknown' };
+}

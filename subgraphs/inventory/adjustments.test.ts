@@ -12,6 +12,7 @@ import { ReferenceErp } from '../../connectors/erp/reference/reference-erp';
 import { testSubgraph } from '../../test/support/subgraphs';
 import { applyMovements } from './ledger';
 import { erpSyncConsumer } from './consumers/erp-sync';
+import { StockMovementPoster } from './erp-posting/stock-movement-poster';
 import { upsertLocations } from './locations';
 import { writeTransaction } from '../../platform/write-path/write-tx';
 
@@ -302,7 +303,7 @@ describe('adjustInventory and moveInventory', () => {
 });
 
 describe('InventoryMoved to the ERP', () => {
-  it('appends InventoryMoved to the outbox and the ERP consumer posts each movement once', async () => {
+  it('appends InventoryMoved to the outbox, the ERP consumer queues it once and the poster posts each movement once', async () => {
     const response = await adjust(principals.operations(), { sku: 'SKU-ADJ-ERP', locationId: WAREHOUSE, delta: 6, reason: 'OPENING_BALANCE' });
     const movementId = response.data?.adjustInventory.movements[0]?.id;
     const causeId = response.data?.adjustInventory.movements[0]?.causeId;
@@ -317,14 +318,20 @@ describe('InventoryMoved to the ERP', () => {
     expect(row.data.movements).toEqual([expect.objectContaining({ movementId, sku: 'SKU-ADJ-ERP', fromState: null, toState: 'SELLABLE', quantity: 6 })]);
 
     const delivered: DeliveredEvent = { envelope: envelopeOf(row), sourceSeq: Number(row.seq) };
-    const consumer = erpSyncConsumer(new ReferenceErp(database.db));
-    // The effect twice (a crash between the ERP call and the inbox commit), then the runner twice.
-    const accepted = consumer.handlers[0]?.accept(delivered.envelope);
-    await accepted?.prepare(true);
-    await accepted?.prepare(true);
-    const runner = new ConsumerRunner(database.db, new InProcessBus(), consumer);
+    const runner = new ConsumerRunner(database.db, new InProcessBus(), erpSyncConsumer());
+    // A redelivery queues nothing twice.
     await runner.receive(delivered);
     await runner.receive(delivered);
+    const { rows: queued } = await database.db.query(`SELECT status FROM inventory.erp_postings WHERE event_id = $1`, [row.id]);
+    expect(queued).toEqual([{ status: 'QUEUED' }]);
+    const poster = new StockMovementPoster(database.db, new ReferenceErp(database.db));
+    expect(await poster.runOnce()).toBe(1);
+    expect(await poster.runOnce()).toBe(0);
+    // A worker that died after the ERP call, before recording it: its lease runs out and the movements are sent again.
+    await database.db.query(`UPDATE inventory.erp_postings SET status = 'QUEUED', posted_at = NULL, next_attempt_at = now() WHERE event_id = $1`, [row.id]);
+    expect(await poster.runOnce()).toBe(1);
+    const { rows: done } = await database.db.query(`SELECT status FROM inventory.erp_postings WHERE event_id = $1`, [row.id]);
+    expect(done).toEqual([{ status: 'POSTED' }]);
     const { rows: posted } = await database.db.query<{ movement_id: string; quantity: number; reason: string }>(
       `SELECT movement_id, quantity, reason FROM erp.stock_movements WHERE sku = 'SKU-ADJ-ERP'`,
     );

@@ -9,6 +9,7 @@ import { refundSnapshotsConsumer } from './consumers/snapshots';
 import { returnRefundsConsumer } from './consumers/return-refunds';
 import { creditMemosConsumer } from './consumers/credit-memos';
 import { RefundExecutor } from './execution/executor';
+import { CreditMemoPoster, type CreditMemoPosterOptions } from './erp-posting/credit-memo-poster';
 import { gatewayRouter, type RefundsPayments } from './payments';
 import type { RefundsSettings } from './settings';
 import { webhookRoute } from './webhooks';
@@ -28,21 +29,23 @@ export interface RefundsDependencies {
   db: Db;
   /** The payment providers refunds are paid through. */
   payments: RefundsPayments;
-  /** The ERP credit memos are posted to: the process's one (throttled) ERP connector, shared with inventory. */
+  /** The ERP credit memos are posted to (by the posting worker): the process's ERP connector behind the limiter every instance shares. */
   erp: ErpConnector;
   settings: RefundsSettings;
+  /** The credit-memo posting worker's options (`exceptionAfterAttempts` is `ERP_POSTING_EXCEPTION_AFTER_ATTEMPTS`); defaults in `OrderedDrain`. */
+  erpPosting?: CreditMemoPosterOptions;
 }
 
 /** The refunds subgraph: refund calculation, execution, settlement and credit memos. */
-export function refundsSubgraph({ db, payments, erp, settings }: RefundsDependencies): SubgraphDefinition<RefundsLoaders> {
+export function refundsSubgraph({ db, payments, erp, settings, erpPosting }: RefundsDependencies): SubgraphDefinition<RefundsLoaders> {
   const reconciliation = reconciliationParts(db, payments, erp, settings.reconciliation);
   return {
     ...refundsSchema,
     resolvers: reconciliation.withResolvers(refundsResolvers(settings, payments.storeCredit)),
     loaders: refundsLoaders,
-    consumers: [refundSnapshotsConsumer, returnRefundsConsumer, creditMemosConsumer(db, erp)],
+    consumers: [refundSnapshotsConsumer, returnRefundsConsumer, creditMemosConsumer()],
     streams: [REFUND_UPDATE_STREAM],
-    workers: [new RefundExecutor(db, gatewayRouter(db, payments)), reconciliation.worker],
+    workers: [new RefundExecutor(db, gatewayRouter(db, payments)), new CreditMemoPoster(db, erp, erpPosting), reconciliation.worker],
     routes: Object.fromEntries(payments.verifiers.map((verifier): [string, Route] => [`/webhooks/${verifier.provider}`, webhookRoute(db, verifier)])),
   };
 }

@@ -19,6 +19,9 @@ export interface RefundRow {
   memo_erp_reference: string | null;
   memo_queued_at: Date | null;
   memo_posted_at: Date | null;
+  memo_attempts: number | null;
+  memo_last_error: string | null;
+  memo_failure_reason: string | null;
   trigger: string;
   refund_method: string;
   reason: string | null;
@@ -80,7 +83,8 @@ const SELECT_REFUNDS = `
   SELECT r.id, r.order_id, r.return_id, r.status, r.amount_minor, r.currency, r.customer_id, r.partner_id,
          r.created_at, r.updated_at, m.status AS memo_status, m.amount_minor AS memo_amount_minor,
          m.tax_minor AS memo_tax_minor, m.erp_reference AS memo_erp_reference, m.queued_at AS memo_queued_at,
-         m.posted_at AS memo_posted_at, r.trigger, r.refund_method, r.reason, r.requested_by, r.approval_state, r.approved_by, r.overridden,
+         m.posted_at AS memo_posted_at, m.attempts AS memo_attempts, m.last_error AS memo_last_error,
+         m.failure_reason AS memo_failure_reason, r.trigger, r.refund_method, r.reason, r.requested_by, r.approval_state, r.approved_by, r.overridden,
          r.failure_reason, r.revision
     FROM refunds.refunds r LEFT JOIN refunds.credit_memos m ON m.refund_id = r.id`;
 

@@ -2,8 +2,8 @@ import { createTestDatabase, type TestDatabase } from '../../test/support/databa
 import { principals } from '../../test/support/principals';
 import { TEST_SETTINGS } from '../../test/support/settings';
 import { ReferenceErp } from '../../connectors/erp/reference/reference-erp';
-import { ThrottledErp } from '../../connectors/erp/throttled-erp';
 import { creditMemosConsumer } from './consumers/credit-memos';
+import { CreditMemoPoster } from './erp-posting/credit-memo-poster';
 import { RefundSucceeded } from '../../contracts/events/refunds';
 import { issueRefund } from './manual';
 import { reconcile } from './reconciliation';
@@ -196,7 +196,8 @@ describe('redelivery of the trigger', () => {
 
 describe('credit memos and reconciliation', () => {
   it('queues the memo when the refund succeeds, posts it with an ERP reference in a balanced journal, and reconciles', async () => {
-    const memos = directRunner(database.db, creditMemosConsumer(database.db, new ThrottledErp(new ReferenceErp(database.db))));
+    const memos = directRunner(database.db, creditMemosConsumer());
+    const poster = new CreditMemoPoster(database.db, new ReferenceErp(database.db));
     const order = orderData({
       lines: [{ sku: 'SKU-F', quantity: 2, unitPriceMinor: 2500, taxMinor: 400 }],
       payments: [{ method: 'CARD', capturedMinor: 5400 }],
@@ -218,6 +219,10 @@ describe('credit memos and reconciliation', () => {
     if (!succeeded) throw new Error('no RefundSucceeded in the outbox');
     await deliver(memos, succeeded);
     await deliver(memos, succeeded);
+    // The consumer only queued the posting; the worker posts it (once, however often it runs).
+    expect(await memo(posted)).toMatchObject({ status: 'QUEUED' });
+    expect(await poster.runOnce()).toBe(1);
+    expect(await poster.runOnce()).toBe(0);
     const booked = await memo(posted);
     expect(booked).toEqual({ status: 'POSTED', amount_minor: 2700, tax_minor: 200, erp_reference: expect.stringMatching(/^CM-\d{6,}$/) });
     expect(await outboxEvents(database.db, 'CreditMemoPosted', [posted])).toEqual([

@@ -88,6 +88,9 @@ const readResolvers: Resolvers = {
         // Set whenever memo_status is: both come from the credit memo's row.
         queuedAt: row.memo_queued_at as Date,
         postedAt: row.memo_posted_at,
+        attempts: row.memo_attempts ?? 0,
+        lastError: row.memo_last_error,
+        failureReason: row.memo_failure_reason,
       };
     },
     refundMethod: (row: RefundRow) => row.refund_method as RefundMethod,

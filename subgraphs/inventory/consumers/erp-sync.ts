@@ -1,35 +1,35 @@
 import type { ConsumerDefinition } from '../../../platform/events/consumer';
 import { on } from '../../../platform/events/handlers';
-import type { ErpConnector } from '../../../connectors/erp/port';
 import { InventoryMoved } from '../../../contracts/events/inventory';
+import { recordMovements } from '../erp-posting/posting-queue';
 
 /**
- * Posts every stock movement to the ERP, asynchronously, from `InventoryMoved` events. The ERP call
- * is an `effect`, made before our inbox transaction (it is another system); it is idempotent by
- * movement id, so the redelivery after a crash between the call and our inbox commit books
- * nothing twice.
+ * Records every `InventoryMoved` event's movements for posting to the ERP, in the consumer's
+ * transaction (so exactly once, through the inbox). The ERP is not called here: the posting worker
+ * (`erp-posting/stock-movement-poster.ts`) drains the queue in order, so an ERP outage queues
+ * movements instead of dead-lettering them.
  */
-export function erpSyncConsumer(erp: ErpConnector): ConsumerDefinition {
+export function erpSyncConsumer(): ConsumerDefinition {
   return {
     name: 'inventory.erp-sync',
     schema: 'inventory',
     handlers: [
-      on(InventoryMoved, {
-        effect: (data) =>
-          erp.postStockMovements(
-            data.movements.map((m) => ({
-              movementId: m.movementId,
-              sku: m.sku,
-              locationId: data.locationId,
-              fromState: m.fromState,
-              toState: m.toState,
-              quantity: m.quantity,
-              reason: data.reason,
-              occurredAt: m.occurredAt,
-            })),
-          ),
-        // Nothing of ours changes: the inbox row alone records that the movements were posted.
-        handle: async () => undefined,
+      on(InventoryMoved, async (tx, data, event) => {
+        await recordMovements(
+          tx,
+          event.id,
+          event.correlationId,
+          data.movements.map((m) => ({
+            movementId: m.movementId,
+            sku: m.sku,
+            locationId: data.locationId,
+            fromState: m.fromState,
+            toState: m.toState,
+            quantity: m.quantity,
+            reason: data.reason,
+            occurredAt: m.occurredAt,
+          })),
+        );
       }),
     ],
   };

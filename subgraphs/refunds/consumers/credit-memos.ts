@@ -1,9 +1,10 @@
-import type { Db, Queryable } from '../../../platform/db';
+import type { Queryable } from '../../../platform/db';
 import type { ConsumerDefinition } from '../../../platform/events/consumer';
 import type { EventData } from '../../../platform/events/catalog';
-import { on, type HandleWithEffect } from '../../../platform/events/handlers';
-import type { ErpConnector, ErpCreditMemo, ErpCreditMemoPosting } from '../../../connectors/erp/port';
-import { CreditMemoPosted, RefundSucceeded, type RefundEventHeader } from '../../../contracts/events/refunds';
+import { on } from '../../../platform/events/handlers';
+import type { ErpCreditMemo } from '../../../connectors/erp/port';
+import { RefundSucceeded } from '../../../contracts/events/refunds';
+import { recordPosting } from '../erp-posting/posting-queue';
 
 type Succeeded = EventData<typeof RefundSucceeded>;
 
@@ -63,45 +64,19 @@ export async function creditMemoOf(db: Queryable, refund: Succeeded, occurredAt:
 }
 
 /**
- * Books each succeeded refund's credit memo in the ERP: the posting is an `effect` (another system,
- * idempotent by refund id, throttled so the ERP is not flooded at peak), then the memo is marked
- * POSTED with the ERP's reference and `CreditMemoPosted` is emitted, in one transaction.
+ * Records the ERP posting of each succeeded refund's credit memo, in the consumer's transaction (so
+ * exactly once, through the inbox): the memo as the ERP will receive it and its place in the
+ * posting queue. The ERP is not called here: the posting worker (`erp-posting/`) drains the
+ * queue in order, so an ERP outage queues postings instead of dead-lettering them.
  */
-export function creditMemosConsumer(db: Db, erp: ErpConnector): ConsumerDefinition {
-  const steps: HandleWithEffect<Succeeded, ErpCreditMemoPosting> = {
-    async effect(refund, event) {
-      return erp.postCreditMemo(await creditMemoOf(db, refund, event.occurredAt));
-    },
-    async handle(tx, refund, event, { erpReference }) {
-      const { rowCount } = await tx.query(
-        `UPDATE refunds.credit_memos SET status = 'POSTED', erp_reference = $2, posted_at = now() WHERE refund_id = $1 AND status <> 'POSTED'`,
-        [refund.refundId, erpReference],
-      );
-      if (rowCount === 0) return;
-      const { rows } = await tx.query<{ revision: number }>(
-        `UPDATE refunds.refunds SET revision = revision + 1, updated_at = now() WHERE id = $1 RETURNING revision`,
-        [refund.refundId],
-      );
-      const header: RefundEventHeader = { ...refund, revision: rows[0]?.revision ?? refund.revision + 1 };
-      await tx.emit(
-        CreditMemoPosted,
-        refund.refundId,
-        {
-          refundId: header.refundId,
-          orderId: header.orderId,
-          returnId: header.returnId,
-          status: header.status,
-          revision: header.revision,
-          amountMinor: header.amountMinor,
-          currency: header.currency,
-          customerId: header.customerId,
-          partnerId: header.partnerId,
-          storeId: header.storeId,
-          erpReference,
-        },
-        { causationId: event.id },
-      );
-    },
+export function creditMemosConsumer(): ConsumerDefinition {
+  return {
+    name: 'refunds.credit-memos',
+    schema: 'refunds',
+    handlers: [
+      on(RefundSucceeded, async (tx, refund, event) => {
+        await recordPosting(tx, await creditMemoOf(tx, refund, event.occurredAt), event.id, event.correlationId);
+      }),
+    ],
   };
-  return { name: 'refunds.credit-memos', schema: 'refunds', handlers: [on(RefundSucceeded, steps)] };
 }

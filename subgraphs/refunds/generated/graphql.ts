@@ -64,6 +64,12 @@ export type CreditMemo = {
   queuedAt: Scalars['DateTime']['output'];
   /** When the ERP booked it. */
   postedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Posting attempts so far that did not book it (the ERP unavailable, an error); they go on until it is posted or refused. */
+  attempts: Scalars['Int']['output'];
+  /** The last attempt's error, while it is queued or once it failed; null once posted. */
+  lastError?: Maybe<Scalars['String']['output']>;
+  /** Why the ERP refused it for good (FAILED only): a person must look. */
+  failureReason?: Maybe<Scalars['String']['output']>;
 };
 
 /** Money returned to a customer for an order. */
@@ -1197,6 +1203,9 @@ export type CreditMemoResolvers<ContextType = SubgraphContext<RefundsLoaders>, P
   erpReference?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   queuedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   postedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lastError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  failureReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type RefundResolvers<ContextType = SubgraphContext<RefundsLoaders>, ParentType extends ResolversParentTypes['Refund'] = ResolversParentTypes['Refund'], FederationReferenceType extends FederationReferenceTypes['Refund'] = FederationReferenceTypes['Refund']> = {

@@ -14,6 +14,7 @@ import { RefundSucceeded } from '../../../contracts/events/refunds';
 import type { OrderRecordedData } from '../../../contracts/events/orders';
 import { refundsSubgraph } from '../index';
 import { creditMemosConsumer } from '../consumers/credit-memos';
+import { CreditMemoPoster } from '../erp-posting/credit-memo-poster';
 import { RefundExecutor } from '../execution/executor';
 import { GatewayRouter } from '../execution/gateways';
 import { SimulatedWorld } from '../execution/simulated-world';
@@ -96,7 +97,9 @@ async function paidRefund(provider: Provider, priceMinor: number, book = true): 
 async function bookMemo(refundId: string): Promise<void> {
   const [succeeded] = await outboxEvents(database.db, RefundSucceeded.type, [refundId]);
   if (!succeeded) throw new Error(`no RefundSucceeded for ${refundId}`);
-  await deliver(directRunner(database.db, creditMemosConsumer(database.db, erp)), succeeded);
+  await deliver(directRunner(database.db, creditMemosConsumer()), succeeded);
+  // The consumer queues the posting; the posting worker books it.
+  await new CreditMemoPoster(database.db, erp).runOnce();
 }
 
 /** A memo posted straight into the ERP (not from our pipeline), with one line making up its total. */
