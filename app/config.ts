@@ -183,6 +183,8 @@ const erp = {
   ERP_BURST: wholeNumber(1, 100).default(1),
   /** Postings in flight at once across every instance (NetSuite's and Business Central's concurrency limits are per account). */
   ERP_MAX_CONCURRENCY: wholeNumber(1, 64).default(4),
+  /** Failed attempts after which a queued ERP posting is logged as an exception (it keeps retrying: nothing is dropped). */
+  ERP_POSTING_EXCEPTION_AFTER_ATTEMPTS: wholeNumber(1, 1000).default(5),
   /** NetSuite account id ("1234567" or a sandbox "1234567_SB1"); required when ERP_CONNECTOR=netsuite. */
   NETSUITE_ACCOUNT_ID: z
     .string()
@@ -287,6 +289,8 @@ const erp = {
   RECONCILIATION_INTERVAL_MS: wholeNumber(0, 7 * 24 * 3_600_000).default(0),
   /** How far back each scheduled reconciliation looks, in hours. */
   RECONCILIATION_LOOKBACK_HOURS: wholeNumber(1, 31 * 24).default(48),
+  /** How far around a reconciliation window counterparts are looked for (a memo posted the morning after), in hours. */
+  RECONCILIATION_GRACE_HOURS: wholeNumber(0, 31 * 24).default(24),
 };
 
 /** Warehouses and 3PLs that report receipts and inspections (signed webhooks and dropped files). */

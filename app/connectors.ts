@@ -1,7 +1,6 @@
 import type { Db } from '../platform/db';
 import type { ErpConnector } from '../connectors/erp/port';
-import { ReferenceErp } from '../connectors/erp/reference/reference-erp';
-import { SharedErpLimiter, type SharedLimiterOptions } from '../connectors/erp/limiter/shared-limiter';
+import { SharedErpLimiter } from '../connectors/erp/limiter/shared-limiter';
 import { SharedThrottledErp } from '../connectors/erp/limiter/shared-throttled-erp';
 import { SimulatedGateway } from '../connectors/payments/simulated/simulated-gateway';
 import { StripeGateway } from '../connectors/payments/stripe/stripe-gateway';
@@ -15,6 +14,7 @@ import type { PaymentGateway, RefundWebhookVerifier } from '../connectors/paymen
 import type { RefundsPayments } from '../subgraphs/refunds';
 import type { CommerceConnector } from '../connectors/commerce/port';
 import { required, type Config } from './config';
+import { erpAccountKey, erpAdapter, REFERENCE_ERP_SETTINGS, type ErpSettings } from './erp';
 
 /** Stripe's connector settings. */
 export interface StripeSettings {
@@ -100,25 +100,12 @@ function providerSettings(config: Config, name: string): ProviderSettings {
   throw new Error(`PAYMENTS_MODE names "${name}", which has no payment connector in this build; known: stripe, adyen`);
 }
 
-/**
- * How hard the graph may press on the ERP, over all its instances (`SharedErpLimiter`, shared
- * through the database). The lead wires these from `ERP_REQUESTS_PER_SECOND`, `ERP_BURST` and
- * `ERP_MAX_CONCURRENCY`; each defaults to the limiter's own default (10/s, 1, 4).
- */
-export type ErpLimits = Omit<SharedLimiterOptions, 'accountKey'>;
-
-/**
- * The budget key of the reference ERP: it is one account, whichever instance posts to it. A real
- * ERP's key would name its account (e.g. `netsuite:<account id>`).
- */
-export const REFERENCE_ERP_ACCOUNT = 'reference';
-
 /** The backends of one process, as the subgraphs receive them: ports, never the adapters' types. */
 export interface Connectors {
   /**
-   * The ERP: the reference ERP (the embedded default's system of record, in its own schema) behind
-   * the shared limiter, so the rate limit and concurrency cap hold for every instance of inventory
-   * and refunds together. A NetSuite connector would be chosen here by configuration.
+   * The ERP (`ERP_CONNECTOR`, app/erp.ts): the reference ERP (the embedded default's system of
+   * record, in its own schema), NetSuite or Business Central, behind the shared limiter, so the
+   * rate limit and concurrency cap hold for every instance of inventory and refunds together.
    */
   erp: ErpConnector;
   /** The payment providers refunds go through. */
@@ -136,9 +123,14 @@ export interface Connectors {
  * by its entry point (or per test graph): every subgraph of the process shares what it returns,
  * and nothing holds them beyond the subgraphs built with them.
  */
-export function buildConnectors(db: Db, payments: PaymentsSettings, commerce: readonly CommerceConnector[] = [], erpLimits: ErpLimits = {}): Connectors {
-  const limiter = new SharedErpLimiter(db, { accountKey: REFERENCE_ERP_ACCOUNT, ...erpLimits });
-  return { erp: new SharedThrottledErp(new ReferenceErp(db), limiter), payments: paymentProviders(db, payments), commerce };
+export function buildConnectors(
+  db: Db,
+  payments: PaymentsSettings,
+  commerce: readonly CommerceConnector[] = [],
+  erp: ErpSettings = REFERENCE_ERP_SETTINGS,
+): Connectors {
+  const limiter = new SharedErpLimiter(db, { accountKey: erpAccountKey(erp), ...erp.limits });
+  return { erp: new SharedThrottledErp(erpAdapter(db, erp), limiter), payments: paymentProviders(db, payments), commerce };
 }
 
 /**

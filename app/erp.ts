@@ -27,6 +27,22 @@ export type ErpSettings = { limits: ErpLimits } & (
   | { connector: 'business-central'; businessCentral: Omit<BusinessCentralOptions, 'stockLedger'> }
 );
 
+/** The embedded default's ERP at the limiter's default limits: what tests and benches that configure nothing post to. */
+export const REFERENCE_ERP_SETTINGS: ErpSettings = { connector: 'reference', limits: { requestsPerSecond: 10, burst: 1, maxConcurrency: 4 } };
+
+/**
+ * The limiter's budget key: one per ERP account, whichever instance posts to it (so every instance
+ * of every subgraph shares it), and a new budget when the account changes.
+ */
+export function erpAccountKey(settings: ErpSettings): string {
+  if (settings.connector === 'netsuite') return `netsuite:${settings.netsuite.accountId}`;
+  if (settings.connector === 'business-central') {
+    const bc = settings.businessCentral;
+    return `business-central:${bc.tenantId}/${bc.environment}/${bc.companyId}`;
+  }
+  return 'reference';
+}
+
 /** The ERP settings of a validated configuration. Reads NETSUITE_PRIVATE_KEY_FILE, naming it when it cannot. */
 export function erpSettings(config: Config): ErpSettings {
   const limits = { requestsPerSecond: config.ERP_REQUESTS_PER_SECOND, burst: config.ERP_BURST, maxConcurrency: config.ERP_MAX_CONCURRENCY };

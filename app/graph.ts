@@ -74,7 +74,7 @@ export async function startGraph(options: GraphOptions): Promise<RunningGraph> {
   const subgraphs: RunningSubgraph[] = [];
   const settings = options.settings ?? defaultSubgraphSettings();
   // One set of connectors for the process: inventory and refunds share one throttled ERP.
-  const connectors = buildConnectors(options.db, settings.payments, options.commerce ?? commerceConnectors(settings.commerce));
+  const connectors = buildConnectors(options.db, settings.payments, options.commerce ?? commerceConnectors(settings.commerce), settings.erp);
   for (const definition of allSubgraphs({ db: options.db, connectors, settings })) {
     const running = await startSubgraph(definition, {
       db: options.db,

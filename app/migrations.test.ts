@@ -36,8 +36,8 @@ describe('migrations follow the connectors chosen', () => {
       'inventory',
       'refunds',
       'erp',
-      'erp_limiter',
       'store_credit',
+      'erp_limiter',
     ]);
     expect(schemasOf(graphMigrations({ mode: 'simulated' }))).toContain('payments_sim');
   });

@@ -63,7 +63,11 @@ async function runSubgraph(name: SubgraphName, config: Config): Promise<() => Pr
   const settings = subgraphSettings(config);
   const db = database(config, name);
   await migrate(db, serviceMigrations(name, settings.payments));
-  const definition = subgraphNamed(name, { db, connectors: buildConnectors(db, settings.payments, commerceConnectors(settings.commerce)), settings });
+  const definition = subgraphNamed(name, {
+    db,
+    connectors: buildConnectors(db, settings.payments, commerceConnectors(settings.commerce), settings.erp),
+    settings,
+  });
   const ports: Record<SubgraphName, number> = {
     orders: config.ORDERS_PORT,
     returns: config.RETURNS_PORT,

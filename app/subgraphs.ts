@@ -9,6 +9,7 @@ import type { OrderedDrainOptions } from '../platform/posting-queue/ordered-drai
 import { paymentsSettings, type Connectors, type PaymentsSettings } from './connectors';
 import { loadConfig, type Config } from './config';
 import { commerceSettings, type CommerceSettings } from './commerce';
+import { erpSettings, type ErpSettings } from './erp';
 
 /** What the subgraphs and their connectors are configured with, taken from the validated configuration. */
 export interface SubgraphSettings {
@@ -20,10 +21,12 @@ export interface SubgraphSettings {
   payments: PaymentsSettings;
   /** Which commerce platform orders come from and returns are mirrored to: app/commerce.ts builds it. */
   commerce: CommerceSettings;
+  /** Which ERP postings go to and its limits across instances: app/erp.ts and app/connectors.ts build it. */
+  erp: ErpSettings;
   /**
-   * The ERP posting queues' workers (credit memos in refunds, stock movements in inventory). Not
-   * wired yet: the lead sets `exceptionAfterAttempts` from `ERP_POSTING_EXCEPTION_AFTER_ATTEMPTS`;
-   * absent, every option takes `OrderedDrain`'s default (5 attempts, backoff 1 s to 30 s).
+   * The ERP posting queues' workers (credit memos in refunds, stock movements in inventory):
+   * `exceptionAfterAttempts` from `ERP_POSTING_EXCEPTION_AFTER_ATTEMPTS`; the backoff is
+   * `OrderedDrain`'s (1 s to 30 s).
    */
   erpPosting?: OrderedDrainOptions;
 }
@@ -33,9 +36,18 @@ export function subgraphSettings(config: Config): SubgraphSettings {
   return {
     returns: { defaultLocationId: config.RETURNS_DEFAULT_LOCATION_ID },
     warehouse: warehouseSettings(config),
-    refunds: { secondApproverAboveMinor: config.REFUNDS_SECOND_APPROVER_ABOVE_MINOR },
+    refunds: {
+      secondApproverAboveMinor: config.REFUNDS_SECOND_APPROVER_ABOVE_MINOR,
+      reconciliation: {
+        intervalMs: config.RECONCILIATION_INTERVAL_MS,
+        lookbackHours: config.RECONCILIATION_LOOKBACK_HOURS,
+        graceHours: config.RECONCILIATION_GRACE_HOURS,
+      },
+    },
     payments: paymentsSettings(config),
     commerce: commerceSettings(config),
+    erp: erpSettings(config),
+    erpPosting: { exceptionAfterAttempts: config.ERP_POSTING_EXCEPTION_AFTER_ATTEMPTS },
   };
 }
 

@@ -47,7 +47,7 @@ export async function benchRefunds(bench: BenchSettings): Promise<void> {
   const bus = new InProcessBus();
   const pipeline = new EventPipeline(db, bus);
   try {
-    const subgraph = await startSubgraph(subgraphNamed('refunds', { db, connectors: buildConnectors(db, settings.payments), settings }), {
+    const subgraph = await startSubgraph(subgraphNamed('refunds', { db, connectors: buildConnectors(db, settings.payments, [], settings.erp), settings }), {
       db,
       internalTokens: new InternalTokens(randomBytes(32).toString('base64url')),
       port: 0,

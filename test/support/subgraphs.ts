@@ -16,5 +16,5 @@ export function testSubgraph(
   settings: SubgraphSettings = TEST_SETTINGS,
   commerce: readonly CommerceConnector[] = [],
 ): SubgraphDefinition<unknown> {
-  return subgraphNamed(name, { db, connectors: buildConnectors(db, settings.payments, commerce), settings });
+  return subgraphNamed(name, { db, connectors: buildConnectors(db, settings.payments, commerce, settings.erp), settings });
 }
