@@ -14,6 +14,8 @@ export const InventoryMoved = defineEvent(
     locationId: z.string().min(1),
     causeId: z.string().min(1),
     reason: z.string().min(1),
+    /** The return the units moved for (receipt, inspection, cancellation), so the ERP can book them against its return authorization; absent otherwise. */
+    returnId: z.string().regex(/^ret_/).nullish(),
     movements: z
       .array(
         z.object({

@@ -24,6 +24,8 @@ export interface Cause {
   reason: string;
   /** Who or what: a principal subject or a consumer name. */
   actor: string;
+  /** The return the units move for, when they do (ERPs book a receipt against the return authorization). */
+  returnId?: string | null;
 }
 
 /** A movement that would take a balance below zero. */
@@ -104,7 +106,7 @@ export async function applyMovements(tx: WriteTx, movements: readonly Movement[]
     await tx.emit(
       InventoryMoved,
       locationId,
-      { locationId, causeId: cause.causeId, reason: cause.reason, movements: list },
+      { locationId, causeId: cause.causeId, reason: cause.reason, returnId: cause.returnId ?? null, movements: list },
       {
         causationId: cause.causeId.startsWith('evt_') ? cause.causeId : undefined,
       },

@@ -159,6 +159,15 @@ describe('return events to stock (inventory.return-stock consumer)', () => {
     await runner.receive(ret.received(WAREHOUSE, WAREHOUSE, 2, true));
     expect(await stock('SKU-RS-RECV', WAREHOUSE)).toEqual({ PENDING_INSPECTION: 2 });
     expect(await ledger('SKU-RS-RECV')).toEqual([`${WAREHOUSE} -→INCOMING 2 RETURN_AUTHORIZED`, `${WAREHOUSE} INCOMING→PENDING_INSPECTION 2 RETURN_RECEIVED`]);
+    // The return travels with the movements, so an ERP books the receipt against its return authorization.
+    const { rows } = await database.db.query<{ reason: string; return_id: string | null }>(
+      `SELECT data->>'reason' AS reason, data->>'returnId' AS return_id FROM inventory.outbox
+        WHERE type = 'InventoryMoved' AND data->'movements'->0->>'sku' = 'SKU-RS-RECV' ORDER BY seq`,
+    );
+    expect(rows).toEqual([
+      { reason: 'RETURN_AUTHORIZED', return_id: ret.returnId },
+      { reason: 'RETURN_RECEIVED', return_id: ret.returnId },
+    ]);
   });
 
   it('removes the incoming units at the warehouse when they are returned in a store instead', async () => {

@@ -28,6 +28,7 @@ export function erpSyncConsumer(): ConsumerDefinition {
             quantity: m.quantity,
             reason: data.reason,
             occurredAt: m.occurredAt,
+            returnId: data.returnId ?? null,
           })),
         );
       }),

@@ -31,18 +31,18 @@ export const returnStockConsumer: ConsumerDefinition = {
   name: NAME,
   schema: 'inventory',
   handlers: [
-    on(ReturnAuthorized, (tx, data, event) => authorized(tx, data, causeOf(event, 'RETURN_AUTHORIZED'))),
-    on(ReturnCanceled, (tx, data, event) => canceled(tx, data, causeOf(event, 'RETURN_CANCELED'))),
-    on(ReturnItemsReceived, (tx, data, event) => received(tx, data, causeOf(event, 'RETURN_RECEIVED'))),
-    on(ReturnInspected, (tx, data, event) => inspected(tx, data, causeOf(event, 'RETURN_INSPECTED'))),
+    on(ReturnAuthorized, (tx, data, event) => authorized(tx, data, causeOf(event, 'RETURN_AUTHORIZED', data.returnId))),
+    on(ReturnCanceled, (tx, data, event) => canceled(tx, data, causeOf(event, 'RETURN_CANCELED', data.returnId))),
+    on(ReturnItemsReceived, (tx, data, event) => received(tx, data, causeOf(event, 'RETURN_RECEIVED', data.returnId))),
+    on(ReturnInspected, (tx, data, event) => inspected(tx, data, causeOf(event, 'RETURN_INSPECTED', data.returnId))),
   ],
 };
 
-type Cause = { causeId: string; actor: string; reason: string };
+type Cause = { causeId: string; actor: string; reason: string; returnId?: string | null };
 
-/** The movements' cause: the event, this consumer, and why the units moved. */
-function causeOf(event: EventEnvelope, reason: string): Cause {
-  return { causeId: event.id, actor: NAME, reason };
+/** The movements' cause: the event, this consumer, why the units moved, and for which return. */
+function causeOf(event: EventEnvelope, reason: string, returnId?: string | null): Cause {
+  return { causeId: event.id, actor: NAME, reason, returnId };
 }
 
 async function ensureLocation(tx: Queryable, locationId: string): Promise<void> {
