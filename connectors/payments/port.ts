@@ -155,6 +155,12 @@ export function providerIdempotencyKey(refundId: string): string {
   return `returns-graph:refund:${refundId}`;
 }
 
+/** Our refund key back from an idempotency key a provider stored (`providerIdempotencyKey`'s inverse); null for a key we did not make. */
+export function refundIdOfIdempotencyKey(key: string): string | null {
+  const prefix = providerIdempotencyKey('');
+  return key.startsWith(prefix) ? key.slice(prefix.length) : null;
+}
+
 /**
  * The built-in store-credit ledger (`store-credit/`) is a payment provider of our own: tenders paid
  * back as store credit or to a gift card go through it under this provider name.

@@ -11,6 +11,7 @@ import {
   PaymentDeclinedError,
   PaymentUnavailableError,
   providerIdempotencyKey,
+  refundIdOfIdempotencyKey,
   type PaymentGateway,
   type ProviderRefund,
   type ProviderRefundRecord,
@@ -145,14 +146,13 @@ export class SimulatedGateway implements PaymentGateway {
         [window.from, window.to],
       ),
     );
-    const prefix = providerIdempotencyKey('');
     return rows.map((row) => ({
       providerRefundId: row.provider_refund_id,
       paymentReference: row.payment_reference,
       amountMinor: row.amount_minor,
       currency: row.currency,
       status: toProviderRefund(row).status,
-      reference: row.idempotency_key.startsWith(prefix) ? row.idempotency_key.slice(prefix.length) : null,
+      reference: refundIdOfIdempotencyKey(row.idempotency_key),
       createdAt: row.created_at,
     }));
   }

@@ -11,6 +11,7 @@ import {
   PaymentDeclinedError,
   PaymentUnavailableError,
   providerIdempotencyKey,
+  refundIdOfIdempotencyKey,
   STORE_CREDIT_PROVIDER,
   type PaymentGateway,
   type ProviderRefund,
@@ -98,14 +99,13 @@ export class StoreCreditLedger implements PaymentGateway {
         [window.from, window.to],
       ),
     );
-    const prefix = providerIdempotencyKey('');
     return rows.map((row) => ({
       providerRefundId: row.id,
       paymentReference: row.request_reference,
       amountMinor: row.amount_minor,
       currency: row.currency,
       status: 'SUCCEEDED',
-      reference: row.idempotency_key.startsWith(prefix) ? row.idempotency_key.slice(prefix.length) : null,
+      reference: refundIdOfIdempotencyKey(row.idempotency_key),
       createdAt: row.created_at,
     }));
   }
