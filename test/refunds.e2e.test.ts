@@ -178,7 +178,11 @@ describe('three-way reconciliation through the gateway', () => {
     expect(response.data?.runReconciliation.userErrors).toEqual([]);
     expect(response.data?.runReconciliation.run).toMatchObject({ status: 'COMPLETED', erpStatus: 'OK', exceptionsFound: 0 });
     expect(response.data?.runReconciliation.run?.refundsChecked).toBeGreaterThan(0);
-    expect(response.data?.runReconciliation.run?.providerStatuses).toEqual([{ provider: 'simulated', status: 'OK' }]);
+    // Every gateway is read: the store-credit ledger (always on) and the simulated provider.
+    expect(response.data?.runReconciliation.run?.providerStatuses).toEqual([
+      { provider: 'store_credit', status: 'OK' },
+      { provider: 'simulated', status: 'OK' },
+    ]);
 
     const LIST = `{ reconciliationRuns(first: 5) { nodes { status } } reconciliationExceptions(status: OPEN, first: 5) { nodes { code } } }`;
     const listed = await t.query<{ reconciliationRuns: { nodes: unknown[] }; reconciliationExceptions: { nodes: unknown[] } }>(principals.operations(), LIST);
