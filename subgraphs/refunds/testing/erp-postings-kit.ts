@@ -9,11 +9,29 @@ import { testCreditMemo } from '../../../connectors/erp/testing/erp-kit';
 import { ErpUnavailableError, type ErpConnector, type ErpCreditMemo, type ErpCreditMemoPosting, type ErpStockMovement } from '../../../connectors/erp/port';
 import { recordPosting } from '../erp-posting/posting-queue';
 
+/**
+ * Faults an ERP under test produces itself (a fake's outage and 429 storms, answered over HTTP as
+ * the vendor does), and what it counted of them. Without these a test wraps the ERP in a `FlakyErp`,
+ * which implements them at the connector's edge.
+ */
+export interface ErpFaults {
+  /** From now, for `ms`, every call fails as unavailable (503). */
+  goDown(ms: number): void;
+  /** The next `n` requests are answered 429. */
+  storm(n: number): void;
+  /** Requests refused while down (503s), and answered 429 (storms and the ERP's own limits), so far. */
+  counts(): { refusedWhileDown: number; tooManyRequests: number };
+}
+
 /** An ERP as a fault test or bench runs it: the connector, and a reader of its books. */
 export interface ErpUnderTest {
   erp: ErpConnector;
   /** How many credit memos the ERP's books hold for each of `refundIds` (absent = none). */
   booked(refundIds: readonly string[]): Promise<Map<string, number>>;
+  /** The ERP's own fault injection (a fake's); absent = the test wraps the connector in a `FlakyErp`. */
+  faults?: ErpFaults;
+  /** Refund ids in the order the ERP booked their memos (a fake's journal); optional. */
+  bookingOrder?(): readonly string[];
   /** Stops what the factory started (a fake server); optional. */
   close?(): Promise<void>;
 }
@@ -78,11 +96,13 @@ export interface FlakyErpOptions {
 
 /**
  * Wraps an ERP: while `down`, every call fails with `ErpUnavailableError` (a 503) without reaching
- * it; otherwise a share of calls gets a 429. Records the order in which it first saw each refund
- * (whatever the answer) and every call that reached the ERP.
+ * it; otherwise a storm's calls, then a share of calls, get a 429. Records the order in which it
+ * first saw each refund (whatever the answer) and every call that reached the ERP. With no options
+ * and no faults called it only records: a fake's own faults stay behind it.
  */
-export class FlakyErp implements ErpConnector {
+export class FlakyErp implements ErpConnector, ErpFaults {
   down = false;
+  private stormLeft = 0;
   /** Refund ids in the order of their first call, whatever its answer. */
   readonly firstSeen: string[] = [];
   private readonly seen = new Set<string>();
@@ -113,12 +133,26 @@ export class FlakyErp implements ErpConnector {
     return this.inner.postCreditMemo(memo);
   }
 
+  goDown(ms: number): void {
+    this.down = true;
+    setTimeout(() => (this.down = false), ms).unref();
+  }
+
+  storm(n: number): void {
+    this.stormLeft = n;
+  }
+
+  counts(): { refusedWhileDown: number; tooManyRequests: number } {
+    return { refusedWhileDown: this.refusedWhileDown, tooManyRequests: this.tooManyRequests };
+  }
+
   private refuse(): void {
     if (this.down) {
       this.refusedWhileDown += 1;
       throw new ErpUnavailableError('503 Service Unavailable: the ERP is down for maintenance');
     }
-    if ((this.options.random ?? Math.random)() < (this.options.rate429 ?? 0)) {
+    if (this.stormLeft > 0 || (this.options.random ?? Math.random)() < (this.options.rate429 ?? 0)) {
+      this.stormLeft = Math.max(0, this.stormLeft - 1);
       this.tooManyRequests += 1;
       throw new ErpUnavailableError('429 Too Many Requests', this.options.retryAfterMs ?? 100);
     }
