@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { DEFAULT_SETTLEMENT_DELAY_MS, MAX_SETTLEMENT_DELAY_MS } from '../connectors/payments/simulated/simulated-options';
 import { DEFAULT_INTROSPECTION_POLICY, INTROSPECTION_POLICIES, type IntrospectionPolicy } from '../gateway/plugins/introspection';
 import { LOG_LEVELS } from '../platform/logger';
+import { amountMinor, host, httpUrl, isJwkJson, port, secret, url, wholeNumber } from './config-values';
+import { ERP_SETTINGS, requireErpSettings } from './config-erp';
 
 /** Default ports of the services; each can be overridden by its env variable. */
 export const DEFAULT_PORTS = { gateway: 4000, orders: 4001, returns: 4002, inventory: 4003, refunds: 4004, registry: 4005 } as const;
@@ -16,50 +18,6 @@ export const DEFAULT_SECOND_APPROVER_ABOVE_MINOR = 50_000;
 
 /** The demo retailer's returns warehouse: where ship-back units go unless configured otherwise. */
 export const DEFAULT_RETURN_LOCATION_ID = 'loc_wh_nj';
-
-// ---- Kinds of value. Each states its contract, because the message is all an operator sees. ----
-
-/**
- * A whole number in decimal digits from `min` to `max`. Digits only: `Number()` would read "" as 0
- * (PORT= would pick a random port) and "abc" as NaN (a threshold that every comparison passes).
- */
-const wholeNumber = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}, in digits`)
-    .transform(Number)
-    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
-
-const port = wholeNumber(0, 65_535);
-const amountMinor = wholeNumber(0, Number.MAX_SAFE_INTEGER);
-const url = (protocol: RegExp, what: string) => z.url({ protocol, error: `must be a ${what} URL` });
-const httpUrl = url(/^https?$/, 'http:// or https://');
-const host = z.union([z.hostname(), z.ipv6()], { error: 'must be a host name or an IP address' });
-/** A secret of at least `min` characters; its value never appears in an error message (see SECRETS). */
-const secret = (min: number) => z.string().min(min, `must be at least ${min} characters`);
-
-/** Internal ids of NetSuite records: digits. */
-const netsuiteId = z.string().regex(/^\d{1,12}$/, 'must be a NetSuite internal id (digits)');
-/** `key=id` pairs separated by commas, each key once: how our codes map to an ERP's internal ids. */
-const idMap = (key: string, what: string) =>
-  z
-    .string()
-    .regex(new RegExp(`^${key}=\\d{1,12}(,${key}=\\d{1,12})*$`), `must be ${what}=<internal id> pairs separated by commas`)
-    .refine((pairs) => {
-      const keys = pairs.split(',').map((pair) => pair.slice(0, pair.indexOf('=')));
-      return new Set(keys).size === keys.length;
-    }, 'must name each key once')
-    .transform((pairs) => Object.fromEntries(pairs.split(',').map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)])));
-
-/** True for the JSON text of an object with a `kty`, the one member every JWK has. */
-function isJwkJson(text: string): boolean {
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return typeof parsed === 'object' && parsed !== null && typeof (parsed as { kty?: unknown }).kty === 'string';
-  } catch {
-    return false;
-  }
-}
 
 // ---- Groups of settings. Add a setting to the group it belongs to, or add a group. ----
 
@@ -173,126 +131,6 @@ const commerce = {
   SHOPIFY_API_BASE: httpUrl.optional(),
 };
 
-/** Which ERP credit memos and stock movements are booked in, and how hard it may be pushed. */
-const erp = {
-  /** `reference` (the embedded ERP in our database), `netsuite` or `business-central`. */
-  ERP_CONNECTOR: z.enum(['reference', 'netsuite', 'business-central'], { error: 'must be "reference", "netsuite" or "business-central"' }).default('reference'),
-  /** Postings started per second across every instance (the ERP account's share for this integration). */
-  ERP_REQUESTS_PER_SECOND: wholeNumber(1, 1000).default(10),
-  /** Postings that may start back to back after a quiet spell. */
-  ERP_BURST: wholeNumber(1, 100).default(1),
-  /** Postings in flight at once across every instance (NetSuite's and Business Central's concurrency limits are per account). */
-  ERP_MAX_CONCURRENCY: wholeNumber(1, 64).default(4),
-  /** Failed attempts after which a queued ERP posting is logged as an exception (it keeps retrying: nothing is dropped). */
-  ERP_POSTING_EXCEPTION_AFTER_ATTEMPTS: wholeNumber(1, 1000).default(5),
-  /** NetSuite account id ("1234567" or a sandbox "1234567_SB1"); required when ERP_CONNECTOR=netsuite. */
-  NETSUITE_ACCOUNT_ID: z
-    .string()
-    .regex(/^[0-9A-Za-z]+(_[A-Za-z0-9]+)?$/, 'must be a NetSuite account id such as "1234567" or "1234567_SB1"')
-    .optional(),
-  /** `oauth2` (machine to machine: client credentials with a signed JWT) or `tba` (token-based, OAuth 1.0a). */
-  NETSUITE_AUTH: z.enum(['oauth2', 'tba'], { error: 'must be "oauth2" or "tba"' }).default('oauth2'),
-  /** Client id of the integration record (oauth2). */
-  NETSUITE_CLIENT_ID: secret(16).optional(),
-  /** Certificate id of the key pair mapped to the integration (oauth2), the JWT's `kid`. */
-  NETSUITE_CERTIFICATE_ID: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{8,100}$/, 'must be the certificate id NetSuite shows for the uploaded certificate')
-    .optional(),
-  /** File of the PEM private key whose certificate was uploaded to NetSuite (oauth2). */
-  NETSUITE_PRIVATE_KEY_FILE: z.string().min(1).optional(),
-  /** Consumer key and secret of the integration record, token id and secret of the access token (tba). */
-  NETSUITE_CONSUMER_KEY: secret(16).optional(),
-  NETSUITE_CONSUMER_SECRET: secret(16).optional(),
-  NETSUITE_TOKEN_ID: secret(16).optional(),
-  NETSUITE_TOKEN_SECRET: secret(16).optional(),
-  /** Signing algorithm of the JWT assertion (oauth2), matching the uploaded certificate's key. */
-  NETSUITE_JWT_ALGORITHM: z.enum(['PS256', 'ES256', 'RS256'], { error: 'must be "PS256", "ES256" or "RS256"' }).default('PS256'),
-  /** Another SuiteTalk origin (a test double); default "https://<account>.suitetalk.api.netsuite.com". */
-  NETSUITE_API_BASE: httpUrl.optional(),
-  /** How the sales order of a refund is found: `otherRefNum` (the web order number in the PO field) or `externalId`. */
-  NETSUITE_SALES_ORDER_LOOKUP: z.enum(['otherRefNum', 'externalId'], { error: 'must be "otherRefNum" or "externalId"' }).default('otherRefNum'),
-  /** `USD=1,EUR=4`: the internal id of every currency refunds are made in. Required with netsuite. */
-  NETSUITE_CURRENCY_IDS: idMap('[A-Z]{3}', 'ISO currency code').optional(),
-  /** The customer of a memo with no sales order to transform (or of every memo with NETSUITE_CUSTOMER_LOOKUP=default). */
-  NETSUITE_DEFAULT_CUSTOMER_ID: netsuiteId.optional(),
-  /** `default` (always NETSUITE_DEFAULT_CUSTOMER_ID) or `externalId` (our customer id is the customer's external id). */
-  NETSUITE_CUSTOMER_LOOKUP: z.enum(['default', 'externalId'], { error: 'must be "default" or "externalId"' }).default('default'),
-  /** Subsidiary of created memos and adjustments (OneWorld accounts). */
-  NETSUITE_SUBSIDIARY_ID: netsuiteId.optional(),
-  /** The location of created memos and of stock at a location not in NETSUITE_LOCATION_IDS. */
-  NETSUITE_DEFAULT_LOCATION_ID: netsuiteId.optional(),
-  /** `loc_wh_nj=3,loc_store_soho=7`: our location ids to NetSuite's. */
-  NETSUITE_LOCATION_IDS: idMap('loc_[A-Za-z0-9_]{1,60}', 'location id').optional(),
-  /** `SKU=id` pairs; SKUs not listed are looked up by item name with SuiteQL. */
-  NETSUITE_ITEM_IDS: idMap('[A-Za-z0-9_.-]{1,100}', 'SKU').optional(),
-  /** Items of memo lines without a SKU, of refunded shipping, of the restocking fee kept and of our exact sales tax. */
-  NETSUITE_MISC_ITEM_ID: netsuiteId.optional(),
-  NETSUITE_SHIPPING_ITEM_ID: netsuiteId.optional(),
-  NETSUITE_RESTOCKING_FEE_ITEM_ID: netsuiteId.optional(),
-  NETSUITE_SALES_TAX_ITEM_ID: netsuiteId.optional(),
-  /** Account of inventory adjustments (stock leaving, or arriving without a return authorization). */
-  NETSUITE_ADJUSTMENT_ACCOUNT_ID: netsuiteId.optional(),
-  /** Microsoft Entra tenant (directory) id of the Business Central environment; required when ERP_CONNECTOR=business-central. */
-  BC_TENANT_ID: z.uuid({ error: 'must be the Entra tenant id (a GUID)' }).optional(),
-  /** Business Central environment name, e.g. "Production" or "Sandbox". */
-  BC_ENVIRONMENT: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,30}$/, 'must be a Business Central environment name')
-    .optional(),
-  /** The company's id (a GUID, from GET companies). */
-  BC_COMPANY_ID: z.uuid({ error: 'must be the company id (a GUID)' }).optional(),
-  /** Application (client) id of the Entra app registration. */
-  BC_CLIENT_ID: z.uuid({ error: 'must be the application (client) id (a GUID)' }).optional(),
-  /** Client secret of the Entra app registration. */
-  BC_CLIENT_SECRET: secret(16).optional(),
-  /** Customer number credit memos are booked to when the order's customer has no customer record of that number. */
-  BC_DEFAULT_CUSTOMER: z
-    .string()
-    .regex(/^[A-Za-z0-9_.-]{1,20}$/, 'must be a Business Central customer number')
-    .optional(),
-  /** The company's local currency (ISO 4217), which Business Central writes as an empty currency code. */
-  BC_LOCAL_CURRENCY: z
-    .string()
-    .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as "USD"')
-    .optional(),
-  /** G/L account numbers of shipping refunded, of the restocking fee kept and of our exact sales tax refunded. */
-  BC_ACCOUNT_SHIPPING: z
-    .string()
-    .regex(/^[A-Za-z0-9_.-]{1,20}$/, 'must be a G/L account number')
-    .optional(),
-  BC_ACCOUNT_RESTOCKING_FEE: z
-    .string()
-    .regex(/^[A-Za-z0-9_.-]{1,20}$/, 'must be a G/L account number')
-    .optional(),
-  BC_ACCOUNT_TAX: z
-    .string()
-    .regex(/^[A-Za-z0-9_.-]{1,20}$/, 'must be a G/L account number')
-    .optional(),
-  /** G/L account of merchandise lines whose SKU is no item in Business Central (without it they are refused). */
-  BC_ACCOUNT_MERCHANDISE: z
-    .string()
-    .regex(/^[A-Za-z0-9_.-]{1,20}$/, 'must be a G/L account number')
-    .optional(),
-  /** Tax group / VAT product posting group for which Business Central computes no tax (our exact tax travels on its own line). */
-  BC_NON_TAXABLE_TAX_CODE: z
-    .string()
-    .regex(/^[A-Za-z0-9_.-]{1,20}$/, 'must be a tax group code')
-    .optional(),
-  /** `item`: merchandise on Item lines (Business Central puts units back into stock); `account`: on BC_ACCOUNT_MERCHANDISE. */
-  BC_MERCHANDISE_AS: z.enum(['item', 'account'], { error: 'must be "item" or "account"' }).default('item'),
-  /** Another Business Central API origin (a test double); default "https://api.businesscentral.dynamics.com". */
-  BC_API_BASE: httpUrl.optional(),
-  /** Another Entra authority host (a sovereign cloud); default "https://login.microsoftonline.com". */
-  BC_AUTHORITY_HOST: url(/^https$/, 'https://').optional(),
-  /** How often the three-way reconciliation runs, in milliseconds; 0 runs it only on demand. */
-  RECONCILIATION_INTERVAL_MS: wholeNumber(0, 7 * 24 * 3_600_000).default(0),
-  /** How far back each scheduled reconciliation looks, in hours. */
-  RECONCILIATION_LOOKBACK_HOURS: wholeNumber(1, 31 * 24).default(48),
-  /** How far around a reconciliation window counterparts are looked for (a memo posted the morning after), in hours. */
-  RECONCILIATION_GRACE_HOURS: wholeNumber(0, 31 * 24).default(24),
-};
-
 /** Warehouses and 3PLs that report receipts and inspections (signed webhooks and dropped files). */
 const warehouses = {
   /** `id=secret` pairs separated by commas, one per warehouse that may call the webhook; each secret at least 32 characters. */
@@ -324,6 +162,12 @@ const policy = {
     .string()
     .regex(/^loc_[A-Za-z0-9_]{1,60}$/, 'must be a location id "loc_..."')
     .default(DEFAULT_RETURN_LOCATION_ID),
+  /** How often the three-way reconciliation runs, in milliseconds; 0 runs it only on demand. */
+  RECONCILIATION_INTERVAL_MS: wholeNumber(0, 7 * 24 * 3_600_000).default(0),
+  /** How far back each scheduled reconciliation looks, in hours. */
+  RECONCILIATION_LOOKBACK_HOURS: wholeNumber(1, 31 * 24).default(48),
+  /** How far around a reconciliation window counterparts are looked for (a memo posted the morning after), in hours. */
+  RECONCILIATION_GRACE_HOURS: wholeNumber(0, 31 * 24).default(24),
 };
 
 /** The process itself. */
@@ -366,7 +210,7 @@ const exposure = {
  * message naming the variable, what it must be and what it was.
  */
 const schema = z
-  .object({ ...storage, ...network, ...secrets, ...payments, ...erp, ...commerce, ...warehouses, ...policy, ...exposure, ...runtime, ...tools })
+  .object({ ...storage, ...network, ...secrets, ...payments, ...ERP_SETTINGS, ...commerce, ...warehouses, ...policy, ...exposure, ...runtime, ...tools })
   .superRefine((config, ctx) => {
     const requireAll = (names: readonly (keyof typeof config)[], when: string) => {
       for (const name of names) if (config[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: `is required when ${when}` });
@@ -375,41 +219,7 @@ const schema = z
     if (providers.includes('stripe')) requireAll(['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'], 'PAYMENTS_MODE includes stripe');
     if (providers.includes('adyen')) requireAll(['ADYEN_API_KEY', 'ADYEN_MERCHANT_ACCOUNT', 'ADYEN_HMAC_KEY'], 'PAYMENTS_MODE includes adyen');
     if (providers.includes('adyen') && config.ADYEN_ENVIRONMENT === 'LIVE') requireAll(['ADYEN_LIVE_URL_PREFIX'], 'ADYEN_ENVIRONMENT=LIVE');
-    if (config.ERP_CONNECTOR === 'netsuite') {
-      requireAll(
-        [
-          'NETSUITE_ACCOUNT_ID',
-          'NETSUITE_CURRENCY_IDS',
-          'NETSUITE_DEFAULT_CUSTOMER_ID',
-          'NETSUITE_DEFAULT_LOCATION_ID',
-          'NETSUITE_MISC_ITEM_ID',
-          'NETSUITE_SHIPPING_ITEM_ID',
-          'NETSUITE_RESTOCKING_FEE_ITEM_ID',
-          'NETSUITE_SALES_TAX_ITEM_ID',
-          'NETSUITE_ADJUSTMENT_ACCOUNT_ID',
-        ],
-        'ERP_CONNECTOR=netsuite',
-      );
-      if (config.NETSUITE_AUTH === 'oauth2') requireAll(['NETSUITE_CLIENT_ID', 'NETSUITE_CERTIFICATE_ID', 'NETSUITE_PRIVATE_KEY_FILE'], 'NETSUITE_AUTH=oauth2');
-      else requireAll(['NETSUITE_CONSUMER_KEY', 'NETSUITE_CONSUMER_SECRET', 'NETSUITE_TOKEN_ID', 'NETSUITE_TOKEN_SECRET'], 'NETSUITE_AUTH=tba');
-    }
-    if (config.ERP_CONNECTOR === 'business-central') {
-      requireAll(
-        [
-          'BC_TENANT_ID',
-          'BC_ENVIRONMENT',
-          'BC_COMPANY_ID',
-          'BC_CLIENT_ID',
-          'BC_CLIENT_SECRET',
-          'BC_LOCAL_CURRENCY',
-          'BC_ACCOUNT_SHIPPING',
-          'BC_ACCOUNT_RESTOCKING_FEE',
-          'BC_ACCOUNT_TAX',
-        ],
-        'ERP_CONNECTOR=business-central',
-      );
-      if (config.BC_MERCHANDISE_AS === 'account') requireAll(['BC_ACCOUNT_MERCHANDISE'], 'BC_MERCHANDISE_AS=account');
-    }
+    requireErpSettings(config, requireAll);
     if (config.COMMERCE_CONNECTOR === 'shopify') {
       requireAll(['SHOPIFY_STORE_DOMAIN', 'SHOPIFY_ACCESS_TOKEN', 'SHOPIFY_WEBHOOK_SECRET'], 'COMMERCE_CONNECTOR=shopify');
     }
