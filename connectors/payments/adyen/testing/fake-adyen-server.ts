@@ -6,10 +6,13 @@
  * webhook URL, the settlement details report at the report download path, and faults a real
  * network produces.
  */
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { adyenError, FakeAdyenLedger, fakePspReference, type FakeAdyenAnswer, type FakeAdyenPayment, type FakeAdyenRefund } from './fake-adyen-ledger';
 import { adyenHmacSignature } from './fake-adyen-signing';
+import { adyenEventDate, FakeAdyenNotifier, type FakeAdyenDelivery, type FakeNotificationItem } from './fake-adyen-notifications';
+
+export { itemId, type FakeAdyenDelivery, type FakeAdyenEventCode, type FakeNotificationItem } from './fake-adyen-notifications';
 import { settlementReportCsv } from './fake-adyen-report';
 
 /** The API key the fake accepts unless told otherwise. */
@@ -18,42 +21,12 @@ export const FAKE_ADYEN_API_KEY = 'AQE_fake_returns_graph_adyen_api_key';
 export const FAKE_ADYEN_MERCHANT_ACCOUNT = 'ReturnsGraphECOM';
 /** The HMAC key (hex, as the Customer Area shows it) the fake signs notifications with. */
 export const FAKE_ADYEN_HMAC_KEY = '44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056';
-/** Webhook deliveries give up after this long, so a stuck receiver fails the test instead of hanging it. */
-const WEBHOOK_DELIVERY_TIMEOUT_MS = 5_000;
-
 /**
  * Faults for the next refund requests: `http_500` answers 500 without executing (nothing stored
  * under the key); `hang` executes, stores the answer under the key, then never answers (the client
  * times out); `crash_after_create` executes, stores, then drops the connection.
  */
 export type FakeAdyenFault = 'http_500' | 'hang' | 'crash_after_create';
-
-/** Event codes the fake sends about refunds. */
-export type FakeAdyenEventCode = 'REFUND' | 'REFUND_FAILED' | 'REFUNDED_REVERSED' | 'CAPTURE' | 'REPORT_AVAILABLE';
-
-/** One notification item as Adyen sends it (`NotificationRequestItem`). */
-export interface FakeNotificationItem {
-  additionalData: Record<string, string>;
-  amount: { value: number; currency: string };
-  eventCode: FakeAdyenEventCode;
-  eventDate: string;
-  merchantAccountCode: string;
-  merchantReference: string;
-  originalReference?: string;
-  pspReference: string;
-  reason?: string;
-  success: 'true' | 'false';
-}
-
-/** One request to the webhook URL, with what the endpoint answered. */
-export interface FakeAdyenDelivery {
-  /** Ids (`fake.items`) of the items sent. */
-  itemIds: string[];
-  body: string;
-  /** HTTP status of the endpoint's answer; null when no webhook URL is set (the items are only stored). */
-  responseStatus: number | null;
-  responseBody: string | null;
-}
 
 /** One API request the fake saw, for assertions. */
 export interface FakeAdyenRequestLog {
@@ -81,10 +54,6 @@ interface StoredAnswer {
 export class FakeAdyenServer {
   /** Every API and report request, in arrival order. */
   readonly requests: FakeAdyenRequestLog[] = [];
-  /** Every notification item ever built, by id (`<pspReference>:<eventCode>:<success>`), for resends. */
-  readonly items = new Map<string, FakeNotificationItem>();
-  /** Where notifications are POSTed; unset: they are only stored. */
-  webhookUrl: string | undefined;
   readonly apiKey: string;
   readonly merchantAccount: string;
   readonly hmacKey: string;
@@ -94,6 +63,7 @@ export class FakeAdyenServer {
   private readonly reports = new Map<string, string>();
   private readonly sockets = new Set<Socket>();
   private notifyNextBeforeAnswer = 0;
+  private readonly notifier: FakeAdyenNotifier;
 
   private constructor(
     private readonly server: Server,
@@ -102,11 +72,25 @@ export class FakeAdyenServer {
     this.apiKey = options.apiKey ?? FAKE_ADYEN_API_KEY;
     this.merchantAccount = options.merchantAccount ?? FAKE_ADYEN_MERCHANT_ACCOUNT;
     this.hmacKey = options.hmacKey ?? FAKE_ADYEN_HMAC_KEY;
-    this.webhookUrl = options.webhookUrl;
+    this.notifier = new FakeAdyenNotifier(this.hmacKey, options.webhookUrl);
     server.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });
+  }
+
+  /** Every notification item ever built, by id (`<pspReference>:<eventCode>:<success>`), for resends. */
+  get items(): ReadonlyMap<string, FakeNotificationItem> {
+    return this.notifier.items;
+  }
+
+  /** Where notifications are POSTed; unset: they are only stored. */
+  get webhookUrl(): string | undefined {
+    return this.notifier.webhookUrl;
+  }
+
+  set webhookUrl(url: string | undefined) {
+    this.notifier.webhookUrl = url;
   }
 
   /** Starts the fake on 127.0.0.1 and a free port. */
@@ -165,24 +149,24 @@ export class FakeAdyenServer {
   /** Adyen processed the refund: a `REFUND` notification with `success` (false: refused, with `reason`). */
   settle(modificationPsp: string, success: boolean, reason = 'Refused'): Promise<FakeAdyenDelivery> {
     const refund = this.ledger.move(modificationPsp, success ? 'refunded' : 'failed');
-    return this.sendItems([this.item(refund, 'REFUND', success, success ? undefined : reason)]);
+    return this.notifier.send([this.notifier.aboutRefund(refund, 'REFUND', success, success ? undefined : reason)]);
   }
 
   /** The refund failed after a `REFUND` success (the card scheme returned it): `REFUND_FAILED`. */
   sendFailed(modificationPsp: string, reason = 'Refund returned by the issuer'): Promise<FakeAdyenDelivery> {
     const refund = this.ledger.move(modificationPsp, 'reversed');
-    return this.sendItems([this.item(refund, 'REFUND_FAILED', true, reason)]);
+    return this.notifier.send([this.notifier.aboutRefund(refund, 'REFUND_FAILED', true, reason)]);
   }
 
   /** The refunded money came back (`REFUNDED_REVERSED`). */
   sendReversed(modificationPsp: string, reason = 'Refund reversed'): Promise<FakeAdyenDelivery> {
     const refund = this.ledger.move(modificationPsp, 'reversed');
-    return this.sendItems([this.item(refund, 'REFUNDED_REVERSED', true, reason)]);
+    return this.notifier.send([this.notifier.aboutRefund(refund, 'REFUNDED_REVERSED', true, reason)]);
   }
 
   /** A notification about something that is not a refund (a capture), correctly signed: to be ignored. */
   sendCapture(paymentPsp: string, value: number, currency: string): Promise<FakeAdyenDelivery> {
-    const item = this.sign({
+    const item = this.notifier.keep({
       additionalData: {},
       amount: { value, currency },
       eventCode: 'CAPTURE',
@@ -193,18 +177,17 @@ export class FakeAdyenServer {
       pspReference: fakePspReference(),
       success: 'true',
     });
-    this.items.set(itemId(item), item);
-    return this.sendItems([item]);
+    return this.notifier.send([item]);
   }
 
   /** Sends the same stored items again (Adyen retries an unacknowledged notification unchanged). */
   resend(...ids: string[]): Promise<FakeAdyenDelivery> {
-    return this.sendItems(ids.map((id) => this.stored_(id)));
+    return this.notifier.send(ids.map((id) => this.notifier.stored(id)));
   }
 
   /** Sends stored items together in one request (a batch). */
   sendBatch(ids: readonly string[]): Promise<FakeAdyenDelivery> {
-    return this.sendItems(ids.map((id) => this.stored_(id)));
+    return this.notifier.send(ids.map((id) => this.notifier.stored(id)));
   }
 
   /**
@@ -212,11 +195,11 @@ export class FakeAdyenServer {
    * `success`: flipped) or with a signature made with another key (`signature`).
    */
   sendTampered(id: string, how: 'amount' | 'success' | 'signature'): Promise<FakeAdyenDelivery> {
-    const item = structuredClone(this.stored_(id));
+    const item = structuredClone(this.notifier.stored(id));
     if (how === 'amount') item.amount.value += 100;
     if (how === 'success') item.success = item.success === 'true' ? 'false' : 'true';
     if (how === 'signature') item.additionalData.hmacSignature = adyenHmacSignature(item, 'AA'.repeat(32));
-    return this.post([item], [id]);
+    return this.notifier.post([item], [id]);
   }
 
   /** Publishes a settlement details report of every refund so far (and reversals) at the download path; returns its file name. */
@@ -232,62 +215,23 @@ export class FakeAdyenServer {
    */
   sendReportAvailable(fileName: string): Promise<FakeAdyenDelivery> {
     if (!this.reports.has(fileName)) throw new Error(`fake Adyen has published no report ${fileName}`);
-    const item = this.sign({
+    const item = this.notifier.keep({
       additionalData: {},
       amount: { value: 0, currency: 'EUR' },
       eventCode: 'REPORT_AVAILABLE',
-      eventDate: new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00'),
+      eventDate: adyenEventDate(),
       merchantAccountCode: this.merchantAccount,
       merchantReference: '',
       pspReference: fileName,
       reason: `${this.url}/reports/download/MerchantAccount/${encodeURIComponent(this.merchantAccount)}/${fileName}`,
       success: 'true',
     });
-    this.items.set(itemId(item), item);
-    return this.sendItems([item]);
+    return this.notifier.send([item]);
   }
 
   /** Publishes a report file with the given content (for malformed-report tests). */
   publishReport(fileName: string, csv: string): void {
     this.reports.set(fileName, csv);
-  }
-
-  private stored_(id: string): FakeNotificationItem {
-    const item = this.items.get(id);
-    if (!item) throw new Error(`fake Adyen sent no notification ${id}`);
-    return item;
-  }
-
-  private item(refund: FakeAdyenRefund, eventCode: FakeAdyenEventCode, success: boolean, reason?: string): FakeNotificationItem {
-    const item = this.sign({
-      additionalData: {},
-      amount: { value: refund.value, currency: refund.currency },
-      eventCode,
-      eventDate: new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00'),
-      merchantAccountCode: refund.merchantAccount,
-      merchantReference: refund.reference,
-      originalReference: refund.paymentPspReference,
-      pspReference: refund.pspReference,
-      ...(reason !== undefined && { reason }),
-      success: success ? 'true' : 'false',
-    });
-    this.items.set(itemId(item), item);
-    return item;
-  }
-
-  private sign(item: FakeNotificationItem): FakeNotificationItem {
-    return { ...item, additionalData: { ...item.additionalData, hmacSignature: adyenHmacSignature(item, this.hmacKey) } };
-  }
-
-  private sendItems(items: FakeNotificationItem[]): Promise<FakeAdyenDelivery> {
-    return this.post(items, items.map(itemId));
-  }
-
-  private async post(items: FakeNotificationItem[], itemIds: string[]): Promise<FakeAdyenDelivery> {
-    const body = JSON.stringify({ live: 'false', notificationItems: items.map((item) => ({ NotificationRequestItem: item })) });
-    if (this.webhookUrl === undefined) return { itemIds, body, responseStatus: null, responseBody: null };
-    const { status, text } = await postOnce(this.webhookUrl, body);
-    return { itemIds, body, responseStatus: status, responseBody: text };
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -366,11 +310,6 @@ export class FakeAdyenServer {
   }
 }
 
-/** The id under which the fake keeps an item: what Adyen's retries keep constant. */
-export function itemId(item: Pick<FakeNotificationItem, 'pspReference' | 'eventCode' | 'success'>): string {
-  return `${item.pspReference}:${item.eventCode}:${item.success}`;
-}
-
 /** JSON with sorted keys: two bodies that differ only in key order are the same request. */
 function canonical(raw: string): string {
   try {
@@ -389,27 +328,4 @@ function send(res: ServerResponse, log: FakeAdyenRequestLog, answer: FakeAdyenAn
   const headers: Record<string, string> = { 'content-type': 'application/json;charset=UTF-8', 'psp-reference': fakePspReference() };
   if (key !== null) headers['idempotency-key'] = key;
   res.writeHead(answer.status, headers).end(JSON.stringify(answer.body));
-}
-
-/** One POST without keep-alive, so test runs leave no sockets open. */
-function postOnce(url: string, body: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      url,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'Adyen HttpClient 1.0' },
-        agent: false,
-        timeout: WEBHOOK_DELIVERY_TIMEOUT_MS,
-      },
-      (res) => {
-        const parts: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => parts.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(parts).toString('utf8') }));
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`webhook endpoint ${url} did not answer in ${WEBHOOK_DELIVERY_TIMEOUT_MS} ms`)));
-    req.on('error', reject);
-    req.end(body);
-  });
 }
