@@ -1,20 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import type { PostgresDb } from '../platform/db';
-import { InternalTokens } from '../platform/auth';
-import { EventPipeline } from '../platform/events/pipeline';
-import { InProcessBus } from '../platform/events/in-process-bus';
-import type { DeliveredEvent } from '../platform/events/envelope';
-import { startSubgraph } from '../platform/subgraph';
-import { defaultSubgraphSettings, subgraphNamed } from '../app/subgraphs';
+import { defaultSubgraphSettings } from '../app/subgraphs';
 import { buildConnectors } from '../app/connectors';
-import { OrderRecorded } from '../contracts/events/orders';
 import { ReferenceErp } from '../connectors/erp/reference/reference-erp';
 import { SharedErpLimiter } from '../connectors/erp/limiter/shared-limiter';
 import { SharedThrottledErp } from '../connectors/erp/limiter/shared-throttled-erp';
 import { DEFAULT_BURST, DEFAULT_MAX_CONCURRENCY, DEFAULT_REQUESTS_PER_SECOND } from '../connectors/erp/throttle';
 import type { ErpConnector, ErpCreditMemo, ErpStockMovement } from '../connectors/erp/port';
 import { CreditMemoPoster } from '../subgraphs/refunds/erp-posting/credit-memo-poster';
-import { authorizedEvent, envelope, orderData, receivedEvent } from '../subgraphs/refunds/testing/refunds-kit';
+import { receivedEvent } from '../subgraphs/refunds/testing/refunds-kit';
 import {
   FlakyErp,
   queueState,
@@ -26,6 +19,7 @@ import {
 import { businessCentralUnderTest, netSuiteUnderTest } from '../subgraphs/refunds/testing/erp-fakes-under-test';
 import { DEFAULT_BC_REQUEST_LIMITS } from '../connectors/erp/business-central/bc-options';
 import { createBenchDatabase } from './support';
+import { ordersWithReturns, percentile, startRefundsRig, waitUntil } from './refunds-rig';
 import type { BenchSettings } from './settings';
 
 /**
@@ -94,9 +88,7 @@ const ERPS_UNDER_BENCH: readonly ErpBenched[] = [
 const OUTAGE_MS = 60_000;
 /** How long one measurement may take before the bench gives up. */
 const RUN_TIMEOUT_MS = 600_000;
-const POLL_MS = 50;
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Adds `ERP_LATENCY_MS` to every call. */
@@ -109,16 +101,6 @@ class LatentErp implements ErpConnector {
   async postCreditMemo(memo: ErpCreditMemo) {
     await sleep(ERP_LATENCY_MS);
     return this.inner.postCreditMemo(memo);
-  }
-}
-
-async function waitUntil(what: string, db: PostgresDb, sql: string, target: number): Promise<void> {
-  const deadline = Date.now() + RUN_TIMEOUT_MS;
-  for (;;) {
-    const { rows } = await db.query<{ n: number }>(sql);
-    if (Number(rows[0]?.n ?? 0) >= target) return;
-    if (Date.now() > deadline) throw new Error(`${what}: ${rows[0]?.n} of ${target} after ${RUN_TIMEOUT_MS} ms`);
-    await sleep(POLL_MS);
   }
 }
 
@@ -142,30 +124,12 @@ async function endToEnd(bench: BenchSettings, benched: ErpBenched): Promise<void
   const settings = { ...defaultSubgraphSettings(), payments: { mode: 'simulated', settlementDelayMs: bench.settlementDelayMs } } as const;
   const underTest = await factory(db);
   const erp = new SharedThrottledErp(connectorOf(benched, underTest), new SharedErpLimiter(db, { accountKey: `bench:${name}` }));
-  const bus = new InProcessBus();
-  const pipeline = new EventPipeline(db, bus);
+  const rig = await startRefundsRig(db, { ...buildConnectors(db, settings.payments), erp }, settings);
   try {
-    const connectors = { ...buildConnectors(db, settings.payments), erp };
-    const subgraph = await startSubgraph(subgraphNamed('refunds', { db, connectors, settings }), {
-      db,
-      internalTokens: new InternalTokens(randomBytes(32).toString('base64url')),
-      port: 0,
-      pipeline,
-    });
-    await pipeline.start();
-    let seq = 0;
-    const publish = (events: ReturnType<typeof envelope>[]) => bus.publish(events.map((event): DeliveredEvent => ({ envelope: event, sourceSeq: ++seq })));
-    const orders = Array.from({ length: count }, () =>
-      orderData({ lines: [{ sku: 'SKU-APP-001', quantity: 1, unitPriceMinor: 3000, taxMinor: 240 }], payments: [{ method: 'CARD', capturedMinor: 3240 }] }),
-    );
-    await publish(orders.map((order) => envelope(OrderRecorded, order.orderId, order)));
-    await waitUntil('order snapshots', db, `SELECT count(*) AS n FROM refunds.order_snapshots`, count);
-    const authorized = orders.map((order) => authorizedEvent(order, [{ line: 0, quantity: 1 }]));
-    await publish(authorized.map((a) => a.event));
-    await waitUntil('return snapshots', db, `SELECT count(*) AS n FROM refunds.return_snapshots`, count);
-    await publish(authorized.map((a) => receivedEvent(a.ret)));
-    await waitUntil('memos posted', db, `SELECT count(*) AS n FROM refunds.credit_memos WHERE status = 'POSTED'`, count);
-    await subgraph.close();
+    const returns = await ordersWithReturns(rig, db, count, RUN_TIMEOUT_MS);
+    await rig.publish(returns.map((ret) => receivedEvent(ret)));
+    await waitUntil('memos posted', db, `SELECT count(*) AS n FROM refunds.credit_memos WHERE status = 'POSTED'`, count, RUN_TIMEOUT_MS);
+    await rig.subgraph.close();
 
     const { rows } = await db.query<{ latency_ms: number; span_s: number }>(
       `SELECT extract(epoch FROM posted_at - queued_at) * 1000 AS latency_ms,
@@ -180,7 +144,7 @@ async function endToEnd(bench: BenchSettings, benched: ErpBenched): Promise<void
       `memos POSTED: ${(count / spanSeconds).toFixed(1)}/s (first SUCCEEDED → last POSTED ${spanSeconds.toFixed(2)} s); SUCCEEDED→POSTED p50 ${Math.round(percentile(latencies, 50))} ms, p99 ${Math.round(percentile(latencies, 99))} ms; ${[...books.values()].filter((n) => n === 1).length} booked once in the ERP\n`,
     );
   } finally {
-    await pipeline.stop();
+    await rig.pipeline.stop();
     await underTest.close?.();
     await drop();
   }
@@ -211,9 +175,9 @@ async function backlogAfterOutage(bench: BenchSettings, benched: ErpBenched): Pr
     const { rows: before } = await db.query<{ paused_ms: number }>(
       `SELECT greatest(0, extract(epoch FROM paused_until - clock_timestamp()) * 1000) AS paused_ms FROM refunds.erp_posting_queue`,
     );
-    await waitUntil('first memo posted', db, `SELECT count(*) AS n FROM refunds.credit_memos WHERE status = 'POSTED'`, 1);
+    await waitUntil('first memo posted', db, `SELECT count(*) AS n FROM refunds.credit_memos WHERE status = 'POSTED'`, 1, RUN_TIMEOUT_MS);
     const firstSeconds = (performance.now() - back) / 1000;
-    await waitUntil('backlog drained', db, `SELECT count(*) AS n FROM refunds.credit_memos WHERE status = 'POSTED'`, backlog);
+    await waitUntil('backlog drained', db, `SELECT count(*) AS n FROM refunds.credit_memos WHERE status = 'POSTED'`, backlog, RUN_TIMEOUT_MS);
     const drainSeconds = (performance.now() - back) / 1000;
     await poster.stop();
     const state = await queueState(db, ids);

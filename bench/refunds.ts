@@ -1,17 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import type { PostgresDb } from '../platform/db';
 import { createBenchDatabase } from './support';
-import { InternalTokens } from '../platform/auth';
-import { EventPipeline } from '../platform/events/pipeline';
-import { InProcessBus } from '../platform/events/in-process-bus';
-import type { DeliveredEvent } from '../platform/events/envelope';
-import { startSubgraph } from '../platform/subgraph';
-import { defaultSubgraphSettings, subgraphNamed } from '../app/subgraphs';
+import { defaultSubgraphSettings } from '../app/subgraphs';
 import { buildConnectors } from '../app/connectors';
 import type { BenchSettings } from './settings';
 import { DEFAULT_REQUESTS_PER_SECOND } from '../connectors/erp/throttle';
-import { OrderRecorded } from '../contracts/events/orders';
-import { authorizedEvent, envelope, orderData, receivedEvent, type TestReturn } from '../subgraphs/refunds/testing/refunds-kit';
+import { receivedEvent } from '../subgraphs/refunds/testing/refunds-kit';
+import { ordersWithReturns, percentile, startRefundsRig, waitUntil } from './refunds-rig';
 
 /**
  * Refunds settled per second end to end on the simulated gateway: N low-risk returns are received
@@ -23,20 +16,6 @@ import { authorizedEvent, envelope, orderData, receivedEvent, type TestReturn } 
 
 /** How long the whole run may take before the bench gives up. */
 const RUN_TIMEOUT_MS = 180_000;
-/** How often progress is read from the database. */
-const POLL_MS = 50;
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-
-async function waitUntil(what: string, db: PostgresDb, sql: string, target: number, params: unknown[] = []): Promise<void> {
-  const deadline = Date.now() + RUN_TIMEOUT_MS;
-  for (;;) {
-    const { rows } = await db.query<{ n: number }>(sql, params);
-    if (Number(rows[0]?.n ?? 0) >= target) return;
-    if (Date.now() > deadline) throw new Error(`${what}: ${rows[0]?.n} of ${target} after ${RUN_TIMEOUT_MS} ms`);
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
-}
 
 /** `npm run bench -- refunds`. */
 export async function benchRefunds(bench: BenchSettings): Promise<void> {
@@ -44,37 +23,16 @@ export async function benchRefunds(bench: BenchSettings): Promise<void> {
   const { refunds: returnCount, settlementDelayMs } = bench;
   const { db, drop } = await createBenchDatabase('refunds', bench.adminUrl);
   const settings = { ...defaultSubgraphSettings(), payments: { mode: 'simulated', settlementDelayMs } } as const;
-  const bus = new InProcessBus();
-  const pipeline = new EventPipeline(db, bus);
+  const rig = await startRefundsRig(db, buildConnectors(db, settings.payments, [], settings.erp), settings);
   try {
-    const subgraph = await startSubgraph(subgraphNamed('refunds', { db, connectors: buildConnectors(db, settings.payments, [], settings.erp), settings }), {
-      db,
-      internalTokens: new InternalTokens(randomBytes(32).toString('base64url')),
-      port: 0,
-      pipeline,
-    });
-    await pipeline.start();
-    let seq = 0;
-    const publish = (events: ReturnType<typeof envelope>[]) => bus.publish(events.map((event): DeliveredEvent => ({ envelope: event, sourceSeq: ++seq })));
-
-    // Orders (one line of 30.00 + 2.40 tax, paid by card) and their authorized returns, before the clock starts.
-    const returns: TestReturn[] = [];
-    const orders = Array.from({ length: returnCount }, () =>
-      orderData({ lines: [{ sku: 'SKU-APP-001', quantity: 1, unitPriceMinor: 3000, taxMinor: 240 }], payments: [{ method: 'CARD', capturedMinor: 3240 }] }),
-    );
-    await publish(orders.map((order) => envelope(OrderRecorded, order.orderId, order)));
-    await waitUntil('order snapshots', db, `SELECT count(*) AS n FROM refunds.order_snapshots`, returnCount);
-    const authorized = orders.map((order) => authorizedEvent(order, [{ line: 0, quantity: 1 }]));
-    returns.push(...authorized.map((a) => a.ret));
-    await publish(authorized.map((a) => a.event));
-    await waitUntil('return snapshots', db, `SELECT count(*) AS n FROM refunds.return_snapshots`, returnCount);
+    const returns = await ordersWithReturns(rig, db, returnCount, RUN_TIMEOUT_MS);
 
     const { rows: clock } = await db.query<{ t0: Date }>(`SELECT clock_timestamp() AS t0`);
     const started = performance.now();
-    await publish(returns.map((ret) => receivedEvent(ret)));
-    await waitUntil('refunds succeeded', db, `SELECT count(*) AS n FROM refunds.refunds WHERE status = 'SUCCEEDED'`, returnCount);
+    await rig.publish(returns.map((ret) => receivedEvent(ret)));
+    await waitUntil('refunds succeeded', db, `SELECT count(*) AS n FROM refunds.refunds WHERE status = 'SUCCEEDED'`, returnCount, RUN_TIMEOUT_MS);
     const succeededSeconds = (performance.now() - started) / 1000;
-    await waitUntil('memos posted', db, `SELECT count(*) AS n FROM refunds.credit_memos WHERE status = 'POSTED'`, returnCount);
+    await waitUntil('memos posted', db, `SELECT count(*) AS n FROM refunds.credit_memos WHERE status = 'POSTED'`, returnCount, RUN_TIMEOUT_MS);
     const postedSeconds = (performance.now() - started) / 1000;
 
     // Per refund, from the trigger (t0, database clock) to its success (memo queued in that transaction) and to the posting.
@@ -99,9 +57,9 @@ export async function benchRefunds(bench: BenchSettings): Promise<void> {
     process.stdout.write(
       `memos POSTED:      ${(returnCount / postedSeconds).toFixed(1)}/s (all in ${postedSeconds.toFixed(2)} s); trigger→POSTED p50 ${ms(percentile(posted, 50))}, p99 ${ms(percentile(posted, 99))}\n`,
     );
-    await subgraph.close();
+    await rig.subgraph.close();
   } finally {
-    await pipeline.stop();
+    await rig.pipeline.stop();
     await drop();
   }
 }
