@@ -3,6 +3,7 @@
  * Central's credentials and mappings) and what each connector requires, for `config.ts`.
  */
 import { z } from 'zod';
+import { DEFAULT_BURST, DEFAULT_MAX_CONCURRENCY, DEFAULT_REQUESTS_PER_SECOND } from '../connectors/erp/throttle';
 import { httpUrl, idMap, netsuiteId, secret, url, wholeNumber } from './config-values';
 
 /** Which ERP credit memos and stock movements are booked in, and how hard it may be pushed. */
@@ -10,11 +11,11 @@ export const ERP_SETTINGS = {
   /** `reference` (the embedded ERP in our database), `netsuite` or `business-central`. */
   ERP_CONNECTOR: z.enum(['reference', 'netsuite', 'business-central'], { error: 'must be "reference", "netsuite" or "business-central"' }).default('reference'),
   /** Postings started per second across every instance (the ERP account's share for this integration). */
-  ERP_REQUESTS_PER_SECOND: wholeNumber(1, 1000).default(10),
+  ERP_REQUESTS_PER_SECOND: wholeNumber(1, 1000).default(DEFAULT_REQUESTS_PER_SECOND),
   /** Postings that may start back to back after a quiet spell. */
-  ERP_BURST: wholeNumber(1, 100).default(1),
+  ERP_BURST: wholeNumber(1, 100).default(DEFAULT_BURST),
   /** Postings in flight at once across every instance (NetSuite's and Business Central's concurrency limits are per account). */
-  ERP_MAX_CONCURRENCY: wholeNumber(1, 64).default(4),
+  ERP_MAX_CONCURRENCY: wholeNumber(1, 64).default(DEFAULT_MAX_CONCURRENCY),
   /** Failed attempts after which a queued ERP posting is logged as an exception (it keeps retrying: nothing is dropped). */
   ERP_POSTING_EXCEPTION_AFTER_ATTEMPTS: wholeNumber(1, 1000).default(5),
   /** NetSuite account id ("1234567" or a sandbox "1234567_SB1"); required when ERP_CONNECTOR=netsuite. */

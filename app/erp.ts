@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Db } from '../platform/db';
 import type { ErpConnector } from '../connectors/erp/port';
 import { ReferenceErp } from '../connectors/erp/reference/reference-erp';
+import { DEFAULT_BURST, DEFAULT_MAX_CONCURRENCY, DEFAULT_REQUESTS_PER_SECOND } from '../connectors/erp/throttle';
 import { NetSuiteErp } from '../connectors/erp/netsuite/netsuite-erp';
 import type { NetSuiteErpOptions } from '../connectors/erp/netsuite/netsuite-options';
 import { BusinessCentralErp } from '../connectors/erp/business-central/business-central-erp';
@@ -28,7 +29,10 @@ export type ErpSettings = { limits: ErpLimits } & (
 );
 
 /** The embedded default's ERP at the limiter's default limits: what tests and benches that configure nothing post to. */
-export const REFERENCE_ERP_SETTINGS: ErpSettings = { connector: 'reference', limits: { requestsPerSecond: 10, burst: 1, maxConcurrency: 4 } };
+export const REFERENCE_ERP_SETTINGS: ErpSettings = {
+  connector: 'reference',
+  limits: { requestsPerSecond: DEFAULT_REQUESTS_PER_SECOND, burst: DEFAULT_BURST, maxConcurrency: DEFAULT_MAX_CONCURRENCY },
+};
 
 /**
  * The limiter's budget key: one per ERP account, whichever instance posts to it (so every instance
