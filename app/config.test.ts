@@ -30,6 +30,30 @@ const BAD_VALUES: Record<string, [value: string, why: string][]> = {
     ['{"kty":', 'not JSON'],
     ['"EC"', 'not a JWK object'],
   ],
+  AUTH_JWKS_URL: [['file:///etc/jwks.json', 'not http(s)']],
+  AUTH_ISSUER: [['', 'empty']],
+  AUTH_AUDIENCE: [['x'.repeat(501), 'over 500 characters']],
+  AUTH_ALGORITHMS: [
+    ['HS256', 'a shared-secret algorithm: anyone holding it could mint tokens'],
+    ['none', 'unsigned tokens'],
+  ],
+  AUTH_JWKS_CACHE_MAX_AGE_S: [['5', 'below 30 s: every request would refetch']],
+  AUTH_ROLES_CLAIM: [['roles claim', 'a space']],
+  AUTH_ROLE_MAP: [
+    ['Finance', 'no "=role"'],
+    ['Finance=Finance Team', 'not a role name'],
+  ],
+  AUTH_CUSTOMER_ID_CLAIM: [['', 'empty']],
+  AUTH_STORE_IDS_CLAIM: [['store ids', 'a space']],
+  AUTH_PARTNER_ID_CLAIM: [['x'.repeat(201), 'over 200 characters']],
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: [['collector:4318', 'not a URL']],
+  OTEL_SERVICE_NAME: [['returns graph', 'a space']],
+  OTEL_TRACES_SAMPLE_PERCENT: [['101', 'above 100']],
+  RETURNS_STUCK_AFTER_HOURS: [['0', 'zero: every return would be stuck']],
+  DRILL_REFUND_FAILURE_PERCENT: [['-5', 'negative']],
+  DRILL_REFUND_TIMEOUT_PERCENT: [['12.5', 'not whole']],
+  DRILL_ERP_DOWN_FOR_S: [['86401', 'above a day']],
+  DRILL_ERP_DOWN_AFTER_S: [['soon', 'not a number']],
   PAYMENTS_MODE: [
     ['paypal', 'not a mode'],
     ['stripe,stripe', 'a provider twice'],
@@ -331,6 +355,18 @@ describe('settings validated at start', () => {
   it('refuses COMMERCE_CONNECTOR=shopify without the shop, its token and its webhook secret, naming each', () => {
     expect(() => loadConfig({ COMMERCE_CONNECTOR: 'shopify' })).toThrow(
       /SHOPIFY_STORE_DOMAIN: is required when COMMERCE_CONNECTOR=shopify[\s\S]*SHOPIFY_ACCESS_TOKEN: is required[\s\S]*SHOPIFY_WEBHOOK_SECRET: is required/,
+    );
+  });
+
+  it('refuses AUTH_JWKS_URL without the issuer and audience tokens must carry, naming each', () => {
+    expect(() => loadConfig({ AUTH_JWKS_URL: 'https://idp.example.com/.well-known/jwks.json' })).toThrow(
+      /AUTH_ISSUER: is required when AUTH_JWKS_URL is set[\s\S]*AUTH_AUDIENCE: is required when AUTH_JWKS_URL is set/,
+    );
+  });
+
+  it('refuses refund drills whose failure and timeout shares add up to more than every refund', () => {
+    expect(() => loadConfig({ DRILL_REFUND_FAILURE_PERCENT: '60', DRILL_REFUND_TIMEOUT_PERCENT: '50' })).toThrow(
+      /DRILL_REFUND_TIMEOUT_PERCENT: together with DRILL_REFUND_FAILURE_PERCENT must be at most 100/,
     );
   });
 

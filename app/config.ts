@@ -4,6 +4,7 @@ import { DEFAULT_INTROSPECTION_POLICY, INTROSPECTION_POLICIES, type Introspectio
 import { LOG_LEVELS } from '../platform/logger';
 import { amountMinor, host, httpUrl, isJwkJson, port, secret, url, wholeNumber } from './config-values';
 import { ERP_SETTINGS, requireErpSettings } from './config-erp';
+import { DRILL_SETTINGS, IDENTITY_SETTINGS, OPERATIONS_SETTINGS, requireOpsSettings, TELEMETRY_SETTINGS } from './config-ops';
 
 /** Default ports of the services; each can be overridden by its env variable. */
 export const DEFAULT_PORTS = { gateway: 4000, orders: 4001, returns: 4002, inventory: 4003, refunds: 4004, registry: 4005 } as const;
@@ -210,7 +211,23 @@ const exposure = {
  * message naming the variable, what it must be and what it was.
  */
 const schema = z
-  .object({ ...storage, ...network, ...secrets, ...payments, ...ERP_SETTINGS, ...commerce, ...warehouses, ...policy, ...exposure, ...runtime, ...tools })
+  .object({
+    ...storage,
+    ...network,
+    ...secrets,
+    ...IDENTITY_SETTINGS,
+    ...payments,
+    ...ERP_SETTINGS,
+    ...commerce,
+    ...warehouses,
+    ...policy,
+    ...OPERATIONS_SETTINGS,
+    ...DRILL_SETTINGS,
+    ...TELEMETRY_SETTINGS,
+    ...exposure,
+    ...runtime,
+    ...tools,
+  })
   .superRefine((config, ctx) => {
     const requireAll = (names: readonly (keyof typeof config)[], when: string) => {
       for (const name of names) if (config[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: `is required when ${when}` });
@@ -220,6 +237,7 @@ const schema = z
     if (providers.includes('adyen')) requireAll(['ADYEN_API_KEY', 'ADYEN_MERCHANT_ACCOUNT', 'ADYEN_HMAC_KEY'], 'PAYMENTS_MODE includes adyen');
     if (providers.includes('adyen') && config.ADYEN_ENVIRONMENT === 'LIVE') requireAll(['ADYEN_LIVE_URL_PREFIX'], 'ADYEN_ENVIRONMENT=LIVE');
     requireErpSettings(config, requireAll);
+    requireOpsSettings(config, requireAll, (path, message) => ctx.addIssue({ code: 'custom', path: [path], message }));
     if (config.COMMERCE_CONNECTOR === 'shopify') {
       requireAll(['SHOPIFY_STORE_DOMAIN', 'SHOPIFY_ACCESS_TOKEN', 'SHOPIFY_WEBHOOK_SECRET'], 'COMMERCE_CONNECTOR=shopify');
     }
