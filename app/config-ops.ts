@@ -81,6 +81,16 @@ export const DRILL_SETTINGS = {
   DRILL_ERP_DOWN_FOR_S: wholeNumber(0, 24 * 3600).default(0),
   /** How long after start the ERP outage begins, in seconds. */
   DRILL_ERP_DOWN_AFTER_S: wholeNumber(0, 24 * 3600).default(0),
+  /**
+   * One event consumer (`<subgraph>.<consumer>`, as dead letters name it) that fails every delivery
+   * for DRILL_CONSUMER_DOWN_FOR_S seconds after start, so its events dead-letter and can be replayed.
+   */
+  DRILL_CONSUMER_DOWN: z
+    .string()
+    .regex(/^[a-z]+\.[A-Za-z0-9_.-]{1,100}$/, 'must be a consumer name "<subgraph>.<consumer>"')
+    .optional(),
+  /** How long the drilled consumer fails, in seconds after start. */
+  DRILL_CONSUMER_DOWN_FOR_S: wholeNumber(1, 24 * 3600).default(300),
 };
 
 type Requirer = (names: readonly ('AUTH_ISSUER' | 'AUTH_AUDIENCE')[], when: string) => void;

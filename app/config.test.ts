@@ -54,6 +54,8 @@ const BAD_VALUES: Record<string, [value: string, why: string][]> = {
   DRILL_REFUND_TIMEOUT_PERCENT: [['12.5', 'not whole']],
   DRILL_ERP_DOWN_FOR_S: [['86401', 'above a day']],
   DRILL_ERP_DOWN_AFTER_S: [['soon', 'not a number']],
+  DRILL_CONSUMER_DOWN: [['returnStock', 'no subgraph']],
+  DRILL_CONSUMER_DOWN_FOR_S: [['0', 'zero: the drill would do nothing']],
   PAYMENTS_MODE: [
     ['paypal', 'not a mode'],
     ['stripe,stripe', 'a provider twice'],
