@@ -102,7 +102,7 @@ beforeAll(async () => {
   await start('inventory').waitForLine(/subgraph listening/, 45_000);
   await start('gateway').waitForLine(/gateway listening/, 45_000);
   await waitForStatus(`${gatewayUrl}/readyz`, 200, 20_000);
-}, 150_000);
+}, 240_000);
 
 afterAll(async () => {
   await killAllTestProcesses();
