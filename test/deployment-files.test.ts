@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import ts from 'typescript';
 import { parse } from 'yaml';
 import { SERVICES, SETTING_NAMES } from '../app/config';
 import { ALL_MIGRATIONS } from '../app/migrations';
@@ -130,6 +131,61 @@ describe('compose.yaml and .env.example', () => {
     expect(unknown).toEqual([]);
     const values = Object.fromEntries(assignments.filter((match) => !match[0].startsWith('#')).map((match) => [match[1]!, match[2]!]));
     for (const secret of ['POSTGRES_PASSWORD', 'REGISTRY_TOKEN', 'INTERNAL_TOKEN_SECRET']) expect([secret, values[secret]]).toEqual([secret, '']);
+  });
+});
+
+/** The production sources `tsconfig.build.json` compiles (its include, less tests, test kits and what it excludes by name). */
+function productionSources(): string[] {
+  const config = JSON.parse(read('tsconfig.build.json')) as { include: string[]; exclude: string[] };
+  const excludedFiles = new Set(config.exclude.filter((entry) => entry.endsWith('.ts') && !entry.includes('*')));
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!['testing', 'node_modules', 'generated-fixtures'].includes(entry.name)) walk(file);
+      } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') && !excludedFiles.has(file)) found.push(file);
+    }
+  };
+  for (const root of config.include) walk(root);
+  return found;
+}
+
+/** The packages a file imports for values (type-only imports vanish from the JavaScript). */
+function importedPackages(file: string): string[] {
+  const source = ts.createSourceFile(file, read(file), ts.ScriptTarget.ES2022);
+  const packages: string[] = [];
+  const visit = (node: ts.Node) => {
+    let specifier: ts.Expression | undefined;
+    if (ts.isImportDeclaration(node) && !node.importClause?.isTypeOnly) specifier = node.moduleSpecifier;
+    else if (ts.isExportDeclaration(node) && !node.isTypeOnly) specifier = node.moduleSpecifier;
+    else if (
+      ts.isCallExpression(node) &&
+      (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require'))
+    ) {
+      specifier = node.arguments[0];
+    }
+    if (specifier && ts.isStringLiteral(specifier) && !specifier.text.startsWith('.') && !specifier.text.startsWith('node:')) {
+      const parts = specifier.text.split('/');
+      packages.push(specifier.text.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return packages;
+}
+
+describe('the compiled build’s dependencies', () => {
+  it('imports only production dependencies: the image installs no dev dependency', () => {
+    const manifest = JSON.parse(read('package.json')) as { dependencies: Record<string, string> };
+    const sources = productionSources();
+    expect(sources.length).toBeGreaterThan(100);
+    const missing = sources.flatMap((file) =>
+      importedPackages(file)
+        .filter((name) => !(name in manifest.dependencies))
+        .map((name) => `${file}: ${name}`),
+    );
+    expect(missing).toEqual([]);
   });
 });
 
