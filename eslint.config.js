@@ -4,7 +4,7 @@ const tseslint = require('typescript-eslint');
 const { boundaries } = require('./lint/boundaries');
 
 module.exports = tseslint.config(
-  { ignores: ['node_modules/**', '.data/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', '.data/**', 'coverage/**', 'dist/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

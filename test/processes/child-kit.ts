@@ -20,10 +20,16 @@ const children = new Set<TestChild>();
 /**
  * Starts `script` (a path from the repository root, e.g. `test/processes/crash-relay.ts`) under tsx with `env` added to ours; a
  * variable set to undefined is left out, so a child can run without one the test runner sets
- * (jest's NODE_ENV, for instance).
+ * (jest's NODE_ENV, for instance). `options.compiled`: `script` is compiled JavaScript
+ * (`dist/app/service.js`) run by plain node, as the container image runs it; `args` follow it.
  */
-export function spawnTestProcess(script: string, env: Record<string, string | undefined>): TestChild {
-  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [path.resolve(ROOT, script)], {
+export function spawnTestProcess(
+  script: string,
+  env: Record<string, string | undefined>,
+  options: { compiled?: boolean; args?: readonly string[] } = {},
+): TestChild {
+  const command = options.compiled ? process.execPath : path.join(ROOT, 'node_modules/.bin/tsx');
+  const child = spawn(command, [path.resolve(ROOT, script), ...(options.args ?? [])], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'silent', RG_TEST_PARENT_PID: String(process.pid), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
