@@ -28,6 +28,7 @@ beforeAll(async () => {
   opsUrl = `${t.graph.gateway.url}/ops`;
   built = await returnInStatus(t, t.database.db, 'AUTHORIZED');
   page = await browser.newPage();
+  page.setDefaultTimeout(10_000);
   problems = watchProblems(page);
   frames = watchFrames(page);
 }, 60_000);
