@@ -109,6 +109,7 @@ Returns Graph is running (embedded default: PGlite in memory, in-process bus, de
 
   GraphQL:   ${url}
   Health:    ${url.replace('/graphql', '/healthz')}   Ready: ${url.replace('/graphql', '/readyz')}
+  Console:   ${url.replace('/graphql', '/ops')}   (sign in with the operations_admin token below)
 
 Demo tokens (valid 12 hours; mint others with: npm run -s token -- <role>):
   operations_admin:       ${opsToken}

@@ -14,6 +14,7 @@ import type { Exposure } from './config';
 import { buildConnectors } from './connectors';
 import { commerceConnectors } from './commerce';
 import type { CommerceConnector } from '../connectors/commerce/port';
+import { opsConsoleRoutes } from './ops-console';
 
 const log = componentLogger('graph');
 
@@ -105,6 +106,8 @@ export async function startGraph(options: GraphOptions): Promise<RunningGraph> {
     errorDetails: options.exposure?.errorDetails,
     introspection: options.exposure?.introspection,
     fanout,
+    // The operations console at /ops (app/ops-console.ts), served by the gateway in the embedded default too.
+    extraRoutes: opsConsoleRoutes(),
   });
   await gateway.ready;
   await events.start();

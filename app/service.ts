@@ -13,6 +13,7 @@ import { subgraphNamed, subgraphSettings, type SubgraphName } from './subgraphs'
 import { EventPipeline } from '../platform/events/pipeline';
 import { RedisBus } from '../platform/events/redis-bus';
 import { RedisFanout } from '../platform/events/fanout';
+import { opsConsoleRoutes } from './ops-console';
 
 const log = componentLogger('service');
 
@@ -120,6 +121,8 @@ async function runGateway(config: Config): Promise<() => Promise<void>> {
       url: required(config.REDIS_URL, 'REDIS_URL', 'gateway instances receive subscription updates through Redis pub/sub'),
       prefix: config.REDIS_PREFIX,
     }),
+    // The operations console at /ops, on every gateway instance (app/ops-console.ts).
+    extraRoutes: opsConsoleRoutes(),
   });
   log.info({ url: gateway.url }, 'gateway listening');
   return () => gateway.close();

@@ -66,6 +66,11 @@ export interface GatewayOptions {
    * `/graphql` path (in-process fan-out in the embedded default, Redis pub/sub in production).
    */
   fanout?: UpdateFanout;
+  /**
+   * More exact-path routes on the same server, e.g. the operations console app/ builds (the gateway
+   * does not know what they serve). They cannot replace `/graphql`, `/healthz` or `/readyz`.
+   */
+  extraRoutes?: Record<string, Route>;
 }
 
 /** A running gateway. */
@@ -123,6 +128,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const running = await listen(
     withCorrelation(
       router({
+        ...options.extraRoutes,
         '/graphql': graphqlRoute(apolloHandler(apollo, context), startup.serving),
         '/healthz': healthz,
         '/readyz': readyz({ serving: startup.serving, supergraph: () => source.state, dbPing: options.dbPing }),

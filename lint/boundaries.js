@@ -12,6 +12,8 @@
  *   connectors/X      -> connectors/X, contracts/, platform/              (never subgraphs/ or gateway/)
  *   contracts/        -> platform's leaf helpers (platform-leaf files)   (a leaf: schemas and vocabulary)
  *   platform/         -> platform/                                        (nothing of the domain)
+ *   console/          -> console/                                         (the browser's operations console: it
+ *                        knows the server only through the public GraphQL API; app/ bundles it by path)
  *
  * Nothing in production imports test code: `*.test.ts`, any `testing/` folder, `test/` and `bench/`.
  * Test code itself may import anything — a test assembles what it checks, as app/ does.
@@ -31,6 +33,7 @@ const elements = [
   { type: 'connector', pattern: 'connectors/*', capture: ['connector'] },
   { type: 'contracts', pattern: 'contracts' },
   { type: 'platform', pattern: 'platform' },
+  { type: 'console', pattern: 'console' },
   { type: 'test', pattern: 'test' },
   { type: 'bench', pattern: 'bench' },
 ].map((element) => ({ ...element, partialMatch: false }));
@@ -75,6 +78,7 @@ const policies = [
     allow: { to: [{ element: { type: 'connector', captured: { connector: '{{ from.element.captured.connector }}' } } }, toElements('contracts', 'platform')] },
   },
   { from: fromElement('platform'), allow: { to: toElements('platform') } },
+  { from: fromElement('console'), allow: { to: toElements('console') } },
 
   {
     from: fromElement('subgraph'),
@@ -100,6 +104,12 @@ const policies = [
     from: fromElement('platform'),
     disallow: { to: toElements('app', 'scripts', 'demo', 'gateway', 'schema-registry', 'subgraph', 'connector', 'contracts') },
     message: 'platform/ imports {{ to.element.type }}: platform/ is shared infrastructure and imports nothing of the domain (lint/boundaries.js)',
+  },
+  {
+    from: fromElement('console'),
+    disallow: { to: { element: { types: { noneOf: ['console'] } } } },
+    message:
+      'console/ imports {{ to.element.type }}: the operations console runs in the browser and knows the server only through the public GraphQL API (lint/boundaries.js)',
   },
   {
     from: [fromElement('gateway'), fromElement('schema-registry')],
@@ -130,12 +140,12 @@ const policies = [
 /** The flat-config block that turns the rule on for every TypeScript file. */
 exports.boundaries = [
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     plugins: { boundaries: boundariesPlugin },
     settings: {
       'boundaries/elements': elements,
       'boundaries/files': files,
-      'import/resolver': { node: { extensions: ['.ts', '.js', '.json'] } },
+      'import/resolver': { node: { extensions: ['.ts', '.tsx', '.js', '.json'] } },
     },
     rules: {
       'boundaries/dependencies': [

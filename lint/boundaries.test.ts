@@ -34,6 +34,7 @@ describe('the import boundaries', () => {
     ['gateway/imports-a-subgraph.ts', 'gateway/ imports subgraph'],
     ['connectors/erp/imports-a-subgraph.ts', 'connectors/erp imports subgraph'],
     ['contracts/imports-platform-infrastructure.ts', 'contracts/ is a leaf'],
+    ['console/imports-the-server.tsx', 'console/ imports platform: the operations console runs in the browser'],
   ])('fail the lint for %s', async (path, expected) => {
     const errors = await boundaryErrors(path);
 
@@ -50,6 +51,8 @@ describe('the import boundaries', () => {
     'contracts/allowed-imports.ts',
     // The composition root wires every production folder.
     'app/allowed-wiring.ts',
+    // The browser console: its own modules and its libraries.
+    'console/allowed-imports.tsx',
   ])('let %s through', async (path) => {
     expect(await boundaryErrors(path)).toEqual([]);
   });
