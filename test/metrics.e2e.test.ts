@@ -3,6 +3,7 @@ import type { Principal } from '../platform/auth';
 import { startTestGraph, type TestGraph } from './support/graph';
 import { principals } from './support/principals';
 import { delta, scrape, sum, type Scrape } from './support/metrics-scrape';
+import { postGraphQL } from './support/subgraph-client';
 import { WAREHOUSE_ID, lineInput, mutate, mutateOk, newKey, recordOrder, type Caller, type ReturnMutation } from './support/returns-kit';
 
 /**
@@ -70,6 +71,21 @@ describe('/metrics', () => {
       );
       expect(samples.some((sample) => sample.name === 'returns_graph_outbox_pending_events' && sample.labels.subgraph === subgraph)).toBe(true);
     }
+  });
+});
+
+describe('requests that never become an operation', () => {
+  it('count as unresolved with their error code, whatever name the client sent', async () => {
+    const before = await gatewayMetrics();
+    const unparsable = await t.query(principals.operations(), 'query Garbage { orders(', {});
+    expect(unparsable.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
+    const refused = await postGraphQL(t.url, 'query Whoami { __typename }', {}, { authorization: 'Bearer not-a-token' });
+    expect(refused.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const after = await gatewayMetrics();
+    const unresolved = (status: string) => delta(before, after, 'returns_graph_gateway_requests_total', { operation: 'unresolved', type: 'unknown', status });
+    expect(unresolved('GRAPHQL_PARSE_FAILED')).toBe(1);
+    expect(unresolved('UNAUTHENTICATED')).toBe(1);
+    expect(after.some((sample) => sample.labels.operation === 'Garbage' || sample.labels.operation === 'Whoami')).toBe(false);
   });
 });
 

@@ -60,12 +60,28 @@ const updatesDelivered = defineCounter({
   labelNames: ['source'],
 });
 
-/** One client operation answered: its name, type (`query`, …), first error code (none: ok) and seconds taken. */
-export function recordGatewayRequest(operationName: string | null | undefined, type: string | undefined, errorCode: string | undefined, seconds: number): void {
-  const operation = operationNames.of(operationName);
-  const kind = type && OPERATION_TYPES.has(type) ? type : 'unknown';
+/**
+ * The operation label of a request that never resolved to an operation (it did not parse or
+ * validate, or was refused before): its name is whatever the client sent, so it is not kept, and
+ * such requests cannot use up the cap of real operation names.
+ */
+export const UNRESOLVED = 'unresolved';
+
+/**
+ * One client operation answered: its name, its type (`query`, …; undefined when it never resolved
+ * to an operation), the first error code (none: ok) and the seconds taken (undefined: not timed).
+ */
+export function recordGatewayRequest(
+  operationName: string | null | undefined,
+  type: string | undefined,
+  errorCode: string | undefined,
+  seconds: number | undefined,
+): void {
+  const resolved = type !== undefined && OPERATION_TYPES.has(type);
+  const operation = resolved ? operationNames.of(operationName) : UNRESOLVED;
+  const kind = resolved ? type : 'unknown';
   requests.inc({ operation, type: kind, status: errorCode === undefined ? 'ok' : statusCodes.of(errorCode) });
-  requestDuration.observe({ operation, type: kind }, seconds);
+  if (seconds !== undefined) requestDuration.observe({ operation, type: kind }, seconds);
 }
 
 /** One fetch from the gateway to a subgraph. */

@@ -1,7 +1,7 @@
-import { ANONYMOUS, BoundedLabel, MAX_LABEL_LENGTH, OTHER, OperationNameLabel, normaliseLabel } from './labels';
+import { ANONYMOUS, BoundedLabel, MAX_LABEL_LENGTH, MAX_OPERATION_NAMES, OTHER, OperationNameLabel, normaliseLabel } from './labels';
 import { postingKind } from '../posting-queue/ordered-drain';
 import { defineCounter, defineHistogram, metricsRegistry } from './registry';
-import { recordGatewayRequest } from './gateway';
+import { UNRESOLVED, recordGatewayRequest } from './gateway';
 
 describe('label bounding', () => {
   it('keeps the first names up to the cap and buckets every later one into other', () => {
@@ -37,10 +37,14 @@ describe('label bounding', () => {
     expect(() => new BoundedLabel(1.5)).toThrow(TypeError);
   });
 
-  it('maps unknown operation types and error codes to bounded values', async () => {
+  it('labels a request that never resolved to an operation as unresolved, whatever name it sent', async () => {
     recordGatewayRequest('Typed', 'not-a-type', 'BAD_USER_INPUT', 0.001);
+    recordGatewayRequest('NeverParsed', undefined, 'GRAPHQL_PARSE_FAILED', undefined);
     const metric = await metricsRegistry.getSingleMetric('returns_graph_gateway_requests_total')?.get();
-    expect(metric?.values).toContainEqual({ labels: { operation: 'Typed', type: 'unknown', status: 'BAD_USER_INPUT' }, value: 1 });
+    // A request that never resolved to an operation does not keep the name its client sent.
+    expect(metric?.values).toContainEqual({ labels: { operation: UNRESOLVED, type: 'unknown', status: 'BAD_USER_INPUT' }, value: 1 });
+    expect(metric?.values).toContainEqual({ labels: { operation: UNRESOLVED, type: 'unknown', status: 'GRAPHQL_PARSE_FAILED' }, value: 1 });
+    expect(metric?.values.some((value) => value.labels.operation === 'Typed' || value.labels.operation === 'NeverParsed')).toBe(false);
   });
 
   // Runs after the test above: the process's operation-name cap fills up here.
@@ -48,7 +52,8 @@ describe('label bounding', () => {
     for (let i = 0; i < 500; i += 1) recordGatewayRequest(`Op${i}`, 'query', undefined, 0.001);
     const metric = await metricsRegistry.getSingleMetric('returns_graph_gateway_requests_total')?.get();
     const operations = new Set(metric?.values.map((value) => value.labels.operation));
-    expect(operations.size).toBeLessThanOrEqual(201);
+    // The capped names, plus `other` and the `unresolved` of the test above.
+    expect(operations.size).toBeLessThanOrEqual(MAX_OPERATION_NAMES + 2);
     expect(operations.has(OTHER)).toBe(true);
     expect(operations.has('Op0')).toBe(true);
     expect(operations.has('Op499')).toBe(false);
