@@ -1,6 +1,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { INTERNAL_PRINCIPAL_HEADER } from '../platform/auth';
 import { CORRELATION_HEADER } from '../platform/correlation';
+import { recordSubgraphFetch, stopwatch } from '../platform/metrics';
 import type { GatewayContext } from './context';
 import type { SubgraphFetcher } from './fetcher';
 import { readWithinBudget, responseBudgetOf } from './response-budget';
@@ -10,8 +11,26 @@ import { readWithinBudget, responseBudgetOf } from './response-budget';
  * principal the gateway signed for it. Subgraphs refuse anything without a verifiable principal.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(url: string, fetcher: SubgraphFetcher) {
+  constructor(
+    url: string,
+    fetcher: SubgraphFetcher,
+    /** The subgraph's name in the supergraph: the `subgraph` label of the fetch metrics. */
+    private readonly subgraphName = 'unknown',
+  ) {
     super({ url, fetcher: fetcher.fetch });
+  }
+
+  /** One fetch, counted and timed for `/metrics` by subgraph and outcome. */
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']> {
+    const elapsed = stopwatch();
+    try {
+      const response = await super.process(options);
+      recordSubgraphFetch(this.subgraphName, response.errors?.length ? 'graphql_error' : 'ok', elapsed());
+      return response;
+    } catch (error) {
+      recordSubgraphFetch(this.subgraphName, 'failed', elapsed());
+      throw error;
+    }
   }
 
   /** Adds the correlation id and internal principal of the client request this fetch serves. */

@@ -27,6 +27,8 @@ import { useOperationLimits, type OperationLimitsOptions } from './plugins/limit
 import { DEFAULT_INTROSPECTION_POLICY, useIntrospectionPolicy, type IntrospectionPolicy } from './plugins/introspection';
 import { useSupergraphInputLimits } from './plugins/input-limits';
 import { useRequestLogging } from './plugins/request-logging';
+import { useRequestMetrics } from './plugins/request-metrics';
+import { metricsRoute } from '../platform/metrics';
 import { healthz, readyz } from './probes';
 import { RegistrySupergraphSource, type SupergraphState } from './supergraph-source';
 
@@ -95,7 +97,7 @@ export interface RunningGateway {
 
 /**
  * Starts the gateway on one port: `POST /graphql` (federated operations through Apollo Gateway),
- * `GET /healthz` and `GET /readyz`. The request path is: correlation id → bearer authentication
+ * `GET /healthz`, `GET /readyz` and `GET /metrics` (Prometheus). The request path is: correlation id → bearer authentication
  * (context) → operation limits → query plan → subgraph fetches carrying the correlation id and
  * the principal signed once for the request.
  */
@@ -131,6 +133,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         ...options.extraRoutes,
         '/graphql': graphqlRoute(apolloHandler(apollo, context), startup.serving),
         '/healthz': healthz,
+        '/metrics': metricsRoute,
         '/readyz': readyz({ serving: startup.serving, supergraph: () => source.state, dbPing: options.dbPing }),
       }),
     ),
@@ -175,7 +178,7 @@ function federatedGateway(options: GatewayOptions, log: Logger, fetcher: Subgrap
   const source = new RegistrySupergraphSource({ registryUrl: options.registryUrl, token: options.registryToken, pollIntervalMs: options.pollIntervalMs, log });
   const gateway = new ApolloGateway({
     supergraphSdl: source,
-    buildService: ({ url }) => new SubgraphDataSource(url ?? '', fetcher),
+    buildService: ({ name, url }) => new SubgraphDataSource(url ?? '', fetcher, name),
     logger: log,
   });
   return { source, gateway };
@@ -193,6 +196,7 @@ function gatewayPlugins(
     // No CDN reads cache hints; computing them costs time per field of every response.
     ApolloServerPluginCacheControlDisabled(),
     useRequestLogging(log),
+    useRequestMetrics(),
     useOperationLimits(limits),
     useSupergraphInputLimits(gateway),
     useIntrospectionPolicy(introspection ?? DEFAULT_INTROSPECTION_POLICY),

@@ -29,6 +29,7 @@ import { startIdempotencyReaper } from './idempotency/reaper';
 import { startEventLogPruner } from './events/update-log';
 import { COMMON_TYPE_DEFS } from './graphql/common-types';
 import { readLimits } from './graphql/input-limits';
+import { metricsRoute } from './metrics';
 import { useInputLimits } from './graphql/input-limits-plugin';
 
 /**
@@ -201,7 +202,7 @@ export function buildSubgraphServer<TLoaders>(definition: SubgraphDefinition<TLo
   });
 }
 
-/** Starts a subgraph on `options.port` with `/graphql`, `/healthz` and `/readyz`. */
+/** Starts a subgraph on `options.port` with `/graphql`, `/healthz`, `/readyz` and `/metrics` (the process's registry). */
 export async function startSubgraph<TLoaders>(definition: SubgraphDefinition<TLoaders>, options: SubgraphOptions): Promise<RunningSubgraph> {
   const apollo = buildSubgraphServer(definition, options.errorDetails);
   await apollo.start();
@@ -226,6 +227,7 @@ export async function startSubgraph<TLoaders>(definition: SubgraphDefinition<TLo
       },
       ...definition.routes,
       '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok', service: definition.name }),
+      '/metrics': metricsRoute,
       '/readyz': async (_req, res) => {
         try {
           await options.db.ping();

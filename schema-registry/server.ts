@@ -3,6 +3,7 @@ import type { Db } from '../platform/db';
 import { componentLogger } from '../platform/logger';
 import { readBody, sendJson } from '../platform/http/apollo-handler';
 import { listen, router, type Route, type RunningServer } from '../platform/http/server';
+import { metricsRoute } from '../platform/metrics';
 import { MIN_PUBLISH_TOKEN_LENGTH, bearerCheck, etagOf, ifNoneMatchCovers } from './http-auth';
 import { Messages } from './messages';
 import { SchemaRegistry, type PublishResult } from './service';
@@ -41,8 +42,8 @@ const NAMED_ROUTE = /^\/(subgraphs|check)\/([^/]+)$/;
 
 /**
  * Starts the registry's HTTP API: `GET /supergraph` (ETag = version, 304 when unchanged),
- * `POST /subgraphs/<name>`, `POST /check/<name>`, `GET /subgraphs`, `/healthz`, `/readyz`. Every
- * route but the probes needs the registry token: reads too, since they show every routing URL.
+ * `POST /subgraphs/<name>`, `POST /check/<name>`, `GET /subgraphs`, `/healthz`, `/readyz`, `/metrics`. Every
+ * route but the probes and `/metrics` needs the registry token: reads too, since they show every routing URL.
  */
 export async function startRegistry(options: RegistryServerOptions): Promise<RunningServer> {
   if (typeof options.publishToken !== 'string' || options.publishToken.length < MIN_PUBLISH_TOKEN_LENGTH) {
@@ -53,6 +54,8 @@ export async function startRegistry(options: RegistryServerOptions): Promise<Run
   const registry = new SchemaRegistry(options.db);
   const fixed = router({
     '/healthz': method('GET', (_req, res) => sendJson(res, 200, { status: 'ok' })),
+    // Open like the probes: no tenant data, and Prometheus scrapes without the registry token.
+    '/metrics': metricsRoute,
     '/readyz': method('GET', async (_req, res) => {
       try {
         await options.db.ping();

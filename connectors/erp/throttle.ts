@@ -3,6 +3,7 @@
  * limit WAITS its turn (back-pressure). Nothing is dropped or rejected, because every call it
  * guards is a posting the books need; the caller's own timeouts and retries stay in charge.
  */
+import { recordThrottleWait, stopwatch } from '../../platform/metrics';
 
 /**
  * Calls per second let through by default. ERPs meter integrations per account and share the
@@ -84,8 +85,10 @@ export class Throttle {
 
   /** Runs `call` once a slot and a token are free; resolves or rejects with its result. */
   run<T>(call: () => Promise<T>): Promise<T> {
+    const waited = stopwatch();
     return new Promise<T>((resolve, reject) => {
       this.queue.push(() => {
+        recordThrottleWait('process', waited());
         this.counters.inFlight += 1;
         this.counters.started += 1;
         this.counters.maxObservedConcurrency = Math.max(this.counters.maxObservedConcurrency, this.counters.inFlight);

@@ -3,6 +3,7 @@ import { canSeeUpdate, type Principal } from '../../platform/auth';
 import type { UpdateFanout, UpdateNotice } from '../../platform/events/fanout';
 import { cursorPosition, updateCursor } from '../../platform/events/update-log';
 import { componentLogger } from '../../platform/logger';
+import { recordSubscriptionDelivery, watchSubscriptions } from '../../platform/metrics';
 import { CURSOR_ALIAS, type PlannedSubscription } from './rewrite';
 
 const log = componentLogger('subscriptions');
@@ -146,6 +147,7 @@ interface Group {
 export class SubscriptionHub {
   private readonly groups = new Map<string, Group>();
   private stopListening?: () => void;
+  private stopWatching?: () => void;
 
   constructor(
     private readonly fanout: UpdateFanout,
@@ -154,10 +156,12 @@ export class SubscriptionHub {
 
   async start(): Promise<void> {
     this.stopListening = await this.fanout.listen((notice) => this.onNotice(notice));
+    this.stopWatching = watchSubscriptions(() => this.size());
   }
 
   async stop(): Promise<void> {
     this.stopListening?.();
+    this.stopWatching?.();
     for (const group of this.groups.values()) for (const member of group.members) await member.return();
     this.groups.clear();
   }
@@ -222,6 +226,7 @@ export class SubscriptionHub {
       // Null without errors: the update is not visible to this subscriber after all.
       if (payload === null && !result.errors?.length) return;
       for (const member of group.members) member.offer(notice.position, result);
+      recordSubscriptionDelivery(notice.source, notice.occurredAt, group.members.size);
     } catch (error) {
       log.warn({ err: error, source: notice.source, position: notice.position }, 'could not resolve a subscription update');
     }

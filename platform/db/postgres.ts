@@ -1,6 +1,7 @@
 import { Pool, types as pgTypes, type PoolClient, type PoolConfig } from 'pg';
 import type { Db, IsolationLevel, Queryable, QueryResult, Row } from './types';
 import { parseInt8, PG_TYPE } from './parsers';
+import { watchPool } from '../metrics';
 
 /** Options for the PostgreSQL implementation. */
 export interface PostgresDbOptions {
@@ -12,6 +13,8 @@ export interface PostgresDbOptions {
   applicationName?: string;
 }
 
+/** Pool size unless told otherwise: enough for one service instance on two cores. */
+const DEFAULT_POOL_SIZE = 10;
 /**
  * How long a new connection may take before the request fails fast instead of hanging;
  * a down database must turn into a clear error within a POS clerk's patience.
@@ -33,6 +36,8 @@ const typeParsers = {
 export class PostgresDb implements Db {
   readonly kind = 'postgres' as const;
   private readonly pool: Pool;
+  /** Removes this pool from `/metrics` (its saturation is read at scrape time) when it closes. */
+  private readonly unwatchPool: () => void;
   /** The connection string this pool was opened with; the migration runner opens its own client. */
   readonly connectionString: string;
 
@@ -40,7 +45,7 @@ export class PostgresDb implements Db {
     this.connectionString = options.connectionString;
     this.pool = new Pool({
       connectionString: options.connectionString,
-      max: options.maxConnections ?? 10,
+      max: options.maxConnections ?? DEFAULT_POOL_SIZE,
       application_name: options.applicationName ?? 'returns-graph',
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       idleTimeoutMillis: IDLE_TIMEOUT_MS,
@@ -49,6 +54,7 @@ export class PostgresDb implements Db {
     });
     // An idle client losing its connection must not crash the process; the next query reconnects.
     this.pool.on('error', () => undefined);
+    this.unwatchPool = watchPool(options.applicationName ?? 'returns-graph', options.maxConnections ?? DEFAULT_POOL_SIZE, this.pool);
   }
 
   async query<R extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
@@ -81,6 +87,7 @@ export class PostgresDb implements Db {
   }
 
   async close(): Promise<void> {
+    this.unwatchPool();
     await this.pool.end();
   }
 }

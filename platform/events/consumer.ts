@@ -1,6 +1,7 @@
 import type { Db, Queryable } from '../db';
 import { runInScope } from '../context';
 import { componentLogger } from '../logger';
+import { recordConsumerHandled, recordConsumerRetry, recordDeadLetter } from '../metrics';
 import type { BusSubscription, EventBus } from './bus';
 import { InvalidEventError } from './catalog';
 import { envelopeSchema, type DeliveredEvent, type EventEnvelope } from './envelope';
@@ -88,7 +89,8 @@ export class ConsumerRunner {
       return;
     }
     const result = await this.attempt(envelope);
-    if (!result.ok) await this.failed(delivered, result.poison ? 0 : 1, result.error, result.poison);
+    if (result.ok) recordConsumerHandled(this.definition.name, result.duplicate);
+    else await this.failed(delivered, result.poison ? 0 : 1, result.error, result.poison);
   }
 
   /** Handles due retries: per aggregate only its oldest waiting event, so order holds. */
@@ -102,7 +104,8 @@ export class ConsumerRunner {
     );
     for (const row of rows) {
       const result = await this.attempt(row.event.envelope, true);
-      if (!result.ok) await this.failed(row.event, result.poison ? row.attempts : row.attempts + 1, result.error, result.poison);
+      if (result.ok) recordConsumerHandled(this.definition.name, result.duplicate);
+      else await this.failed(row.event, result.poison ? row.attempts : row.attempts + 1, result.error, result.poison);
     }
   }
 
@@ -142,9 +145,11 @@ export class ConsumerRunner {
         await tx.query(`DELETE FROM ${this.tables.pending} WHERE consumer = $1 AND event_id = $2`, [this.definition.name, delivered.envelope.id]);
         await this.deadLetter(tx, delivered, error, attempts);
       });
+      recordDeadLetter(this.definition.name);
       return;
     }
     await this.park(delivered, attempts, error, new Date(Date.now() + backoffDelay(this.policy, attempts)));
+    recordConsumerRetry(this.definition.name);
   }
 
   private async park(delivered: DeliveredEvent, attempts: number, error: string | null, nextAttemptAt: Date): Promise<void> {

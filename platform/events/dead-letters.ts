@@ -3,6 +3,7 @@ import type { Cursor } from '../graphql/connection';
 import { badUserInput, Messages } from '../graphql/errors';
 import { qualified } from './outbox';
 import { outboxLag } from './relay';
+import { recordDeadLetterReplays } from '../metrics';
 
 /** Most dead letters one replay call may touch; bigger replays are paged by the CLI. */
 export const MAX_REPLAY_BATCH = 500;
@@ -123,6 +124,7 @@ export async function replayDeadLetters(
     );
     results.push({ row: updated[0] ?? row, outcome: 'REPLAYED' });
   }
+  recordDeadLetterReplays(schema, results.filter((result) => result.outcome === 'REPLAYED').length);
   return results;
 }
 

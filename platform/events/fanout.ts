@@ -21,6 +21,8 @@ export interface UpdateNotice {
   aggregateId: string;
   /** The event's data (owner fields and ids filter subscribers; nothing else is relied on). */
   data: Record<string, unknown>;
+  /** When the event occurred (ISO 8601): the start of the subscription delivery lag in `/metrics`. Absent from older relays' notices. */
+  occurredAt?: string;
 }
 
 /** Listens to notices. */

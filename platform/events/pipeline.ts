@@ -2,6 +2,7 @@ import type { Db } from '../db';
 import type { EventBus } from './bus';
 import { ConsumerRunner, type ConsumerDefinition } from './consumer';
 import { OutboxRelay } from './relay';
+import { watchOutbox } from '../metrics';
 import type { UpdateFanout } from './fanout';
 
 /**
@@ -13,6 +14,8 @@ export class EventPipeline {
   private readonly relays = new Map<string, OutboxRelay>();
   private readonly consumers = new Map<string, ConsumerRunner>();
   private started = false;
+  /** Removes each relay's outbox from the scrape-time lag gauges. */
+  private readonly unwatch: (() => void)[] = [];
 
   constructor(
     private readonly db: Db,
@@ -27,6 +30,8 @@ export class EventPipeline {
     if (!relay) {
       relay = new OutboxRelay({ db: this.db, schema, bus: this.bus, fanout: this.fanout });
       this.relays.set(schema, relay);
+      const watched = relay;
+      this.unwatch.push(watchOutbox({ subgraph: schema, lag: () => watched.lag() }));
       if (this.started) relay.start();
     }
     return relay;
@@ -61,6 +66,7 @@ export class EventPipeline {
   /** Stops relays, then consumers, then closes the bus. */
   async stop(): Promise<void> {
     this.started = false;
+    for (const unwatch of this.unwatch.splice(0)) unwatch();
     for (const relay of this.relays.values()) await relay.stop();
     for (const runner of this.consumers.values()) await runner.stop();
     await this.bus.close();

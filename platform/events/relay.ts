@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db, Queryable } from '../db';
 import { componentLogger } from '../logger';
+import { recordRelayPublished } from '../metrics';
 import type { EventBus } from './bus';
 import type { DeliveredEvent } from './envelope';
 import { ENVELOPE_COLUMNS, envelopeOf, qualified, type OutboxEventRow } from './outbox';
@@ -131,10 +132,12 @@ export class OutboxRelay {
           type: row.type,
           aggregateId: row.aggregate_id,
           data: row.data as Record<string, unknown>,
+          occurredAt: new Date(row.occurred_at).toISOString(),
         })),
       )
       .catch((error: unknown) => log.warn({ err: error }, 'fan-out failed; subscribers resume from the event log'));
     await this.markPublished(rows.map((row) => row.position));
+    recordRelayPublished(this.options.schema, rows.length);
     return rows.length;
   }
 

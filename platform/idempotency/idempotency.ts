@@ -2,6 +2,7 @@ import type { Db, Queryable } from '../db';
 import { SQLSTATE, sqlState } from '../db';
 import { qualified } from '../events/outbox';
 import { fingerprint } from './fingerprint';
+import { recordIdempotentAnswer } from '../metrics';
 
 /**
  * Keys are kept at least this long, then reaped: a day covers a POS till that retries after an
@@ -79,7 +80,7 @@ export async function withIdempotency<P extends Payload>(
   const table = qualified(scope.schema, 'idempotency_keys');
   const print = fingerprint(scope.input);
   const stored = await lookup(db, table, scope);
-  if (stored) return answerFromStored(stored, print, errorPayload);
+  if (stored) return answerFromStored(scope, stored, print, errorPayload);
 
   try {
     return await db.transaction(async (tx) => {
@@ -105,7 +106,7 @@ export async function withIdempotency<P extends Payload>(
     if (error instanceof RollBack) return { payload: error.payload as P, outcome: 'REJECTED' };
     if (error instanceof AlreadyCommitted) {
       const winner = await lookup(db, table, scope);
-      if (winner) return answerFromStored(winner, print, errorPayload);
+      if (winner) return answerFromStored(scope, winner, print, errorPayload);
     }
     if (sqlState(error) === SQLSTATE.LOCK_NOT_AVAILABLE || error instanceof AlreadyCommitted) {
       return rejected(errorPayload, IdempotencyErrorCode.IDEMPOTENCY_CONCURRENT_REQUEST, Messages.concurrent);
@@ -143,13 +144,16 @@ async function lookup(db: Queryable, table: string, scope: IdempotencyScope) {
 }
 
 function answerFromStored<P extends Payload>(
+  scope: IdempotencyScope,
   stored: { fingerprint: string; response: Payload },
   print: string,
   errorPayload: (error: Payload['userErrors'][number]) => P,
 ) {
   if (stored.fingerprint !== print) {
+    recordIdempotentAnswer(scope.schema, scope.operation, 'mismatch');
     return rejected(errorPayload, IdempotencyErrorCode.IDEMPOTENCY_KEY_PARAMETER_MISMATCH, Messages.mismatch);
   }
+  recordIdempotentAnswer(scope.schema, scope.operation, 'replayed');
   return { payload: stored.response as P, outcome: 'REPLAYED' as const };
 }
 

@@ -13,6 +13,7 @@
 import { backoffDelay, type BackoffSchedule } from '../backoff';
 import { runInScope } from '../context';
 import { componentLogger } from '../logger';
+import { recordErpPosting } from '../metrics';
 
 /** A claimed posting: its key, attempts so far and the correlation id its work runs under. */
 export interface QueuedPosting {
@@ -83,6 +84,8 @@ export class OrderedDrain<T extends QueuedPosting, A> {
   private readonly backoff: BackoffSchedule;
   private readonly pollMs: number;
   private readonly log;
+  /** The `kind` label of this queue's metrics: the drain's name in snake case, without `Poster` (`credit_memo`). */
+  private readonly kind: string;
 
   constructor(
     /** Names the drain in option errors and logs, e.g. `CreditMemoPoster`. */
@@ -105,6 +108,7 @@ export class OrderedDrain<T extends QueuedPosting, A> {
     if (!Number.isSafeInteger(this.pollMs) || this.pollMs < 1)
       throw new TypeError(`${name} pollMs must be an integer >= 1, but got: ${String(options.pollMs)}`);
     this.log = componentLogger(name);
+    this.kind = postingKind(name);
   }
 
   start(): void {
@@ -148,6 +152,7 @@ export class OrderedDrain<T extends QueuedPosting, A> {
       return this.failed(posting, error);
     }
     await this.store.sent(posting, answer);
+    recordErpPosting(this.kind, 'posted');
     return undefined;
   }
 
@@ -156,16 +161,26 @@ export class OrderedDrain<T extends QueuedPosting, A> {
     const failure = this.classify(error);
     if (failure.kind === 'refused') {
       await this.store.refused(posting, failure.reason ?? message);
+      recordErpPosting(this.kind, 'failed');
       this.log.error({ posting: posting.key, err: error }, 'posting refused for good: a person must look');
       return failure;
     }
     // Unavailable: due again as soon as the queue resumes; anything else: this posting alone backs off.
     const delayMs = failure.kind === 'unavailable' ? 0 : backoffDelay(this.backoff, posting.attempts + 1);
     const attempts = await this.store.attempt(posting, message, delayMs);
+    recordErpPosting(this.kind, 'retried');
     // Logged once, when it becomes one: a long outage must not flood the log with every round.
     if (attempts === this.exceptionAfterAttempts) {
       this.log.error({ posting: posting.key, attempts, err: error }, 'posting is an exception: still not sent, still queued');
     }
     return failure;
   }
+}
+
+/** `CreditMemoPoster` → `credit_memo`: a drain's name as the `kind` label of its metrics. */
+export function postingKind(name: string): string {
+  return name
+    .replace(/Poster$/, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase();
 }

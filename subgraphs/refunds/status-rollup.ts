@@ -1,5 +1,6 @@
 import type { Queryable } from '../../platform/db';
 import type { WriteTx } from '../../platform/write-path/write-tx';
+import { recordErpPosting } from '../../platform/metrics';
 import { RefundFailed, RefundRequiresAction, RefundSubmitted, RefundSucceeded, type RefundEventHeader } from '../../contracts/events/refunds';
 import type { CurrencyCode, RefundStatus } from '../../contracts/vocabulary';
 
@@ -116,9 +117,10 @@ async function queueCreditMemo(tx: Queryable, refund: RefundRow): Promise<number
     refundId,
   ]);
   const taxMinor = Math.min(Math.max(0, tax[0]?.tax ?? 0), refund.amount_minor);
-  await tx.query(
+  const queued = await tx.query(
     `INSERT INTO refunds.credit_memos (refund_id, status, amount_minor, tax_minor, currency) VALUES ($1, 'QUEUED', $2, $3, $4) ON CONFLICT (refund_id) DO NOTHING`,
     [refundId, refund.amount_minor, taxMinor, refund.currency],
   );
+  if (queued.rowCount > 0) recordErpPosting('credit_memo', 'queued');
   return taxMinor;
 }

@@ -9,6 +9,7 @@ import {
   type RecordWindow,
 } from '../port';
 import { AcquireAbandonedError, type SharedErpLimiter } from './shared-limiter';
+import { timeThrottleWait } from '../../../platform/metrics';
 
 /**
  * Protects an ERP across instances: wraps any `ErpConnector` so every call goes through a
@@ -49,7 +50,7 @@ export class SharedThrottledErp implements ErpConnector {
     const overtaken = () => this.outages !== seen;
     let lease;
     try {
-      lease = await this.limiter.acquire(overtaken);
+      lease = await timeThrottleWait('shared', () => this.limiter.acquire(overtaken));
     } catch (error) {
       if (error instanceof AcquireAbandonedError) throw notSent();
       throw error;

@@ -4,6 +4,7 @@
  */
 import type { Db, Queryable } from '../../../platform/db';
 import type { ErpStockMovement } from '../../../connectors/erp/port';
+import { recordErpPosting } from '../../../platform/metrics';
 
 /** A recorded posting (one InventoryMoved event's movements), claimed by one worker. */
 export interface ClaimedMovements {
@@ -17,11 +18,11 @@ export interface ClaimedMovements {
 /** Records an event's movements for posting, in the consumer's transaction; a second recording of the event changes nothing. */
 export async function recordMovements(tx: Queryable, eventId: string, correlationId: string, movements: readonly ErpStockMovement[]): Promise<void> {
   if (movements.length === 0) return;
-  await tx.query(`INSERT INTO inventory.erp_postings (event_id, correlation_id, movements) VALUES ($1, $2, $3) ON CONFLICT (event_id) DO NOTHING`, [
-    eventId,
-    correlationId.slice(0, 200),
-    JSON.stringify(movements),
-  ]);
+  const queued = await tx.query(
+    `INSERT INTO inventory.erp_postings (event_id, correlation_id, movements) VALUES ($1, $2, $3) ON CONFLICT (event_id) DO NOTHING`,
+    [eventId, correlationId.slice(0, 200), JSON.stringify(movements)],
+  );
+  if (queued.rowCount > 0) recordErpPosting('stock_movement', 'queued');
 }
 
 /** Up to `limit` due postings, oldest first, leased for `leaseMs` (`FOR UPDATE SKIP LOCKED`); none while the queue is paused. */

@@ -3,6 +3,7 @@ import { writeTransaction, type WriteTx } from '../../../platform/write-path/wri
 import { componentLogger } from '../../../platform/logger';
 import { backoffDelay, type BackoffSchedule } from '../../../platform/backoff';
 import { runInScope } from '../../../platform/context';
+import { recordRefundTransition, timeProviderCall } from '../../../platform/metrics';
 import { PaymentDeclinedError, type ProviderRefund } from '../../../connectors/payments/port';
 import { INTERNAL_PROVIDER } from '../domain/calculate';
 import { refreshRefundStatus } from '../status-rollup';
@@ -149,16 +150,20 @@ export class RefundExecutor {
       return;
     }
     try {
-      const answer =
-        tender.status === 'SUBMITTED' && tender.provider_refund_id
-          ? await gateway.getRefund(tender.provider_refund_id)
-          : await gateway.createRefund({
-              refundId: tenderRefundKey(tender.id, tender.generation),
-              paymentReference: tender.payment_reference ?? '',
-              amountMinor: tender.amount_minor,
-              currency: tender.currency,
-              reason: 'requested_by_customer',
-            });
+      const answer = await timeProviderCall(
+        tender.provider,
+        () =>
+          tender.status === 'SUBMITTED' && tender.provider_refund_id
+            ? gateway.getRefund(tender.provider_refund_id)
+            : gateway.createRefund({
+                refundId: tenderRefundKey(tender.id, tender.generation),
+                paymentReference: tender.payment_reference ?? '',
+                amountMinor: tender.amount_minor,
+                currency: tender.currency,
+                reason: 'requested_by_customer',
+              }),
+        (error) => error instanceof PaymentDeclinedError,
+      );
       await this.record(tender, answer, gateway.settlesByWebhookOnly ? WEBHOOK_ONLY_RECHECK_MS : SETTLEMENT_POLL_MS);
     } catch (error) {
       if (error instanceof PaymentDeclinedError) {
@@ -226,11 +231,15 @@ export async function recordProviderAnswer(
   const status = answer.status === 'PENDING' ? 'SUBMITTED' : answer.status;
   const settled = status === 'SUCCEEDED' || status === 'FAILED' || status === 'CANCELED';
   const reversal = answer.reversed === true && status === 'FAILED';
-  await tx.query(
-    `UPDATE refunds.refund_tenders SET status = $2, provider_refund_id = coalesce(nullif($3, ''), provider_refund_id), last_error = $4, updated_at = now(),
-            next_attempt_at = CASE WHEN $5 THEN next_attempt_at ELSE now() + make_interval(secs => $6) END
-      WHERE id = $1 AND (status NOT IN ('SUCCEEDED', 'FAILED', 'CANCELED') OR ($7 AND status = 'SUCCEEDED'))`,
+  // The previous status comes back too, so only a real change counts as a transition in /metrics.
+  const { rows: moved } = await tx.query<{ provider: string; previous: string }>(
+    `UPDATE refunds.refund_tenders t SET status = $2, provider_refund_id = coalesce(nullif($3, ''), t.provider_refund_id), last_error = $4, updated_at = now(),
+            next_attempt_at = CASE WHEN $5 THEN t.next_attempt_at ELSE now() + make_interval(secs => $6) END
+       FROM refunds.refund_tenders before
+      WHERE t.id = $1 AND before.id = t.id AND (t.status NOT IN ('SUCCEEDED', 'FAILED', 'CANCELED') OR ($7 AND t.status = 'SUCCEEDED'))
+      RETURNING t.provider, before.status AS previous`,
     [tenderId, status, answer.providerRefundId, answer.failureReason ?? null, settled, pollAfterMs / 1000, reversal],
   );
+  for (const row of moved) if (row.previous !== status) recordRefundTransition(status, row.provider);
   await refreshRefundStatus(tx, refundId, answer.failureReason);
 }
