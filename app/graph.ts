@@ -1,5 +1,5 @@
 import type { Db } from '../platform/db';
-import type { ClientTokenVerifier, InternalTokens } from '../platform/auth';
+import type { InternalTokens, TokenVerifier } from '../platform/auth';
 import { startSubgraph, subgraphSdl, type RunningSubgraph } from '../platform/subgraph';
 import { componentLogger } from '../platform/logger';
 import type { RunningServer } from '../platform/http/server';
@@ -29,7 +29,7 @@ export interface GraphOptions {
   /** One database for every service (each owns its schema in it). */
   db: Db;
   ports: GraphPorts;
-  verifier: ClientTokenVerifier;
+  verifier: TokenVerifier;
   internalTokens: InternalTokens;
   registryToken: string;
   /** How often the gateway polls the registry. */

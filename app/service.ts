@@ -1,6 +1,5 @@
-import type { JWK } from 'jose';
 import { PostgresDb, migrate } from '../platform/db';
-import { ClientTokenVerifier, InternalTokens } from '../platform/auth';
+import { InternalTokens } from '../platform/auth';
 import { startSubgraph, subgraphSdl } from '../platform/subgraph';
 import { componentLogger, setLogLevel } from '../platform/logger';
 import { RegistryClient, startRegistry } from '../schema-registry';
@@ -8,6 +7,7 @@ import { startGateway } from '../gateway';
 import { exposureOf, loadConfig, required, SERVICES, type Config, type Service } from './config';
 import { migrationsOf, serviceMigrations } from './migrations';
 import { buildConnectors } from './connectors';
+import { clientTokenVerifier } from './identity';
 import { commerceConnectors } from './commerce';
 import { subgraphNamed, subgraphSettings, type SubgraphName } from './subgraphs';
 import { EventPipeline } from '../platform/events/pipeline';
@@ -106,13 +106,12 @@ async function runSubgraph(name: SubgraphName, config: Config): Promise<() => Pr
 }
 
 async function runGateway(config: Config): Promise<() => Promise<void>> {
-  const jwk = JSON.parse(required(config.AUTH_PUBLIC_JWK, 'AUTH_PUBLIC_JWK', 'the gateway verifies client tokens with it')) as JWK;
   const gateway = await startGateway({
     registryUrl: required(config.REGISTRY_URL, 'REGISTRY_URL', 'the gateway loads the supergraph from the registry'),
     registryToken: required(config.REGISTRY_TOKEN, 'REGISTRY_TOKEN', 'the registry answers supergraph reads only with it'),
     port: config.PORT,
     host: config.HOST,
-    verifier: await ClientTokenVerifier.fromPublicJwk(jwk),
+    verifier: await clientTokenVerifier(config),
     internalTokens: internalTokens(config),
     pollIntervalMs: config.SUPERGRAPH_POLL_MS,
     ...exposureOf(config),
