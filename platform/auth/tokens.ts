@@ -1,4 +1,4 @@
-import { SignJWT, jwtVerify, importJWK, exportJWK, generateKeyPair, type JWK, type KeyLike } from 'jose';
+import { SignJWT, calculateJwkThumbprint, jwtVerify, importJWK, exportJWK, generateKeyPair, type JWK, type KeyLike } from 'jose';
 import { claimsFromPrincipal, type Principal } from './principal';
 import { DEFAULT_CLAIMS_MAPPING, principalFromMappedClaims, type ClaimsMapping } from './claims-mapping';
 
@@ -38,20 +38,31 @@ export interface SigningKeys {
 }
 
 /** Generates a fresh key pair (the embedded default keeps one in `.data/`). */
-export async function generateSigningKeys(): Promise<SigningKeys> {
+export async function generateSigningKeys(options: { kid?: boolean } = {}): Promise<SigningKeys> {
   const { privateKey, publicKey } = await generateKeyPair(TOKEN_ALG, { extractable: true });
-  return { privateJwk: await exportJWK(privateKey), publicJwk: await exportJWK(publicKey) };
+  const privateJwk = await exportJWK(privateKey);
+  const publicJwk = await exportJWK(publicKey);
+  if (!options.kid) return { privateJwk, publicJwk };
+  // A key id (the RFC 7638 thumbprint) lets the public key sit in a JWKS beside others.
+  const kid = await calculateJwkThumbprint(publicJwk);
+  return { privateJwk: { ...privateJwk, kid, alg: TOKEN_ALG }, publicJwk: { ...publicJwk, kid, alg: TOKEN_ALG, use: 'sig' } };
 }
 
 /** Mints a client token for `principal`, valid for `ttlSeconds` (default 12 hours: one shift). */
-export async function signClientToken(principal: Principal, privateJwk: JWK, ttlSeconds = 12 * 3600): Promise<string> {
+export async function signClientToken(
+  principal: Principal,
+  privateJwk: JWK,
+  ttlSeconds = 12 * 3600,
+  /** `iss` and `aud` when the verifier checks others than the local defaults (AUTH_ISSUER/AUTH_AUDIENCE). */
+  names: { issuer?: string; audience?: string } = {},
+): Promise<string> {
   const key = await importJWK(privateJwk, TOKEN_ALG);
   return (
     new SignJWT({ ...claimsFromPrincipal(principal) })
       // The key id lets the same key be published in a JWKS (`npm run token -- --keygen` sets one).
       .setProtectedHeader(privateJwk.kid ? { alg: TOKEN_ALG, kid: privateJwk.kid } : { alg: TOKEN_ALG })
-      .setIssuer(TOKEN_ISSUER)
-      .setAudience(TOKEN_AUDIENCE)
+      .setIssuer(names.issuer ?? TOKEN_ISSUER)
+      .setAudience(names.audience ?? TOKEN_AUDIENCE)
       .setSubject(principal.subject)
       .setIssuedAt()
       .setExpirationTime(`${ttlSeconds}s`)
