@@ -8,6 +8,7 @@ import { exposureOf, loadConfig, required, SERVICES, type Config, type Service }
 import { migrationsOf, serviceMigrations } from './migrations';
 import { buildConnectors } from './connectors';
 import { clientTokenVerifier } from './identity';
+import { announceDrills, consumerDrillFromNow } from './drills';
 import { commerceConnectors } from './commerce';
 import { subgraphNamed, subgraphSettings, type SubgraphName } from './subgraphs';
 import { EventPipeline } from '../platform/events/pipeline';
@@ -61,11 +62,12 @@ async function runRegistry(config: Config): Promise<() => Promise<void>> {
 
 async function runSubgraph(name: SubgraphName, config: Config): Promise<() => Promise<void>> {
   const settings = subgraphSettings(config);
+  if (settings.drills) announceDrills(settings.drills, config);
   const db = database(config, name);
   await migrate(db, serviceMigrations(name, settings.payments));
   const definition = subgraphNamed(name, {
     db,
-    connectors: buildConnectors(db, settings.payments, commerceConnectors(settings.commerce), settings.erp),
+    connectors: buildConnectors(db, settings.payments, commerceConnectors(settings.commerce), settings.erp, settings.drills),
     settings,
   });
   const ports: Record<SubgraphName, number> = {
@@ -78,7 +80,12 @@ async function runSubgraph(name: SubgraphName, config: Config): Promise<() => Pr
     url: required(config.REDIS_URL, 'REDIS_URL', 'production subgraphs exchange events through Redis streams'),
     prefix: config.REDIS_PREFIX,
   });
-  const pipeline = new EventPipeline(db, bus, new RedisFanout({ url: config.REDIS_URL as string, prefix: config.REDIS_PREFIX }));
+  const pipeline = new EventPipeline(
+    db,
+    bus,
+    new RedisFanout({ url: config.REDIS_URL as string, prefix: config.REDIS_PREFIX }),
+    consumerDrillFromNow(settings.drills),
+  );
   const server = await startSubgraph(definition, {
     db,
     internalTokens: internalTokens(config),
