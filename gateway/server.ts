@@ -171,6 +171,9 @@ function federatedGateway(options: GatewayOptions, log: Logger, fetcher: Subgrap
     supergraphSdl: source,
     buildService: ({ url }) => new SubgraphDataSource(url ?? '', fetcher),
     logger: log,
+    // Apollo would show the query plan to any client sending `Apollo-Query-Plan-Experimental`
+    // unless NODE_ENV=production; no run mode depends on NODE_ENV, so it is off everywhere.
+    __exposeQueryPlanExperimental: false,
   });
   return { source, gateway };
 }
