@@ -171,8 +171,9 @@ function federatedGateway(options: GatewayOptions, log: Logger, fetcher: Subgrap
     supergraphSdl: source,
     buildService: ({ url }) => new SubgraphDataSource(url ?? '', fetcher),
     logger: log,
-    // Apollo would show the query plan to any client sending `Apollo-Query-Plan-Experimental`
-    // unless NODE_ENV=production; no run mode depends on NODE_ENV, so it is off everywhere.
+    // Apollo Gateway's default is NODE_ENV !== 'production' (a client header asking for the query
+    // plan). No run mode may depend on NODE_ENV, so it is off everywhere; a regression guard in
+    // test/production-setup.e2e.test.ts asks for the plan without NODE_ENV.
     __exposeQueryPlanExperimental: false,
   });
   return { source, gateway };
