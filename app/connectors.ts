@@ -15,6 +15,8 @@ import type { RefundsPayments } from '../subgraphs/refunds';
 import type { CommerceConnector } from '../connectors/commerce/port';
 import { required, type Config } from './config';
 import { erpAccountKey, erpAdapter, REFERENCE_ERP_SETTINGS, type ErpSettings } from './erp';
+import { ErpOutageDrill } from '../connectors/erp/reference/outage-drill';
+import type { DrillSettings } from './drills';
 
 /** Stripe's connector settings. */
 export interface StripeSettings {
@@ -128,20 +130,25 @@ export function buildConnectors(
   payments: PaymentsSettings,
   commerce: readonly CommerceConnector[] = [],
   erp: ErpSettings = REFERENCE_ERP_SETTINGS,
+  drills: DrillSettings = {},
 ): Connectors {
   const limiter = new SharedErpLimiter(db, { accountKey: erpAccountKey(erp), ...erp.limits });
-  return { erp: new SharedThrottledErp(erpAdapter(db, erp), limiter), payments: paymentProviders(db, payments), commerce };
+  const adapter = erpAdapter(db, erp);
+  // The outage drill wraps the reference ERP only: a drill never touches a real ERP.
+  const drilled = erp.connector === 'reference' && drills.erpOutage ? new ErpOutageDrill(adapter, drills.erpOutage) : adapter;
+  return { erp: new SharedThrottledErp(drilled, limiter), payments: paymentProviders(db, payments, drills), commerce };
 }
 
 /**
  * The gateways and webhook verifiers of every configured provider, plus the store-credit ledger
  * (always: store credit and gift cards are paid back through it in every mode) and its statements.
  */
-function paymentProviders(db: Db, settings: PaymentsSettings): RefundsPayments {
+function paymentProviders(db: Db, settings: PaymentsSettings, drills: DrillSettings): RefundsPayments {
   const ledger = new StoreCreditLedger(db);
   const storeCredit = new StoreCreditStatements(db);
   if (settings.mode === 'simulated') {
-    return { gateways: [ledger], simulated: new SimulatedGateway(db, { settlementDelayMs: settings.settlementDelayMs }), verifiers: [], storeCredit };
+    const simulated = new SimulatedGateway(db, { settlementDelayMs: settings.settlementDelayMs, drill: drills.refunds });
+    return { gateways: [ledger], simulated, verifiers: [], storeCredit };
   }
   if (settings.providers.length === 0) throw new Error('PaymentsSettings mode "providers" needs at least one provider, but got none');
   const built = settings.providers.map((provider) => providerConnectors(db, provider));

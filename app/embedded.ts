@@ -8,6 +8,7 @@ import { graphMigrations } from './migrations';
 import { seedDemo } from './demo';
 import { startGraph, type GraphPorts, type RunningGraph } from './graph';
 import { defaultSubgraphSettings, subgraphSettings, type SubgraphSettings } from './subgraphs';
+import { announceDrills, drillSettings } from './drills';
 
 const log = componentLogger('embedded');
 
@@ -71,6 +72,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const config = loadConfig();
   setLogLevel(config.LOG_LEVEL);
+  announceDrills(drillSettings(config), config);
   const graph = await startEmbedded({
     ports: {
       gateway: config.PORT,

@@ -1,5 +1,5 @@
 import type { Db } from '../platform/db';
-import type { ClientTokenVerifier, InternalTokens } from '../platform/auth';
+import type { InternalTokens, TokenVerifier } from '../platform/auth';
 import { startSubgraph, subgraphSdl, type RunningSubgraph } from '../platform/subgraph';
 import { componentLogger } from '../platform/logger';
 import type { RunningServer } from '../platform/http/server';
@@ -13,6 +13,7 @@ import { InProcessFanout, type UpdateFanout } from '../platform/events/fanout';
 import type { Exposure } from './config';
 import { buildConnectors } from './connectors';
 import { commerceConnectors } from './commerce';
+import { consumerDrillFromNow } from './drills';
 import type { CommerceConnector } from '../connectors/commerce/port';
 import { opsConsoleRoutes } from './ops-console';
 
@@ -30,7 +31,7 @@ export interface GraphOptions {
   /** One database for every service (each owns its schema in it). */
   db: Db;
   ports: GraphPorts;
-  verifier: ClientTokenVerifier;
+  verifier: TokenVerifier;
   internalTokens: InternalTokens;
   registryToken: string;
   /** How often the gateway polls the registry. */
@@ -71,11 +72,11 @@ export async function startGraph(options: GraphOptions): Promise<RunningGraph> {
   const registry = await startRegistry({ db: options.db, port: options.ports.registry, host: options.listenHost, publishToken: options.registryToken });
   const client = new RegistryClient({ baseUrl: registry.url, publishToken: options.registryToken, publishedBy: 'embedded' });
   const fanout = options.fanout ?? new InProcessFanout();
-  const events = new EventPipeline(options.db, options.bus ?? new InProcessBus(), fanout);
-  const subgraphs: RunningSubgraph[] = [];
   const settings = options.settings ?? defaultSubgraphSettings();
+  const events = new EventPipeline(options.db, options.bus ?? new InProcessBus(), fanout, consumerDrillFromNow(settings.drills));
+  const subgraphs: RunningSubgraph[] = [];
   // One set of connectors for the process: inventory and refunds share one throttled ERP.
-  const connectors = buildConnectors(options.db, settings.payments, options.commerce ?? commerceConnectors(settings.commerce), settings.erp);
+  const connectors = buildConnectors(options.db, settings.payments, options.commerce ?? commerceConnectors(settings.commerce), settings.erp, settings.drills);
   for (const definition of allSubgraphs({ db: options.db, connectors, settings })) {
     const running = await startSubgraph(definition, {
       db: options.db,

@@ -1,6 +1,5 @@
-import type { JWK } from 'jose';
 import { PostgresDb, migrate } from '../platform/db';
-import { ClientTokenVerifier, InternalTokens } from '../platform/auth';
+import { InternalTokens } from '../platform/auth';
 import { startSubgraph, subgraphSdl } from '../platform/subgraph';
 import { componentLogger, setLogLevel } from '../platform/logger';
 import { RegistryClient, startRegistry } from '../schema-registry';
@@ -8,6 +7,8 @@ import { startGateway } from '../gateway';
 import { exposureOf, loadConfig, required, SERVICES, type Config, type Service } from './config';
 import { migrationsOf, serviceMigrations } from './migrations';
 import { buildConnectors } from './connectors';
+import { clientTokenVerifier } from './identity';
+import { announceDrills, consumerDrillFromNow } from './drills';
 import { commerceConnectors } from './commerce';
 import { subgraphNamed, subgraphSettings, type SubgraphName } from './subgraphs';
 import { EventPipeline } from '../platform/events/pipeline';
@@ -62,11 +63,12 @@ async function runRegistry(config: Config): Promise<() => Promise<void>> {
 
 async function runSubgraph(name: SubgraphName, config: Config): Promise<() => Promise<void>> {
   const settings = subgraphSettings(config);
+  if (settings.drills) announceDrills(settings.drills, config);
   const db = database(config, name);
   await migrate(db, serviceMigrations(name, settings.payments));
   const definition = subgraphNamed(name, {
     db,
-    connectors: buildConnectors(db, settings.payments, commerceConnectors(settings.commerce), settings.erp),
+    connectors: buildConnectors(db, settings.payments, commerceConnectors(settings.commerce), settings.erp, settings.drills),
     settings,
   });
   const ports: Record<SubgraphName, number> = {
@@ -79,7 +81,12 @@ async function runSubgraph(name: SubgraphName, config: Config): Promise<() => Pr
     url: required(config.REDIS_URL, 'REDIS_URL', 'production subgraphs exchange events through Redis streams'),
     prefix: config.REDIS_PREFIX,
   });
-  const pipeline = new EventPipeline(db, bus, new RedisFanout({ url: config.REDIS_URL as string, prefix: config.REDIS_PREFIX }));
+  const pipeline = new EventPipeline(
+    db,
+    bus,
+    new RedisFanout({ url: config.REDIS_URL as string, prefix: config.REDIS_PREFIX }),
+    consumerDrillFromNow(settings.drills),
+  );
   const server = await startSubgraph(definition, {
     db,
     internalTokens: internalTokens(config),
@@ -107,13 +114,12 @@ async function runSubgraph(name: SubgraphName, config: Config): Promise<() => Pr
 }
 
 async function runGateway(config: Config): Promise<() => Promise<void>> {
-  const jwk = JSON.parse(required(config.AUTH_PUBLIC_JWK, 'AUTH_PUBLIC_JWK', 'the gateway verifies client tokens with it')) as JWK;
   const gateway = await startGateway({
     registryUrl: required(config.REGISTRY_URL, 'REGISTRY_URL', 'the gateway loads the supergraph from the registry'),
     registryToken: required(config.REGISTRY_TOKEN, 'REGISTRY_TOKEN', 'the registry answers supergraph reads only with it'),
     port: config.PORT,
     host: config.HOST,
-    verifier: await ClientTokenVerifier.fromPublicJwk(jwk),
+    verifier: await clientTokenVerifier(config),
     internalTokens: internalTokens(config),
     pollIntervalMs: config.SUPERGRAPH_POLL_MS,
     ...exposureOf(config),

@@ -10,6 +10,7 @@ import { paymentsSettings, type Connectors, type PaymentsSettings } from './conn
 import { loadConfig, type Config } from './config';
 import { commerceSettings, type CommerceSettings } from './commerce';
 import { erpSettings, type ErpSettings } from './erp';
+import { drillSettings, type DrillSettings } from './drills';
 
 /** What the subgraphs and their connectors are configured with, taken from the validated configuration. */
 export interface SubgraphSettings {
@@ -29,6 +30,8 @@ export interface SubgraphSettings {
    * `OrderedDrain`'s (1 s to 30 s).
    */
   erpPosting?: OrderedDrainOptions;
+  /** Failure drills (DRILL_*): the simulated gateway, the reference ERP and one consumer; none by default. */
+  drills?: DrillSettings;
 }
 
 /** The subgraphs' settings from the validated configuration. */
@@ -48,6 +51,7 @@ export function subgraphSettings(config: Config): SubgraphSettings {
     commerce: commerceSettings(config),
     erp: erpSettings(config),
     erpPosting: { exceptionAfterAttempts: config.ERP_POSTING_EXCEPTION_AFTER_ATTEMPTS },
+    drills: drillSettings(config),
   };
 }
 

@@ -4,7 +4,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from 'pino';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import type { ClientTokenVerifier, InternalTokens } from '../platform/auth';
+import type { InternalTokens, TokenVerifier } from '../platform/auth';
 import { currentScope } from '../platform/context';
 import { ErrorCode } from '../platform/graphql/errors';
 import { apolloHandler, sendJson } from '../platform/http/apollo-handler';
@@ -43,7 +43,7 @@ export interface GatewayOptions {
   /** Host to bind; default loopback (`DEFAULT_LISTEN_HOST`); entry points pass `HOST`. */
   host?: string;
   /** Verifies client bearer tokens. */
-  verifier: ClientTokenVerifier;
+  verifier: TokenVerifier;
   /** Signs the principal sent to subgraphs; subgraphs hold the same secret. */
   internalTokens: InternalTokens;
   /** Registry poll interval; default `DEFAULT_POLL_INTERVAL_MS` (10 s). */
@@ -180,6 +180,10 @@ function federatedGateway(options: GatewayOptions, log: Logger, fetcher: Subgrap
     supergraphSdl: source,
     buildService: ({ name, url }) => new SubgraphDataSource(url ?? '', fetcher, name),
     logger: log,
+    // Apollo Gateway's default is NODE_ENV !== 'production' (a client header asking for the query
+    // plan). No run mode may depend on NODE_ENV, so it is off everywhere; a regression guard in
+    // test/production-setup.e2e.test.ts asks for the plan without NODE_ENV.
+    __exposeQueryPlanExperimental: false,
   });
   return { source, gateway };
 }

@@ -45,16 +45,78 @@ describe('npm run token', () => {
   });
 
   it('gives each role its demo tenancy by default', () => {
-    expect(demoPrincipal({ role: 'customer', storeIds: [] })).toMatchObject({ subject: 'user:cus_demo_0001', customerId: 'cus_demo_0001' });
-    expect(demoPrincipal({ role: 'store_associate', storeIds: [] }).storeIds).toEqual(['loc_store_nyc']);
-    expect(demoPrincipal({ role: 'marketplace_partner', storeIds: [] })).toMatchObject({ partnerId: 'mkp_demo_a' });
-    expect(demoPrincipal({ role: 'finance', storeIds: [] })).toEqual({
+    expect(demoPrincipal({ roles: ['customer'], storeIds: [] })).toMatchObject({ subject: 'user:cus_demo_0001', customerId: 'cus_demo_0001' });
+    expect(demoPrincipal({ roles: ['store_associate'], storeIds: [] }).storeIds).toEqual(['loc_store_nyc']);
+    expect(demoPrincipal({ roles: ['marketplace_partner'], storeIds: [] })).toMatchObject({ partnerId: 'mkp_demo_a' });
+    expect(demoPrincipal({ roles: ['finance'], storeIds: [] })).toEqual({
       subject: 'user:demo_finance',
       roles: ['finance'],
       storeIds: [],
       customerId: undefined,
       partnerId: undefined,
     });
+  });
+});
+
+describe('parseTokenArgs', () => {
+  it("keeps today's usage: one positional role and its scope options", () => {
+    expect(parseTokenArgs(['store_manager', '--store', 'loc_a', '--ttl', '60'])).toEqual({
+      kind: 'token',
+      roles: ['store_manager'],
+      subject: undefined,
+      customerId: undefined,
+      storeIds: ['loc_a'],
+      partnerId: undefined,
+      ttlSeconds: 60,
+      keysDir: '.data',
+      issuer: undefined,
+      audience: undefined,
+    });
+  });
+
+  it('takes any subject and several roles, positional or --role (two finance people for four eyes)', () => {
+    expect(parseTokenArgs(['--role', 'finance', '--subject', 'alice'])).toMatchObject({ roles: ['finance'], subject: 'alice' });
+    expect(parseTokenArgs(['finance', '--role', 'service_desk', '--role', 'finance', '--subject', 'bob@example.com'])).toMatchObject({
+      roles: ['finance', 'service_desk'],
+      subject: 'bob@example.com',
+    });
+    const alice = demoPrincipal(parseTokenArgs(['--role', 'finance', '--subject', 'alice']) as Parameters<typeof demoPrincipal>[0]);
+    expect(alice).toMatchObject({ subject: 'alice', roles: ['finance'] });
+  });
+
+  it('takes the scope of several roles at once, and issuer/audience for a gateway that checks others', () => {
+    const request = parseTokenArgs(['customer', 'store_associate', '--customer', 'cus_9', '--issuer', 'https://trial/', '--audience', 'trial-api']);
+    expect(request).toMatchObject({ issuer: 'https://trial/', audience: 'trial-api' });
+    expect(demoPrincipal(request as Parameters<typeof demoPrincipal>[0])).toMatchObject({
+      subject: 'user:cus_9',
+      customerId: 'cus_9',
+      storeIds: ['loc_store_nyc'],
+    });
+  });
+
+  it('refuses an unknown role among several, a bad subject, and --keygen without a folder or with a role', () => {
+    expect(() => parseTokenArgs(['finance', '--role', 'wizard'])).toThrow(/Unknown role "wizard"/);
+    expect(() => parseTokenArgs(['finance', '--subject', 'has space'])).toThrow(/--subject must be/);
+    expect(() => parseTokenArgs([])).toThrow(/A role is required/);
+    expect(() => parseTokenArgs(['--keygen'])).toThrow(/--keygen needs --keys-dir/);
+    expect(() => parseTokenArgs(['--keygen', 'finance', '--keys-dir', 'k'])).toThrow(/--keygen takes no role/);
+    expect(parseTokenArgs(['--keygen', '--keys-dir', 'k'])).toEqual({ kind: 'keygen', keysDir: 'k' });
+  });
+});
+
+describe('npm run token -- --keygen', () => {
+  it('writes a key pair, prints AUTH_PUBLIC_JWK, and tokens minted with it verify against that JWK only', async () => {
+    const keysDir = join(dir, 'trial');
+    const { stdout } = await run(tsx, ['scripts/token.ts', '--keygen', '--keys-dir', keysDir], { cwd: root });
+    const publicJwk = JSON.parse(stdout) as { kty: string; kid: string; d?: string };
+    expect(publicJwk).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256' });
+    expect(publicJwk.d).toBeUndefined();
+    const token = (await run(tsx, ['scripts/token.ts', '--role', 'finance', '--subject', 'alice', '--keys-dir', keysDir], { cwd: root })).stdout.trim();
+    const { principal } = await (await ClientTokenVerifier.fromPublicJwk(publicJwk)).verify(token);
+    expect(principal).toMatchObject({ subject: 'alice', roles: ['finance'] });
+    const again = await run(tsx, ['scripts/token.ts', '--keygen', '--keys-dir', keysDir], { cwd: root }).catch((error: unknown) => error);
+    expect(again).toMatchObject({ code: 1 });
+    expect((again as { stderr: string }).stderr).toContain('already exists');
   });
 });
 

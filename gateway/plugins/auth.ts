@@ -1,4 +1,4 @@
-import type { ClientTokenVerifier, InternalTokens, Principal } from '../../platform/auth';
+import type { InternalTokens, Principal, TokenVerifier } from '../../platform/auth';
 import { currentScope } from '../../platform/context';
 import { Messages, unauthenticated } from '../../platform/graphql/errors';
 import { bearerToken } from '../../platform/http/bearer';
@@ -14,7 +14,7 @@ export interface Authenticated {
 /** Options of `bearerAuth`. */
 export interface BearerAuthOptions {
   /** Verifies client JWTs (signature, issuer, audience, expiry, claims). */
-  verifier: ClientTokenVerifier;
+  verifier: TokenVerifier;
   /** Signs the principal the gateway asserts to subgraphs. */
   internalTokens: InternalTokens;
 }

@@ -3,7 +3,7 @@ import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { GraphQLError, Kind, parse, validate, type DocumentNode, type ExecutionArgs, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { SubscribePayload } from 'graphql-ws';
-import type { ClientTokenVerifier, Principal } from '../../platform/auth';
+import type { Principal, TokenVerifier } from '../../platform/auth';
 import { componentLogger } from '../../platform/logger';
 import { bearerToken } from '../../platform/http/bearer';
 import { operationLimitError, type OperationLimitsOptions } from '../plugins/limits';
@@ -27,7 +27,7 @@ export interface SubscriptionServerOptions {
   httpServer: Server;
   /** Same path as queries: graphql-ws upgrades on `/graphql`. */
   path: string;
-  verifier: ClientTokenVerifier;
+  verifier: TokenVerifier;
   /** The current API schema of the supergraph (updated on hot reload). */
   schema: () => GraphQLSchema | undefined;
   hub: SubscriptionHub;

@@ -52,3 +52,22 @@ async function readKeys(path: string): Promise<SigningKeys | undefined> {
   }
   return parsed.data as SigningKeys;
 }
+
+/**
+ * A new key pair with a key id for a trial of production mode (`npm run token -- --keygen`),
+ * written to `<dir>/dev-signing-keys.json` (mode 0600) so `npm run token -- --keys-dir <dir>` signs
+ * with it. Refuses to replace an existing file: tokens signed with that key would stop verifying.
+ */
+export async function createTrialKeys(dir: string): Promise<SigningKeys> {
+  const path = join(dir, DEV_KEYS_FILE);
+  await mkdir(dir, { recursive: true });
+  const keys = await generateSigningKeys({ kid: true });
+  try {
+    await writeFile(path, JSON.stringify(keys, null, 2), { mode: KEY_FILE_MODE, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new Error(`${path} already exists; its key may have signed tokens in use. Choose another --keys-dir or delete it.`);
+    throw error;
+  }
+  return keys;
+}

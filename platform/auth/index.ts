@@ -5,3 +5,5 @@ export * from './tenancy';
 export * from './capabilities';
 export * from './authorize';
 export * from './guard-root-fields';
+export * from './claims-mapping';
+export * from './jwks-verifier';

@@ -34,6 +34,15 @@ export interface ConsumerDefinition {
   backoff?: Partial<BackoffPolicy>;
 }
 
+/**
+ * The consumer failure drill (DRILL_CONSUMER_DOWN, DRILL_CONSUMER_DOWN_FOR_S): this consumer fails
+ * every delivery until `until` (epoch ms), so operations can rehearse dead letters and their replay.
+ */
+export interface ConsumerDrill {
+  consumer: string;
+  until: number;
+}
+
 /** Outcome of one handling attempt; `poison` failures are not worth retrying. */
 type Attempt = { ok: true; duplicate: boolean } | { ok: false; error: string; poison?: boolean };
 
@@ -55,6 +64,8 @@ export class ConsumerRunner {
     private readonly db: Db,
     private readonly bus: EventBus,
     readonly definition: ConsumerDefinition,
+    /** Epoch ms until which every delivery fails (the consumer drill); absent: never. */
+    private readonly drillUntil?: number,
   ) {
     this.policy = { ...DEFAULT_BACKOFF, ...definition.backoff };
     this.handlers = handlersByType(definition);
@@ -116,6 +127,11 @@ export class ConsumerRunner {
   private async attempt(envelope: EventEnvelope, fromPending = false): Promise<Attempt> {
     const accepted = this.accept(envelope);
     if ('invalid' in accepted) return { ok: false, error: accepted.invalid, poison: true };
+    if (this.drillUntil !== undefined && Date.now() < this.drillUntil) {
+      // Dead-lettered at once (as after a last attempt), not retried for ten minutes of backoff:
+      // the drill is about dead letters and their replay, which works once the window is over.
+      return { ok: false, error: `DrillConsumerDown: ${this.definition.name} fails every delivery for the failure drill (DRILL_CONSUMER_DOWN)`, poison: true };
+    }
     try {
       const callEffect = accepted.hasEffect && !(await this.handled(envelope.id));
       const step = await runInScope({ correlationId: envelope.correlationId }, () => accepted.prepare(callEffect));

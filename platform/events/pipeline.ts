@@ -1,6 +1,6 @@
 import type { Db } from '../db';
 import type { EventBus } from './bus';
-import { ConsumerRunner, type ConsumerDefinition } from './consumer';
+import { ConsumerRunner, type ConsumerDefinition, type ConsumerDrill } from './consumer';
 import { OutboxRelay } from './relay';
 import { watchOutbox } from '../metrics';
 import type { UpdateFanout } from './fanout';
@@ -22,6 +22,8 @@ export class EventPipeline {
     readonly bus: EventBus,
     /** Where relays broadcast published events for subscriptions; default none. */
     readonly fanout?: UpdateFanout,
+    /** The consumer failure drill, if one is configured; a consumer not in this process is unaffected. */
+    private readonly drill?: ConsumerDrill,
   ) {}
 
   /** Relays `schema`'s outbox (once per schema, however often asked). */
@@ -40,7 +42,7 @@ export class EventPipeline {
   /** Runs a consumer; its name must be unique in the graph. */
   async addConsumer(definition: ConsumerDefinition): Promise<ConsumerRunner> {
     if (this.consumers.has(definition.name)) throw new Error(`Consumer ${definition.name} is registered twice`);
-    const runner = new ConsumerRunner(this.db, this.bus, definition);
+    const runner = new ConsumerRunner(this.db, this.bus, definition, this.drill?.consumer === definition.name ? this.drill.until : undefined);
     this.consumers.set(definition.name, runner);
     if (this.started) await runner.start();
     return runner;

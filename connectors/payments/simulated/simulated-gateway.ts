@@ -18,7 +18,14 @@ import {
   type RecordWindow,
   type RefundRequest,
 } from '../port';
-import { deterministicDraw, resolveSimulatedGatewayOptions, type ResolvedSimulatedGatewayOptions, type SimulatedGatewayOptions } from './simulated-options';
+import {
+  deterministicDraw,
+  DRILL_DECLINE_REASON,
+  isFirstGeneration,
+  resolveSimulatedGatewayOptions,
+  type ResolvedSimulatedGatewayOptions,
+  type SimulatedGatewayOptions,
+} from './simulated-options';
 
 /**
  * A fault forced onto the next `createRefund` calls (a test hook, `injectFaults`). Each call
@@ -52,6 +59,8 @@ export class SimulatedGateway implements PaymentGateway {
   readonly provider = 'simulated';
   private readonly options: ResolvedSimulatedGatewayOptions;
   private readonly faults: SimulatedFault[] = [];
+  /** Calls per refund key whose answer the timeout drill lost, so each attempt draws anew; cleared on an answer. */
+  private readonly drillAttempts = new Map<string, number>();
 
   /**
    * `db` is used on its own, never inside a caller's transaction: a provider is another system,
@@ -117,10 +126,27 @@ export class SimulatedGateway implements PaymentGateway {
     if (fault === 'unavailable') throw new PaymentUnavailableError('simulated gateway unavailable (injected fault): nothing was recorded');
     const forcedTimeout = fault === 'timeout';
     const { row, created } = await this.guard(() => this.db.transaction((tx) => this.createOrReplay(tx, request, fault === 'settle-failed')));
-    if (forcedTimeout || (created && deterministicDraw(request.refundId, 'timeout') < this.options.timeoutRate)) {
+    if (forcedTimeout || (created && deterministicDraw(request.refundId, 'timeout') < this.options.timeoutRate) || this.drillTimesOut(request.refundId)) {
       throw new PaymentUnavailableError('simulated gateway timed out: the refund may have been created; retry with the same key');
     }
+    this.drillAttempts.delete(request.refundId);
     return toProviderRefund(row);
+  }
+
+  /** The timeout drill's draw for this attempt of `refundKey`: deterministic per key and attempt number. */
+  private drillTimesOut(refundKey: string): boolean {
+    const percent = this.options.drill.timeoutPercent;
+    if (percent <= 0) return false;
+    const attempt = this.drillAttempts.get(refundKey) ?? 0;
+    if (deterministicDraw(refundKey, `drill-timeout:${attempt}`) * 100 >= percent) return false;
+    this.drillAttempts.set(refundKey, attempt + 1);
+    return true;
+  }
+
+  /** The decline drill's verdict on a new refund: first generations only, deterministic per key. */
+  private drillDeclines(refundKey: string): boolean {
+    const percent = this.options.drill.declinePercent;
+    return percent > 0 && isFirstGeneration(refundKey) && deterministicDraw(refundKey, 'drill-decline') * 100 < percent;
   }
 
   /** The refund as the gateway reports it now; an unknown id is `PaymentDeclinedError('resource_missing')`. */
@@ -170,7 +196,8 @@ export class SimulatedGateway implements PaymentGateway {
     const replay = await this.byKey(tx, key, request);
     if (replay) return { row: replay, created: false };
     await assertRefundable(tx, request, payments[0]);
-    const fails = forceFailure || deterministicDraw(request.refundId, 'failure') < this.options.failureRate;
+    const drilled = !forceFailure && this.drillDeclines(request.refundId);
+    const fails = forceFailure || drilled || deterministicDraw(request.refundId, 'failure') < this.options.failureRate;
     const { rows } = await tx.query<RefundRow>(
       `INSERT INTO payments_sim.refunds
          (provider_refund_id, idempotency_key, payment_reference, amount_minor, currency, reason, outcome, failure_reason, settles_at)
@@ -185,7 +212,7 @@ export class SimulatedGateway implements PaymentGateway {
         request.currency,
         request.reason ?? null,
         fails ? 'FAILED' : 'SUCCEEDED',
-        fails ? SIMULATED_FAILURE_REASON : null,
+        drilled ? DRILL_DECLINE_REASON : fails ? SIMULATED_FAILURE_REASON : null,
         this.options.settlementDelayMs,
       ],
     );

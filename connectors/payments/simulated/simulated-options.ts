@@ -30,10 +30,36 @@ export interface SimulatedGatewayOptions {
    * recorded refund — the case the fixed provider key exists for.
    */
   timeoutRate?: number;
+  /** Failure drill settings (DRILL_REFUND_*), validated by app/config.ts; see `RefundDrill`. */
+  drill?: RefundDrill;
+}
+
+/**
+ * The refund failure drill, so operations can rehearse a failed refund and a provider timing out.
+ * - `declinePercent`: that share of FIRST attempts (tender generation 1, key `…:g1`) settle FAILED
+ *   (reason `drill_declined`). Deterministic per key, so the same tender's retries within one
+ *   generation agree; a `retryRefund` starts generation 2, which the drill never declines — every
+ *   refund failed by the drill succeeds when retried from the console.
+ * - `timeoutPercent`: that share of CALLS take effect and then lose their answer
+ *   (`PaymentUnavailableError`), per attempt, so the executor's retry with the same key usually
+ *   gets the recorded refund back; at 100 % no answer ever arrives (a dead provider).
+ */
+export interface RefundDrill {
+  declinePercent: number;
+  timeoutPercent: number;
+}
+
+/** Failure reason of refunds the drill declines, so a drill's failures are told from real ones. */
+export const DRILL_DECLINE_REASON = 'drill_declined';
+
+/** True for a first attempt's key: `tenderRefundKey` ends in `:g1`; a key without a generation counts as a first attempt. */
+export function isFirstGeneration(refundKey: string): boolean {
+  const generation = /:g(\d+)$/.exec(refundKey);
+  return !generation || generation[1] === '1';
 }
 
 /** Options after validation, with defaults applied. */
-export type ResolvedSimulatedGatewayOptions = Required<SimulatedGatewayOptions>;
+export type ResolvedSimulatedGatewayOptions = Required<Omit<SimulatedGatewayOptions, 'drill'>> & { drill: RefundDrill };
 
 /** Validates options once, at construction, stating the contract and the value received. */
 export function resolveSimulatedGatewayOptions(options: SimulatedGatewayOptions = {}): ResolvedSimulatedGatewayOptions {
@@ -47,6 +73,7 @@ export function resolveSimulatedGatewayOptions(options: SimulatedGatewayOptions 
     settlementDelayMs,
     failureRate: rate('failureRate', options.failureRate),
     timeoutRate: rate('timeoutRate', options.timeoutRate),
+    drill: options.drill ?? { declinePercent: 0, timeoutPercent: 0 },
   };
 }
 
@@ -62,7 +89,7 @@ function rate(name: string, value: number | undefined): number {
  * A number in [0, 1) derived from the refund id and the purpose of the draw, so each refund's
  * "random" fate is fixed: the same in every run, in every process, before and after a crash.
  */
-export function deterministicDraw(refundId: string, purpose: 'failure' | 'timeout'): number {
+export function deterministicDraw(refundId: string, purpose: 'failure' | 'timeout' | 'drill-decline' | `drill-timeout:${number}`): number {
   const digest = createHash('sha256').update(`${purpose}:${refundId}`).digest();
   return digest.readUInt32BE(0) / 2 ** 32;
 }
