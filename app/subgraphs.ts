@@ -37,7 +37,7 @@ export interface SubgraphSettings {
 /** The subgraphs' settings from the validated configuration. */
 export function subgraphSettings(config: Config): SubgraphSettings {
   return {
-    returns: { defaultLocationId: config.RETURNS_DEFAULT_LOCATION_ID },
+    returns: { defaultLocationId: config.RETURNS_DEFAULT_LOCATION_ID, stuckAfterHours: config.RETURNS_STUCK_AFTER_HOURS },
     warehouse: warehouseSettings(config),
     refunds: {
       secondApproverAboveMinor: config.REFUNDS_SECOND_APPROVER_ABOVE_MINOR,
@@ -86,17 +86,11 @@ export type SubgraphName = SubgraphDefinition<unknown>['name'];
 /**
  * Each subgraph's factory given what it uses, in the order they publish to the registry: orders
  * first, because the others extend its entities (inventory's `OrderLine.inventoryItem` requires the
- * `sku` orders owns).
+ * `sku` orders owns); returns last, because its exceptions queue requires every other subgraph's
+ * contribution (`ExceptionConnection.<subgraph>Exceptions`).
  */
 const FACTORIES: Readonly<Record<SubgraphName, (deps: SubgraphDependencies) => SubgraphDefinition<unknown>>> = {
   orders: ({ db, connectors }) => ordersSubgraph({ db, commerce: connectors.commerce }) as SubgraphDefinition<unknown>,
-  returns: ({ db, connectors, settings }) =>
-    returnsSubgraph({
-      settings: settings.returns,
-      db,
-      mirrors: connectors.commerce.map((connector) => connector.mirror),
-      warehouse: warehouseDependencies(db, settings.warehouse),
-    }) as SubgraphDefinition<unknown>,
   refunds: ({ db, connectors, settings }) =>
     refundsSubgraph({
       db,
@@ -106,6 +100,13 @@ const FACTORIES: Readonly<Record<SubgraphName, (deps: SubgraphDependencies) => S
       erpPosting: settings.erpPosting,
     }) as SubgraphDefinition<unknown>,
   inventory: ({ db, connectors, settings }) => inventorySubgraph({ db, erp: connectors.erp, erpPosting: settings.erpPosting }) as SubgraphDefinition<unknown>,
+  returns: ({ db, connectors, settings }) =>
+    returnsSubgraph({
+      settings: settings.returns,
+      db,
+      mirrors: connectors.commerce.map((connector) => connector.mirror),
+      warehouse: warehouseDependencies(db, settings.warehouse),
+    }) as SubgraphDefinition<unknown>,
 };
 
 /** The warehouse intake of the returns subgraph, when any webhook secret or a drop folder is configured. */

@@ -25,6 +25,8 @@ import type { EventPipeline } from './events/pipeline';
 import type { ConsumerDefinition } from './events/consumer';
 import type { StreamDeclaration } from './events/streams';
 import { eventOpsResolvers, eventOpsTypeDefs } from './events/ops-schema';
+import { deadLetterSource, exceptionResolvers, exceptionTypeDefs } from './operations/exceptions-schema';
+import type { ExceptionSource } from './operations/exceptions';
 import { startIdempotencyReaper } from './idempotency/reaper';
 import { startEventLogPruner } from './events/update-log';
 import { COMMON_TYPE_DEFS } from './graphql/common-types';
@@ -81,11 +83,17 @@ export interface SubgraphDefinition<TLoaders> {
   routes?: Readonly<Record<string, Route>>;
   /**
    * Adds the common types (`platform/graphql/common-types.ts`: DateTime, CurrencyCode, Money,
-   * PageInfo) and the event pipeline's operations fields (`<name>EventPipeline`,
+   * PageInfo), the exceptions queue's types and contribution (`platform/operations/`) and the event pipeline's operations fields (`<name>EventPipeline`,
    * `replay<Name>DeadLetters`, which need the subgraph's own `UserError`); default true. Only
    * minimal test subgraphs turn them off.
    */
   eventOperations?: boolean;
+  /**
+   * Where the subgraph's exceptions other than dead letters live (`platform/operations/exceptions.ts`):
+   * with the event operations, every subgraph contributes its dead letters and these to the
+   * exceptions queue (`<name>Exceptions` on the `ExceptionConnection` entity). Default none.
+   */
+  exceptionSources?: readonly ExceptionSource[];
   /**
    * Every `Query` and `Mutation` field asks the capability table before its resolver runs, and a
    * root field the table does not know stops the subgraph at start (`guardRootFields`); default
@@ -108,8 +116,11 @@ export interface Worker {
 
 /** The subgraph's resolvers with the event operations merged in and, unless turned off, every root field asking the capability table. */
 function guarded(definition: SubgraphDefinition<unknown>): ResolverMap {
+  const sources = [deadLetterSource(definition.name, definition.name), ...(definition.exceptionSources ?? [])];
   const resolvers =
-    definition.eventOperations === false ? definition.resolvers : mergeResolvers(definition.resolvers, eventOpsResolvers(definition.name, definition.name));
+    definition.eventOperations === false
+      ? definition.resolvers
+      : mergeResolvers(definition.resolvers, eventOpsResolvers(definition.name, definition.name), exceptionResolvers(definition.name, sources));
   return definition.capabilityChecks === false ? resolvers : guardRootFields(resolvers);
 }
 
@@ -121,7 +132,7 @@ export function loadTypeDefs(path: string): DocumentNode {
 /** The subgraph's whole schema: its own SDL plus the operations surface of its event pipeline. */
 export function fullTypeDefs(definition: Pick<SubgraphDefinition<unknown>, 'typeDefs' | 'name' | 'eventOperations'>): DocumentNode {
   if (definition.eventOperations === false) return definition.typeDefs;
-  return concatAST([definition.typeDefs, COMMON_TYPE_DEFS, eventOpsTypeDefs(definition.name)]);
+  return concatAST([definition.typeDefs, COMMON_TYPE_DEFS, eventOpsTypeDefs(definition.name), exceptionTypeDefs(definition.name)]);
 }
 
 /** The SDL text the registry stores for a subgraph. */

@@ -109,10 +109,11 @@ export const SUBGRAPH_TYPES: SubgraphTypes[] = [
       RefundPayload: '../manual#RefundPayload as StoredRefundPayload',
       ReconciliationRun: '../reconciliation/store#RunRow',
       ReconciliationException: '../reconciliation/store#ExceptionRow',
+      ResolveReconciliationExceptionPayload: '../exception-actions#StoredResolvePayload',
       ReconciliationProviderStatus: '../reconciliation/store#ProviderStatusRow',
       RunReconciliationPayload: '../reconciliation/resolvers#StoredRunPayload',
       ReconciliationRunConnection: '../reconciliation/resolvers#RunConnection',
-      ReconciliationExceptionConnection: '../reconciliation/resolvers#ExceptionConnection',
+      ReconciliationExceptionConnection: '../reconciliation/resolvers#ExceptionConnection as ReconciliationExceptionPage',
       // A customer id and its balances; `entries` is paged from the ledger by its own resolver.
       StoreCreditAccount: '../store-credit#StoreCreditAccountParent',
       // Entities of the orders and returns subgraphs: this one holds only their key and adds `refunds`.

@@ -67,6 +67,15 @@ export const COST_RULES: Readonly<Record<string, ListSizeRule>> = {
   'EventPipeline.deadLetters': CONNECTION_PAGE,
   'Query.reconciliationRuns': CONNECTION_PAGE,
   'Query.reconciliationExceptions': CONNECTION_PAGE,
+  /** The exceptions queue: each subgraph's contribution holds at most first + 1, so the page bounds them all. */
+  'Query.exceptions': CONNECTION_PAGE,
+  /** Every exception source gives at most five evidence items (subgraphs/<name>/exceptions.ts). */
+  'OperationsException.evidence': { assumed: 5 },
+  /** One entry per exception kind at most, one per aging bucket. */
+  'ExceptionBacklog.byKind': { assumed: 8 },
+  'ExceptionBacklog.aging': { assumed: 4 },
+  'ExceptionContribution.byKind': { assumed: 8 },
+  'ExceptionContribution.aging': { assumed: 4 },
   'StoreCreditAccount.entries': CONNECTION_PAGE,
   'Query.returnStatusUpdates': CATCH_UP_PAGE,
   'Query.refundUpdates': CATCH_UP_PAGE,

@@ -136,6 +136,8 @@ export const CAPABILITIES = {
   /** Manual stock changes: store managers in their stores, operations and the WMS anywhere. Audited. */
   adjustInventory: { store_manager: 'own_store', operations_admin: 'any', service: 'any' },
   moveInventory: { store_manager: 'own_store', operations_admin: 'any', service: 'any' },
+  /** Posts stock movements the ERP refused or left unposted again now (from the exceptions queue): head office. Audited. */
+  retryStockPosting: { operations_admin: 'any', finance: 'any' },
   /** The catalog: staff read it (the list carries where products were synced from). */
   products: STAFF_ONLY,
   /** Locations and the catalog are master data: operations, and the integrations (service) that sync them from a platform or the ERP. Audited. */
@@ -156,8 +158,20 @@ export const CAPABILITIES = {
   issueRefund: FINANCE,
   approveRefund: FINANCE,
   retryRefund: FINANCE,
+  /** Posts a refused or long-unposted credit memo again now (from the exceptions queue). Audited. */
+  retryCreditMemoPosting: FINANCE,
+  /** Closes an open reconciliation mismatch by hand, with a note; a later run may reopen it. Audited. */
+  resolveReconciliationException: FINANCE,
   /** A customer's store-credit balance and entries: the customer their own, finance and operations any. */
   storeCredit: { customer: 'own_customer', ...FINANCE },
+
+  // the operations console
+  /**
+   * The exceptions queue (every subgraph's part of it, also when fetched as an entity): the
+   * head-office roles who act on it. Store staff do not see it: it is not scoped by store, and a
+   * store manager must not see other stores' exceptions.
+   */
+  exceptions: { operations_admin: 'any', finance: 'any' },
 
   // every subgraph's event pipeline
   eventPipeline: OPERATORS,

@@ -14,6 +14,8 @@ export const InventoryErrorCode = {
   HELD_FOR_RETURNS: 'HELD_FOR_RETURNS',
   INVALID_STATE: 'INVALID_STATE',
   INVALID_VALUE: 'INVALID_VALUE',
+  POSTING_NOT_FOUND: 'POSTING_NOT_FOUND',
+  NOT_A_POSTING_EXCEPTION: 'NOT_A_POSTING_EXCEPTION',
 } as const;
 
 /** One of `InventoryErrorCode`. */
@@ -50,4 +52,7 @@ export const InventoryMessages = {
   invalidSlug: (field: string) => `The ${field} is 1-40 letters, digits, "_" or "-".`,
   invalidSafetyStock: 'The safety stock must be a whole number from 0 to a million.',
   externalIdWithoutSource: 'An externalId needs the source it belongs to.',
+  postingNotFound: (postingId: string) => `No stock posting ${postingId} exists.`,
+  notAPostingException: (status: string) =>
+    `Only a stock posting the ERP refused, or one still unposted after the exception threshold, can be retried by hand; this one is ${status} and the queue is on it.`,
 } as const;

@@ -15,6 +15,9 @@ import type { RefundsSettings } from './settings';
 import { webhookRoute } from './webhooks';
 import { REFUND_UPDATE_STREAM } from './refund-updates';
 import { reconciliationParts } from './reconciliation/parts';
+import { refundsExceptionSources } from './exceptions';
+import { exceptionActionResolvers } from './exception-actions';
+import { DEFAULT_EXCEPTION_AFTER_ATTEMPTS } from '../../platform/posting-queue/ordered-drain';
 
 export type { RefundsSettings, ReconciliationSettings } from './settings';
 export type { RefundsPayments } from './payments';
@@ -39,9 +42,13 @@ export interface RefundsDependencies {
 /** The refunds subgraph: refund calculation, execution, settlement and credit memos. */
 export function refundsSubgraph({ db, payments, erp, settings, erpPosting }: RefundsDependencies): SubgraphDefinition<RefundsLoaders> {
   const reconciliation = reconciliationParts(db, payments, erp, settings.reconciliation);
+  const exceptionAfterAttempts = erpPosting?.exceptionAfterAttempts ?? DEFAULT_EXCEPTION_AFTER_ATTEMPTS;
+  const resolvers = reconciliation.withResolvers(refundsResolvers(settings, payments.storeCredit));
+  const actions = exceptionActionResolvers(exceptionAfterAttempts);
   return {
     ...refundsSchema,
-    resolvers: reconciliation.withResolvers(refundsResolvers(settings, payments.storeCredit)),
+    resolvers: { ...resolvers, ...actions, Mutation: { ...resolvers.Mutation, ...actions.Mutation } },
+    exceptionSources: refundsExceptionSources(exceptionAfterAttempts),
     loaders: refundsLoaders,
     consumers: [refundSnapshotsConsumer, returnRefundsConsumer, creditMemosConsumer()],
     streams: [REFUND_UPDATE_STREAM],

@@ -22,6 +22,10 @@ export const RefundErrorCode = {
   INVALID_VALUE: 'INVALID_VALUE',
   INVALID_WINDOW: 'INVALID_WINDOW',
   WINDOW_TOO_LONG: 'WINDOW_TOO_LONG',
+  POSTING_NOT_FOUND: 'POSTING_NOT_FOUND',
+  NOT_A_POSTING_EXCEPTION: 'NOT_A_POSTING_EXCEPTION',
+  MISMATCH_NOT_FOUND: 'MISMATCH_NOT_FOUND',
+  MISMATCH_NOT_OPEN: 'MISMATCH_NOT_OPEN',
 } as const;
 
 /** One of `RefundErrorCode`. */
@@ -59,6 +63,12 @@ export const RefundMessages = {
   windowNotOrdered: 'The window must start before it ends (from < to).',
   windowInFuture: 'The window must not end in the future.',
   windowTooLong: (maxDays: number) => `A reconciliation window spans at most ${maxDays} days.`,
+  postingNotFound: (postingId: string) => `No credit memo posting ${postingId} exists.`,
+  notAPostingException: (status: string) =>
+    `Only a credit memo the ERP refused, or one still unposted after the exception threshold, can be retried by hand; this one is ${status} and the queue is on it.`,
+  mismatchNotFound: (id: string) => `No reconciliation mismatch ${id} exists.`,
+  mismatchNotOpen: 'This reconciliation mismatch is already resolved.',
+  noteRequired: (max: number) => `A note of 1 to ${max} characters saying what was found or done is required.`,
 } as const;
 
 /**

@@ -11,6 +11,7 @@ import { warehouseIntake, type WarehouseDependencies } from './warehouse';
 import type { Db } from '../../platform/db';
 import type { CommerceReturnsMirror } from '../../connectors/commerce/port';
 import { commerceMirrorConsumer } from './commerce/mirror-consumer';
+import { returnsExceptionResolvers } from './exceptions';
 
 export type { ReturnsSettings } from './settings';
 export { NO_WAREHOUSE, type WarehouseSettings, type WarehouseDependencies } from './warehouse';
@@ -34,9 +35,12 @@ export function returnsSubgraph({ settings, db, mirrors = [], warehouse }: Retur
   const intake = warehouse ? warehouseIntake(warehouse) : { routes: {}, workers: [] };
   if (mirrors.length > 0 && !db) throw new Error('returnsSubgraph needs its db to mirror returns to commerce platforms, but got mirrors without one');
   const mirroring = db && mirrors.length > 0 ? [commerceMirrorConsumer(db, mirrors)] : [];
+  const resolvers = returnsResolvers(settings);
+  const exceptions = returnsExceptionResolvers(settings.stuckAfterHours);
   return {
     ...returnsSchema,
-    resolvers: returnsResolvers(settings),
+    resolvers: { ...resolvers, ...exceptions.resolvers, Query: { ...resolvers.Query, ...exceptions.resolvers.Query } },
+    exceptionSources: exceptions.sources,
     loaders: returnsLoaders,
     consumers: [orderSnapshotsConsumer, refundStatusConsumer, locationsConsumer, ...mirroring],
     streams: [RETURN_STATUS_STREAM],

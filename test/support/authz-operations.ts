@@ -432,5 +432,39 @@ const PIPELINES: OperationSpec[] = ['Orders', 'Returns', 'Inventory', 'Refunds']
   },
 }));
 
+/**
+ * The exceptions queue's actions (inventory/exceptions.ts, refunds/exception-actions.ts): head office only, no tenant
+ * target; an unknown posting or mismatch is the authorized answer.
+ */
+const EXCEPTION_ACTIONS: OperationSpec[] = [
+  {
+    field: 'retryCreditMemoPosting',
+    operation: 'retryCreditMemoPosting',
+    document: `mutation($input: RetryCreditMemoPostingInput!, $key: String!) { retryCreditMemoPosting(input: $input, idempotencyKey: $key) { userErrors { code } } }`,
+    acceptedUserErrors: ['POSTING_NOT_FOUND'],
+    async prepare() {
+      return { variables: { input: { postingId: 'rfd_00000000000000000000000000' }, key: key('memo') } };
+    },
+  },
+  {
+    field: 'retryStockPosting',
+    operation: 'retryStockPosting',
+    document: `mutation($input: RetryStockPostingInput!, $key: String!) { retryStockPosting(input: $input, idempotencyKey: $key) { userErrors { code } } }`,
+    acceptedUserErrors: ['POSTING_NOT_FOUND'],
+    async prepare() {
+      return { variables: { input: { postingId: '999999999' }, key: key('stock') } };
+    },
+  },
+  {
+    field: 'resolveReconciliationException',
+    operation: 'resolveReconciliationException',
+    document: `mutation($input: ResolveReconciliationExceptionInput!, $key: String!) { resolveReconciliationException(input: $input, idempotencyKey: $key) { userErrors { code } } }`,
+    acceptedUserErrors: ['MISMATCH_NOT_FOUND'],
+    async prepare() {
+      return { variables: { input: { exceptionId: '999999999', note: 'matrix' }, key: key('resolve') } };
+    },
+  },
+];
+
 /** Every spec of the matrix. */
-export const OPERATION_SPECS: OperationSpec[] = [...RETURNS, ...ORDERS, ...REFUNDS, ...INVENTORY, ...PIPELINES];
+export const OPERATION_SPECS: OperationSpec[] = [...RETURNS, ...ORDERS, ...REFUNDS, ...INVENTORY, ...PIPELINES, ...EXCEPTION_ACTIONS];

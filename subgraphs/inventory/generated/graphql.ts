@@ -378,6 +378,8 @@ export type Mutation = {
   upsertLocation: UpsertLocationPayload;
   /** Creates or changes a catalog entry; audited (operations, service). */
   upsertProduct: UpsertProductPayload;
+  /** Posts stock movements the ERP refused, or left unposted past the exception threshold, again now (operations, finance); audited. */
+  retryStockPosting: RetryStockPostingPayload;
   /** Sends dead letters of the inventory subgraph back to their consumers, or says what would happen (operations roles; audited). */
   replayInventoryDeadLetters: ReplayDeadLettersPayload;
 };
@@ -403,6 +405,12 @@ export type MutationUpsertLocationArgs = {
 
 export type MutationUpsertProductArgs = {
   input: UpsertProductInput;
+  idempotencyKey: Scalars['String']['input'];
+};
+
+
+export type MutationRetryStockPostingArgs = {
+  input: RetryStockPostingInput;
   idempotencyKey: Scalars['String']['input'];
 };
 
@@ -475,7 +483,26 @@ export type UserErrorCode =
   /** The states given cannot be used for this. */
   | 'INVALID_STATE'
   /** A value is malformed. */
-  | 'INVALID_VALUE';
+  | 'INVALID_VALUE'
+  /** No ERP posting has this id. */
+  | 'POSTING_NOT_FOUND'
+  /** The ERP posting is neither refused nor past the exception threshold: the queue is on it. */
+  | 'NOT_A_POSTING_EXCEPTION';
+
+/** Which stock posting to retry. */
+export type RetryStockPostingInput = {
+  /** The posting's id, as the exceptions queue's targetId gives it. */
+  postingId: Scalars['ID']['input'];
+};
+
+/** Result of retrying a stock posting. */
+export type RetryStockPostingPayload = {
+  __typename?: 'RetryStockPostingPayload';
+  /** The posting's id, back in the queue; null when userErrors are present. */
+  postingId?: Maybe<Scalars['ID']['output']>;
+  /** Why it was refused, if it was; nothing changed then. */
+  userErrors: Array<UserError>;
+};
 
 /** ISO 4217 currency codes the graph accepts. */
 export type CurrencyCode =
@@ -668,6 +695,142 @@ export type ReplayDeadLettersPayload = {
   userErrors: Array<UserError>;
 };
 
+/** What kind of thing a person must act on. */
+export type ExceptionKind =
+  /** An event a consumer gave up on (any subgraph). */
+  | 'DEAD_LETTER'
+  /** A refund the payment provider refused. */
+  | 'REFUND_FAILED'
+  /** A refund the provider holds until something more happens (e.g. customer action). */
+  | 'REFUND_REQUIRES_ACTION'
+  /** A manual refund above the four-eyes threshold waiting for a second approver. */
+  | 'REFUND_AWAITING_APPROVAL'
+  /** A credit memo the ERP refused, or still unposted after the exception threshold of attempts. */
+  | 'CREDIT_MEMO_FAILED'
+  /** A stock movement the ERP refused, or still unposted after the exception threshold of attempts. */
+  | 'STOCK_POSTING_FAILED'
+  /** An open disagreement between the graph, a payment provider and the ERP. */
+  | 'RECONCILIATION_MISMATCH'
+  /** A return not closed whose last change is older than the stuck-return policy age. */
+  | 'RETURN_STUCK';
+
+/** What resolves an exception. */
+export type ExceptionActionKind =
+  /** Send the dead letter back to its consumer. */
+  | 'REPLAY_DEAD_LETTER'
+  /** Try the failed refund again. */
+  | 'RETRY_REFUND'
+  /** Approve the refund as the second person. */
+  | 'APPROVE_REFUND'
+  /** Post to the ERP again now. */
+  | 'RETRY_POSTING'
+  /** Mark the mismatch resolved, with a note. */
+  | 'RESOLVE_MISMATCH'
+  /** Look at the return's timeline and move it on by its own lifecycle mutations. */
+  | 'REVIEW_RETURN';
+
+/** One fact that explains an exception. */
+export type EvidenceItem = {
+  __typename?: 'EvidenceItem';
+  /** What the value is, e.g. Error, Attempts, Amount. */
+  label: Scalars['String']['output'];
+  /** The value as text (amounts as decimal strings with their currency). */
+  value: Scalars['String']['output'];
+};
+
+/** The action that resolves an exception. */
+export type ExceptionAction = {
+  __typename?: 'ExceptionAction';
+  /** Which action. */
+  kind: ExceptionActionKind;
+  /** Words for a button, e.g. Replay. */
+  label: Scalars['String']['output'];
+  /** The root Mutation field that performs it; for REVIEW_RETURN the read to start from (returnTimeline). */
+  mutation: Scalars['String']['output'];
+  /** The id that field takes: dead letter id, refund id, posting id, mismatch id or return id. */
+  targetId: Scalars['ID']['output'];
+};
+
+/** Something a person must act on, with its evidence and the action that resolves it. */
+export type OperationsException = {
+  __typename?: 'OperationsException';
+  /** Opaque and stable while the exception is open. */
+  id: Scalars['ID']['output'];
+  /** What kind of exception. */
+  kind: ExceptionKind;
+  /** The subgraph that owns it (and whose mutation resolves it). */
+  subgraph: Scalars['String']['output'];
+  /** One line for a person. */
+  summary: Scalars['String']['output'];
+  /** When it became something to act on. */
+  openedAt: Scalars['DateTime']['output'];
+  /** Seconds since openedAt, when read. */
+  ageSeconds: Scalars['Int']['output'];
+  /** The order it concerns, when known. */
+  orderId?: Maybe<Scalars['ID']['output']>;
+  /** The return it concerns, when known. */
+  returnId?: Maybe<Scalars['ID']['output']>;
+  /** The refund it concerns, when known. */
+  refundId?: Maybe<Scalars['ID']['output']>;
+  /** The business flow it belongs to, when known. */
+  correlationId?: Maybe<Scalars['String']['output']>;
+  /** The facts that explain it (staff only: error texts included). */
+  evidence: Array<EvidenceItem>;
+  /** What resolves it. */
+  action: ExceptionAction;
+};
+
+/** An exception and its cursor. */
+export type ExceptionEdge = {
+  __typename?: 'ExceptionEdge';
+  /** Opaque position (openedAt, id). */
+  cursor: Scalars['String']['output'];
+  /** The exception. */
+  node: OperationsException;
+};
+
+/** How many exceptions of one kind are open. */
+export type ExceptionKindCount = {
+  __typename?: 'ExceptionKindCount';
+  /** The kind. */
+  kind: ExceptionKind;
+  /** Open exceptions of that kind. */
+  count: Scalars['Int']['output'];
+};
+
+/** Open exceptions by age: <1h, 1h-24h, 1d-7d, >7d. */
+export type AgingBucket = {
+  __typename?: 'AgingBucket';
+  /** The bucket, e.g. 1h-24h. */
+  label: Scalars['String']['output'];
+  /** Open exceptions of that age. */
+  count: Scalars['Int']['output'];
+};
+
+/** One subgraph's part of an exceptions page: at most first + 1 edges after the cursor, and its exact counts. */
+export type ExceptionContribution = {
+  __typename?: 'ExceptionContribution';
+  /** Its open exceptions of the asked kind (all, not just this page). */
+  totalCount: Scalars['Int']['output'];
+  /** When its oldest open exception was opened (null when none). */
+  oldestOpenedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Its open exceptions by kind (kinds with none left out). */
+  byKind: Array<ExceptionKindCount>;
+  /** Its open exceptions by age, every bucket in order. */
+  aging: Array<AgingBucket>;
+  /** Its oldest exceptions after the cursor, oldest first. */
+  edges: Array<ExceptionEdge>;
+};
+
+/** A page of the exceptions queue; its id encodes the arguments (first, after, kind), so every subgraph reads the same page. */
+export type ExceptionConnection = {
+  __typename?: 'ExceptionConnection';
+  /** Opaque: the page's arguments. */
+  id: Scalars['ID']['output'];
+  /** The inventory subgraph's part of this page: at most first + 1 exceptions after the cursor, and its exact counts. */
+  inventoryExceptions: ExceptionContribution;
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -751,6 +914,7 @@ export type FederationTypes = {
   Location: Location;
   InventoryItem: InventoryItem;
   OrderLine: OrderLine;
+  ExceptionConnection: ExceptionConnection;
 };
 
 /** Mapping of federation reference types */
@@ -766,6 +930,9 @@ export type FederationReferenceTypes = {
     & GraphQLRecursivePick<FederationTypes['OrderLine'], {"id":true}>
     & ( Record<PropertyKey, never>
         | GraphQLRecursivePick<FederationTypes['OrderLine'], {"sku":true}> ) );
+  ExceptionConnection:
+    ( { __typename: 'ExceptionConnection' }
+    & GraphQLRecursivePick<FederationTypes['ExceptionConnection'], {"id":true}> );
 };
 
 
@@ -803,6 +970,8 @@ export type ResolversTypes = {
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UserErrorCode: UserErrorCode;
+  RetryStockPostingInput: RetryStockPostingInput;
+  RetryStockPostingPayload: ResolverTypeWrapper<RetryStockPostingPayload>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   CurrencyCode: CurrencyCode;
   Money: ResolverTypeWrapper<{ amount: string; currencyCode: string }>;
@@ -817,6 +986,16 @@ export type ResolversTypes = {
   ReplayOutcome: ReplayOutcome;
   DeadLetterReplay: ResolverTypeWrapper<DeadLetterReplay>;
   ReplayDeadLettersPayload: ResolverTypeWrapper<ReplayDeadLettersPayload>;
+  ExceptionKind: ExceptionKind;
+  ExceptionActionKind: ExceptionActionKind;
+  EvidenceItem: ResolverTypeWrapper<EvidenceItem>;
+  ExceptionAction: ResolverTypeWrapper<ExceptionAction>;
+  OperationsException: ResolverTypeWrapper<OperationsException>;
+  ExceptionEdge: ResolverTypeWrapper<ExceptionEdge>;
+  ExceptionKindCount: ResolverTypeWrapper<ExceptionKindCount>;
+  AgingBucket: ResolverTypeWrapper<AgingBucket>;
+  ExceptionContribution: ResolverTypeWrapper<ExceptionContribution>;
+  ExceptionConnection: ResolverTypeWrapper<ExceptionConnection>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 };
 
@@ -848,6 +1027,8 @@ export type ResolversParentTypes = {
   UpsertProductPayload: UpsertProductResult;
   Mutation: Record<PropertyKey, never>;
   Query: Record<PropertyKey, never>;
+  RetryStockPostingInput: RetryStockPostingInput;
+  RetryStockPostingPayload: RetryStockPostingPayload;
   DateTime: Scalars['DateTime']['output'];
   Money: { amount: string; currencyCode: string };
   UserError: UserError;
@@ -859,6 +1040,14 @@ export type ResolversParentTypes = {
   ReplayDeadLettersInput: ReplayDeadLettersInput;
   DeadLetterReplay: DeadLetterReplay;
   ReplayDeadLettersPayload: ReplayDeadLettersPayload;
+  EvidenceItem: EvidenceItem;
+  ExceptionAction: ExceptionAction;
+  OperationsException: OperationsException;
+  ExceptionEdge: ExceptionEdge;
+  ExceptionKindCount: ExceptionKindCount;
+  AgingBucket: AgingBucket;
+  ExceptionContribution: ExceptionContribution;
+  ExceptionConnection: ExceptionConnection | FederationReferenceTypes['ExceptionConnection'];
   Int: Scalars['Int']['output'];
 };
 
@@ -993,6 +1182,7 @@ export type MutationResolvers<ContextType = SubgraphContext<InventoryLoaders>, P
   moveInventory?: Resolver<ResolversTypes['MoveInventoryPayload'], ParentType, ContextType, RequireFields<MutationMoveInventoryArgs, 'input' | 'idempotencyKey'>>;
   upsertLocation?: Resolver<ResolversTypes['UpsertLocationPayload'], ParentType, ContextType, RequireFields<MutationUpsertLocationArgs, 'input' | 'idempotencyKey'>>;
   upsertProduct?: Resolver<ResolversTypes['UpsertProductPayload'], ParentType, ContextType, RequireFields<MutationUpsertProductArgs, 'input' | 'idempotencyKey'>>;
+  retryStockPosting?: Resolver<ResolversTypes['RetryStockPostingPayload'], ParentType, ContextType, RequireFields<MutationRetryStockPostingArgs, 'input' | 'idempotencyKey'>>;
   replayInventoryDeadLetters?: Resolver<ResolversTypes['ReplayDeadLettersPayload'], ParentType, ContextType, RequireFields<MutationReplayInventoryDeadLettersArgs, 'input' | 'idempotencyKey'>>;
 };
 
@@ -1003,6 +1193,11 @@ export type QueryResolvers<ContextType = SubgraphContext<InventoryLoaders>, Pare
   locations?: Resolver<Array<ResolversTypes['Location']>, ParentType, ContextType>;
   products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, Partial<QueryProductsArgs>>;
   inventoryEventPipeline?: Resolver<ResolversTypes['EventPipeline'], ParentType, ContextType>;
+};
+
+export type RetryStockPostingPayloadResolvers<ContextType = SubgraphContext<InventoryLoaders>, ParentType extends ResolversParentTypes['RetryStockPostingPayload'] = ResolversParentTypes['RetryStockPostingPayload']> = {
+  postingId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -1072,6 +1267,62 @@ export type ReplayDeadLettersPayloadResolvers<ContextType = SubgraphContext<Inve
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
+export type EvidenceItemResolvers<ContextType = SubgraphContext<InventoryLoaders>, ParentType extends ResolversParentTypes['EvidenceItem'] = ResolversParentTypes['EvidenceItem']> = {
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ExceptionActionResolvers<ContextType = SubgraphContext<InventoryLoaders>, ParentType extends ResolversParentTypes['ExceptionAction'] = ResolversParentTypes['ExceptionAction']> = {
+  kind?: Resolver<ResolversTypes['ExceptionActionKind'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  mutation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  targetId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type OperationsExceptionResolvers<ContextType = SubgraphContext<InventoryLoaders>, ParentType extends ResolversParentTypes['OperationsException'] = ResolversParentTypes['OperationsException']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ExceptionKind'], ParentType, ContextType>;
+  subgraph?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  openedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  ageSeconds?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  orderId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  returnId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  refundId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  correlationId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  evidence?: Resolver<Array<ResolversTypes['EvidenceItem']>, ParentType, ContextType>;
+  action?: Resolver<ResolversTypes['ExceptionAction'], ParentType, ContextType>;
+};
+
+export type ExceptionEdgeResolvers<ContextType = SubgraphContext<InventoryLoaders>, ParentType extends ResolversParentTypes['ExceptionEdge'] = ResolversParentTypes['ExceptionEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['OperationsException'], ParentType, ContextType>;
+};
+
+export type ExceptionKindCountResolvers<ContextType = SubgraphContext<InventoryLoaders>, ParentType extends ResolversParentTypes['ExceptionKindCount'] = ResolversParentTypes['ExceptionKindCount']> = {
+  kind?: Resolver<ResolversTypes['ExceptionKind'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AgingBucketResolvers<ContextType = SubgraphContext<InventoryLoaders>, ParentType extends ResolversParentTypes['AgingBucket'] = ResolversParentTypes['AgingBucket']> = {
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ExceptionContributionResolvers<ContextType = SubgraphContext<InventoryLoaders>, ParentType extends ResolversParentTypes['ExceptionContribution'] = ResolversParentTypes['ExceptionContribution']> = {
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  oldestOpenedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  byKind?: Resolver<Array<ResolversTypes['ExceptionKindCount']>, ParentType, ContextType>;
+  aging?: Resolver<Array<ResolversTypes['AgingBucket']>, ParentType, ContextType>;
+  edges?: Resolver<Array<ResolversTypes['ExceptionEdge']>, ParentType, ContextType>;
+};
+
+export type ExceptionConnectionResolvers<ContextType = SubgraphContext<InventoryLoaders>, ParentType extends ResolversParentTypes['ExceptionConnection'] = ResolversParentTypes['ExceptionConnection'], FederationReferenceType extends FederationReferenceTypes['ExceptionConnection'] = FederationReferenceTypes['ExceptionConnection']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ExceptionConnection']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  inventoryExceptions?: Resolver<ResolversTypes['ExceptionContribution'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = SubgraphContext<InventoryLoaders>> = {
   Location?: LocationResolvers<ContextType>;
   StockQuantity?: StockQuantityResolvers<ContextType>;
@@ -1092,6 +1343,7 @@ export type Resolvers<ContextType = SubgraphContext<InventoryLoaders>> = {
   UpsertProductPayload?: UpsertProductPayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RetryStockPostingPayload?: RetryStockPostingPayloadResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Money?: MoneyResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
@@ -1102,6 +1354,14 @@ export type Resolvers<ContextType = SubgraphContext<InventoryLoaders>> = {
   DeadLetterEdge?: DeadLetterEdgeResolvers<ContextType>;
   DeadLetterReplay?: DeadLetterReplayResolvers<ContextType>;
   ReplayDeadLettersPayload?: ReplayDeadLettersPayloadResolvers<ContextType>;
+  EvidenceItem?: EvidenceItemResolvers<ContextType>;
+  ExceptionAction?: ExceptionActionResolvers<ContextType>;
+  OperationsException?: OperationsExceptionResolvers<ContextType>;
+  ExceptionEdge?: ExceptionEdgeResolvers<ContextType>;
+  ExceptionKindCount?: ExceptionKindCountResolvers<ContextType>;
+  AgingBucket?: AgingBucketResolvers<ContextType>;
+  ExceptionContribution?: ExceptionContributionResolvers<ContextType>;
+  ExceptionConnection?: ExceptionConnectionResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = SubgraphContext<InventoryLoaders>> = {

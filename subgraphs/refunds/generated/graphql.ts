@@ -7,7 +7,8 @@ import type { RefundRow } from '../read-model';
 import type { ReconciliationRow } from '../reconciliation';
 import type { RefundPayload as StoredRefundPayload } from '../manual';
 import type { RunRow, ExceptionRow, ProviderStatusRow } from '../reconciliation/store';
-import type { StoredRunPayload, RunConnection, ExceptionConnection } from '../reconciliation/resolvers';
+import type { StoredResolvePayload } from '../exception-actions';
+import type { StoredRunPayload, RunConnection, ExceptionConnection as ReconciliationExceptionPage } from '../reconciliation/resolvers';
 import type { StoreCreditAccountParent } from '../store-credit';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -507,6 +508,10 @@ export type Mutation = {
   retryRefund: RefundPayload;
   /** Reconciles the graph's refunds with the payment providers' refunds and the ERP's credit memos over [from, to) now (finance); audited. Waits for a run in progress. */
   runReconciliation: RunReconciliationPayload;
+  /** Posts a credit memo the ERP refused, or one unposted after the exception threshold, again now (finance, operations); audited. */
+  retryCreditMemoPosting: RefundPayload;
+  /** Closes an open reconciliation mismatch with a note (finance, operations); audited. A later run that still finds it reopens it. */
+  resolveReconciliationException: ResolveReconciliationExceptionPayload;
   /** Sends dead letters of the refunds subgraph back to their consumers, or says what would happen (operations roles; audited). */
   replayRefundsDeadLetters: ReplayDeadLettersPayload;
 };
@@ -532,6 +537,18 @@ export type MutationRetryRefundArgs = {
 
 export type MutationRunReconciliationArgs = {
   input: RunReconciliationInput;
+  idempotencyKey: Scalars['String']['input'];
+};
+
+
+export type MutationRetryCreditMemoPostingArgs = {
+  input: RetryCreditMemoPostingInput;
+  idempotencyKey: Scalars['String']['input'];
+};
+
+
+export type MutationResolveReconciliationExceptionArgs = {
+  input: ResolveReconciliationExceptionInput;
   idempotencyKey: Scalars['String']['input'];
 };
 
@@ -774,7 +791,38 @@ export type UserErrorCode =
   /** A reconciliation window does not start before it ends, or ends in the future. */
   | 'INVALID_WINDOW'
   /** A reconciliation window spans more than 31 days. */
-  | 'WINDOW_TOO_LONG';
+  | 'WINDOW_TOO_LONG'
+  /** No ERP posting has this id. */
+  | 'POSTING_NOT_FOUND'
+  /** The ERP posting is neither refused nor past the exception threshold: the queue is on it. */
+  | 'NOT_A_POSTING_EXCEPTION'
+  /** No reconciliation mismatch has this id. */
+  | 'MISMATCH_NOT_FOUND'
+  /** The reconciliation mismatch is already resolved. */
+  | 'MISMATCH_NOT_OPEN';
+
+/** Which credit memo posting to retry. */
+export type RetryCreditMemoPostingInput = {
+  /** The posting's id: its refund's id (`rfd_...`), as the exceptions queue's targetId gives it. */
+  postingId: Scalars['ID']['input'];
+};
+
+/** Which reconciliation mismatch a person resolves, and why. */
+export type ResolveReconciliationExceptionInput = {
+  /** The mismatch (ReconciliationException.id). */
+  exceptionId: Scalars['ID']['input'];
+  /** What was found or done (1 to 1000 characters); kept and audited. */
+  note: Scalars['String']['input'];
+};
+
+/** Result of resolving a reconciliation mismatch. */
+export type ResolveReconciliationExceptionPayload = {
+  __typename?: 'ResolveReconciliationExceptionPayload';
+  /** The mismatch as it is now; null when userErrors are present. */
+  exception?: Maybe<ReconciliationException>;
+  /** Why it was refused, if it was; nothing changed then. */
+  userErrors: Array<UserError>;
+};
 
 /** ISO 4217 currency codes the graph accepts. */
 export type CurrencyCode =
@@ -967,6 +1015,142 @@ export type ReplayDeadLettersPayload = {
   userErrors: Array<UserError>;
 };
 
+/** What kind of thing a person must act on. */
+export type ExceptionKind =
+  /** An event a consumer gave up on (any subgraph). */
+  | 'DEAD_LETTER'
+  /** A refund the payment provider refused. */
+  | 'REFUND_FAILED'
+  /** A refund the provider holds until something more happens (e.g. customer action). */
+  | 'REFUND_REQUIRES_ACTION'
+  /** A manual refund above the four-eyes threshold waiting for a second approver. */
+  | 'REFUND_AWAITING_APPROVAL'
+  /** A credit memo the ERP refused, or still unposted after the exception threshold of attempts. */
+  | 'CREDIT_MEMO_FAILED'
+  /** A stock movement the ERP refused, or still unposted after the exception threshold of attempts. */
+  | 'STOCK_POSTING_FAILED'
+  /** An open disagreement between the graph, a payment provider and the ERP. */
+  | 'RECONCILIATION_MISMATCH'
+  /** A return not closed whose last change is older than the stuck-return policy age. */
+  | 'RETURN_STUCK';
+
+/** What resolves an exception. */
+export type ExceptionActionKind =
+  /** Send the dead letter back to its consumer. */
+  | 'REPLAY_DEAD_LETTER'
+  /** Try the failed refund again. */
+  | 'RETRY_REFUND'
+  /** Approve the refund as the second person. */
+  | 'APPROVE_REFUND'
+  /** Post to the ERP again now. */
+  | 'RETRY_POSTING'
+  /** Mark the mismatch resolved, with a note. */
+  | 'RESOLVE_MISMATCH'
+  /** Look at the return's timeline and move it on by its own lifecycle mutations. */
+  | 'REVIEW_RETURN';
+
+/** One fact that explains an exception. */
+export type EvidenceItem = {
+  __typename?: 'EvidenceItem';
+  /** What the value is, e.g. Error, Attempts, Amount. */
+  label: Scalars['String']['output'];
+  /** The value as text (amounts as decimal strings with their currency). */
+  value: Scalars['String']['output'];
+};
+
+/** The action that resolves an exception. */
+export type ExceptionAction = {
+  __typename?: 'ExceptionAction';
+  /** Which action. */
+  kind: ExceptionActionKind;
+  /** Words for a button, e.g. Replay. */
+  label: Scalars['String']['output'];
+  /** The root Mutation field that performs it; for REVIEW_RETURN the read to start from (returnTimeline). */
+  mutation: Scalars['String']['output'];
+  /** The id that field takes: dead letter id, refund id, posting id, mismatch id or return id. */
+  targetId: Scalars['ID']['output'];
+};
+
+/** Something a person must act on, with its evidence and the action that resolves it. */
+export type OperationsException = {
+  __typename?: 'OperationsException';
+  /** Opaque and stable while the exception is open. */
+  id: Scalars['ID']['output'];
+  /** What kind of exception. */
+  kind: ExceptionKind;
+  /** The subgraph that owns it (and whose mutation resolves it). */
+  subgraph: Scalars['String']['output'];
+  /** One line for a person. */
+  summary: Scalars['String']['output'];
+  /** When it became something to act on. */
+  openedAt: Scalars['DateTime']['output'];
+  /** Seconds since openedAt, when read. */
+  ageSeconds: Scalars['Int']['output'];
+  /** The order it concerns, when known. */
+  orderId?: Maybe<Scalars['ID']['output']>;
+  /** The return it concerns, when known. */
+  returnId?: Maybe<Scalars['ID']['output']>;
+  /** The refund it concerns, when known. */
+  refundId?: Maybe<Scalars['ID']['output']>;
+  /** The business flow it belongs to, when known. */
+  correlationId?: Maybe<Scalars['String']['output']>;
+  /** The facts that explain it (staff only: error texts included). */
+  evidence: Array<EvidenceItem>;
+  /** What resolves it. */
+  action: ExceptionAction;
+};
+
+/** An exception and its cursor. */
+export type ExceptionEdge = {
+  __typename?: 'ExceptionEdge';
+  /** Opaque position (openedAt, id). */
+  cursor: Scalars['String']['output'];
+  /** The exception. */
+  node: OperationsException;
+};
+
+/** How many exceptions of one kind are open. */
+export type ExceptionKindCount = {
+  __typename?: 'ExceptionKindCount';
+  /** The kind. */
+  kind: ExceptionKind;
+  /** Open exceptions of that kind. */
+  count: Scalars['Int']['output'];
+};
+
+/** Open exceptions by age: <1h, 1h-24h, 1d-7d, >7d. */
+export type AgingBucket = {
+  __typename?: 'AgingBucket';
+  /** The bucket, e.g. 1h-24h. */
+  label: Scalars['String']['output'];
+  /** Open exceptions of that age. */
+  count: Scalars['Int']['output'];
+};
+
+/** One subgraph's part of an exceptions page: at most first + 1 edges after the cursor, and its exact counts. */
+export type ExceptionContribution = {
+  __typename?: 'ExceptionContribution';
+  /** Its open exceptions of the asked kind (all, not just this page). */
+  totalCount: Scalars['Int']['output'];
+  /** When its oldest open exception was opened (null when none). */
+  oldestOpenedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Its open exceptions by kind (kinds with none left out). */
+  byKind: Array<ExceptionKindCount>;
+  /** Its open exceptions by age, every bucket in order. */
+  aging: Array<AgingBucket>;
+  /** Its oldest exceptions after the cursor, oldest first. */
+  edges: Array<ExceptionEdge>;
+};
+
+/** A page of the exceptions queue; its id encodes the arguments (first, after, kind), so every subgraph reads the same page. */
+export type ExceptionConnection = {
+  __typename?: 'ExceptionConnection';
+  /** Opaque: the page's arguments. */
+  id: Scalars['ID']['output'];
+  /** The refunds subgraph's part of this page: at most first + 1 exceptions after the cursor, and its exact counts. */
+  refundsExceptions: ExceptionContribution;
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -1050,6 +1234,7 @@ export type FederationTypes = {
   Refund: Refund;
   Order: Order;
   Return: Return;
+  ExceptionConnection: ExceptionConnection;
 };
 
 /** Mapping of federation reference types */
@@ -1063,6 +1248,9 @@ export type FederationReferenceTypes = {
   Return:
     ( { __typename: 'Return' }
     & GraphQLRecursivePick<FederationTypes['Return'], {"id":true}> );
+  ExceptionConnection:
+    ( { __typename: 'ExceptionConnection' }
+    & GraphQLRecursivePick<FederationTypes['ExceptionConnection'], {"id":true}> );
 };
 
 
@@ -1096,7 +1284,7 @@ export type ResolversTypes = {
   ReconciliationException: ResolverTypeWrapper<ExceptionRow>;
   ReconciliationRunConnection: ResolverTypeWrapper<RunConnection>;
   ReconciliationRunEdge: ResolverTypeWrapper<Omit<ReconciliationRunEdge, 'node'> & { node: ResolversTypes['ReconciliationRun'] }>;
-  ReconciliationExceptionConnection: ResolverTypeWrapper<ExceptionConnection>;
+  ReconciliationExceptionConnection: ResolverTypeWrapper<ReconciliationExceptionPage>;
   ReconciliationExceptionEdge: ResolverTypeWrapper<Omit<ReconciliationExceptionEdge, 'node'> & { node: ResolversTypes['ReconciliationException'] }>;
   RunReconciliationInput: RunReconciliationInput;
   RunReconciliationPayload: ResolverTypeWrapper<StoredRunPayload>;
@@ -1118,6 +1306,9 @@ export type ResolversTypes = {
   StoreCreditEntryConnection: ResolverTypeWrapper<Omit<StoreCreditEntryConnection, 'edges'> & { edges: Array<ResolversTypes['StoreCreditEntryEdge']> }>;
   StoreCreditEntryEdge: ResolverTypeWrapper<Omit<StoreCreditEntryEdge, 'node'> & { node: ResolversTypes['StoreCreditEntry'] }>;
   UserErrorCode: UserErrorCode;
+  RetryCreditMemoPostingInput: RetryCreditMemoPostingInput;
+  ResolveReconciliationExceptionInput: ResolveReconciliationExceptionInput;
+  ResolveReconciliationExceptionPayload: ResolverTypeWrapper<StoredResolvePayload>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   CurrencyCode: CurrencyCode;
   Money: ResolverTypeWrapper<{ amount: string; currencyCode: string }>;
@@ -1132,6 +1323,16 @@ export type ResolversTypes = {
   ReplayOutcome: ReplayOutcome;
   DeadLetterReplay: ResolverTypeWrapper<DeadLetterReplay>;
   ReplayDeadLettersPayload: ResolverTypeWrapper<ReplayDeadLettersPayload>;
+  ExceptionKind: ExceptionKind;
+  ExceptionActionKind: ExceptionActionKind;
+  EvidenceItem: ResolverTypeWrapper<EvidenceItem>;
+  ExceptionAction: ResolverTypeWrapper<ExceptionAction>;
+  OperationsException: ResolverTypeWrapper<OperationsException>;
+  ExceptionEdge: ResolverTypeWrapper<ExceptionEdge>;
+  ExceptionKindCount: ResolverTypeWrapper<ExceptionKindCount>;
+  AgingBucket: ResolverTypeWrapper<AgingBucket>;
+  ExceptionContribution: ResolverTypeWrapper<ExceptionContribution>;
+  ExceptionConnection: ResolverTypeWrapper<ExceptionConnection>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 };
 
@@ -1153,7 +1354,7 @@ export type ResolversParentTypes = {
   ReconciliationException: ExceptionRow;
   ReconciliationRunConnection: RunConnection;
   ReconciliationRunEdge: Omit<ReconciliationRunEdge, 'node'> & { node: ResolversParentTypes['ReconciliationRun'] };
-  ReconciliationExceptionConnection: ExceptionConnection;
+  ReconciliationExceptionConnection: ReconciliationExceptionPage;
   ReconciliationExceptionEdge: Omit<ReconciliationExceptionEdge, 'node'> & { node: ResolversParentTypes['ReconciliationException'] };
   RunReconciliationInput: RunReconciliationInput;
   RunReconciliationPayload: StoredRunPayload;
@@ -1173,6 +1374,9 @@ export type ResolversParentTypes = {
   StoreCreditEntry: Omit<StoreCreditEntry, 'amount'> & { amount: ResolversParentTypes['Money'] };
   StoreCreditEntryConnection: Omit<StoreCreditEntryConnection, 'edges'> & { edges: Array<ResolversParentTypes['StoreCreditEntryEdge']> };
   StoreCreditEntryEdge: Omit<StoreCreditEntryEdge, 'node'> & { node: ResolversParentTypes['StoreCreditEntry'] };
+  RetryCreditMemoPostingInput: RetryCreditMemoPostingInput;
+  ResolveReconciliationExceptionInput: ResolveReconciliationExceptionInput;
+  ResolveReconciliationExceptionPayload: StoredResolvePayload;
   DateTime: Scalars['DateTime']['output'];
   Money: { amount: string; currencyCode: string };
   UserError: UserError;
@@ -1184,6 +1388,14 @@ export type ResolversParentTypes = {
   ReplayDeadLettersInput: ReplayDeadLettersInput;
   DeadLetterReplay: DeadLetterReplay;
   ReplayDeadLettersPayload: ReplayDeadLettersPayload;
+  EvidenceItem: EvidenceItem;
+  ExceptionAction: ExceptionAction;
+  OperationsException: OperationsException;
+  ExceptionEdge: ExceptionEdge;
+  ExceptionKindCount: ExceptionKindCount;
+  AgingBucket: AgingBucket;
+  ExceptionContribution: ExceptionContribution;
+  ExceptionConnection: ExceptionConnection | FederationReferenceTypes['ExceptionConnection'];
   Int: Scalars['Int']['output'];
 };
 
@@ -1369,6 +1581,8 @@ export type MutationResolvers<ContextType = SubgraphContext<RefundsLoaders>, Par
   approveRefund?: Resolver<ResolversTypes['RefundPayload'], ParentType, ContextType, RequireFields<MutationApproveRefundArgs, 'input' | 'idempotencyKey'>>;
   retryRefund?: Resolver<ResolversTypes['RefundPayload'], ParentType, ContextType, RequireFields<MutationRetryRefundArgs, 'input' | 'idempotencyKey'>>;
   runReconciliation?: Resolver<ResolversTypes['RunReconciliationPayload'], ParentType, ContextType, RequireFields<MutationRunReconciliationArgs, 'input' | 'idempotencyKey'>>;
+  retryCreditMemoPosting?: Resolver<ResolversTypes['RefundPayload'], ParentType, ContextType, RequireFields<MutationRetryCreditMemoPostingArgs, 'input' | 'idempotencyKey'>>;
+  resolveReconciliationException?: Resolver<ResolversTypes['ResolveReconciliationExceptionPayload'], ParentType, ContextType, RequireFields<MutationResolveReconciliationExceptionArgs, 'input' | 'idempotencyKey'>>;
   replayRefundsDeadLetters?: Resolver<ResolversTypes['ReplayDeadLettersPayload'], ParentType, ContextType, RequireFields<MutationReplayRefundsDeadLettersArgs, 'input' | 'idempotencyKey'>>;
 };
 
@@ -1441,6 +1655,11 @@ export type StoreCreditEntryEdgeResolvers<ContextType = SubgraphContext<RefundsL
   node?: Resolver<ResolversTypes['StoreCreditEntry'], ParentType, ContextType>;
 };
 
+export type ResolveReconciliationExceptionPayloadResolvers<ContextType = SubgraphContext<RefundsLoaders>, ParentType extends ResolversParentTypes['ResolveReconciliationExceptionPayload'] = ResolversParentTypes['ResolveReconciliationExceptionPayload']> = {
+  exception?: Resolver<Maybe<ResolversTypes['ReconciliationException']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
@@ -1508,6 +1727,62 @@ export type ReplayDeadLettersPayloadResolvers<ContextType = SubgraphContext<Refu
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
+export type EvidenceItemResolvers<ContextType = SubgraphContext<RefundsLoaders>, ParentType extends ResolversParentTypes['EvidenceItem'] = ResolversParentTypes['EvidenceItem']> = {
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ExceptionActionResolvers<ContextType = SubgraphContext<RefundsLoaders>, ParentType extends ResolversParentTypes['ExceptionAction'] = ResolversParentTypes['ExceptionAction']> = {
+  kind?: Resolver<ResolversTypes['ExceptionActionKind'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  mutation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  targetId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type OperationsExceptionResolvers<ContextType = SubgraphContext<RefundsLoaders>, ParentType extends ResolversParentTypes['OperationsException'] = ResolversParentTypes['OperationsException']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ExceptionKind'], ParentType, ContextType>;
+  subgraph?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  openedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  ageSeconds?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  orderId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  returnId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  refundId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  correlationId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  evidence?: Resolver<Array<ResolversTypes['EvidenceItem']>, ParentType, ContextType>;
+  action?: Resolver<ResolversTypes['ExceptionAction'], ParentType, ContextType>;
+};
+
+export type ExceptionEdgeResolvers<ContextType = SubgraphContext<RefundsLoaders>, ParentType extends ResolversParentTypes['ExceptionEdge'] = ResolversParentTypes['ExceptionEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['OperationsException'], ParentType, ContextType>;
+};
+
+export type ExceptionKindCountResolvers<ContextType = SubgraphContext<RefundsLoaders>, ParentType extends ResolversParentTypes['ExceptionKindCount'] = ResolversParentTypes['ExceptionKindCount']> = {
+  kind?: Resolver<ResolversTypes['ExceptionKind'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AgingBucketResolvers<ContextType = SubgraphContext<RefundsLoaders>, ParentType extends ResolversParentTypes['AgingBucket'] = ResolversParentTypes['AgingBucket']> = {
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ExceptionContributionResolvers<ContextType = SubgraphContext<RefundsLoaders>, ParentType extends ResolversParentTypes['ExceptionContribution'] = ResolversParentTypes['ExceptionContribution']> = {
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  oldestOpenedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  byKind?: Resolver<Array<ResolversTypes['ExceptionKindCount']>, ParentType, ContextType>;
+  aging?: Resolver<Array<ResolversTypes['AgingBucket']>, ParentType, ContextType>;
+  edges?: Resolver<Array<ResolversTypes['ExceptionEdge']>, ParentType, ContextType>;
+};
+
+export type ExceptionConnectionResolvers<ContextType = SubgraphContext<RefundsLoaders>, ParentType extends ResolversParentTypes['ExceptionConnection'] = ResolversParentTypes['ExceptionConnection'], FederationReferenceType extends FederationReferenceTypes['ExceptionConnection'] = FederationReferenceTypes['ExceptionConnection']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ExceptionConnection']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  refundsExceptions?: Resolver<ResolversTypes['ExceptionContribution'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = SubgraphContext<RefundsLoaders>> = {
   CreditMemo?: CreditMemoResolvers<ContextType>;
   Refund?: RefundResolvers<ContextType>;
@@ -1537,6 +1812,7 @@ export type Resolvers<ContextType = SubgraphContext<RefundsLoaders>> = {
   StoreCreditEntry?: StoreCreditEntryResolvers<ContextType>;
   StoreCreditEntryConnection?: StoreCreditEntryConnectionResolvers<ContextType>;
   StoreCreditEntryEdge?: StoreCreditEntryEdgeResolvers<ContextType>;
+  ResolveReconciliationExceptionPayload?: ResolveReconciliationExceptionPayloadResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Money?: MoneyResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
@@ -1547,6 +1823,14 @@ export type Resolvers<ContextType = SubgraphContext<RefundsLoaders>> = {
   DeadLetterEdge?: DeadLetterEdgeResolvers<ContextType>;
   DeadLetterReplay?: DeadLetterReplayResolvers<ContextType>;
   ReplayDeadLettersPayload?: ReplayDeadLettersPayloadResolvers<ContextType>;
+  EvidenceItem?: EvidenceItemResolvers<ContextType>;
+  ExceptionAction?: ExceptionActionResolvers<ContextType>;
+  OperationsException?: OperationsExceptionResolvers<ContextType>;
+  ExceptionEdge?: ExceptionEdgeResolvers<ContextType>;
+  ExceptionKindCount?: ExceptionKindCountResolvers<ContextType>;
+  AgingBucket?: AgingBucketResolvers<ContextType>;
+  ExceptionContribution?: ExceptionContributionResolvers<ContextType>;
+  ExceptionConnection?: ExceptionConnectionResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = SubgraphContext<RefundsLoaders>> = {

@@ -141,7 +141,8 @@ export async function finishRun(db: Db, runId: string, window: Window, outcome: 
            erp_reference, anchor_at, message, evidence, status, first_seen_run, last_seen_run, first_seen_at, last_seen_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'OPEN', $13, $13, now(), now())
          ON CONFLICT (match_key) DO UPDATE SET message = excluded.message, evidence = excluded.evidence, anchor_at = excluded.anchor_at,
-           last_seen_run = excluded.last_seen_run, last_seen_at = excluded.last_seen_at, status = 'OPEN', resolved_run = NULL, resolved_at = NULL
+           last_seen_run = excluded.last_seen_run, last_seen_at = excluded.last_seen_at, status = 'OPEN', resolved_run = NULL, resolved_at = NULL,
+           resolved_by = NULL, resolution_note = NULL
          RETURNING (xmax = 0) AS inserted`,
         [
           key,

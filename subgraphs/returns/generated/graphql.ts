@@ -705,6 +705,8 @@ export type Query = {
   return?: Maybe<Return>;
   /** Returns visible to the caller, newest first, filterable. */
   returns: ReturnConnection;
+  /** Every item a person must act on, oldest first (operations, finance). */
+  exceptions: ExceptionConnection;
   /** The returns subgraph's event pipeline (operations roles). */
   returnsEventPipeline: EventPipeline;
 };
@@ -756,6 +758,13 @@ export type QueryReturnsArgs = {
   customerId?: InputMaybe<Scalars['ID']['input']>;
   requestedAfter?: InputMaybe<Scalars['DateTime']['input']>;
   requestedBefore?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type QueryExceptionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  kind?: InputMaybe<ExceptionKind>;
 };
 
 /** Reasons a mutation of this subgraph refuses its input. */
@@ -833,6 +842,42 @@ export type CommerceMirror = {
   status: CommerceMirrorStatus;
   /** When the mirror last changed it. */
   updatedAt: Scalars['DateTime']['output'];
+};
+
+/** Open exceptions now: how many, how old, of which kinds. */
+export type ExceptionBacklog = {
+  __typename?: 'ExceptionBacklog';
+  /** Open exceptions. */
+  open: Scalars['Int']['output'];
+  /** Age in seconds of the oldest (null when none). */
+  oldestAgeSeconds?: Maybe<Scalars['Int']['output']>;
+  /** By kind, kinds with none left out. */
+  byKind: Array<ExceptionKindCount>;
+  /** By age: <1h, 1h-24h, 1d-7d, >7d. */
+  aging: Array<AgingBucket>;
+};
+
+/** A page of the exceptions queue; its id encodes the arguments (first, after, kind), so every subgraph reads the same page. */
+export type ExceptionConnection = {
+  __typename?: 'ExceptionConnection';
+  /** The orders subgraph's part (merged into the fields below). */
+  ordersExceptions: ExceptionContribution;
+  /** The inventory subgraph's part (merged into the fields below). */
+  inventoryExceptions: ExceptionContribution;
+  /** The refunds subgraph's part (merged into the fields below). */
+  refundsExceptions: ExceptionContribution;
+  /** This page's exceptions, oldest first. */
+  edges: Array<ExceptionEdge>;
+  /** Where this page sits. */
+  pageInfo: PageInfo;
+  /** Every open exception of the asked kind, across all subgraphs. */
+  totalCount: Scalars['Int']['output'];
+  /** The open exceptions of the asked kind by kind and age, across all subgraphs. */
+  backlog: ExceptionBacklog;
+  /** Opaque: the page's arguments. */
+  id: Scalars['ID']['output'];
+  /** The returns subgraph's part of this page: at most first + 1 exceptions after the cursor, and its exact counts. */
+  returnsExceptions: ExceptionContribution;
 };
 
 /** ISO 4217 currency codes the graph accepts. */
@@ -1026,6 +1071,133 @@ export type ReplayDeadLettersPayload = {
   userErrors: Array<UserError>;
 };
 
+/** What kind of thing a person must act on. */
+export type ExceptionKind =
+  /** An event a consumer gave up on (any subgraph). */
+  | 'DEAD_LETTER'
+  /** A refund the payment provider refused. */
+  | 'REFUND_FAILED'
+  /** A refund the provider holds until something more happens (e.g. customer action). */
+  | 'REFUND_REQUIRES_ACTION'
+  /** A manual refund above the four-eyes threshold waiting for a second approver. */
+  | 'REFUND_AWAITING_APPROVAL'
+  /** A credit memo the ERP refused, or still unposted after the exception threshold of attempts. */
+  | 'CREDIT_MEMO_FAILED'
+  /** A stock movement the ERP refused, or still unposted after the exception threshold of attempts. */
+  | 'STOCK_POSTING_FAILED'
+  /** An open disagreement between the graph, a payment provider and the ERP. */
+  | 'RECONCILIATION_MISMATCH'
+  /** A return not closed whose last change is older than the stuck-return policy age. */
+  | 'RETURN_STUCK';
+
+/** What resolves an exception. */
+export type ExceptionActionKind =
+  /** Send the dead letter back to its consumer. */
+  | 'REPLAY_DEAD_LETTER'
+  /** Try the failed refund again. */
+  | 'RETRY_REFUND'
+  /** Approve the refund as the second person. */
+  | 'APPROVE_REFUND'
+  /** Post to the ERP again now. */
+  | 'RETRY_POSTING'
+  /** Mark the mismatch resolved, with a note. */
+  | 'RESOLVE_MISMATCH'
+  /** Look at the return's timeline and move it on by its own lifecycle mutations. */
+  | 'REVIEW_RETURN';
+
+/** One fact that explains an exception. */
+export type EvidenceItem = {
+  __typename?: 'EvidenceItem';
+  /** What the value is, e.g. Error, Attempts, Amount. */
+  label: Scalars['String']['output'];
+  /** The value as text (amounts as decimal strings with their currency). */
+  value: Scalars['String']['output'];
+};
+
+/** The action that resolves an exception. */
+export type ExceptionAction = {
+  __typename?: 'ExceptionAction';
+  /** Which action. */
+  kind: ExceptionActionKind;
+  /** Words for a button, e.g. Replay. */
+  label: Scalars['String']['output'];
+  /** The root Mutation field that performs it; for REVIEW_RETURN the read to start from (returnTimeline). */
+  mutation: Scalars['String']['output'];
+  /** The id that field takes: dead letter id, refund id, posting id, mismatch id or return id. */
+  targetId: Scalars['ID']['output'];
+};
+
+/** Something a person must act on, with its evidence and the action that resolves it. */
+export type OperationsException = {
+  __typename?: 'OperationsException';
+  /** Opaque and stable while the exception is open. */
+  id: Scalars['ID']['output'];
+  /** What kind of exception. */
+  kind: ExceptionKind;
+  /** The subgraph that owns it (and whose mutation resolves it). */
+  subgraph: Scalars['String']['output'];
+  /** One line for a person. */
+  summary: Scalars['String']['output'];
+  /** When it became something to act on. */
+  openedAt: Scalars['DateTime']['output'];
+  /** Seconds since openedAt, when read. */
+  ageSeconds: Scalars['Int']['output'];
+  /** The order it concerns, when known. */
+  orderId?: Maybe<Scalars['ID']['output']>;
+  /** The return it concerns, when known. */
+  returnId?: Maybe<Scalars['ID']['output']>;
+  /** The refund it concerns, when known. */
+  refundId?: Maybe<Scalars['ID']['output']>;
+  /** The business flow it belongs to, when known. */
+  correlationId?: Maybe<Scalars['String']['output']>;
+  /** The facts that explain it (staff only: error texts included). */
+  evidence: Array<EvidenceItem>;
+  /** What resolves it. */
+  action: ExceptionAction;
+};
+
+/** An exception and its cursor. */
+export type ExceptionEdge = {
+  __typename?: 'ExceptionEdge';
+  /** Opaque position (openedAt, id). */
+  cursor: Scalars['String']['output'];
+  /** The exception. */
+  node: OperationsException;
+};
+
+/** How many exceptions of one kind are open. */
+export type ExceptionKindCount = {
+  __typename?: 'ExceptionKindCount';
+  /** The kind. */
+  kind: ExceptionKind;
+  /** Open exceptions of that kind. */
+  count: Scalars['Int']['output'];
+};
+
+/** Open exceptions by age: <1h, 1h-24h, 1d-7d, >7d. */
+export type AgingBucket = {
+  __typename?: 'AgingBucket';
+  /** The bucket, e.g. 1h-24h. */
+  label: Scalars['String']['output'];
+  /** Open exceptions of that age. */
+  count: Scalars['Int']['output'];
+};
+
+/** One subgraph's part of an exceptions page: at most first + 1 edges after the cursor, and its exact counts. */
+export type ExceptionContribution = {
+  __typename?: 'ExceptionContribution';
+  /** Its open exceptions of the asked kind (all, not just this page). */
+  totalCount: Scalars['Int']['output'];
+  /** When its oldest open exception was opened (null when none). */
+  oldestOpenedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Its open exceptions by kind (kinds with none left out). */
+  byKind: Array<ExceptionKindCount>;
+  /** Its open exceptions by age, every bucket in order. */
+  aging: Array<AgingBucket>;
+  /** Its oldest exceptions after the cursor, oldest first. */
+  edges: Array<ExceptionEdge>;
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -1108,6 +1280,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type FederationTypes = {
   Return: Return;
   Order: Order;
+  ExceptionConnection: ExceptionConnection;
 };
 
 /** Mapping of federation reference types */
@@ -1118,6 +1291,24 @@ export type FederationReferenceTypes = {
   Order:
     ( { __typename: 'Order' }
     & GraphQLRecursivePick<FederationTypes['Order'], {"id":true}> );
+  ExceptionConnection:
+    ( { __typename: 'ExceptionConnection' }
+    & GraphQLRecursivePick<FederationTypes['ExceptionConnection'], {"id":true}>
+    & ( Record<PropertyKey, never>
+        | GraphQLRecursivePick<FederationTypes['ExceptionConnection'], {"ordersExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}},"inventoryExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}},"refundsExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}}}>
+        | GraphQLRecursivePick<FederationTypes['ExceptionConnection'], {"ordersExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}},"inventoryExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}},"refundsExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}}}>
+        | GraphQLRecursivePick<FederationTypes['ExceptionConnection'], {"ordersExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}},"inventoryExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}},"refundsExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}}}>
+        | GraphQLRecursivePick<FederationTypes['ExceptionConnection'], {"ordersExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}},"inventoryExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}},"refundsExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}}}>
+        | GraphQLRecursivePick<FederationTypes['ExceptionConnection'], {"ordersExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}},"inventoryExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}},"refundsExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}}}>
+        | GraphQLRecursivePick<FederationTypes['ExceptionConnection'], {"ordersExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}},"inventoryExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}},"refundsExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}}}>
+        | GraphQLRecursivePick<FederationTypes['ExceptionConnection'], {"ordersExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}},"inventoryExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}},"refundsExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}}}>
+        | GraphQLRecursivePick<FederationTypes['ExceptionConnection'], {"ordersExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}},"inventoryExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}},"refundsExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}}}>
+        | GraphQLRecursivePick<FederationTypes['ExceptionConnection'], {"ordersExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}},"inventoryExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}},"refundsExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}}}>
+        | GraphQLRecursivePick<FederationTypes['ExceptionConnection'], {"ordersExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}},"inventoryExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}},"refundsExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}}}>
+        | GraphQLRecursivePick<FederationTypes['ExceptionConnection'], {"ordersExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}},"inventoryExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}},"refundsExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}}}>
+        | GraphQLRecursivePick<FederationTypes['ExceptionConnection'], {"ordersExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}},"inventoryExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}},"refundsExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}}}>
+        | GraphQLRecursivePick<FederationTypes['ExceptionConnection'], {"ordersExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}},"inventoryExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}},"refundsExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}}}>
+        | GraphQLRecursivePick<FederationTypes['ExceptionConnection'], {"ordersExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}},"inventoryExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}},"refundsExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}}}> ) );
 };
 
 
@@ -1178,6 +1369,8 @@ export type ResolversTypes = {
   UserErrorCode: UserErrorCode;
   CommerceMirrorStatus: CommerceMirrorStatus;
   CommerceMirror: ResolverTypeWrapper<MirrorRow>;
+  ExceptionBacklog: ResolverTypeWrapper<ExceptionBacklog>;
+  ExceptionConnection: ResolverTypeWrapper<ExceptionConnection>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   CurrencyCode: CurrencyCode;
   Money: ResolverTypeWrapper<{ amount: string; currencyCode: string }>;
@@ -1192,6 +1385,15 @@ export type ResolversTypes = {
   ReplayOutcome: ReplayOutcome;
   DeadLetterReplay: ResolverTypeWrapper<DeadLetterReplay>;
   ReplayDeadLettersPayload: ResolverTypeWrapper<ReplayDeadLettersPayload>;
+  ExceptionKind: ExceptionKind;
+  ExceptionActionKind: ExceptionActionKind;
+  EvidenceItem: ResolverTypeWrapper<EvidenceItem>;
+  ExceptionAction: ResolverTypeWrapper<ExceptionAction>;
+  OperationsException: ResolverTypeWrapper<OperationsException>;
+  ExceptionEdge: ResolverTypeWrapper<ExceptionEdge>;
+  ExceptionKindCount: ResolverTypeWrapper<ExceptionKindCount>;
+  AgingBucket: ResolverTypeWrapper<AgingBucket>;
+  ExceptionContribution: ResolverTypeWrapper<ExceptionContribution>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 };
 
@@ -1240,6 +1442,8 @@ export type ResolversParentTypes = {
   Subscription: Record<PropertyKey, never>;
   Query: Record<PropertyKey, never>;
   CommerceMirror: MirrorRow;
+  ExceptionBacklog: ExceptionBacklog;
+  ExceptionConnection: ExceptionConnection | FederationReferenceTypes['ExceptionConnection'];
   DateTime: Scalars['DateTime']['output'];
   Money: { amount: string; currencyCode: string };
   UserError: UserError;
@@ -1251,6 +1455,13 @@ export type ResolversParentTypes = {
   ReplayDeadLettersInput: ReplayDeadLettersInput;
   DeadLetterReplay: DeadLetterReplay;
   ReplayDeadLettersPayload: ReplayDeadLettersPayload;
+  EvidenceItem: EvidenceItem;
+  ExceptionAction: ExceptionAction;
+  OperationsException: OperationsException;
+  ExceptionEdge: ExceptionEdge;
+  ExceptionKindCount: ExceptionKindCount;
+  AgingBucket: AgingBucket;
+  ExceptionContribution: ExceptionContribution;
   Int: Scalars['Int']['output'];
 };
 
@@ -1466,6 +1677,7 @@ export type QueryResolvers<ContextType = SubgraphContext<ReturnsLoaders>, Parent
   returnEligibility?: Resolver<ResolversTypes['ReturnEligibility'], ParentType, ContextType, RequireFields<QueryReturnEligibilityArgs, 'orderId' | 'channel'>>;
   return?: Resolver<Maybe<ResolversTypes['Return']>, ParentType, ContextType, RequireFields<QueryReturnArgs, 'id'>>;
   returns?: Resolver<ResolversTypes['ReturnConnection'], ParentType, ContextType, Partial<QueryReturnsArgs>>;
+  exceptions?: Resolver<ResolversTypes['ExceptionConnection'], ParentType, ContextType, Partial<QueryExceptionsArgs>>;
   returnsEventPipeline?: Resolver<ResolversTypes['EventPipeline'], ParentType, ContextType>;
 };
 
@@ -1474,6 +1686,23 @@ export type CommerceMirrorResolvers<ContextType = SubgraphContext<ReturnsLoaders
   externalReturnId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['CommerceMirrorStatus'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type ExceptionBacklogResolvers<ContextType = SubgraphContext<ReturnsLoaders>, ParentType extends ResolversParentTypes['ExceptionBacklog'] = ResolversParentTypes['ExceptionBacklog']> = {
+  open?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  oldestAgeSeconds?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  byKind?: Resolver<Array<ResolversTypes['ExceptionKindCount']>, ParentType, ContextType>;
+  aging?: Resolver<Array<ResolversTypes['AgingBucket']>, ParentType, ContextType>;
+};
+
+export type ExceptionConnectionResolvers<ContextType = SubgraphContext<ReturnsLoaders>, ParentType extends ResolversParentTypes['ExceptionConnection'] = ResolversParentTypes['ExceptionConnection'], FederationReferenceType extends FederationReferenceTypes['ExceptionConnection'] = FederationReferenceTypes['ExceptionConnection']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ExceptionConnection']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  edges?: Resolver<Array<ResolversTypes['ExceptionEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  backlog?: Resolver<ResolversTypes['ExceptionBacklog'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  returnsExceptions?: Resolver<ResolversTypes['ExceptionContribution'], ParentType, ContextType>;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -1543,6 +1772,56 @@ export type ReplayDeadLettersPayloadResolvers<ContextType = SubgraphContext<Retu
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
+export type EvidenceItemResolvers<ContextType = SubgraphContext<ReturnsLoaders>, ParentType extends ResolversParentTypes['EvidenceItem'] = ResolversParentTypes['EvidenceItem']> = {
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ExceptionActionResolvers<ContextType = SubgraphContext<ReturnsLoaders>, ParentType extends ResolversParentTypes['ExceptionAction'] = ResolversParentTypes['ExceptionAction']> = {
+  kind?: Resolver<ResolversTypes['ExceptionActionKind'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  mutation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  targetId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type OperationsExceptionResolvers<ContextType = SubgraphContext<ReturnsLoaders>, ParentType extends ResolversParentTypes['OperationsException'] = ResolversParentTypes['OperationsException']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ExceptionKind'], ParentType, ContextType>;
+  subgraph?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  openedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  ageSeconds?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  orderId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  returnId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  refundId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  correlationId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  evidence?: Resolver<Array<ResolversTypes['EvidenceItem']>, ParentType, ContextType>;
+  action?: Resolver<ResolversTypes['ExceptionAction'], ParentType, ContextType>;
+};
+
+export type ExceptionEdgeResolvers<ContextType = SubgraphContext<ReturnsLoaders>, ParentType extends ResolversParentTypes['ExceptionEdge'] = ResolversParentTypes['ExceptionEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['OperationsException'], ParentType, ContextType>;
+};
+
+export type ExceptionKindCountResolvers<ContextType = SubgraphContext<ReturnsLoaders>, ParentType extends ResolversParentTypes['ExceptionKindCount'] = ResolversParentTypes['ExceptionKindCount']> = {
+  kind?: Resolver<ResolversTypes['ExceptionKind'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AgingBucketResolvers<ContextType = SubgraphContext<ReturnsLoaders>, ParentType extends ResolversParentTypes['AgingBucket'] = ResolversParentTypes['AgingBucket']> = {
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ExceptionContributionResolvers<ContextType = SubgraphContext<ReturnsLoaders>, ParentType extends ResolversParentTypes['ExceptionContribution'] = ResolversParentTypes['ExceptionContribution']> = {
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  oldestOpenedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  byKind?: Resolver<Array<ResolversTypes['ExceptionKindCount']>, ParentType, ContextType>;
+  aging?: Resolver<Array<ResolversTypes['AgingBucket']>, ParentType, ContextType>;
+  edges?: Resolver<Array<ResolversTypes['ExceptionEdge']>, ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = SubgraphContext<ReturnsLoaders>> = {
   Return?: ReturnResolvers<ContextType>;
   Tracking?: TrackingResolvers<ContextType>;
@@ -1572,6 +1851,8 @@ export type Resolvers<ContextType = SubgraphContext<ReturnsLoaders>> = {
   Subscription?: SubscriptionResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   CommerceMirror?: CommerceMirrorResolvers<ContextType>;
+  ExceptionBacklog?: ExceptionBacklogResolvers<ContextType>;
+  ExceptionConnection?: ExceptionConnectionResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Money?: MoneyResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
@@ -1582,6 +1863,13 @@ export type Resolvers<ContextType = SubgraphContext<ReturnsLoaders>> = {
   DeadLetterEdge?: DeadLetterEdgeResolvers<ContextType>;
   DeadLetterReplay?: DeadLetterReplayResolvers<ContextType>;
   ReplayDeadLettersPayload?: ReplayDeadLettersPayloadResolvers<ContextType>;
+  EvidenceItem?: EvidenceItemResolvers<ContextType>;
+  ExceptionAction?: ExceptionActionResolvers<ContextType>;
+  OperationsException?: OperationsExceptionResolvers<ContextType>;
+  ExceptionEdge?: ExceptionEdgeResolvers<ContextType>;
+  ExceptionKindCount?: ExceptionKindCountResolvers<ContextType>;
+  AgingBucket?: AgingBucketResolvers<ContextType>;
+  ExceptionContribution?: ExceptionContributionResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = SubgraphContext<ReturnsLoaders>> = {
