@@ -82,17 +82,12 @@ export type SubgraphName = SubgraphDefinition<unknown>['name'];
 /**
  * Each subgraph's factory given what it uses, in the order they publish to the registry: orders
  * first, because the others extend its entities (inventory's `OrderLine.inventoryItem` requires the
- * `sku` orders owns).
+ * `sku` orders owns); returns last, because its operations entities (`ReturnsKpis`,
+ * `BusinessTrace`, docs/design/011) require fields the other three contribute, and a subgraph
+ * naming an `@external` field nobody defines yet does not compose.
  */
 const FACTORIES: Readonly<Record<SubgraphName, (deps: SubgraphDependencies) => SubgraphDefinition<unknown>>> = {
   orders: ({ db, connectors }) => ordersSubgraph({ db, commerce: connectors.commerce }) as SubgraphDefinition<unknown>,
-  returns: ({ db, connectors, settings }) =>
-    returnsSubgraph({
-      settings: settings.returns,
-      db,
-      mirrors: connectors.commerce.map((connector) => connector.mirror),
-      warehouse: warehouseDependencies(db, settings.warehouse),
-    }) as SubgraphDefinition<unknown>,
   refunds: ({ db, connectors, settings }) =>
     refundsSubgraph({
       db,
@@ -102,6 +97,13 @@ const FACTORIES: Readonly<Record<SubgraphName, (deps: SubgraphDependencies) => S
       erpPosting: settings.erpPosting,
     }) as SubgraphDefinition<unknown>,
   inventory: ({ db, connectors, settings }) => inventorySubgraph({ db, erp: connectors.erp, erpPosting: settings.erpPosting }) as SubgraphDefinition<unknown>,
+  returns: ({ db, connectors, settings }) =>
+    returnsSubgraph({
+      settings: settings.returns,
+      db,
+      mirrors: connectors.commerce.map((connector) => connector.mirror),
+      warehouse: warehouseDependencies(db, settings.warehouse),
+    }) as SubgraphDefinition<unknown>,
 };
 
 /** The warehouse intake of the returns subgraph, when any webhook secret or a drop folder is configured. */

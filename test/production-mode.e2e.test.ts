@@ -51,7 +51,7 @@ beforeAll(async () => {
   };
   await spawnService('registry').waitForLine(/registry listening/, 30_000);
   // Orders first: inventory extends its OrderLine.
-  for (const service of ['orders', 'returns', 'refunds', 'inventory']) await spawnService(service).waitForLine(/subgraph listening/, 30_000);
+  for (const service of ['orders', 'refunds', 'inventory', 'returns']) await spawnService(service).waitForLine(/subgraph listening/, 30_000);
   await spawnService('gateway').waitForLine(/gateway listening/, 30_000);
   gatewayUrl = `http://127.0.0.1:${BASE_PORT}/graphql`;
   // The gateway listens before its first supergraph arrives; wait until it is ready.

@@ -159,6 +159,13 @@ export const CAPABILITIES = {
   /** A customer's store-credit balance and entries: the customer their own, finance and operations any. */
   storeCredit: { customer: 'own_customer', ...FINANCE },
 
+  // operations read models (issue 14, docs/design/011): staff who run the operation; the service desk follows one flow
+  /** The returns KPIs: operations and finance (they are judged by them). */
+  returnsKpis: { operations_admin: 'any', finance: 'any' },
+  /** One business flow's hops across every subgraph and backend: operations, finance, and the service desk answering a customer. */
+  trace: { operations_admin: 'any', finance: 'any', service_desk: 'any' },
+  returnTimeline: { operations_admin: 'any', finance: 'any', service_desk: 'any' },
+
   // every subgraph's event pipeline
   eventPipeline: OPERATORS,
   replayDeadLetters: OPERATORS,

@@ -5,6 +5,7 @@ import type { OrderedDrainOptions } from '../../platform/posting-queue/ordered-d
 import type { ErpConnector } from '../../connectors/erp/port';
 import { inventoryLoaders, type InventoryLoaders } from './loaders';
 import { inventoryResolvers } from './resolvers';
+import { inventoryOperationsResolvers } from './operations/contributions';
 import { returnStockConsumer } from './consumers/return-stock';
 import { erpSyncConsumer } from './consumers/erp-sync';
 import { StockMovementPoster } from './erp-posting/stock-movement-poster';
@@ -26,7 +27,7 @@ export interface InventoryDependencies {
 export function inventorySubgraph({ db, erp, erpPosting }: InventoryDependencies): SubgraphDefinition<InventoryLoaders> {
   return {
     ...inventorySchema,
-    resolvers: inventoryResolvers,
+    resolvers: { ...inventoryResolvers, ...inventoryOperationsResolvers },
     loaders: inventoryLoaders,
     consumers: [returnStockConsumer, erpSyncConsumer()],
     workers: [new StockMovementPoster(db, erp, erpPosting)],

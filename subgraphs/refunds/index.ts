@@ -5,6 +5,7 @@ import type { Route } from '../../platform/http/server';
 import type { ErpConnector } from '../../connectors/erp/port';
 import { refundsLoaders, type RefundsLoaders } from './loaders';
 import { refundsResolvers } from './resolvers';
+import { refundsOperationsResolvers } from './operations/contributions';
 import { refundSnapshotsConsumer } from './consumers/snapshots';
 import { returnRefundsConsumer } from './consumers/return-refunds';
 import { creditMemosConsumer } from './consumers/credit-memos';
@@ -41,7 +42,7 @@ export function refundsSubgraph({ db, payments, erp, settings, erpPosting }: Ref
   const reconciliation = reconciliationParts(db, payments, erp, settings.reconciliation);
   return {
     ...refundsSchema,
-    resolvers: reconciliation.withResolvers(refundsResolvers(settings, payments.storeCredit)),
+    resolvers: { ...reconciliation.withResolvers(refundsResolvers(settings, payments.storeCredit)), ...refundsOperationsResolvers },
     loaders: refundsLoaders,
     consumers: [refundSnapshotsConsumer, returnRefundsConsumer, creditMemosConsumer()],
     streams: [REFUND_UPDATE_STREAM],
