@@ -86,8 +86,9 @@ export type SubgraphName = SubgraphDefinition<unknown>['name'];
 /**
  * Each subgraph's factory given what it uses, in the order they publish to the registry: orders
  * first, because the others extend its entities (inventory's `OrderLine.inventoryItem` requires the
- * `sku` orders owns); returns last, because its exceptions queue requires every other subgraph's
- * contribution (`ExceptionConnection.<subgraph>Exceptions`).
+ * `sku` orders owns); returns last, because its operations entities (the exceptions queue's
+ * `ExceptionConnection`, `ReturnsKpis`, `BusinessTrace`, docs/design/011) require fields the other
+ * three contribute, and a subgraph naming an `@external` field nobody defines yet does not compose.
  */
 const FACTORIES: Readonly<Record<SubgraphName, (deps: SubgraphDependencies) => SubgraphDefinition<unknown>>> = {
   orders: ({ db, connectors }) => ordersSubgraph({ db, commerce: connectors.commerce }) as SubgraphDefinition<unknown>,

@@ -50,7 +50,7 @@ beforeAll(async () => {
     return child;
   };
   await spawnService('registry').waitForLine(/registry listening/, 30_000);
-  // Orders first: inventory extends its OrderLine. Returns last: its exceptions queue requires the others' contributions.
+  // Orders first: inventory extends its OrderLine. Returns last: its operations entities (exceptions, KPIs, traces) require the others' contributions.
   for (const service of ['orders', 'refunds', 'inventory', 'returns']) await spawnService(service).waitForLine(/subgraph listening/, 30_000);
   await spawnService('gateway').waitForLine(/gateway listening/, 30_000);
   gatewayUrl = `http://127.0.0.1:${BASE_PORT}/graphql`;

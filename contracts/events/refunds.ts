@@ -18,7 +18,16 @@ const header = {
 };
 
 /** A refund was calculated and will be executed (or waits for a second approver). */
-export const RefundRequested = defineEvent('RefundRequested', 1, z.object({ ...header, trigger: z.enum(['RECEIPT', 'INSPECTION', 'MANUAL']) }));
+export const RefundRequested = defineEvent(
+  'RefundRequested',
+  1,
+  z.object({
+    ...header,
+    trigger: z.enum(['RECEIPT', 'INSPECTION', 'MANUAL']),
+    /** True when it waits for a second approver (four eyes) before it is paid; absent in events from before issue 14. */
+    awaitingApproval: z.boolean().optional(),
+  }),
+);
 /** Every tender of the refund was handed to its provider (or paid internally). */
 export const RefundSubmitted = defineEvent('RefundSubmitted', 1, z.object({ ...header }));
 /** The provider paid every tender: the money is on its way back. */

@@ -52,6 +52,16 @@ const CONNECTION_PAGE: ListSizeRule = { page: { argument: 'first', whenAbsent: D
 /** Subscription catch-up lists: `first` defaults to, and is clamped at, one catch-up page. */
 const CATCH_UP_PAGE: ListSizeRule = { page: { argument: 'first', whenAbsent: MAX_CATCH_UP, max: MAX_CATCH_UP, clamped: true } };
 
+/**
+ * The operations read models (docs/design/011). A trace's hop lists and a KPI query's groups take
+ * no size argument: each is one bounded query per subgraph (at most 2000 hops each, at most 366
+ * days or MAX_LOCATIONS stores). They are priced at a typical size — a return's flows are tens
+ * of hops, a month by day is 31 groups — so the console's queries pass while a query nesting them
+ * still multiplies.
+ */
+const TYPICAL_TRACE_HOPS = 100;
+const TYPICAL_KPI_GROUPS = 31;
+
 /** The rules, by `Type.field` of the API schema. */
 export const COST_RULES: Readonly<Record<string, ListSizeRule>> = {
   'Query.availability': { listArguments: [{ argument: 'skus', max: MAX_AVAILABILITY_SKUS }, LOCATIONS] },
@@ -81,6 +91,13 @@ export const COST_RULES: Readonly<Record<string, ListSizeRule>> = {
   'Query.refundUpdates': CATCH_UP_PAGE,
   'Query.returnStatusUpdatePage': CATCH_UP_PAGE,
   'Query.refundUpdatePage': CATCH_UP_PAGE,
+  'ReturnsKpis.groups': { assumed: TYPICAL_KPI_GROUPS },
+  'ReturnsKpis.inventoryAccuracy': { assumed: STOCK_STATE_COUNT },
+  'BusinessTrace.hops': { assumed: TYPICAL_TRACE_HOPS },
+  'BusinessTrace.returnsHops': { assumed: TYPICAL_TRACE_HOPS },
+  'BusinessTrace.ordersHops': { assumed: TYPICAL_TRACE_HOPS },
+  'BusinessTrace.inventoryHops': { assumed: TYPICAL_TRACE_HOPS },
+  'BusinessTrace.refundsHops': { assumed: TYPICAL_TRACE_HOPS },
   'Query.reconciliation': { page: { argument: 'first', whenAbsent: DEFAULT_RECONCILIATION_ROWS, max: MAX_RECONCILIATION_ROWS, clamped: true } },
 };
 

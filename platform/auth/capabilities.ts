@@ -165,13 +165,18 @@ export const CAPABILITIES = {
   /** A customer's store-credit balance and entries: the customer their own, finance and operations any. */
   storeCredit: { customer: 'own_customer', ...FINANCE },
 
-  // the operations console
+  // the operations console's read models (docs/design/011): staff who run the operation; the service desk follows one flow
   /**
    * The exceptions queue (every subgraph's part of it, also when fetched as an entity): the
    * head-office roles who act on it. Store staff do not see it: it is not scoped by store, and a
    * store manager must not see other stores' exceptions.
    */
   exceptions: { operations_admin: 'any', finance: 'any' },
+  /** The returns KPIs: operations and finance (they are judged by them). */
+  returnsKpis: { operations_admin: 'any', finance: 'any' },
+  /** One business flow's hops across every subgraph and backend: operations, finance, and the service desk answering a customer. */
+  trace: { operations_admin: 'any', finance: 'any', service_desk: 'any' },
+  returnTimeline: { operations_admin: 'any', finance: 'any', service_desk: 'any' },
 
   // every subgraph's event pipeline
   eventPipeline: OPERATORS,

@@ -137,10 +137,11 @@ export class ConsumerRunner {
       const step = await runInScope({ correlationId: envelope.correlationId }, () => accepted.prepare(callEffect));
       return await runInScope({ correlationId: envelope.correlationId }, () =>
         this.db.transaction(async (tx) => {
-          const inserted = await tx.query(`INSERT INTO ${this.tables.inbox} (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
-            this.definition.name,
-            envelope.id,
-          ]);
+          // The flow and aggregate go with the row: a trace's consumer hops are read from here.
+          const inserted = await tx.query(
+            `INSERT INTO ${this.tables.inbox} (consumer, event_id, correlation_id, aggregate_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+            [this.definition.name, envelope.id, envelope.correlationId, envelope.aggregateId],
+          );
           if (fromPending) await tx.query(`DELETE FROM ${this.tables.pending} WHERE consumer = $1 AND event_id = $2`, [this.definition.name, envelope.id]);
           if (inserted.rowCount === 0) return { ok: true as const, duplicate: true };
           await step(bindWriteTx(tx, this.definition.schema));

@@ -3,6 +3,7 @@ import { SQLSTATE, sqlState } from '../db';
 import { qualified } from '../events/outbox';
 import { fingerprint } from './fingerprint';
 import { recordIdempotentAnswer } from '../metrics';
+import { currentScope } from '../context';
 
 /**
  * Keys are kept at least this long, then reaped: a day covers a POS till that retries after an
@@ -80,16 +81,16 @@ export async function withIdempotency<P extends Payload>(
   const table = qualified(scope.schema, 'idempotency_keys');
   const print = fingerprint(scope.input);
   const stored = await lookup(db, table, scope);
-  if (stored) return answerFromStored(scope, stored, print, errorPayload);
+  if (stored) return recordReplay(db, scope, answerFromStored(scope, stored, print, errorPayload));
 
   try {
     return await db.transaction(async (tx) => {
       const waitMs = Math.max(1, Math.floor(scope.inFlightWaitMs ?? IN_FLIGHT_WAIT_MS));
       await tx.query(`SET LOCAL lock_timeout = '${waitMs}ms'`);
       const claimed = await tx.query(
-        `INSERT INTO ${table} (principal, operation, key, fingerprint, response) VALUES ($1, $2, $3, $4, '{}')
+        `INSERT INTO ${table} (principal, operation, key, fingerprint, response, correlation_id) VALUES ($1, $2, $3, $4, '{}', $5)
          ON CONFLICT DO NOTHING`,
-        [scope.principal, scope.operation, scope.key, print],
+        [scope.principal, scope.operation, scope.key, print, currentScope()?.correlationId ?? null],
       );
       if (claimed.rowCount === 0) throw new AlreadyCommitted();
       const payload = await effect(tx);
@@ -106,7 +107,7 @@ export async function withIdempotency<P extends Payload>(
     if (error instanceof RollBack) return { payload: error.payload as P, outcome: 'REJECTED' };
     if (error instanceof AlreadyCommitted) {
       const winner = await lookup(db, table, scope);
-      if (winner) return answerFromStored(scope, winner, print, errorPayload);
+      if (winner) return recordReplay(db, scope, answerFromStored(scope, winner, print, errorPayload));
     }
     if (sqlState(error) === SQLSTATE.LOCK_NOT_AVAILABLE || error instanceof AlreadyCommitted) {
       return rejected(errorPayload, IdempotencyErrorCode.IDEMPOTENCY_CONCURRENT_REQUEST, Messages.concurrent);
@@ -141,6 +142,33 @@ async function lookup(db: Queryable, table: string, scope: IdempotencyScope) {
     [scope.principal, scope.operation, scope.key],
   );
   return rows[0];
+}
+
+/**
+ * Counts a replay (the KPI "duplicate attempts absorbed", and a REQUEST hop of its flow's trace).
+ * Only the replay path writes here, so a first request pays nothing; a failed write is not the
+ * client's problem and never turns a correct replay into an error.
+ */
+async function recordReplay<P extends Payload>(db: Db, scope: IdempotencyScope, answer: { payload: P; outcome: IdempotencyOutcome }) {
+  if (answer.outcome !== 'REPLAYED') return answer;
+  await db
+    .query(`INSERT INTO ${qualified(scope.schema, 'idempotency_replays')} (principal, operation, key, correlation_id) VALUES ($1, $2, $3, $4)`, [
+      scope.principal,
+      scope.operation,
+      scope.key,
+      currentScope()?.correlationId ?? null,
+    ])
+    .catch(() => undefined);
+  return answer;
+}
+
+/** Replays in [from, to) of one subgraph's schema: idempotent retries answered from the stored result. */
+export async function countReplays(db: Queryable, schema: string, from: Date, to: Date): Promise<number> {
+  const { rows } = await db.query<{ n: string }>(
+    `SELECT count(*) AS n FROM ${qualified(schema, 'idempotency_replays')} WHERE replayed_at >= $1 AND replayed_at < $2`,
+    [from, to],
+  );
+  return Number(rows[0]?.n ?? 0);
 }
 
 function answerFromStored<P extends Payload>(

@@ -18,14 +18,19 @@ export interface LocationAccuracy {
   scrapped: number;
 }
 
-/**
- * The accuracy report: the balance projection against a fold of the append-only ledger (units
- * into a state minus units out of it), per location and state. They must always agree — every
- * change writes both in one transaction — so any mismatch is a defect to investigate.
- */
-export async function accuracyReport(db: Queryable, locationIds?: readonly string[] | null): Promise<LocationAccuracy[]> {
+/** One (location, SKU, state) position: the balance projection and the fold of the ledger. */
+export type AccuracyPosition = {
+  location_id: string;
+  sku: string;
+  state: StockState;
+  projected: number;
+  ledger: number;
+};
+
+/** Every (location, SKU, state) position with its projected and ledger quantities (what both the report and the KPIs read). */
+export async function accuracyPositions(db: Queryable, locationIds?: readonly string[] | null): Promise<AccuracyPosition[]> {
   const filter = locationIds && locationIds.length > 0;
-  const { rows } = await db.query<{ location_id: string; sku: string; state: StockState; projected: number; ledger: number }>(
+  const { rows } = await db.query<AccuracyPosition>(
     `WITH folded AS (
        SELECT location_id, sku, state, sum(delta)::int8 AS quantity FROM (
          SELECT location_id, sku, to_state AS state, quantity AS delta FROM inventory.movements WHERE to_state IS NOT NULL
@@ -40,6 +45,17 @@ export async function accuracyReport(db: Queryable, locationIds?: readonly strin
       WHERE ${filter ? 'coalesce(b.location_id, f.location_id) = ANY($1)' : 'TRUE'}`,
     filter ? [locationIds] : [],
   );
+  return rows.map((row) => ({ ...row, projected: Number(row.projected), ledger: Number(row.ledger) }));
+}
+
+/**
+ * The accuracy report: the balance projection against a fold of the append-only ledger (units
+ * into a state minus units out of it), per location and state. They must always agree — every
+ * change writes both in one transaction — so any mismatch is a defect to investigate.
+ */
+export async function accuracyReport(db: Queryable, locationIds?: readonly string[] | null): Promise<LocationAccuracy[]> {
+  const filter = locationIds && locationIds.length > 0;
+  const rows = await accuracyPositions(db, locationIds);
   const { rows: scrap } = await db.query<{ location_id: string; n: number }>(
     `SELECT location_id, coalesce(sum(quantity), 0)::int8 AS n FROM inventory.movements
       WHERE to_state IS NULL AND reason = 'RETURN_INSPECTED' ${filter ? 'AND location_id = ANY($1)' : ''} GROUP BY location_id`,

@@ -5,6 +5,7 @@ import { DEFAULT_EXCEPTION_AFTER_ATTEMPTS, type OrderedDrainOptions } from '../.
 import type { ErpConnector } from '../../connectors/erp/port';
 import { inventoryLoaders, type InventoryLoaders } from './loaders';
 import { inventoryResolvers } from './resolvers';
+import { inventoryOperationsResolvers } from './operations/contributions';
 import { returnStockConsumer } from './consumers/return-stock';
 import { erpSyncConsumer } from './consumers/erp-sync';
 import { StockMovementPoster } from './erp-posting/stock-movement-poster';
@@ -29,7 +30,7 @@ export function inventorySubgraph({ db, erp, erpPosting }: InventoryDependencies
   const actions = stockPostingResolvers(exceptionAfterAttempts);
   return {
     ...inventorySchema,
-    resolvers: { ...inventoryResolvers, Mutation: { ...inventoryResolvers.Mutation, ...actions.Mutation } },
+    resolvers: { ...inventoryResolvers, ...inventoryOperationsResolvers, Mutation: { ...inventoryResolvers.Mutation, ...actions.Mutation } },
     exceptionSources: [stockPostingSource(exceptionAfterAttempts)],
     loaders: inventoryLoaders,
     consumers: [returnStockConsumer, erpSyncConsumer()],

@@ -5,6 +5,7 @@ import { loadTypeDefs, type ResolverMap, type SubgraphDefinition, type SubgraphS
 import type { CommerceConnector } from '../../connectors/commerce/port';
 import { createOrdersLoaders, type OrdersLoaders } from './loaders';
 import { resolvers } from './resolvers';
+import { ordersOperationsResolvers } from './operations/contributions';
 import { CommerceIntake, type IntakeOptions } from './commerce/intake-worker';
 import { commerceWebhookPath, commerceWebhookRoute } from './commerce/webhook-route';
 import { commerceDeliveryResolvers } from './commerce/delivery-resolvers';
@@ -43,7 +44,13 @@ export function ordersSubgraph({ db, commerce = [], intake: options }: OrdersDep
   const operations: ResolverMap = commerceDeliveryResolvers(wake);
   return {
     ...ordersSchema,
-    resolvers: { ...resolvers, ...operations, Query: { ...resolvers.Query, ...operations.Query }, Mutation: { ...resolvers.Mutation, ...operations.Mutation } },
+    resolvers: {
+      ...resolvers,
+      ...operations,
+      ...ordersOperationsResolvers,
+      Query: { ...resolvers.Query, ...operations.Query },
+      Mutation: { ...resolvers.Mutation, ...operations.Mutation },
+    },
     loaders: createOrdersLoaders,
     workers: [intake],
     routes: Object.fromEntries(

@@ -55,6 +55,7 @@ export async function createRefund(tx: WriteTx, request: NewRefund): Promise<Cre
   if (!calculation.ok) return { ok: false, code: calculation.code, message: calculation.message };
 
   const id = newId('rfd');
+  const approval = await approvalState(tx, request, calculation.totalMinor);
   const storeId = request.returnId ? await returnStore(tx, request.returnId) : null;
   await tx.query(
     `INSERT INTO refunds.refunds (id, order_id, return_id, status, amount_minor, currency, customer_id, partner_id, trigger, trigger_key, refund_method,
@@ -73,7 +74,7 @@ export async function createRefund(tx: WriteTx, request: NewRefund): Promise<Cre
       request.refundMethod,
       request.reason ?? null,
       request.requestedBy,
-      await approvalState(tx, request, calculation.totalMinor),
+      approval,
       request.overrideMinor !== undefined && request.overrideMinor !== null,
       storeId,
     ],
@@ -91,6 +92,7 @@ export async function createRefund(tx: WriteTx, request: NewRefund): Promise<Cre
     partnerId: order.partner_id,
     storeId,
     trigger: request.trigger,
+    awaitingApproval: approval === 'AWAITING_APPROVAL',
   });
   return { ok: true, refundId: id, duplicate: false };
 }

@@ -5,6 +5,7 @@ import type { Route } from '../../platform/http/server';
 import type { ErpConnector } from '../../connectors/erp/port';
 import { refundsLoaders, type RefundsLoaders } from './loaders';
 import { refundsResolvers } from './resolvers';
+import { refundsOperationsResolvers } from './operations/contributions';
 import { refundSnapshotsConsumer } from './consumers/snapshots';
 import { returnRefundsConsumer } from './consumers/return-refunds';
 import { creditMemosConsumer } from './consumers/credit-memos';
@@ -47,7 +48,7 @@ export function refundsSubgraph({ db, payments, erp, settings, erpPosting }: Ref
   const actions = exceptionActionResolvers(exceptionAfterAttempts);
   return {
     ...refundsSchema,
-    resolvers: { ...resolvers, ...actions, Mutation: { ...resolvers.Mutation, ...actions.Mutation } },
+    resolvers: { ...resolvers, ...actions, ...refundsOperationsResolvers, Mutation: { ...resolvers.Mutation, ...actions.Mutation } },
     exceptionSources: refundsExceptionSources(exceptionAfterAttempts),
     loaders: refundsLoaders,
     consumers: [refundSnapshotsConsumer, returnRefundsConsumer, creditMemosConsumer()],

@@ -15,12 +15,14 @@ import { activePolicy } from './policy-store';
 import type { Channel } from '../../contracts/vocabulary';
 import type { ApprovalRequirement, FraudAssessment, RefundMethod, Resolvers, ReturnFinancialStatus, ReturnStatus } from './generated/graphql';
 import { statusUpdate, statusUpdatePage, statusUpdatesAfter, type StatusFilter } from './status-updates';
+import { operationsResolvers } from './operations/resolvers';
 
 type Context = SubgraphContext<ReturnsLoaders>;
 
 /** Resolvers of the returns subgraph; the mutations apply `settings` (the default receiving location). */
 export function returnsResolvers(settings: ReturnsSettings): Resolvers {
-  return { ...readResolvers, Mutation: returnsMutations(settings) };
+  // The operations read models (KPIs, traces) add root fields and two entities (operations/).
+  return { ...readResolvers, ...operationsResolvers, Query: { ...readResolvers.Query, ...operationsResolvers.Query }, Mutation: returnsMutations(settings) };
 }
 
 /** Everything but the mutations: queries, entities and payload fields. */

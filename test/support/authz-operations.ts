@@ -413,6 +413,16 @@ const INVENTORY: OperationSpec[] = [
     },
   },
   {
+    // Staff-only, over every return: no tenant target, so a role with the row reads any return's timeline and others are refused.
+    field: 'returnTimeline',
+    operation: 'returnTimeline',
+    document: `query($id: ID!) { returnTimeline(returnId: $id) { returnId hops { kind } } }`,
+    async prepare(t, world, _role, fixtures, fresh) {
+      const built = await ret(t, world, 'AUTHORIZED', fixtures, fresh);
+      return { variables: { id: built.ret.id } };
+    },
+  },
+  {
     field: 'availability',
     operation: 'availability',
     document: `query($id: ID!) { availability(skus: ["SKU-APP-001"], locationIds: [$id]) { sku } }`,

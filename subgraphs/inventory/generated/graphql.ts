@@ -504,6 +504,87 @@ export type RetryStockPostingPayload = {
   userErrors: Array<UserError>;
 };
 
+/** The returns KPIs; the returns subgraph owns them, this subgraph contributes its part (the id encodes the window). */
+export type ReturnsKpis = {
+  __typename?: 'ReturnsKpis';
+  /** Opaque; encodes the window and grouping. */
+  id: Scalars['ID']['output'];
+  /** The inventory subgraph's share of duplicateAttemptsAbsorbed: idempotent replays in the window. */
+  inventoryDuplicateAttemptsAbsorbed: Scalars['Int']['output'];
+  /** Inventory accuracy by stock state now: units where the balance and the ledger agree, over all units. */
+  inventoryAccuracy: Array<StockStateAccuracy>;
+};
+
+/** What kind of step of a business flow a hop is. */
+export type TraceHopKind =
+  /** A client's mutation (applied, or replayed from its idempotency key). */
+  | 'REQUEST'
+  /** A state transition of an aggregate, or a stock movement. */
+  | 'STATE_CHANGE'
+  /** An event appended to a subgraph's outbox. */
+  | 'EVENT_PUBLISHED'
+  /** An event a consumer handled (inbox). */
+  | 'EVENT_HANDLED'
+  /** An event waiting for a retry after a failed attempt. */
+  | 'EVENT_RETRIED'
+  /** An event a consumer gave up on. */
+  | 'EVENT_DEAD_LETTERED'
+  /** A call to a payment provider. */
+  | 'PROVIDER_CALL'
+  /** A posting to the ERP. */
+  | 'ERP_POSTING'
+  /** A privileged action in the audit log. */
+  | 'AUDIT';
+
+/** One hop of a business flow. */
+export type TraceHop = {
+  __typename?: 'TraceHop';
+  /** When it happened. */
+  at: Scalars['DateTime']['output'];
+  /** Which subgraph recorded it. */
+  subgraph: Scalars['String']['output'];
+  /** What kind of step. */
+  kind: TraceHopKind;
+  /** The mutation, event type, consumer, action or call, e.g. requestReturn, ReturnAuthorized, refunds.return-refunds, simulated.refunds.create, erp.creditMemo. */
+  name: Scalars['String']['output'];
+  /** What a person needs to read it. */
+  detail?: Maybe<Scalars['String']['output']>;
+  /** The return, refund, order or SKU it is about. */
+  aggregateId?: Maybe<Scalars['String']['output']>;
+  /** The event, for event hops. */
+  eventId?: Maybe<Scalars['String']['output']>;
+  /** The flow it belongs to. */
+  correlationId: Scalars['String']['output'];
+};
+
+/** A business trace; the returns subgraph owns it, this subgraph contributes its hops (the id encodes the subject). */
+export type BusinessTrace = {
+  __typename?: 'BusinessTrace';
+  /** Opaque; encodes the correlation id or the return id. */
+  id: Scalars['ID']['output'];
+  /** The inventory subgraph's hops of the flow, in time order (at most 2000). */
+  inventoryHops: Array<TraceHop>;
+};
+
+/** How accurate the stock of one state is now, every location together: the balance projection against the fold of the append-only ledger, per (location, SKU). */
+export type StockStateAccuracy = {
+  __typename?: 'StockStateAccuracy';
+  /** The state. */
+  state: StockState;
+  /** Units in this state by the ledger, over every (location, SKU). */
+  ledgerUnits: Scalars['Int']['output'];
+  /** Units in this state by the balance projection. */
+  projectedUnits: Scalars['Int']['output'];
+  /** Ledger units of the (location, SKU) positions where the balance agrees with the ledger. */
+  accurateUnits: Scalars['Int']['output'];
+  /** (location, SKU) positions in this state. */
+  positions: Scalars['Int']['output'];
+  /** Positions where the balance and the ledger disagree (each a defect to investigate). */
+  mismatchedPositions: Scalars['Int']['output'];
+  /** accurateUnits / ledgerUnits in basis points (10000 = every unit agrees), integer division; null when no units. */
+  accuracyBasisPoints?: Maybe<Scalars['Int']['output']>;
+};
+
 /** ISO 4217 currency codes the graph accepts. */
 export type CurrencyCode =
   | 'AUD'
@@ -914,6 +995,8 @@ export type FederationTypes = {
   Location: Location;
   InventoryItem: InventoryItem;
   OrderLine: OrderLine;
+  ReturnsKpis: ReturnsKpis;
+  BusinessTrace: BusinessTrace;
   ExceptionConnection: ExceptionConnection;
 };
 
@@ -930,6 +1013,12 @@ export type FederationReferenceTypes = {
     & GraphQLRecursivePick<FederationTypes['OrderLine'], {"id":true}>
     & ( Record<PropertyKey, never>
         | GraphQLRecursivePick<FederationTypes['OrderLine'], {"sku":true}> ) );
+  ReturnsKpis:
+    ( { __typename: 'ReturnsKpis' }
+    & GraphQLRecursivePick<FederationTypes['ReturnsKpis'], {"id":true}> );
+  BusinessTrace:
+    ( { __typename: 'BusinessTrace' }
+    & GraphQLRecursivePick<FederationTypes['BusinessTrace'], {"id":true}> );
   ExceptionConnection:
     ( { __typename: 'ExceptionConnection' }
     & GraphQLRecursivePick<FederationTypes['ExceptionConnection'], {"id":true}> );
@@ -972,6 +1061,11 @@ export type ResolversTypes = {
   UserErrorCode: UserErrorCode;
   RetryStockPostingInput: RetryStockPostingInput;
   RetryStockPostingPayload: ResolverTypeWrapper<RetryStockPostingPayload>;
+  ReturnsKpis: ResolverTypeWrapper<ReturnsKpis>;
+  TraceHopKind: TraceHopKind;
+  TraceHop: ResolverTypeWrapper<TraceHop>;
+  BusinessTrace: ResolverTypeWrapper<BusinessTrace>;
+  StockStateAccuracy: ResolverTypeWrapper<StockStateAccuracy>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   CurrencyCode: CurrencyCode;
   Money: ResolverTypeWrapper<{ amount: string; currencyCode: string }>;
@@ -1029,6 +1123,10 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   RetryStockPostingInput: RetryStockPostingInput;
   RetryStockPostingPayload: RetryStockPostingPayload;
+  ReturnsKpis: ReturnsKpis | FederationReferenceTypes['ReturnsKpis'];
+  TraceHop: TraceHop;
+  BusinessTrace: BusinessTrace | FederationReferenceTypes['BusinessTrace'];
+  StockStateAccuracy: StockStateAccuracy;
   DateTime: Scalars['DateTime']['output'];
   Money: { amount: string; currencyCode: string };
   UserError: UserError;
@@ -1200,6 +1298,40 @@ export type RetryStockPostingPayloadResolvers<ContextType = SubgraphContext<Inve
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
+export type ReturnsKpisResolvers<ContextType = SubgraphContext<InventoryLoaders>, ParentType extends ResolversParentTypes['ReturnsKpis'] = ResolversParentTypes['ReturnsKpis'], FederationReferenceType extends FederationReferenceTypes['ReturnsKpis'] = FederationReferenceTypes['ReturnsKpis']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ReturnsKpis']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  inventoryDuplicateAttemptsAbsorbed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  inventoryAccuracy?: Resolver<Array<ResolversTypes['StockStateAccuracy']>, ParentType, ContextType>;
+};
+
+export type TraceHopResolvers<ContextType = SubgraphContext<InventoryLoaders>, ParentType extends ResolversParentTypes['TraceHop'] = ResolversParentTypes['TraceHop']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  subgraph?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['TraceHopKind'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  detail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  aggregateId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  correlationId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type BusinessTraceResolvers<ContextType = SubgraphContext<InventoryLoaders>, ParentType extends ResolversParentTypes['BusinessTrace'] = ResolversParentTypes['BusinessTrace'], FederationReferenceType extends FederationReferenceTypes['BusinessTrace'] = FederationReferenceTypes['BusinessTrace']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['BusinessTrace']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  inventoryHops?: Resolver<Array<ResolversTypes['TraceHop']>, ParentType, ContextType>;
+};
+
+export type StockStateAccuracyResolvers<ContextType = SubgraphContext<InventoryLoaders>, ParentType extends ResolversParentTypes['StockStateAccuracy'] = ResolversParentTypes['StockStateAccuracy']> = {
+  state?: Resolver<ResolversTypes['StockState'], ParentType, ContextType>;
+  ledgerUnits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  projectedUnits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  accurateUnits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  positions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  mismatchedPositions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  accuracyBasisPoints?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
@@ -1344,6 +1476,10 @@ export type Resolvers<ContextType = SubgraphContext<InventoryLoaders>> = {
   Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RetryStockPostingPayload?: RetryStockPostingPayloadResolvers<ContextType>;
+  ReturnsKpis?: ReturnsKpisResolvers<ContextType>;
+  TraceHop?: TraceHopResolvers<ContextType>;
+  BusinessTrace?: BusinessTraceResolvers<ContextType>;
+  StockStateAccuracy?: StockStateAccuracyResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Money?: MoneyResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;

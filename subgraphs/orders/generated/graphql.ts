@@ -474,6 +474,66 @@ export type MutationReplayOrdersDeadLettersArgs = {
   idempotencyKey: Scalars['String']['input'];
 };
 
+/** The returns KPIs; the returns subgraph owns them, this subgraph contributes its part (the id encodes the window). */
+export type ReturnsKpis = {
+  __typename?: 'ReturnsKpis';
+  /** Opaque; encodes the window and grouping. */
+  id: Scalars['ID']['output'];
+  /** The orders subgraph's share of duplicateAttemptsAbsorbed: idempotent replays in the window. */
+  ordersDuplicateAttemptsAbsorbed: Scalars['Int']['output'];
+};
+
+/** What kind of step of a business flow a hop is. */
+export type TraceHopKind =
+  /** A client's mutation (applied, or replayed from its idempotency key). */
+  | 'REQUEST'
+  /** A state transition of an aggregate, or a stock movement. */
+  | 'STATE_CHANGE'
+  /** An event appended to a subgraph's outbox. */
+  | 'EVENT_PUBLISHED'
+  /** An event a consumer handled (inbox). */
+  | 'EVENT_HANDLED'
+  /** An event waiting for a retry after a failed attempt. */
+  | 'EVENT_RETRIED'
+  /** An event a consumer gave up on. */
+  | 'EVENT_DEAD_LETTERED'
+  /** A call to a payment provider. */
+  | 'PROVIDER_CALL'
+  /** A posting to the ERP. */
+  | 'ERP_POSTING'
+  /** A privileged action in the audit log. */
+  | 'AUDIT';
+
+/** One hop of a business flow. */
+export type TraceHop = {
+  __typename?: 'TraceHop';
+  /** When it happened. */
+  at: Scalars['DateTime']['output'];
+  /** Which subgraph recorded it. */
+  subgraph: Scalars['String']['output'];
+  /** What kind of step. */
+  kind: TraceHopKind;
+  /** The mutation, event type, consumer, action or call, e.g. requestReturn, ReturnAuthorized, refunds.return-refunds, simulated.refunds.create, erp.creditMemo. */
+  name: Scalars['String']['output'];
+  /** What a person needs to read it. */
+  detail?: Maybe<Scalars['String']['output']>;
+  /** The return, refund, order or SKU it is about. */
+  aggregateId?: Maybe<Scalars['String']['output']>;
+  /** The event, for event hops. */
+  eventId?: Maybe<Scalars['String']['output']>;
+  /** The flow it belongs to. */
+  correlationId: Scalars['String']['output'];
+};
+
+/** A business trace; the returns subgraph owns it, this subgraph contributes its hops (the id encodes the subject). */
+export type BusinessTrace = {
+  __typename?: 'BusinessTrace';
+  /** Opaque; encodes the correlation id or the return id. */
+  id: Scalars['ID']['output'];
+  /** The orders subgraph's hops of the flow, in time order (at most 2000). */
+  ordersHops: Array<TraceHop>;
+};
+
 /** ISO 4217 currency codes the graph accepts. */
 export type CurrencyCode =
   | 'AUD'
@@ -883,6 +943,8 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type FederationTypes = {
   Order: Order;
   OrderLine: OrderLine;
+  ReturnsKpis: ReturnsKpis;
+  BusinessTrace: BusinessTrace;
   ExceptionConnection: ExceptionConnection;
 };
 
@@ -894,6 +956,12 @@ export type FederationReferenceTypes = {
   OrderLine:
     ( { __typename: 'OrderLine' }
     & GraphQLRecursivePick<FederationTypes['OrderLine'], {"id":true}> );
+  ReturnsKpis:
+    ( { __typename: 'ReturnsKpis' }
+    & GraphQLRecursivePick<FederationTypes['ReturnsKpis'], {"id":true}> );
+  BusinessTrace:
+    ( { __typename: 'BusinessTrace' }
+    & GraphQLRecursivePick<FederationTypes['BusinessTrace'], {"id":true}> );
   ExceptionConnection:
     ( { __typename: 'ExceptionConnection' }
     & GraphQLRecursivePick<FederationTypes['ExceptionConnection'], {"id":true}> );
@@ -930,6 +998,10 @@ export type ResolversTypes = {
   RetryCommerceDeliveryPayload: ResolverTypeWrapper<StoredRetryPayload>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ReturnsKpis: ResolverTypeWrapper<ReturnsKpis>;
+  TraceHopKind: TraceHopKind;
+  TraceHop: ResolverTypeWrapper<TraceHop>;
+  BusinessTrace: ResolverTypeWrapper<BusinessTrace>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   CurrencyCode: CurrencyCode;
   Money: ResolverTypeWrapper<{ amount: string; currencyCode: string }>;
@@ -982,6 +1054,9 @@ export type ResolversParentTypes = {
   RetryCommerceDeliveryPayload: StoredRetryPayload;
   Query: Record<PropertyKey, never>;
   Mutation: Record<PropertyKey, never>;
+  ReturnsKpis: ReturnsKpis | FederationReferenceTypes['ReturnsKpis'];
+  TraceHop: TraceHop;
+  BusinessTrace: BusinessTrace | FederationReferenceTypes['BusinessTrace'];
   DateTime: Scalars['DateTime']['output'];
   Money: { amount: string; currencyCode: string };
   UserError: UserError;
@@ -1141,6 +1216,29 @@ export type MutationResolvers<ContextType = SubgraphContext<OrdersLoaders>, Pare
   replayOrdersDeadLetters?: Resolver<ResolversTypes['ReplayDeadLettersPayload'], ParentType, ContextType, RequireFields<MutationReplayOrdersDeadLettersArgs, 'input' | 'idempotencyKey'>>;
 };
 
+export type ReturnsKpisResolvers<ContextType = SubgraphContext<OrdersLoaders>, ParentType extends ResolversParentTypes['ReturnsKpis'] = ResolversParentTypes['ReturnsKpis'], FederationReferenceType extends FederationReferenceTypes['ReturnsKpis'] = FederationReferenceTypes['ReturnsKpis']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ReturnsKpis']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  ordersDuplicateAttemptsAbsorbed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type TraceHopResolvers<ContextType = SubgraphContext<OrdersLoaders>, ParentType extends ResolversParentTypes['TraceHop'] = ResolversParentTypes['TraceHop']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  subgraph?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['TraceHopKind'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  detail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  aggregateId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  correlationId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type BusinessTraceResolvers<ContextType = SubgraphContext<OrdersLoaders>, ParentType extends ResolversParentTypes['BusinessTrace'] = ResolversParentTypes['BusinessTrace'], FederationReferenceType extends FederationReferenceTypes['BusinessTrace'] = FederationReferenceTypes['BusinessTrace']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['BusinessTrace']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  ordersHops?: Resolver<Array<ResolversTypes['TraceHop']>, ParentType, ContextType>;
+};
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
@@ -1280,6 +1378,9 @@ export type Resolvers<ContextType = SubgraphContext<OrdersLoaders>> = {
   RetryCommerceDeliveryPayload?: RetryCommerceDeliveryPayloadResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  ReturnsKpis?: ReturnsKpisResolvers<ContextType>;
+  TraceHop?: TraceHopResolvers<ContextType>;
+  BusinessTrace?: BusinessTraceResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Money?: MoneyResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;

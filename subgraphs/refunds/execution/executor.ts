@@ -113,7 +113,11 @@ export class RefundExecutor {
     return this.db.transaction(async (tx) => {
       const { rows } = await tx.query<Tender & Record<string, unknown>>(
         `SELECT t.id, t.refund_id, t.provider, t.payment_reference, t.amount_minor, r.currency, t.status, t.generation, t.provider_refund_id, t.attempts, t.updated_at,
-                'refund:' || t.refund_id AS correlation
+                -- The flow the refund belongs to (its latest event's, so a retry joins the retry's
+                -- request), keeping one correlation id from the client to the provider call; past the
+                -- event log's retention, the refund's own id.
+                coalesce((SELECT o.correlation_id FROM refunds.outbox o WHERE o.aggregate_id = t.refund_id ORDER BY o.seq DESC LIMIT 1),
+                         'refund:' || t.refund_id) AS correlation
            FROM refunds.refund_tenders t JOIN refunds.refunds r ON r.id = t.refund_id
           WHERE (t.status IN ('PENDING', 'SUBMITTED') OR (t.status = 'REQUIRES_ACTION' AND t.last_error LIKE $2))
             AND t.next_attempt_at <= now() AND r.approval_state <> 'AWAITING_APPROVAL'

@@ -824,6 +824,68 @@ export type ResolveReconciliationExceptionPayload = {
   userErrors: Array<UserError>;
 };
 
+/** The returns KPIs; the returns subgraph owns them, this subgraph contributes its part (the id encodes the window). */
+export type ReturnsKpis = {
+  __typename?: 'ReturnsKpis';
+  /** Opaque; encodes the window and grouping. */
+  id: Scalars['ID']['output'];
+  /** The refunds subgraph's share of duplicateAttemptsAbsorbed: idempotent replays in the window. */
+  refundsDuplicateAttemptsAbsorbed: Scalars['Int']['output'];
+  /** Reconciliation mismatches (graph, providers, ERP) open now. */
+  reconciliationMismatchesOpen: Scalars['Int']['output'];
+};
+
+/** What kind of step of a business flow a hop is. */
+export type TraceHopKind =
+  /** A client's mutation (applied, or replayed from its idempotency key). */
+  | 'REQUEST'
+  /** A state transition of an aggregate, or a stock movement. */
+  | 'STATE_CHANGE'
+  /** An event appended to a subgraph's outbox. */
+  | 'EVENT_PUBLISHED'
+  /** An event a consumer handled (inbox). */
+  | 'EVENT_HANDLED'
+  /** An event waiting for a retry after a failed attempt. */
+  | 'EVENT_RETRIED'
+  /** An event a consumer gave up on. */
+  | 'EVENT_DEAD_LETTERED'
+  /** A call to a payment provider. */
+  | 'PROVIDER_CALL'
+  /** A posting to the ERP. */
+  | 'ERP_POSTING'
+  /** A privileged action in the audit log. */
+  | 'AUDIT';
+
+/** One hop of a business flow. */
+export type TraceHop = {
+  __typename?: 'TraceHop';
+  /** When it happened. */
+  at: Scalars['DateTime']['output'];
+  /** Which subgraph recorded it. */
+  subgraph: Scalars['String']['output'];
+  /** What kind of step. */
+  kind: TraceHopKind;
+  /** The mutation, event type, consumer, action or call, e.g. requestReturn, ReturnAuthorized, refunds.return-refunds, simulated.refunds.create, erp.creditMemo. */
+  name: Scalars['String']['output'];
+  /** What a person needs to read it. */
+  detail?: Maybe<Scalars['String']['output']>;
+  /** The return, refund, order or SKU it is about. */
+  aggregateId?: Maybe<Scalars['String']['output']>;
+  /** The event, for event hops. */
+  eventId?: Maybe<Scalars['String']['output']>;
+  /** The flow it belongs to. */
+  correlationId: Scalars['String']['output'];
+};
+
+/** A business trace; the returns subgraph owns it, this subgraph contributes its hops (the id encodes the subject). */
+export type BusinessTrace = {
+  __typename?: 'BusinessTrace';
+  /** Opaque; encodes the correlation id or the return id. */
+  id: Scalars['ID']['output'];
+  /** The refunds subgraph's hops of the flow, in time order (at most 2000). */
+  refundsHops: Array<TraceHop>;
+};
+
 /** ISO 4217 currency codes the graph accepts. */
 export type CurrencyCode =
   | 'AUD'
@@ -1234,6 +1296,8 @@ export type FederationTypes = {
   Refund: Refund;
   Order: Order;
   Return: Return;
+  ReturnsKpis: ReturnsKpis;
+  BusinessTrace: BusinessTrace;
   ExceptionConnection: ExceptionConnection;
 };
 
@@ -1248,6 +1312,12 @@ export type FederationReferenceTypes = {
   Return:
     ( { __typename: 'Return' }
     & GraphQLRecursivePick<FederationTypes['Return'], {"id":true}> );
+  ReturnsKpis:
+    ( { __typename: 'ReturnsKpis' }
+    & GraphQLRecursivePick<FederationTypes['ReturnsKpis'], {"id":true}> );
+  BusinessTrace:
+    ( { __typename: 'BusinessTrace' }
+    & GraphQLRecursivePick<FederationTypes['BusinessTrace'], {"id":true}> );
   ExceptionConnection:
     ( { __typename: 'ExceptionConnection' }
     & GraphQLRecursivePick<FederationTypes['ExceptionConnection'], {"id":true}> );
@@ -1309,6 +1379,10 @@ export type ResolversTypes = {
   RetryCreditMemoPostingInput: RetryCreditMemoPostingInput;
   ResolveReconciliationExceptionInput: ResolveReconciliationExceptionInput;
   ResolveReconciliationExceptionPayload: ResolverTypeWrapper<StoredResolvePayload>;
+  ReturnsKpis: ResolverTypeWrapper<ReturnsKpis>;
+  TraceHopKind: TraceHopKind;
+  TraceHop: ResolverTypeWrapper<TraceHop>;
+  BusinessTrace: ResolverTypeWrapper<BusinessTrace>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   CurrencyCode: CurrencyCode;
   Money: ResolverTypeWrapper<{ amount: string; currencyCode: string }>;
@@ -1377,6 +1451,9 @@ export type ResolversParentTypes = {
   RetryCreditMemoPostingInput: RetryCreditMemoPostingInput;
   ResolveReconciliationExceptionInput: ResolveReconciliationExceptionInput;
   ResolveReconciliationExceptionPayload: StoredResolvePayload;
+  ReturnsKpis: ReturnsKpis | FederationReferenceTypes['ReturnsKpis'];
+  TraceHop: TraceHop;
+  BusinessTrace: BusinessTrace | FederationReferenceTypes['BusinessTrace'];
   DateTime: Scalars['DateTime']['output'];
   Money: { amount: string; currencyCode: string };
   UserError: UserError;
@@ -1660,6 +1737,30 @@ export type ResolveReconciliationExceptionPayloadResolvers<ContextType = Subgrap
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
+export type ReturnsKpisResolvers<ContextType = SubgraphContext<RefundsLoaders>, ParentType extends ResolversParentTypes['ReturnsKpis'] = ResolversParentTypes['ReturnsKpis'], FederationReferenceType extends FederationReferenceTypes['ReturnsKpis'] = FederationReferenceTypes['ReturnsKpis']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ReturnsKpis']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  refundsDuplicateAttemptsAbsorbed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reconciliationMismatchesOpen?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type TraceHopResolvers<ContextType = SubgraphContext<RefundsLoaders>, ParentType extends ResolversParentTypes['TraceHop'] = ResolversParentTypes['TraceHop']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  subgraph?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['TraceHopKind'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  detail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  aggregateId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  correlationId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type BusinessTraceResolvers<ContextType = SubgraphContext<RefundsLoaders>, ParentType extends ResolversParentTypes['BusinessTrace'] = ResolversParentTypes['BusinessTrace'], FederationReferenceType extends FederationReferenceTypes['BusinessTrace'] = FederationReferenceTypes['BusinessTrace']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['BusinessTrace']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  refundsHops?: Resolver<Array<ResolversTypes['TraceHop']>, ParentType, ContextType>;
+};
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
@@ -1813,6 +1914,9 @@ export type Resolvers<ContextType = SubgraphContext<RefundsLoaders>> = {
   StoreCreditEntryConnection?: StoreCreditEntryConnectionResolvers<ContextType>;
   StoreCreditEntryEdge?: StoreCreditEntryEdgeResolvers<ContextType>;
   ResolveReconciliationExceptionPayload?: ResolveReconciliationExceptionPayloadResolvers<ContextType>;
+  ReturnsKpis?: ReturnsKpisResolvers<ContextType>;
+  TraceHop?: TraceHopResolvers<ContextType>;
+  BusinessTrace?: BusinessTraceResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Money?: MoneyResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;

@@ -1,7 +1,8 @@
 import type { WriteTx } from '../../../platform/write-path/write-tx';
 import type { ConsumerDefinition } from '../../../platform/events/consumer';
 import { on } from '../../../platform/events/handlers';
-import { CreditMemoPosted, RefundFailed, RefundRequested, RefundSucceeded } from '../../../contracts/events/refunds';
+import { CreditMemoPosted, RefundFailed, RefundRequested, RefundRequiresAction, RefundSucceeded } from '../../../contracts/events/refunds';
+import { recordManualAction, recordRefundMilestone } from '../operations/kpi-records';
 import { lockReturn } from '../lifecycle/lifecycle-queries';
 import { completeIfSettled } from '../lifecycle/completion';
 
@@ -21,10 +22,25 @@ export const refundStatusConsumer: ConsumerDefinition = {
   schema: 'returns',
   // The return's financial state each refund event leads to.
   handlers: [
-    on(RefundRequested, (tx, refund) => follow(tx, refund.returnId, 'PENDING')),
-    on(RefundSucceeded, (tx, refund) => follow(tx, refund.returnId, 'REFUNDED')),
-    on(RefundFailed, (tx, refund) => follow(tx, refund.returnId, 'FAILED')),
-    on(CreditMemoPosted, (tx, refund) => follow(tx, refund.returnId, 'SETTLED')),
+    // Each also records what the KPIs need (operations/kpi-records.ts): milestones and manual actions.
+    on(RefundRequested, async (tx, refund, event) => {
+      if (refund.trigger === 'MANUAL') await recordManualAction(tx, refund.returnId, 'MANUAL_REFUND', event);
+      if (refund.awaitingApproval) await recordManualAction(tx, refund.returnId, 'REFUND_AWAITED_APPROVAL', event);
+      await follow(tx, refund.returnId, 'PENDING');
+    }),
+    on(RefundSucceeded, async (tx, refund, event) => {
+      await recordRefundMilestone(tx, refund.returnId, 'refund_succeeded_at', event);
+      await follow(tx, refund.returnId, 'REFUNDED');
+    }),
+    on(RefundFailed, async (tx, refund, event) => {
+      await recordManualAction(tx, refund.returnId, 'REFUND_FAILED', event);
+      await follow(tx, refund.returnId, 'FAILED');
+    }),
+    on(RefundRequiresAction, (tx, refund, event) => recordManualAction(tx, refund.returnId, 'REFUND_REQUIRES_ACTION', event)),
+    on(CreditMemoPosted, async (tx, refund, event) => {
+      await recordRefundMilestone(tx, refund.returnId, 'memo_posted_at', event);
+      await follow(tx, refund.returnId, 'SETTLED');
+    }),
   ],
 };
 

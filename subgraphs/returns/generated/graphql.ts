@@ -707,6 +707,12 @@ export type Query = {
   returns: ReturnConnection;
   /** Every item a person must act on, oldest first (operations, finance). */
   exceptions: ExceptionConnection;
+  /** Returns KPIs for returns requested in [from, to) (at most 366 days). groupBy absent: only totals. Operations and finance. */
+  returnsKpis: ReturnsKpis;
+  /** Every hop of one business flow (one correlation id) across all subgraphs and backends, in time order. Operations, finance and the service desk. */
+  trace: BusinessTrace;
+  /** Every hop of every flow that touched one return, in time order. Operations, finance and the service desk. */
+  returnTimeline: BusinessTrace;
   /** The returns subgraph's event pipeline (operations roles). */
   returnsEventPipeline: EventPipeline;
 };
@@ -765,6 +771,23 @@ export type QueryExceptionsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
   kind?: InputMaybe<ExceptionKind>;
+};
+
+
+export type QueryReturnsKpisArgs = {
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
+  groupBy?: InputMaybe<KpiGroupBy>;
+};
+
+
+export type QueryTraceArgs = {
+  correlationId: Scalars['String']['input'];
+};
+
+
+export type QueryReturnTimelineArgs = {
+  returnId: Scalars['ID']['input'];
 };
 
 /** Reasons a mutation of this subgraph refuses its input. */
@@ -878,6 +901,139 @@ export type ExceptionConnection = {
   id: Scalars['ID']['output'];
   /** The returns subgraph's part of this page: at most first + 1 exceptions after the cursor, and its exact counts. */
   returnsExceptions: ExceptionContribution;
+};
+
+/** How `returnsKpis` groups its figures. */
+export type KpiGroupBy =
+  /** By the channel the return was taken in (key: the Channel name). */
+  | 'CHANNEL'
+  /** By the store that took it (key: the store id, NO_STORE for returns taken online). */
+  | 'STORE'
+  /** By the UTC day it was requested (key: YYYY-MM-DD). */
+  | 'DAY';
+
+/** The returns KPIs of returns requested in [from, to). Other subgraphs contribute their parts to this entity; its id encodes the arguments. */
+export type ReturnsKpis = {
+  __typename?: 'ReturnsKpis';
+  /** Opaque; encodes the window and grouping. */
+  id: Scalars['ID']['output'];
+  /** Start of the window (inclusive). */
+  from: Scalars['DateTime']['output'];
+  /** End of the window (exclusive). */
+  to: Scalars['DateTime']['output'];
+  /** The grouping asked for; null: totals only. */
+  groupBy?: Maybe<KpiGroupBy>;
+  /** The whole window (key ALL). */
+  totals: KpiGroup;
+  /** One per key, ordered by key; empty when groupBy is absent. */
+  groups: Array<KpiGroup>;
+  /** Idempotent replays (same key, same input) answered from the stored result in the window, in every subgraph. */
+  duplicateAttemptsAbsorbed: Scalars['Int']['output'];
+  /** The returns subgraph's share of duplicateAttemptsAbsorbed. */
+  returnsDuplicateAttemptsAbsorbed: Scalars['Int']['output'];
+  /** The orders subgraph's share (resolved there). */
+  ordersDuplicateAttemptsAbsorbed: Scalars['Int']['output'];
+  /** The inventory subgraph's share (resolved there). */
+  inventoryDuplicateAttemptsAbsorbed: Scalars['Int']['output'];
+  /** The refunds subgraph's share (resolved there). */
+  refundsDuplicateAttemptsAbsorbed: Scalars['Int']['output'];
+};
+
+/** The KPIs of one group of returns (or of all of them). */
+export type KpiGroup = {
+  __typename?: 'KpiGroup';
+  /** ALL for totals; otherwise the channel, store id (NO_STORE) or UTC day. */
+  key: Scalars['String']['output'];
+  /** Returns requested in the window. */
+  returnsRequested: Scalars['Int']['output'];
+  /** Of those, returns COMPLETED now. */
+  returnsCompleted: Scalars['Int']['output'];
+  /** Of those, completed with no manual action (see docs/design/011 for the exact rule). */
+  returnsCompletedFirstTimeRight: Scalars['Int']['output'];
+  /** Refund cycle time of the returns requested in the window (nearest-rank percentiles). */
+  refundCycleTime: CycleTime;
+  /** returnsCompletedFirstTimeRight / returnsCompleted; null when none completed. */
+  firstTimeRightRate?: Maybe<Scalars['Float']['output']>;
+};
+
+/** Request to refund SUCCEEDED and to credit memo POSTED, in whole seconds, as nearest-rank percentiles. */
+export type CycleTime = {
+  __typename?: 'CycleTime';
+  /** Returns whose refund succeeded (the samples of requestToRefund). */
+  samples: Scalars['Int']['output'];
+  /** Returns whose credit memo is posted (the samples of requestToMemo). */
+  memoSamples: Scalars['Int']['output'];
+  /** Median seconds from request to the refund SUCCEEDED. */
+  requestToRefundP50Seconds?: Maybe<Scalars['Int']['output']>;
+  /** 90th percentile of the same. */
+  requestToRefundP90Seconds?: Maybe<Scalars['Int']['output']>;
+  /** Median seconds from request to the credit memo POSTED. */
+  requestToMemoP50Seconds?: Maybe<Scalars['Int']['output']>;
+  /** 90th percentile of the same. */
+  requestToMemoP90Seconds?: Maybe<Scalars['Int']['output']>;
+};
+
+/** What kind of step of a business flow a hop is. */
+export type TraceHopKind =
+  /** A client's mutation (applied, or replayed from its idempotency key). */
+  | 'REQUEST'
+  /** A state transition of an aggregate, or a stock movement. */
+  | 'STATE_CHANGE'
+  /** An event appended to a subgraph's outbox. */
+  | 'EVENT_PUBLISHED'
+  /** An event a consumer handled (inbox). */
+  | 'EVENT_HANDLED'
+  /** An event waiting for a retry after a failed attempt. */
+  | 'EVENT_RETRIED'
+  /** An event a consumer gave up on. */
+  | 'EVENT_DEAD_LETTERED'
+  /** A call to a payment provider. */
+  | 'PROVIDER_CALL'
+  /** A posting to the ERP. */
+  | 'ERP_POSTING'
+  /** A privileged action in the audit log. */
+  | 'AUDIT';
+
+/** One hop of a business flow. */
+export type TraceHop = {
+  __typename?: 'TraceHop';
+  /** When it happened. */
+  at: Scalars['DateTime']['output'];
+  /** Which subgraph recorded it. */
+  subgraph: Scalars['String']['output'];
+  /** What kind of step. */
+  kind: TraceHopKind;
+  /** The mutation, event type, consumer, action or call, e.g. requestReturn, ReturnAuthorized, refunds.return-refunds, simulated.refunds.create, erp.creditMemo. */
+  name: Scalars['String']['output'];
+  /** What a person needs to read it. */
+  detail?: Maybe<Scalars['String']['output']>;
+  /** The return, refund, order or SKU it is about. */
+  aggregateId?: Maybe<Scalars['String']['output']>;
+  /** The event, for event hops. */
+  eventId?: Maybe<Scalars['String']['output']>;
+  /** The flow it belongs to. */
+  correlationId: Scalars['String']['output'];
+};
+
+/** Every hop of one business flow, or of every flow that touched one return, in time order; other subgraphs contribute their hops. */
+export type BusinessTrace = {
+  __typename?: 'BusinessTrace';
+  /** Opaque; encodes the correlation id or the return id. */
+  id: Scalars['ID']['output'];
+  /** The flow, for trace(correlationId). */
+  correlationId?: Maybe<Scalars['String']['output']>;
+  /** The return, for returnTimeline(returnId). */
+  returnId?: Maybe<Scalars['ID']['output']>;
+  /** Every subgraph's hops, merged in time order (at most 2000). */
+  hops: Array<TraceHop>;
+  /** The returns subgraph's hops. */
+  returnsHops: Array<TraceHop>;
+  /** The orders subgraph's hops (resolved there). */
+  ordersHops: Array<TraceHop>;
+  /** The inventory subgraph's hops (resolved there). */
+  inventoryHops: Array<TraceHop>;
+  /** The refunds subgraph's hops (resolved there). */
+  refundsHops: Array<TraceHop>;
 };
 
 /** ISO 4217 currency codes the graph accepts. */
@@ -1281,6 +1437,8 @@ export type FederationTypes = {
   Return: Return;
   Order: Order;
   ExceptionConnection: ExceptionConnection;
+  ReturnsKpis: ReturnsKpis;
+  BusinessTrace: BusinessTrace;
 };
 
 /** Mapping of federation reference types */
@@ -1309,6 +1467,16 @@ export type FederationReferenceTypes = {
         | GraphQLRecursivePick<FederationTypes['ExceptionConnection'], {"ordersExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}},"inventoryExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}},"refundsExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}}}>
         | GraphQLRecursivePick<FederationTypes['ExceptionConnection'], {"ordersExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}},"inventoryExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}},"refundsExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}}}>
         | GraphQLRecursivePick<FederationTypes['ExceptionConnection'], {"ordersExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}},"inventoryExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}},"refundsExceptions":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true},"edges":{"cursor":true,"node":{"id":true,"kind":true,"subgraph":true,"summary":true,"openedAt":true,"ageSeconds":true,"orderId":true,"returnId":true,"refundId":true,"correlationId":true,"evidence":{"label":true,"value":true},"action":{"kind":true,"label":true,"mutation":true,"targetId":true}}}}}> ) );
+  ReturnsKpis:
+    ( { __typename: 'ReturnsKpis' }
+    & GraphQLRecursivePick<FederationTypes['ReturnsKpis'], {"id":true}>
+    & ( Record<PropertyKey, never>
+        | GraphQLRecursivePick<FederationTypes['ReturnsKpis'], {"ordersDuplicateAttemptsAbsorbed":true,"inventoryDuplicateAttemptsAbsorbed":true,"refundsDuplicateAttemptsAbsorbed":true}> ) );
+  BusinessTrace:
+    ( { __typename: 'BusinessTrace' }
+    & GraphQLRecursivePick<FederationTypes['BusinessTrace'], {"id":true}>
+    & ( Record<PropertyKey, never>
+        | GraphQLRecursivePick<FederationTypes['BusinessTrace'], {"ordersHops":{"at":true,"subgraph":true,"kind":true,"name":true,"detail":true,"aggregateId":true,"eventId":true,"correlationId":true},"inventoryHops":{"at":true,"subgraph":true,"kind":true,"name":true,"detail":true,"aggregateId":true,"eventId":true,"correlationId":true},"refundsHops":{"at":true,"subgraph":true,"kind":true,"name":true,"detail":true,"aggregateId":true,"eventId":true,"correlationId":true}}> ) );
 };
 
 
@@ -1371,6 +1539,14 @@ export type ResolversTypes = {
   CommerceMirror: ResolverTypeWrapper<MirrorRow>;
   ExceptionBacklog: ResolverTypeWrapper<ExceptionBacklog>;
   ExceptionConnection: ResolverTypeWrapper<ExceptionConnection>;
+  KpiGroupBy: KpiGroupBy;
+  ReturnsKpis: ResolverTypeWrapper<ReturnsKpis>;
+  KpiGroup: ResolverTypeWrapper<KpiGroup>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  CycleTime: ResolverTypeWrapper<CycleTime>;
+  TraceHopKind: TraceHopKind;
+  TraceHop: ResolverTypeWrapper<TraceHop>;
+  BusinessTrace: ResolverTypeWrapper<BusinessTrace>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   CurrencyCode: CurrencyCode;
   Money: ResolverTypeWrapper<{ amount: string; currencyCode: string }>;
@@ -1444,6 +1620,12 @@ export type ResolversParentTypes = {
   CommerceMirror: MirrorRow;
   ExceptionBacklog: ExceptionBacklog;
   ExceptionConnection: ExceptionConnection | FederationReferenceTypes['ExceptionConnection'];
+  ReturnsKpis: ReturnsKpis | FederationReferenceTypes['ReturnsKpis'];
+  KpiGroup: KpiGroup;
+  Float: Scalars['Float']['output'];
+  CycleTime: CycleTime;
+  TraceHop: TraceHop;
+  BusinessTrace: BusinessTrace | FederationReferenceTypes['BusinessTrace'];
   DateTime: Scalars['DateTime']['output'];
   Money: { amount: string; currencyCode: string };
   UserError: UserError;
@@ -1678,6 +1860,9 @@ export type QueryResolvers<ContextType = SubgraphContext<ReturnsLoaders>, Parent
   return?: Resolver<Maybe<ResolversTypes['Return']>, ParentType, ContextType, RequireFields<QueryReturnArgs, 'id'>>;
   returns?: Resolver<ResolversTypes['ReturnConnection'], ParentType, ContextType, Partial<QueryReturnsArgs>>;
   exceptions?: Resolver<ResolversTypes['ExceptionConnection'], ParentType, ContextType, Partial<QueryExceptionsArgs>>;
+  returnsKpis?: Resolver<ResolversTypes['ReturnsKpis'], ParentType, ContextType, RequireFields<QueryReturnsKpisArgs, 'from' | 'to'>>;
+  trace?: Resolver<ResolversTypes['BusinessTrace'], ParentType, ContextType, RequireFields<QueryTraceArgs, 'correlationId'>>;
+  returnTimeline?: Resolver<ResolversTypes['BusinessTrace'], ParentType, ContextType, RequireFields<QueryReturnTimelineArgs, 'returnId'>>;
   returnsEventPipeline?: Resolver<ResolversTypes['EventPipeline'], ParentType, ContextType>;
 };
 
@@ -1703,6 +1888,56 @@ export type ExceptionConnectionResolvers<ContextType = SubgraphContext<ReturnsLo
   backlog?: Resolver<ResolversTypes['ExceptionBacklog'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   returnsExceptions?: Resolver<ResolversTypes['ExceptionContribution'], ParentType, ContextType>;
+};
+
+export type ReturnsKpisResolvers<ContextType = SubgraphContext<ReturnsLoaders>, ParentType extends ResolversParentTypes['ReturnsKpis'] = ResolversParentTypes['ReturnsKpis'], FederationReferenceType extends FederationReferenceTypes['ReturnsKpis'] = FederationReferenceTypes['ReturnsKpis']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ReturnsKpis']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  groupBy?: Resolver<Maybe<ResolversTypes['KpiGroupBy']>, ParentType, ContextType>;
+  totals?: Resolver<ResolversTypes['KpiGroup'], ParentType, ContextType>;
+  groups?: Resolver<Array<ResolversTypes['KpiGroup']>, ParentType, ContextType>;
+  duplicateAttemptsAbsorbed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  returnsDuplicateAttemptsAbsorbed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type KpiGroupResolvers<ContextType = SubgraphContext<ReturnsLoaders>, ParentType extends ResolversParentTypes['KpiGroup'] = ResolversParentTypes['KpiGroup']> = {
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  returnsRequested?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  returnsCompleted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  returnsCompletedFirstTimeRight?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  refundCycleTime?: Resolver<ResolversTypes['CycleTime'], ParentType, ContextType>;
+  firstTimeRightRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+};
+
+export type CycleTimeResolvers<ContextType = SubgraphContext<ReturnsLoaders>, ParentType extends ResolversParentTypes['CycleTime'] = ResolversParentTypes['CycleTime']> = {
+  samples?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  memoSamples?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  requestToRefundP50Seconds?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  requestToRefundP90Seconds?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  requestToMemoP50Seconds?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  requestToMemoP90Seconds?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type TraceHopResolvers<ContextType = SubgraphContext<ReturnsLoaders>, ParentType extends ResolversParentTypes['TraceHop'] = ResolversParentTypes['TraceHop']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  subgraph?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['TraceHopKind'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  detail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  aggregateId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  correlationId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type BusinessTraceResolvers<ContextType = SubgraphContext<ReturnsLoaders>, ParentType extends ResolversParentTypes['BusinessTrace'] = ResolversParentTypes['BusinessTrace'], FederationReferenceType extends FederationReferenceTypes['BusinessTrace'] = FederationReferenceTypes['BusinessTrace']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['BusinessTrace']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  correlationId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  returnId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  hops?: Resolver<Array<ResolversTypes['TraceHop']>, ParentType, ContextType>;
+  returnsHops?: Resolver<Array<ResolversTypes['TraceHop']>, ParentType, ContextType>;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -1853,6 +2088,11 @@ export type Resolvers<ContextType = SubgraphContext<ReturnsLoaders>> = {
   CommerceMirror?: CommerceMirrorResolvers<ContextType>;
   ExceptionBacklog?: ExceptionBacklogResolvers<ContextType>;
   ExceptionConnection?: ExceptionConnectionResolvers<ContextType>;
+  ReturnsKpis?: ReturnsKpisResolvers<ContextType>;
+  KpiGroup?: KpiGroupResolvers<ContextType>;
+  CycleTime?: CycleTimeResolvers<ContextType>;
+  TraceHop?: TraceHopResolvers<ContextType>;
+  BusinessTrace?: BusinessTraceResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Money?: MoneyResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
