@@ -1,3 +1,5 @@
+// First: starts tracing (when configured) before http, pg and undici load.
+import { processTracing } from './telemetry';
 import type { JWK } from 'jose';
 import { PostgresDb, migrate } from '../platform/db';
 import { ClientTokenVerifier, InternalTokens } from '../platform/auth';
@@ -32,6 +34,7 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     log.info({ service: name, signal }, 'shutting down');
     await stop();
+    await processTracing.shutdown();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));

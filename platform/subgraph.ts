@@ -12,6 +12,7 @@ import { concatAST, parse, print, type DocumentNode } from 'graphql';
 import type { Db } from './db';
 import { guardRootFields, INTERNAL_PRINCIPAL_HEADER, type InternalTokens, type Principal } from './auth';
 import { runInScope } from './context';
+import { inSubgraphSpan } from './telemetry/spans';
 import { componentLogger } from './logger';
 import { Messages, unauthenticated } from './graphql/errors';
 import { maskErrors } from './graphql/masking';
@@ -222,7 +223,7 @@ export async function startSubgraph<TLoaders>(definition: SubgraphDefinition<TLo
       '/graphql': (req, res) => {
         const correlationId = headerValue(req, CORRELATION_HEADER) ?? randomUUID();
         res.setHeader(CORRELATION_HEADER, correlationId);
-        return runInScope({ correlationId }, () => graphql(req, res));
+        return runInScope({ correlationId }, () => inSubgraphSpan(definition.name, req.headers, () => graphql(req, res)));
       },
       ...definition.routes,
       '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok', service: definition.name }),

@@ -21,6 +21,12 @@ export interface UpdateNotice {
   aggregateId: string;
   /** The event's data (owner fields and ids filter subscribers; nothing else is relied on). */
   data: Record<string, unknown>;
+  /**
+   * The correlation id of the request that caused the event: the gateway resolves each update
+   * under it, so the subgraph calls and logs of an update belong to the same business flow.
+   * Optional: notices from a relay of an older version have none (the gateway then makes one).
+   */
+  correlationId?: string;
 }
 
 /** Listens to notices. */

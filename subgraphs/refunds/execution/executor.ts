@@ -3,6 +3,7 @@ import { writeTransaction, type WriteTx } from '../../../platform/write-path/wri
 import { componentLogger } from '../../../platform/logger';
 import { backoffDelay, type BackoffSchedule } from '../../../platform/backoff';
 import { runInScope } from '../../../platform/context';
+import { inCallSpan, inStoredTrace } from '../../../platform/telemetry/spans';
 import { PaymentDeclinedError, type ProviderRefund } from '../../../connectors/payments/port';
 import { INTERNAL_PROVIDER } from '../domain/calculate';
 import { refreshRefundStatus } from '../status-rollup';
@@ -53,6 +54,8 @@ interface Tender {
   provider_refund_id: string | null;
   attempts: number;
   correlation: string;
+  /** The trace context of the request that created the refund (migration 029); null when untraced. */
+  traceparent: string | null;
   /** When the tender last changed state (for a SUBMITTED tender: when the provider accepted it). */
   updated_at: Date;
 }
@@ -103,7 +106,7 @@ export class RefundExecutor {
     const tenders = await this.claim();
     for (const tender of tenders) {
       if (!this.running && this.timer) break;
-      await runInScope({ correlationId: tender.correlation }, () => this.work(tender));
+      await runInScope({ correlationId: tender.correlation }, () => inStoredTrace(tender.traceparent, () => this.work(tender)));
     }
     return tenders.length;
   }
@@ -112,7 +115,7 @@ export class RefundExecutor {
     return this.db.transaction(async (tx) => {
       const { rows } = await tx.query<Tender & Record<string, unknown>>(
         `SELECT t.id, t.refund_id, t.provider, t.payment_reference, t.amount_minor, r.currency, t.status, t.generation, t.provider_refund_id, t.attempts, t.updated_at,
-                'refund:' || t.refund_id AS correlation
+                coalesce(t.correlation_id, 'refund:' || t.refund_id) AS correlation, t.traceparent
            FROM refunds.refund_tenders t JOIN refunds.refunds r ON r.id = t.refund_id
           WHERE (t.status IN ('PENDING', 'SUBMITTED') OR (t.status = 'REQUIRES_ACTION' AND t.last_error LIKE $2))
             AND t.next_attempt_at <= now() AND r.approval_state <> 'AWAITING_APPROVAL'
@@ -151,14 +154,16 @@ export class RefundExecutor {
     try {
       const answer =
         tender.status === 'SUBMITTED' && tender.provider_refund_id
-          ? await gateway.getRefund(tender.provider_refund_id)
-          : await gateway.createRefund({
-              refundId: tenderRefundKey(tender.id, tender.generation),
-              paymentReference: tender.payment_reference ?? '',
-              amountMinor: tender.amount_minor,
-              currency: tender.currency,
-              reason: 'requested_by_customer',
-            });
+          ? await inCallSpan(`payments.${tender.provider}.getRefund`, () => gateway.getRefund(tender.provider_refund_id ?? ''))
+          : await inCallSpan(`payments.${tender.provider}.refund`, () =>
+              gateway.createRefund({
+                refundId: tenderRefundKey(tender.id, tender.generation),
+                paymentReference: tender.payment_reference ?? '',
+                amountMinor: tender.amount_minor,
+                currency: tender.currency,
+                reason: 'requested_by_customer',
+              }),
+            );
       await this.record(tender, answer, gateway.settlesByWebhookOnly ? WEBHOOK_ONLY_RECHECK_MS : SETTLEMENT_POLL_MS);
     } catch (error) {
       if (error instanceof PaymentDeclinedError) {
