@@ -7,6 +7,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import type { ClientTokenVerifier, InternalTokens } from '../platform/auth';
 import { currentScope, runInScope } from '../platform/context';
 import { acceptCorrelationId } from '../platform/correlation';
+import { inSpan, inStoredTrace } from '../platform/telemetry/spans';
 import { ErrorCode } from '../platform/graphql/errors';
 import { apolloHandler, sendJson } from '../platform/http/apollo-handler';
 import { listen, router, type Route } from '../platform/http/server';
@@ -273,12 +274,16 @@ async function serveSubscriptions(
 
 /** Resolves a subscription update's selection through this gateway, under the subscriber's principal. */
 function executeThrough(apollo: ApolloServer<GatewayContext>, internalTokens: InternalTokens): ExecuteAs {
-  return async (query, variables, principal, eventCorrelationId) => {
-    // An update caused by an event keeps the event's correlation id; a catch-up page gets its own.
-    const correlationId = acceptCorrelationId(eventCorrelationId) ?? randomUUID();
+  return async (query, variables, principal, origin) => {
+    // An update caused by an event keeps the event's correlation id and trace; a catch-up page gets its own.
+    const correlationId = acceptCorrelationId(origin?.correlationId) ?? randomUUID();
     const internalPrincipalToken = await internalTokens.sign(principal);
     const response = await runInScope({ correlationId, principal }, () =>
-      apollo.executeOperation({ query, variables }, { contextValue: { correlationId, principal, internalPrincipalToken } }),
+      inStoredTrace(origin?.traceparent, () =>
+        inSpan('subscription.resolve', {}, () =>
+          apollo.executeOperation({ query, variables }, { contextValue: { correlationId, principal, internalPrincipalToken } }),
+        ),
+      ),
     );
     if (response.body.kind !== 'single') throw new Error('incremental delivery is not used for subscription updates');
     return withGraphQLErrors(response.body.singleResult);

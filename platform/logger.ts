@@ -25,8 +25,8 @@ export const logger: Logger = pino({
   mixin: logContext,
 });
 
-/** The correlation id and the recording span's ids, for every log line. */
-function logContext(): Record<string, string> {
+/** The correlation id and the recording span's ids, for every log line (the logger's mixin; exported for its test). */
+export function logContext(): Record<string, string> {
   const fields: Record<string, string> = {};
   const scope = currentScope();
   if (scope) fields.correlationId = scope.correlationId;

@@ -8,6 +8,7 @@ import { CORRELATION_ATTRIBUTE, CorrelationSpanProcessor, SUBGRAPH_ATTRIBUTE } f
 import { startTestGraph, type TestGraph } from './support/graph';
 import { principals } from './support/principals';
 import { newKey, recordOrder, type Caller } from './support/returns-kit';
+import { connect, type WsConnection } from './support/subscription-client';
 
 /**
  * One business flow, one trace: an order recorded and a refund issued through the gateway, under a
@@ -25,12 +26,14 @@ provider.register();
 const stopInstrumentation = registerInstrumentations({ tracerProvider: provider, instrumentations: [new UndiciInstrumentation()] });
 
 let t: TestGraph;
+let connection: WsConnection | undefined;
 
 beforeAll(async () => {
   t = await startTestGraph({ seed: false });
 }, 60_000);
 
 afterAll(async () => {
+  await connection?.dispose();
   await t.close();
   stopInstrumentation();
   await provider.shutdown();
@@ -77,18 +80,25 @@ describe('one trace per business flow', () => {
       lines: [{ sku: 'SKU-APP-002', category: 'apparel', quantity: 2, unitPrice: '20.00' }],
     });
     await traceUntil(traceId, (spans) => subgraphsIn(named(spans, /^consume /)).has('refunds'));
+    // A subscriber to the order's refunds: each update is resolved through the gateway for it.
+    connection = connect(t.url.replace(/^http/, 'ws'), await t.tokenFor(principals.finance()));
+    const updates = connection.subscribe<{ refundUpdated: { status: string } }>(`subscription($orderId: ID) { refundUpdated(orderId: $orderId) { status } }`, {
+      orderId: order.id,
+    });
     const issued = await caller.query<{ issueRefund: { refund: { id: string } | null; userErrors: unknown[] } }>(principals.finance(), ISSUE, {
       input: { orderId: order.id, lines: [{ orderLineId: order.lines[0]?.id, quantity: 1 }], reason: 'Trace test' },
       key: newKey('issue'),
     });
     expect(issued.errors).toBeUndefined();
     const refundId = issued.data?.issueRefund.refund?.id;
+    expect(issued.data?.issueRefund.userErrors).toEqual([]);
     expect(refundId).toBeDefined();
     const view = await caller.query<{ orderByNumber: { refunds: unknown[] } | null }>(principals.operations(), ORDER, { number: order.number });
     expect(view.errors).toBeUndefined();
 
     const spans = await traceUntil(traceId, (seen) => named(seen, /^payments\.[a-z_]+\.refund$/).length > 0 && named(seen, /^erp\.postCreditMemo$/).length > 0);
     client.end();
+    await updates.waitFor(1);
     const memo = await caller.query<{ refund: { creditMemo: { status: string } | null } }>(principals.finance(), REFUND, { id: refundId });
     expect(memo.data?.refund.creditMemo?.status).toBe('POSTED');
 
@@ -105,10 +115,15 @@ describe('one trace per business flow', () => {
     // The outside calls: the provider's refund and the ERP's credit memo.
     expect(named(spans, /^payments\.[a-z_]+\.refund$/)).toHaveLength(1);
     expect(named(spans, /^erp\.postCreditMemo$/)).toHaveLength(1);
+    // The subscription's updates were resolved under the flow's correlation id, inside its trace.
+    await traceUntil(traceId, (seen) => named(seen, /^subscription\.resolve$/).length > 0);
+    const resolutions = named(spansOf(traceId), /^subscription\.resolve$/);
+    expect(resolutions.every((span) => span.attributes[CORRELATION_ATTRIBUTE] === correlationId)).toBe(true);
     // Every span of the flow carries the correlation id; the test client's own spans and its HTTP
     // calls (undici client spans, children of them) are the caller's, not ours.
-    const clientSpanIds = new Set(spans.filter((span) => span.instrumentationScope.name === 'test-client').map((span) => span.spanContext().spanId));
-    const ours = spans.filter((span) => !clientSpanIds.has(span.spanContext().spanId) && !clientSpanIds.has(span.parentSpanContext?.spanId ?? ''));
+    const all = spansOf(traceId);
+    const clientSpanIds = new Set(all.filter((span) => span.instrumentationScope.name === 'test-client').map((span) => span.spanContext().spanId));
+    const ours = all.filter((span) => !clientSpanIds.has(span.spanContext().spanId) && !clientSpanIds.has(span.parentSpanContext?.spanId ?? ''));
     expect(ours.length).toBeGreaterThan(20);
     expect(ours.filter((span) => span.attributes[CORRELATION_ATTRIBUTE] !== correlationId).map((span) => span.name)).toEqual([]);
   }, 60_000);

@@ -27,6 +27,8 @@ export interface UpdateNotice {
    * Optional: notices from a relay of an older version have none (the gateway then makes one).
    */
   correlationId?: string;
+  /** The W3C trace context of that request, when it was traced: the update's resolution joins its trace. */
+  traceparent?: string;
 }
 
 /** Listens to notices. */

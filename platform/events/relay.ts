@@ -138,6 +138,7 @@ export class OutboxRelay {
           aggregateId: row.aggregate_id,
           data: row.data as Record<string, unknown>,
           correlationId: row.correlation_id,
+          ...(row.traceparent ? { traceparent: row.traceparent } : {}),
         })),
       )
       .catch((error: unknown) => log.warn({ err: error }, 'fan-out failed; subscribers resume from the event log'));
