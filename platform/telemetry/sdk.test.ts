@@ -55,7 +55,12 @@ describe('tracing on (OTLP endpoint set)', () => {
     const tracing = startTracing({ endpoint: `http://127.0.0.1:${port}/v1/traces`, serviceName: 'returns-graph-test', samplePercent: 100 });
     expect(tracing.enabled).toBe(true);
     const seen = await runInScope({ correlationId: 'on-1' }, () =>
-      inSpan('traced work', {}, async (span) => ({ recording: span.isRecording(), traceparent: activeTraceparent(), log: logFields(), ids: span.spanContext() })),
+      inSpan('traced work', {}, async (span) => ({
+        recording: span.isRecording(),
+        traceparent: activeTraceparent(),
+        log: logFields(),
+        ids: span.spanContext(),
+      })),
     );
     expect(seen.recording).toBe(true);
     expect(seen.traceparent).toBe(`00-${seen.ids.traceId}-${seen.ids.spanId}-01`);
