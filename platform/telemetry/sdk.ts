@@ -25,8 +25,14 @@ export interface Tracing {
   shutdown(): Promise<void>;
 }
 
-/** Paths no trace is worth keeping for: probes and scrapes, polled every few seconds. */
-const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+/**
+ * Paths no trace is worth keeping for, served or called: probes, scrapes and the gateway's poll of
+ * the registry's supergraph, each every few seconds, and none part of a business flow.
+ */
+const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics', '/supergraph']);
+
+/** The path of a request target, without its query. */
+const pathOf = (target: string | undefined): string => (target ?? '').split('?')[0] ?? '';
 
 /**
  * Starts the OpenTelemetry SDK when an endpoint is configured, and nothing at all otherwise: no
@@ -42,9 +48,12 @@ export function startTracing(options: TracingOptions): Tracing {
     // The correlation processor first: it sets the attribute before the batch processor sees the span.
     spanProcessors: [new CorrelationSpanProcessor(), new BatchSpanProcessor(new OTLPTraceExporter({ url: options.endpoint }))],
     instrumentations: [
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.has((req.url ?? '').split('?')[0] ?? '') }),
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.has(pathOf(req.url)),
+        ignoreOutgoingRequestHook: (req) => UNTRACED_PATHS.has(pathOf(req.path ?? undefined)),
+      }),
       // The gateway's subgraph fetches (gateway/fetcher.ts) and connectors' HTTP calls go through undici.
-      new UndiciInstrumentation(),
+      new UndiciInstrumentation({ ignoreRequestHook: (request) => UNTRACED_PATHS.has(pathOf(request.path)) }),
       new PgInstrumentation({ requireParentSpan: true }),
     ],
   });

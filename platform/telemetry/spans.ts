@@ -10,6 +10,7 @@ import {
   type Context,
   type Span,
 } from '@opentelemetry/api';
+import { currentScope } from '../context';
 
 /**
  * Spans of Returns Graph's own work (write paths, the outbox relay, consumers, provider and ERP
@@ -112,6 +113,9 @@ export const CORRELATION_ATTRIBUTE = 'correlation.id';
  * request's scope, so the span carries its correlation id.
  */
 export function inSubgraphSpan<T>(subgraph: string, headers: Record<string, string | string[] | undefined>, fn: () => Promise<T>): Promise<T> {
+  // The HTTP instrumentation's server span started before the correlation id was read from the headers.
+  const correlationId = currentScope()?.correlationId;
+  if (correlationId) trace.getActiveSpan()?.setAttribute(CORRELATION_ATTRIBUTE, correlationId);
   // SERVER unless an HTTP instrumentation already opened the server span this one then sits in.
   const kind = trace.getActiveSpan() ? SpanKind.INTERNAL : SpanKind.SERVER;
   return inSpan(`${subgraph} graphql`, { kind, parent: incomingContext(headers), attributes: { [SUBGRAPH_ATTRIBUTE]: subgraph } }, () => fn());
