@@ -20,7 +20,7 @@ import { DATABASE_FAILURES } from './graphql/database-failures';
 import { apolloHandler, sendJson } from './http/apollo-handler';
 import { listen, router, type Route, type RunningServer } from './http/server';
 import { headerValue } from './http/headers';
-import { CORRELATION_HEADER } from './correlation';
+import { acceptCorrelationId, CORRELATION_HEADER } from './correlation';
 import { WritePath } from './write-path/write-path';
 import type { EventPipeline } from './events/pipeline';
 import type { ConsumerDefinition } from './events/consumer';
@@ -225,7 +225,7 @@ export async function startSubgraph<TLoaders>(definition: SubgraphDefinition<TLo
         res.setHeader(CORRELATION_HEADER, correlationId);
         return runInScope({ correlationId }, () => inSubgraphSpan(definition.name, req.headers, () => graphql(req, res)));
       },
-      ...definition.routes,
+      ...inRequestScopes(definition.routes),
       '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok', service: definition.name }),
       '/readyz': async (_req, res) => {
         try {
@@ -253,6 +253,20 @@ export async function startSubgraph<TLoaders>(definition: SubgraphDefinition<TLo
       await apollo.stop();
     },
   };
+}
+
+/**
+ * Extra routes (provider and platform webhooks) run in a request scope of their own, so what they
+ * log and the events they append carry a correlation id (the caller's `x-correlation-id` when
+ * acceptable, else a fresh one) instead of none.
+ */
+function inRequestScopes(routes: Readonly<Record<string, Route>> | undefined): Record<string, Route> {
+  return Object.fromEntries(
+    Object.entries(routes ?? {}).map(([path, route]): [string, Route] => [
+      path,
+      (req, res) => runInScope({ correlationId: acceptCorrelationId(headerValue(req, CORRELATION_HEADER)) ?? randomUUID() }, () => route(req, res)),
+    ]),
+  );
 }
 
 async function subgraphContext<TLoaders>(
