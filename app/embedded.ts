@@ -1,3 +1,5 @@
+// First: starts tracing (when configured) before http, pg and undici load.
+import { processTracing } from './telemetry';
 import { randomBytes } from 'node:crypto';
 import { PgliteDb, migrate, type Db } from '../platform/db';
 import { ClientTokenVerifier, InternalTokens, signClientToken } from '../platform/auth';
@@ -97,6 +99,7 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     log.info({ signal }, 'shutting down');
     await graph.close();
+    await processTracing.shutdown();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));

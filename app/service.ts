@@ -1,3 +1,5 @@
+// First: starts tracing (when configured) before http, pg and undici load.
+import { processTracing } from './telemetry';
 import { PostgresDb, migrate } from '../platform/db';
 import { InternalTokens } from '../platform/auth';
 import { startSubgraph, subgraphSdl } from '../platform/subgraph';
@@ -34,6 +36,7 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     log.info({ service: name, signal }, 'shutting down');
     await stop();
+    await processTracing.shutdown();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));

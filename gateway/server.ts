@@ -5,7 +5,9 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from 'pino';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { InternalTokens, TokenVerifier } from '../platform/auth';
-import { currentScope } from '../platform/context';
+import { currentScope, runInScope } from '../platform/context';
+import { acceptCorrelationId } from '../platform/correlation';
+import { inSpan, inStoredTrace } from '../platform/telemetry/spans';
 import { ErrorCode } from '../platform/graphql/errors';
 import { apolloHandler, sendJson } from '../platform/http/apollo-handler';
 import { listen, router, type Route } from '../platform/http/server';
@@ -286,10 +288,16 @@ async function serveSubscriptions(
 
 /** Resolves a subscription update's selection through this gateway, under the subscriber's principal. */
 function executeThrough(apollo: ApolloServer<GatewayContext>, internalTokens: InternalTokens): ExecuteAs {
-  return async (query, variables, principal) => {
-    const response = await apollo.executeOperation(
-      { query, variables },
-      { contextValue: { correlationId: randomUUID(), principal, internalPrincipalToken: await internalTokens.sign(principal) } },
+  return async (query, variables, principal, origin) => {
+    // An update caused by an event keeps the event's correlation id and trace; a catch-up page gets its own.
+    const correlationId = acceptCorrelationId(origin?.correlationId) ?? randomUUID();
+    const internalPrincipalToken = await internalTokens.sign(principal);
+    const response = await runInScope({ correlationId, principal }, () =>
+      inStoredTrace(origin?.traceparent, () =>
+        inSpan('subscription.resolve', {}, () =>
+          apollo.executeOperation({ query, variables }, { contextValue: { correlationId, principal, internalPrincipalToken } }),
+        ),
+      ),
     );
     if (response.body.kind !== 'single') throw new Error('incremental delivery is not used for subscription updates');
     return withGraphQLErrors(response.body.singleResult);

@@ -12,6 +12,7 @@ import { concatAST, parse, print, type DocumentNode } from 'graphql';
 import type { Db } from './db';
 import { guardRootFields, INTERNAL_PRINCIPAL_HEADER, type InternalTokens, type Principal } from './auth';
 import { runInScope } from './context';
+import { inSubgraphSpan } from './telemetry/spans';
 import { componentLogger } from './logger';
 import { Messages, unauthenticated } from './graphql/errors';
 import { maskErrors } from './graphql/masking';
@@ -19,7 +20,7 @@ import { DATABASE_FAILURES } from './graphql/database-failures';
 import { apolloHandler, sendJson } from './http/apollo-handler';
 import { listen, router, type Route, type RunningServer } from './http/server';
 import { headerValue } from './http/headers';
-import { CORRELATION_HEADER } from './correlation';
+import { acceptCorrelationId, CORRELATION_HEADER } from './correlation';
 import { WritePath } from './write-path/write-path';
 import type { EventPipeline } from './events/pipeline';
 import type { ConsumerDefinition } from './events/consumer';
@@ -234,9 +235,9 @@ export async function startSubgraph<TLoaders>(definition: SubgraphDefinition<TLo
       '/graphql': (req, res) => {
         const correlationId = headerValue(req, CORRELATION_HEADER) ?? randomUUID();
         res.setHeader(CORRELATION_HEADER, correlationId);
-        return runInScope({ correlationId }, () => graphql(req, res));
+        return runInScope({ correlationId }, () => inSubgraphSpan(definition.name, req.headers, () => graphql(req, res)));
       },
-      ...definition.routes,
+      ...inRequestScopes(definition.routes),
       '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok', service: definition.name }),
       '/metrics': metricsRoute,
       '/readyz': async (_req, res) => {
@@ -265,6 +266,20 @@ export async function startSubgraph<TLoaders>(definition: SubgraphDefinition<TLo
       await apollo.stop();
     },
   };
+}
+
+/**
+ * Extra routes (provider and platform webhooks) run in a request scope of their own, so what they
+ * log and the events they append carry a correlation id (the caller's `x-correlation-id` when
+ * acceptable, else a fresh one) instead of none.
+ */
+function inRequestScopes(routes: Readonly<Record<string, Route>> | undefined): Record<string, Route> {
+  return Object.fromEntries(
+    Object.entries(routes ?? {}).map(([path, route]): [string, Route] => [
+      path,
+      (req, res) => runInScope({ correlationId: acceptCorrelationId(headerValue(req, CORRELATION_HEADER)) ?? randomUUID() }, () => route(req, res)),
+    ]),
+  );
 }
 
 async function subgraphContext<TLoaders>(

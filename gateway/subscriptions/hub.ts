@@ -9,7 +9,13 @@ import { CURSOR_ALIAS, type PlannedSubscription } from './rewrite';
 const log = componentLogger('subscriptions');
 
 /** Runs a query through the gateway as a principal. */
-export type ExecuteAs = (query: string, variables: Record<string, unknown>, principal: Principal) => Promise<ExecutionResult>;
+export type ExecuteAs = (query: string, variables: Record<string, unknown>, principal: Principal, origin?: UpdateOrigin) => Promise<ExecutionResult>;
+
+/** The request that caused the event an update is resolved for (absent for catch-up pages). */
+export interface UpdateOrigin {
+  correlationId?: string;
+  traceparent?: string;
+}
 
 /**
  * Updates a subscriber may have waiting before it is considered too slow and its subscription
@@ -221,6 +227,8 @@ export class SubscriptionHub {
         group.plan.live,
         { ...group.plan.variables, __cursor: updateCursor(notice.source, notice.position) },
         group.principal,
+        // The update belongs to the flow that caused the event: its subgraph calls, logs and spans say so.
+        { correlationId: notice.correlationId, traceparent: notice.traceparent },
       );
       const payload = result.data?.[group.plan.responseKey];
       // Null without errors: the update is not visible to this subscriber after all.

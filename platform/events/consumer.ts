@@ -9,6 +9,7 @@ import { qualified } from './outbox';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from '../backoff';
 import { bindWriteTx } from '../write-path/write-tx';
 import type { AcceptedEvent, EventHandler } from './handlers';
+import { inConsumeSpan } from './event-spans';
 
 const log = componentLogger('consumer');
 
@@ -124,7 +125,13 @@ export class ConsumerRunner {
    * One try, in one transaction: inbox row, handler, and (for a retry) removal of the pending row.
    * An event that does not validate is poison: no attempt can succeed, so it is not handled at all.
    */
-  private async attempt(envelope: EventEnvelope, fromPending = false): Promise<Attempt> {
+  private attempt(envelope: EventEnvelope, fromPending = false): Promise<Attempt> {
+    return runInScope({ correlationId: envelope.correlationId }, () =>
+      inConsumeSpan(this.definition, envelope, () => this.attemptTraced(envelope, fromPending)),
+    );
+  }
+
+  private async attemptTraced(envelope: EventEnvelope, fromPending: boolean): Promise<Attempt> {
     const accepted = this.accept(envelope);
     if ('invalid' in accepted) return { ok: false, error: accepted.invalid, poison: true };
     if (this.drillUntil !== undefined && Date.now() < this.drillUntil) {

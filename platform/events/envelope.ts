@@ -22,6 +22,12 @@ export interface EventEnvelope<TData = unknown> {
   /** The entity it is about (order id, return id...); per-aggregate order is kept. */
   aggregateId: string;
   data: TData;
+  /**
+   * Optional, beyond the canonical fields: the W3C trace context of the request that appended the
+   * event, present only when that request was traced. Consumers continue the trace from it; a
+   * malformed value starts a new trace and never makes the event poison (`envelopeSchema` ignores it).
+   */
+  traceparent?: string;
 }
 
 /** An envelope as delivered by a bus: with the publisher's outbox position, for per-aggregate order. */

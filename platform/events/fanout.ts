@@ -23,6 +23,14 @@ export interface UpdateNotice {
   data: Record<string, unknown>;
   /** When the event occurred (ISO 8601): the start of the subscription delivery lag in `/metrics`. Absent from older relays' notices. */
   occurredAt?: string;
+  /**
+   * The correlation id of the request that caused the event: the gateway resolves each update
+   * under it, so the subgraph calls and logs of an update belong to the same business flow.
+   * Optional: notices from a relay of an older version have none (the gateway then makes one).
+   */
+  correlationId?: string;
+  /** The W3C trace context of that request, when it was traced: the update's resolution joins its trace. */
+  traceparent?: string;
 }
 
 /** Listens to notices. */

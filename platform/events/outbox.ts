@@ -1,6 +1,7 @@
 import type { Queryable } from '../db';
 import { currentScope } from '../context';
 import { newId } from '../ids';
+import { activeTraceparent } from '../telemetry/spans';
 import { validateEventData, type EventDefinition } from './catalog';
 import type { EventEnvelope } from './envelope';
 
@@ -14,7 +15,7 @@ export function qualified(schema: string, table: string): string {
 }
 
 /** The columns of an outbox row that make its envelope (`envelopeOf`). */
-export const ENVELOPE_COLUMNS = 'id, type, version, source, aggregate_id, correlation_id, causation_id, occurred_at, data';
+export const ENVELOPE_COLUMNS = 'id, type, version, source, aggregate_id, correlation_id, causation_id, occurred_at, data, traceparent';
 
 /** An outbox row as `ENVELOPE_COLUMNS` selects it. */
 export interface OutboxEventRow {
@@ -27,6 +28,8 @@ export interface OutboxEventRow {
   causation_id: string | null;
   occurred_at: Date;
   data: unknown;
+  /** The appending request's trace context (migration 028); null when it was not traced. */
+  traceparent?: string | null;
 }
 
 /** The envelope of a stored event, as the relay publishes it and a consumer takes it. */
@@ -41,6 +44,7 @@ export function envelopeOf(row: OutboxEventRow): EventEnvelope {
     causationId: row.causation_id,
     aggregateId: row.aggregate_id,
     data: row.data,
+    ...(row.traceparent ? { traceparent: row.traceparent } : {}),
   };
 }
 
@@ -60,6 +64,7 @@ export interface NewEvent<TData> {
  */
 export async function appendEvents(tx: Queryable, schema: string, source: string, events: readonly NewEvent<unknown>[]): Promise<EventEnvelope[]> {
   const correlationId = currentScope()?.correlationId ?? 'none';
+  const traceparent = activeTraceparent();
   const appended: EventEnvelope[] = [];
   for (const event of events) {
     const { type, version } = event.definition;
@@ -74,11 +79,12 @@ export async function appendEvents(tx: Queryable, schema: string, source: string
       causationId: event.causationId ?? null,
       aggregateId: event.aggregateId,
       data,
+      ...(traceparent ? { traceparent } : {}),
     };
     await tx.query(
-      `INSERT INTO ${qualified(schema, 'outbox')} (id, type, version, source, aggregate_id, correlation_id, causation_id, occurred_at, data)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [envelope.id, type, version, source, envelope.aggregateId, correlationId, envelope.causationId, envelope.occurredAt, data],
+      `INSERT INTO ${qualified(schema, 'outbox')} (id, type, version, source, aggregate_id, correlation_id, causation_id, occurred_at, data, traceparent)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [envelope.id, type, version, source, envelope.aggregateId, correlationId, envelope.causationId, envelope.occurredAt, data, traceparent],
     );
     appended.push(envelope);
   }

@@ -6,6 +6,7 @@ import type { EventBus } from './bus';
 import type { DeliveredEvent } from './envelope';
 import { ENVELOPE_COLUMNS, envelopeOf, qualified, type OutboxEventRow } from './outbox';
 import type { UpdateFanout } from './fanout';
+import { inPublishSpans } from './event-spans';
 
 const log = componentLogger('relay');
 
@@ -122,7 +123,12 @@ export class OutboxRelay {
     await this.checkEpoch();
     const rows = await this.claim();
     if (rows.length === 0) return 0;
-    await this.options.bus.publish(rows.map(toDelivered));
+    const delivered = rows.map(toDelivered);
+    await inPublishSpans(
+      this.options.schema,
+      delivered.map((event) => event.envelope),
+      () => this.options.bus.publish(delivered),
+    );
     // Best effort: a gateway that misses a notice is caught up by its subscriber's cursor.
     await this.options.fanout
       ?.publish(
@@ -133,6 +139,8 @@ export class OutboxRelay {
           aggregateId: row.aggregate_id,
           data: row.data as Record<string, unknown>,
           occurredAt: new Date(row.occurred_at).toISOString(),
+          correlationId: row.correlation_id,
+          ...(row.traceparent ? { traceparent: row.traceparent } : {}),
         })),
       )
       .catch((error: unknown) => log.warn({ err: error }, 'fan-out failed; subscribers resume from the event log'));

@@ -12,6 +12,7 @@
  */
 import { backoffDelay, type BackoffSchedule } from '../backoff';
 import { runInScope } from '../context';
+import { inStoredTrace } from '../telemetry/spans';
 import { componentLogger } from '../logger';
 import { recordErpPosting } from '../metrics';
 
@@ -20,6 +21,8 @@ export interface QueuedPosting {
   key: string;
   attempts: number;
   correlationId: string;
+  /** The trace context of the work that queued it, when that work was traced: the send continues that trace. */
+  traceparent?: string | null;
 }
 
 /** Where the queue lives and how each outcome is written (one transaction each). */
@@ -129,7 +132,9 @@ export class OrderedDrain<T extends QueuedPosting, A> {
   /** One round: claims the oldest due postings and sends them, started in queue order. Returns how many it claimed. */
   async runOnce(): Promise<number> {
     const postings = await this.store.claim(DRAIN_CLAIM_BATCH, DRAIN_LEASE_MS);
-    const failures = await Promise.all(postings.map((posting) => runInScope({ correlationId: posting.correlationId }, () => this.post(posting))));
+    const failures = await Promise.all(
+      postings.map((posting) => runInScope({ correlationId: posting.correlationId }, () => inStoredTrace(posting.traceparent, () => this.post(posting)))),
+    );
     const unavailable = failures.filter((failure): failure is { kind: 'unavailable'; retryAfterMs?: number } => failure?.kind === 'unavailable');
     if (unavailable.length > 0) {
       // One pause per round, however many of its postings heard "unavailable": the backoff counts outages, not postings.

@@ -2,6 +2,7 @@ import type { Db } from '../db';
 import type { Principal } from '../auth';
 import { withIdempotency, type IdempotencyOutcome, type Payload } from '../idempotency/idempotency';
 import { bindWriteTx, type WriteTx } from './write-tx';
+import { inWriteSpan } from '../telemetry/spans';
 
 /** One mutation request as the write path sees it. */
 export interface MutationRequest {
@@ -37,11 +38,13 @@ export class WritePath {
     effect: (tx: WriteTx) => Promise<P>,
     errorPayload: (error: Payload['userErrors'][number]) => P,
   ): Promise<{ payload: P; outcome: IdempotencyOutcome }> {
-    const result = await withIdempotency(
-      this.db,
-      { schema: this.schema, principal: principal.subject, operation: request.operation, key: request.idempotencyKey, input: request.input },
-      (tx) => effect(bindWriteTx(tx, this.schema)),
-      errorPayload,
+    const result = await inWriteSpan(this.schema, request.operation, () =>
+      withIdempotency(
+        this.db,
+        { schema: this.schema, principal: principal.subject, operation: request.operation, key: request.idempotencyKey, input: request.input },
+        (tx) => effect(bindWriteTx(tx, this.schema)),
+        errorPayload,
+      ),
     );
     if (result.outcome === 'APPLIED') this.onCommit();
     return result;

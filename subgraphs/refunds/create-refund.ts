@@ -1,6 +1,8 @@
 import type { Queryable } from '../../platform/db';
 import type { WriteTx } from '../../platform/write-path/write-tx';
 import { newId } from '../../platform/ids';
+import { currentScope } from '../../platform/context';
+import { activeTraceparent } from '../../platform/telemetry/spans';
 import { calculateRefund, type CalcReturnLine, type Calculation } from './domain/calculate';
 import type { RefundMethod } from '../../contracts/vocabulary';
 import { calcOrder, lockOrder, manualRefundedBy, priorRefunds } from './calculation-inputs';
@@ -126,11 +128,26 @@ async function insertBreakdown(tx: Queryable, refundId: string, calculation: Ext
       ],
     );
   }
+  // The payment worker pays each tender later, in its own round: it continues this request's
+  // correlation id and trace from what is stored here.
+  const correlationId = currentScope()?.correlationId.slice(0, 200) ?? null;
+  const traceparent = activeTraceparent();
   for (const [position, tender] of calculation.tenders.entries()) {
     await tx.query(
-      `INSERT INTO refunds.refund_tenders (id, refund_id, position, method, payment_id, provider, payment_reference, amount_minor, status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'PENDING')`,
-      [newId('rft'), refundId, position, tender.method, tender.paymentId, tender.provider, tender.paymentReference, tender.amountMinor],
+      `INSERT INTO refunds.refund_tenders (id, refund_id, position, method, payment_id, provider, payment_reference, amount_minor, status, correlation_id, traceparent)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'PENDING', $9, $10)`,
+      [
+        newId('rft'),
+        refundId,
+        position,
+        tender.method,
+        tender.paymentId,
+        tender.provider,
+        tender.paymentReference,
+        tender.amountMinor,
+        correlationId,
+        traceparent,
+      ],
     );
   }
 }

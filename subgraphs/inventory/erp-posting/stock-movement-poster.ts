@@ -1,5 +1,6 @@
 import type { Db } from '../../../platform/db';
 import { OrderedDrain, type OrderedDrainOptions } from '../../../platform/posting-queue/ordered-drain';
+import { inCallSpan } from '../../../platform/telemetry/spans';
 import { erpFailureKind, type ErpConnector } from '../../../connectors/erp/port';
 import { claimMovements, markAttempt, markPosted, markRefused, movementFailures, pauseMovements, type ClaimedMovements } from './posting-queue';
 
@@ -21,7 +22,7 @@ export class StockMovementPoster extends OrderedDrain<ClaimedMovements, number> 
         pause: (pauseMs) => pauseMovements(db, pauseMs),
         consecutiveFailures: () => movementFailures(db),
       },
-      (posting) => erp.postStockMovements(posting.movements),
+      (posting) => inCallSpan('erp.postStockMovements', () => erp.postStockMovements(posting.movements)),
       erpFailureKind,
       options,
     );

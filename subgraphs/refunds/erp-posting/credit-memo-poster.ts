@@ -1,5 +1,6 @@
 import type { Db } from '../../../platform/db';
 import { writeTransaction } from '../../../platform/write-path/write-tx';
+import { inCallSpan } from '../../../platform/telemetry/spans';
 import { OrderedDrain, type OrderedDrainOptions } from '../../../platform/posting-queue/ordered-drain';
 import { erpFailureKind, type ErpConnector, type ErpCreditMemoPosting } from '../../../connectors/erp/port';
 import { claimPostings, consecutiveFailures, pauseQueue, recordAttempt, recordPosted, recordRefused, type ClaimedPosting } from './posting-queue';
@@ -31,7 +32,7 @@ export class CreditMemoPoster extends OrderedDrain<ClaimedPosting, ErpCreditMemo
         pause: (pauseMs) => pauseQueue(db, pauseMs),
         consecutiveFailures: () => consecutiveFailures(db),
       },
-      (posting) => erp.postCreditMemo(posting.memo),
+      (posting) => inCallSpan('erp.postCreditMemo', () => erp.postCreditMemo(posting.memo)),
       erpFailureKind,
       options,
     );

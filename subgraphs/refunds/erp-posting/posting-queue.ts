@@ -6,6 +6,7 @@
 import type { Db, Queryable } from '../../../platform/db';
 import type { WriteTx } from '../../../platform/write-path/write-tx';
 import type { ErpCreditMemo } from '../../../connectors/erp/port';
+import { activeTraceparent } from '../../../platform/telemetry/spans';
 import { CreditMemoPosted, type RefundEventHeader } from '../../../contracts/events/refunds';
 
 /** A recorded posting, claimed by one worker. */
@@ -27,9 +28,10 @@ export interface ClaimedPosting {
 export async function recordPosting(tx: Queryable, memo: ErpCreditMemo, causationId: string, correlationId: string): Promise<void> {
   const { rowCount } = await tx.query(
     `UPDATE refunds.credit_memos
-        SET memo = $2, queue_position = nextval('refunds.erp_posting_positions'), causation_id = $3, correlation_id = $4, next_attempt_at = now()
+        SET memo = $2, queue_position = nextval('refunds.erp_posting_positions'), causation_id = $3, correlation_id = $4, next_attempt_at = now(),
+            traceparent = $5
       WHERE refund_id = $1 AND memo IS NULL`,
-    [memo.refundId, JSON.stringify(memo), causationId, correlationId.slice(0, 200)],
+    [memo.refundId, JSON.stringify(memo), causationId, correlationId.slice(0, 200), activeTraceparent()],
   );
   if (rowCount > 0) return;
   const { rows } = await tx.query(`SELECT 1 FROM refunds.credit_memos WHERE refund_id = $1`, [memo.refundId]);
@@ -52,8 +54,9 @@ export async function claimPostings(db: Db, limit: number, leaseMs: number): Pro
       attempts: number;
       causation_id: string | null;
       correlation_id: string | null;
+      traceparent: string | null;
     }>(
-      `SELECT m.refund_id, m.memo, m.queue_position, m.attempts, m.causation_id, m.correlation_id
+      `SELECT m.refund_id, m.memo, m.queue_position, m.attempts, m.causation_id, m.correlation_id, m.traceparent
          FROM refunds.credit_memos m
         WHERE m.status = 'QUEUED' AND m.memo IS NOT NULL AND m.next_attempt_at <= now()
           AND (SELECT q.paused_until FROM refunds.erp_posting_queue q) <= now()
@@ -74,6 +77,7 @@ export async function claimPostings(db: Db, limit: number, leaseMs: number): Pro
       attempts: row.attempts,
       causationId: row.causation_id,
       correlationId: row.correlation_id ?? `refund:${row.refund_id}`,
+      traceparent: row.traceparent,
     }));
   });
 }

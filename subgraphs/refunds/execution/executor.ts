@@ -4,6 +4,7 @@ import { componentLogger } from '../../../platform/logger';
 import { backoffDelay, type BackoffSchedule } from '../../../platform/backoff';
 import { runInScope } from '../../../platform/context';
 import { recordRefundTransition, timeProviderCall } from '../../../platform/metrics';
+import { inCallSpan, inStoredTrace } from '../../../platform/telemetry/spans';
 import { PaymentDeclinedError, type ProviderRefund } from '../../../connectors/payments/port';
 import { INTERNAL_PROVIDER } from '../domain/calculate';
 import { refreshRefundStatus } from '../status-rollup';
@@ -54,6 +55,8 @@ interface Tender {
   provider_refund_id: string | null;
   attempts: number;
   correlation: string;
+  /** The trace context of the request that created the refund (migration 029); null when untraced. */
+  traceparent: string | null;
   /** When the tender last changed state (for a SUBMITTED tender: when the provider accepted it). */
   updated_at: Date;
 }
@@ -104,7 +107,7 @@ export class RefundExecutor {
     const tenders = await this.claim();
     for (const tender of tenders) {
       if (!this.running && this.timer) break;
-      await runInScope({ correlationId: tender.correlation }, () => this.work(tender));
+      await runInScope({ correlationId: tender.correlation }, () => inStoredTrace(tender.traceparent, () => this.work(tender)));
     }
     return tenders.length;
   }
@@ -113,11 +116,12 @@ export class RefundExecutor {
     return this.db.transaction(async (tx) => {
       const { rows } = await tx.query<Tender & Record<string, unknown>>(
         `SELECT t.id, t.refund_id, t.provider, t.payment_reference, t.amount_minor, r.currency, t.status, t.generation, t.provider_refund_id, t.attempts, t.updated_at,
-                -- The flow the refund belongs to (its latest event's, so a retry joins the retry's
-                -- request), keeping one correlation id from the client to the provider call; past the
-                -- event log's retention, the refund's own id.
-                coalesce((SELECT o.correlation_id FROM refunds.outbox o WHERE o.aggregate_id = t.refund_id ORDER BY o.seq DESC LIMIT 1),
-                         'refund:' || t.refund_id) AS correlation
+                -- The flow the refund belongs to: the request that created this tender (stored with it,
+                -- with its trace context); for tenders older than that column, the refund's latest
+                -- event's; past the event log's retention, the refund's own id.
+                coalesce(t.correlation_id,
+                         (SELECT o.correlation_id FROM refunds.outbox o WHERE o.aggregate_id = t.refund_id ORDER BY o.seq DESC LIMIT 1),
+                         'refund:' || t.refund_id) AS correlation, t.traceparent
            FROM refunds.refund_tenders t JOIN refunds.refunds r ON r.id = t.refund_id
           WHERE (t.status IN ('PENDING', 'SUBMITTED') OR (t.status = 'REQUIRES_ACTION' AND t.last_error LIKE $2))
             AND t.next_attempt_at <= now() AND r.approval_state <> 'AWAITING_APPROVAL'
@@ -158,14 +162,16 @@ export class RefundExecutor {
         tender.provider,
         () =>
           tender.status === 'SUBMITTED' && tender.provider_refund_id
-            ? gateway.getRefund(tender.provider_refund_id)
-            : gateway.createRefund({
-                refundId: tenderRefundKey(tender.id, tender.generation),
-                paymentReference: tender.payment_reference ?? '',
-                amountMinor: tender.amount_minor,
-                currency: tender.currency,
-                reason: 'requested_by_customer',
-              }),
+            ? inCallSpan(`payments.${tender.provider}.getRefund`, () => gateway.getRefund(tender.provider_refund_id ?? ''))
+            : inCallSpan(`payments.${tender.provider}.refund`, () =>
+                gateway.createRefund({
+                  refundId: tenderRefundKey(tender.id, tender.generation),
+                  paymentReference: tender.payment_reference ?? '',
+                  amountMinor: tender.amount_minor,
+                  currency: tender.currency,
+                  reason: 'requested_by_customer',
+                }),
+              ),
         (error) => error instanceof PaymentDeclinedError,
       );
       await this.record(tender, answer, gateway.settlesByWebhookOnly ? WEBHOOK_ONLY_RECHECK_MS : SETTLEMENT_POLL_MS);
