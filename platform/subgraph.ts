@@ -8,7 +8,7 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { concatAST, parse, print, type DocumentNode } from 'graphql';
+import { concatAST, Kind, parse, print, type DocumentNode } from 'graphql';
 import type { Db } from './db';
 import { guardRootFields, INTERNAL_PRINCIPAL_HEADER, type InternalTokens, type Principal } from './auth';
 import { runInScope } from './context';
@@ -26,7 +26,7 @@ import type { EventPipeline } from './events/pipeline';
 import type { ConsumerDefinition } from './events/consumer';
 import type { StreamDeclaration } from './events/streams';
 import { eventOpsResolvers, eventOpsTypeDefs } from './events/ops-schema';
-import { deadLetterSource, exceptionResolvers, exceptionTypeDefs } from './operations/exceptions-schema';
+import { deadLetterSource, exceptionCountsField, exceptionCountsResolvers, exceptionResolvers, exceptionTypeDefs } from './operations/exceptions-schema';
 import type { ExceptionSource } from './operations/exceptions';
 import { startIdempotencyReaper } from './idempotency/reaper';
 import { startEventLogPruner } from './events/update-log';
@@ -121,8 +121,24 @@ function guarded(definition: SubgraphDefinition<unknown>): ResolverMap {
   const resolvers =
     definition.eventOperations === false
       ? definition.resolvers
-      : mergeResolvers(definition.resolvers, eventOpsResolvers(definition.name, definition.name), exceptionResolvers(definition.name, sources));
+      : mergeResolvers(
+          definition.resolvers,
+          eventOpsResolvers(definition.name, definition.name),
+          exceptionResolvers(definition.name, sources),
+          // The KPIs' exception backlog: only where the subgraph's SDL declares its part on ReturnsKpis.
+          declaresField(definition.typeDefs, 'ReturnsKpis', exceptionCountsField(definition.name)) ? exceptionCountsResolvers(definition.name, sources) : {},
+        );
   return definition.capabilityChecks === false ? resolvers : guardRootFields(resolvers);
+}
+
+/** True when `typeDefs` define `type` (or extend it) with a field named `field`. */
+function declaresField(typeDefs: DocumentNode, type: string, field: string): boolean {
+  return typeDefs.definitions.some(
+    (definition) =>
+      (definition.kind === Kind.OBJECT_TYPE_DEFINITION || definition.kind === Kind.OBJECT_TYPE_EXTENSION) &&
+      definition.name.value === type &&
+      (definition.fields ?? []).some((candidate) => candidate.name.value === field),
+  );
 }
 
 /** Reads and parses a `schema.graphql` file. */

@@ -4,7 +4,7 @@ import { concatAST, parse, type DocumentNode } from 'graphql';
 import { assertMayPerform, type Principal } from '../auth';
 import type { Queryable } from '../db';
 import { qualified } from '../events/outbox';
-import { decodeExceptionQueryId, exceptionContribution, type ExceptionSource } from './exceptions';
+import { decodeExceptionQueryId, exceptionContribution, exceptionQuery, type ExceptionSource } from './exceptions';
 
 /** The shared types, the same in every subgraph (`exceptions.graphql`). */
 const EXCEPTION_TYPES = parse(readFileSync(join(__dirname, 'exceptions.graphql'), 'utf8'));
@@ -51,6 +51,24 @@ export function exceptionResolvers(subgraph: string, sources: readonly Exception
       },
       [`${subgraph}Exceptions`]: (page: { id: string }, _: unknown, ctx: ExceptionsContext) =>
         exceptionContribution(ctx.db, subgraph, sources, decodeExceptionQueryId(page.id)),
+    },
+  };
+}
+
+/**
+ * The field a subgraph declares on the `ReturnsKpis` entity for its part of the KPIs' exception
+ * backlog (`<subgraph>ExceptionCounts`): counts only, no items. The platform resolves it because it
+ * holds the subgraph's exception sources; the entity's reference resolver (the subgraph's own) has
+ * already asked the capability table.
+ */
+export const exceptionCountsField = (subgraph: string) => `${subgraph}ExceptionCounts`;
+
+/** Resolver of `exceptionCountsField(subgraph)` on `ReturnsKpis`: the open exceptions now, whatever the KPI window. */
+export function exceptionCountsResolvers(subgraph: string, sources: readonly ExceptionSource[]) {
+  return {
+    ReturnsKpis: {
+      [exceptionCountsField(subgraph)]: (_: unknown, __: unknown, ctx: ExceptionsContext) =>
+        exceptionContribution(ctx.db, subgraph, sources, exceptionQuery({ first: 0 })),
     },
   };
 }

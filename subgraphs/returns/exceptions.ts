@@ -78,6 +78,13 @@ interface ExceptionPageParent {
   refundsExceptions?: ExceptionContribution | null;
 }
 
+/** The KPIs entity with the other subgraphs' exception counts its `exceptionBacklog` requires. */
+interface KpisCountsParent {
+  ordersExceptionCounts?: ExceptionContribution | null;
+  inventoryExceptionCounts?: ExceptionContribution | null;
+  refundsExceptionCounts?: ExceptionContribution | null;
+}
+
 /** Read once per page object however many merged fields a query selects (the same parent reaches each field). */
 const readPages = new WeakMap<ExceptionPageParent, Promise<{ query: ExceptionQuery; parts: (ExceptionContribution | null | undefined)[] }>>();
 
@@ -124,6 +131,13 @@ export function returnsExceptionResolvers(stuckAfterHours = DEFAULT_STUCK_AFTER_
         async backlog(page: ExceptionPageParent, _: unknown, ctx: Context) {
           const { parts } = await contributions(page, ctx, sources);
           return exceptionBacklog(parts);
+        },
+      },
+      ReturnsKpis: {
+        /** The KPIs' backlog: every subgraph's open exceptions now (counts only), the same figures as the queue's backlog. */
+        async exceptionBacklog(kpis: KpisCountsParent, _: unknown, ctx: Context) {
+          const own = await exceptionContribution(ctx.db, 'returns', sources, exceptionQuery({ first: 0 }));
+          return exceptionBacklog([own, kpis.ordersExceptionCounts, kpis.inventoryExceptionCounts, kpis.refundsExceptionCounts]);
         },
       },
     },

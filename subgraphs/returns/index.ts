@@ -39,7 +39,12 @@ export function returnsSubgraph({ settings, db, mirrors = [], warehouse }: Retur
   const exceptions = returnsExceptionResolvers(settings.stuckAfterHours);
   return {
     ...returnsSchema,
-    resolvers: { ...resolvers, ...exceptions.resolvers, Query: { ...resolvers.Query, ...exceptions.resolvers.Query } },
+    resolvers: {
+      ...resolvers,
+      ...exceptions.resolvers,
+      Query: { ...resolvers.Query, ...exceptions.resolvers.Query },
+      ReturnsKpis: { ...resolvers.ReturnsKpis, ...exceptions.resolvers.ReturnsKpis },
+    },
     exceptionSources: exceptions.sources,
     loaders: returnsLoaders,
     consumers: [orderSnapshotsConsumer, refundStatusConsumer, locationsConsumer, ...mirroring],

@@ -28,9 +28,10 @@ ALTER TABLE inbox
 CREATE INDEX inbox_correlation_idx ON inbox (correlation_id) WHERE correlation_id IS NOT NULL;
 CREATE INDEX inbox_aggregate_idx ON inbox (aggregate_id) WHERE aggregate_id IS NOT NULL;
 
--- Trace lookups by correlation id and by aggregate.
+-- Trace lookups by correlation id and by aggregate; (aggregate_id, seq) also finds an aggregate's
+-- first or latest event, which the exceptions queue and the refund executor name a flow by.
 CREATE INDEX outbox_correlation_idx ON outbox (correlation_id);
-CREATE INDEX outbox_aggregate_idx ON outbox (aggregate_id);
+CREATE INDEX outbox_aggregate_idx ON outbox (aggregate_id, seq);
 CREATE INDEX audit_log_correlation_idx ON audit_log (correlation_id) WHERE correlation_id IS NOT NULL;
 CREATE INDEX dead_letters_correlation_idx ON dead_letters ((event -> 'envelope' ->> 'correlationId'));
 CREATE INDEX pending_deliveries_correlation_idx ON pending_deliveries ((event -> 'envelope' ->> 'correlationId'));

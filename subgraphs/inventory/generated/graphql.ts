@@ -509,6 +509,8 @@ export type ReturnsKpis = {
   __typename?: 'ReturnsKpis';
   /** Opaque; encodes the window and grouping. */
   id: Scalars['ID']['output'];
+  /** The inventory subgraph's open exceptions now (counts only; resolved by the platform from its exception sources): its part of exceptionBacklog. */
+  inventoryExceptionCounts: ExceptionContribution;
   /** The inventory subgraph's share of duplicateAttemptsAbsorbed: idempotent replays in the window. */
   inventoryDuplicateAttemptsAbsorbed: Scalars['Int']['output'];
   /** Inventory accuracy by stock state now: units where the balance and the ledger agree, over all units. */
@@ -1301,6 +1303,7 @@ export type RetryStockPostingPayloadResolvers<ContextType = SubgraphContext<Inve
 export type ReturnsKpisResolvers<ContextType = SubgraphContext<InventoryLoaders>, ParentType extends ResolversParentTypes['ReturnsKpis'] = ResolversParentTypes['ReturnsKpis'], FederationReferenceType extends FederationReferenceTypes['ReturnsKpis'] = FederationReferenceTypes['ReturnsKpis']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ReturnsKpis']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  inventoryExceptionCounts?: Resolver<ResolversTypes['ExceptionContribution'], ParentType, ContextType>;
   inventoryDuplicateAttemptsAbsorbed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   inventoryAccuracy?: Resolver<Array<ResolversTypes['StockStateAccuracy']>, ParentType, ContextType>;
 };

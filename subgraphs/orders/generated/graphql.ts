@@ -479,6 +479,8 @@ export type ReturnsKpis = {
   __typename?: 'ReturnsKpis';
   /** Opaque; encodes the window and grouping. */
   id: Scalars['ID']['output'];
+  /** The orders subgraph's open exceptions now (counts only; resolved by the platform from its exception sources): its part of exceptionBacklog. */
+  ordersExceptionCounts: ExceptionContribution;
   /** The orders subgraph's share of duplicateAttemptsAbsorbed: idempotent replays in the window. */
   ordersDuplicateAttemptsAbsorbed: Scalars['Int']['output'];
 };
@@ -1219,6 +1221,7 @@ export type MutationResolvers<ContextType = SubgraphContext<OrdersLoaders>, Pare
 export type ReturnsKpisResolvers<ContextType = SubgraphContext<OrdersLoaders>, ParentType extends ResolversParentTypes['ReturnsKpis'] = ResolversParentTypes['ReturnsKpis'], FederationReferenceType extends FederationReferenceTypes['ReturnsKpis'] = FederationReferenceTypes['ReturnsKpis']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ReturnsKpis']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  ordersExceptionCounts?: Resolver<ResolversTypes['ExceptionContribution'], ParentType, ContextType>;
   ordersDuplicateAttemptsAbsorbed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 

@@ -829,6 +829,8 @@ export type ReturnsKpis = {
   __typename?: 'ReturnsKpis';
   /** Opaque; encodes the window and grouping. */
   id: Scalars['ID']['output'];
+  /** The refunds subgraph's open exceptions now (counts only; resolved by the platform from its exception sources): its part of exceptionBacklog. */
+  refundsExceptionCounts: ExceptionContribution;
   /** The refunds subgraph's share of duplicateAttemptsAbsorbed: idempotent replays in the window. */
   refundsDuplicateAttemptsAbsorbed: Scalars['Int']['output'];
   /** Reconciliation mismatches (graph, providers, ERP) open now. */
@@ -1740,6 +1742,7 @@ export type ResolveReconciliationExceptionPayloadResolvers<ContextType = Subgrap
 export type ReturnsKpisResolvers<ContextType = SubgraphContext<RefundsLoaders>, ParentType extends ResolversParentTypes['ReturnsKpis'] = ResolversParentTypes['ReturnsKpis'], FederationReferenceType extends FederationReferenceTypes['ReturnsKpis'] = FederationReferenceTypes['ReturnsKpis']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ReturnsKpis']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  refundsExceptionCounts?: Resolver<ResolversTypes['ExceptionContribution'], ParentType, ContextType>;
   refundsDuplicateAttemptsAbsorbed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   reconciliationMismatchesOpen?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };

@@ -937,6 +937,16 @@ export type ReturnsKpis = {
   inventoryDuplicateAttemptsAbsorbed: Scalars['Int']['output'];
   /** The refunds subgraph's share (resolved there). */
   refundsDuplicateAttemptsAbsorbed: Scalars['Int']['output'];
+  /** Open exceptions now, across every subgraph (the same counts as exceptions' backlog, whatever the window). */
+  exceptionBacklog: ExceptionBacklog;
+  /** The returns subgraph's open exceptions now (counts only). */
+  returnsExceptionCounts: ExceptionContribution;
+  /** The orders subgraph's open exceptions now (resolved there). */
+  ordersExceptionCounts: ExceptionContribution;
+  /** The inventory subgraph's open exceptions now (resolved there). */
+  inventoryExceptionCounts: ExceptionContribution;
+  /** The refunds subgraph's open exceptions now (resolved there). */
+  refundsExceptionCounts: ExceptionContribution;
 };
 
 /** The KPIs of one group of returns (or of all of them). */
@@ -1471,7 +1481,9 @@ export type FederationReferenceTypes = {
     ( { __typename: 'ReturnsKpis' }
     & GraphQLRecursivePick<FederationTypes['ReturnsKpis'], {"id":true}>
     & ( Record<PropertyKey, never>
-        | GraphQLRecursivePick<FederationTypes['ReturnsKpis'], {"ordersDuplicateAttemptsAbsorbed":true,"inventoryDuplicateAttemptsAbsorbed":true,"refundsDuplicateAttemptsAbsorbed":true}> ) );
+        | GraphQLRecursivePick<FederationTypes['ReturnsKpis'], {"ordersDuplicateAttemptsAbsorbed":true,"inventoryDuplicateAttemptsAbsorbed":true,"refundsDuplicateAttemptsAbsorbed":true}>
+        | GraphQLRecursivePick<FederationTypes['ReturnsKpis'], {"ordersDuplicateAttemptsAbsorbed":true,"inventoryDuplicateAttemptsAbsorbed":true,"refundsDuplicateAttemptsAbsorbed":true,"ordersExceptionCounts":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true}},"inventoryExceptionCounts":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true}},"refundsExceptionCounts":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true}}}>
+        | GraphQLRecursivePick<FederationTypes['ReturnsKpis'], {"ordersExceptionCounts":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true}},"inventoryExceptionCounts":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true}},"refundsExceptionCounts":{"totalCount":true,"oldestOpenedAt":true,"byKind":{"kind":true,"count":true},"aging":{"label":true,"count":true}}}> ) );
   BusinessTrace:
     ( { __typename: 'BusinessTrace' }
     & GraphQLRecursivePick<FederationTypes['BusinessTrace'], {"id":true}>
@@ -1900,6 +1912,8 @@ export type ReturnsKpisResolvers<ContextType = SubgraphContext<ReturnsLoaders>, 
   groups?: Resolver<Array<ResolversTypes['KpiGroup']>, ParentType, ContextType>;
   duplicateAttemptsAbsorbed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   returnsDuplicateAttemptsAbsorbed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  exceptionBacklog?: Resolver<ResolversTypes['ExceptionBacklog'], ParentType, ContextType>;
+  returnsExceptionCounts?: Resolver<ResolversTypes['ExceptionContribution'], ParentType, ContextType>;
 };
 
 export type KpiGroupResolvers<ContextType = SubgraphContext<ReturnsLoaders>, ParentType extends ResolversParentTypes['KpiGroup'] = ResolversParentTypes['KpiGroup']> = {
