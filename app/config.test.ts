@@ -199,13 +199,14 @@ describe('settings validated at start', () => {
       NODE_ENV: 'development',
     });
     expect(subgraphSettings(config)).toEqual({
-      returns: { defaultLocationId: 'loc_wh_nj' },
+      returns: { defaultLocationId: 'loc_wh_nj', stuckAfterHours: 72 },
       warehouse: { secrets: {}, signatureToleranceSeconds: 300, dropDir: null, dropPollMs: 2000 },
       refunds: { secondApproverAboveMinor: 50_000, reconciliation: { intervalMs: 0, lookbackHours: 48, graceHours: 24 } },
       payments: { mode: 'simulated', settlementDelayMs: 300 },
       commerce: { connector: 'none' },
       erp: { connector: 'reference', limits: { requestsPerSecond: 10, burst: 1, maxConcurrency: 4 } },
       erpPosting: { exceptionAfterAttempts: 5 },
+      drills: { refunds: undefined, erpOutage: undefined, consumer: undefined },
     });
   });
 
@@ -229,6 +230,9 @@ describe('settings validated at start', () => {
       SHOPIFY_WEBHOOK_SECRET: 'shopify-app-client-secret',
       REFUNDS_SECOND_APPROVER_ABOVE_MINOR: '0',
       RETURNS_DEFAULT_LOCATION_ID: 'loc_wh_ca',
+      RETURNS_STUCK_AFTER_HOURS: '48',
+      DRILL_CONSUMER_DOWN: 'inventory.erp-sync',
+      DRILL_CONSUMER_DOWN_FOR_S: '120',
       WAREHOUSE_SECRETS: `wh_nj=${'n'.repeat(32)},tpl-east=${'e'.repeat(40)}`,
       WAREHOUSE_DROP_DIR: '/var/spool/returns-graph/warehouse',
       WAREHOUSE_SIGNATURE_TOLERANCE_S: '120',
@@ -260,7 +264,8 @@ describe('settings validated at start', () => {
     });
     expect(config).toMatchObject({ PORT: 0, HOST: '0.0.0.0', RG_SERVICE: 'refunds', LOG_LEVEL: 'warn' });
     expect(subgraphSettings(config)).toEqual({
-      returns: { defaultLocationId: 'loc_wh_ca' },
+      returns: { defaultLocationId: 'loc_wh_ca', stuckAfterHours: 48 },
+      drills: { refunds: undefined, erpOutage: undefined, consumer: { consumer: 'inventory.erp-sync', forMs: 120_000 } },
       warehouse: {
         secrets: { wh_nj: 'n'.repeat(32), 'tpl-east': 'e'.repeat(40) },
         signatureToleranceSeconds: 120,

@@ -10,6 +10,7 @@ import { exposureOf, loadConfig, required, SERVICES, type Config, type Service }
 import { migrationsOf, serviceMigrations } from './migrations';
 import { buildConnectors } from './connectors';
 import { clientTokenVerifier } from './identity';
+import { publishWhenPeersArrive } from './publish';
 import { announceDrills, consumerDrillFromNow } from './drills';
 import { commerceConnectors } from './commerce';
 import { subgraphNamed, subgraphSettings, type SubgraphName } from './subgraphs';
@@ -104,10 +105,9 @@ async function runSubgraph(name: SubgraphName, config: Config): Promise<() => Pr
     publishToken: required(config.REGISTRY_TOKEN, 'REGISTRY_TOKEN', 'subgraphs publish their schema to the registry at start'),
     publishedBy: `${name}@${process.pid}`,
   });
-  const result = await registry.publish(name, `http://${config.PUBLIC_HOST}:${server.port}/graphql`, subgraphSdl(definition), {
-    streams: definition.streams ?? [],
-  });
-  if (result.status === 'REJECTED') throw new Error(`The registry refused ${name}'s schema: ${JSON.stringify(result)}`);
+  const result = await publishWhenPeersArrive(name, () =>
+    registry.publish(name, `http://${config.PUBLIC_HOST}:${server.port}/graphql`, subgraphSdl(definition), { streams: definition.streams ?? [] }),
+  );
   log.info({ subgraph: name, url: server.url, publish: result.status }, 'subgraph listening');
   return async () => {
     await server.close();

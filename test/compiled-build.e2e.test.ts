@@ -97,9 +97,9 @@ beforeAll(async () => {
   await migrate.waitForLine(/^migrated registry, orders, returns, /, 30_000);
 
   await start('registry').waitForLine(/registry listening/, 30_000);
-  // Orders, returns and refunds side by side; inventory after orders, whose OrderLine it extends.
-  await Promise.all(['orders', 'returns', 'refunds'].map((service) => start(service).waitForLine(/subgraph listening/, 45_000)));
-  await start('inventory').waitForLine(/subgraph listening/, 45_000);
+  // The four subgraphs at once, as Kubernetes starts them: inventory (which extends orders'
+  // OrderLine) and returns (which requires the other three's operations fields) wait for their peers.
+  await Promise.all(['returns', 'inventory', 'refunds', 'orders'].map((service) => start(service).waitForLine(/subgraph listening/, 90_000)));
   await start('gateway').waitForLine(/gateway listening/, 45_000);
   await waitForStatus(`${gatewayUrl}/readyz`, 200, 20_000);
 }, 240_000);

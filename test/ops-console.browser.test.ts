@@ -133,9 +133,10 @@ describe('the operations console', () => {
     const id = await plantDeadLetter(t, built.order.id);
     await view('Exceptions').click();
     await page.getByLabel('Kind').selectOption('DEAD_LETTER');
-    const row = page.locator(`[data-testid="exception"][data-kind="DEAD_LETTER"][data-target="${id}"]`);
+    // Dead-letter ids are per subgraph: the planted one is returns'.
+    const row = page.locator(`[data-testid="exception"][data-kind="DEAD_LETTER"][data-subgraph="returns"][data-target="${id}"]`);
     await row.waitFor();
-    await row.getByRole('button').click();
+    await row.getByRole('button', { name: /^Replay/ }).click();
     await row.waitFor({ state: 'detached' });
     expect(await deadLetterStatus(t, id)).toBe('REPLAYED');
   });

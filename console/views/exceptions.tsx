@@ -124,7 +124,7 @@ function ExceptionRow(props: { item: OperationsException; onDone(): void; onOpen
     }
   };
   return (
-    <li class="exception" data-testid="exception" data-kind={item.kind} data-target={item.action.targetId}>
+    <li class="exception" data-testid="exception" data-kind={item.kind} data-subgraph={item.subgraph} data-target={item.action.targetId}>
       <h3>
         <span class="kind">{item.kind}</span> {item.summary}
       </h3>
