@@ -31,6 +31,7 @@ import type { ExceptionSource } from './operations/exceptions';
 import { startIdempotencyReaper } from './idempotency/reaper';
 import { startEventLogPruner } from './events/update-log';
 import { COMMON_TYPE_DEFS } from './graphql/common-types';
+import { TRACE_HOP_TYPE_DEFS } from './operations/trace-schema';
 import { readLimits } from './graphql/input-limits';
 import { metricsRoute } from './metrics';
 import { useInputLimits } from './graphql/input-limits-plugin';
@@ -149,7 +150,7 @@ export function loadTypeDefs(path: string): DocumentNode {
 /** The subgraph's whole schema: its own SDL plus the operations surface of its event pipeline. */
 export function fullTypeDefs(definition: Pick<SubgraphDefinition<unknown>, 'typeDefs' | 'name' | 'eventOperations'>): DocumentNode {
   if (definition.eventOperations === false) return definition.typeDefs;
-  return concatAST([definition.typeDefs, COMMON_TYPE_DEFS, eventOpsTypeDefs(definition.name), exceptionTypeDefs(definition.name)]);
+  return concatAST([definition.typeDefs, COMMON_TYPE_DEFS, eventOpsTypeDefs(definition.name), exceptionTypeDefs(definition.name), TRACE_HOP_TYPE_DEFS]);
 }
 
 /** The SDL text the registry stores for a subgraph. */

@@ -153,6 +153,22 @@ describe('README "Production setup", step by step', () => {
         },
       },
     });
+    // OrderRecorded reached the returns and refunds processes over Redis (their copies of the
+    // order, which this fresh database holds only one of each), and nothing dead-lettered.
+    const deadline = Date.now() + 15_000;
+    let copies = 0;
+    while (Date.now() < deadline && copies < 2) {
+      const { rows } = await database.db.query<{ n: number }>(
+        `SELECT ((SELECT count(*) FROM returns.order_snapshots) + (SELECT count(*) FROM refunds.order_snapshots))::int8 AS n`,
+      );
+      copies = rows[0]?.n ?? 0;
+      if (copies < 2) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(copies).toBe(2);
+    const { rows: dead } = await database.db.query<{ n: number }>(
+      `SELECT ((SELECT count(*) FROM returns.dead_letters) + (SELECT count(*) FROM refunds.dead_letters) + (SELECT count(*) FROM inventory.dead_letters))::int8 AS n`,
+    );
+    expect(dead[0]?.n).toBe(0);
   }, 30_000);
 
   it('refuses a token whose groups map to no role, one for another audience, and one not signed by the IdP', async () => {

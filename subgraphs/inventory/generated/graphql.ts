@@ -517,48 +517,6 @@ export type ReturnsKpis = {
   inventoryAccuracy: Array<StockStateAccuracy>;
 };
 
-/** What kind of step of a business flow a hop is. */
-export type TraceHopKind =
-  /** A client's mutation (applied, or replayed from its idempotency key). */
-  | 'REQUEST'
-  /** A state transition of an aggregate, or a stock movement. */
-  | 'STATE_CHANGE'
-  /** An event appended to a subgraph's outbox. */
-  | 'EVENT_PUBLISHED'
-  /** An event a consumer handled (inbox). */
-  | 'EVENT_HANDLED'
-  /** An event waiting for a retry after a failed attempt. */
-  | 'EVENT_RETRIED'
-  /** An event a consumer gave up on. */
-  | 'EVENT_DEAD_LETTERED'
-  /** A call to a payment provider. */
-  | 'PROVIDER_CALL'
-  /** A posting to the ERP. */
-  | 'ERP_POSTING'
-  /** A privileged action in the audit log. */
-  | 'AUDIT';
-
-/** One hop of a business flow. */
-export type TraceHop = {
-  __typename?: 'TraceHop';
-  /** When it happened. */
-  at: Scalars['DateTime']['output'];
-  /** Which subgraph recorded it. */
-  subgraph: Scalars['String']['output'];
-  /** What kind of step. */
-  kind: TraceHopKind;
-  /** The mutation, event type, consumer, action or call, e.g. requestReturn, ReturnAuthorized, refunds.return-refunds, simulated.refunds.create, erp.creditMemo. */
-  name: Scalars['String']['output'];
-  /** What a person needs to read it. */
-  detail?: Maybe<Scalars['String']['output']>;
-  /** The return, refund, order or SKU it is about. */
-  aggregateId?: Maybe<Scalars['String']['output']>;
-  /** The event, for event hops. */
-  eventId?: Maybe<Scalars['String']['output']>;
-  /** The flow it belongs to. */
-  correlationId: Scalars['String']['output'];
-};
-
 /** A business trace; the returns subgraph owns it, this subgraph contributes its hops (the id encodes the subject). */
 export type BusinessTrace = {
   __typename?: 'BusinessTrace';
@@ -914,6 +872,48 @@ export type ExceptionConnection = {
   inventoryExceptions: ExceptionContribution;
 };
 
+/** What kind of step of a business flow a hop is. */
+export type TraceHopKind =
+  /** A client's mutation (applied, or replayed from its idempotency key). */
+  | 'REQUEST'
+  /** A state transition of an aggregate, or a stock movement. */
+  | 'STATE_CHANGE'
+  /** An event appended to a subgraph's outbox. */
+  | 'EVENT_PUBLISHED'
+  /** An event a consumer handled (inbox). */
+  | 'EVENT_HANDLED'
+  /** An event waiting for a retry after a failed attempt. */
+  | 'EVENT_RETRIED'
+  /** An event a consumer gave up on. */
+  | 'EVENT_DEAD_LETTERED'
+  /** A call to a payment provider. */
+  | 'PROVIDER_CALL'
+  /** A posting to the ERP. */
+  | 'ERP_POSTING'
+  /** A privileged action in the audit log. */
+  | 'AUDIT';
+
+/** One hop of a business flow. */
+export type TraceHop = {
+  __typename?: 'TraceHop';
+  /** When it happened. */
+  at: Scalars['DateTime']['output'];
+  /** Which subgraph recorded it. */
+  subgraph: Scalars['String']['output'];
+  /** What kind of step. */
+  kind: TraceHopKind;
+  /** The mutation, event type, consumer, action or call, e.g. requestReturn, ReturnAuthorized, refunds.return-refunds, simulated.refunds.create, erp.creditMemo. */
+  name: Scalars['String']['output'];
+  /** What a person needs to read it. */
+  detail?: Maybe<Scalars['String']['output']>;
+  /** The return, refund, order or SKU it is about. */
+  aggregateId?: Maybe<Scalars['String']['output']>;
+  /** The event, for event hops. */
+  eventId?: Maybe<Scalars['String']['output']>;
+  /** The flow it belongs to. */
+  correlationId: Scalars['String']['output'];
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -1064,8 +1064,6 @@ export type ResolversTypes = {
   RetryStockPostingInput: RetryStockPostingInput;
   RetryStockPostingPayload: ResolverTypeWrapper<RetryStockPostingPayload>;
   ReturnsKpis: ResolverTypeWrapper<ReturnsKpis>;
-  TraceHopKind: TraceHopKind;
-  TraceHop: ResolverTypeWrapper<TraceHop>;
   BusinessTrace: ResolverTypeWrapper<BusinessTrace>;
   StockStateAccuracy: ResolverTypeWrapper<StockStateAccuracy>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -1092,6 +1090,8 @@ export type ResolversTypes = {
   AgingBucket: ResolverTypeWrapper<AgingBucket>;
   ExceptionContribution: ResolverTypeWrapper<ExceptionContribution>;
   ExceptionConnection: ResolverTypeWrapper<ExceptionConnection>;
+  TraceHopKind: TraceHopKind;
+  TraceHop: ResolverTypeWrapper<TraceHop>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 };
 
@@ -1126,7 +1126,6 @@ export type ResolversParentTypes = {
   RetryStockPostingInput: RetryStockPostingInput;
   RetryStockPostingPayload: RetryStockPostingPayload;
   ReturnsKpis: ReturnsKpis | FederationReferenceTypes['ReturnsKpis'];
-  TraceHop: TraceHop;
   BusinessTrace: BusinessTrace | FederationReferenceTypes['BusinessTrace'];
   StockStateAccuracy: StockStateAccuracy;
   DateTime: Scalars['DateTime']['output'];
@@ -1148,6 +1147,7 @@ export type ResolversParentTypes = {
   AgingBucket: AgingBucket;
   ExceptionContribution: ExceptionContribution;
   ExceptionConnection: ExceptionConnection | FederationReferenceTypes['ExceptionConnection'];
+  TraceHop: TraceHop;
   Int: Scalars['Int']['output'];
 };
 
@@ -1308,17 +1308,6 @@ export type ReturnsKpisResolvers<ContextType = SubgraphContext<InventoryLoaders>
   inventoryAccuracy?: Resolver<Array<ResolversTypes['StockStateAccuracy']>, ParentType, ContextType>;
 };
 
-export type TraceHopResolvers<ContextType = SubgraphContext<InventoryLoaders>, ParentType extends ResolversParentTypes['TraceHop'] = ResolversParentTypes['TraceHop']> = {
-  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  subgraph?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  kind?: Resolver<ResolversTypes['TraceHopKind'], ParentType, ContextType>;
-  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  detail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  aggregateId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  correlationId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-};
-
 export type BusinessTraceResolvers<ContextType = SubgraphContext<InventoryLoaders>, ParentType extends ResolversParentTypes['BusinessTrace'] = ResolversParentTypes['BusinessTrace'], FederationReferenceType extends FederationReferenceTypes['BusinessTrace'] = FederationReferenceTypes['BusinessTrace']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['BusinessTrace']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1458,6 +1447,17 @@ export type ExceptionConnectionResolvers<ContextType = SubgraphContext<Inventory
   inventoryExceptions?: Resolver<ResolversTypes['ExceptionContribution'], ParentType, ContextType>;
 };
 
+export type TraceHopResolvers<ContextType = SubgraphContext<InventoryLoaders>, ParentType extends ResolversParentTypes['TraceHop'] = ResolversParentTypes['TraceHop']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  subgraph?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['TraceHopKind'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  detail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  aggregateId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  correlationId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = SubgraphContext<InventoryLoaders>> = {
   Location?: LocationResolvers<ContextType>;
   StockQuantity?: StockQuantityResolvers<ContextType>;
@@ -1480,7 +1480,6 @@ export type Resolvers<ContextType = SubgraphContext<InventoryLoaders>> = {
   Query?: QueryResolvers<ContextType>;
   RetryStockPostingPayload?: RetryStockPostingPayloadResolvers<ContextType>;
   ReturnsKpis?: ReturnsKpisResolvers<ContextType>;
-  TraceHop?: TraceHopResolvers<ContextType>;
   BusinessTrace?: BusinessTraceResolvers<ContextType>;
   StockStateAccuracy?: StockStateAccuracyResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
@@ -1501,6 +1500,7 @@ export type Resolvers<ContextType = SubgraphContext<InventoryLoaders>> = {
   AgingBucket?: AgingBucketResolvers<ContextType>;
   ExceptionContribution?: ExceptionContributionResolvers<ContextType>;
   ExceptionConnection?: ExceptionConnectionResolvers<ContextType>;
+  TraceHop?: TraceHopResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = SubgraphContext<InventoryLoaders>> = {

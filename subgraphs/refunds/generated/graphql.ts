@@ -837,48 +837,6 @@ export type ReturnsKpis = {
   reconciliationMismatchesOpen: Scalars['Int']['output'];
 };
 
-/** What kind of step of a business flow a hop is. */
-export type TraceHopKind =
-  /** A client's mutation (applied, or replayed from its idempotency key). */
-  | 'REQUEST'
-  /** A state transition of an aggregate, or a stock movement. */
-  | 'STATE_CHANGE'
-  /** An event appended to a subgraph's outbox. */
-  | 'EVENT_PUBLISHED'
-  /** An event a consumer handled (inbox). */
-  | 'EVENT_HANDLED'
-  /** An event waiting for a retry after a failed attempt. */
-  | 'EVENT_RETRIED'
-  /** An event a consumer gave up on. */
-  | 'EVENT_DEAD_LETTERED'
-  /** A call to a payment provider. */
-  | 'PROVIDER_CALL'
-  /** A posting to the ERP. */
-  | 'ERP_POSTING'
-  /** A privileged action in the audit log. */
-  | 'AUDIT';
-
-/** One hop of a business flow. */
-export type TraceHop = {
-  __typename?: 'TraceHop';
-  /** When it happened. */
-  at: Scalars['DateTime']['output'];
-  /** Which subgraph recorded it. */
-  subgraph: Scalars['String']['output'];
-  /** What kind of step. */
-  kind: TraceHopKind;
-  /** The mutation, event type, consumer, action or call, e.g. requestReturn, ReturnAuthorized, refunds.return-refunds, simulated.refunds.create, erp.creditMemo. */
-  name: Scalars['String']['output'];
-  /** What a person needs to read it. */
-  detail?: Maybe<Scalars['String']['output']>;
-  /** The return, refund, order or SKU it is about. */
-  aggregateId?: Maybe<Scalars['String']['output']>;
-  /** The event, for event hops. */
-  eventId?: Maybe<Scalars['String']['output']>;
-  /** The flow it belongs to. */
-  correlationId: Scalars['String']['output'];
-};
-
 /** A business trace; the returns subgraph owns it, this subgraph contributes its hops (the id encodes the subject). */
 export type BusinessTrace = {
   __typename?: 'BusinessTrace';
@@ -1215,6 +1173,48 @@ export type ExceptionConnection = {
   refundsExceptions: ExceptionContribution;
 };
 
+/** What kind of step of a business flow a hop is. */
+export type TraceHopKind =
+  /** A client's mutation (applied, or replayed from its idempotency key). */
+  | 'REQUEST'
+  /** A state transition of an aggregate, or a stock movement. */
+  | 'STATE_CHANGE'
+  /** An event appended to a subgraph's outbox. */
+  | 'EVENT_PUBLISHED'
+  /** An event a consumer handled (inbox). */
+  | 'EVENT_HANDLED'
+  /** An event waiting for a retry after a failed attempt. */
+  | 'EVENT_RETRIED'
+  /** An event a consumer gave up on. */
+  | 'EVENT_DEAD_LETTERED'
+  /** A call to a payment provider. */
+  | 'PROVIDER_CALL'
+  /** A posting to the ERP. */
+  | 'ERP_POSTING'
+  /** A privileged action in the audit log. */
+  | 'AUDIT';
+
+/** One hop of a business flow. */
+export type TraceHop = {
+  __typename?: 'TraceHop';
+  /** When it happened. */
+  at: Scalars['DateTime']['output'];
+  /** Which subgraph recorded it. */
+  subgraph: Scalars['String']['output'];
+  /** What kind of step. */
+  kind: TraceHopKind;
+  /** The mutation, event type, consumer, action or call, e.g. requestReturn, ReturnAuthorized, refunds.return-refunds, simulated.refunds.create, erp.creditMemo. */
+  name: Scalars['String']['output'];
+  /** What a person needs to read it. */
+  detail?: Maybe<Scalars['String']['output']>;
+  /** The return, refund, order or SKU it is about. */
+  aggregateId?: Maybe<Scalars['String']['output']>;
+  /** The event, for event hops. */
+  eventId?: Maybe<Scalars['String']['output']>;
+  /** The flow it belongs to. */
+  correlationId: Scalars['String']['output'];
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -1382,8 +1382,6 @@ export type ResolversTypes = {
   ResolveReconciliationExceptionInput: ResolveReconciliationExceptionInput;
   ResolveReconciliationExceptionPayload: ResolverTypeWrapper<StoredResolvePayload>;
   ReturnsKpis: ResolverTypeWrapper<ReturnsKpis>;
-  TraceHopKind: TraceHopKind;
-  TraceHop: ResolverTypeWrapper<TraceHop>;
   BusinessTrace: ResolverTypeWrapper<BusinessTrace>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   CurrencyCode: CurrencyCode;
@@ -1409,6 +1407,8 @@ export type ResolversTypes = {
   AgingBucket: ResolverTypeWrapper<AgingBucket>;
   ExceptionContribution: ResolverTypeWrapper<ExceptionContribution>;
   ExceptionConnection: ResolverTypeWrapper<ExceptionConnection>;
+  TraceHopKind: TraceHopKind;
+  TraceHop: ResolverTypeWrapper<TraceHop>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 };
 
@@ -1454,7 +1454,6 @@ export type ResolversParentTypes = {
   ResolveReconciliationExceptionInput: ResolveReconciliationExceptionInput;
   ResolveReconciliationExceptionPayload: StoredResolvePayload;
   ReturnsKpis: ReturnsKpis | FederationReferenceTypes['ReturnsKpis'];
-  TraceHop: TraceHop;
   BusinessTrace: BusinessTrace | FederationReferenceTypes['BusinessTrace'];
   DateTime: Scalars['DateTime']['output'];
   Money: { amount: string; currencyCode: string };
@@ -1475,6 +1474,7 @@ export type ResolversParentTypes = {
   AgingBucket: AgingBucket;
   ExceptionContribution: ExceptionContribution;
   ExceptionConnection: ExceptionConnection | FederationReferenceTypes['ExceptionConnection'];
+  TraceHop: TraceHop;
   Int: Scalars['Int']['output'];
 };
 
@@ -1747,17 +1747,6 @@ export type ReturnsKpisResolvers<ContextType = SubgraphContext<RefundsLoaders>, 
   reconciliationMismatchesOpen?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
-export type TraceHopResolvers<ContextType = SubgraphContext<RefundsLoaders>, ParentType extends ResolversParentTypes['TraceHop'] = ResolversParentTypes['TraceHop']> = {
-  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  subgraph?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  kind?: Resolver<ResolversTypes['TraceHopKind'], ParentType, ContextType>;
-  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  detail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  aggregateId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  correlationId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-};
-
 export type BusinessTraceResolvers<ContextType = SubgraphContext<RefundsLoaders>, ParentType extends ResolversParentTypes['BusinessTrace'] = ResolversParentTypes['BusinessTrace'], FederationReferenceType extends FederationReferenceTypes['BusinessTrace'] = FederationReferenceTypes['BusinessTrace']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['BusinessTrace']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1887,6 +1876,17 @@ export type ExceptionConnectionResolvers<ContextType = SubgraphContext<RefundsLo
   refundsExceptions?: Resolver<ResolversTypes['ExceptionContribution'], ParentType, ContextType>;
 };
 
+export type TraceHopResolvers<ContextType = SubgraphContext<RefundsLoaders>, ParentType extends ResolversParentTypes['TraceHop'] = ResolversParentTypes['TraceHop']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  subgraph?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['TraceHopKind'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  detail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  aggregateId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  correlationId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = SubgraphContext<RefundsLoaders>> = {
   CreditMemo?: CreditMemoResolvers<ContextType>;
   Refund?: RefundResolvers<ContextType>;
@@ -1918,7 +1918,6 @@ export type Resolvers<ContextType = SubgraphContext<RefundsLoaders>> = {
   StoreCreditEntryEdge?: StoreCreditEntryEdgeResolvers<ContextType>;
   ResolveReconciliationExceptionPayload?: ResolveReconciliationExceptionPayloadResolvers<ContextType>;
   ReturnsKpis?: ReturnsKpisResolvers<ContextType>;
-  TraceHop?: TraceHopResolvers<ContextType>;
   BusinessTrace?: BusinessTraceResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Money?: MoneyResolvers<ContextType>;
@@ -1938,6 +1937,7 @@ export type Resolvers<ContextType = SubgraphContext<RefundsLoaders>> = {
   AgingBucket?: AgingBucketResolvers<ContextType>;
   ExceptionContribution?: ExceptionContributionResolvers<ContextType>;
   ExceptionConnection?: ExceptionConnectionResolvers<ContextType>;
+  TraceHop?: TraceHopResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = SubgraphContext<RefundsLoaders>> = {

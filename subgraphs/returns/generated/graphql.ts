@@ -983,48 +983,6 @@ export type CycleTime = {
   requestToMemoP90Seconds?: Maybe<Scalars['Int']['output']>;
 };
 
-/** What kind of step of a business flow a hop is. */
-export type TraceHopKind =
-  /** A client's mutation (applied, or replayed from its idempotency key). */
-  | 'REQUEST'
-  /** A state transition of an aggregate, or a stock movement. */
-  | 'STATE_CHANGE'
-  /** An event appended to a subgraph's outbox. */
-  | 'EVENT_PUBLISHED'
-  /** An event a consumer handled (inbox). */
-  | 'EVENT_HANDLED'
-  /** An event waiting for a retry after a failed attempt. */
-  | 'EVENT_RETRIED'
-  /** An event a consumer gave up on. */
-  | 'EVENT_DEAD_LETTERED'
-  /** A call to a payment provider. */
-  | 'PROVIDER_CALL'
-  /** A posting to the ERP. */
-  | 'ERP_POSTING'
-  /** A privileged action in the audit log. */
-  | 'AUDIT';
-
-/** One hop of a business flow. */
-export type TraceHop = {
-  __typename?: 'TraceHop';
-  /** When it happened. */
-  at: Scalars['DateTime']['output'];
-  /** Which subgraph recorded it. */
-  subgraph: Scalars['String']['output'];
-  /** What kind of step. */
-  kind: TraceHopKind;
-  /** The mutation, event type, consumer, action or call, e.g. requestReturn, ReturnAuthorized, refunds.return-refunds, simulated.refunds.create, erp.creditMemo. */
-  name: Scalars['String']['output'];
-  /** What a person needs to read it. */
-  detail?: Maybe<Scalars['String']['output']>;
-  /** The return, refund, order or SKU it is about. */
-  aggregateId?: Maybe<Scalars['String']['output']>;
-  /** The event, for event hops. */
-  eventId?: Maybe<Scalars['String']['output']>;
-  /** The flow it belongs to. */
-  correlationId: Scalars['String']['output'];
-};
-
 /** Every hop of one business flow, or of every flow that touched one return, in time order; other subgraphs contribute their hops. */
 export type BusinessTrace = {
   __typename?: 'BusinessTrace';
@@ -1364,6 +1322,48 @@ export type ExceptionContribution = {
   edges: Array<ExceptionEdge>;
 };
 
+/** What kind of step of a business flow a hop is. */
+export type TraceHopKind =
+  /** A client's mutation (applied, or replayed from its idempotency key). */
+  | 'REQUEST'
+  /** A state transition of an aggregate, or a stock movement. */
+  | 'STATE_CHANGE'
+  /** An event appended to a subgraph's outbox. */
+  | 'EVENT_PUBLISHED'
+  /** An event a consumer handled (inbox). */
+  | 'EVENT_HANDLED'
+  /** An event waiting for a retry after a failed attempt. */
+  | 'EVENT_RETRIED'
+  /** An event a consumer gave up on. */
+  | 'EVENT_DEAD_LETTERED'
+  /** A call to a payment provider. */
+  | 'PROVIDER_CALL'
+  /** A posting to the ERP. */
+  | 'ERP_POSTING'
+  /** A privileged action in the audit log. */
+  | 'AUDIT';
+
+/** One hop of a business flow. */
+export type TraceHop = {
+  __typename?: 'TraceHop';
+  /** When it happened. */
+  at: Scalars['DateTime']['output'];
+  /** Which subgraph recorded it. */
+  subgraph: Scalars['String']['output'];
+  /** What kind of step. */
+  kind: TraceHopKind;
+  /** The mutation, event type, consumer, action or call, e.g. requestReturn, ReturnAuthorized, refunds.return-refunds, simulated.refunds.create, erp.creditMemo. */
+  name: Scalars['String']['output'];
+  /** What a person needs to read it. */
+  detail?: Maybe<Scalars['String']['output']>;
+  /** The return, refund, order or SKU it is about. */
+  aggregateId?: Maybe<Scalars['String']['output']>;
+  /** The event, for event hops. */
+  eventId?: Maybe<Scalars['String']['output']>;
+  /** The flow it belongs to. */
+  correlationId: Scalars['String']['output'];
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -1556,8 +1556,6 @@ export type ResolversTypes = {
   KpiGroup: ResolverTypeWrapper<KpiGroup>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   CycleTime: ResolverTypeWrapper<CycleTime>;
-  TraceHopKind: TraceHopKind;
-  TraceHop: ResolverTypeWrapper<TraceHop>;
   BusinessTrace: ResolverTypeWrapper<BusinessTrace>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   CurrencyCode: CurrencyCode;
@@ -1582,6 +1580,8 @@ export type ResolversTypes = {
   ExceptionKindCount: ResolverTypeWrapper<ExceptionKindCount>;
   AgingBucket: ResolverTypeWrapper<AgingBucket>;
   ExceptionContribution: ResolverTypeWrapper<ExceptionContribution>;
+  TraceHopKind: TraceHopKind;
+  TraceHop: ResolverTypeWrapper<TraceHop>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 };
 
@@ -1636,7 +1636,6 @@ export type ResolversParentTypes = {
   KpiGroup: KpiGroup;
   Float: Scalars['Float']['output'];
   CycleTime: CycleTime;
-  TraceHop: TraceHop;
   BusinessTrace: BusinessTrace | FederationReferenceTypes['BusinessTrace'];
   DateTime: Scalars['DateTime']['output'];
   Money: { amount: string; currencyCode: string };
@@ -1656,6 +1655,7 @@ export type ResolversParentTypes = {
   ExceptionKindCount: ExceptionKindCount;
   AgingBucket: AgingBucket;
   ExceptionContribution: ExceptionContribution;
+  TraceHop: TraceHop;
   Int: Scalars['Int']['output'];
 };
 
@@ -1934,17 +1934,6 @@ export type CycleTimeResolvers<ContextType = SubgraphContext<ReturnsLoaders>, Pa
   requestToMemoP90Seconds?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
-export type TraceHopResolvers<ContextType = SubgraphContext<ReturnsLoaders>, ParentType extends ResolversParentTypes['TraceHop'] = ResolversParentTypes['TraceHop']> = {
-  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  subgraph?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  kind?: Resolver<ResolversTypes['TraceHopKind'], ParentType, ContextType>;
-  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  detail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  aggregateId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  correlationId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-};
-
 export type BusinessTraceResolvers<ContextType = SubgraphContext<ReturnsLoaders>, ParentType extends ResolversParentTypes['BusinessTrace'] = ResolversParentTypes['BusinessTrace'], FederationReferenceType extends FederationReferenceTypes['BusinessTrace'] = FederationReferenceTypes['BusinessTrace']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['BusinessTrace']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -2071,6 +2060,17 @@ export type ExceptionContributionResolvers<ContextType = SubgraphContext<Returns
   edges?: Resolver<Array<ResolversTypes['ExceptionEdge']>, ParentType, ContextType>;
 };
 
+export type TraceHopResolvers<ContextType = SubgraphContext<ReturnsLoaders>, ParentType extends ResolversParentTypes['TraceHop'] = ResolversParentTypes['TraceHop']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  subgraph?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['TraceHopKind'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  detail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  aggregateId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  correlationId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = SubgraphContext<ReturnsLoaders>> = {
   Return?: ReturnResolvers<ContextType>;
   Tracking?: TrackingResolvers<ContextType>;
@@ -2105,7 +2105,6 @@ export type Resolvers<ContextType = SubgraphContext<ReturnsLoaders>> = {
   ReturnsKpis?: ReturnsKpisResolvers<ContextType>;
   KpiGroup?: KpiGroupResolvers<ContextType>;
   CycleTime?: CycleTimeResolvers<ContextType>;
-  TraceHop?: TraceHopResolvers<ContextType>;
   BusinessTrace?: BusinessTraceResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Money?: MoneyResolvers<ContextType>;
@@ -2124,6 +2123,7 @@ export type Resolvers<ContextType = SubgraphContext<ReturnsLoaders>> = {
   ExceptionKindCount?: ExceptionKindCountResolvers<ContextType>;
   AgingBucket?: AgingBucketResolvers<ContextType>;
   ExceptionContribution?: ExceptionContributionResolvers<ContextType>;
+  TraceHop?: TraceHopResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = SubgraphContext<ReturnsLoaders>> = {
