@@ -78,6 +78,8 @@ describe('the console against the operations schema', () => {
     await page.getByLabel('Kind').selectOption('REFUND_FAILED');
     const row = page.locator(`[data-testid="exception"][data-target="${FAILED_REFUND_ID}"]`);
     await row.waitFor();
+    // The filtered page replaces the unfiltered one: wait for it rather than count mid-render.
+    await page.waitForFunction('document.querySelectorAll(\'[data-testid="exception"]\').length === 1');
     expect(await page.getByTestId('exception').count()).toBe(1);
     await row.getByRole('button', { name: /^Retry refund:/ }).click();
     await row.getByRole('alert').waitFor();

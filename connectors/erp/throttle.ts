@@ -59,7 +59,9 @@ export class Throttle {
   private readonly burst: number;
   private readonly maxConcurrency: number;
   private tokens: number;
-  private refilledAt = Date.now();
+  // A monotonic clock: the wall clock can step (NTP, a VM's clock), and a step back or forward would
+  // hand out tokens early or late.
+  private refilledAt = performance.now();
   private readonly queue: Array<() => void> = [];
   private timer: NodeJS.Timeout | null = null;
   private readonly counters: Omit<ThrottleStats, 'queued'> = {
@@ -140,7 +142,7 @@ export class Throttle {
   }
 
   private refill(): void {
-    const now = Date.now();
+    const now = performance.now();
     this.tokens = Math.min(this.burst, this.tokens + (now - this.refilledAt) * this.ratePerMs);
     this.refilledAt = now;
   }

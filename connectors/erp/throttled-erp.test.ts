@@ -28,7 +28,7 @@ class ConcurrencyProbe implements ErpConnector {
   private async measure<T>(call: () => Promise<T>): Promise<T> {
     this.inside += 1;
     this.maxInside = Math.max(this.maxInside, this.inside);
-    this.startTimes.push(Date.now());
+    this.startTimes.push(performance.now());
     try {
       if (this.extraLatencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.extraLatencyMs));
       return await call();
@@ -50,11 +50,11 @@ describe('ThrottledErp', () => {
     const probe = new ConcurrencyProbe(new ReferenceErp(database.db), 30);
     const erp = new ThrottledErp(probe, { requestsPerSecond: rate, maxConcurrency: 3 });
     const memos = Array.from({ length: 50 }, () => testCreditMemo());
-    const startedAt = Date.now();
+    const startedAt = performance.now();
     const pending = memos.map((memo) => erp.postCreditMemo(memo));
     expect(erp.stats().queued).toBe(49); // back-pressure: the first starts, the rest wait, none refused
     const answers = await Promise.all(pending);
-    const elapsed = Date.now() - startedAt;
+    const elapsed = performance.now() - startedAt;
 
     expect(answers.every((a) => !a.duplicate)).toBe(true);
     expect(new Set(answers.map((a) => a.erpReference)).size).toBe(50);
@@ -84,7 +84,7 @@ describe('ThrottledErp', () => {
   it('lets a burst start at once, then paces the rest', async () => {
     const probe = new ConcurrencyProbe(new ReferenceErp(database.db));
     const erp = new ThrottledErp(probe, { requestsPerSecond: 10, burst: 4, maxConcurrency: 10 });
-    const startedAt = Date.now();
+    const startedAt = performance.now();
     await Promise.all(Array.from({ length: 6 }, () => erp.postStockMovements([testStockMovement()])));
     const offsets = probe.startTimes.map((t) => t - startedAt);
     expect(offsets.slice(0, 4).every((ms) => ms < 50)).toBe(true);
