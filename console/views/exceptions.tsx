@@ -1,9 +1,8 @@
 import { useState } from 'preact/hooks';
-import { performAction } from '../actions';
-import { AuthError } from '../api';
 import { duration, instant } from '../format';
 import { EXCEPTIONS } from '../queries';
-import { describeFailure, useQuery, useSession } from '../session';
+import { useQuery } from '../session';
+import { useAction } from '../use-action';
 import { Loaded, Unavailable, useHasField } from './common';
 import type { TimelineTarget } from './timeline';
 
@@ -104,24 +103,11 @@ export function ExceptionsView(props: { onOpenTimeline(target: TimelineTarget): 
 /** One exception: what, how old, its evidence and the button that resolves it. */
 function ExceptionRow(props: { item: OperationsException; onDone(): void; onOpenTimeline(target: TimelineTarget): void }) {
   const { item } = props;
-  const session = useSession();
-  const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState<string | undefined>(undefined);
+  const { busy, outcome, run } = useAction(props.onDone);
   const act = async () => {
     // A stuck return has no mutation that fixes it: a person reviews its timeline.
     if (item.action.kind === 'REVIEW_RETURN') return props.onOpenTimeline({ by: 'return', value: item.action.targetId });
-    setBusy(true);
-    setOutcome(undefined);
-    try {
-      const result = await performAction(session.token, item.action.mutation, item.action.targetId);
-      if (result.userErrors.length > 0) setOutcome(result.userErrors.map((error) => `${error.code}: ${error.message}`).join('; '));
-      else props.onDone();
-    } catch (error) {
-      if (error instanceof AuthError) return session.signOut(`Signed out: ${error.message}`);
-      setOutcome(describeFailure(error).message);
-    } finally {
-      setBusy(false);
-    }
+    await run(item.action.mutation, item.action.targetId);
   };
   return (
     <li class="exception" data-testid="exception" data-kind={item.kind} data-subgraph={item.subgraph} data-target={item.action.targetId}>

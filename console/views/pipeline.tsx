@@ -1,9 +1,7 @@
-import { useState } from 'preact/hooks';
-import { performAction } from '../actions';
-import { AuthError } from '../api';
 import { duration, instant } from '../format';
 import { PIPELINES, SUBGRAPHS } from '../queries';
-import { describeFailure, useQuery, useSession } from '../session';
+import { useQuery } from '../session';
+import { useAction } from '../use-action';
 import { Loaded } from './common';
 
 interface DeadLetter {
@@ -76,24 +74,9 @@ export function PipelineView() {
 }
 
 function DeadLetterRow(props: { subgraph: string; letter: DeadLetter; onDone(): void }) {
-  const session = useSession();
-  const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState<string | undefined>(undefined);
   const { letter } = props;
-  const replay = async () => {
-    setBusy(true);
-    setOutcome(undefined);
-    try {
-      const result = await performAction(session.token, `replay${capitalised(props.subgraph)}DeadLetters`, letter.id);
-      if (result.userErrors.length > 0) setOutcome(result.userErrors.map((error) => `${error.code}: ${error.message}`).join('; '));
-      else props.onDone();
-    } catch (error) {
-      if (error instanceof AuthError) return session.signOut(`Signed out: ${error.message}`);
-      setOutcome(describeFailure(error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, outcome, run } = useAction(props.onDone);
+  const replay = () => run(`replay${capitalised(props.subgraph)}DeadLetters`, letter.id);
   return (
     <li data-testid="dead-letter" data-subgraph={props.subgraph} data-id={letter.id}>
       <strong>{letter.eventType}</strong> for {letter.aggregateId} · {props.subgraph} · {letter.consumer} · {letter.attempts} attempts · dead since{' '}
