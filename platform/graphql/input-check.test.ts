@@ -49,6 +49,19 @@ describe('findInputViolation', () => {
     expect(check(`query($d: DateTime) { items(since: $d) }`, { d: '2026-01-01T00:00:00Z' })).toBeUndefined();
   });
 
+  it.each(['2025-02-30T00:00:00Z', '2025-04-31T10:00Z', '2025-02-29T00:00Z', '2025-01-01T24:00Z', '2025-00-10T00:00Z'])(
+    'refuses %s, a date the calendar does not have, instead of rolling it over',
+    (instant) => {
+      expect(check(`query($d: DateTime) { items(since: $d) }`, { d: instant })?.message).toBe('is not a valid DateTime');
+    },
+  );
+
+  it('accepts the last day of each month, 29 February of a leap year among them', () => {
+    for (const instant of ['2024-02-29T00:00Z', '2025-02-28T23:59:59Z', '2025-04-30T10:00+02:00', '2025-12-31T23:59:59.999Z']) {
+      expect(check(`query($d: DateTime) { items(since: $d) }`, { d: instant })).toBeUndefined();
+    }
+  });
+
   it('accepts an operation within every limit', () => {
     expect(check(`mutation { decline(input: { reason: "policy", lines: [{ note: "ok" }] }) }`)).toBeUndefined();
   });

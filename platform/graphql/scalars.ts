@@ -21,8 +21,19 @@ export const DateTimeScalar = new GraphQLScalarType({
 /** Offsets are required so "9:30" is never read in the server's own time zone. */
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
+/**
+ * The engine's ISO parser rolls an impossible day over (`2025-02-30` becomes 2 March) and reads
+ * hour 24 as the next midnight; a date the client did not mean is refused instead.
+ */
+function onTheCalendar(value: string): boolean {
+  const [year, month, day] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const hour = Number(value.slice(11, 13));
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23;
+}
+
 function parseInstant(value: unknown): Date {
-  if (typeof value === 'string' && ISO_INSTANT.test(value)) {
+  if (typeof value === 'string' && ISO_INSTANT.test(value) && onTheCalendar(value)) {
     const date = new Date(value);
     if (!Number.isNaN(date.getTime())) return date;
   }
