@@ -79,7 +79,8 @@ describe('ShopifyFeed against the fake Shopify', () => {
   });
 
   it('waits out throttling with a tiny bucket and never drops a page', async () => {
-    fake = await FakeShopify.start({ bucket: { maximumAvailable: 1000, restoreRate: 50 } });
+    // Frozen clock: only the client's waits restore the bucket, so a slow run cannot refill it between pages.
+    fake = await FakeShopify.start({ bucket: { maximumAvailable: 1000, restoreRate: 50 }, frozenClock: true });
     const ids = seedOrders(fake, 12);
     const connector = connectorOn(fake);
     const { orders } = await drain((c, l) => connector.feed.changedOrders(c, l), null, 4);

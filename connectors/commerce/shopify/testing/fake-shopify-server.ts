@@ -36,6 +36,11 @@ export interface FakeShopifyOptions {
   webhookSecret?: string;
   /** The leaky bucket: Shopify's standard plan by default (2,000 points, 100 per second). */
   bucket?: { maximumAvailable: number; restoreRate: number };
+  /**
+   * The clock moves only by `advance`, not with real time: a test of the bucket then sees the same
+   * restores however slowly a loaded machine runs it. Default false (real time plus `advance`).
+   */
+  frozenClock?: boolean;
 }
 
 /** One GraphQL request the fake saw. */
@@ -72,6 +77,8 @@ export class FakeShopify {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
   private clockOffset = 0;
+  /** Real time at start when the clock is frozen (`FakeShopifyOptions.frozenClock`). */
+  private readonly frozenAt: number | undefined;
   private port = 0;
   private rateLimited: number[] = [];
   private failures: number[] = [];
@@ -79,6 +86,7 @@ export class FakeShopify {
   private constructor(options: FakeShopifyOptions) {
     this.accessToken = options.accessToken ?? FAKE_SHOPIFY_ACCESS_TOKEN;
     this.webhookSecret = options.webhookSecret ?? FAKE_SHOPIFY_WEBHOOK_SECRET;
+    this.frozenAt = options.frozenClock ? Date.now() : undefined;
     this.store = new FakeShopifyStore(() => this.now());
     const bucket = options.bucket ?? { maximumAvailable: 2000, restoreRate: 100 };
     this.bucket = new LeakyBucket(bucket.maximumAvailable, bucket.restoreRate, () => this.now());
@@ -117,9 +125,9 @@ export class FakeShopify {
     await new Promise<void>((resolve, reject) => this.server.close((error) => (error ? reject(error) : resolve())));
   }
 
-  /** The fake's clock (ms): real time plus what `advance` added. */
+  /** The fake's clock (ms): real time (or the start, when frozen) plus what `advance` added. */
   now(): number {
-    return Date.now() + this.clockOffset;
+    return (this.frozenAt ?? Date.now()) + this.clockOffset;
   }
 
   /** Moves the fake's clock on (the bucket restores, timestamps move): pass it as the client's `sleep` to test waits without waiting. */
