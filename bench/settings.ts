@@ -16,9 +16,11 @@ const DEFAULT_REFUNDS = 200;
  * the executor alone.
  */
 const DEFAULT_SETTLEMENT_DELAY_MS = 50;
-/** WebSocket connections of the subscriptions bench, and subscriptions multiplexed on each: 10,000 in all. */
-const DEFAULT_CONNECTIONS = 1_000;
-const DEFAULT_SUBSCRIPTIONS_PER_CONNECTION = 10;
+/** Subscribers of the subscriptions bench, each its own principal on its own WebSocket connection (the target's size). */
+const DEFAULT_SUBSCRIBERS = 10_000;
+/** Return status events per second the subscriptions bench produces, and for how long (the target's rate). */
+const DEFAULT_EVENTS_PER_SECOND = 20;
+const DEFAULT_EVENT_SECONDS = 20;
 /** Orders in the fake Shopify the commerce bench backfills: enough for a steady rate, few enough for two cores in a minute. */
 const DEFAULT_COMMERCE_ORDERS = 300;
 /** Webhook deliveries the commerce bench posts (about a tenth of them repeats): a storm of a busy shop's hour in seconds. */
@@ -37,17 +39,19 @@ export interface BenchSettings {
   refunds: number;
   /** `--settlement-delay-ms <ms>`: the simulated provider's settlement delay in the refunds bench (default 50). */
   settlementDelayMs: number;
-  /** `--connections <n>`: WebSocket connections of the subscriptions bench (default 1,000). */
-  connections: number;
-  /** `--subscriptions-per-connection <n>` (default 10). */
-  subscriptionsPerConnection: number;
+  /** `--subscribers <n>`: subscribers of the subscriptions bench, each with its own principal and connection (default 10,000). */
+  subscribers: number;
+  /** `--events-per-second <n>`: the subscriptions bench's event rate (default 20). */
+  eventsPerSecond: number;
+  /** `--event-seconds <n>`: how long the subscriptions bench produces events (default 20). */
+  eventSeconds: number;
   /** `--orders <n>`: orders in the fake Shopify the commerce bench backfills (default 300). */
   orders: number;
   /** `--deliveries <n>`: signed webhook deliveries the commerce bench posts, about 10% repeats (default 2,000). */
   deliveries: number;
 }
 
-const BENCH_USAGE = `usage: npm run bench -- [name ...] [--refunds <n>] [--settlement-delay-ms <ms>] [--connections <n>] [--subscriptions-per-connection <n>] [--orders <n>] [--deliveries <n>]`;
+const BENCH_USAGE = `usage: npm run bench -- [name ...] [--refunds <n>] [--settlement-delay-ms <ms>] [--subscribers <n>] [--events-per-second <n>] [--event-seconds <n>] [--orders <n>] [--deliveries <n>]`;
 
 /** A whole number from the command line; anything else stops the bench naming the option. */
 function count(option: string, value: string | undefined, fallback: number): number {
@@ -64,8 +68,9 @@ export function parseBenchArgs(argv: string[]): { names: string[]; settings: Ben
     options: {
       refunds: { type: 'string' },
       'settlement-delay-ms': { type: 'string' },
-      connections: { type: 'string' },
-      'subscriptions-per-connection': { type: 'string' },
+      subscribers: { type: 'string' },
+      'events-per-second': { type: 'string' },
+      'event-seconds': { type: 'string' },
       orders: { type: 'string' },
       deliveries: { type: 'string' },
     },
@@ -80,8 +85,9 @@ export function parseBenchArgs(argv: string[]): { names: string[]; settings: Ben
       redisUrl: config.REDIS_URL ?? LOCAL_REDIS_URL,
       refunds: count('refunds', values.refunds, DEFAULT_REFUNDS),
       settlementDelayMs: count('settlement-delay-ms', values['settlement-delay-ms'], DEFAULT_SETTLEMENT_DELAY_MS),
-      connections: count('connections', values.connections, DEFAULT_CONNECTIONS),
-      subscriptionsPerConnection: count('subscriptions-per-connection', values['subscriptions-per-connection'], DEFAULT_SUBSCRIPTIONS_PER_CONNECTION),
+      subscribers: count('subscribers', values.subscribers, DEFAULT_SUBSCRIBERS),
+      eventsPerSecond: count('events-per-second', values['events-per-second'], DEFAULT_EVENTS_PER_SECOND),
+      eventSeconds: count('event-seconds', values['event-seconds'], DEFAULT_EVENT_SECONDS),
       orders: count('orders', values.orders, DEFAULT_COMMERCE_ORDERS),
       deliveries: count('deliveries', values.deliveries, DEFAULT_COMMERCE_DELIVERIES),
     },

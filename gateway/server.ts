@@ -4,7 +4,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from 'pino';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import type { InternalTokens, TokenVerifier } from '../platform/auth';
+import { claimsFromPrincipal, type InternalTokens, type Principal, type TokenVerifier } from '../platform/auth';
 import { currentScope, runInScope } from '../platform/context';
 import { acceptCorrelationId } from '../platform/correlation';
 import { inSpan, inStoredTrace } from '../platform/telemetry/spans';
@@ -24,6 +24,7 @@ import { createSubgraphFetcher, type SubgraphFetcher } from './fetcher';
 import { maskUnexpectedErrors } from './format-error';
 import { GatewayMessages } from './messages';
 import { bearerAuth } from './plugins/auth';
+import { TokenCache } from './plugins/token-cache';
 import { withCorrelation } from './plugins/correlation';
 import { useOperationLimits, type OperationLimitsOptions } from './plugins/limits';
 import { DEFAULT_INTROSPECTION_POLICY, useIntrospectionPolicy, type IntrospectionPolicy } from './plugins/introspection';
@@ -286,12 +287,28 @@ async function serveSubscriptions(
   };
 }
 
-/** Resolves a subscription update's selection through this gateway, under the subscriber's principal. */
+/**
+ * Resolves a subscription update's selection through this gateway, under the subscriber's principal
+ * (for a live update, its audience class's representative). The internal principal token is signed
+ * once per principal and reused while the token cache holds it (`TOKEN_CACHE_TTL_MS`, half the
+ * token's life): an event reaching hundreds of classes would otherwise sign hundreds of tokens.
+ */
 function executeThrough(apollo: ApolloServer<GatewayContext>, internalTokens: InternalTokens): ExecuteAs {
+  const signed = new TokenCache();
+  // Internal tokens have no client token to outlive: only the cache's own TTL bounds reuse.
+  const never = new Date(8.64e15);
+  const internalTokenOf = async (principal: Principal): Promise<string> => {
+    const key = JSON.stringify(claimsFromPrincipal(principal));
+    const cached = signed.get(key);
+    if (cached) return cached.internalPrincipalToken;
+    const token = await internalTokens.sign(principal);
+    signed.set(key, principal, token, never);
+    return token;
+  };
   return async (query, variables, principal, origin) => {
     // An update caused by an event keeps the event's correlation id and trace; a catch-up page gets its own.
     const correlationId = acceptCorrelationId(origin?.correlationId) ?? randomUUID();
-    const internalPrincipalToken = await internalTokens.sign(principal);
+    const internalPrincipalToken = await internalTokenOf(principal);
     const response = await runInScope({ correlationId, principal }, () =>
       inStoredTrace(origin?.traceparent, () =>
         inSpan('subscription.resolve', {}, () =>

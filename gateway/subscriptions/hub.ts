@@ -1,10 +1,13 @@
 import { GraphQLError, type ExecutionResult } from 'graphql';
-import { canSeeUpdate, type Principal } from '../../platform/auth';
+import type { Principal } from '../../platform/auth';
 import type { UpdateFanout, UpdateNotice } from '../../platform/events/fanout';
 import { cursorPosition, updateCursor } from '../../platform/events/update-log';
 import { componentLogger } from '../../platform/logger';
-import { recordSubscriptionDelivery, watchSubscriptions } from '../../platform/metrics';
+import { recordSubscriptionDelivery, recordSubscriptionResolution, watchSubscriptions } from '../../platform/metrics';
+import { audienceClass, audienceKeys } from './audience';
+import { GroupIndex } from './group-index';
 import { CURSOR_ALIAS, type PlannedSubscription } from './rewrite';
+import { Slots } from './slots';
 
 const log = componentLogger('subscriptions');
 
@@ -22,6 +25,20 @@ export interface UpdateOrigin {
  * ends (it resumes with its last cursor, losing nothing): bounds memory per subscriber.
  */
 export const MAX_QUEUED_UPDATES = 1_000;
+
+/**
+ * Live resolutions (one group, one update) running at once across all groups. Each is a federated
+ * query of one to a few subgraph fetches; 64 keeps the subgraphs' connection pools and two cores
+ * busy without thousands of requests queueing inside them, while one slow resolution holds only
+ * its own slot, not the other groups.
+ */
+export const MAX_CONCURRENT_RESOLUTIONS = 64;
+
+/** Options of `SubscriptionHub`. */
+export interface SubscriptionHubOptions {
+  /** Live resolutions at once; default `MAX_CONCURRENT_RESOLUTIONS`. */
+  concurrentResolutions?: number;
+}
 
 /** A catch-up page as the rewritten query returns it (`rewrite.ts`). */
 interface CatchUpPage {
@@ -135,30 +152,43 @@ class Member implements AsyncIterableIterator<ExecutionResult> {
   }
 }
 
-/** Subscribers sharing one query, variables and principal: each update is resolved once for all. */
+/**
+ * Subscribers sharing one query, variables, filters and audience class (`audience.ts`): each
+ * update is resolved once for all of them, under the principal of the first to subscribe (the
+ * class's representative — any member's would give the same answer).
+ */
 interface Group {
   key: string;
   plan: PlannedSubscription;
   principal: Principal;
+  /** The owners whose updates the class may see: where the index files the group. */
+  audienceKeys: readonly string[];
   members: Set<Member>;
   /** Serialises resolutions so members receive updates in publish order. */
   chain: Promise<void>;
 }
 
 /**
- * Turns update notices into subscription results. Each notice is matched against every group
- * (stream, event type, argument filters, and the subscriber's tenancy from its token), resolved
- * once per group through the gateway under that group's principal, and delivered in order.
+ * Turns update notices into subscription results. Each notice visits only the groups indexed
+ * under its source, filter values and owners (`group-index.ts`), is resolved once per matching
+ * group through the gateway under the group's representative principal — different groups
+ * concurrently up to `MAX_CONCURRENT_RESOLUTIONS`, each group's updates in log order — and is
+ * offered to every member's own bounded queue without waiting for any of them.
  */
 export class SubscriptionHub {
   private readonly groups = new Map<string, Group>();
+  private readonly index = new GroupIndex<Group>();
+  private readonly slots: Slots;
   private stopListening?: () => void;
   private stopWatching?: () => void;
 
   constructor(
     private readonly fanout: UpdateFanout,
     private readonly executeAs: ExecuteAs,
-  ) {}
+    options: SubscriptionHubOptions = {},
+  ) {
+    this.slots = new Slots(options.concurrentResolutions ?? MAX_CONCURRENT_RESOLUTIONS);
+  }
 
   async start(): Promise<void> {
     this.stopListening = await this.fanout.listen((notice) => this.onNotice(notice));
@@ -168,7 +198,7 @@ export class SubscriptionHub {
   async stop(): Promise<void> {
     this.stopListening?.();
     this.stopWatching?.();
-    for (const group of this.groups.values()) for (const member of group.members) await member.return();
+    for (const group of [...this.groups.values()]) for (const member of [...group.members]) await member.return();
     this.groups.clear();
   }
 
@@ -181,27 +211,22 @@ export class SubscriptionHub {
 
   /** Subscribes; the iterator ends when the client completes, disconnects or is too slow. */
   subscribe(plan: PlannedSubscription, principal: Principal): AsyncIterableIterator<ExecutionResult> {
-    const key = JSON.stringify([
-      plan.live,
-      plan.variables,
-      plan.filters,
-      principal.subject,
-      principal.roles,
-      principal.storeIds,
-      principal.customerId,
-      principal.partnerId,
-    ]);
+    const key = JSON.stringify([plan.live, plan.variables, plan.filters, audienceClass(principal)]);
     let group = this.groups.get(key);
     if (!group) {
-      group = { key, plan, principal, members: new Set(), chain: Promise.resolve() };
+      group = { key, plan, principal, audienceKeys: audienceKeys(principal), members: new Set(), chain: Promise.resolve() };
       this.groups.set(key, group);
+      this.index.add(group);
     }
     const owner = group;
     const member = new Member(
       owner,
       (ended) => {
         owner.members.delete(ended);
-        if (owner.members.size === 0) this.groups.delete(owner.key);
+        if (owner.members.size === 0 && this.groups.get(owner.key) === owner) {
+          this.groups.delete(owner.key);
+          this.index.remove(owner);
+        }
       },
       plan.after !== null,
     );
@@ -211,17 +236,16 @@ export class SubscriptionHub {
   }
 
   private onNotice(notice: UpdateNotice): void {
-    for (const group of this.groups.values()) {
-      const { stream, filters } = group.plan;
-      if (stream.source !== notice.source || !stream.eventTypes.includes(notice.type)) continue;
-      if (!Object.entries(filters).every(([name, value]) => notice.data[name] === value)) continue;
-      if (!canSeeUpdate(group.principal, notice.data)) continue;
-      group.chain = group.chain.then(() => this.resolve(group, notice));
+    for (const group of this.index.matching(notice)) {
+      // The group's chain keeps its updates in log order; the slots bound how many groups resolve at once.
+      group.chain = group.chain.then(() => (group.members.size === 0 ? undefined : this.slots.run(() => this.resolve(group, notice))));
     }
   }
 
+  /** Resolves one update for a group and offers it to every member; never waits for a member. */
   private async resolve(group: Group, notice: UpdateNotice): Promise<void> {
     if (group.members.size === 0) return;
+    recordSubscriptionResolution(notice.source);
     try {
       const result = await this.executeAs(
         group.plan.live,

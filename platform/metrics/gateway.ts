@@ -59,6 +59,11 @@ const updatesDelivered = defineCounter({
   help: 'Live subscription updates handed to subscribers, by source subgraph.',
   labelNames: ['source'],
 });
+const resolutions = defineCounter({
+  name: 'gateway_subscription_resolutions_total',
+  help: 'Live subscription updates resolved through the graph (one per event and matching audience group), by source subgraph.',
+  labelNames: ['source'],
+});
 
 /**
  * The operation label of a request that never resolved to an operation (it did not parse or
@@ -103,4 +108,9 @@ export function recordSubscriptionDelivery(source: string, occurredAt: string | 
   updatesDelivered.inc({ source: label }, subscribers);
   const occurred = occurredAt ? Date.parse(occurredAt) : Number.NaN;
   if (Number.isFinite(occurred)) deliveryLag.observe({ source: label }, Math.max(0, Date.now() - occurred) / 1000);
+}
+
+/** One live update resolved through the graph for one group of subscribers (its cost is per group, not per subscriber). */
+export function recordSubscriptionResolution(source: string): void {
+  resolutions.inc({ source: subgraphNames.of(source) });
 }
