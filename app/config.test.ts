@@ -49,6 +49,10 @@ const BAD_VALUES: Record<string, [value: string, why: string][]> = {
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: [['collector:4318', 'not a URL']],
   OTEL_SERVICE_NAME: [['returns graph', 'a space']],
   OTEL_TRACES_SAMPLE_PERCENT: [['101', 'above 100']],
+  GATEWAY_MERGE_FETCHES: [
+    ['yes', 'only "true" or "false"'],
+    ['False', 'not exactly "false"'],
+  ],
   RETURNS_STUCK_AFTER_HOURS: [['0', 'zero: every return would be stuck']],
   DRILL_REFUND_FAILURE_PERCENT: [['-5', 'negative']],
   DRILL_REFUND_TIMEOUT_PERCENT: [['12.5', 'not whole']],

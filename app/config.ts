@@ -4,6 +4,7 @@ import { DEFAULT_INTROSPECTION_POLICY, INTROSPECTION_POLICIES, type Introspectio
 import { LOG_LEVELS } from '../platform/logger';
 import { amountMinor, host, httpUrl, isJwkJson, port, secret, url, wholeNumber } from './config-values';
 import { ERP_SETTINGS, requireErpSettings } from './config-erp';
+import { GATEWAY_SETTINGS } from './config-gateway';
 import { DRILL_SETTINGS, IDENTITY_SETTINGS, OPERATIONS_SETTINGS, requireOpsSettings, TELEMETRY_SETTINGS } from './config-ops';
 
 /** Default ports of the services; each can be overridden by its env variable. */
@@ -224,6 +225,7 @@ const schema = z
     ...OPERATIONS_SETTINGS,
     ...DRILL_SETTINGS,
     ...TELEMETRY_SETTINGS,
+    ...GATEWAY_SETTINGS,
     ...exposure,
     ...runtime,
     ...tools,

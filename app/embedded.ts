@@ -6,6 +6,7 @@ import { ClientTokenVerifier, InternalTokens, signClientToken } from '../platfor
 import { loadOrCreateDevKeys } from '../platform/auth/dev-keys';
 import { componentLogger, setLogLevel } from '../platform/logger';
 import { exposureOf, loadConfig, type Exposure } from './config';
+import { gatewayHopOf, type GatewayHopOptions } from './config-gateway';
 import { graphMigrations } from './migrations';
 import { seedDemo } from './demo';
 import { startGraph, type GraphPorts, type RunningGraph } from './graph';
@@ -35,6 +36,8 @@ export interface EmbeddedOptions {
   settings?: SubgraphSettings;
   /** What errors and the schema show to clients; default masked, introspection for staff, as in production. */
   exposure?: Partial<Exposure>;
+  /** How the gateway fetches from subgraphs (`GATEWAY_MERGE_FETCHES`); default merging on. */
+  gatewayHop?: Partial<GatewayHopOptions>;
 }
 
 /**
@@ -59,6 +62,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedG
     host: options.publicHost,
     settings,
     exposure: options.exposure,
+    gatewayHop: options.gatewayHop,
   });
   return {
     ...graph,
@@ -87,6 +91,7 @@ async function main(): Promise<void> {
     publicHost: config.PUBLIC_HOST,
     settings: subgraphSettings(config),
     exposure: exposureOf(config),
+    gatewayHop: gatewayHopOf(config),
   });
   const keys = await loadOrCreateDevKeys();
   const opsToken = await signClientToken({ subject: 'demo:ops', roles: ['operations_admin'], storeIds: [] }, keys.privateJwk);

@@ -11,6 +11,7 @@ import { InProcessBus } from '../platform/events/in-process-bus';
 import type { EventBus } from '../platform/events/bus';
 import { InProcessFanout, type UpdateFanout } from '../platform/events/fanout';
 import type { Exposure } from './config';
+import type { GatewayHopOptions } from './config-gateway';
 import { buildConnectors } from './connectors';
 import { commerceConnectors } from './commerce';
 import { consumerDrillFromNow } from './drills';
@@ -38,6 +39,8 @@ export interface GraphOptions {
   pollIntervalMs?: number;
   /** What errors and the schema show to clients; default masked, introspection for staff. */
   exposure?: Partial<Exposure>;
+  /** How the gateway fetches from subgraphs (`GATEWAY_MERGE_FETCHES`); default merging on. */
+  gatewayHop?: Partial<GatewayHopOptions>;
   /** The host subgraphs publish as their routing URL. */
   host?: string;
   /** The address every server listens on (`HOST`); default loopback. */
@@ -106,6 +109,7 @@ export async function startGraph(options: GraphOptions): Promise<RunningGraph> {
     dbPing: () => options.db.ping(),
     errorDetails: options.exposure?.errorDetails,
     introspection: options.exposure?.introspection,
+    mergeFetches: options.gatewayHop?.mergeFetches,
     fanout,
     // The operations console at /ops (app/ops-console.ts), served by the gateway in the embedded default too.
     extraRoutes: opsConsoleRoutes(),

@@ -7,6 +7,7 @@ import { componentLogger, setLogLevel } from '../platform/logger';
 import { RegistryClient, startRegistry } from '../schema-registry';
 import { startGateway } from '../gateway';
 import { exposureOf, loadConfig, required, SERVICES, type Config, type Service } from './config';
+import { gatewayHopOf } from './config-gateway';
 import { migrationsOf, serviceMigrations } from './migrations';
 import { buildConnectors } from './connectors';
 import { clientTokenVerifier } from './identity';
@@ -126,6 +127,7 @@ async function runGateway(config: Config): Promise<() => Promise<void>> {
     internalTokens: internalTokens(config),
     pollIntervalMs: config.SUPERGRAPH_POLL_MS,
     ...exposureOf(config),
+    ...gatewayHopOf(config),
     fanout: new RedisFanout({
       url: required(config.REDIS_URL, 'REDIS_URL', 'gateway instances receive subscription updates through Redis pub/sub'),
       prefix: config.REDIS_PREFIX,

@@ -1,4 +1,5 @@
 import { INTERNAL_PRINCIPAL_HEADER, signClientToken, type Principal } from '../platform/auth';
+import { METRIC_PREFIX, metricsRegistry } from '../platform/metrics';
 import { load, report, startBenchGraph } from './support';
 import type { BenchSettings } from './settings';
 
@@ -8,6 +9,14 @@ const QUERY = `query($n: String!) { orderByNumber(number: $n) { id number channe
 
 const DEMO_ORDER_COUNT = 1_000;
 const body = (i: number) => JSON.stringify({ query: QUERY, variables: { n: `R${100001 + (i % DEMO_ORDER_COUNT)}` } });
+/** A hot key: every client asks for the same order at once (a viral order, a busy till's retry loop). */
+const hotBody = () => JSON.stringify({ query: QUERY, variables: { n: 'R100001' } });
+
+/** Subgraph fetches the gateway merged into an identical one in flight (GATEWAY_MERGE_FETCHES), so far. */
+async function mergedFetches(): Promise<number> {
+  const metric = await metricsRegistry.getSingleMetric(`${METRIC_PREFIX}gateway_subgraph_fetches_merged_total`)?.get();
+  return metric?.values.reduce((sum, value) => sum + value.value, 0) ?? 0;
+}
 
 /**
  * Order lookup through the gateway against the same lookup sent straight to the orders
@@ -35,9 +44,18 @@ export async function benchOrderLookup(settings: BenchSettings): Promise<void> {
       headers: { [INTERNAL_PRINCIPAL_HEADER]: await bench.internalTokens.sign(principal) },
       body,
     });
-    report('Order lookup (PostgreSQL, demo data, 32 connections, 10 s each)', [viaGateway, direct]);
+    const mergedBefore = await mergedFetches();
+    const hot = await load({
+      label: 'hot key (one order, all clients) via gateway',
+      url: `${bench.graph.gateway.url}/graphql`,
+      headers: { authorization: `Bearer ${token}` },
+      body: hotBody,
+    });
+    const merged = (await mergedFetches()) - mergedBefore;
+    report('Order lookup (PostgreSQL, demo data, 32 connections, 10 s each)', [viaGateway, direct, hot]);
     const ratio = viaGateway.requestsPerSecond / Math.max(1, direct.requestsPerSecond);
     process.stdout.write(`gateway / direct throughput ratio: ${ratio.toFixed(2)}\n`);
+    process.stdout.write(`hot key: ${merged} subgraph fetches merged into one in flight (GATEWAY_MERGE_FETCHES)\n`);
   } finally {
     await bench.close();
   }

@@ -6,6 +6,7 @@ import { ClientTokenVerifier, InternalTokens, generateSigningKeys, type SigningK
 import { ALL_MIGRATIONS } from '../app/migrations';
 import { seedDemo } from '../app/demo';
 import { startGraph, type RunningGraph } from '../app/graph';
+import type { GatewayHopOptions } from '../app/config-gateway';
 import type { CommerceConnector } from '../connectors/commerce/port';
 
 /** Time for the last in-flight requests of a load run to finish before the servers close. */
@@ -63,6 +64,8 @@ export interface BenchGraphOptions {
   seed?: boolean;
   /** The commerce platforms' connectors (default none, as `COMMERCE_CONNECTOR=none`). */
   commerce?: readonly CommerceConnector[];
+  /** How the gateway fetches from subgraphs (default as `GATEWAY_MERGE_FETCHES=true`). */
+  gatewayHop?: Partial<GatewayHopOptions>;
 }
 
 /** A fresh migrated database with the demo data and the whole graph on it, like production in one process. */
@@ -77,6 +80,7 @@ export async function startBenchGraph(adminUrl: string, options: BenchGraphOptio
     internalTokens,
     registryToken: randomBytes(24).toString('base64url'),
     commerce: options.commerce,
+    gatewayHop: options.gatewayHop,
   });
   return {
     db,

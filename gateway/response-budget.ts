@@ -1,5 +1,5 @@
-import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ErrorCode, requestError } from '../platform/graphql/errors';
+import { discardBody, type SubgraphAnswer } from './fetcher';
 import { GatewayMessages } from './messages';
 
 /**
@@ -18,9 +18,6 @@ export const MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
  * the cap: it refuses first only where a deployment raises the cost limit or lowers the byte cap.
  */
 export const ESTIMATED_BYTES_PER_VALUE = 48;
-
-/** A subgraph's HTTP answer as Apollo Gateway's data source receives it. */
-type FetcherResponse = Parameters<RemoteGraphQLDataSource['parseBody']>[0];
 
 /** Subgraph bytes received so far for one operation, and whether the cap was crossed. */
 export interface ResponseBudget {
@@ -45,34 +42,39 @@ export function responseBudgetOf(context: unknown): ResponseBudget | undefined {
 }
 
 /**
- * Reads a subgraph answer chunk by chunk, charging the operation's budget, and stops reading (the
- * socket is released) as soon as the budget is crossed: the gateway never holds more than the cap
- * of one operation's answers in memory. Parses JSON like Apollo's default `parseBody`.
+ * Reads a subgraph answer chunk by chunk, charging `budget`, and stops reading (the socket is
+ * released) as soon as the budget is crossed: the gateway never holds more than the cap of one
+ * operation's answers in memory. Returns the body's bytes; the caller parses them.
  */
-export async function readWithinBudget(response: FetcherResponse, budget: ResponseBudget): Promise<object | string> {
-  // The fetcher is undici's: its body is a web ReadableStream, async-iterable in Node.
-  const { body } = response as unknown as { body: (AsyncIterable<Uint8Array> & { cancel?: () => Promise<void> }) | null };
-  const declared = Number(response.headers.get('content-length') ?? NaN);
+export async function readWithinBudget(answer: Pick<SubgraphAnswer, 'headers' | 'body'>, budget: ResponseBudget): Promise<Buffer> {
+  const declared = Number(answer.headers['content-length'] ?? NaN);
   if (budget.exceeded || budget.used + declared > budget.max) {
     budget.exceeded = true;
-    await body?.cancel?.().catch(() => undefined);
+    discardBody(answer.body);
     throw tooLarge(budget);
   }
-  const chunks: Uint8Array[] = [];
-  if (body) {
-    // Throwing inside the loop ends the iteration, which cancels the stream.
-    for await (const chunk of body) {
-      budget.used += chunk.byteLength;
-      if (budget.used > budget.max) {
-        budget.exceeded = true;
-        throw tooLarge(budget);
-      }
-      chunks.push(chunk);
+  const chunks: Buffer[] = [];
+  for await (const chunk of answer.body) {
+    budget.used += chunk.byteLength;
+    if (budget.used > budget.max) {
+      budget.exceeded = true;
+      // Destroyed before the loop's exit would, with a listener for the abort it reports.
+      discardBody(answer.body);
+      throw tooLarge(budget);
     }
+    chunks.push(chunk);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
-  const contentType = response.headers.get('content-type') ?? '';
-  return contentType.startsWith('application/json') || contentType.startsWith('application/graphql-response+json') ? (JSON.parse(text) as object) : text;
+  const only = chunks.length === 1 ? chunks[0] : undefined;
+  return Buffer.isBuffer(only) ? only : Buffer.concat(chunks);
+}
+
+/** Charges bytes read for another operation (a merged fetch, gateway/fetch-merge.ts) to this one's budget. */
+export function chargeBudget(budget: ResponseBudget, bytes: number): void {
+  if (budget.exceeded || budget.used + bytes > budget.max) {
+    budget.exceeded = true;
+    throw tooLarge(budget);
+  }
+  budget.used += bytes;
 }
 
 function tooLarge(budget: ResponseBudget) {

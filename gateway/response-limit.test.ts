@@ -1,4 +1,4 @@
-import { Response } from 'undici';
+import { Readable } from 'node:stream';
 import { createTestDatabase, type TestDatabase } from '../test/support/database';
 import { principals } from '../test/support/principals';
 import { postGraphQL, testInternalTokens } from '../test/support/subgraph-client';
@@ -80,37 +80,41 @@ describe('response size cap', () => {
   });
 });
 
+/** A subgraph answer as the fetcher hands it over: headers and a body stream. */
+const answerOf = (body: Readable, headers: Record<string, string> = {}) => ({ headers: { 'content-type': 'application/json', ...headers }, body });
+
 describe('readWithinBudget', () => {
   it('stops reading an endless subgraph answer once the budget is crossed', async () => {
-    const chunk = new TextEncoder().encode('x'.repeat(1024));
+    const chunk = Buffer.from('x'.repeat(1024));
     let pulled = 0;
-    const endless = new ReadableStream<Uint8Array>({
-      pull(controller) {
+    const endless = new Readable({
+      highWaterMark: chunk.byteLength,
+      read() {
         pulled++;
-        controller.enqueue(chunk);
+        this.push(chunk);
       },
     });
     const budget: ResponseBudget = { max: 64 * 1024, used: 0, exceeded: false };
-    const response = new Response(endless, { headers: { 'content-type': 'application/json' } });
-    await expect(readWithinBudget(response as never, budget)).rejects.toMatchObject({ extensions: { code: 'RESPONSE_TOO_LARGE' } });
+    await expect(readWithinBudget(answerOf(endless), budget)).rejects.toMatchObject({ extensions: { code: 'RESPONSE_TOO_LARGE' } });
     expect(budget.exceeded).toBe(true);
+    expect(endless.destroyed).toBe(true);
     // It read the budget and a little more (the stream pulls ahead by its high-water mark), not more.
     expect(pulled * chunk.byteLength).toBeLessThan(budget.max + 8 * chunk.byteLength);
   });
 
   it('refuses without reading when the declared length is over what is left', async () => {
     const budget: ResponseBudget = { max: 100, used: 60, exceeded: false };
-    const response = new Response('{"data":{"big":"' + 'y'.repeat(100) + '"}}', { headers: { 'content-type': 'application/json', 'content-length': '117' } });
-    await expect(readWithinBudget(response as never, budget)).rejects.toMatchObject({ extensions: { code: 'RESPONSE_TOO_LARGE' } });
+    const body = Readable.from([Buffer.from('{"data":{"big":"' + 'y'.repeat(100) + '"}}')]);
+    await expect(readWithinBudget(answerOf(body, { 'content-length': '117' }), budget)).rejects.toMatchObject({ extensions: { code: 'RESPONSE_TOO_LARGE' } });
     expect(budget.used).toBe(60);
+    expect(body.destroyed).toBe(true);
   });
 
-  it('parses an answer within the budget and charges its bytes', async () => {
+  it('reads an answer within the budget and charges its bytes', async () => {
     const budget: ResponseBudget = { max: 1000, used: 0, exceeded: false };
     const body = '{"data":{"ok":true}}';
-    await expect(readWithinBudget(new Response(body, { headers: { 'content-type': 'application/json' } }) as never, budget)).resolves.toEqual({
-      data: { ok: true },
-    });
+    const bytes = await readWithinBudget(answerOf(Readable.from([Buffer.from(body.slice(0, 7)), Buffer.from(body.slice(7))])), budget);
+    expect(JSON.parse(bytes.toString('utf8'))).toEqual({ data: { ok: true } });
     expect(budget.used).toBe(body.length);
   });
 });

@@ -19,8 +19,8 @@ import type { UpdateFanout } from '../platform/events/fanout';
 import { SubscriptionHub, type ExecuteAs } from './subscriptions/hub';
 import { attachSubscriptions, type SubscriptionServerOptions } from './subscriptions/ws-server';
 import type { SubscriptionCaps } from './subscriptions/quota';
-import { SubgraphDataSource } from './data-source';
-import { createSubgraphFetcher, type SubgraphFetcher } from './fetcher';
+import { createFetchMerger, SubgraphDataSource, type SubgraphFetching } from './data-source';
+import { createSubgraphFetcher } from './fetcher';
 import { maskUnexpectedErrors } from './format-error';
 import { GatewayMessages } from './messages';
 import { bearerAuth } from './plugins/auth';
@@ -64,6 +64,11 @@ export interface GatewayOptions {
   maxDepth?: number;
   maxCost?: number;
   maxResponseBytes?: number;
+  /**
+   * Merge identical subgraph queries in flight at once into one fetch (`GATEWAY_MERGE_FETCHES`,
+   * gateway/fetch-merge.ts): per subgraph, operation, variables and principal. Default true.
+   */
+  mergeFetches?: boolean;
   /** Subscriptions per connection and per principal; defaults in subscriptions/quota.ts. */
   subscriptionCaps?: SubscriptionCaps;
   /**
@@ -108,7 +113,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const log = componentLogger('gateway');
   const errorDetails = options.errorDetails ?? false;
   const fetcher = createSubgraphFetcher();
-  const { source, gateway } = federatedGateway(options, log, fetcher);
+  const fetching: SubgraphFetching = { fetcher, merger: (options.mergeFetches ?? true) ? createFetchMerger() : undefined };
+  const { source, gateway } = federatedGateway(options, log, fetching);
   const limits = { maxDepth: options.maxDepth, maxCost: options.maxCost, maxResponseBytes: options.maxResponseBytes };
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -177,11 +183,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 }
 
 /** Apollo Gateway over the supergraph the registry serves, fetching from subgraphs through one pool. */
-function federatedGateway(options: GatewayOptions, log: Logger, fetcher: SubgraphFetcher): { source: RegistrySupergraphSource; gateway: ApolloGateway } {
+function federatedGateway(options: GatewayOptions, log: Logger, fetching: SubgraphFetching): { source: RegistrySupergraphSource; gateway: ApolloGateway } {
   const source = new RegistrySupergraphSource({ registryUrl: options.registryUrl, token: options.registryToken, pollIntervalMs: options.pollIntervalMs, log });
   const gateway = new ApolloGateway({
     supergraphSdl: source,
-    buildService: ({ name, url }) => new SubgraphDataSource(url ?? '', fetcher, name),
+    buildService: ({ name, url }) => new SubgraphDataSource(url ?? '', fetching, name),
     logger: log,
     // Apollo Gateway's default is NODE_ENV !== 'production' (a client header asking for the query
     // plan). No run mode may depend on NODE_ENV, so it is off everywhere; a regression guard in

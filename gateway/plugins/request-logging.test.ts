@@ -4,7 +4,7 @@ import pino from 'pino';
 import { unauthenticated } from '../../platform/graphql/errors';
 import { useRequestLogging } from './request-logging';
 
-function capture() {
+function capture(level: 'info' | 'debug' = 'info') {
   const lines: Record<string, unknown>[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -12,7 +12,7 @@ function capture() {
       done();
     },
   });
-  return { lines, log: pino({ level: 'info' }, stream) };
+  return { lines, log: pino({ level }, stream) };
 }
 
 const typeDefs = 'type Query { hello: String, boom: String }';
@@ -26,8 +26,8 @@ const resolvers = {
 };
 
 describe('useRequestLogging', () => {
-  it('writes one line per operation with its name, duration and error codes', async () => {
-    const { lines, log } = capture();
+  /** Runs one clean and one failing operation through a server logging to `log`. */
+  async function runBoth(log: ReturnType<typeof capture>['log']) {
     const server = new ApolloServer({ typeDefs, resolvers, plugins: [useRequestLogging(log)] });
     await server.start();
     try {
@@ -36,10 +36,24 @@ describe('useRequestLogging', () => {
     } finally {
       await server.stop();
     }
+  }
+
+  it('writes one line per operation with its name, duration and error codes at debug', async () => {
+    const { lines, log } = capture('debug');
+    await runBoth(log);
     const operations = lines.filter((line) => line.msg === 'operation');
     expect(operations).toHaveLength(2);
-    expect(operations[0]).toMatchObject({ operationName: 'Greeting', errorCodes: [] });
-    expect(operations[1]).toMatchObject({ operationName: 'Failing', errorCodes: ['UNAUTHENTICATED'] });
+    expect(operations[0]).toMatchObject({ level: 20, operationName: 'Greeting', errorCodes: [] });
+    expect(operations[1]).toMatchObject({ level: 30, operationName: 'Failing', errorCodes: ['UNAUTHENTICATED'] });
+    expect(typeof operations[0]?.durationMs).toBe('number');
+  });
+
+  it('writes only failed operations at info, the default level: a clean success costs no line', async () => {
+    const { lines, log } = capture('info');
+    await runBoth(log);
+    const operations = lines.filter((line) => line.msg === 'operation');
+    expect(operations).toHaveLength(1);
+    expect(operations[0]).toMatchObject({ level: 30, operationName: 'Failing', errorCodes: ['UNAUTHENTICATED'] });
     expect(typeof operations[0]?.durationMs).toBe('number');
   });
 

@@ -32,6 +32,11 @@ const subgraphFetches = defineCounter({
   help: 'Fetches from the gateway to a subgraph, by subgraph and outcome (ok, graphql_error: the subgraph answered with errors, failed: no answer).',
   labelNames: ['subgraph', 'outcome'],
 });
+const mergedSubgraphFetches = defineCounter({
+  name: 'gateway_subgraph_fetches_merged_total',
+  help: 'Subgraph fetches the gateway did not send because an identical one (same subgraph, operation, variables and principal) was in flight: they took its answer. Not counted in gateway_subgraph_fetches_total.',
+  labelNames: ['subgraph'],
+});
 const subgraphFetchDuration = defineHistogram({
   name: 'gateway_subgraph_fetch_duration_seconds',
   help: 'Latency of fetches from the gateway to a subgraph, by subgraph.',
@@ -94,6 +99,11 @@ export function recordSubgraphFetch(subgraph: string, outcome: 'ok' | 'graphql_e
   const label = subgraphNames.of(subgraph);
   subgraphFetches.inc({ subgraph: label, outcome });
   subgraphFetchDuration.observe({ subgraph: label }, seconds);
+}
+
+/** A subgraph fetch answered by an identical fetch already in flight (gateway/fetch-merge.ts). */
+export function recordMergedSubgraphFetch(subgraph: string): void {
+  mergedSubgraphFetches.inc({ subgraph: subgraphNames.of(subgraph) });
 }
 
 /** Counts a subscription hub's subscribers at every scrape until the returned removal is called. */

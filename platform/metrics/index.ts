@@ -4,7 +4,14 @@ export { metricsRoute } from './route';
 // Before './pipeline': metrics are collected in the order they were defined, so the pool's clients
 // are read before the outbox-lag queries of the same scrape take one and show as `waiting`.
 export { recordErpPosting, recordRefundTransition, recordThrottleWait, timeProviderCall, timeThrottleWait, watchPool } from './backends';
-export { recordGatewayRequest, recordSubgraphFetch, recordSubscriptionDelivery, recordSubscriptionResolution, watchSubscriptions } from './gateway';
+export {
+  recordGatewayRequest,
+  recordMergedSubgraphFetch,
+  recordSubgraphFetch,
+  recordSubscriptionDelivery,
+  recordSubscriptionResolution,
+  watchSubscriptions,
+} from './gateway';
 export {
   recordConsumerHandled,
   recordConsumerRetry,

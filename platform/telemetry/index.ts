@@ -14,5 +14,6 @@ export {
   SUBGRAPH_ATTRIBUTE,
   continueIncomingTrace,
   TRACER_NAME,
+  tracingEnabled,
   type SpanOptions,
 } from './spans';

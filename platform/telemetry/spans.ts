@@ -1,7 +1,9 @@
 import {
   context,
+  INVALID_SPAN_CONTEXT,
   isSpanContextValid,
   propagation,
+  ProxyTracerProvider,
   ROOT_CONTEXT,
   SpanKind,
   SpanStatusCode,
@@ -29,6 +31,24 @@ function tracer() {
   return trace.getTracer(TRACER_NAME);
 }
 
+/** Set once a tracer provider is seen registered; tracing is never switched off in a running process. */
+let tracingSeen = false;
+
+/**
+ * Whether a tracer provider is registered (app/telemetry.ts's SDK, or a test's). Without one every
+ * span is a no-op, yet starting one still costs context lookups and objects on every request: the
+ * per-request helpers below skip that work entirely. Cheap: a global lookup until one is seen.
+ */
+export function tracingEnabled(): boolean {
+  if (tracingSeen) return true;
+  const provider = trace.getTracerProvider();
+  tracingSeen = !(provider instanceof ProxyTracerProvider) || provider.getDelegateTracer(TRACER_NAME) !== undefined;
+  return tracingSeen;
+}
+
+/** What `fn` gets for a span while tracing is off: the API's own non-recording span. */
+const NO_SPAN: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
 /** Options of `inSpan`. */
 export interface SpanOptions {
   attributes?: Attributes;
@@ -42,6 +62,7 @@ export interface SpanOptions {
  * thrown error on it. The error is rethrown unchanged: tracing never alters the outcome.
  */
 export async function inSpan<T>(name: string, options: SpanOptions, fn: (span: Span) => Promise<T>): Promise<T> {
+  if (!tracingEnabled()) return fn(NO_SPAN);
   const parent = options.parent ?? context.active();
   return tracer().startActiveSpan(name, { attributes: options.attributes, kind: options.kind ?? SpanKind.INTERNAL }, parent, async (span) => {
     try {
@@ -99,6 +120,7 @@ export function incomingContext(headers: Record<string, string | string[] | unde
  * correlation id on the server span the HTTP instrumentation opened before the id was known.
  */
 export function continueIncomingTrace<T>(headers: Record<string, string | string[] | undefined>, correlationId: string, fn: () => T): T {
+  if (!tracingEnabled()) return fn();
   trace.getActiveSpan()?.setAttribute(CORRELATION_ATTRIBUTE, correlationId);
   return context.with(incomingContext(headers), fn);
 }
@@ -113,6 +135,7 @@ export const CORRELATION_ATTRIBUTE = 'correlation.id';
  * request's scope, so the span carries its correlation id.
  */
 export function inSubgraphSpan<T>(subgraph: string, headers: Record<string, string | string[] | undefined>, fn: () => Promise<T>): Promise<T> {
+  if (!tracingEnabled()) return fn();
   // The HTTP instrumentation's server span started before the correlation id was read from the headers.
   const correlationId = currentScope()?.correlationId;
   if (correlationId) trace.getActiveSpan()?.setAttribute(CORRELATION_ATTRIBUTE, correlationId);
