@@ -166,7 +166,9 @@ describe('admission gate', () => {
   it('refuses limits that cannot work, naming the limit', () => {
     expect(() => new AdmissionGate({ ...DEFAULT_ADMISSION_LIMITS, maxInFlight: 0 })).toThrow(/maxInFlight must be a whole number of at least 1, but got: 0/);
     expect(() => new AdmissionGate({ ...DEFAULT_ADMISSION_LIMITS, maxQueueWaitMs: 0.5 })).toThrow(/maxQueueWaitMs/);
-    expect(() => new AdmissionGate({ ...DEFAULT_ADMISSION_LIMITS, maxInFlight: 4, writeReserve: 4 })).toThrow(/writeReserve \(4\) must be below maxInFlight \(4\)/);
+    expect(() => new AdmissionGate({ ...DEFAULT_ADMISSION_LIMITS, maxInFlight: 4, writeReserve: 4 })).toThrow(
+      /writeReserve \(4\) must be below maxInFlight \(4\)/,
+    );
   });
 });
 

@@ -69,7 +69,8 @@ interface Waiter {
 /** Throws when limits cannot work together; app/config.ts validates the same for settings. */
 function checkLimits(limits: AdmissionLimits): void {
   const whole = (name: keyof AdmissionLimits, min: number) => {
-    if (!Number.isInteger(limits[name]) || limits[name] < min) throw new RangeError(`Admission ${name} must be a whole number of at least ${min}, but got: ${limits[name]}`);
+    if (!Number.isInteger(limits[name]) || limits[name] < min)
+      throw new RangeError(`Admission ${name} must be a whole number of at least ${min}, but got: ${limits[name]}`);
   };
   whole('maxInFlight', 1);
   whole('maxQueued', 0);
@@ -160,7 +161,8 @@ export class AdmissionGate {
   /** Hands free slots to waiting requests: writes first, then reads while the reserve allows. */
   private drain(): void {
     for (;;) {
-      const lane: Lane | undefined = this.queues.write.length > 0 && this.hasSlotFor('write') ? 'write' : this.queues.read.length > 0 && this.hasSlotFor('read') ? 'read' : undefined;
+      const lane: Lane | undefined =
+        this.queues.write.length > 0 && this.hasSlotFor('write') ? 'write' : this.queues.read.length > 0 && this.hasSlotFor('read') ? 'read' : undefined;
       if (!lane) return;
       const waiter = this.queues[lane].shift() as Waiter;
       clearTimeout(waiter.timer);
