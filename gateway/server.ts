@@ -22,6 +22,8 @@ import type { SubscriptionCaps } from './subscriptions/quota';
 import { SubgraphDataSource } from './data-source';
 import { createSubgraphFetcher, type SubgraphFetcher } from './fetcher';
 import { maskUnexpectedErrors } from './format-error';
+import { DEFAULT_ADMISSION_LIMITS, type AdmissionLimits } from './admission';
+import { admissionControl } from './admission-route';
 import { GatewayMessages } from './messages';
 import { bearerAuth } from './plugins/auth';
 import { withCorrelation } from './plugins/correlation';
@@ -63,6 +65,12 @@ export interface GatewayOptions {
   maxDepth?: number;
   maxCost?: number;
   maxResponseBytes?: number;
+  /**
+   * Admission control of `POST /graphql` (admission.ts): operations executing at once, waiting,
+   * the longest wait and the slots kept for mutations; default `DEFAULT_ADMISSION_LIMITS`. Probes,
+   * /metrics, extra routes and subscriptions are never subject to it.
+   */
+  admission?: AdmissionLimits;
   /** Subscriptions per connection and per principal; defaults in subscriptions/quota.ts. */
   subscriptionCaps?: SubscriptionCaps;
   /**
@@ -99,7 +107,8 @@ export interface RunningGateway {
 
 /**
  * Starts the gateway on one port: `POST /graphql` (federated operations through Apollo Gateway),
- * `GET /healthz`, `GET /readyz` and `GET /metrics` (Prometheus). The request path is: correlation id → bearer authentication
+ * `GET /healthz`, `GET /readyz` and `GET /metrics` (Prometheus). The request path is: correlation id → admission
+ * (admission.ts: a slot, a short wait, or 503 before any work) → bearer authentication
  * (context) → operation limits → query plan → subgraph fetches carrying the correlation id and
  * the principal signed once for the request.
  */
@@ -128,12 +137,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   // Subscriptions: validated against the current API schema, resolved through this gateway.
   const apiSchema = latestApiSchema(gateway, startup.serving);
+  const admission = admissionControl(options.admission ?? DEFAULT_ADMISSION_LIMITS);
 
   const running = await listen(
     withCorrelation(
       router({
         ...options.extraRoutes,
-        '/graphql': graphqlRoute(apolloHandler(apollo, context), startup.serving),
+        '/graphql': graphqlRoute(admission.guard(apolloHandler(apollo, context)), startup.serving),
         '/healthz': healthz,
         '/metrics': metricsRoute,
         '/readyz': readyz({ serving: startup.serving, supergraph: () => source.state, dbPing: options.dbPing }),
@@ -167,6 +177,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         source.stop();
         await startup.ready.catch(() => undefined);
         await running.close();
+        admission.close();
         await apollo.stop().catch((error: unknown) => log.warn({ err: error }, 'apollo server did not stop cleanly'));
         await fetcher.close();
       })();
