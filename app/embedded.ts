@@ -11,6 +11,8 @@ import { seedDemo } from './demo';
 import { startGraph, type GraphPorts, type RunningGraph } from './graph';
 import { defaultSubgraphSettings, subgraphSettings, type SubgraphSettings } from './subgraphs';
 import { announceDrills, drillSettings } from './drills';
+import { admissionLimits } from './config-gateway-admission';
+import type { AdmissionLimits } from '../gateway/admission';
 
 const log = componentLogger('embedded');
 
@@ -35,6 +37,8 @@ export interface EmbeddedOptions {
   settings?: SubgraphSettings;
   /** What errors and the schema show to clients; default masked, introspection for staff, as in production. */
   exposure?: Partial<Exposure>;
+  /** The gateway's admission limits; default `DEFAULT_ADMISSION_LIMITS`. */
+  admission?: AdmissionLimits;
 }
 
 /**
@@ -59,6 +63,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedG
     host: options.publicHost,
     settings,
     exposure: options.exposure,
+    admission: options.admission,
   });
   return {
     ...graph,
@@ -87,6 +92,7 @@ async function main(): Promise<void> {
     publicHost: config.PUBLIC_HOST,
     settings: subgraphSettings(config),
     exposure: exposureOf(config),
+    admission: admissionLimits(config),
   });
   const keys = await loadOrCreateDevKeys();
   const opsToken = await signClientToken({ subject: 'demo:ops', roles: ['operations_admin'], storeIds: [] }, keys.privateJwk);
