@@ -7,6 +7,7 @@ import { ALL_MIGRATIONS } from '../app/migrations';
 import { seedDemo } from '../app/demo';
 import { startGraph, type RunningGraph } from '../app/graph';
 import type { CommerceConnector } from '../connectors/commerce/port';
+import type { AdmissionLimits } from '../gateway/admission';
 
 /** Time for the last in-flight requests of a load run to finish before the servers close. */
 const IN_FLIGHT_DRAIN_MS = 1_000;
@@ -17,6 +18,8 @@ export interface BenchGraph {
   graph: RunningGraph;
   keys: SigningKeys;
   internalTokens: InternalTokens;
+  /** The registry's token, for a bench that starts another gateway on the same registry. */
+  registryToken: string;
   close(): Promise<void>;
 }
 
@@ -63,6 +66,8 @@ export interface BenchGraphOptions {
   seed?: boolean;
   /** The commerce platforms' connectors (default none, as `COMMERCE_CONNECTOR=none`). */
   commerce?: readonly CommerceConnector[];
+  /** The gateway's admission limits (default `DEFAULT_ADMISSION_LIMITS`, as `GATEWAY_*` default). */
+  admission?: AdmissionLimits;
 }
 
 /** A fresh migrated database with the demo data and the whole graph on it, like production in one process. */
@@ -70,19 +75,22 @@ export async function startBenchGraph(adminUrl: string, options: BenchGraphOptio
   const { db, drop } = await createBenchDatabase('graph', adminUrl, { seed: options.seed ?? true });
   const keys = await generateSigningKeys();
   const internalTokens = new InternalTokens(randomBytes(32).toString('base64url'));
+  const registryToken = randomBytes(24).toString('base64url');
   const graph = await startGraph({
     db,
     ports: { gateway: 0, registry: 0, subgraphs: { orders: 0, returns: 0, inventory: 0, refunds: 0 } },
     verifier: await ClientTokenVerifier.fromPublicJwk(keys.publicJwk),
     internalTokens,
-    registryToken: randomBytes(24).toString('base64url'),
+    registryToken,
     commerce: options.commerce,
+    admission: options.admission,
   });
   return {
     db,
     graph,
     keys,
     internalTokens,
+    registryToken,
     async close() {
       // autocannon stops sending at the deadline, but its last requests are still being answered.
       await new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_DRAIN_MS));
