@@ -29,13 +29,13 @@ export interface AdmissionLimits {
 }
 
 /**
- * Defaults, measured on the 2-core bench machine (bench/admission.ts; README "Limits"):
- * - `maxInFlight` 64: authorizeReturn through the whole graph peaks at about 16 concurrent
- *   operations; 64 leaves room for reads that wait on I/O while keeping the event loop responsive.
+ * Defaults for a 2-core gateway (to be confirmed by `npm run bench -- admission` on a quiet
+ * machine; the first runs shared the machine with other load, see docs/design/012):
+ * - `maxInFlight` 64: bench/returns.ts keeps two cores busy with 16 authorizeReturns in flight, so
+ *   more mostly adds waiting; 64 leaves room for reads that wait on I/O.
  * - `maxQueued` 256 and `maxQueueWaitMs` 1000: a burst of a few hundred requests is absorbed,
  *   and nobody waits more than a second before either running or being told to come back.
- * - `writeReserve` 16: the write throughput of the graph fits in 16 slots, so mutations at the
- *   counter keep running however many reads arrive.
+ * - `writeReserve` 16: the slots that keep two cores busy with mutations, which no read may take.
  */
 export const DEFAULT_ADMISSION_LIMITS: Readonly<AdmissionLimits> = { maxInFlight: 64, maxQueued: 256, maxQueueWaitMs: 1_000, writeReserve: 16 };
 
