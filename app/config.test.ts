@@ -1,6 +1,7 @@
 import { generateSigningKeys } from '../platform/auth';
 import { loadConfig, SETTING_NAMES } from './config';
 import { subgraphSettings } from './subgraphs';
+import { admissionLimits } from './config-gateway-admission';
 
 /**
  * A bad value of each setting, with why it is bad. Every setting app/config.ts knows has at least
@@ -24,6 +25,19 @@ const BAD_VALUES: Record<string, [value: string, why: string][]> = {
   REGISTRY_PORT: [['4005.5', 'not whole']],
   REGISTRY_URL: [['ftp://registry:4005', 'not http(s)']],
   SUPERGRAPH_POLL_MS: [['50', 'below 100 ms']],
+  GATEWAY_MAX_IN_FLIGHT: [
+    ['0', 'zero: nothing would ever run (there is no "off")'],
+    ['10001', 'above 10,000'],
+  ],
+  GATEWAY_MAX_QUEUED: [['-1', 'negative']],
+  GATEWAY_MAX_QUEUE_WAIT_MS: [
+    ['0', 'zero: every queued request would be refused'],
+    ['1.5', 'not whole'],
+  ],
+  GATEWAY_WRITE_RESERVE: [
+    ['64', 'not below the default GATEWAY_MAX_IN_FLIGHT (64): queries could never run'],
+    ['x', 'not a number'],
+  ],
   REGISTRY_TOKEN: [['short', 'under 16 characters']],
   INTERNAL_TOKEN_SECRET: [['x'.repeat(31), 'under 32 characters']],
   AUTH_PUBLIC_JWK: [
@@ -212,6 +226,18 @@ describe('settings validated at start', () => {
       erpPosting: { exceptionAfterAttempts: 5 },
       drills: { refunds: undefined, erpOutage: undefined, consumer: undefined },
     });
+  });
+
+  it('gives the gateway its admission limits, defaults and set values alike', () => {
+    expect(admissionLimits(loadConfig({}))).toEqual({ maxInFlight: 64, maxQueued: 256, maxQueueWaitMs: 1000, writeReserve: 16 });
+    const config = loadConfig({ GATEWAY_MAX_IN_FLIGHT: '8', GATEWAY_MAX_QUEUED: '0', GATEWAY_MAX_QUEUE_WAIT_MS: '250', GATEWAY_WRITE_RESERVE: '7' });
+    expect(admissionLimits(config)).toEqual({ maxInFlight: 8, maxQueued: 0, maxQueueWaitMs: 250, writeReserve: 7 });
+  });
+
+  it('refuses a write reserve that is not below the in-flight bound it is part of', () => {
+    expect(() => loadConfig({ GATEWAY_MAX_IN_FLIGHT: '4', GATEWAY_WRITE_RESERVE: '4' })).toThrow(
+      /GATEWAY_WRITE_RESERVE: must be below GATEWAY_MAX_IN_FLIGHT \(4\)/,
+    );
   });
 
   it('passes valid values down to the subgraphs, as numbers where they are numbers', async () => {

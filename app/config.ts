@@ -5,6 +5,7 @@ import { LOG_LEVELS } from '../platform/logger';
 import { amountMinor, host, httpUrl, isJwkJson, port, secret, url, wholeNumber } from './config-values';
 import { ERP_SETTINGS, requireErpSettings } from './config-erp';
 import { GATEWAY_SETTINGS } from './config-gateway';
+import { checkAdmissionSettings, GATEWAY_ADMISSION_SETTINGS } from './config-gateway-admission';
 import { DRILL_SETTINGS, IDENTITY_SETTINGS, OPERATIONS_SETTINGS, requireOpsSettings, TELEMETRY_SETTINGS } from './config-ops';
 
 /** Default ports of the services; each can be overridden by its env variable. */
@@ -215,6 +216,7 @@ const schema = z
   .object({
     ...storage,
     ...network,
+    ...GATEWAY_ADMISSION_SETTINGS,
     ...secrets,
     ...IDENTITY_SETTINGS,
     ...payments,
@@ -240,6 +242,7 @@ const schema = z
     if (providers.includes('adyen') && config.ADYEN_ENVIRONMENT === 'LIVE') requireAll(['ADYEN_LIVE_URL_PREFIX'], 'ADYEN_ENVIRONMENT=LIVE');
     requireErpSettings(config, requireAll);
     requireOpsSettings(config, requireAll, (path, message) => ctx.addIssue({ code: 'custom', path: [path], message }));
+    checkAdmissionSettings(config, (path, message) => ctx.addIssue({ code: 'custom', path: [path], message }));
     if (config.COMMERCE_CONNECTOR === 'shopify') {
       requireAll(['SHOPIFY_STORE_DOMAIN', 'SHOPIFY_ACCESS_TOKEN', 'SHOPIFY_WEBHOOK_SECRET'], 'COMMERCE_CONNECTOR=shopify');
     }

@@ -12,6 +12,8 @@ import { seedDemo } from './demo';
 import { startGraph, type GraphPorts, type RunningGraph } from './graph';
 import { defaultSubgraphSettings, subgraphSettings, type SubgraphSettings } from './subgraphs';
 import { announceDrills, drillSettings } from './drills';
+import { admissionLimits } from './config-gateway-admission';
+import type { AdmissionLimits } from '../gateway/admission';
 
 const log = componentLogger('embedded');
 
@@ -38,6 +40,8 @@ export interface EmbeddedOptions {
   exposure?: Partial<Exposure>;
   /** How the gateway fetches from subgraphs (`GATEWAY_MERGE_FETCHES`); default merging on. */
   gatewayHop?: Partial<GatewayHopOptions>;
+  /** The gateway's admission limits; default `DEFAULT_ADMISSION_LIMITS`. */
+  admission?: AdmissionLimits;
 }
 
 /**
@@ -63,6 +67,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedG
     settings,
     exposure: options.exposure,
     gatewayHop: options.gatewayHop,
+    admission: options.admission,
   });
   return {
     ...graph,
@@ -92,6 +97,7 @@ async function main(): Promise<void> {
     settings: subgraphSettings(config),
     exposure: exposureOf(config),
     gatewayHop: gatewayHopOf(config),
+    admission: admissionLimits(config),
   });
   const keys = await loadOrCreateDevKeys();
   const opsToken = await signClientToken({ subject: 'demo:ops', roles: ['operations_admin'], storeIds: [] }, keys.privateJwk);

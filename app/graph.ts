@@ -17,6 +17,7 @@ import { commerceConnectors } from './commerce';
 import { consumerDrillFromNow } from './drills';
 import type { CommerceConnector } from '../connectors/commerce/port';
 import { opsConsoleRoutes } from './ops-console';
+import type { AdmissionLimits } from '../gateway/admission';
 
 const log = componentLogger('graph');
 
@@ -53,6 +54,8 @@ export interface GraphOptions {
   bus?: EventBus;
   /** Broadcast of published events to the gateway's subscriptions; default in-process. */
   fanout?: UpdateFanout;
+  /** The gateway's admission limits (`GATEWAY_MAX_IN_FLIGHT`, ...); default `DEFAULT_ADMISSION_LIMITS`. */
+  admission?: AdmissionLimits;
 }
 
 /** A running graph: every service, and how to stop them in reverse order. */
@@ -111,6 +114,7 @@ export async function startGraph(options: GraphOptions): Promise<RunningGraph> {
     introspection: options.exposure?.introspection,
     mergeFetches: options.gatewayHop?.mergeFetches,
     fanout,
+    admission: options.admission,
     // The operations console at /ops (app/ops-console.ts), served by the gateway in the embedded default too.
     extraRoutes: opsConsoleRoutes(),
   });

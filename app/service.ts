@@ -19,6 +19,7 @@ import { EventPipeline } from '../platform/events/pipeline';
 import { RedisBus } from '../platform/events/redis-bus';
 import { RedisFanout } from '../platform/events/fanout';
 import { opsConsoleRoutes } from './ops-console';
+import { admissionLimits } from './config-gateway-admission';
 
 const log = componentLogger('service');
 
@@ -128,6 +129,7 @@ async function runGateway(config: Config): Promise<() => Promise<void>> {
     pollIntervalMs: config.SUPERGRAPH_POLL_MS,
     ...exposureOf(config),
     ...gatewayHopOf(config),
+    admission: admissionLimits(config),
     fanout: new RedisFanout({
       url: required(config.REDIS_URL, 'REDIS_URL', 'gateway instances receive subscription updates through Redis pub/sub'),
       prefix: config.REDIS_PREFIX,

@@ -1,3 +1,4 @@
+import { benchAdmission } from './admission';
 import { benchAvailability } from './availability';
 import { benchCommerce } from './commerce';
 import { benchErp } from './erp';
@@ -22,6 +23,7 @@ const BENCHMARKS: Record<string, (settings: BenchSettings) => Promise<void>> = {
   subscriptions: benchSubscriptions,
   commerce: benchCommerce,
   erp: benchErp,
+  admission: benchAdmission,
 };
 
 async function main(): Promise<void> {

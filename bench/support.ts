@@ -8,6 +8,7 @@ import { seedDemo } from '../app/demo';
 import { startGraph, type RunningGraph } from '../app/graph';
 import type { GatewayHopOptions } from '../app/config-gateway';
 import type { CommerceConnector } from '../connectors/commerce/port';
+import type { AdmissionLimits } from '../gateway/admission';
 
 /** Time for the last in-flight requests of a load run to finish before the servers close. */
 const IN_FLIGHT_DRAIN_MS = 1_000;
@@ -18,6 +19,8 @@ export interface BenchGraph {
   graph: RunningGraph;
   keys: SigningKeys;
   internalTokens: InternalTokens;
+  /** The registry's token, for a bench that starts another gateway on the same registry. */
+  registryToken: string;
   close(): Promise<void>;
 }
 
@@ -66,6 +69,8 @@ export interface BenchGraphOptions {
   commerce?: readonly CommerceConnector[];
   /** How the gateway fetches from subgraphs (default as `GATEWAY_MERGE_FETCHES=true`). */
   gatewayHop?: Partial<GatewayHopOptions>;
+  /** The gateway's admission limits (default `DEFAULT_ADMISSION_LIMITS`, as `GATEWAY_*` default). */
+  admission?: AdmissionLimits;
 }
 
 /** A fresh migrated database with the demo data and the whole graph on it, like production in one process. */
@@ -73,20 +78,23 @@ export async function startBenchGraph(adminUrl: string, options: BenchGraphOptio
   const { db, drop } = await createBenchDatabase('graph', adminUrl, { seed: options.seed ?? true });
   const keys = await generateSigningKeys();
   const internalTokens = new InternalTokens(randomBytes(32).toString('base64url'));
+  const registryToken = randomBytes(24).toString('base64url');
   const graph = await startGraph({
     db,
     ports: { gateway: 0, registry: 0, subgraphs: { orders: 0, returns: 0, inventory: 0, refunds: 0 } },
     verifier: await ClientTokenVerifier.fromPublicJwk(keys.publicJwk),
     internalTokens,
-    registryToken: randomBytes(24).toString('base64url'),
+    registryToken,
     commerce: options.commerce,
     gatewayHop: options.gatewayHop,
+    admission: options.admission,
   });
   return {
     db,
     graph,
     keys,
     internalTokens,
+    registryToken,
     async close() {
       // autocannon stops sending at the deadline, but its last requests are still being answered.
       await new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_DRAIN_MS));

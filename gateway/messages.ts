@@ -11,5 +11,9 @@ export const GatewayMessages = {
   pageOutOfRange: (argument: string, max: number, value: number) => `${argument} must be between 0 and ${max}, got ${value}.`,
   subgraphUnavailable: 'A backing service is not reachable; try again shortly.',
   refusedBySubgraph: 'A value in the request is not in the form the graph accepts (for example a date, an id or a number); check the arguments.',
+  overloaded: (retryAfterSeconds: number) =>
+    `The gateway is at capacity and did not run this request; retry in ${retryAfterSeconds} s (a mutation with the same idempotency key).`,
+  overloadedAfterWait: (retryAfterSeconds: number) =>
+    `The gateway could not start this request in time and did not run it; retry in ${retryAfterSeconds} s (a mutation with the same idempotency key).`,
   introspectionRefused: 'Introspection is not available to your role.',
 } as const;

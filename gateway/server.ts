@@ -22,6 +22,8 @@ import type { SubscriptionCaps } from './subscriptions/quota';
 import { createFetchMerger, SubgraphDataSource, type SubgraphFetching } from './data-source';
 import { createSubgraphFetcher } from './fetcher';
 import { maskUnexpectedErrors } from './format-error';
+import { DEFAULT_ADMISSION_LIMITS, type AdmissionLimits } from './admission';
+import { admissionControl } from './admission-route';
 import { GatewayMessages } from './messages';
 import { bearerAuth } from './plugins/auth';
 import { TokenCache } from './plugins/token-cache';
@@ -69,6 +71,12 @@ export interface GatewayOptions {
    * gateway/fetch-merge.ts): per subgraph, operation, variables and principal. Default true.
    */
   mergeFetches?: boolean;
+  /**
+   * Admission control of `POST /graphql` (admission.ts): operations executing at once, waiting,
+   * the longest wait and the slots kept for mutations; default `DEFAULT_ADMISSION_LIMITS`. Probes,
+   * /metrics, extra routes and subscriptions are never subject to it.
+   */
+  admission?: AdmissionLimits;
   /** Subscriptions per connection and per principal; defaults in subscriptions/quota.ts. */
   subscriptionCaps?: SubscriptionCaps;
   /**
@@ -105,7 +113,8 @@ export interface RunningGateway {
 
 /**
  * Starts the gateway on one port: `POST /graphql` (federated operations through Apollo Gateway),
- * `GET /healthz`, `GET /readyz` and `GET /metrics` (Prometheus). The request path is: correlation id → bearer authentication
+ * `GET /healthz`, `GET /readyz` and `GET /metrics` (Prometheus). The request path is: correlation id → admission
+ * (admission.ts: a slot, a short wait, or 503 before any work) → bearer authentication
  * (context) → operation limits → query plan → subgraph fetches carrying the correlation id and
  * the principal signed once for the request.
  */
@@ -135,12 +144,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   // Subscriptions: validated against the current API schema, resolved through this gateway.
   const apiSchema = latestApiSchema(gateway, startup.serving);
+  const admission = admissionControl(options.admission ?? DEFAULT_ADMISSION_LIMITS);
 
   const running = await listen(
     withCorrelation(
       router({
         ...options.extraRoutes,
-        '/graphql': graphqlRoute(apolloHandler(apollo, context), startup.serving),
+        '/graphql': graphqlRoute(admission.guard(apolloHandler(apollo, context)), startup.serving),
         '/healthz': healthz,
         '/metrics': metricsRoute,
         '/readyz': readyz({ serving: startup.serving, supergraph: () => source.state, dbPing: options.dbPing }),
@@ -174,6 +184,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         source.stop();
         await startup.ready.catch(() => undefined);
         await running.close();
+        admission.close();
         await apollo.stop().catch((error: unknown) => log.warn({ err: error }, 'apollo server did not stop cleanly'));
         await fetcher.close();
       })();

@@ -27,15 +27,17 @@ export async function readBody(req: IncomingMessage): Promise<string> {
 /**
  * Serves an Apollo Server on a plain Node `http` request. We host Apollo ourselves rather than
  * through a web framework so one port carries GraphQL, health probes and graphql-ws upgrades.
+ * A caller that has already read the body (the gateway's admission control, which needs the
+ * operation's type) passes it as `preRead`; otherwise the handler reads it.
  */
 export function apolloHandler<TContext extends BaseContext>(
   server: ApolloServer<TContext>,
   context: (req: IncomingMessage) => Promise<TContext>,
   onResponse?: (res: ServerResponse) => void,
-): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
-  return async (req, res) => {
+): (req: IncomingMessage, res: ServerResponse, preRead?: RequestBody) => Promise<void> {
+  return async (req, res, preRead) => {
     const headers = requestHeaders(req);
-    const body = await requestBody(req, headers);
+    const body = preRead ?? (await readRequestBody(req));
     if (!body.ok) {
       sendJson(res, body.status, { errors: [{ message: body.message, extensions: { code: 'BAD_REQUEST' } }] });
       return;
@@ -62,13 +64,13 @@ function requestHeaders(req: IncomingMessage): HeaderMap {
 }
 
 /** A request body read for Apollo, or why it was refused with the HTTP status that says so. */
-type RequestBody = { ok: true; value: unknown } | { ok: false; status: number; message: string };
+export type RequestBody = { ok: true; value: unknown } | { ok: false; status: number; message: string };
 
 /** The body Apollo expects: parsed JSON when the content type says JSON, the raw text otherwise. */
-async function requestBody(req: IncomingMessage, headers: HeaderMap): Promise<RequestBody> {
+export async function readRequestBody(req: IncomingMessage): Promise<RequestBody> {
   try {
     const text = req.method === 'POST' ? await readBody(req) : '';
-    return { ok: true, value: text && (headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text };
+    return { ok: true, value: text && (req.headers['content-type'] ?? '').includes('json') ? JSON.parse(text) : text };
   } catch (error) {
     const status = (error as { status?: number }).status ?? 400;
     return { ok: false, status, message: status === 413 ? 'Request body too large.' : 'Request body is not valid JSON.' };

@@ -4,6 +4,7 @@ export { metricsRoute } from './route';
 // Before './pipeline': metrics are collected in the order they were defined, so the pool's clients
 // are read before the outbox-lag queries of the same scrape take one and show as `waiting`.
 export { recordErpPosting, recordRefundTransition, recordThrottleWait, timeProviderCall, timeThrottleWait, watchPool } from './backends';
+export { recordAdmissionRefused, recordAdmitted, watchAdmission } from './admission';
 export {
   recordGatewayRequest,
   recordMergedSubgraphFetch,

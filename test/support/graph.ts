@@ -8,6 +8,7 @@ import type { UpdateFanout } from '../../platform/events/fanout';
 import type { Queryable } from '../../platform/db';
 import { DEMO_LOCATIONS } from '../../demo/catalog';
 import type { SubgraphSettings } from '../../app/subgraphs';
+import type { AdmissionLimits } from '../../gateway/admission';
 
 /** Every port 0: the operating system picks free ones, so test files never collide. */
 export const FREE_PORTS = { gateway: 0, registry: 0, subgraphs: { orders: 0, returns: 0, inventory: 0, refunds: 0 } };
@@ -61,6 +62,8 @@ export interface TestGraphOptions {
   fanout?: UpdateFanout;
   /** The subgraphs' settings; default `TEST_SETTINGS` (every setting's default). */
   settings?: SubgraphSettings;
+  /** The gateway's admission limits; default `DEFAULT_ADMISSION_LIMITS`. */
+  admission?: AdmissionLimits;
 }
 
 /** Starts registry, subgraphs and gateway on real PostgreSQL, like production but in one process. */
@@ -80,6 +83,7 @@ export async function startTestGraph(options: TestGraphOptions = {}): Promise<Te
     pollIntervalMs: options.pollIntervalMs ?? 200,
     fanout: options.fanout,
     settings: options.settings,
+    admission: options.admission,
   });
   await waitForDemoLocations(database.db);
   const url = `${graph.gateway.url}/graphql`;
