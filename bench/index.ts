@@ -3,6 +3,7 @@ import { benchCommerce } from './commerce';
 import { benchErp } from './erp';
 import { benchEvents } from './events';
 import { benchOrderLookup } from './order-lookup';
+import { benchPeers } from './peers';
 import { benchRefunds } from './refunds';
 import { benchReturns } from './returns';
 import { benchSubscriptions } from './subscriptions';
@@ -22,6 +23,7 @@ const BENCHMARKS: Record<string, (settings: BenchSettings) => Promise<void>> = {
   subscriptions: benchSubscriptions,
   commerce: benchCommerce,
   erp: benchErp,
+  peers: benchPeers,
 };
 
 async function main(): Promise<void> {
