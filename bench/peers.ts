@@ -101,7 +101,9 @@ export async function benchPeers(settings: BenchSettings): Promise<void> {
   // a second signal without a listener would end it before the database is dropped.
   const onInterrupt = () => {
     killAllBenchChildren();
-    void shutdown().finally(() => process.exit(130));
+    void shutdown()
+      .then(() => reaper.release())
+      .finally(() => process.exit(130));
   };
   process.on('SIGINT', onInterrupt);
   process.on('SIGTERM', onInterrupt);

@@ -31,7 +31,7 @@ export interface Reaper {
   database(name: string): void;
   /** Remove this folder should the bench die. */
   folder(path: string): void;
-  /** The bench cleaned up itself: the reaper exits doing nothing. */
+  /** The bench cleaned up itself: the reaper exits doing nothing. Idempotent. */
   release(): void;
 }
 
@@ -54,11 +54,15 @@ export function startReaper(adminUrl: string): Reaper {
     child.stdin?.write(`${line}\n`);
   };
   tell(`admin ${adminUrl}`);
+  let released = false;
   return {
     group: (pid) => tell(`group ${pid}`),
     database: (name) => tell(`database ${name}`),
     folder: (path) => tell(`folder ${path}`),
     release() {
+      // Once: the interrupt path and the normal end may both get here.
+      if (released) return;
+      released = true;
       tell('done');
       child.stdin?.end();
     },
