@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
@@ -64,5 +64,6 @@ describe('the reaper process', () => {
     reaper.stdin.end(`folder ${folder}\ndone\n`);
     expect(await reaperExit).toBe(0);
     expect(existsSync(folder)).toBe(true);
+    await rm(folder, { recursive: true });
   }, 60_000);
 });
