@@ -191,6 +191,7 @@ const BAD_VALUES: Record<string, [value: string, why: string][]> = {
     ['Bearer eyJhbGciOiJFUzI1NiJ9.e30.c2ln', 'a header value, not a JWT'],
     ['', 'empty'],
   ],
+  XDG_CACHE_HOME: [['.cache', 'a relative path']],
 };
 
 const cases = Object.entries(BAD_VALUES).flatMap(([name, values]) => values.map(([value, why]) => ({ name, value, why })));

@@ -7,6 +7,7 @@ import { ERP_SETTINGS, requireErpSettings } from './config-erp';
 import { GATEWAY_SETTINGS } from './config-gateway';
 import { checkAdmissionSettings, GATEWAY_ADMISSION_SETTINGS } from './config-gateway-admission';
 import { DRILL_SETTINGS, IDENTITY_SETTINGS, OPERATIONS_SETTINGS, requireOpsSettings, TELEMETRY_SETTINGS } from './config-ops';
+import { BENCH_SETTINGS } from './config-bench';
 
 /** Default ports of the services; each can be overridden by its env variable. */
 export const DEFAULT_PORTS = { gateway: 4000, orders: 4001, returns: 4002, inventory: 4003, refunds: 4004, registry: 4005 } as const;
@@ -231,6 +232,7 @@ const schema = z
     ...exposure,
     ...runtime,
     ...tools,
+    ...BENCH_SETTINGS,
   })
   .superRefine((config, ctx) => {
     const requireAll = (names: readonly (keyof typeof config)[], when: string) => {

@@ -4,6 +4,7 @@ import { benchCommerce } from './commerce';
 import { benchErp } from './erp';
 import { benchEvents } from './events';
 import { benchOrderLookup } from './order-lookup';
+import { benchPeers } from './peers';
 import { benchRefunds } from './refunds';
 import { benchReturns } from './returns';
 import { benchSubscriptions } from './subscriptions';
@@ -24,6 +25,7 @@ const BENCHMARKS: Record<string, (settings: BenchSettings) => Promise<void>> = {
   commerce: benchCommerce,
   erp: benchErp,
   admission: benchAdmission,
+  peers: benchPeers,
 };
 
 async function main(): Promise<void> {

@@ -1,3 +1,5 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../app/config';
 import { setLogLevel } from '../platform/logger';
@@ -25,6 +27,13 @@ const DEFAULT_EVENT_SECONDS = 20;
 const DEFAULT_COMMERCE_ORDERS = 300;
 /** Webhook deliveries the commerce bench posts (about a tenth of them repeats): a storm of a busy shop's hour in seconds. */
 const DEFAULT_COMMERCE_DELIVERIES = 2_000;
+/** Seconds per measured run of the peers bench: long enough for stable medians, short enough for a dozen runs in minutes. */
+const DEFAULT_PEERS_DURATION_S = 10;
+/**
+ * The longest run the peers bench allows: the load client signs Hive's internal principal once per
+ * run, and it lives `INTERNAL_TOKEN_TTL_S` (60 s); an expired one would measure refusals.
+ */
+export const MAX_PEERS_DURATION_S = 50;
 
 /**
  * Where benchmarks run and how large they are: the servers from the validated configuration
@@ -49,15 +58,32 @@ export interface BenchSettings {
   orders: number;
   /** `--deliveries <n>`: signed webhook deliveries the commerce bench posts, about 10% repeats (default 2,000). */
   deliveries: number;
+  /** `--duration <s>`: seconds per measured run of the peers bench, 1 to 50 (default 10). */
+  durationSeconds: number;
+  /** `--compiled`: the peers bench runs our gateway from `dist/` (after `npm run build`) instead of the sources under tsx. */
+  compiled: boolean;
+  /** `XDG_CACHE_HOME`, default `~/.cache`: where the peers bench installs Hive Gateway. */
+  cacheHome: string;
 }
 
-const BENCH_USAGE = `usage: npm run bench -- [name ...] [--refunds <n>] [--settlement-delay-ms <ms>] [--subscribers <n>] [--events-per-second <n>] [--event-seconds <n>] [--orders <n>] [--deliveries <n>]`;
+const BENCH_USAGE = `usage: npm run bench -- [name ...] [--refunds <n>] [--settlement-delay-ms <ms>] [--subscribers <n>] [--events-per-second <n>] [--event-seconds <n>] [--orders <n>] [--deliveries <n>] [--duration <s>] [--compiled]`;
 
 /** A whole number from the command line; anything else stops the bench naming the option. */
 function count(option: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value)) throw new Error(`--${option} must be a whole number in digits, but got: ${JSON.stringify(value)}\n${BENCH_USAGE}`);
   return Number(value);
+}
+
+/** `--duration`: whole seconds from 1 to `MAX_PEERS_DURATION_S`. */
+function peersDuration(value: string | undefined): number {
+  const seconds = count('duration', value, DEFAULT_PEERS_DURATION_S);
+  if (seconds < 1 || seconds > MAX_PEERS_DURATION_S) {
+    throw new Error(
+      `--duration must be 1 to ${MAX_PEERS_DURATION_S} seconds (Hive's pre-signed internal principal lives 60 s), but got: ${seconds}\n${BENCH_USAGE}`,
+    );
+  }
+  return seconds;
 }
 
 /** The benchmarks named on the command line (all when none) and their settings. */
@@ -73,6 +99,8 @@ export function parseBenchArgs(argv: string[]): { names: string[]; settings: Ben
       'event-seconds': { type: 'string' },
       orders: { type: 'string' },
       deliveries: { type: 'string' },
+      duration: { type: 'string' },
+      compiled: { type: 'boolean' },
     },
   });
   const config = loadConfig();
@@ -90,6 +118,9 @@ export function parseBenchArgs(argv: string[]): { names: string[]; settings: Ben
       eventSeconds: count('event-seconds', values['event-seconds'], DEFAULT_EVENT_SECONDS),
       orders: count('orders', values.orders, DEFAULT_COMMERCE_ORDERS),
       deliveries: count('deliveries', values.deliveries, DEFAULT_COMMERCE_DELIVERIES),
+      durationSeconds: peersDuration(values.duration),
+      compiled: values.compiled ?? false,
+      cacheHome: config.XDG_CACHE_HOME ?? join(homedir(), '.cache'),
     },
   };
 }
