@@ -1,5 +1,6 @@
 import { benchAvailability } from './availability';
 import { benchCommerce } from './commerce';
+import { benchEmbedded } from './embedded';
 import { benchErp } from './erp';
 import { benchEvents } from './events';
 import { benchOrderLookup } from './order-lookup';
@@ -22,6 +23,7 @@ const BENCHMARKS: Record<string, (settings: BenchSettings) => Promise<void>> = {
   subscriptions: benchSubscriptions,
   commerce: benchCommerce,
   erp: benchErp,
+  embedded: benchEmbedded,
 };
 
 async function main(): Promise<void> {

@@ -23,6 +23,10 @@ const DEFAULT_SUBSCRIPTIONS_PER_CONNECTION = 10;
 const DEFAULT_COMMERCE_ORDERS = 300;
 /** Webhook deliveries the commerce bench posts (about a tenth of them repeats): a storm of a busy shop's hour in seconds. */
 const DEFAULT_COMMERCE_DELIVERIES = 2_000;
+/** Seconds of reads the embedded bench runs after start, watching the process's memory. */
+const DEFAULT_EMBEDDED_READ_S = 60;
+/** Starts of the embedded bench per kind (cold, warm); the median is reported. */
+const DEFAULT_EMBEDDED_STARTS = 3;
 
 /**
  * Where benchmarks run and how large they are: the servers from the validated configuration
@@ -45,9 +49,13 @@ export interface BenchSettings {
   orders: number;
   /** `--deliveries <n>`: signed webhook deliveries the commerce bench posts, about 10% repeats (default 2,000). */
   deliveries: number;
+  /** `--duration <s>`: seconds of reads the embedded bench runs while sampling memory (default 60). */
+  durationSeconds: number;
+  /** `--starts <n>`: cold and warm starts each of the embedded bench, median reported (default 3). */
+  starts: number;
 }
 
-const BENCH_USAGE = `usage: npm run bench -- [name ...] [--refunds <n>] [--settlement-delay-ms <ms>] [--connections <n>] [--subscriptions-per-connection <n>] [--orders <n>] [--deliveries <n>]`;
+const BENCH_USAGE = `usage: npm run bench -- [name ...] [--refunds <n>] [--settlement-delay-ms <ms>] [--connections <n>] [--subscriptions-per-connection <n>] [--orders <n>] [--deliveries <n>] [--duration <s>] [--starts <n>]`;
 
 /** A whole number from the command line; anything else stops the bench naming the option. */
 function count(option: string, value: string | undefined, fallback: number): number {
@@ -68,6 +76,8 @@ export function parseBenchArgs(argv: string[]): { names: string[]; settings: Ben
       'subscriptions-per-connection': { type: 'string' },
       orders: { type: 'string' },
       deliveries: { type: 'string' },
+      duration: { type: 'string' },
+      starts: { type: 'string' },
     },
   });
   const config = loadConfig();
@@ -84,6 +94,8 @@ export function parseBenchArgs(argv: string[]): { names: string[]; settings: Ben
       subscriptionsPerConnection: count('subscriptions-per-connection', values['subscriptions-per-connection'], DEFAULT_SUBSCRIPTIONS_PER_CONNECTION),
       orders: count('orders', values.orders, DEFAULT_COMMERCE_ORDERS),
       deliveries: count('deliveries', values.deliveries, DEFAULT_COMMERCE_DELIVERIES),
+      durationSeconds: count('duration', values.duration, DEFAULT_EMBEDDED_READ_S),
+      starts: Math.max(1, count('starts', values.starts, DEFAULT_EMBEDDED_STARTS)),
     },
   };
 }
