@@ -4,6 +4,7 @@ import { DEFAULT_INTROSPECTION_POLICY, INTROSPECTION_POLICIES, type Introspectio
 import { LOG_LEVELS } from '../platform/logger';
 import { amountMinor, host, httpUrl, isJwkJson, port, secret, url, wholeNumber } from './config-values';
 import { ERP_SETTINGS, requireErpSettings } from './config-erp';
+import { EMBEDDED_SETTINGS } from './config-embedded';
 import { DRILL_SETTINGS, IDENTITY_SETTINGS, OPERATIONS_SETTINGS, requireOpsSettings, TELEMETRY_SETTINGS } from './config-ops';
 
 /** Default ports of the services; each can be overridden by its env variable. */
@@ -213,6 +214,7 @@ const exposure = {
 const schema = z
   .object({
     ...storage,
+    ...EMBEDDED_SETTINGS,
     ...network,
     ...secrets,
     ...IDENTITY_SETTINGS,
