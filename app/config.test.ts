@@ -13,6 +13,8 @@ const BAD_VALUES: Record<string, [value: string, why: string][]> = {
     ['db:5432', 'not a URL'],
   ],
   PGLITE_DATA_DIR: [['', 'empty']],
+  EMBEDDED_CACHE_DIR: [['', 'empty']],
+  EMBEDDED_SNAPSHOT: [['yes', 'not true or false']],
   REDIS_URL: [['http://127.0.0.1:6379', 'not Redis']],
   REDIS_PREFIX: [['returns graph', 'a space']],
   HOST: [['local host', 'not a host name']],

@@ -6,6 +6,7 @@ import { amountMinor, host, httpUrl, isJwkJson, port, secret, url, wholeNumber }
 import { ERP_SETTINGS, requireErpSettings } from './config-erp';
 import { GATEWAY_SETTINGS } from './config-gateway';
 import { checkAdmissionSettings, GATEWAY_ADMISSION_SETTINGS } from './config-gateway-admission';
+import { EMBEDDED_SETTINGS } from './config-embedded';
 import { DRILL_SETTINGS, IDENTITY_SETTINGS, OPERATIONS_SETTINGS, requireOpsSettings, TELEMETRY_SETTINGS } from './config-ops';
 import { BENCH_SETTINGS } from './config-bench';
 
@@ -216,6 +217,7 @@ const exposure = {
 const schema = z
   .object({
     ...storage,
+    ...EMBEDDED_SETTINGS,
     ...network,
     ...GATEWAY_ADMISSION_SETTINGS,
     ...secrets,

@@ -2,6 +2,7 @@
 import { processTracing } from './telemetry';
 import { randomBytes } from 'node:crypto';
 import { PgliteDb, migrate, type Db } from '../platform/db';
+import { openPgliteSnapshot } from '../platform/db/pglite-snapshot';
 import { ClientTokenVerifier, InternalTokens, signClientToken } from '../platform/auth';
 import { loadOrCreateDevKeys } from '../platform/auth/dev-keys';
 import { componentLogger, setLogLevel } from '../platform/logger';
@@ -9,6 +10,7 @@ import { exposureOf, loadConfig, type Exposure } from './config';
 import { gatewayHopOf, type GatewayHopOptions } from './config-gateway';
 import { graphMigrations } from './migrations';
 import { seedDemo } from './demo';
+import { embeddedSnapshotKey } from './embedded-snapshot';
 import { startGraph, type GraphPorts, type RunningGraph } from './graph';
 import { defaultSubgraphSettings, subgraphSettings, type SubgraphSettings } from './subgraphs';
 import { announceDrills, drillSettings } from './drills';
@@ -27,6 +29,11 @@ export interface EmbeddedOptions {
   ports: GraphPorts;
   /** PGlite data folder; omitted means in memory. */
   dataDir?: string;
+  /**
+   * In memory only: the folder of a snapshot of the migrated, seeded database, loaded instead of
+   * building it when current and kept for the next start (`EMBEDDED_CACHE_DIR`); omitted means no cache.
+   */
+  cacheDir?: string;
   /** Folder of the local signing key (`npm run token` reads the same). */
   keysDir?: string;
   pollIntervalMs?: number;
@@ -50,10 +57,8 @@ export interface EmbeddedOptions {
  * the client-token signing key persists in `.data/` so tokens from `npm run token` keep working.
  */
 export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedGraph> {
-  const db = await PgliteDb.open({ dataDir: options.dataDir });
   const settings = options.settings ?? defaultSubgraphSettings();
-  await migrate(db, graphMigrations(settings.payments));
-  await seedDemo(db);
+  const db = await openDatabase(options, settings);
   const keys = await loadOrCreateDevKeys(options.keysDir);
   const graph = await startGraph({
     db,
@@ -79,6 +84,33 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedG
   };
 }
 
+/** The migrated, seeded database: from the snapshot cache when in memory with a cache folder, else built here. */
+async function openDatabase(options: EmbeddedOptions, settings: SubgraphSettings): Promise<PgliteDb> {
+  const migrations = graphMigrations(settings.payments);
+  const build = async (db: PgliteDb) => {
+    await migrate(db, migrations);
+    await seedDemo(db);
+  };
+  if (options.cacheDir && !options.dataDir) {
+    const opened = await openPgliteSnapshot({
+      cacheDir: options.cacheDir,
+      key: embeddedSnapshotKey(migrations),
+      build,
+      warn: (message, error) => log.warn({ err: error }, message),
+    });
+    log.info({ source: opened.source, cacheDir: options.cacheDir }, 'embedded database opened');
+    return opened.db;
+  }
+  const db = await PgliteDb.open({ dataDir: options.dataDir });
+  try {
+    await build(db);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  return db;
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const config = loadConfig();
@@ -91,6 +123,7 @@ async function main(): Promise<void> {
       subgraphs: { orders: config.ORDERS_PORT, returns: config.RETURNS_PORT, inventory: config.INVENTORY_PORT, refunds: config.REFUNDS_PORT },
     },
     dataDir: config.PGLITE_DATA_DIR,
+    cacheDir: config.EMBEDDED_SNAPSHOT === 'true' ? config.EMBEDDED_CACHE_DIR : undefined,
     pollIntervalMs: config.SUPERGRAPH_POLL_MS,
     listenHost: config.HOST,
     publicHost: config.PUBLIC_HOST,

@@ -1,6 +1,7 @@
 import { benchAdmission } from './admission';
 import { benchAvailability } from './availability';
 import { benchCommerce } from './commerce';
+import { benchEmbedded } from './embedded';
 import { benchErp } from './erp';
 import { benchEvents } from './events';
 import { benchOrderLookup } from './order-lookup';
@@ -26,6 +27,7 @@ const BENCHMARKS: Record<string, (settings: BenchSettings) => Promise<void>> = {
   erp: benchErp,
   admission: benchAdmission,
   peers: benchPeers,
+  embedded: benchEmbedded,
 };
 
 async function main(): Promise<void> {

@@ -34,6 +34,10 @@ const DEFAULT_PEERS_DURATION_S = 10;
  * run, and it lives `INTERNAL_TOKEN_TTL_S` (60 s); an expired one would measure refusals.
  */
 export const MAX_PEERS_DURATION_S = 50;
+/** Seconds of reads the embedded bench runs after start, watching the process's memory. */
+const DEFAULT_EMBEDDED_READ_S = 60;
+/** Starts of the embedded bench per kind (cold, warm); the median is reported. */
+const DEFAULT_EMBEDDED_STARTS = 3;
 
 /**
  * Where benchmarks run and how large they are: the servers from the validated configuration
@@ -64,9 +68,13 @@ export interface BenchSettings {
   compiled: boolean;
   /** `XDG_CACHE_HOME`, default `~/.cache`: where the peers bench installs Hive Gateway. */
   cacheHome: string;
+  /** `--read-seconds <s>`: seconds of reads the embedded bench runs while sampling memory (default 60). */
+  embeddedReadSeconds: number;
+  /** `--starts <n>`: cold and warm starts each of the embedded bench, median reported (default 3). */
+  starts: number;
 }
 
-const BENCH_USAGE = `usage: npm run bench -- [name ...] [--refunds <n>] [--settlement-delay-ms <ms>] [--subscribers <n>] [--events-per-second <n>] [--event-seconds <n>] [--orders <n>] [--deliveries <n>] [--duration <s>] [--compiled]`;
+const BENCH_USAGE = `usage: npm run bench -- [name ...] [--refunds <n>] [--settlement-delay-ms <ms>] [--subscribers <n>] [--events-per-second <n>] [--event-seconds <n>] [--orders <n>] [--deliveries <n>] [--duration <s>] [--compiled] [--read-seconds <s>] [--starts <n>]`;
 
 /** A whole number from the command line; anything else stops the bench naming the option. */
 function count(option: string, value: string | undefined, fallback: number): number {
@@ -101,6 +109,8 @@ export function parseBenchArgs(argv: string[]): { names: string[]; settings: Ben
       deliveries: { type: 'string' },
       duration: { type: 'string' },
       compiled: { type: 'boolean' },
+      'read-seconds': { type: 'string' },
+      starts: { type: 'string' },
     },
   });
   const config = loadConfig();
@@ -121,6 +131,8 @@ export function parseBenchArgs(argv: string[]): { names: string[]; settings: Ben
       durationSeconds: peersDuration(values.duration),
       compiled: values.compiled ?? false,
       cacheHome: config.XDG_CACHE_HOME ?? join(homedir(), '.cache'),
+      embeddedReadSeconds: count('read-seconds', values['read-seconds'], DEFAULT_EMBEDDED_READ_S),
+      starts: Math.max(1, count('starts', values.starts, DEFAULT_EMBEDDED_STARTS)),
     },
   };
 }

@@ -7,6 +7,11 @@ import { parseInt8, PG_TYPE } from './parsers';
 export interface PgliteDbOptions {
   /** A directory for the data files; omitted means in memory (gone when the process exits). */
   dataDir?: string;
+  /**
+   * A data folder as a tarball (`snapshot()`'s output) to start from instead of running initdb:
+   * in memory only, and the only way PGlite opens without a second WebAssembly instance for initdb.
+   */
+  loadDataDir?: Blob;
 }
 
 /**
@@ -29,7 +34,8 @@ export class PgliteDb implements Db {
 
   /** Opens (or creates) the database and waits until it answers. */
   static async open(options: PgliteDbOptions = {}): Promise<PgliteDb> {
-    const pg = new PGlite(options.dataDir, { parsers: { [PG_TYPE.INT8]: parseInt8 } });
+    // One options object: `new PGlite(undefined, options)` ignores its options (the in-memory case lost its parsers so).
+    const pg = new PGlite({ dataDir: options.dataDir, parsers: { [PG_TYPE.INT8]: parseInt8 }, loadDataDir: options.loadDataDir });
     await pg.waitReady;
     return new PgliteDb(pg);
   }
@@ -68,6 +74,17 @@ export class PgliteDb implements Db {
         return fn(transactionQueryable(tx));
       }),
     );
+  }
+
+  /**
+   * The whole data folder as an uncompressed tarball, which `open({ loadDataDir })` starts from.
+   * A checkpoint first writes every dirty page to the files, so the copy opens without replaying WAL.
+   */
+  async snapshot(): Promise<Uint8Array> {
+    this.assertNotInsideTransaction();
+    await this.pg.exec('CHECKPOINT');
+    const tarball = await this.pg.dumpDataDir('none');
+    return new Uint8Array(await tarball.arrayBuffer());
   }
 
   async ping(): Promise<void> {

@@ -1,0 +1,105 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openPgliteSnapshot, type PgliteSnapshotOptions } from './pglite-snapshot';
+import type { PgliteDb } from './pglite';
+
+/** PGlite opens and dumps a whole PostgreSQL per case: a loaded machine needs the time. */
+jest.setTimeout(600_000);
+
+let cacheDir: string;
+let builds: number;
+let warnings: string[];
+
+beforeEach(() => {
+  cacheDir = join(mkdtempSync(join(tmpdir(), 'rg-pglite-snapshot-')), 'cache');
+  builds = 0;
+  warnings = [];
+});
+
+afterEach(() => rmSync(join(cacheDir, '..'), { recursive: true, force: true }));
+
+/** Builds a database with one marker row naming the build, so a test tells a reused snapshot from a rebuild. */
+function options(key: string, marker: string): PgliteSnapshotOptions {
+  return {
+    cacheDir,
+    key,
+    build: async (db: PgliteDb) => {
+      builds++;
+      await db.exec(`CREATE SCHEMA demo; CREATE TABLE demo.marker (name text NOT NULL, amount_minor int8 NOT NULL)`);
+      await db.query(`INSERT INTO demo.marker VALUES ($1, $2)`, [marker, 12_345]);
+    },
+    warn: (message) => warnings.push(message),
+  };
+}
+
+async function markerOf(db: PgliteDb): Promise<unknown[]> {
+  const { rows } = await db.query(`SELECT name, amount_minor FROM demo.marker`);
+  return rows;
+}
+
+async function openAndClose(key: string, marker: string): Promise<{ source: string; rows: unknown[] }> {
+  const opened = await openPgliteSnapshot(options(key, marker));
+  try {
+    return { source: opened.source, rows: await markerOf(opened.db) };
+  } finally {
+    await opened.db.close();
+  }
+}
+
+describe('the PGlite snapshot cache', () => {
+  it('builds and saves on first use (creating the folder), then reuses the snapshot without building', async () => {
+    expect(await openAndClose('k1', 'first')).toEqual({ source: 'built', rows: [{ name: 'first', amount_minor: 12_345 }] });
+    expect(readdirSync(cacheDir).sort()).toEqual(['pglite-k1.json', 'pglite-k1.tar']);
+    // A second start under the same key loads the tarball: the build does not run, the data is the first build's.
+    expect(await openAndClose('k1', 'second')).toEqual({ source: 'snapshot', rows: [{ name: 'first', amount_minor: 12_345 }] });
+    expect(builds).toBe(1);
+    expect(warnings).toEqual([]);
+  });
+
+  it('rebuilds under a new key (changed migrations or seed) and removes the stale snapshot', async () => {
+    await openAndClose('k1', 'old');
+    expect(await openAndClose('k2', 'new')).toEqual({ source: 'built', rows: [{ name: 'new', amount_minor: 12_345 }] });
+    expect(readdirSync(cacheDir).sort()).toEqual(['pglite-k2.json', 'pglite-k2.tar']);
+    expect(builds).toBe(2);
+  });
+
+  it('rebuilds when the tarball does not match its manifest (corrupt or truncated), and says so', async () => {
+    await openAndClose('k1', 'original');
+    const tarPath = join(cacheDir, 'pglite-k1.tar');
+    const bytes = readFileSync(tarPath);
+    const middle = bytes.length >> 1;
+    bytes[middle] = (bytes[middle] ?? 0) ^ 0xff;
+    writeFileSync(tarPath, bytes);
+    expect(await openAndClose('k1', 'rebuilt')).toEqual({ source: 'built', rows: [{ name: 'rebuilt', amount_minor: 12_345 }] });
+    expect(warnings).toEqual([expect.stringMatching(/does not match its manifest/)]);
+    // The rebuilt snapshot is valid again.
+    expect(await openAndClose('k1', 'unused')).toMatchObject({ source: 'snapshot', rows: [{ name: 'rebuilt' }] });
+  });
+
+  it('rebuilds when the manifest is not JSON, and when the tarball is missing', async () => {
+    await openAndClose('k1', 'original');
+    writeFileSync(join(cacheDir, 'pglite-k1.json'), '{"key":');
+    expect(await openAndClose('k1', 'after-bad-manifest')).toMatchObject({ source: 'built', rows: [{ name: 'after-bad-manifest' }] });
+    expect(warnings).toEqual([expect.stringMatching(/could not be read/)]);
+    rmSync(join(cacheDir, 'pglite-k1.tar'));
+    expect(await openAndClose('k1', 'after-missing-tar')).toMatchObject({ source: 'built', rows: [{ name: 'after-missing-tar' }] });
+  });
+
+  it('rebuilds when a tarball with a matching manifest is not a data folder PGlite can open', async () => {
+    await openAndClose('k1', 'original');
+    const garbage = Buffer.from('not a tarball of a PostgreSQL data folder');
+    writeFileSync(join(cacheDir, 'pglite-k1.tar'), garbage);
+    const { createHash } = await import('node:crypto');
+    writeFileSync(
+      join(cacheDir, 'pglite-k1.json'),
+      JSON.stringify({ key: 'k1', sha256: createHash('sha256').update(garbage).digest('hex'), bytes: garbage.byteLength }),
+    );
+    expect(await openAndClose('k1', 'rebuilt')).toMatchObject({ source: 'built', rows: [{ name: 'rebuilt' }] });
+    expect(warnings).toEqual([expect.stringMatching(/did not open/)]);
+  });
+
+  it('refuses a key that could name a path outside the cache folder', async () => {
+    await expect(openPgliteSnapshot(options('../escape', 'x'))).rejects.toThrow(/the key must be/);
+  });
+});
