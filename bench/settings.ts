@@ -45,9 +45,11 @@ export interface BenchSettings {
   orders: number;
   /** `--deliveries <n>`: signed webhook deliveries the commerce bench posts, about 10% repeats (default 2,000). */
   deliveries: number;
+  /** `--cpu-profile <path>`: the returns bench writes a CPU profile of its authorizeReturn run there (default none). */
+  cpuProfile?: string;
 }
 
-const BENCH_USAGE = `usage: npm run bench -- [name ...] [--refunds <n>] [--settlement-delay-ms <ms>] [--connections <n>] [--subscriptions-per-connection <n>] [--orders <n>] [--deliveries <n>]`;
+const BENCH_USAGE = `usage: npm run bench -- [name ...] [--refunds <n>] [--settlement-delay-ms <ms>] [--connections <n>] [--subscriptions-per-connection <n>] [--orders <n>] [--deliveries <n>] [--cpu-profile <path>]`;
 
 /** A whole number from the command line; anything else stops the bench naming the option. */
 function count(option: string, value: string | undefined, fallback: number): number {
@@ -68,6 +70,7 @@ export function parseBenchArgs(argv: string[]): { names: string[]; settings: Ben
       'subscriptions-per-connection': { type: 'string' },
       orders: { type: 'string' },
       deliveries: { type: 'string' },
+      'cpu-profile': { type: 'string' },
     },
   });
   const config = loadConfig();
@@ -84,6 +87,7 @@ export function parseBenchArgs(argv: string[]): { names: string[]; settings: Ben
       subscriptionsPerConnection: count('subscriptions-per-connection', values['subscriptions-per-connection'], DEFAULT_SUBSCRIPTIONS_PER_CONNECTION),
       orders: count('orders', values.orders, DEFAULT_COMMERCE_ORDERS),
       deliveries: count('deliveries', values.deliveries, DEFAULT_COMMERCE_DELIVERIES),
+      ...(values['cpu-profile'] ? { cpuProfile: values['cpu-profile'] } : {}),
     },
   };
 }
