@@ -5,6 +5,7 @@ import { LOG_LEVELS } from '../platform/logger';
 import { amountMinor, host, httpUrl, isJwkJson, port, secret, url, wholeNumber } from './config-values';
 import { ERP_SETTINGS, requireErpSettings } from './config-erp';
 import { DRILL_SETTINGS, IDENTITY_SETTINGS, OPERATIONS_SETTINGS, requireOpsSettings, TELEMETRY_SETTINGS } from './config-ops';
+import { PIPELINE_SETTINGS } from './config-pipeline';
 
 /** Default ports of the services; each can be overridden by its env variable. */
 export const DEFAULT_PORTS = { gateway: 4000, orders: 4001, returns: 4002, inventory: 4003, refunds: 4004, registry: 4005 } as const;
@@ -218,6 +219,7 @@ const schema = z
     ...IDENTITY_SETTINGS,
     ...payments,
     ...ERP_SETTINGS,
+    ...PIPELINE_SETTINGS,
     ...commerce,
     ...warehouses,
     ...policy,
