@@ -20,6 +20,8 @@ export class Listener {
   private connecting?: Promise<Client>;
   private closed = false;
   private readonly handlers = new Map<string, Set<() => void>>();
+  /** LISTEN commands one after another: a pg client runs one statement at a time. */
+  private commands: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly connectionString: string) {}
 
@@ -33,7 +35,7 @@ export class Listener {
     }
     set.add(onNotify);
     const client = await this.connect();
-    if (first) await client.query(`LISTEN ${channel}`);
+    if (first) await this.command(client, `LISTEN ${channel}`);
     return async () => {
       set.delete(onNotify);
     };
@@ -56,11 +58,17 @@ export class Listener {
       client.on('error', () => this.lost(client));
       client.on('end', () => this.lost(client));
       await client.connect();
-      for (const channel of this.handlers.keys()) await client.query(`LISTEN ${channel}`);
+      for (const channel of this.handlers.keys()) await this.command(client, `LISTEN ${channel}`);
       this.client = client;
       return client;
     })().finally(() => (this.connecting = undefined));
     return this.connecting;
+  }
+
+  private command(client: Client, sql: string): Promise<unknown> {
+    const run = this.commands.then(() => client.query(sql));
+    this.commands = run.catch(() => undefined);
+    return run;
   }
 
   private lost(client: Client): void {
