@@ -28,6 +28,12 @@ export const RELAY_POLL_MS = 250;
  */
 export const RELAY_IDLE_POLL_MS = 5_000;
 /**
+ * A wake-up runs the round this much later, so the appends of many commits (a mutation's wake and
+ * its NOTIFY, a burst of consumer handlers) share one claim and one mark instead of a round each:
+ * without it, NOTIFY made the relay run a round per commit and raised commits per return.
+ */
+export const RELAY_WAKE_GATHER_MS = 10;
+/**
  * After the bus lost events, rows published this recently are published again. Long enough to
  * cover any consumer lag we tolerate; inboxes drop what was already handled.
  */
@@ -91,6 +97,8 @@ export class OutboxRelay {
   private unlisten?: () => Promise<void>;
   /** The last idle round saw rows it could not take (another instance's claim or lock): look again soon. */
   private contended = false;
+  /** A woken round is already scheduled: further wake-ups join it. */
+  private wakePending = false;
 
   constructor(private readonly options: RelayOptions) {
     this.table = qualified(options.schema, 'outbox');
@@ -130,7 +138,7 @@ export class OutboxRelay {
   wake(): void {
     if (!this.running) return;
     if (this.round) this.wakeRequested = true;
-    else this.schedule(0);
+    else if (!this.wakePending) this.schedule(RELAY_WAKE_GATHER_MS);
   }
 
   /** Stops after the round in progress. */
@@ -289,7 +297,11 @@ export class OutboxRelay {
   /** `woken`: the round runs because something was appended (or may have been), not because the poll came round. */
   private schedule(delay: number, woken = true): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.tick(woken), delay);
+    this.wakePending = woken;
+    this.timer = setTimeout(() => {
+      this.wakePending = false;
+      void this.tick(woken);
+    }, delay);
   }
 
   private async tick(woken: boolean): Promise<void> {
@@ -307,7 +319,8 @@ export class OutboxRelay {
     }
     if (!this.running) return;
     const full = published >= this.batchSize;
-    if (full || this.wakeRequested) this.schedule(0);
+    if (full) this.schedule(0);
+    else if (this.wakeRequested) this.schedule(RELAY_WAKE_GATHER_MS);
     else if (this.notified && !this.contended) this.schedule(this.options.idlePollMs ?? RELAY_IDLE_POLL_MS, false);
     else this.schedule(this.options.pollMs ?? RELAY_POLL_MS, false);
   }

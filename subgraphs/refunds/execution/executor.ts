@@ -21,6 +21,8 @@ export const EXECUTOR_POLL_MS = 200;
  * missed notification or a tender made due some other way (a reconciliation reset).
  */
 export const EXECUTOR_IDLE_POLL_MS = 2_000;
+/** A wake-up works tenders this much later, so a burst of new tenders shares one claim. */
+const WAKE_GATHER_MS = 20;
 /** Provider calls made at once per provider while working a batch (`REFUND_EXECUTOR_CONCURRENCY`). */
 export const DEFAULT_EXECUTOR_CONCURRENCY = 8;
 /** Tenders claimed per round, per unit of concurrency: enough that every worker has the next in line. */
@@ -91,6 +93,8 @@ export class RefundExecutor {
   private running = false;
   /** A wake-up came during a round: look again right after it. */
   private wakeRequested = false;
+  /** A woken round is already scheduled: further wake-ups join it. */
+  private wakePending = false;
   /** Set once new tenders wake this executor by NOTIFY; until then it polls every `EXECUTOR_POLL_MS`. */
   private notified = false;
   private unlisten?: () => Promise<void>;
@@ -127,7 +131,7 @@ export class RefundExecutor {
   wake(): void {
     if (!this.running) return;
     if (this.round) this.wakeRequested = true;
-    else this.schedule(0);
+    else if (!this.wakePending) this.schedule(WAKE_GATHER_MS, true);
   }
 
   private async listenForTenders(): Promise<void> {
@@ -144,9 +148,11 @@ export class RefundExecutor {
     }
   }
 
-  private schedule(delay: number): void {
+  private schedule(delay: number, woken = false): void {
     clearTimeout(this.timer);
+    this.wakePending = woken;
     this.timer = setTimeout(() => {
+      this.wakePending = false;
       if (this.round || !this.running) return;
       this.wakeRequested = false;
       let next = this.notified ? this.idlePollMs : EXECUTOR_POLL_MS;
@@ -157,7 +163,7 @@ export class RefundExecutor {
         .catch((error: unknown) => log.warn({ err: error }, 'executor round failed'))
         .finally(() => {
           this.round = undefined;
-          if (this.running) this.schedule(this.wakeRequested ? 0 : next);
+          if (this.running) this.schedule(this.wakeRequested ? WAKE_GATHER_MS : next, this.wakeRequested);
         });
     }, delay);
   }
