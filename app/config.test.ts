@@ -142,6 +142,10 @@ const BAD_VALUES: Record<string, [value: string, why: string][]> = {
   RECONCILIATION_LOOKBACK_HOURS: [['0', 'below an hour']],
   RECONCILIATION_GRACE_HOURS: [['745', 'above 31 days']],
   ERP_POSTING_EXCEPTION_AFTER_ATTEMPTS: [['0', 'below 1: every posting an exception']],
+  REFUND_EXECUTOR_CONCURRENCY: [
+    ['0', 'below 1: no refund would ever be paid'],
+    ['65', 'above 64'],
+  ],
   STRIPE_SECRET_KEY: [
     ['pk_test_a_publishable_key_0000', 'a publishable key'],
     ['sk_x', 'too short'],
@@ -222,7 +226,7 @@ describe('settings validated at start', () => {
     expect(subgraphSettings(config)).toEqual({
       returns: { defaultLocationId: 'loc_wh_nj', stuckAfterHours: 72 },
       warehouse: { secrets: {}, signatureToleranceSeconds: 300, dropDir: null, dropPollMs: 2000 },
-      refunds: { secondApproverAboveMinor: 50_000, reconciliation: { intervalMs: 0, lookbackHours: 48, graceHours: 24 } },
+      refunds: { secondApproverAboveMinor: 50_000, executorConcurrency: 8, reconciliation: { intervalMs: 0, lookbackHours: 48, graceHours: 24 } },
       payments: { mode: 'simulated', settlementDelayMs: 300 },
       commerce: { connector: 'none' },
       erp: { connector: 'reference', limits: { requestsPerSecond: 10, burst: 1, maxConcurrency: 4 } },
@@ -276,6 +280,7 @@ describe('settings validated at start', () => {
       ERP_REQUESTS_PER_SECOND: '5',
       ERP_MAX_CONCURRENCY: '2',
       ERP_POSTING_EXCEPTION_AFTER_ATTEMPTS: '12',
+      REFUND_EXECUTOR_CONCURRENCY: '4',
       NETSUITE_ACCOUNT_ID: '1234567_SB1',
       NETSUITE_AUTH: 'tba',
       NETSUITE_CONSUMER_KEY: 'c'.repeat(64),
@@ -305,7 +310,7 @@ describe('settings validated at start', () => {
         dropDir: '/var/spool/returns-graph/warehouse',
         dropPollMs: 2000,
       },
-      refunds: { secondApproverAboveMinor: 0, reconciliation: { intervalMs: 900_000, lookbackHours: 72, graceHours: 12 } },
+      refunds: { secondApproverAboveMinor: 0, executorConcurrency: 4, reconciliation: { intervalMs: 900_000, lookbackHours: 72, graceHours: 12 } },
       payments: {
         mode: 'providers',
         providers: [{ provider: 'stripe', secretKey: 'sk_live_0123456789abcdef', webhookSecret: 'whsec_0123456789abcdef', apiBase: undefined }],

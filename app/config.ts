@@ -9,6 +9,7 @@ import { checkAdmissionSettings, GATEWAY_ADMISSION_SETTINGS } from './config-gat
 import { EMBEDDED_SETTINGS } from './config-embedded';
 import { DRILL_SETTINGS, IDENTITY_SETTINGS, OPERATIONS_SETTINGS, requireOpsSettings, TELEMETRY_SETTINGS } from './config-ops';
 import { BENCH_SETTINGS } from './config-bench';
+import { PIPELINE_SETTINGS } from './config-pipeline';
 
 /** Default ports of the services; each can be overridden by its env variable. */
 export const DEFAULT_PORTS = { gateway: 4000, orders: 4001, returns: 4002, inventory: 4003, refunds: 4004, registry: 4005 } as const;
@@ -224,6 +225,7 @@ const schema = z
     ...IDENTITY_SETTINGS,
     ...payments,
     ...ERP_SETTINGS,
+    ...PIPELINE_SETTINGS,
     ...commerce,
     ...warehouses,
     ...policy,

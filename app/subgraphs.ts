@@ -41,6 +41,7 @@ export function subgraphSettings(config: Config): SubgraphSettings {
     warehouse: warehouseSettings(config),
     refunds: {
       secondApproverAboveMinor: config.REFUNDS_SECOND_APPROVER_ABOVE_MINOR,
+      executorConcurrency: config.REFUND_EXECUTOR_CONCURRENCY,
       reconciliation: {
         intervalMs: config.RECONCILIATION_INTERVAL_MS,
         lookbackHours: config.RECONCILIATION_LOOKBACK_HOURS,

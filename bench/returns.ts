@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { signClientToken, type Principal } from '../platform/auth';
 import { load, report, startBenchGraph, type BenchGraph, type LoadResult } from './support';
 import type { BenchSettings } from './settings';
+import { idleRate, perUnit, profiled, readCounters, STATS_FLUSH_WAIT_MS } from './write-cost';
 
 /**
  * The counter's two calls through the gateway on real PostgreSQL: `returnEligibility` (what the
@@ -101,6 +102,32 @@ async function recordBenchOrders(url: string, serviceToken: string): Promise<{ o
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
+/** How long the graph is left alone to measure what its pollers commit when idle. */
+const IDLE_WINDOW_MS = 10_000;
+const SETTLE_POLL_MS = 250;
+/** Polls in a row with no new inbox row and nothing unpublished: every consumer and relay settled. */
+const SETTLED_POLLS = 4;
+const SETTLE_WAIT_MS = 120_000;
+
+/** Waits until every outbox is published and no consumer has handled anything new for a while. */
+async function waitForSettled(bench: BenchGraph): Promise<void> {
+  const schemas = ['orders', 'returns', 'inventory', 'refunds'];
+  const sum = (table: string, where = '') => schemas.map((s) => `(SELECT count(*) FROM ${s}.${table} ${where})`).join(' + ');
+  const deadline = Date.now() + SETTLE_WAIT_MS;
+  let last = -1;
+  let quiet = 0;
+  while (quiet < SETTLED_POLLS) {
+    if (Date.now() > deadline) throw new Error(`the pipeline did not settle within ${SETTLE_WAIT_MS} ms`);
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+    const { rows } = await bench.db.query<{ unpublished: number; handled: number }>(
+      `SELECT (${sum('outbox', 'WHERE published_at IS NULL')})::int8 AS unpublished, (${sum('inbox')})::int8 AS handled`,
+    );
+    const row = rows[0] ?? { unpublished: 1, handled: -1 };
+    quiet = row.unpublished === 0 && row.handled === last ? quiet + 1 : 0;
+    last = row.handled;
+  }
+}
+
 /** Every order's units returned one at a time, `WRITE_CONCURRENCY` in flight, each with a fresh key. */
 async function authorizeLoad(url: string, token: string, orders: { orderId: string; lineId: string }[]): Promise<LoadResult & { authorized: number }> {
   const latencies: number[] = [];
@@ -155,10 +182,24 @@ export async function benchReturns(settings: BenchSettings): Promise<void> {
     const headers = { authorization: `Bearer ${token}` };
     await load({ label: 'warm-up', url, headers, body, durationSeconds: 2 });
     const eligibility = await load({ label: 'returnEligibility via gateway', url, headers, body });
-    const authorize = await authorizeLoad(url, token, orders);
+    await waitForSettled(bench);
+    const databaseUrl = bench.db.connectionString;
+    const idle = await idleRate(databaseUrl, IDLE_WINDOW_MS);
+    const before = await readCounters(databaseUrl);
+    const authorize = await profiled(settings.cpuProfile, () => authorizeLoad(url, token, orders));
+    await waitForSettled(bench);
+    await new Promise((resolve) => setTimeout(resolve, STATS_FLUSH_WAIT_MS));
+    const after = await readCounters(databaseUrl);
     report('Returns at the counter (PostgreSQL, demo data; eligibility 32 connections 10 s)', [eligibility, authorize]);
     const { rows: check } = await bench.db.query<{ n: number }>(`SELECT count(*)::int8 AS n FROM returns.returns`);
     process.stdout.write(`authorizeReturn: ${authorize.authorized} of ${orders.length * UNITS_PER_ORDER} authorized; ${check[0]?.n} returns in the database\n`);
+    const cost = perUnit(before, after, Math.max(1, authorize.authorized), idle.commitsPerSecond);
+    process.stdout.write(
+      `idle graph: ${idle.commitsPerSecond.toFixed(1)} commits/s, ${Math.round(idle.walBytesPerSecond)} WAL bytes/s (cluster-wide)\n` +
+        `per authorized return, end to end (every relay and consumer settled): ${cost.commits.toFixed(2)} commits ` +
+        `(${cost.commitsNetOfIdle.toFixed(2)} net of the idle rate), ${Math.round(cost.walBytes)} WAL bytes (cluster-wide), ` +
+        `${cost.cpuMs.toFixed(2)} ms CPU (every service and the bench client in this process)\n`,
+    );
   } finally {
     await bench.close();
   }

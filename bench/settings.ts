@@ -72,9 +72,11 @@ export interface BenchSettings {
   embeddedReadSeconds: number;
   /** `--starts <n>`: cold and warm starts each of the embedded bench, median reported (default 3). */
   starts: number;
+  /** `--cpu-profile <path>`: the returns bench writes a CPU profile of its authorizeReturn run there (default none). */
+  cpuProfile?: string;
 }
 
-const BENCH_USAGE = `usage: npm run bench -- [name ...] [--refunds <n>] [--settlement-delay-ms <ms>] [--subscribers <n>] [--events-per-second <n>] [--event-seconds <n>] [--orders <n>] [--deliveries <n>] [--duration <s>] [--compiled] [--read-seconds <s>] [--starts <n>]`;
+const BENCH_USAGE = `usage: npm run bench -- [name ...] [--refunds <n>] [--settlement-delay-ms <ms>] [--subscribers <n>] [--events-per-second <n>] [--event-seconds <n>] [--orders <n>] [--deliveries <n>] [--duration <s>] [--compiled] [--read-seconds <s>] [--starts <n>] [--cpu-profile <path>]`;
 
 /** A whole number from the command line; anything else stops the bench naming the option. */
 function count(option: string, value: string | undefined, fallback: number): number {
@@ -111,6 +113,7 @@ export function parseBenchArgs(argv: string[]): { names: string[]; settings: Ben
       compiled: { type: 'boolean' },
       'read-seconds': { type: 'string' },
       starts: { type: 'string' },
+      'cpu-profile': { type: 'string' },
     },
   });
   const config = loadConfig();
@@ -133,6 +136,7 @@ export function parseBenchArgs(argv: string[]): { names: string[]; settings: Ben
       cacheHome: config.XDG_CACHE_HOME ?? join(homedir(), '.cache'),
       embeddedReadSeconds: count('read-seconds', values['read-seconds'], DEFAULT_EMBEDDED_READ_S),
       starts: Math.max(1, count('starts', values.starts, DEFAULT_EMBEDDED_STARTS)),
+      ...(values['cpu-profile'] ? { cpuProfile: values['cpu-profile'] } : {}),
     },
   };
 }

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { Db, IsolationLevel, Queryable, QueryResult, Row } from './types';
 import { parseInt8, PG_TYPE } from './parsers';
+import { assertChannel } from './listener';
 
 /** Options for the embedded implementation. */
 export interface PgliteDbOptions {
@@ -85,6 +86,11 @@ export class PgliteDb implements Db {
     await this.pg.exec('CHECKPOINT');
     const tarball = await this.pg.dumpDataDir('none');
     return new Uint8Array(await tarball.arrayBuffer());
+  }
+
+  async listen(channel: string, onNotify: () => void): Promise<() => Promise<void>> {
+    assertChannel(channel);
+    return this.pg.listen(channel, () => onNotify());
   }
 
   async ping(): Promise<void> {

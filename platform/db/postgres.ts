@@ -2,6 +2,7 @@ import { Pool, types as pgTypes, type PoolClient, type PoolConfig } from 'pg';
 import type { Db, IsolationLevel, Queryable, QueryResult, Row } from './types';
 import { parseInt8, PG_TYPE } from './parsers';
 import { watchPool } from '../metrics';
+import { Listener } from './listener';
 
 /** Options for the PostgreSQL implementation. */
 export interface PostgresDbOptions {
@@ -40,6 +41,8 @@ export class PostgresDb implements Db {
   private readonly unwatchPool: () => void;
   /** The connection string this pool was opened with; the migration runner opens its own client. */
   readonly connectionString: string;
+  /** One session for every `listen` of this handle, opened on the first. */
+  private listener?: Listener;
 
   constructor(options: PostgresDbOptions) {
     this.connectionString = options.connectionString;
@@ -82,11 +85,17 @@ export class PostgresDb implements Db {
     }
   }
 
+  async listen(channel: string, onNotify: () => void): Promise<() => Promise<void>> {
+    this.listener ??= new Listener(this.connectionString);
+    return this.listener.listen(channel, onNotify);
+  }
+
   async ping(): Promise<void> {
     await this.pool.query('SELECT 1');
   }
 
   async close(): Promise<void> {
+    await this.listener?.close();
     this.unwatchPool();
     await this.pool.end();
   }

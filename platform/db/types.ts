@@ -30,6 +30,13 @@ export interface Db extends Queryable {
    * Statements outside `fn` never see its uncommitted writes.
    */
   transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: { isolation?: IsolationLevel }): Promise<T>;
+  /**
+   * Calls `onNotify` for every `NOTIFY` on `channel` (a lower-case identifier), from a session kept
+   * for listening; resolves once listening, to a function that stops. Notifications are sent on
+   * commit and may be missed (a reconnect), so a listener always keeps a slow poll as well.
+   * Optional: a handle without it (a test double) gets polled only.
+   */
+  listen?(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   /** Resolves when the database answers a trivial statement within the probe timeout. */
   ping(): Promise<void>;
   /** Closes every connection; further calls fail. */

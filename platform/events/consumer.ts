@@ -13,8 +13,14 @@ import { inConsumeSpan } from './event-spans';
 
 const log = componentLogger('consumer');
 
-/** How often due retries are looked for. */
+/** How often due retries are looked for while this consumer has deliveries waiting (or cannot listen). */
 export const RETRY_POLL_MS = 250;
+/**
+ * How often an idle consumer looks for retries while listening: a parked or replayed delivery
+ * NOTIFYs on commit (migration 030), so this only catches a missed notification. One read-only
+ * statement per consumer in this long, instead of one every 250 ms.
+ */
+export const RETRY_IDLE_POLL_MS = 5_000;
 /** Due retries handled per round. */
 const RETRY_BATCH = 50;
 /** Longest error text kept in a dead letter. */
@@ -33,6 +39,8 @@ export interface ConsumerDefinition {
    */
   handlers: readonly EventHandler[];
   backoff?: Partial<BackoffPolicy>;
+  /** Retry poll when idle while listening; default `RETRY_IDLE_POLL_MS`. */
+  idleRetryPollMs?: number;
 }
 
 /**
@@ -57,6 +65,12 @@ export class ConsumerRunner {
   private subscription?: BusSubscription;
   private retryTimer?: NodeJS.Timeout;
   private retrying?: Promise<void>;
+  private running = false;
+  /** Set once parked deliveries wake the retry loop by NOTIFY; until then it polls every `RETRY_POLL_MS`. */
+  private notified = false;
+  private unlisten?: () => Promise<void>;
+  /** Deliveries of this consumer may be waiting for a retry: poll at `RETRY_POLL_MS` until none are. */
+  private mayHavePending = true;
   private readonly policy: BackoffPolicy;
   private readonly tables: { inbox: string; pending: string; dead: string };
   private readonly handlers: ReadonlyMap<string, EventHandler>;
@@ -79,34 +93,86 @@ export class ConsumerRunner {
 
   /** Subscribes to the bus and starts the retry loop. */
   async start(): Promise<void> {
+    this.running = true;
     this.subscription = await this.bus.subscribe(this.definition.name, (event) => this.receive(event));
-    this.retryTimer = setInterval(() => {
-      if (!this.retrying) this.retrying = this.retryDue().finally(() => (this.retrying = undefined));
-    }, RETRY_POLL_MS);
+    await this.listenForRetries();
+    this.scheduleRetries(RETRY_POLL_MS);
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.retryTimer);
+    this.running = false;
+    clearTimeout(this.retryTimer);
+    await this.unlisten?.();
+    this.unlisten = undefined;
+    this.notified = false;
     await this.subscription?.close();
     await this.retrying;
+  }
+
+  /** Wakes the retry loop on the pending_deliveries trigger's NOTIFY (migration 030), when the database can listen. */
+  private async listenForRetries(): Promise<void> {
+    const { schema } = this.definition;
+    if (!this.db.listen) return;
+    try {
+      const { rows } = await this.db.query<{ exists: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass($1) AND tgname = 'pending_deliveries_wake') AS exists`,
+        [this.tables.pending],
+      );
+      if (!rows[0]?.exists) return;
+      this.unlisten = await this.db.listen(`rg_wake_${schema}_pending_deliveries`, () => {
+        this.mayHavePending = true;
+        if (!this.retrying) this.scheduleRetries(RETRY_POLL_MS);
+      });
+      this.notified = true;
+    } catch (error) {
+      log.warn({ err: error, consumer: this.definition.name }, 'consumer cannot listen for retries; polling instead');
+    }
+  }
+
+  /** The retry loop: one round, then the next after `RETRY_POLL_MS` while anything waits, else after the idle poll. */
+  private scheduleRetries(delay: number): void {
+    if (!this.running) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      if (this.retrying) return;
+      this.retrying = this.retryRound()
+        .catch((error: unknown) => log.warn({ err: error, consumer: this.definition.name }, 'retry round failed'))
+        .finally(() => {
+          this.retrying = undefined;
+          const idle = this.notified && !this.mayHavePending;
+          this.scheduleRetries(idle ? (this.definition.idleRetryPollMs ?? RETRY_IDLE_POLL_MS) : RETRY_POLL_MS);
+        });
+    }, delay);
+  }
+
+  private async retryRound(): Promise<void> {
+    const handled = await this.retryDue();
+    if (handled > 0 || !this.notified) return;
+    // Nothing due: are deliveries waiting at all? Idle (none) is when the loop may sleep long.
+    const { rows } = await this.db.query<{ waiting: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${this.tables.pending} WHERE consumer = $1) AS waiting`, [
+      this.definition.name,
+    ]);
+    this.mayHavePending = rows[0]?.waiting === true;
   }
 
   /** A delivery from the bus. Rejects only when nothing could be recorded (the bus redelivers). */
   async receive(delivered: DeliveredEvent): Promise<void> {
     const { envelope } = delivered;
     if (!this.handlers.has(envelope.type)) return;
-    if (await this.isBlocked(envelope.aggregateId)) {
+    // One read for both questions: is this aggregate blocked, and was this event handled already?
+    const { blocked, handled } = await this.lookUp(envelope);
+    if (blocked) {
       // An earlier event of this aggregate is waiting for a retry: queue behind it to keep order.
       await this.park(delivered, 0, null, new Date());
       return;
     }
-    const result = await this.attempt(envelope);
+    const result = await this.attempt(envelope, false, handled);
     if (result.ok) recordConsumerHandled(this.definition.name, result.duplicate);
     else await this.failed(delivered, result.poison ? 0 : 1, result.error, result.poison);
   }
 
-  /** Handles due retries: per aggregate only its oldest waiting event, so order holds. */
-  async retryDue(): Promise<void> {
+  /** Handles due retries: per aggregate only its oldest waiting event, so order holds. Returns how many it tried. */
+  async retryDue(): Promise<number> {
     const { rows } = await this.db.query<{ event: DeliveredEvent; attempts: number; next_attempt_at: Date }>(
       `SELECT event, attempts, next_attempt_at FROM (
          SELECT DISTINCT ON (aggregate_id) event, attempts, next_attempt_at
@@ -119,19 +185,21 @@ export class ConsumerRunner {
       if (result.ok) recordConsumerHandled(this.definition.name, result.duplicate);
       else await this.failed(row.event, result.poison ? row.attempts : row.attempts + 1, result.error, result.poison);
     }
+    return rows.length;
   }
 
   /**
    * One try, in one transaction: inbox row, handler, and (for a retry) removal of the pending row.
    * An event that does not validate is poison: no attempt can succeed, so it is not handled at all.
    */
-  private attempt(envelope: EventEnvelope, fromPending = false): Promise<Attempt> {
+  private attempt(envelope: EventEnvelope, fromPending = false, handled?: boolean): Promise<Attempt> {
     return runInScope({ correlationId: envelope.correlationId }, () =>
-      inConsumeSpan(this.definition, envelope, () => this.attemptTraced(envelope, fromPending)),
+      inConsumeSpan(this.definition, envelope, () => this.attemptTraced(envelope, fromPending, handled)),
     );
   }
 
-  private async attemptTraced(envelope: EventEnvelope, fromPending: boolean): Promise<Attempt> {
+  /** `handled`: whether the inbox already has the event, when the caller looked already (else it is looked up). */
+  private async attemptTraced(envelope: EventEnvelope, fromPending: boolean, handled?: boolean): Promise<Attempt> {
     const accepted = this.accept(envelope);
     if ('invalid' in accepted) return { ok: false, error: accepted.invalid, poison: true };
     if (this.drillUntil !== undefined && Date.now() < this.drillUntil) {
@@ -140,7 +208,7 @@ export class ConsumerRunner {
       return { ok: false, error: `DrillConsumerDown: ${this.definition.name} fails every delivery for the failure drill (DRILL_CONSUMER_DOWN)`, poison: true };
     }
     try {
-      const callEffect = accepted.hasEffect && !(await this.handled(envelope.id));
+      const callEffect = accepted.hasEffect && !(handled ?? (await this.handled(envelope.id)));
       const step = await runInScope({ correlationId: envelope.correlationId }, () => accepted.prepare(callEffect));
       return await runInScope({ correlationId: envelope.correlationId }, () =>
         this.db.transaction(async (tx) => {
@@ -174,6 +242,7 @@ export class ConsumerRunner {
     }
     await this.park(delivered, attempts, error, new Date(Date.now() + backoffDelay(this.policy, attempts)));
     recordConsumerRetry(this.definition.name);
+    this.mayHavePending = true;
   }
 
   private async park(delivered: DeliveredEvent, attempts: number, error: string | null, nextAttemptAt: Date): Promise<void> {
@@ -216,12 +285,13 @@ export class ConsumerRunner {
     return rowCount > 0;
   }
 
-  private async isBlocked(aggregateId: string): Promise<boolean> {
-    const { rowCount } = await this.db.query(`SELECT 1 FROM ${this.tables.pending} WHERE consumer = $1 AND aggregate_id = $2 LIMIT 1`, [
-      this.definition.name,
-      aggregateId,
-    ]);
-    return rowCount > 0;
+  private async lookUp(envelope: EventEnvelope): Promise<{ blocked: boolean; handled: boolean }> {
+    const { rows } = await this.db.query<{ blocked: boolean; handled: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM ${this.tables.pending} WHERE consumer = $1 AND aggregate_id = $2) AS blocked,
+              EXISTS (SELECT 1 FROM ${this.tables.inbox} WHERE consumer = $1 AND event_id = $3) AS handled`,
+      [this.definition.name, envelope.aggregateId, envelope.id],
+    );
+    return { blocked: rows[0]?.blocked === true, handled: rows[0]?.handled === true };
   }
 }
 

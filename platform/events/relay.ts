@@ -19,8 +19,20 @@ export const RELAY_BATCH_SIZE = 200;
  * the outbox waiting behind it for longer than a consumer would notice.
  */
 export const RELAY_CLAIM_MS = 10_000;
-/** Polling interval when idle. Appends also `wake()` the relay, so this only bounds the worst case. */
+/** Polling interval when idle and not woken by NOTIFY (no listener, or an outbox without its trigger). */
 export const RELAY_POLL_MS = 250;
+/**
+ * Polling interval when idle while listening: every append NOTIFYs on commit (migration 030), so
+ * this poll only catches a missed notification (a listener reconnecting). Idle, a relay looks
+ * once in this long with one read-only statement, instead of a claim transaction every 250 ms.
+ */
+export const RELAY_IDLE_POLL_MS = 5_000;
+/**
+ * A wake-up runs the round this much later, so the appends of many commits (a mutation's wake and
+ * its NOTIFY, a burst of consumer handlers) share one claim and one mark instead of a round each:
+ * without it, NOTIFY made the relay run a round per commit and raised commits per return.
+ */
+export const RELAY_WAKE_GATHER_MS = 10;
 /**
  * After the bus lost events, rows published this recently are published again. Long enough to
  * cover any consumer lag we tolerate; inboxes drop what was already handled.
@@ -39,6 +51,8 @@ export interface RelayOptions {
   fanout?: UpdateFanout;
   /** How long a claim is this relay's alone; default `RELAY_CLAIM_MS`. Crash tests shorten it. */
   claimMs?: number;
+  /** Polling interval when idle while woken by NOTIFY; default `RELAY_IDLE_POLL_MS`. */
+  idlePollMs?: number;
 }
 
 interface OutboxRow extends OutboxEventRow {
@@ -76,6 +90,15 @@ export class OutboxRelay {
   private readonly claimant = `relay-${randomUUID()}`;
   private readonly table: string;
   private readonly stateTable: string;
+  /** The bus epoch this relay last found recorded: while the bus reports it, there is nothing to compare. */
+  private knownEpoch?: string;
+  /** Set once appends wake this relay by NOTIFY; until then (or without a listener) it polls every `pollMs`. */
+  private notified = false;
+  private unlisten?: () => Promise<void>;
+  /** The last idle round saw rows it could not take (another instance's claim or lock): look again soon. */
+  private contended = false;
+  /** A woken round is already scheduled: further wake-ups join it. */
+  private wakePending = false;
 
   constructor(private readonly options: RelayOptions) {
     this.table = qualified(options.schema, 'outbox');
@@ -86,19 +109,45 @@ export class OutboxRelay {
   start(): void {
     this.running = true;
     this.schedule(0);
+    void this.listenForAppends();
+  }
+
+  /** Wakes on the outbox trigger's NOTIFY (migration 030), when the database can listen and the trigger exists. */
+  private async listenForAppends(): Promise<void> {
+    const { db, schema } = this.options;
+    if (!db.listen) return;
+    try {
+      const { rows } = await db.query<{ exists: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass($1) AND tgname = 'outbox_wake') AS exists`,
+        [this.table],
+      );
+      if (!rows[0]?.exists || !this.running) return;
+      this.unlisten = await db.listen(`rg_wake_${schema}_outbox`, () => this.wake());
+      this.notified = true;
+    } catch (error) {
+      log.warn({ err: error, schema }, 'relay cannot listen for appends; polling instead');
+    }
+  }
+
+  /** True once appends wake this relay by NOTIFY (so it polls only every `idlePollMs` when idle). */
+  get listening(): boolean {
+    return this.notified;
   }
 
   /** Publishes soon: called after a transaction that appended events committed. */
   wake(): void {
     if (!this.running) return;
     if (this.round) this.wakeRequested = true;
-    else this.schedule(0);
+    else if (!this.wakePending) this.schedule(RELAY_WAKE_GATHER_MS);
   }
 
   /** Stops after the round in progress. */
   async stop(): Promise<void> {
     this.running = false;
     clearTimeout(this.timer);
+    await this.unlisten?.();
+    this.unlisten = undefined;
+    this.notified = false;
     await this.round?.catch(() => 0);
   }
 
@@ -151,11 +200,18 @@ export class OutboxRelay {
 
   /** Stamps visible unstamped rows, then claims up to a batch of stamped, unpublished rows in position order. */
   private async claim(): Promise<OutboxRow[]> {
+    this.contended = false;
     return this.options.db.transaction(async (tx) => {
-      if (!(await this.lock(tx))) return [];
+      if (!(await this.lock(tx))) {
+        this.contended = true;
+        return [];
+      }
       await this.stamp(tx);
       const { rows: held } = await tx.query(`SELECT 1 FROM ${this.stateTable} WHERE id = 1 AND claimed_by <> $1 AND claimed_until > now()`, [this.claimant]);
-      if (held.length > 0) return [];
+      if (held.length > 0) {
+        this.contended = true;
+        return [];
+      }
       const { rows } = await tx.query<OutboxRow & Record<string, unknown>>(
         `SELECT position, ${ENVELOPE_COLUMNS}
            FROM ${this.table} WHERE published_at IS NULL AND position IS NOT NULL ORDER BY position LIMIT $1`,
@@ -215,9 +271,14 @@ export class OutboxRelay {
   /** When the bus lost events since our last round, mark recent rows unpublished again (they keep their positions). */
   private async checkEpoch(): Promise<void> {
     const epoch = await this.options.bus.epoch();
+    // The recorded epoch only ever changes to the bus's current one, so once seen it need not be read each round.
+    if (epoch === this.knownEpoch) return;
     const { rows } = await this.options.db.query<{ bus_epoch: string }>(`SELECT bus_epoch FROM ${this.stateTable}`);
     const known = rows[0]?.bus_epoch;
-    if (known === epoch) return;
+    if (known === epoch) {
+      this.knownEpoch = epoch;
+      return;
+    }
     await this.options.db.transaction(async (tx) => {
       if (known !== undefined) {
         const { rowCount } = await tx.query(`UPDATE ${this.table} SET published_at = NULL WHERE published_at > now() - make_interval(secs => $1)`, [
@@ -230,17 +291,24 @@ export class OutboxRelay {
         [epoch],
       );
     });
+    this.knownEpoch = epoch;
   }
 
-  private schedule(delay: number): void {
+  /** `woken`: the round runs because something was appended (or may have been), not because the poll came round. */
+  private schedule(delay: number, woken = true): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.tick(), delay);
+    this.wakePending = woken;
+    this.timer = setTimeout(() => {
+      this.wakePending = false;
+      void this.tick(woken);
+    }, delay);
   }
 
-  private async tick(): Promise<void> {
+  private async tick(woken: boolean): Promise<void> {
     if (!this.running || this.round) return;
     this.wakeRequested = false;
-    this.round = this.publishBatch();
+    // A poll (not a wake-up) looks first with one read-only statement: an idle outbox costs no claim transaction.
+    this.round = woken || !this.notified ? this.publishBatch() : this.publishIfPending();
     let published = 0;
     try {
       published = await this.round;
@@ -251,7 +319,16 @@ export class OutboxRelay {
     }
     if (!this.running) return;
     const full = published >= this.batchSize;
-    this.schedule(full || this.wakeRequested ? 0 : (this.options.pollMs ?? RELAY_POLL_MS));
+    if (full) this.schedule(0);
+    else if (this.wakeRequested) this.schedule(RELAY_WAKE_GATHER_MS);
+    else if (this.notified && !this.contended) this.schedule(this.options.idlePollMs ?? RELAY_IDLE_POLL_MS, false);
+    else this.schedule(this.options.pollMs ?? RELAY_POLL_MS, false);
+  }
+
+  /** A round only when some row waits for a position or for publishing. */
+  private async publishIfPending(): Promise<number> {
+    const { rows } = await this.options.db.query<{ pending: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${this.table} WHERE published_at IS NULL) AS pending`);
+    return rows[0]?.pending ? this.publishBatch() : 0;
   }
 }
 

@@ -51,8 +51,18 @@ export type FailureKind =
 export const DEFAULT_UNAVAILABLE_BACKOFF: BackoffSchedule = { baseDelayMs: 1_000, maxDelayMs: 30_000 };
 /** Failed attempts after which a posting is logged as an exception, by default. */
 export const DEFAULT_EXCEPTION_AFTER_ATTEMPTS = 5;
-/** How often an idle queue is looked at, by default. */
+/** How often an idle queue is looked at, by default, right after it had work. */
 export const DEFAULT_DRAIN_POLL_MS = 100;
+/**
+ * The longest an idle queue waits between looks: after `DRAIN_QUIET_LOOKS` empty looks in a row
+ * each further one doubles the wait from `pollMs` up to this, and any work brings it back to
+ * `pollMs`. An idle queue costs a claim every 2 s instead of ten a second; a posting queued after a
+ * quiet spell waits at most this long, while one queued within a second of the last is looked for
+ * at `pollMs` as before (a surge that outpaces the ERP keeps the queue busy, so it never backs off).
+ */
+export const DRAIN_IDLE_POLL_MAX_MS = 2_000;
+/** Empty looks in a row, at `pollMs`, before an idle queue starts to back off. */
+export const DRAIN_QUIET_LOOKS = 10;
 /**
  * Postings claimed per round: a few times an ERP's concurrency cap, so its limiter always holds the
  * next in line, yet a round ends (and the queue is looked at again) within seconds at 10/s.
@@ -83,6 +93,7 @@ export interface OrderedDrainOptions {
 export class OrderedDrain<T extends QueuedPosting, A> {
   private timer?: NodeJS.Timeout;
   private round?: Promise<void>;
+  private running = false;
   private readonly exceptionAfterAttempts: number;
   private readonly backoff: BackoffSchedule;
   private readonly pollMs: number;
@@ -115,18 +126,32 @@ export class OrderedDrain<T extends QueuedPosting, A> {
   }
 
   start(): void {
-    this.timer = setInterval(() => {
-      if (this.round) return;
-      this.round = this.drain()
-        .catch((error: unknown) => this.log.warn({ err: error }, 'posting round failed'))
-        .finally(() => (this.round = undefined));
-    }, this.pollMs);
+    this.running = true;
+    this.schedule(this.pollMs);
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
+    this.running = false;
+    clearTimeout(this.timer);
     this.timer = undefined;
     await this.round;
+  }
+
+  /** The next look after `delay`; see `DRAIN_IDLE_POLL_MAX_MS` for how an idle queue backs off. */
+  private schedule(delay: number, emptyLooks = 0): void {
+    this.timer = setTimeout(() => {
+      let claimed = 0;
+      this.round = this.drain()
+        .then((count) => void (claimed = count))
+        .catch((error: unknown) => this.log.warn({ err: error }, 'posting round failed'))
+        .finally(() => {
+          this.round = undefined;
+          if (!this.running) return;
+          const empty = claimed > 0 ? 0 : emptyLooks + 1;
+          const backedOff = empty <= DRAIN_QUIET_LOOKS ? this.pollMs : Math.min(delay * 2, Math.max(DRAIN_IDLE_POLL_MAX_MS, this.pollMs));
+          this.schedule(backedOff, empty);
+        });
+    }, delay);
   }
 
   /** One round: claims the oldest due postings and sends them, started in queue order. Returns how many it claimed. */
@@ -144,9 +169,11 @@ export class OrderedDrain<T extends QueuedPosting, A> {
     return postings.length;
   }
 
-  /** Rounds until nothing is due (or the drain is stopped). */
-  private async drain(): Promise<void> {
-    while ((await this.runOnce()) > 0 && this.timer);
+  /** Rounds until nothing is due (or the drain is stopped); returns how many postings it claimed. */
+  private async drain(): Promise<number> {
+    let total = 0;
+    for (let claimed = await this.runOnce(); claimed > 0; claimed = this.running ? await this.runOnce() : 0) total += claimed;
+    return total;
   }
 
   private async post(posting: T): Promise<FailureKind | undefined> {

@@ -53,7 +53,11 @@ export function refundsSubgraph({ db, payments, erp, settings, erpPosting }: Ref
     loaders: refundsLoaders,
     consumers: [refundSnapshotsConsumer, returnRefundsConsumer, creditMemosConsumer()],
     streams: [REFUND_UPDATE_STREAM],
-    workers: [new RefundExecutor(db, gatewayRouter(db, payments)), new CreditMemoPoster(db, erp, erpPosting), reconciliation.worker],
+    workers: [
+      new RefundExecutor(db, gatewayRouter(db, payments), { concurrency: settings.executorConcurrency }),
+      new CreditMemoPoster(db, erp, erpPosting),
+      reconciliation.worker,
+    ],
     routes: Object.fromEntries(payments.verifiers.map((verifier): [string, Route] => [`/webhooks/${verifier.provider}`, webhookRoute(db, verifier)])),
   };
 }

@@ -12,6 +12,8 @@ export interface RefundsSettings {
   secondApproverAboveMinor: number;
   /** The three-way reconciliation's schedule; absent: no schedule (runs only on demand). */
   reconciliation?: ReconciliationSettings;
+  /** Provider calls the executor makes at once, per provider (`REFUND_EXECUTOR_CONCURRENCY`); default `DEFAULT_EXECUTOR_CONCURRENCY`. */
+  executorConcurrency?: number;
 }
 
 /** When the three-way reconciliation runs by itself (`reconciliation/worker.ts`). */

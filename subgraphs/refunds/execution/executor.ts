@@ -13,10 +13,22 @@ import { holdForMissingConnector, PROVIDER_NOT_CONFIGURED_PATTERN } from './unco
 
 const log = componentLogger('refund-executor');
 
-/** How often due tenders are looked for. */
+/** How often due tenders are looked for when the executor cannot be woken by NOTIFY (no listener, or no trigger). */
 export const EXECUTOR_POLL_MS = 200;
-/** Tenders claimed per round. */
-const CLAIM_BATCH = 20;
+/**
+ * The longest an idle executor sleeps while listening: new tenders and approvals NOTIFY on commit
+ * (migration 031) and it sleeps only until the next due time it reads, so this only catches a
+ * missed notification or a tender made due some other way (a reconciliation reset).
+ */
+export const EXECUTOR_IDLE_POLL_MS = 2_000;
+/** A wake-up works tenders this much later, so a burst of new tenders shares one claim. */
+const WAKE_GATHER_MS = 20;
+/** Provider calls made at once per provider while working a batch (`REFUND_EXECUTOR_CONCURRENCY`). */
+export const DEFAULT_EXECUTOR_CONCURRENCY = 8;
+/** Tenders claimed per round, per unit of concurrency: enough that every worker has the next in line. */
+const CLAIM_BATCH_PER_WORKER = 4;
+/** Tenders claimed per round at least (the batch of a sequential executor before issue 15). */
+const MIN_CLAIM_BATCH = 20;
 /**
  * A claimed tender is leased for this long: an executor that dies mid-call loses its lease and
  * another (or its restart) picks the tender up again — with the same provider key.
@@ -79,37 +91,131 @@ export class RefundExecutor {
   private timer?: NodeJS.Timeout;
   private round?: Promise<void>;
   private running = false;
+  /** A wake-up came during a round: look again right after it. */
+  private wakeRequested = false;
+  /** A woken round is already scheduled: further wake-ups join it. */
+  private wakePending = false;
+  /** Set once new tenders wake this executor by NOTIFY; until then it polls every `EXECUTOR_POLL_MS`. */
+  private notified = false;
+  private unlisten?: () => Promise<void>;
+  private readonly concurrency: number;
+  private readonly idlePollMs: number;
 
   constructor(
     private readonly db: Db,
     private readonly gateways: GatewayRouter,
-  ) {}
+    options: { concurrency?: number; idlePollMs?: number } = {},
+  ) {
+    this.concurrency = options.concurrency ?? DEFAULT_EXECUTOR_CONCURRENCY;
+    if (!Number.isSafeInteger(this.concurrency) || this.concurrency < 1)
+      throw new TypeError(`RefundExecutor concurrency must be an integer >= 1, but got: ${String(options.concurrency)}`);
+    this.idlePollMs = options.idlePollMs ?? EXECUTOR_IDLE_POLL_MS;
+  }
 
   start(): void {
     this.running = true;
-    this.timer = setInterval(() => {
-      if (this.round) return;
-      this.round = this.runOnce()
-        .then(() => undefined)
-        .catch((error: unknown) => log.warn({ err: error }, 'executor round failed'))
-        .finally(() => (this.round = undefined));
-    }, EXECUTOR_POLL_MS);
+    this.schedule(0);
+    void this.listenForTenders();
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    clearInterval(this.timer);
+    clearTimeout(this.timer);
+    await this.unlisten?.();
+    this.unlisten = undefined;
+    this.notified = false;
     await this.round;
   }
 
-  /** One round: claims due tenders and works each. Returns how many it worked. */
+  /** Works due tenders soon (a NOTIFY of a new tender or approval). */
+  wake(): void {
+    if (!this.running) return;
+    if (this.round) this.wakeRequested = true;
+    else if (!this.wakePending) this.schedule(WAKE_GATHER_MS, true);
+  }
+
+  private async listenForTenders(): Promise<void> {
+    if (!this.db.listen) return;
+    try {
+      const { rows } = await this.db.query<{ exists: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass('refunds.refund_tenders') AND tgname = 'refund_tenders_wake') AS exists`,
+      );
+      if (!rows[0]?.exists || !this.running) return;
+      this.unlisten = await this.db.listen('rg_wake_refunds_refund_tenders', () => this.wake());
+      this.notified = true;
+    } catch (error) {
+      log.warn({ err: error }, 'refund executor cannot listen for new tenders; polling instead');
+    }
+  }
+
+  private schedule(delay: number, woken = false): void {
+    clearTimeout(this.timer);
+    this.wakePending = woken;
+    this.timer = setTimeout(() => {
+      this.wakePending = false;
+      if (this.round || !this.running) return;
+      this.wakeRequested = false;
+      let next = this.notified ? this.idlePollMs : EXECUTOR_POLL_MS;
+      this.round = this.rounds()
+        .then((dueInMs) => {
+          if (dueInMs !== undefined) next = Math.min(next, Math.max(dueInMs, 0));
+        })
+        .catch((error: unknown) => log.warn({ err: error }, 'executor round failed'))
+        .finally(() => {
+          this.round = undefined;
+          if (this.running) this.schedule(this.wakeRequested ? WAKE_GATHER_MS : next, this.wakeRequested);
+        });
+    }, delay);
+  }
+
+  /**
+   * Rounds while tenders are due; then, when listening, how long until the next one is due (a
+   * read-only look, so an idle executor commits no claim transaction). Undefined: nothing pending.
+   */
+  private async rounds(): Promise<number | undefined> {
+    while (this.running && (await this.runOnce()) > 0);
+    if (!this.notified) return EXECUTOR_POLL_MS;
+    const { rows } = await this.db.query<{ due_in_ms: number | null }>(
+      `SELECT (extract(epoch FROM min(t.next_attempt_at) - now()) * 1000)::float8 AS due_in_ms
+         FROM refunds.refund_tenders t JOIN refunds.refunds r ON r.id = t.refund_id
+        WHERE (t.status IN ('PENDING', 'SUBMITTED') OR (t.status = 'REQUIRES_ACTION' AND t.last_error LIKE $1))
+          AND r.approval_state <> 'AWAITING_APPROVAL'`,
+      [PROVIDER_NOT_CONFIGURED_PATTERN],
+    );
+    const due = rows[0]?.due_in_ms;
+    return due === null || due === undefined ? undefined : Math.ceil(Number(due));
+  }
+
+  /**
+   * One round: claims due tenders and works them, up to `concurrency` provider calls at once per
+   * provider. Tenders of one refund are worked one after another (each records the refund's status
+   * from its siblings), and a claimed tender is in no other round (its lease), so no tender is ever
+   * called twice at once. Returns how many it worked.
+   */
   async runOnce(): Promise<number> {
     const tenders = await this.claim();
-    for (const tender of tenders) {
-      if (!this.running && this.timer) break;
-      await runInScope({ correlationId: tender.correlation }, () => inStoredTrace(tender.traceparent, () => this.work(tender)));
-    }
+    const lanes = new Map<string, Tender[]>();
+    for (const tender of tenders) lanes.set(tender.refund_id, [...(lanes.get(tender.refund_id) ?? []), tender]);
+    const queue = [...lanes.values()];
+    const limits = new ProviderLimits(this.concurrency);
+    const worker = async () => {
+      for (let lane = queue.shift(); lane; lane = queue.shift()) {
+        for (const tender of lane) {
+          if (!this.running && this.timer) return;
+          await limits.run(tender.provider, () =>
+            runInScope({ correlationId: tender.correlation }, () => inStoredTrace(tender.traceparent, () => this.work(tender))),
+          );
+        }
+      }
+    };
+    // Enough workers for every provider of the batch to have `concurrency` calls out; the limits hold each to that.
+    const providers = new Set(tenders.map((tender) => tender.provider)).size;
+    await Promise.all(Array.from({ length: Math.min(this.concurrency * providers, queue.length) }, worker));
     return tenders.length;
+  }
+
+  private get claimBatch(): number {
+    return Math.max(MIN_CLAIM_BATCH, this.concurrency * CLAIM_BATCH_PER_WORKER);
   }
 
   private async claim(): Promise<Tender[]> {
@@ -126,7 +232,7 @@ export class RefundExecutor {
           WHERE (t.status IN ('PENDING', 'SUBMITTED') OR (t.status = 'REQUIRES_ACTION' AND t.last_error LIKE $2))
             AND t.next_attempt_at <= now() AND r.approval_state <> 'AWAITING_APPROVAL'
           ORDER BY t.next_attempt_at LIMIT $1 FOR UPDATE OF t SKIP LOCKED`,
-        [CLAIM_BATCH, PROVIDER_NOT_CONFIGURED_PATTERN],
+        [this.claimBatch, PROVIDER_NOT_CONFIGURED_PATTERN],
       );
       if (rows.length > 0) {
         await tx.query(`UPDATE refunds.refund_tenders SET next_attempt_at = now() + make_interval(secs => $2) WHERE id = ANY($1)`, [
@@ -221,6 +327,30 @@ export class RefundExecutor {
         { tender: tender.id, refund: tender.refund_id, provider: tender.provider, waitedMs },
         'refund tender is an exception: settlement notification overdue',
       );
+  }
+}
+
+/** At most `limit` calls in flight per provider; the rest wait their turn in arrival order. */
+class ProviderLimits {
+  private readonly inFlight = new Map<string, number>();
+  private readonly waiting = new Map<string, (() => void)[]>();
+
+  constructor(private readonly limit: number) {}
+
+  async run<T>(provider: string, call: () => Promise<T>): Promise<T> {
+    if ((this.inFlight.get(provider) ?? 0) >= this.limit) {
+      // The slot is handed over by the call that finishes: the count never drops, so nobody slips in between.
+      await new Promise<void>((resolve) => this.waiting.set(provider, [...(this.waiting.get(provider) ?? []), resolve]));
+    } else {
+      this.inFlight.set(provider, (this.inFlight.get(provider) ?? 0) + 1);
+    }
+    try {
+      return await call();
+    } finally {
+      const next = this.waiting.get(provider)?.shift();
+      if (next) next();
+      else this.inFlight.set(provider, (this.inFlight.get(provider) ?? 1) - 1);
+    }
   }
 }
 
