@@ -14,13 +14,17 @@ import { ordersWithReturns, percentile, startRefundsRig, waitUntil } from './ref
  * Measured from the first trigger until every refund is SUCCEEDED with its memo POSTED.
  */
 
-/** How long the whole run may take before the bench gives up. */
-const RUN_TIMEOUT_MS = 180_000;
+/**
+ * How long each stage may take before the bench gives up: three minutes, plus twice the time the
+ * memos need at the ERP's limit (a 2,000-return surge posts for 200 s at 10/s).
+ */
+const runTimeoutMs = (returnCount: number) => 180_000 + Math.ceil((returnCount / DEFAULT_REQUESTS_PER_SECOND) * 2_000);
 
 /** `npm run bench -- refunds`. */
 export async function benchRefunds(bench: BenchSettings): Promise<void> {
   // Returns received at once, each on its own order, as at many tills (no two refunds share an order lock).
   const { refunds: returnCount, settlementDelayMs } = bench;
+  const RUN_TIMEOUT_MS = runTimeoutMs(returnCount);
   const { db, drop } = await createBenchDatabase('refunds', bench.adminUrl);
   const settings = { ...defaultSubgraphSettings(), payments: { mode: 'simulated', settlementDelayMs } } as const;
   const rig = await startRefundsRig(db, buildConnectors(db, settings.payments, [], settings.erp), settings);
