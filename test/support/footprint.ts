@@ -25,6 +25,12 @@ export async function databaseFootprint(db: Queryable): Promise<DatabaseFootprin
 
 /** Subgraph schemas whose event pipeline must be quiet before a footprint means anything. */
 const PIPELINE_SCHEMAS = ['orders', 'returns', 'inventory', 'refunds'];
+/** ERP postings queued and due (not waiting out a retry or a paused queue): work the pipeline still owes. */
+const DUE_POSTINGS = [
+  `(SELECT count(*) FROM inventory.erp_postings p WHERE p.status = 'QUEUED' AND p.next_attempt_at <= now()
+     AND (SELECT q.paused_until FROM inventory.erp_posting_queue q) <= now())`,
+  `(SELECT count(*) FROM refunds.credit_memos m WHERE m.status = 'QUEUED' AND m.memo IS NOT NULL AND m.next_attempt_at <= now())`,
+];
 /** Two readings this far apart must agree before the footprint counts as settled; longer than the simulated payment settlement (300 ms). */
 const SETTLE_MS = 500;
 
@@ -35,9 +41,11 @@ const SETTLE_MS = 500;
  */
 export async function settledFootprint(db: Queryable, timeoutMs = IDLE_WAIT_MS): Promise<DatabaseFootprint> {
   const deadline = Date.now() + timeoutMs;
-  const busy = PIPELINE_SCHEMAS.map(
-    (s) => `(SELECT count(*) FROM ${s}.outbox WHERE published_at IS NULL) + (SELECT count(*) FROM ${s}.pending_deliveries)`,
-  ).join(' + ');
+  const busy = [
+    ...PIPELINE_SCHEMAS.map((s) => `(SELECT count(*) FROM ${s}.outbox WHERE published_at IS NULL) + (SELECT count(*) FROM ${s}.pending_deliveries)`),
+    // ERP postings due now: an idle posting queue looks only every 2 s (DRAIN_IDLE_POLL_MAX_MS), longer than SETTLE_MS.
+    ...DUE_POSTINGS,
+  ].join(' + ');
   let previous: DatabaseFootprint | undefined;
   for (;;) {
     const { rows } = await db.query<{ busy: string | number }>(`SELECT ${busy} AS busy`);
