@@ -1,11 +1,34 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openPgliteSnapshot, type PgliteSnapshotOptions } from './pglite-snapshot';
 import type { PgliteDb } from './pglite';
 
-/** PGlite opens and dumps a whole PostgreSQL per case: a loaded machine needs the time. */
-jest.setTimeout(600_000);
+/** A real PGlite start is a whole initdb: the cases that need one get a loaded machine's time. */
+jest.setTimeout(180_000);
+
+/**
+ * A database holding just the marker table, for the cases about the cache's files (keys, manifests,
+ * corrupt tarballs): its "tarball" is the rows as JSON, and one that is not JSON does not open, as
+ * PGlite refuses a tarball that is not a data folder. Two cases below use real PGlite.
+ */
+class MarkerDb {
+  rows: { name: string; amount_minor: number }[] = [];
+  static async open(loadDataDir?: Blob): Promise<PgliteDb> {
+    const db = new MarkerDb();
+    if (loadDataDir) db.rows = JSON.parse(await loadDataDir.text()) as MarkerDb['rows'];
+    return db as unknown as PgliteDb;
+  }
+  async exec(): Promise<void> {}
+  async query(sql: string, params: [string, number] = ['', 0]): Promise<{ rows: unknown[] }> {
+    if (sql.startsWith('INSERT')) this.rows.push({ name: params[0], amount_minor: params[1] });
+    return { rows: this.rows };
+  }
+  async snapshot(): Promise<Uint8Array> {
+    return Buffer.from(JSON.stringify(this.rows));
+  }
+  async close(): Promise<void> {}
+}
 
 let cacheDir: string;
 let builds: number;
@@ -19,9 +42,13 @@ beforeEach(() => {
 
 afterEach(() => rmSync(join(cacheDir, '..'), { recursive: true, force: true }));
 
-/** Builds a database with one marker row naming the build, so a test tells a reused snapshot from a rebuild. */
-function options(key: string, marker: string): PgliteSnapshotOptions {
+/**
+ * Builds a database with one marker row naming the build, so a test tells a reused snapshot from a
+ * rebuild; on `MarkerDb` unless `real` (PGlite).
+ */
+function options(key: string, marker: string, real = false): PgliteSnapshotOptions {
   return {
+    ...(real ? {} : { open: MarkerDb.open }),
     cacheDir,
     key,
     build: async (db: PgliteDb) => {
@@ -38,8 +65,8 @@ async function markerOf(db: PgliteDb): Promise<unknown[]> {
   return rows;
 }
 
-async function openAndClose(key: string, marker: string): Promise<{ source: string; rows: unknown[] }> {
-  const opened = await openPgliteSnapshot(options(key, marker));
+async function openAndClose(key: string, marker: string, real = false): Promise<{ source: string; rows: unknown[] }> {
+  const opened = await openPgliteSnapshot(options(key, marker, real));
   try {
     return { source: opened.source, rows: await markerOf(opened.db) };
   } finally {
@@ -48,11 +75,11 @@ async function openAndClose(key: string, marker: string): Promise<{ source: stri
 }
 
 describe('the PGlite snapshot cache', () => {
-  it('builds and saves on first use (creating the folder), then reuses the snapshot without building', async () => {
-    expect(await openAndClose('k1', 'first')).toEqual({ source: 'built', rows: [{ name: 'first', amount_minor: 12_345 }] });
+  it('builds and saves on first use (creating the folder), then reuses the snapshot without building (real PGlite)', async () => {
+    expect(await openAndClose('k1', 'first', true)).toEqual({ source: 'built', rows: [{ name: 'first', amount_minor: 12_345 }] });
     expect(readdirSync(cacheDir).sort()).toEqual(['pglite-k1.json', 'pglite-k1.tar']);
     // A second start under the same key loads the tarball: the build does not run, the data is the first build's.
-    expect(await openAndClose('k1', 'second')).toEqual({ source: 'snapshot', rows: [{ name: 'first', amount_minor: 12_345 }] });
+    expect(await openAndClose('k1', 'second', true)).toEqual({ source: 'snapshot', rows: [{ name: 'first', amount_minor: 12_345 }] });
     expect(builds).toBe(1);
     expect(warnings).toEqual([]);
   });
@@ -86,8 +113,8 @@ describe('the PGlite snapshot cache', () => {
     expect(await openAndClose('k1', 'after-missing-tar')).toMatchObject({ source: 'built', rows: [{ name: 'after-missing-tar' }] });
   });
 
-  it('rebuilds when a tarball with a matching manifest is not a data folder PGlite can open', async () => {
-    await openAndClose('k1', 'original');
+  it('rebuilds when a tarball with a matching manifest is not a data folder PGlite can open (real PGlite)', async () => {
+    mkdirSync(cacheDir, { recursive: true });
     const garbage = Buffer.from('not a tarball of a PostgreSQL data folder');
     writeFileSync(join(cacheDir, 'pglite-k1.tar'), garbage);
     const { createHash } = await import('node:crypto');
@@ -95,7 +122,7 @@ describe('the PGlite snapshot cache', () => {
       join(cacheDir, 'pglite-k1.json'),
       JSON.stringify({ key: 'k1', sha256: createHash('sha256').update(garbage).digest('hex'), bytes: garbage.byteLength }),
     );
-    expect(await openAndClose('k1', 'rebuilt')).toMatchObject({ source: 'built', rows: [{ name: 'rebuilt' }] });
+    expect(await openAndClose('k1', 'rebuilt', true)).toMatchObject({ source: 'built', rows: [{ name: 'rebuilt' }] });
     expect(warnings).toEqual([expect.stringMatching(/did not open/)]);
   });
 

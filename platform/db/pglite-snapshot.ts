@@ -16,7 +16,14 @@ export interface PgliteSnapshotOptions {
   build: (db: PgliteDb) => Promise<void>;
   /** Told why a snapshot was not used or not kept (a warning, never fatal). */
   warn?: (message: string, error?: unknown) => void;
+  /**
+   * Opens an in-memory database, from a tarball when given one; default PGlite's. The cache's file
+   * handling is tested with a lighter database: each PGlite start is a whole initdb.
+   */
+  open?: (loadDataDir?: Blob) => Promise<PgliteDb>;
 }
+
+const openPglite = (loadDataDir?: Blob): Promise<PgliteDb> => PgliteDb.open(loadDataDir ? { loadDataDir } : {});
 
 /** An opened in-memory database and whether it came from the cache. */
 export interface OpenedSnapshot {
@@ -43,17 +50,18 @@ const KEY = /^[A-Za-z0-9_-]{1,128}$/;
 export async function openPgliteSnapshot(options: PgliteSnapshotOptions): Promise<OpenedSnapshot> {
   if (!KEY.test(options.key)) throw new Error(`openPgliteSnapshot: the key must be 1 to 128 of A-Z a-z 0-9 _ -, but got: ${JSON.stringify(options.key)}`);
   const warn = options.warn ?? (() => undefined);
+  const open = options.open ?? openPglite;
   const tarPath = join(options.cacheDir, `pglite-${options.key}.tar`);
   const manifestPath = join(options.cacheDir, `pglite-${options.key}.json`);
   const tarball = await readVerified(tarPath, manifestPath, options.key, warn);
   if (tarball) {
     try {
-      return { db: await PgliteDb.open({ loadDataDir: new Blob([tarball]) }), source: 'snapshot' };
+      return { db: await open(new Blob([tarball])), source: 'snapshot' };
     } catch (error) {
       warn(`the cached database ${tarPath} did not open; rebuilding it`, error);
     }
   }
-  const db = await PgliteDb.open();
+  const db = await open();
   try {
     await options.build(db);
     await save(db, options.cacheDir, options.key, warn);
