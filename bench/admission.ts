@@ -1,3 +1,4 @@
+import { returnableOrderInput, UNITS_PER_ORDER } from './returnable-order';
 import { randomUUID } from 'node:crypto';
 import { ClientTokenVerifier, signClientToken, type Principal } from '../platform/auth';
 import { startGateway, type RunningGateway } from '../gateway';
@@ -27,7 +28,6 @@ const OVERLOAD_FACTOR = 2;
 /** Requests are sent in batches at this interval, so the offered rate holds even when the timer is late. */
 const TICK_MS = 10;
 /** Units per order, each returned once: a customer's fifth return would be declined by fraud screening. */
-const UNITS_PER_ORDER = 3;
 /** recordOrder calls at once while preparing (how many orders: from the calibrated rate). */
 const SETUP_CONCURRENCY = 8;
 /** How long the orders' snapshots may take to reach returns. */
@@ -59,36 +59,12 @@ async function post(url: string, token: string, query: string, variables: Record
 
 /** Records `count` orders, each its own customer, and returns one unit per future request (`UNITS_PER_ORDER` per order). */
 async function prepareUnits(bench: BenchGraph, url: string, serviceToken: string, count: number): Promise<Unit[]> {
-  const placedAt = new Date(Date.now() - 4 * 24 * 3600_000).toISOString();
-  const deliveredAt = new Date(Date.now() - 2 * 24 * 3600_000).toISOString();
   const units: Unit[] = [];
   let next = 0;
   const worker = async () => {
     while (next < count) {
       const i = next++;
-      const input = {
-        source: 'bench-admission',
-        externalId: `adm-${i}-${randomUUID()}`,
-        channel: 'ECOMMERCE',
-        customer: { id: `cus_adm_${i}_${randomUUID().slice(0, 8)}` },
-        placedAt,
-        deliveredAt,
-        currencyCode: 'USD',
-        lines: [
-          { sku: 'SKU-APP-001', title: 'Organic Cotton T-Shirt', category: 'apparel', quantity: UNITS_PER_ORDER, unitPrice: '24.00' },
-          // Never returned: keeps the returned share of the customer's purchases under the fraud decline ratio.
-          { sku: 'SKU-HOM-002', title: 'Linen Duvet Cover', category: 'home', quantity: 1, unitPrice: '159.00' },
-        ],
-        payments: [
-          {
-            provider: 'stripe',
-            providerReference: `pi_adm_${i}`,
-            method: 'CARD',
-            capturedAmount: (24 * UNITS_PER_ORDER + 159).toFixed(2),
-            capturedAt: placedAt,
-          },
-        ],
-      };
+      const input = returnableOrderInput('adm', i, `cus_adm_${i}_${randomUUID().slice(0, 8)}`, `adm-${i}-${randomUUID()}`);
       const { body } = await post(url, serviceToken, RECORD, { input, key: `adm-order-${randomUUID()}` });
       const order = ((body.data as Record<string, unknown> | undefined)?.recordOrder as { order: { id: string; lines: { id: string }[] } | null } | undefined)
         ?.order;

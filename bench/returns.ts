@@ -1,3 +1,4 @@
+import { returnableOrderInput, UNITS_PER_ORDER } from './returnable-order';
 import { randomUUID } from 'node:crypto';
 import { signClientToken, type Principal } from '../platform/auth';
 import { load, report, startBenchGraph, type BenchGraph, type LoadResult } from './support';
@@ -12,7 +13,6 @@ import { idleRate, perUnit, profiled, readCounters, STATS_FLUSH_WAIT_MS } from '
 /** Orders recorded for the write benchmark, each for its own customer (fraud screening counts per customer). */
 const BENCH_ORDERS = 400;
 /** Units per order, and returns taken per order: the third return of a customer is flagged for review, the fifth declined. */
-const UNITS_PER_ORDER = 3;
 /** Concurrent authorizeReturn calls: like the autocannon runs, enough to keep two cores busy. */
 const WRITE_CONCURRENCY = 16;
 /** Concurrent recordOrder calls while preparing. */
@@ -66,32 +66,8 @@ async function waitForSnapshots(bench: BenchGraph): Promise<void> {
 /** Records the write benchmark's orders: one line of `UNITS_PER_ORDER` units, delivered two days ago, paid by card. */
 async function recordBenchOrders(url: string, serviceToken: string): Promise<{ orderId: string; lineId: string }[]> {
   const orders: { orderId: string; lineId: string }[] = [];
-  const placedAt = new Date(Date.now() - 4 * 24 * 3600_000).toISOString();
-  const deliveredAt = new Date(Date.now() - 2 * 24 * 3600_000).toISOString();
   await pool(BENCH_ORDERS, SETUP_CONCURRENCY, async (i) => {
-    const input = {
-      source: 'bench',
-      externalId: `bench-${i}-${randomUUID()}`,
-      channel: 'ECOMMERCE',
-      customer: { id: `cus_bench_${i}` },
-      placedAt,
-      deliveredAt,
-      currencyCode: 'USD',
-      lines: [
-        { sku: 'SKU-APP-001', title: 'Organic Cotton T-Shirt', category: 'apparel', quantity: UNITS_PER_ORDER, unitPrice: '24.00' },
-        // Never returned: keeps the returned share of the customer's purchases under the fraud decline ratio.
-        { sku: 'SKU-HOM-002', title: 'Linen Duvet Cover', category: 'home', quantity: 1, unitPrice: '159.00' },
-      ],
-      payments: [
-        {
-          provider: 'stripe',
-          providerReference: `pi_bench_${i}`,
-          method: 'CARD',
-          capturedAmount: (24 * UNITS_PER_ORDER + 159).toFixed(2),
-          capturedAt: placedAt,
-        },
-      ],
-    };
+    const input = returnableOrderInput('bench', i, `cus_bench_${i}`, `bench-${i}-${randomUUID()}`);
     const body = await post(url, serviceToken, RECORD, { input, key: `bench-order-${i}` });
     const order = (body.data?.recordOrder as { order: { id: string; lines: { id: string }[] } | null } | undefined)?.order;
     if (!order?.lines[0]) throw new Error(`recordOrder failed: ${JSON.stringify(body)}`);
