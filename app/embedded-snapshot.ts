@@ -7,20 +7,22 @@ import { startOfUtcDay } from '../demo/orders';
 const root = join(__dirname, '..');
 
 /** Bumped when what a snapshot holds changes in a way no hashed file shows (e.g. how it is taken). */
-const SNAPSHOT_FORMAT = 1;
+const SNAPSHOT_FORMAT = 2;
 
 /**
  * The code the demo seed runs, beyond the migrations: the demo data, the contracts of the events it
- * emits, the stores and write path it writes through. Broad on purpose: a change in any of these
- * folders rebuilds the snapshot (one slow start) rather than starting on data the current code would
- * not have written.
+ * emits, the stores and write path it writes through, and the event pipeline and every subgraph's
+ * consumers, which carry the seed's events before the snapshot is taken. Broad on purpose: a change
+ * in any of these folders rebuilds the snapshot (one slow start) rather than starting on data the
+ * current code would not have written.
  */
 const SEED_SOURCES = [
   'app/demo.ts',
+  'app/demo-events.ts',
   'demo',
   'contracts',
-  'subgraphs/orders',
-  'subgraphs/inventory',
+  'subgraphs',
+  'platform/events',
   'platform/write-path',
   'platform/ids.ts',
   'platform/money.ts',

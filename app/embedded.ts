@@ -10,6 +10,7 @@ import { exposureOf, loadConfig, type Exposure } from './config';
 import { gatewayHopOf, type GatewayHopOptions } from './config-gateway';
 import { graphMigrations } from './migrations';
 import { seedDemo } from './demo';
+import { settleDemoEvents } from './demo-events';
 import { embeddedSnapshotKey } from './embedded-snapshot';
 import { startGraph, type GraphPorts, type RunningGraph } from './graph';
 import { defaultSubgraphSettings, subgraphSettings, type SubgraphSettings } from './subgraphs';
@@ -90,6 +91,7 @@ async function openDatabase(options: EmbeddedOptions, settings: SubgraphSettings
   const build = async (db: PgliteDb) => {
     await migrate(db, migrations);
     await seedDemo(db);
+    await settleDemoEvents(db, settings);
   };
   if (options.cacheDir && !options.dataDir) {
     const opened = await openPgliteSnapshot({
