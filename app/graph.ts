@@ -3,7 +3,7 @@ import type { InternalTokens, TokenVerifier } from '../platform/auth';
 import { startSubgraph, subgraphSdl, type RunningSubgraph } from '../platform/subgraph';
 import { componentLogger } from '../platform/logger';
 import type { RunningServer } from '../platform/http/server';
-import { RegistryClient, startRegistry } from '../schema-registry';
+import { SchemaRegistry, startRegistry } from '../schema-registry';
 import { startGateway, type RunningGateway } from '../gateway';
 import { allSubgraphs, defaultSubgraphSettings, type SubgraphName, type SubgraphSettings } from './subgraphs';
 import { EventPipeline } from '../platform/events/pipeline';
@@ -76,31 +76,42 @@ export interface RunningGraph {
 export async function startGraph(options: GraphOptions): Promise<RunningGraph> {
   const host = options.host ?? '127.0.0.1';
   const registry = await startRegistry({ db: options.db, port: options.ports.registry, host: options.listenHost, publishToken: options.registryToken });
-  const client = new RegistryClient({ baseUrl: registry.url, publishToken: options.registryToken, publishedBy: 'embedded' });
   const fanout = options.fanout ?? new InProcessFanout();
   const settings = options.settings ?? defaultSubgraphSettings();
   const events = new EventPipeline(options.db, options.bus ?? new InProcessBus(), fanout, consumerDrillFromNow(settings.drills));
   const subgraphs: RunningSubgraph[] = [];
   // One set of connectors for the process: inventory and refunds share one throttled ERP.
   const connectors = buildConnectors(options.db, settings.payments, options.commerce ?? commerceConnectors(settings.commerce), settings.erp, settings.drills);
-  for (const definition of allSubgraphs({ db: options.db, connectors, settings })) {
-    const running = await startSubgraph(definition, {
-      db: options.db,
-      internalTokens: options.internalTokens,
-      port: options.ports.subgraphs[definition.name],
-      host: options.listenHost,
-      errorDetails: options.exposure?.errorDetails,
-      pipeline: events,
-    });
-    subgraphs.push(running);
-    const result = await client.publish(definition.name, `http://${host}:${running.port}/graphql`, subgraphSdl(definition), {
-      streams: definition.streams ?? [],
-    });
-    if (result.status === 'REJECTED') {
-      throw new Error(`The registry refused subgraph ${definition.name}: ${JSON.stringify(result)}`);
-    }
-    log.info({ subgraph: definition.name, port: running.port, status: result.status }, 'subgraph published');
+  const definitions = allSubgraphs({ db: options.db, connectors, settings });
+  for (const definition of definitions) {
+    subgraphs.push(
+      await startSubgraph(definition, {
+        db: options.db,
+        internalTokens: options.internalTokens,
+        port: options.ports.subgraphs[definition.name],
+        host: options.listenHost,
+        errorDetails: options.exposure?.errorDetails,
+        pipeline: events,
+      }),
+    );
   }
+  // Every subgraph in one publish, straight to the registry's store (this process holds it): one
+  // composition and one supergraph, where publishing one by one composed four times. Production
+  // processes publish each their own subgraph over the registry's HTTP API (app/publish.ts).
+  const results = await new SchemaRegistry(options.db).publishAll(
+    definitions.map((definition, index) => ({
+      name: definition.name,
+      url: `http://${host}:${subgraphs[index]?.port}/graphql`,
+      sdl: subgraphSdl(definition),
+      metadata: { streams: [...(definition.streams ?? [])] },
+      publishedBy: 'embedded',
+    })),
+  );
+  results.forEach((result, index) => {
+    const name = definitions[index]?.name;
+    if (result.status === 'REJECTED') throw new Error(`The registry refused subgraph ${name}: ${JSON.stringify(result)}`);
+    log.info({ subgraph: name, port: subgraphs[index]?.port, status: result.status }, 'subgraph published');
+  });
   const gateway = await startGateway({
     registryUrl: registry.url,
     registryToken: options.registryToken,

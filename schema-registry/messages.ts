@@ -3,8 +3,9 @@
  * wording change is one edit.
  */
 export const Messages = {
+  /** `publishing`: the subgraph published, or the names of a set published at once, joined by ", ". */
   compositionError: (publishing: string, code: string, detail: string) =>
-    `Composing subgraph "${publishing}" with the latest version of every other subgraph failed: [${code}] ${detail}`,
+    `Composing ${publishing.includes(', ') ? 'subgraphs' : 'subgraph'} "${publishing}" with the latest version of every other subgraph failed: [${code}] ${detail}`,
   invalidName: (name: string) => `Subgraph name "${name}" is invalid: use 2 to 41 characters, lowercase letters, digits and "-", starting with a letter.`,
   noSupergraph: 'No supergraph has been composed yet: publish a subgraph first.',
   missingToken: 'The registry needs Authorization: Bearer <registry token> (probes aside).',

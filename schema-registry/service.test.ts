@@ -177,6 +177,62 @@ describe('SchemaRegistry.publish', () => {
   });
 });
 
+describe('SchemaRegistry.publishAll (every subgraph of one process at once)', () => {
+  const orders = (sdl = ORDERS_SDL) => ({ name: 'orders', url: ORDERS_URL, sdl, publishedBy: 'test' });
+  const returns = (sdl = RETURNS_SDL) => ({ name: 'returns', url: RETURNS_URL, sdl, publishedBy: 'test' });
+
+  it('stores each subgraph version and one supergraph composed from all of them', async () => {
+    const results = await registry.publishAll([orders(), returns()]);
+    expect(results).toEqual([
+      expect.objectContaining({ status: 'PUBLISHED', subgraphVersion: 1, supergraphVersion: 1 }),
+      expect.objectContaining({ status: 'PUBLISHED', subgraphVersion: 1, supergraphVersion: 1 }),
+    ]);
+    expect(await registryCounts(database.db)).toMatchObject({ subgraphs: 2, supergraphs: 1 });
+    const { rows } = await database.db.query('SELECT subgraph_versions FROM registry.supergraph_versions WHERE version = 1');
+    expect(rows[0]?.subgraph_versions).toEqual({ orders: 1, returns: 1 });
+    expect((await registry.current())?.supergraphSdl).toContain('RETURNS @join__graph(name: "returns", url: "http://127.0.0.1:4002/graphql")');
+  });
+
+  it('answers UNCHANGED for a member equal to its latest version and publishes the rest', async () => {
+    await publishOrders();
+    const results = await registry.publishAll([orders(), returns()]);
+    expect(results.map((result) => [result.status, result.subgraphVersion, result.supergraphVersion])).toEqual([
+      ['UNCHANGED', 1, 1],
+      ['PUBLISHED', 1, 2],
+    ]);
+    expect(await registry.publishAll([orders(), returns()])).toEqual([
+      expect.objectContaining({ status: 'UNCHANGED', supergraphVersion: 2 }),
+      expect.objectContaining({ status: 'UNCHANGED', supergraphVersion: 2 }),
+    ]);
+  });
+
+  it('stores nothing when the set does not compose, and refuses every member', async () => {
+    await publishOrders();
+    const before = await registryCounts(database.db);
+    const results = await registry.publishAll([orders(ORDERS_WITH_EMAIL_SDL), returns(RETURNS_CONFLICTING_SDL)]);
+    expect(results.map((result) => result.status)).toEqual(['REJECTED', 'REJECTED']);
+    expect(results[0]?.compositionErrors[0]?.message).toMatch(/^Composing subgraphs "orders, returns" with the latest version/);
+    expect(await registryCounts(database.db)).toEqual(before);
+  });
+
+  it('refuses a breaking change unless every changed member is forced', async () => {
+    await registry.publishAll([orders(), returns()]);
+    const breaking = await registry.publishAll([orders(ORDERS_WITHOUT_NUMBER_SDL), returns()]);
+    expect(breaking[0]).toMatchObject({ status: 'REJECTED', breakingChanges: [expect.objectContaining({ type: expect.any(String) })] });
+    const forced = await registry.publishAll([{ ...orders(ORDERS_WITHOUT_NUMBER_SDL), force: true }, returns()]);
+    expect(forced.map((result) => [result.status, result.forced])).toEqual([
+      ['PUBLISHED', true],
+      ['UNCHANGED', false],
+    ]);
+  });
+
+  it('refuses a set naming one subgraph twice, or none, before touching the database', async () => {
+    await expect(registry.publishAll([orders(), orders(ORDERS_WITH_EMAIL_SDL)])).rejects.toThrow(/orders appears twice/);
+    await expect(registry.publishAll([])).rejects.toThrow(/at least one subgraph/);
+    expect(await registryCounts(database.db)).toMatchObject({ subgraphs: 0, supergraphs: 0 });
+  });
+});
+
 describe('SchemaRegistry.current', () => {
   it('is null before anything is published', async () => {
     expect(await registry.current()).toBeNull();

@@ -74,19 +74,27 @@ export interface SubgraphSummary {
   forced: boolean;
 }
 
-/** How a candidate fared against the latest versions, before anything is written. */
+/** How a set of candidates fared against the latest versions, before anything is written. */
 type Evaluation =
-  | { kind: 'unchanged'; subgraphVersion: number; supergraphVersion?: number }
+  | { kind: 'unchanged' }
   | { kind: 'rejected'; compositionErrors: CompositionError[]; breakingChanges: BreakingChange[] }
   | {
       kind: 'accepted';
       supergraphSdl: string;
-      metadata: SubgraphMetadata;
+      /** The candidates that differ from their latest version, with the metadata each will store. */
+      changed: { input: Omit<PublishInput, 'dryRun'>; metadata: SubgraphMetadata }[];
       streams: StreamDefinition[];
+      /** The latest version of every subgraph not changed by this set. */
       others: store.SubgraphVersion[];
       breakingChanges: BreakingChange[];
       forced: boolean;
     };
+
+/** The latest versions a set was evaluated against: what an unchanged candidate answers. */
+interface Baseline {
+  latest: store.SubgraphVersion[];
+  supergraphVersion?: number;
+}
 
 /**
  * The schema registry: stores every subgraph SDL version, composes the supergraph from the latest
@@ -103,50 +111,74 @@ export class SchemaRegistry {
   async publish(input: PublishInput): Promise<PublishResult> {
     assertSubgraphName(input.name);
     if (input.dryRun) return this.check(input);
+    const [result] = await this.publishAll([input]);
+    return result as PublishResult;
+  }
+
+  /**
+   * Publishes several subgraphs as one change: one composition, one breaking-change check and one
+   * new supergraph, in one transaction. For a process that starts every subgraph at once (the
+   * embedded default, the tests): publishing them one by one composes one, two, three, then four
+   * subgraphs and stores three supergraphs no gateway needs. All or nothing: a set that does not
+   * compose, or breaks the API without `force` on every changed candidate, stores nothing and
+   * answers REJECTED for each input. A candidate equal to its latest version answers UNCHANGED.
+   */
+  async publishAll(inputs: readonly Omit<PublishInput, 'dryRun'>[]): Promise<PublishResult[]> {
+    for (const input of inputs) assertSubgraphName(input.name);
+    assertDistinct(inputs);
     return this.db.transaction(async (tx) => {
       await store.lockPublishing(tx);
-      const evaluation = await evaluate(tx, input);
-      if (evaluation.kind !== 'accepted') return resultOf(evaluation, false);
-      const sha256 = sha256Of(input.sdl);
-      const published = await store.insertSubgraphVersion(tx, {
-        name: input.name,
-        url: input.url,
-        sdl: input.sdl,
-        sha256,
-        publishedBy: input.publishedBy,
-        forced: evaluation.forced,
-        metadata: evaluation.metadata,
-      });
-      const subgraphVersions = Object.fromEntries([
-        ...evaluation.others.map((other) => [other.name, other.version] as const),
-        [published.name, published.version] as const,
-      ]);
+      const baseline = await baselineOf(tx);
+      const evaluation = evaluate(baseline, inputs);
+      if (evaluation.kind !== 'accepted') return inputs.map((input) => resultOf(evaluation, baseline, input, false));
+      const published: store.SubgraphVersion[] = [];
+      for (const { input, metadata } of evaluation.changed) {
+        published.push(
+          await store.insertSubgraphVersion(tx, {
+            name: input.name,
+            url: input.url,
+            sdl: input.sdl,
+            sha256: sha256Of(input.sdl),
+            publishedBy: input.publishedBy,
+            forced: evaluation.forced,
+            metadata,
+          }),
+        );
+      }
       const supergraph = await store.insertSupergraph(tx, {
         supergraphSdl: evaluation.supergraphSdl,
-        subgraphVersions,
+        subgraphVersions: Object.fromEntries([...evaluation.others, ...published].map((version) => [version.name, version.version] as const)),
         streams: evaluation.streams,
-        publishedVersionId: published.id,
+        // The supergraph's row names one subgraph version that made it; for a set, the last one stored.
+        publishedVersionId: (published[published.length - 1] as store.SubgraphVersion).id,
       });
-      log.info(
-        { subgraph: input.name, subgraphVersion: published.version, supergraphVersion: supergraph.version, forced: evaluation.forced },
-        'published subgraph',
-      );
-      return {
-        status: 'PUBLISHED',
-        dryRun: false,
-        subgraphVersion: published.version,
-        supergraphVersion: supergraph.version,
-        forced: evaluation.forced,
-        compositionErrors: [],
-        breakingChanges: evaluation.breakingChanges,
-      };
+      for (const version of published) {
+        log.info(
+          { subgraph: version.name, subgraphVersion: version.version, supergraphVersion: supergraph.version, forced: evaluation.forced },
+          'published subgraph',
+        );
+      }
+      return inputs.map((input) => {
+        const version = published.find((candidate) => candidate.name === input.name);
+        if (!version) return resultOf({ kind: 'unchanged' }, baseline, input, false);
+        return {
+          status: 'PUBLISHED',
+          dryRun: false,
+          subgraphVersion: version.version,
+          supergraphVersion: supergraph.version,
+          forced: evaluation.forced,
+          compositionErrors: [],
+          breakingChanges: evaluation.breakingChanges,
+        };
+      });
     });
   }
 
   /** Evaluates a candidate exactly as `publish` would, and writes nothing. */
   async check(input: Omit<PublishInput, 'dryRun'>): Promise<PublishResult> {
     assertSubgraphName(input.name);
-    return resultOf(await evaluate(this.db, input), true);
+    const baseline = await baselineOf(this.db);
+    return resultOf(evaluate(baseline, [input]), baseline, input, true);
   }
 
   /** The latest supergraph, or null before the first publish. */
@@ -175,39 +207,56 @@ export class SchemaRegistry {
   }
 }
 
-/** Composes the candidate with the latest version of every other subgraph and compares APIs. */
-async function evaluate(q: Queryable, input: Omit<PublishInput, 'dryRun'>): Promise<Evaluation> {
-  const latest = await store.latestSubgraphs(q);
-  const current = await store.latestSupergraph(q);
-  const previous = latest.find((subgraph) => subgraph.name === input.name);
-  const metadata = input.metadata ?? previous?.metadata ?? { streams: [] };
-  if (previous && previous.url === input.url && previous.sha256 === sha256Of(input.sdl) && isDeepStrictEqual(previous.metadata, metadata)) {
-    return { kind: 'unchanged', subgraphVersion: previous.version, supergraphVersion: current?.version };
-  }
-
-  const others = latest.filter((subgraph) => subgraph.name !== input.name);
-  const composition = compose([...others, { name: input.name, url: input.url, sdl: input.sdl }], input.name);
-  if (!composition.ok) return { kind: 'rejected', compositionErrors: composition.errors, breakingChanges: [] };
-  const candidate = { name: input.name, sdl: input.sdl, streams: metadata.streams };
-  const declared = others.map((other) => ({ name: other.name, sdl: other.sdl, streams: other.metadata.streams }));
-  const invalidStreams = streamErrors(candidate);
-  if (invalidStreams.length > 0) return { kind: 'rejected', compositionErrors: invalidStreams, breakingChanges: [] };
-
-  const breakingChanges = current ? findApiBreakingChanges(apiSchemaOfSupergraph(current.supergraphSdl), apiSchemaOf(composition.schema)) : [];
-  if (breakingChanges.length > 0 && !input.force) return { kind: 'rejected', compositionErrors: [], breakingChanges };
-  const streams = graphStreams([...declared, candidate]);
-  return { kind: 'accepted', supergraphSdl: composition.supergraphSdl, metadata, streams, others, breakingChanges, forced: breakingChanges.length > 0 };
+/** A set names each subgraph once: two versions of one subgraph in one change have no order. */
+function assertDistinct(inputs: readonly Omit<PublishInput, 'dryRun'>[]): void {
+  const names = inputs.map((input) => input.name);
+  const repeated = names.find((name, index) => names.indexOf(name) !== index);
+  if (repeated !== undefined) throw new Error(`Subgraph ${repeated} appears twice in one publish`);
+  if (names.length === 0) throw new Error('A publish needs at least one subgraph');
 }
 
-/** The result of an evaluation that writes nothing (any check, or a publish that is unchanged or rejected). */
-function resultOf(evaluation: Evaluation, dryRun: boolean): PublishResult {
+async function baselineOf(q: Queryable): Promise<Baseline & { current: store.SupergraphVersion | null }> {
+  const latest = await store.latestSubgraphs(q);
+  const current = await store.latestSupergraph(q);
+  return { latest, current, supergraphVersion: current?.version };
+}
+
+/** Composes the changed candidates with the latest version of every other subgraph and compares APIs. */
+function evaluate(baseline: Baseline & { current: store.SupergraphVersion | null }, inputs: readonly Omit<PublishInput, 'dryRun'>[]): Evaluation {
+  const changed = inputs.flatMap((input) => {
+    const previous = baseline.latest.find((subgraph) => subgraph.name === input.name);
+    const metadata = input.metadata ?? previous?.metadata ?? { streams: [] };
+    const same = previous && previous.url === input.url && previous.sha256 === sha256Of(input.sdl) && isDeepStrictEqual(previous.metadata, metadata);
+    return same ? [] : [{ input, metadata }];
+  });
+  if (changed.length === 0) return { kind: 'unchanged' };
+
+  const names = new Set(changed.map(({ input }) => input.name));
+  const others = baseline.latest.filter((subgraph) => !names.has(subgraph.name));
+  const publishing = changed.map(({ input }) => input.name).join(', ');
+  const composition = compose([...others, ...changed.map(({ input }) => ({ name: input.name, url: input.url, sdl: input.sdl }))], publishing);
+  if (!composition.ok) return { kind: 'rejected', compositionErrors: composition.errors, breakingChanges: [] };
+  const candidates = changed.map(({ input, metadata }) => ({ name: input.name, sdl: input.sdl, streams: metadata.streams }));
+  const declared = others.map((other) => ({ name: other.name, sdl: other.sdl, streams: other.metadata.streams }));
+  const invalidStreams = candidates.flatMap((candidate) => streamErrors(candidate));
+  if (invalidStreams.length > 0) return { kind: 'rejected', compositionErrors: invalidStreams, breakingChanges: [] };
+
+  const current = baseline.current;
+  const breakingChanges = current ? findApiBreakingChanges(apiSchemaOfSupergraph(current.supergraphSdl), apiSchemaOf(composition.schema)) : [];
+  if (breakingChanges.length > 0 && !changed.every(({ input }) => input.force)) return { kind: 'rejected', compositionErrors: [], breakingChanges };
+  const streams = graphStreams([...declared, ...candidates]);
+  return { kind: 'accepted', supergraphSdl: composition.supergraphSdl, changed, streams, others, breakingChanges, forced: breakingChanges.length > 0 };
+}
+
+/** One input's answer to an evaluation that writes nothing (any check, or a publish that is unchanged or rejected). */
+function resultOf(evaluation: Evaluation, baseline: Baseline, input: Omit<PublishInput, 'dryRun'>, dryRun: boolean): PublishResult {
   switch (evaluation.kind) {
     case 'unchanged':
       return {
         status: 'UNCHANGED',
         dryRun,
-        subgraphVersion: evaluation.subgraphVersion,
-        supergraphVersion: evaluation.supergraphVersion,
+        subgraphVersion: baseline.latest.find((subgraph) => subgraph.name === input.name)?.version,
+        supergraphVersion: baseline.supergraphVersion,
         forced: false,
         compositionErrors: [],
         breakingChanges: [],
