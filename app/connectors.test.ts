@@ -1,4 +1,5 @@
-import { PgliteDb } from '../platform/db';
+import type { PgliteDb } from '../platform/db';
+import { openTestPglite } from '../test/support/pglite';
 import { buildConnectors, type PaymentsSettings } from './connectors';
 import { defaultSubgraphSettings, subgraphNamed } from './subgraphs';
 
@@ -11,7 +12,7 @@ describe('connectors chosen by app/', () => {
   let db: PgliteDb;
   beforeAll(async () => {
     // Nothing here queries it: connectors and subgraph definitions only hold the database.
-    db = await PgliteDb.open();
+    db = await openTestPglite();
   });
   afterAll(() => db.close());
 

@@ -31,6 +31,11 @@ export interface EmbeddedOptions {
   /** PGlite data folder; omitted means in memory. */
   dataDir?: string;
   /**
+   * In memory without a cache: opens the empty database that is then migrated and seeded; default
+   * `PgliteDb.open()`, a whole initdb. Tests start it from a tarball of an empty database instead.
+   */
+  openEmpty?: () => Promise<PgliteDb>;
+  /**
    * In memory only: the folder of a snapshot of the migrated, seeded database, loaded instead of
    * building it when current and kept for the next start (`EMBEDDED_CACHE_DIR`); omitted means no cache.
    */
@@ -103,7 +108,8 @@ async function openDatabase(options: EmbeddedOptions, settings: SubgraphSettings
     log.info({ source: opened.source, cacheDir: options.cacheDir }, 'embedded database opened');
     return opened.db;
   }
-  const db = await PgliteDb.open({ dataDir: options.dataDir });
+  const openEmpty = options.openEmpty ?? (() => PgliteDb.open());
+  const db = options.dataDir ? await PgliteDb.open({ dataDir: options.dataDir }) : await openEmpty();
   try {
     await build(db);
   } catch (error) {

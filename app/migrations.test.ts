@@ -1,4 +1,5 @@
-import { PgliteDb, migrate } from '../platform/db';
+import { migrate } from '../platform/db';
+import { openTestPglite } from '../test/support/pglite';
 import { graphMigrations, serviceMigrations } from './migrations';
 
 const schemasOf = (sets: readonly { schema: string }[]) => sets.map((set) => set.schema);
@@ -51,7 +52,7 @@ describe('migrations follow the connectors chosen', () => {
   it(
     'leaves no payments_sim schema in a database the refunds service migrated in provider mode',
     async () => {
-      const db = await PgliteDb.open();
+      const db = await openTestPglite();
       try {
         await migrate(db, serviceMigrations('refunds', { mode: 'providers' }));
         const { rows } = await db.query<{ schema_name: string }>(
@@ -68,7 +69,7 @@ describe('migrations follow the connectors chosen', () => {
   it(
     'creates the Adyen report table when the refunds service migrates with Adyen',
     async () => {
-      const db = await PgliteDb.open();
+      const db = await openTestPglite();
       try {
         await migrate(db, serviceMigrations('refunds', { mode: 'adyen' }));
         const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM adyen.reports`);

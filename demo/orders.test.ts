@@ -1,6 +1,7 @@
-import { PgliteDb, migrate } from '../platform/db';
+import { migrate } from '../platform/db';
 import { migrationsOf } from '../app/migrations';
 import { createTestDatabase, type TestDatabase } from '../test/support/database';
+import { openTestPglite } from '../test/support/pglite';
 import { DEMO_ANCHOR, DEMO_ORDER_COUNT, generateDemoOrders, seedDemoOrders } from './orders';
 import { DEMO_LOCATIONS, DEMO_PRODUCTS } from './catalog';
 
@@ -80,7 +81,7 @@ describe('seedDemoOrders on PGlite', () => {
   // How fast it seeds is the start-up benchmark's to say (`npm start` prints its ready time), not a
   // timed test's: under a loaded test run PGlite's single thread is many times slower.
   it('seeds 1,000 orders with every line', async () => {
-    const db = await PgliteDb.open();
+    const db = await openTestPglite();
     try {
       await migrate(db, [migrationsOf('orders')]);
       expect(await seedDemoOrders(db)).toBe(DEMO_ORDER_COUNT);

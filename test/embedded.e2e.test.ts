@@ -7,13 +7,16 @@ import { signClientToken } from '../platform/auth';
 import { postGraphQL } from './support/subgraph-client';
 import { FREE_PORTS } from './support/graph';
 import { principals } from './support/principals';
+import { openTestPglite } from './support/pglite';
 
 let graph: EmbeddedGraph;
 let keysDir: string;
 
 beforeAll(async () => {
   keysDir = mkdtempSync(join(tmpdir(), 'rg-keys-'));
-  graph = await startEmbedded({ ports: FREE_PORTS, keysDir });
+  // The empty database comes from this run's tarball instead of an initdb of its own: what this file
+  // tests (migrations, seed, pipeline and graph on PGlite) all happens after the open.
+  graph = await startEmbedded({ ports: FREE_PORTS, keysDir, openEmpty: openTestPglite });
 }, 60_000);
 
 afterAll(async () => {

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openPgliteSnapshot, type PgliteSnapshotOptions } from './pglite-snapshot';
 import type { PgliteDb } from './pglite';
+import { openTestPgliteFrom } from '../../test/support/pglite';
 
-/** A real PGlite start is a whole initdb: the cases that need one get a loaded machine's time. */
+/** A real PGlite start (a tarball load, or an initdb when this run has no tarball yet) gets a loaded machine's time. */
 jest.setTimeout(180_000);
 
 /**
@@ -43,12 +44,25 @@ beforeEach(() => {
 afterEach(() => rmSync(join(cacheDir, '..'), { recursive: true, force: true }));
 
 /**
- * Builds a database with one marker row naming the build, so a test tells a reused snapshot from a
- * rebuild; on `MarkerDb` unless `real` (PGlite).
+ * How the cache opens a database: `MarkerDb`; real PGlite whose empty database comes from this run's
+ * tarball rather than an initdb of its own (a build works on an empty database either way, and
+ * every tarball the cache saves or refuses is still opened by PGlite); or PGlite as the cache's
+ * default opens it.
  */
-function options(key: string, marker: string, real = false): PgliteSnapshotOptions {
+type Engine = 'marker' | 'pglite' | 'pglite-default';
+const OPEN: Record<Engine, Pick<PgliteSnapshotOptions, 'open'>> = {
+  marker: { open: MarkerDb.open },
+  pglite: { open: openTestPgliteFrom },
+  'pglite-default': {},
+};
+
+/**
+ * Builds a database with one marker row naming the build, so a test tells a reused snapshot from a
+ * rebuild.
+ */
+function options(key: string, marker: string, engine: Engine = 'marker'): PgliteSnapshotOptions {
   return {
-    ...(real ? {} : { open: MarkerDb.open }),
+    ...OPEN[engine],
     cacheDir,
     key,
     build: async (db: PgliteDb) => {
@@ -65,8 +79,8 @@ async function markerOf(db: PgliteDb): Promise<unknown[]> {
   return rows;
 }
 
-async function openAndClose(key: string, marker: string, real = false): Promise<{ source: string; rows: unknown[] }> {
-  const opened = await openPgliteSnapshot(options(key, marker, real));
+async function openAndClose(key: string, marker: string, engine: Engine = 'marker'): Promise<{ source: string; rows: unknown[] }> {
+  const opened = await openPgliteSnapshot(options(key, marker, engine));
   try {
     return { source: opened.source, rows: await markerOf(opened.db) };
   } finally {
@@ -76,10 +90,11 @@ async function openAndClose(key: string, marker: string, real = false): Promise<
 
 describe('the PGlite snapshot cache', () => {
   it('builds and saves on first use (creating the folder), then reuses the snapshot without building (real PGlite)', async () => {
-    expect(await openAndClose('k1', 'first', true)).toEqual({ source: 'built', rows: [{ name: 'first', amount_minor: 12_345 }] });
+    expect(await openAndClose('k1', 'first', 'pglite')).toEqual({ source: 'built', rows: [{ name: 'first', amount_minor: 12_345 }] });
     expect(readdirSync(cacheDir).sort()).toEqual(['pglite-k1.json', 'pglite-k1.tar']);
-    // A second start under the same key loads the tarball: the build does not run, the data is the first build's.
-    expect(await openAndClose('k1', 'second', true)).toEqual({ source: 'snapshot', rows: [{ name: 'first', amount_minor: 12_345 }] });
+    // A second start under the same key loads the tarball (with the cache's own default open): the
+    // build does not run, the data is the first build's.
+    expect(await openAndClose('k1', 'second', 'pglite-default')).toEqual({ source: 'snapshot', rows: [{ name: 'first', amount_minor: 12_345 }] });
     expect(builds).toBe(1);
     expect(warnings).toEqual([]);
   });
@@ -122,7 +137,7 @@ describe('the PGlite snapshot cache', () => {
       join(cacheDir, 'pglite-k1.json'),
       JSON.stringify({ key: 'k1', sha256: createHash('sha256').update(garbage).digest('hex'), bytes: garbage.byteLength }),
     );
-    expect(await openAndClose('k1', 'rebuilt', true)).toMatchObject({ source: 'built', rows: [{ name: 'rebuilt' }] });
+    expect(await openAndClose('k1', 'rebuilt', 'pglite')).toMatchObject({ source: 'built', rows: [{ name: 'rebuilt' }] });
     expect(warnings).toEqual([expect.stringMatching(/did not open/)]);
   });
 

@@ -11,3 +11,6 @@ export function databaseUrl(name: string): string {
   url.pathname = `/${name}`;
   return url.toString();
 }
+
+/** Names this run's folder of files, made by global setup and removed by global teardown. */
+export const RUN_DIR_ENV = 'RG_TEST_RUN_DIR';

@@ -1,8 +1,11 @@
+import { rm } from 'node:fs/promises';
 import { Client } from 'pg';
-import { ADMIN_DATABASE_URL } from './env';
+import { ADMIN_DATABASE_URL, RUN_DIR_ENV } from './env';
 
-/** Drops every database this run created, including ones a crashed test file left behind. */
+/** Drops every database this run created, including ones a crashed test file left behind, and its folder of files. */
 export default async function globalTeardown(): Promise<void> {
+  const runDir = process.env[RUN_DIR_ENV];
+  if (runDir) await rm(runDir, { recursive: true, force: true });
   const run = process.env.RG_TEST_RUN;
   if (!run) return;
   const admin = new Client({ connectionString: ADMIN_DATABASE_URL });
