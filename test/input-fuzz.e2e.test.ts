@@ -4,15 +4,17 @@ import { DEMO_LOCATIONS } from '../demo/catalog';
 import { upsertLocations } from '../subgraphs/inventory/locations';
 import { startTestGraph, type TestGraph } from './support/graph';
 import { settledFootprint } from './support/footprint';
-import { casesFor, catalogueSize, defaultArguments, hostileValuesFor, markedArguments, type FuzzCase } from './support/fuzz-kit';
+import { casesFor, catalogueSize, defaultArguments, hostileValuesFor, markedArguments, OVER_LIMIT_TEXT, type FuzzCase } from './support/fuzz-kit';
+import { readLimits } from '../platform/graphql/input-limits';
 import type { GraphQLResponse } from './support/subgraph-client';
 import { Agent } from 'undici';
 
 /**
  * Issue 10 item 7: every argument of every root Query and Mutation field (and every field of their
  * input objects, recursively), found by introspecting the composed gateway schema, is sent each
- * hostile value of its type with valid defaults elsewhere, by a caller holding every staff role.
- * Answers are only BAD_USER_INPUT, userErrors, null or FORBIDDEN (or QUERY_TOO_COMPLEX,
+ * hostile value of its type with valid defaults elsewhere, by a caller holding every staff role
+ * (the megabyte string once per kind of position; every argument gets one longer than any limit:
+ * see `casesFor`). Answers are only BAD_USER_INPUT, userErrors, null or FORBIDDEN (or QUERY_TOO_COMPLEX,
  * UNAUTHENTICATED); never INTERNAL_SERVER_ERROR; every process stays ready; nothing is written.
  */
 
@@ -115,13 +117,18 @@ it('answers every hostile value of every argument with a refusal, stays ready an
   expect(introspection.errors).toBeUndefined();
   const schema = buildClientSchema(introspection.data as unknown as IntrospectionQuery);
 
+  // Every argument's length check is proven with OVER_LIMIT_TEXT, so it must be longer than any declared limit.
+  const declaredMaxLengths = t.graph.subgraphs.flatMap((subgraph) => [...readLimits(subgraph.sdl).values()].map((limit) => limit.maxLength ?? 0));
+  expect(Math.max(...declaredMaxLengths)).toBeLessThan(OVER_LIMIT_TEXT.length);
+
   const cases: FuzzCase[] = [];
+  const sampled = new Set<string>();
   for (const [operation, type] of [
     ['query', schema.getQueryType()],
     ['mutation', schema.getMutationType()],
   ] as const) {
     for (const field of Object.values(type?.getFields() ?? {})) {
-      const fieldCases = casesFor(operation, field, (n) => `fuzz-${field.name}-${n}`);
+      const fieldCases = casesFor(operation, field, (n) => `fuzz-${field.name}-${n}`, sampled);
       // Valid defaults once first, so state a field creates lazily on first use (the returns
       // policy's first version) exists before the footprint and is not mistaken for a write.
       if (fieldCases[0]) await send(fieldCases[0].document, { ...defaultArguments(field), idempotencyKey: `fuzz-warm-${field.name}` });
