@@ -62,6 +62,15 @@ describe('findInputViolation', () => {
     }
   });
 
+  it("checks each request's own values when it walks a repeated operation only once", () => {
+    const document = parse(`query($s: [String!], $d: DateTime) { first: items(skus: $s) ...more } fragment more on Query { items(since: $d) }`);
+    const operation = document.definitions[0] as OperationDefinitionNode;
+    const run = (variables: Record<string, unknown>) => findInputViolation(schema, document, operation, variables, limits);
+    expect(run({ s: ['abc'], d: '2026-01-01T00:00:00Z' })).toBeUndefined();
+    expect(run({ s: ['abcd'] })?.argument).toBe('skus.0');
+    expect(run({ s: ['abc'], d: 'garbage' })?.message).toBe('is not a valid DateTime');
+  });
+
   it('accepts an operation within every limit', () => {
     expect(check(`mutation { decline(input: { reason: "policy", lines: [{ note: "ok" }] }) }`)).toBeUndefined();
   });

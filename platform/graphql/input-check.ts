@@ -9,6 +9,8 @@ import {
   visit,
   visitWithTypeInfo,
   type DocumentNode,
+  type FieldNode,
+  type GraphQLField,
   type GraphQLInputType,
   type GraphQLSchema,
   type OperationDefinitionNode,
@@ -65,6 +67,45 @@ const SCALAR_FORMATS: Record<string, (value: unknown) => unknown> = {
   DateTime: (value) => (value instanceof Date ? value : DateTimeScalar.parseValue(value)),
 };
 
+/** Where an operation passes arguments: a selected field that takes some, and the type it is selected on. */
+interface ArgumentSite {
+  parentType: string;
+  fieldDef: GraphQLField<unknown, unknown>;
+  node: FieldNode;
+}
+
+/**
+ * Argument sites by schema and operation. Apollo keeps one parsed document per distinct operation
+ * text (its document store), so an operation a client repeats is walked with its type info once
+ * rather than on every request, at the gateway and again at each subgraph; the keys are weak, so a
+ * document the store evicts, or a schema an update replaces, takes its sites with it.
+ */
+const SITES = new WeakMap<GraphQLSchema, WeakMap<OperationDefinitionNode, readonly ArgumentSite[]>>();
+
+/** The argument sites of `operation` (one of `document`'s) and of the document's fragments, in document order. */
+function argumentSites(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): readonly ArgumentSite[] {
+  let bySchema = SITES.get(schema);
+  if (!bySchema) SITES.set(schema, (bySchema = new WeakMap()));
+  const cached = bySchema.get(operation);
+  if (cached) return cached;
+  const sites: ArgumentSite[] = [];
+  const typeInfo = new TypeInfo(schema);
+  const selected = (node: { kind: Kind }) => node === operation || node.kind === Kind.FRAGMENT_DEFINITION;
+  const definitions = { ...document, definitions: document.definitions.filter(selected) };
+  visit(
+    definitions,
+    visitWithTypeInfo(typeInfo, {
+      Field(node) {
+        const parent = typeInfo.getParentType();
+        const fieldDef = typeInfo.getFieldDef();
+        if (parent && fieldDef && fieldDef.args.length > 0) sites.push({ parentType: parent.name, fieldDef, node });
+      },
+    }),
+  );
+  bySchema.set(operation, sites);
+  return sites;
+}
+
 /**
  * Checks every argument of every field an operation selects (root and nested, inline literals and
  * variables alike) against the schema's input limits. Returns the first violation, or undefined.
@@ -79,37 +120,24 @@ export function findInputViolation(
 ): InputViolation | undefined {
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables, { maxErrors: 1 });
   if (coerced.errors) return undefined;
-  const typeInfo = new TypeInfo(schema);
   let violation: InputViolation | undefined;
-  const selected = (node: { kind: Kind }) => node === operation || node.kind === Kind.FRAGMENT_DEFINITION;
-  const definitions = { ...document, definitions: document.definitions.filter(selected) };
-  visit(
-    definitions,
-    visitWithTypeInfo(typeInfo, {
-      Field(node) {
-        if (violation) return false;
-        const parent = typeInfo.getParentType();
-        const fieldDef = typeInfo.getFieldDef();
-        if (!parent || !fieldDef || fieldDef.args.length === 0) return undefined;
-        let values: Record<string, unknown>;
-        try {
-          values = getArgumentValues(fieldDef, node, coerced.coerced);
-        } catch {
-          return undefined; // GraphQL's own validation or execution reports it
-        }
-        for (const arg of fieldDef.args) {
-          const coordinate = argumentCoordinate(parent.name, fieldDef.name, arg.name);
-          const base = arg.name === PAGE_SIZE_ARGUMENT ? PAGE_SIZE_LIMIT : {};
-          const limit = { ...base, ...limits.get(coordinate) };
-          const message = checkValue(values[arg.name], arg.type, limit, limits, [arg.name], (path, text) => {
-            violation ??= { field: fieldDef.name, argument: path.join('.'), message: text };
-          });
-          if (message) break;
-        }
-        return undefined;
-      },
-    }),
-  );
+  for (const { parentType, fieldDef, node } of argumentSites(schema, document, operation)) {
+    let values: Record<string, unknown>;
+    try {
+      values = getArgumentValues(fieldDef, node, coerced.coerced);
+    } catch {
+      continue; // GraphQL's own validation or execution reports it
+    }
+    for (const arg of fieldDef.args) {
+      const coordinate = argumentCoordinate(parentType, fieldDef.name, arg.name);
+      const base = arg.name === PAGE_SIZE_ARGUMENT ? PAGE_SIZE_LIMIT : {};
+      const limit = { ...base, ...limits.get(coordinate) };
+      const message = checkValue(values[arg.name], arg.type, limit, limits, [arg.name], (path, text) => {
+        violation ??= { field: fieldDef.name, argument: path.join('.'), message: text };
+      });
+      if (message) return violation;
+    }
+  }
   return violation;
 }
 

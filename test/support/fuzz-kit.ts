@@ -11,6 +11,7 @@ import {
   type GraphQLInputType,
 } from 'graphql';
 import { ID_PREFIX } from '../../platform/ids';
+import { DEFAULT_LIMITS } from '../../platform/graphql/input-limits';
 
 /**
  * The schema-driven input fuzz: a catalogue of hostile values per kind of input, valid defaults
@@ -20,6 +21,14 @@ import { ID_PREFIX } from '../../platform/ids';
 
 /** One megabyte of text: larger than any limit, still under the gateway's 1 MiB body limit. */
 const ONE_MB_TEXT = 'x'.repeat(1_000_000);
+/**
+ * Longer than any String or ID the schema accepts (the default String ceiling; the test checks no
+ * `@limit` declares more), yet a hundredth of a megabyte: every argument is sent this, so each
+ * one's length check is proven without a megabyte body per argument.
+ */
+export const OVER_LIMIT_TEXT = 'x'.repeat(DEFAULT_LIMITS.stringMaxLength + 1);
+/** The catalogue's name of the megabyte string, which `casesFor` sends once per kind of position. */
+const ONE_MB_NAME = 'a 1 MB string';
 /** Nesting of the deeply nested list: far beyond any list type we declare (at most two levels). */
 const NESTED_LIST_DEPTH = 200;
 
@@ -41,7 +50,8 @@ const TEXT: Record<string, unknown> = {
   'a control character': 'bell\u0007\u001b[31m',
   'a lone high surrogate': 'a\uD800b',
   'a lone low surrogate': '\uDC00',
-  'a 1 MB string': ONE_MB_TEXT,
+  [ONE_MB_NAME]: ONE_MB_TEXT,
+  'a string longer than any limit': OVER_LIMIT_TEXT,
   'an empty string': '',
   'a blank string': '   ',
   'a path-traversal id': '../../etc/passwd',
@@ -190,13 +200,33 @@ export interface FuzzCase {
  * Every case for one root field: for each argument, and recursively each input object field
  * (lists fuzzed through their first item), each hostile value of its type, defaults elsewhere.
  * `key(field, n)` gives the idempotency key of the n-th case, so every case's key is its own.
+ *
+ * The megabyte string is the exception: it is sent once per kind of position, which `sampled`
+ * (shared across root fields) remembers. The gateway refuses it in one function for every
+ * argument (platform/graphql/input-check.ts), where the only per-argument step is the length
+ * compared with the limit looked up for that argument: `OVER_LIMIT_TEXT` proves that step on every
+ * argument. What is only the megabyte's own is its size, and the work size costs (the body read
+ * and parsed whole, the text scanned for control characters) runs before or inside that same
+ * function whatever argument carries it. So one megabyte per operation type, scalar, list or not,
+ * and root argument or nested input field covers every path its refusal can take, in nine cases
+ * today rather than one per String and ID input (152), which cost a sixth of the run.
  */
-export function casesFor(operation: 'query' | 'mutation', field: GraphQLField<unknown, unknown>, key: (n: number) => string): FuzzCase[] {
+export function casesFor(
+  operation: 'query' | 'mutation',
+  field: GraphQLField<unknown, unknown>,
+  key: (n: number) => string,
+  sampled = new Set<string>(),
+): FuzzCase[] {
   const defaults = defaultArguments(field);
   const cases: FuzzCase[] = [];
   const document = documentFor(operation, field);
   const visit = (type: GraphQLInputType, path: (string | number)[]) => {
     for (const [valueName, value] of hostileValuesFor(type)) {
+      if (valueName.replace(/[[\]]/g, '') === ONE_MB_NAME) {
+        const position = `${operation} ${valueName} as ${getNamedType(type).name} ${path.length === 1 ? 'argument' : 'input field'}`;
+        if (sampled.has(position)) continue;
+        sampled.add(position);
+      }
       const variables = structuredClone(defaults);
       if ('idempotencyKey' in variables && path[0] !== 'idempotencyKey') variables.idempotencyKey = key(cases.length);
       setAt(variables, path, value);
