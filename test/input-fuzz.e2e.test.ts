@@ -19,13 +19,6 @@ import { Agent } from 'undici';
  */
 
 jest.setTimeout(240_000);
-/**
- * Node's default stack depth, which Jest raises to 100 for its own reports. Every value GraphQL
- * cannot coerce makes several errors in the graph this file runs in-process, and capturing and
- * source-mapping 100 frames for each was the largest single cost of those refusals (a fifth of the
- * run). Production captures 10; no check here reads a stack.
- */
-Error.stackTraceLimit = 10;
 
 /** Every staff role at once, so authorization lets the hostile value through to every field. */
 const STAFF: Principal = {
