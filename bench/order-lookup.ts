@@ -2,6 +2,7 @@ import { INTERNAL_PRINCIPAL_HEADER, signClientToken, type Principal } from '../p
 import { METRIC_PREFIX, metricsRegistry } from '../platform/metrics';
 import { load, report, startBenchGraph } from './support';
 import type { BenchSettings } from './settings';
+import { profiled } from './write-cost';
 
 /** The POS lookup: an order by number with its lines and payments — what a clerk's screen asks. */
 const QUERY = `query($n: String!) { orderByNumber(number: $n) { id number channel placedAt totals { total { amount currencyCode } }
@@ -31,12 +32,15 @@ export async function benchOrderLookup(settings: BenchSettings): Promise<void> {
     if (!orders) throw new Error('orders subgraph not running');
     // Warm both paths (JIT, connection pools, query plan cache) before measuring.
     await load({ label: 'warm-up', url: `${bench.graph.gateway.url}/graphql`, headers: { authorization: `Bearer ${token}` }, body, durationSeconds: 2 });
-    const viaGateway = await load({
-      label: 'order lookup via gateway',
-      url: `${bench.graph.gateway.url}/graphql`,
-      headers: { authorization: `Bearer ${token}` },
-      body,
-    });
+    // --cpu-profile: this run only (gateway, subgraphs and load generator share the process).
+    const viaGateway = await profiled(settings.cpuProfile, () =>
+      load({
+        label: 'order lookup via gateway',
+        url: `${bench.graph.gateway.url}/graphql`,
+        headers: { authorization: `Bearer ${token}` },
+        body,
+      }),
+    );
     // The internal token lives 60 s; a fresh one per run is enough for a 10 s run.
     const direct = await load({
       label: 'order lookup direct to orders subgraph',

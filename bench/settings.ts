@@ -72,7 +72,7 @@ export interface BenchSettings {
   embeddedReadSeconds: number;
   /** `--starts <n>`: cold and warm starts each of the embedded bench, median reported (default 3). */
   starts: number;
-  /** `--cpu-profile <path>`: the returns bench writes a CPU profile of its authorizeReturn run there (default none). */
+  /** `--cpu-profile <path>`: a CPU profile of the returns bench's authorizeReturn run, or of the order-lookup bench's run through the gateway, written there (default none). */
   cpuProfile?: string;
 }
 
