@@ -2,9 +2,7 @@ import type { Db } from '../platform/db';
 import { EventPipeline } from '../platform/events/pipeline';
 import { InProcessBus } from '../platform/events/in-process-bus';
 import { settlePipeline } from '../platform/events/quiescence';
-import { allSubgraphs, type SubgraphSettings } from './subgraphs';
-import { buildConnectors } from './connectors';
-import { commerceConnectors } from './commerce';
+import { allSubgraphs, graphConnectors, type SubgraphSettings } from './subgraphs';
 
 /**
  * Quiet for this long: the in-process bus hands each published event to its consumers at once and a
@@ -27,8 +25,7 @@ const TIMEOUT_MS = 120_000;
  */
 export async function settleDemoEvents(db: Db, settings: SubgraphSettings): Promise<void> {
   const pipeline = new EventPipeline(db, new InProcessBus());
-  const connectors = buildConnectors(db, settings.payments, commerceConnectors(settings.commerce), settings.erp, settings.drills);
-  const subgraphs = allSubgraphs({ db, connectors, settings });
+  const subgraphs = allSubgraphs({ db, connectors: graphConnectors(db, settings), settings });
   for (const definition of subgraphs) {
     pipeline.addRelay(definition.name);
     for (const consumer of definition.consumers ?? []) await pipeline.addConsumer(consumer);

@@ -5,15 +5,13 @@ import { componentLogger } from '../platform/logger';
 import type { RunningServer } from '../platform/http/server';
 import { SchemaRegistry, startRegistry } from '../schema-registry';
 import { startGateway, type RunningGateway } from '../gateway';
-import { allSubgraphs, defaultSubgraphSettings, type SubgraphName, type SubgraphSettings } from './subgraphs';
+import { allSubgraphs, defaultSubgraphSettings, graphConnectors, type SubgraphName, type SubgraphSettings } from './subgraphs';
 import { EventPipeline } from '../platform/events/pipeline';
 import { InProcessBus } from '../platform/events/in-process-bus';
 import type { EventBus } from '../platform/events/bus';
 import { InProcessFanout, type UpdateFanout } from '../platform/events/fanout';
 import type { Exposure } from './config';
 import type { GatewayHopOptions } from './config-gateway';
-import { buildConnectors } from './connectors';
-import { commerceConnectors } from './commerce';
 import { consumerDrillFromNow } from './drills';
 import type { CommerceConnector } from '../connectors/commerce/port';
 import { opsConsoleRoutes } from './ops-console';
@@ -80,9 +78,7 @@ export async function startGraph(options: GraphOptions): Promise<RunningGraph> {
   const settings = options.settings ?? defaultSubgraphSettings();
   const events = new EventPipeline(options.db, options.bus ?? new InProcessBus(), fanout, consumerDrillFromNow(settings.drills));
   const subgraphs: RunningSubgraph[] = [];
-  // One set of connectors for the process: inventory and refunds share one throttled ERP.
-  const connectors = buildConnectors(options.db, settings.payments, options.commerce ?? commerceConnectors(settings.commerce), settings.erp, settings.drills);
-  const definitions = allSubgraphs({ db: options.db, connectors, settings });
+  const definitions = allSubgraphs({ db: options.db, connectors: graphConnectors(options.db, settings, options.commerce), settings });
   for (const definition of definitions) {
     subgraphs.push(
       await startSubgraph(definition, {

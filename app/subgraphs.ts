@@ -6,9 +6,10 @@ import { createWarehouseConnector } from '../connectors/warehouse/warehouse-conn
 import { inventorySubgraph } from '../subgraphs/inventory';
 import { refundsSubgraph, type RefundsSettings } from '../subgraphs/refunds';
 import type { OrderedDrainOptions } from '../platform/posting-queue/ordered-drain';
-import { paymentsSettings, type Connectors, type PaymentsSettings } from './connectors';
+import { buildConnectors, paymentsSettings, type Connectors, type PaymentsSettings } from './connectors';
 import { loadConfig, type Config } from './config';
-import { commerceSettings, type CommerceSettings } from './commerce';
+import { commerceConnectors, commerceSettings, type CommerceSettings } from './commerce';
+import type { CommerceConnector } from '../connectors/commerce/port';
 import { erpSettings, type ErpSettings } from './erp';
 import { drillSettings, type DrillSettings } from './drills';
 
@@ -71,6 +72,15 @@ export function warehouseSettings(config: Config): WarehouseSettings {
 /** The defaults of every setting (an empty environment): tests and benches that configure nothing. */
 export function defaultSubgraphSettings(): SubgraphSettings {
   return subgraphSettings(loadConfig({}));
+}
+
+/**
+ * The connectors of a process that hosts every subgraph (the embedded default, the tests, the demo
+ * seed's settling): one set, so inventory and refunds share one throttled ERP. `commerce` replaces
+ * the ones `settings` names (tests pass fakes).
+ */
+export function graphConnectors(db: Db, settings: SubgraphSettings, commerce?: readonly CommerceConnector[]): Connectors {
+  return buildConnectors(db, settings.payments, commerce ?? commerceConnectors(settings.commerce), settings.erp, settings.drills);
 }
 
 /** What the subgraphs of one process are built from. */

@@ -93,7 +93,7 @@ type Evaluation =
 /** The latest versions a set was evaluated against: what an unchanged candidate answers. */
 interface Baseline {
   latest: store.SubgraphVersion[];
-  supergraphVersion?: number;
+  current: store.SupergraphVersion | null;
 }
 
 /**
@@ -215,14 +215,12 @@ function assertDistinct(inputs: readonly Omit<PublishInput, 'dryRun'>[]): void {
   if (names.length === 0) throw new Error('A publish needs at least one subgraph');
 }
 
-async function baselineOf(q: Queryable): Promise<Baseline & { current: store.SupergraphVersion | null }> {
-  const latest = await store.latestSubgraphs(q);
-  const current = await store.latestSupergraph(q);
-  return { latest, current, supergraphVersion: current?.version };
+async function baselineOf(q: Queryable): Promise<Baseline> {
+  return { latest: await store.latestSubgraphs(q), current: await store.latestSupergraph(q) };
 }
 
 /** Composes the changed candidates with the latest version of every other subgraph and compares APIs. */
-function evaluate(baseline: Baseline & { current: store.SupergraphVersion | null }, inputs: readonly Omit<PublishInput, 'dryRun'>[]): Evaluation {
+function evaluate(baseline: Baseline, inputs: readonly Omit<PublishInput, 'dryRun'>[]): Evaluation {
   const changed = inputs.flatMap((input) => {
     const previous = baseline.latest.find((subgraph) => subgraph.name === input.name);
     const metadata = input.metadata ?? previous?.metadata ?? { streams: [] };
@@ -256,7 +254,7 @@ function resultOf(evaluation: Evaluation, baseline: Baseline, input: Omit<Publis
         status: 'UNCHANGED',
         dryRun,
         subgraphVersion: baseline.latest.find((subgraph) => subgraph.name === input.name)?.version,
-        supergraphVersion: baseline.supergraphVersion,
+        supergraphVersion: baseline.current?.version,
         forced: false,
         compositionErrors: [],
         breakingChanges: [],
